@@ -1,0 +1,53 @@
+"""`python -m api` (what `just run` calls): database, migrations, demo school, then serve.
+
+Without DATABASE_URL an embedded PostgreSQL keeps its data in .data/postgres, so a restart
+keeps everything; `just reset` wipes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import uvicorn
+
+from api.config import get_settings
+from db.database import resolve_database_url
+
+
+async def prepare() -> list:
+    from db.migrate import apply_migrations
+    from piccolo_conf import DB
+
+    await apply_migrations()
+    accounts: list = []
+    if get_settings().demo_mode:
+        from db.seed import seed_demo
+
+        await DB.start_connection_pool(min_size=1, max_size=4)
+        try:
+            summary = await seed_demo()
+        finally:
+            await DB.close_connection_pool()
+        accounts = list(summary.accounts)
+    return accounts
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    url = resolve_database_url()
+    accounts = asyncio.run(prepare())
+    print(f"\n  Cartable est prêt : {settings.public_url}/")
+    print(f"  Base de données : {'embarquée (.data/postgres)' if 'host=/' in url else 'DATABASE_URL'}")
+    if accounts:
+        print("\n  Comptes de démonstration :")
+        for account in accounts:
+            print(f"    {account.role:<8} {account.identifier:<18} {account.password or '(à activer)':<18} "
+                  f"{account.display_name} — {account.note}")
+    print()
+    uvicorn.run("api.app:create_app", factory=True, host="0.0.0.0", port=settings.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

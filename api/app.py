@@ -1,0 +1,55 @@
+"""The Litestar application: API under /api, OpenAPI under /schema, the PWA at /."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from api.auth.principal import current_principal
+from api.config import get_settings
+from api.errors import EXCEPTION_HANDLERS
+from api.health.controller import HealthController
+from api.http_headers import security_headers_middleware
+from piccolo_conf import DB
+
+ROOT = Path(__file__).resolve().parent.parent
+PWA_DIR = ROOT / "pwa"
+
+# Each domain package contributes its controllers here.
+ROUTE_HANDLERS: list = [HealthController]
+
+
+@asynccontextmanager
+async def database_pool(_: Litestar) -> AsyncIterator[None]:
+    # A host process (the test suite) may already own a pool for this engine; then reuse it.
+    owns_pool = DB.pool is None
+    if owns_pool:
+        settings = get_settings()
+        await DB.start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+    try:
+        yield
+    finally:
+        if owns_pool:
+            await DB.close_connection_pool()
+
+
+def create_app() -> Litestar:
+    pwa = create_static_files_router(path="/", directories=[PWA_DIR], html_mode=True, name="pwa",
+                                     include_in_schema=False)
+    return Litestar(
+        route_handlers=[*ROUTE_HANDLERS, pwa],
+        dependencies={"principal": Provide(current_principal)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[database_pool],
+        middleware=[security_headers_middleware],
+        # JSON only: the HTML renderers load scripts from a CDN, which the app never does.
+        openapi_config=OpenAPIConfig(title="Cartable API", version="0.1.0", path="/schema",
+                                     render_plugins=[JsonRenderPlugin(path="/")]),
+    )

@@ -1,0 +1,94 @@
+"""The one auth dependency: who is calling, whatever the credential.
+
+Handlers declare `principal: Principal` and get it; a controller narrows the roles it accepts by
+overriding the dependency with `Provide(principal_with_roles("teacher", "staff"))`.
+
+Credentials:
+- a browser session cookie (desktop web space); unsafe methods must also carry the session's
+  CSRF token in `X-CSRF-Token` (synchroniser token: a cookie alone never authorises a write);
+- a device-bound access token (`Authorization: DPoP …` + a `DPoP` proof), see `api/pairing`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from uuid import UUID
+
+import msgspec
+from litestar import Request
+
+from api.auth import sessions
+from api.auth.tokens import same
+from api.errors import ApiError
+from db.core.tables import User
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+ROLES = ("student", "parent", "teacher", "staff", "admin")
+
+
+class Principal(msgspec.Struct, frozen=True):
+    user_id: UUID
+    school_id: UUID
+    role: str
+    via: str  # "session" | "device"
+    session_id: UUID | None = None
+    device_id: UUID | None = None
+
+    @property
+    def is_family(self) -> bool:
+        return self.role in ("student", "parent")
+
+
+# The pairing package registers its verifier here at import time (no import cycle, one dependency).
+DeviceAuthenticator = Callable[[Request], Awaitable[Principal]]
+_device_authenticator: DeviceAuthenticator | None = None
+
+
+def register_device_authenticator(authenticator: DeviceAuthenticator) -> None:
+    global _device_authenticator
+    _device_authenticator = authenticator
+
+
+NOT_SIGNED_IN = ApiError(401, "not_authenticated", "Vous devez vous connecter.")
+
+
+async def _from_session(request: Request, token: str) -> Principal:
+    row = await sessions.find_session(token)
+    if row is None:
+        raise ApiError(401, "session_expired", "Votre session a expiré. Reconnectez-vous.")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token", "")
+        if not sent or not same(sent, row["csrf_token"]):
+            raise ApiError(403, "csrf", "Requête refusée (jeton de sécurité manquant ou invalide). "
+                                        "Rechargez la page.")
+    user = await User.select(User.role, User.disabled).where(
+        (User.id == row["user_id"]) & (User.school_id == row["school_id"])).first()
+    if user is None or user["disabled"]:
+        raise ApiError(401, "account_disabled", "Ce compte est désactivé.")
+    return Principal(user_id=row["user_id"], school_id=row["school_id"], role=user["role"],
+                     via="session", session_id=row["id"])
+
+
+async def current_principal(request: Request) -> Principal:
+    authorization = request.headers.get("authorization", "")
+    if authorization.startswith("DPoP "):
+        if _device_authenticator is None:
+            raise NOT_SIGNED_IN
+        return await _device_authenticator(request)
+    token = sessions.session_token(request)
+    if token:
+        return await _from_session(request, token)
+    raise NOT_SIGNED_IN
+
+
+def principal_with_roles(*roles: str) -> Callable[[Request], Awaitable[Principal]]:
+    unknown = set(roles) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+
+    async def dependency(request: Request) -> Principal:
+        principal = await current_principal(request)
+        if principal.role not in roles:
+            raise ApiError(403, "forbidden", "Cette fonction n'est pas disponible pour votre profil.")
+        return principal
+
+    return dependency

@@ -1,0 +1,81 @@
+"""One error shape for every 4xx/5xx: {"error": {"code", "message", "details"}}.
+
+`message` is French and safe to show a user as is; `code` is stable for programs;
+`details` carries per-field problems. No stack trace ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+logger = logging.getLogger("cartable.errors")
+
+
+class ErrorBody(msgspec.Struct):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(msgspec.Struct):
+    error: ErrorBody
+
+
+class ApiError(HTTPException):
+    """Raise this from handlers and services: `ApiError(404, "not_found", "Devoir introuvable.")`."""
+
+    def __init__(self, status_code: int, code: str, message: str, details: Any = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(status_code=status_code, detail=message, headers=headers)
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+_DEFAULTS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "La requête est invalide."),
+    401: ("not_authenticated", "Vous devez vous connecter."),
+    403: ("forbidden", "Vous n'avez pas accès à cette ressource."),
+    404: ("not_found", "Ressource introuvable."),
+    405: ("method_not_allowed", "Méthode non autorisée."),
+    409: ("conflict", "Conflit avec l'état actuel."),
+    413: ("too_large", "Le contenu envoyé est trop volumineux."),
+    415: ("unsupported_media_type", "Type de contenu non pris en charge."),
+    422: ("invalid", "Certaines informations sont invalides."),
+    429: ("too_many_requests", "Trop de tentatives. Réessayez plus tard."),
+}
+
+
+def error_response(status: int, code: str, message: str, details: Any = None,
+                   headers: dict[str, str] | None = None) -> Response[ErrorResponse]:
+    merged = {"Cache-Control": "no-store", **(headers or {})}
+    return Response(ErrorResponse(ErrorBody(code, message, details)), status_code=status,
+                    media_type=MediaType.JSON, headers=merged)
+
+
+def handle_http_exception(_: Request, exc: HTTPException) -> Response[ErrorResponse]:
+    headers = dict(exc.headers or {})
+    if isinstance(exc, ApiError):
+        return error_response(exc.status_code, exc.code, exc.message, exc.details, headers)
+    code, message = _DEFAULTS.get(exc.status_code, ("error", "Une erreur est survenue."))
+    details = None
+    if isinstance(exc, ValidationException):
+        code, message = "invalid", "Certaines informations sont invalides."
+        details = exc.extra if exc.extra else None
+        return error_response(400, code, message, details, headers)
+    return error_response(exc.status_code, code, message, details, headers)
+
+
+def handle_unexpected(request: Request, exc: Exception) -> Response[ErrorResponse]:
+    logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "server_error",
+                          "Une erreur interne est survenue. Réessayez plus tard.")
+
+
+EXCEPTION_HANDLERS = {HTTPException: handle_http_exception, Exception: handle_unexpected}

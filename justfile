@@ -1,0 +1,38 @@
+# Cartable's recipes. Start with ./just (it installs just and the project), e.g. `./just run`.
+
+set dotenv-load := false
+
+python := ".venv/bin/python"
+
+# List the recipes.
+default:
+    @{{just_executable()}} --list
+
+# Run the app: embedded Postgres (unless DATABASE_URL), migrations, demo school, http://localhost:${PORT:-8000}
+run:
+    {{python}} -m api
+
+# Run the whole test suite (API + browser). Extra arguments go to pytest.
+test *args:
+    {{python}} -m pytest {{args}}
+
+# Seed the demo school (run automatically by `run`), or a scale school: just seed --schools 3 --students 800
+seed *args:
+    {{python}} -m db.seed {{args}}
+
+# Apply pending migrations.
+migrate:
+    {{python}} -c "import asyncio, piccolo_conf; from db.migrate import apply_migrations; asyncio.run(apply_migrations(verbose=True))"
+
+# Write a new auto migration for a Piccolo app (core, accounts, homework, …).
+migration app:
+    {{python}} -c "import piccolo_conf" && .venv/bin/piccolo migrations new {{app}} --auto
+
+# Wipe the embedded database (all local data).
+reset:
+    rm -rf .data/postgres
+    @echo "Données locales effacées."
+
+# Benchmark the homework list under concurrent load, and the PWA shell size.
+bench *args:
+    {{python}} -m tests.bench {{args}}

@@ -1,0 +1,2 @@
+// Placeholder: the PWA issue brings the real service worker.
+self.addEventListener('install', () => self.skipWaiting());

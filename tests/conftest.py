@@ -1,0 +1,62 @@
+"""Test fixtures: a real PostgreSQL for the whole run, emptied before each test.
+
+Without DATABASE_URL an embedded server starts in a temporary folder (deleted at exit);
+with DATABASE_URL the tests create and use their own database on that server, never the
+one the URL names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+
+def _prepare_database() -> None:
+    from db.database import ensure_database, start_embedded_server, with_database
+
+    name = f"cartable_test_{uuid.uuid4().hex[:8]}"
+    if os.environ.get("DATABASE_URL"):
+        admin_url = os.environ["DATABASE_URL"]
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="cartable-test-pg-"))
+        admin_url = start_embedded_server(data_dir, delete_on_exit=True)
+    asyncio.run(ensure_database(admin_url, name))
+    os.environ["DATABASE_URL"] = with_database(admin_url, name)
+    os.environ["DB_POOL_MIN"] = "1"
+    os.environ["DB_POOL_MAX"] = "5"
+    os.environ.setdefault("CARTABLE_DEMO", "1")
+
+
+# Must run before anything imports piccolo_conf (which reads DATABASE_URL at import).
+_prepare_database()
+
+from db.migrate import apply_migrations  # noqa: E402
+from db.migrate import all_tables  # noqa: E402
+from piccolo_conf import DB  # noqa: E402
+
+pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def migrated_database():
+    await apply_migrations()
+    await DB.start_connection_pool(min_size=1, max_size=5)
+    yield
+    await DB.close_connection_pool()
+
+
+def _all_tables() -> str:
+    names = [table._meta.tablename for table in all_tables()]
+    return ", ".join(names)
+
+
+@pytest.fixture(autouse=True)
+async def db(migrated_database):
+    """An empty database for each test (truncation: the live-server process sees the same state)."""
+    await DB.run_ddl(f"TRUNCATE {_all_tables()} RESTART IDENTITY CASCADE")
+    yield DB

@@ -1,0 +1,76 @@
+"""The ground everything stands on: migrations, health, the error shape, the PWA shell."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.core.tables import School
+from db.migrate import all_tables
+from piccolo_conf import DB
+from tests.factories import make_family
+from tests.fixtures.browser import artifact
+
+
+async def test_every_school_data_table_is_keyed_by_school(db):
+    """Citus can distribute a table by school only if its primary key includes school_id."""
+    rows = await DB.run_ddl("""
+        SELECT tc.table_name, array_agg(kcu.column_name::text ORDER BY kcu.ordinal_position) AS columns
+        FROM information_schema.table_constraints tc
+        JOIN information_schema.key_column_usage kcu
+          ON tc.constraint_name = kcu.constraint_name AND tc.table_name = kcu.table_name
+        WHERE tc.constraint_type = 'PRIMARY KEY' AND tc.table_schema = 'public'
+        GROUP BY tc.table_name""")
+    keys = {row["table_name"]: row["columns"] for row in rows}
+    shared = {"school", "login_identifier", "migration"}
+    tables = [t._meta.tablename for t in all_tables()]
+    for table in tables:
+        if table in shared:
+            continue
+        assert keys[table] == ["school_id", "id"], table
+
+
+async def test_references_cannot_cross_schools(db):
+    """A row of one school cannot point at another school's row (composite foreign keys)."""
+    from asyncpg.exceptions import ForeignKeyViolationError
+
+    from db.core.tables import Enrolment
+
+    first, second = await make_family(), await make_family()
+    with pytest.raises(ForeignKeyViolationError):
+        await Enrolment.insert(Enrolment(school_id=first.school.id, student_id=first.student.id,
+                                         class_id=second.class_ref.id))
+
+
+async def test_health_checks_the_database(client):
+    response = await client.get("/api/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_unknown_api_route_gets_the_json_error_shape(client):
+    response = await client.get("/api/nothing-here")
+    assert response.status_code == 404
+    body = response.json()
+    assert body["error"]["code"] == "not_found"
+    assert body["error"]["message"]
+    assert response.headers["cache-control"] == "no-store"
+
+
+async def test_openapi_schema_is_published(client):
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    assert "/api/health" in response.json()["paths"]
+
+
+async def test_schools_are_independent(db):
+    await make_family()
+    await make_family()
+    assert await School.count() == 2
+
+
+@pytest.mark.browser
+async def test_browser_opens_the_app_shell(live_server, page):
+    response = await page.goto(live_server + "/")
+    assert response.status == 200
+    assert await page.title() == "Cartable"
+    await page.screenshot(path=artifact("shell.png"))
