@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+import importlib
+import pkgutil
 from pathlib import Path
 
 from litestar import Litestar
+
+import api
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -15,15 +19,24 @@ from litestar.static_files import create_static_files_router
 from api.auth.principal import current_principal
 from api.config import get_settings
 from api.errors import EXCEPTION_HANDLERS
-from api.health.controller import HealthController
 from api.http_headers import security_headers_middleware
 from piccolo_conf import DB
 
 ROOT = Path(__file__).resolve().parent.parent
 PWA_DIR = ROOT / "pwa"
 
-# Each domain package contributes its controllers here.
-ROUTE_HANDLERS: list = [HealthController]
+
+
+def discover_route_handlers() -> list:
+    """Every module under api/ may export `ROUTES = [...]`: controllers and handlers to mount.
+
+    Domains stay self-contained: adding a package never means editing this file.
+    """
+    handlers: list = []
+    for module_info in pkgutil.walk_packages(api.__path__, prefix="api."):
+        module = importlib.import_module(module_info.name)
+        handlers.extend(getattr(module, "ROUTES", []))
+    return handlers
 
 
 @asynccontextmanager
@@ -44,7 +57,7 @@ def create_app() -> Litestar:
     pwa = create_static_files_router(path="/", directories=[PWA_DIR], html_mode=True, name="pwa",
                                      include_in_schema=False)
     return Litestar(
-        route_handlers=[*ROUTE_HANDLERS, pwa],
+        route_handlers=[*discover_route_handlers(), pwa],
         dependencies={"principal": Provide(current_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_pool],

@@ -23,3 +23,6 @@ class HealthController(Controller):
         except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
             raise ApiError(503, "database_unavailable", "La base de données ne répond pas.") from exc
         return Health(status="ok", database="ok")
+
+
+ROUTES = [HealthController]

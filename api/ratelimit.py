@@ -1,0 +1,54 @@
+"""One rate limiter for everything guessable: fixed windows counted in PostgreSQL.
+
+    await limit("signin:ip", client_ip(request), max_hits=20, window=timedelta(minutes=15))
+
+raises a 429 in the common error shape, with `Retry-After`, once a key exceeds `max_hits` in
+the current window. Counting in the database makes limits hold across app processes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from litestar import Request
+
+from api.errors import ApiError
+from db.accounts.tables import RateLimitCounter
+
+_UPSERT = """
+INSERT INTO rate_limit_counter (key, window_start, hits) VALUES ({}, {}, 1)
+ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN rate_limit_counter.window_start = EXCLUDED.window_start
+                THEN rate_limit_counter.hits + 1 ELSE 1 END,
+    window_start = EXCLUDED.window_start
+RETURNING hits
+"""
+
+
+def client_ip(request: Request) -> str:
+    # Behind a reverse proxy, run uvicorn with --proxy-headers so this is the real client.
+    return request.client.host if request.client else "unknown"
+
+
+def _window_start(window: timedelta, moment: datetime) -> datetime:
+    seconds = int(window.total_seconds())
+    epoch = int(moment.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=timezone.utc)
+
+
+async def limit(scope: str, subject: str, *, max_hits: int, window: timedelta,
+                message: str = "Trop de tentatives. Réessayez dans quelques minutes.") -> int:
+    """Count one hit for (scope, subject); raise 429 beyond `max_hits`. Returns the hit count."""
+    moment = datetime.now(timezone.utc)
+    start = _window_start(window, moment)
+    rows = await RateLimitCounter.raw(_UPSERT, f"{scope}:{subject}"[:200], start)
+    hits = rows[0]["hits"]
+    if hits > max_hits:
+        retry_after = int((start + window - moment).total_seconds()) + 1
+        raise ApiError(429, "too_many_requests", message, headers={"Retry-After": str(retry_after)})
+    return hits
+
+
+async def reset(scope: str, subject: str) -> None:
+    """Forget a key's hits (e.g. after a successful sign-in)."""
+    await RateLimitCounter.delete().where(RateLimitCounter.key == f"{scope}:{subject}"[:200])
