@@ -14,6 +14,12 @@ from typing import NamedTuple
 from piccolo.table import Table
 
 
+# Tables that are not distributed by school: the shard root, the deployment-wide identifier
+# directory (Citus reference tables) and security counters keyed by IP (local tables).
+# Every other table holds school data and is keyed (school_id, id).
+NOT_SHARDED = {"school", "login_identifier", "rate_limit_counter"}
+
+
 class Ref(NamedTuple):
     table: type[Table]
     column: str
