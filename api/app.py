@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 import importlib
 import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar
-
-import api
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
+import api
 from api.auth.principal import current_principal
 from api.config import get_settings
 from api.errors import EXCEPTION_HANDLERS
@@ -24,6 +23,9 @@ from piccolo_conf import DB
 
 ROOT = Path(__file__).resolve().parent.parent
 PWA_DIR = ROOT / "pwa"
+NODE_MODULES = ROOT / "node_modules"
+# The PWA's npm dependencies, installed by ./just (npm ci) and served from node_modules, never copied.
+VENDOR_DIRECTORIES = {"/vendor/idb": NODE_MODULES / "idb" / "build", "/vendor/jsqr": NODE_MODULES / "jsqr" / "dist"}
 
 
 
@@ -56,8 +58,11 @@ async def database_pool(_: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     pwa = create_static_files_router(path="/", directories=[PWA_DIR], html_mode=True, name="pwa",
                                      include_in_schema=False)
+    vendor = [create_static_files_router(path=path, directories=[directory], name=f"vendor-{directory.parent.name}",
+                                         include_in_schema=False)
+              for path, directory in VENDOR_DIRECTORIES.items()]
     return Litestar(
-        route_handlers=[*discover_route_handlers(), pwa],
+        route_handlers=[*discover_route_handlers(), *vendor, pwa],
         dependencies={"principal": Provide(current_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_pool],

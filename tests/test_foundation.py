@@ -78,3 +78,9 @@ async def test_browser_opens_the_app_shell(live_server, page):
     assert response.status == 200
     assert await page.title() == "Cartable"
     await page.screenshot(path=artifact("shell.png"))
+
+
+async def test_pwa_dependencies_are_served_from_node_modules(client):
+    response = await client.get("/vendor/idb/index.js")
+    assert response.status_code == 200
+    assert "openDB" in response.text
