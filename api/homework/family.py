@@ -1,0 +1,68 @@
+"""Family endpoints for homework: the list by due date (with lesson content) and the "Fait" toggle.
+
+Students write their own "Fait" state; parents read it. A phone may resend a queued change any
+number of times: the write carries a change id and the device's time, and the later change wins.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+from litestar import Controller, get, put
+
+from api.auth.principal import Principal
+from api.auth.scope import require_student
+from api.errors import ApiError
+from api.homework.family_service import homework_reaches, list_homework, set_done
+from api.homework.family_structs import DoneChange, DoneState, HomeworkList
+from api.timetable.family_service import audience_of, check_range, parse_day, require_family, utc_now
+
+DEFAULT_WEEKS = 3
+MAX_DAYS = 120
+# A device clock far in the future would freeze the state (a later change always wins): clamp it.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class FamilyHomeworkController(Controller):
+    path = "/api/students/{student_id:uuid}/homework"
+    tags = ["homework"]
+
+    @get("/", summary="Homework of a student by due date, with lesson content")
+    async def homework_list(self, principal: Principal, student_id: UUID, start: str | None = None,
+                   end: str | None = None) -> HomeworkList:
+        require_family(principal)
+        await require_student(principal, student_id)
+        today = utc_now().date()
+        first = parse_day(start, today, "start")
+        last = parse_day(end, first + timedelta(weeks=DEFAULT_WEEKS), "end")
+        check_range(first, last, MAX_DAYS)
+        audience = await audience_of(principal.school_id, student_id)
+        items, contents = await list_homework(principal.school_id, student_id, audience, first, last)
+        return HomeworkList(student_id=student_id, start=first, end=last, items=items, contents=contents,
+                            generated_at=utc_now())
+
+    @put("/{homework_id:uuid}/done", summary="Mark a homework done or not (students; idempotent by change_id)")
+    async def toggle_done(self, principal: Principal, student_id: UUID, homework_id: UUID,
+                       data: DoneChange) -> DoneState:
+        if principal.role != "student" or principal.user_id != student_id:
+            if principal.role == "parent":
+                await require_student(principal, student_id)
+                raise ApiError(403, "forbidden", "Seul l'élève peut indiquer qu'un travail est fait.")
+            raise ApiError(404, "not_found", "Élève introuvable.")
+        change_id = data.change_id.strip()
+        if not 8 <= len(change_id) <= 64:
+            raise ApiError(400, "invalid", "Identifiant de modification invalide.", details={"change_id": "length"})
+        if data.changed_at.tzinfo is None:
+            raise ApiError(400, "invalid", "La date de modification doit préciser le fuseau horaire.",
+                           details={"changed_at": "timezone"})
+        changed_at = min(data.changed_at, utc_now() + CLOCK_SKEW)
+        audience = await audience_of(principal.school_id, student_id)
+        if not await homework_reaches(principal.school_id, homework_id, audience):
+            raise ApiError(404, "not_found", "Devoir introuvable.")
+        done, at, applied = await set_done(principal.school_id, homework_id, student_id, data.done, changed_at,
+                                           change_id)
+        return DoneState(homework_id=homework_id, done=done, changed_at=at, applied=applied)
+
+
+ROUTES = [FamilyHomeworkController]

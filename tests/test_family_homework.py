@@ -1,0 +1,84 @@
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from db.homework.tables import HomeworkDone
+from tests.factories import make_class, make_family, make_group, add_to_group, make_user
+from tests.family_builders import make_homework, make_lesson, make_teacher_of, today
+from tests.fixtures.api import sign_in
+
+
+def change(done: bool, minutes_ago: int = 0, change_id: str | None = None) -> dict:
+    at = datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)
+    return {"done": done, "changed_at": at.isoformat(), "change_id": change_id or uuid.uuid4().hex}
+
+
+async def test_student_sees_class_and_group_homework_by_due_date_with_lesson_content(client):
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    group = await make_group(family.school, "Allemand LV2")
+    await add_to_group(family.student, group)
+    lesson = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Théorème de Thalès</p>")
+    later = await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=5, attachment="fiche.pdf")
+    sooner = await make_homework(teacher, maths, group=group, due_in_days=1, lesson=lesson)
+    other_class = await make_class(family.school, "3e B")
+    await make_homework(teacher, maths, class_ref=other_class, due_in_days=1)  # not for Léa
+    await sign_in(client, family.student)
+
+    body = (await client.get(f"/api/students/{family.student.id}/homework")).json()
+
+    assert [item["id"] for item in body["items"]] == [str(sooner.id), str(later.id)]
+    first, second = body["items"]
+    assert first["lesson_content"]["html"] == "<p>Théorème de Thalès</p>"
+    assert first["subject"] == "Mathématiques" and first["color"] == "#1f77b4"
+    assert second["attachments"][0]["filename"] == "fiche.pdf"
+    assert second["attachments"][0]["url"] == f"/api/homework/{later.id}/attachments/{second['attachments'][0]['id']}"
+    assert first["done"] is False
+    assert [c["lesson_id"] for c in body["contents"]] == [str(lesson.id)]
+
+
+async def test_done_toggle_is_idempotent_and_the_later_change_wins(client, new_client):
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    hw = await make_homework(teacher, maths, class_ref=family.class_ref)
+    await sign_in(client, family.student)
+    url = f"/api/students/{family.student.id}/homework/{hw.id}/done"
+
+    first = change(True, minutes_ago=10, change_id="change-aaaa")
+    assert (await client.put(url, json=first)).json()["applied"] is True
+    resent = await client.put(url, json=first)
+    assert resent.status_code == 200 and resent.json()["applied"] is False
+    older = change(False, minutes_ago=20)
+    assert (await client.put(url, json=older)).json() | {"changed_at": None} == {
+        "homework_id": str(hw.id), "done": True, "changed_at": None, "applied": False}
+    newer = await client.put(url, json=change(False, minutes_ago=1))
+    assert newer.json()["done"] is False and newer.json()["applied"] is True
+
+    rows = await HomeworkDone.select().where(HomeworkDone.homework_id == hw.id)
+    assert len(rows) == 1 and rows[0]["done"] is False
+
+    parent = await new_client()
+    await sign_in(parent, family.parent)
+    listed = (await parent.get(f"/api/students/{family.student.id}/homework")).json()
+    assert listed["items"][0]["done"] is False
+    refused = await parent.put(url, json=change(True))
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+
+
+async def test_other_families_and_bad_input_are_refused(client):
+    family = await make_family()
+    other = await make_family(family.school, "3e C")
+    teacher, maths = await make_teacher_of(family)
+    hw = await make_homework(teacher, maths, class_ref=family.class_ref)
+    await sign_in(client, other.student)
+
+    assert (await client.get(f"/api/students/{family.student.id}/homework")).status_code == 404
+    # A homework of another class cannot be marked either.
+    put = await client.put(f"/api/students/{other.student.id}/homework/{hw.id}/done", json=change(True))
+    assert put.status_code == 404
+    bad = await client.put(f"/api/students/{other.student.id}/homework/{hw.id}/done",
+                           json={"done": "oui", "changed_at": "hier", "change_id": "x"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+    bad_range = await client.get(f"/api/students/{other.student.id}/homework?start=2026-01-10&end=2025-01-01")
+    assert bad_range.status_code == 400 and "Période" in bad_range.json()["error"]["message"]
+    teacher_client_status = (await client.get(f"/api/students/{other.student.id}/homework?start=nope")).status_code
+    assert teacher_client_status == 400
