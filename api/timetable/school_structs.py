@@ -1,0 +1,50 @@
+"""Shapes of the school-side timetable API (teacher's week, lesson page, lesson content)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+
+
+class TeacherLesson(msgspec.Struct):
+    id: UUID
+    date: date
+    starts_at: time
+    ends_at: time
+    subject_id: UUID
+    subject: str
+    class_id: UUID | None
+    group_id: UUID | None
+    audience: str  # "4e A" or the group's name
+    room: str
+    status: str
+    has_content: bool
+
+
+class TeacherWeek(msgspec.Struct):
+    week: date  # the Monday
+    lessons: list[TeacherLesson]
+
+
+class LessonContentIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    html: Annotated[str, msgspec.Meta(max_length=20000)] = ""
+
+
+class LessonContentOut(msgspec.Struct):
+    title: str
+    html: str
+    updated_at: datetime | None
+
+
+class Teaching(msgspec.Struct):
+    """One line of a teacher's service: a subject taught to a class or a group."""
+
+    subject_id: UUID
+    subject: str
+    class_id: UUID | None
+    group_id: UUID | None
+    audience: str
