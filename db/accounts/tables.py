@@ -1,6 +1,6 @@
-"""Sign-in state: server-side sessions (more account tables come with the accounts issue)."""
+"""Sign-in state and account flows: sessions, one-time codes, the outbox, passkeys, portal favourites."""
 
-from piccolo.columns import Integer, Timestamptz, Varchar
+from piccolo.columns import Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key
@@ -34,7 +34,67 @@ class RateLimitCounter(Table, tablename="rate_limit_counter"):
     hits = Integer(default=0)
 
 
-SHARDED_TABLES = [UserSession]
-REFERENCES = [Ref(UserSession, "user_id", User, "CASCADE")]
-INDEXES = []
+class VerificationCode(Table, tablename="verification_code"):
+    """One step of a multi-step account flow (activation, recovery, e-mail link, passkey ceremony).
 
+    The browser holds a random flow token; only its SHA-256 is stored (`flow_hash`). A 6-digit code,
+    when the flow has one, is stored as SHA-256(flow token + code): useless without the flow token.
+    """
+
+    id = primary_key()
+    school_id = school_key()
+    user_id = ref()
+    purpose = Varchar(length=30)  # activation | password_recovery | email | passkey_register | passkey_signin
+    flow_hash = Varchar(length=64, unique=True)
+    code_hash = Varchar(length=64, default="")
+    destination = Varchar(length=200, default="")  # phone or e-mail the code went to; a WebAuthn challenge
+    attempts = Integer(default=0)
+    expires_at = Timestamptz()
+    verified_at = Timestamptz(null=True, default=None)  # the code was right (flow may continue)
+    used_at = Timestamptz(null=True, default=None)  # the flow finished: never again
+    created_at = created_at()
+
+
+class OutboxMessage(Table, tablename="outbox_message"):
+    """An SMS or e-mail as the default sender records it (shown in the demo outbox page)."""
+
+    id = primary_key()
+    school_id = school_key()
+    channel = Varchar(length=10)  # sms | email
+    destination = Varchar(length=200)
+    subject = Varchar(length=200, default="")
+    body = Text()
+    created_at = created_at()
+
+
+class PasskeyCredential(Table, tablename="passkey_credential"):
+    id = primary_key()
+    school_id = school_key()
+    user_id = ref()
+    credential_id = Varchar(length=400, unique=True)  # base64url
+    public_key = Text()  # base64url COSE key
+    sign_count = Integer(default=0)
+    name = Varchar(length=80, default="")
+    created_at = created_at()
+    last_used_at = Timestamptz(null=True, default=None)
+
+
+class PortalFavourite(Table, tablename="portal_favourite"):
+    id = primary_key()
+    school_id = school_key()
+    user_id = ref()
+    app_key = Varchar(length=40)
+    created_at = created_at()
+
+
+SHARDED_TABLES = [UserSession, VerificationCode, OutboxMessage, PasskeyCredential, PortalFavourite]
+REFERENCES = [
+    Ref(UserSession, "user_id", User, "CASCADE"),
+    Ref(VerificationCode, "user_id", User, "CASCADE"),
+    Ref(PasskeyCredential, "user_id", User, "CASCADE"),
+    Ref(PortalFavourite, "user_id", User, "CASCADE"),
+]
+INDEXES = [
+    "CREATE UNIQUE INDEX portal_favourite_uq ON portal_favourite (school_id, user_id, app_key)",
+    "CREATE INDEX outbox_message_created_idx ON outbox_message (created_at DESC)",
+]

@@ -1,0 +1,70 @@
+"""Checks shared by the account endpoints: brute-force control and same-origin posts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+from litestar import Request
+
+from api.config import get_settings
+from api.errors import ApiError
+from api.ratelimit import _window_start, limit, reset
+from db.accounts.tables import RateLimitCounter
+
+FAILURE_WINDOW = timedelta(minutes=15)
+# Per (account, IP): the attacker's own attempts on one account. Per account, from anywhere: a higher
+# ceiling so a distributed guess is also stopped. Both locks are temporary (the window), never applied
+# to passkey sign-in, and cleared by a password reset: an attacker cannot keep a victim out for good.
+MAX_FAILURES_PER_ACCOUNT_AND_IP = 5
+MAX_FAILURES_PER_ACCOUNT = 20
+MAX_ATTEMPTS_PER_IP = 60
+
+LOCKED = ApiError(429, "account_locked",
+                  "Trop de tentatives de connexion pour ce compte. Réessayez dans 15 minutes, "
+                  "ou utilisez « Mot de passe perdu ».")
+
+
+async def _failures(key: str) -> int:
+    start = _window_start(FAILURE_WINDOW, datetime.now(timezone.utc))
+    row = await RateLimitCounter.select(RateLimitCounter.hits).where(
+        (RateLimitCounter.key == key[:200]) & (RateLimitCounter.window_start == start)).first()
+    return row["hits"] if row else 0
+
+
+async def before_password_attempt(identifier: str, ip: str) -> None:
+    """Refuse while locked; otherwise slow down progressively after a few failures."""
+    await limit("signin:ip", ip, max_hits=MAX_ATTEMPTS_PER_IP, window=FAILURE_WINDOW)
+    pair = await _failures(f"signin:pair:{identifier}|{ip}")
+    account = await _failures(f"signin:account:{identifier}")
+    if pair >= MAX_FAILURES_PER_ACCOUNT_AND_IP or account >= MAX_FAILURES_PER_ACCOUNT:
+        raise LOCKED
+    if pair >= 2:
+        # Progressive delay: 0.5 s, 1 s, 1.5 s… before answering (a human barely notices).
+        await asyncio.sleep(0.5 * (pair - 1))
+
+
+async def record_failure(identifier: str, ip: str) -> None:
+    big = 1_000_000  # only counting here; the check above decides
+    await limit("signin:pair", f"{identifier}|{ip}", max_hits=big, window=FAILURE_WINDOW)
+    await limit("signin:account", identifier, max_hits=big, window=FAILURE_WINDOW)
+
+
+async def clear_failures(identifier: str, ip: str | None = None) -> None:
+    if ip is not None:
+        await reset("signin:pair", f"{identifier}|{ip}")
+    await reset("signin:account", identifier)
+
+
+def require_same_origin(request: Request) -> None:
+    """Pre-session posts (sign-in, activation, recovery) carry no CSRF token yet: refuse cross-site ones.
+
+    Browsers send Origin on every cross-origin POST; JSON bodies already need a CORS preflight, which
+    this app never grants. An absent Origin (non-browser clients) is allowed."""
+    origin = request.headers.get("origin")
+    if not origin:
+        return
+    host = request.headers.get("host", "")
+    allowed = {get_settings().public_url, f"http://{host}", f"https://{host}"}
+    if origin.rstrip("/") not in allowed:
+        raise ApiError(403, "csrf", "Requête refusée (origine inconnue). Rechargez la page.")

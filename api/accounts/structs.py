@@ -1,0 +1,93 @@
+"""Request and response bodies of the account endpoints (msgspec Structs, validated on the way in)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+
+Identifier = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+Phone = Annotated[str, msgspec.Meta(min_length=6, max_length=30)]
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=200, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+FlowToken = Annotated[str, msgspec.Meta(min_length=20, max_length=100)]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=12)]
+
+
+class SignIn(msgspec.Struct):
+    identifier: Identifier
+    password: Password
+    profile: Literal["famille", "personnel"] = "famille"
+
+
+class SessionUser(msgspec.Struct):
+    id: UUID
+    role: str
+    first_name: str
+    last_name: str
+    identifier: str
+    school_id: UUID
+    school_name: str
+
+
+class Child(msgspec.Struct):
+    id: UUID
+    first_name: str
+    last_name: str
+    class_name: str
+
+
+class SessionBody(msgspec.Struct):
+    user: SessionUser
+    csrf_token: str
+    first_login_pending: bool
+    children: list[Child]
+
+
+class ActivationStart(msgspec.Struct):
+    last_name: Name
+    first_name: Name
+    phone: Phone
+
+
+class FlowStarted(msgspec.Struct):
+    flow: str
+    message: str
+
+
+class ActivationVerify(msgspec.Struct):
+    flow: FlowToken
+    code: Code
+    birth_dates: Annotated[list[date], msgspec.Meta(min_length=1, max_length=10)]
+
+
+class ActivationVerified(msgspec.Struct):
+    identifier: str
+    children: list[str]  # first names, to reassure the parent they are on the right account
+
+
+class ActivationComplete(msgspec.Struct):
+    flow: FlowToken
+    password: Password
+
+
+class Resend(msgspec.Struct):
+    flow: FlowToken
+
+
+class Done(msgspec.Struct):
+    message: str
+
+
+class PasswordCheck(msgspec.Struct):
+    password: Annotated[str, msgspec.Meta(max_length=200)]
+    flow: str = ""
+
+
+class PasswordVerdict(msgspec.Struct):
+    ok: bool
+    classes: dict[str, bool]
+    problems: list[str]
