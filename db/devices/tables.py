@@ -1,6 +1,9 @@
-"""Paired phones. The pairing issue defines the protocol and fills these tables in."""
+"""Paired phones: pairings (QR + ephemeral code), device-bound tokens, proof replay guard.
 
-from piccolo.columns import Timestamptz, Varchar
+The protocol is written down in docs/pairing.md; api/pairing implements it.
+"""
+
+from piccolo.columns import Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key
@@ -19,8 +22,65 @@ class Device(Table, tablename="device"):
     created_at = created_at()
     last_seen_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
+    revoked_reason = Varchar(length=30, null=True, default=None)  # desktop | phone | refresh_reuse
+    # Current DPoP nonce (RFC 9449 §8), handed out when the phone's clock is off.
+    dpop_nonce = Varchar(length=64, null=True, default=None)
+    dpop_nonce_expires_at = Timestamptz(null=True, default=None)
+    # Optional WebAuthn credential used for "Verrouiller l'application" (user verification only).
+    webauthn_credential_id = Varchar(length=1400, null=True, default=None)  # base64url
+    webauthn_public_key = Text(null=True, default=None)  # base64url COSE key
+    webauthn_sign_count = Integer(default=0)
+    webauthn_challenge = Varchar(length=128, null=True, default=None)  # base64url, single use
+    webauthn_challenge_expires_at = Timestamptz(null=True, default=None)
 
 
-SHARDED_TABLES = [Device]
-REFERENCES = [Ref(Device, "user_id", User, "CASCADE")]
-INDEXES = []
+class Pairing(Table, tablename="pairing"):
+    """A QR code shown on the desktop: single use, 10 minutes, 5 wrong codes at most."""
+
+    id = primary_key()
+    school_id = school_key()
+    user_id = ref()
+    secret_hash = Varchar(length=64)  # SHA-256 of the ≥128-bit secret in the QR
+    code_hash = Varchar(length=64)  # HMAC-SHA256(secret, code): useless without the QR's secret
+    created_at = created_at()
+    expires_at = Timestamptz()
+    status = Varchar(length=12, default="pending")  # pending | used | dead | superseded
+    failed_attempts = Integer(default=0)
+    device_id = ref(null=True)
+    device_name = Varchar(length=80, default="")
+    dpop_nonce = Varchar(length=64, null=True, default=None)
+    dpop_nonce_expires_at = Timestamptz(null=True, default=None)
+
+
+class DeviceToken(Table, tablename="device_token"):
+    """Access and refresh tokens of a device; only a SHA-256 of each secret is stored."""
+
+    id = primary_key()
+    school_id = school_key()
+    device_id = ref()
+    kind = Varchar(length=8)  # access | refresh
+    token_hash = Varchar(length=64)
+    created_at = created_at()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)  # a refresh token is used once (rotation)
+
+
+class ProofJti(Table, tablename="proof_jti"):
+    """Seen DPoP proof ids, kept until the proof could no longer be accepted: no replay."""
+
+    id = primary_key()
+    school_id = school_key()
+    jti = Varchar(length=64)
+    expires_at = Timestamptz()
+
+
+SHARDED_TABLES = [Device, Pairing, DeviceToken, ProofJti]
+REFERENCES = [
+    Ref(Device, "user_id", User, "CASCADE"),
+    Ref(Pairing, "user_id", User, "CASCADE"),
+    Ref(DeviceToken, "device_id", Device, "CASCADE"),
+]
+INDEXES = [
+    "CREATE UNIQUE INDEX proof_jti_uq ON proof_jti (school_id, jti)",
+    "CREATE INDEX proof_jti_expires_idx ON proof_jti (school_id, expires_at)",
+]

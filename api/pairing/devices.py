@@ -1,0 +1,60 @@
+"""A paired device's life: refresh (rotation, grace, reuse detection), listing, revoking, unpairing."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Request
+
+from api.auth.principal import Principal
+from api.errors import ApiError
+from api.pairing.device_auth import DEVICE_REVOKED, check_device_usable, load_device, touch, verify_device_proof
+from api.pairing.profiles import profile_label
+from api.pairing.proofs import now
+from api.pairing.structs import LinkedDevice
+from api.pairing.tokens import REFRESH_GRACE, TokenPair, find_token, issue_pair, mark_refresh_used, prune
+from db.core.tables import User
+from db.devices.tables import Device
+
+
+async def revoke(school_id: UUID, device_id: UUID, reason: str) -> None:
+    # The row stays (revoked_at set) so that the phone is told `device_revoked` and wipes the profile.
+    await Device.update({Device.revoked_at: now(), Device.revoked_reason: reason}).where(
+        (Device.school_id == school_id) & (Device.id == device_id) & Device.revoked_at.is_null())
+
+
+async def refresh(request: Request, refresh_token: str) -> TokenPair:
+    token = await find_token(refresh_token, "refresh")
+    device = await load_device(token["school_id"], token["device_id"])
+    await verify_device_proof(request, device, None)
+    await check_device_usable(device)
+    token = await mark_refresh_used(token)
+    if now() - token["used_at"] > REFRESH_GRACE:
+        # An old refresh token came back: someone kept a copy. End this device's pairing.
+        await revoke(device["school_id"], device["id"], "refresh_reuse")
+        raise DEVICE_REVOKED
+    pair = await issue_pair(device["school_id"], device["id"])
+    await touch(device, force=True)
+    await prune(device["school_id"], device["id"])
+    return pair
+
+
+async def list_devices(principal: Principal) -> list[LinkedDevice]:
+    user = await User.select(User.role, User.first_name, User.last_name).where(
+        (User.school_id == principal.school_id) & (User.id == principal.user_id)).first()
+    rows = await Device.select().where(
+        (Device.school_id == principal.school_id) & (Device.user_id == principal.user_id)
+        & Device.revoked_at.is_null()).order_by(Device.created_at, ascending=False)
+    label = profile_label(user["role"], user["first_name"], user["last_name"])
+    return [LinkedDevice(id=row["id"], name=row["name"], profile=label, created_at=row["created_at"],
+                         last_seen_at=row["last_seen_at"], lock_available=row["webauthn_credential_id"] is not None)
+            for row in rows]
+
+
+async def revoke_from_desktop(principal: Principal, device_id: UUID) -> None:
+    exists = await Device.exists().where(
+        (Device.school_id == principal.school_id) & (Device.user_id == principal.user_id)
+        & (Device.id == device_id))
+    if not exists:
+        raise ApiError(404, "not_found", "Appareil introuvable.")
+    await revoke(principal.school_id, device_id, "desktop")

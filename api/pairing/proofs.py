@@ -1,0 +1,66 @@
+"""Freshness of DPoP proofs: time window or server nonce, and the one-time `jti` guard.
+
+A phone with a wrong clock is not refused for good: it gets a server nonce (`use_dpop_nonce`)
+and a proof carrying a valid nonce is fresh whatever its `iat`. Nonces live on the subject row
+(the device, or the pairing during a claim).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+from uuid import UUID, uuid4
+
+from piccolo.table import Table
+
+from api.auth.tokens import new_secret, same
+from api.errors import ApiError
+from api.pairing.dpop import Proof
+from db.devices.tables import ProofJti
+
+IAT_WINDOW = timedelta(seconds=60)
+NONCE_LIFETIME = timedelta(minutes=5)
+# Longer than any proof can be accepted (iat window, nonce lifetime): a stored jti outlives its proof.
+JTI_MEMORY = timedelta(minutes=10)
+
+_REMEMBER_JTI = """
+INSERT INTO proof_jti (id, school_id, jti, expires_at) VALUES ({}, {}, {}, {})
+ON CONFLICT (school_id, jti) DO NOTHING RETURNING id
+"""
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def _nonce_error(table: type[Table], school_id: UUID, subject: dict) -> ApiError:
+    moment = now()
+    nonce = subject.get("dpop_nonce")
+    expires_at = subject.get("dpop_nonce_expires_at")
+    # Reuse the current nonce while it has a minute left, so concurrent requests agree on one.
+    if not nonce or expires_at is None or expires_at - moment < timedelta(minutes=1):
+        nonce = new_secret(16)
+        await table.update({table.dpop_nonce: nonce, table.dpop_nonce_expires_at: moment + NONCE_LIFETIME}).where(
+            (table.school_id == school_id) & (table.id == subject["id"]))
+    return ApiError(401, "use_dpop_nonce", "L'horloge de l'appareil semble décalée : nouvel essai avec un jeton du serveur.",
+                    headers={"DPoP-Nonce": nonce, "WWW-Authenticate": 'DPoP error="use_dpop_nonce"'})
+
+
+async def require_fresh(proof: Proof, *, table: type[Table], school_id: UUID, subject: dict) -> None:
+    """Accept a proof once: recent `iat` or a valid server nonce, and a never-seen `jti`."""
+    moment = now()
+    if proof.nonce is not None:
+        current, expires_at = subject.get("dpop_nonce"), subject.get("dpop_nonce_expires_at")
+        if not current or expires_at is None or expires_at <= moment or not same(proof.nonce, current):
+            raise await _nonce_error(table, school_id, subject)
+    elif abs(moment.timestamp() - proof.iat) > IAT_WINDOW.total_seconds():
+        raise await _nonce_error(table, school_id, subject)
+    # Scope the jti by key: two phones choosing the same jti cannot block each other.
+    key = hashlib.sha256(f"{proof.thumbprint}:{proof.jti}".encode()).hexdigest()
+    stored = await ProofJti.raw(_REMEMBER_JTI, uuid4(), school_id, key, moment + JTI_MEMORY)
+    if not stored:
+        raise ApiError(401, "proof_replayed", "Cette requête a déjà été reçue (preuve rejouée).")
+
+
+async def forget_expired(school_id: UUID) -> None:
+    await ProofJti.delete().where((ProofJti.school_id == school_id) & (ProofJti.expires_at < now()))

@@ -1,0 +1,89 @@
+"""Request and response bodies of the pairing API (see docs/pairing.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from api.pairing.tokens import TokenPair
+
+__all__ = ["TokenPair"]
+
+
+class CreatePairing(msgspec.Struct):
+    code: str
+
+
+class PairingCreated(msgspec.Struct):
+    id: UUID
+    link: str
+    qr_svg: str
+    expires_at: datetime
+    expires_in: int
+
+
+class PairingStatus(msgspec.Struct):
+    id: UUID
+    status: str  # pending | used | dead | superseded | expired
+    device_name: str
+    attempts_left: int
+    expires_in: int
+
+
+class ClaimPairing(msgspec.Struct):
+    pairing: str
+    secret: str
+    code: str
+    device_name: str = ""
+
+
+class Child(msgspec.Struct):
+    id: UUID
+    first_name: str
+    last_name: str
+    class_name: str
+
+
+class Profile(msgspec.Struct):
+    user_id: UUID
+    role: str
+    display_name: str
+    school_id: UUID
+    school_name: str
+    children: list[Child]
+
+
+class Claimed(msgspec.Struct):
+    device_id: UUID
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    profile: Profile
+    token_type: str = "DPoP"
+
+
+class RefreshRequest(msgspec.Struct):
+    refresh_token: str
+
+
+class LinkedDevice(msgspec.Struct):
+    id: UUID
+    name: str
+    profile: str
+    created_at: datetime
+    last_seen_at: datetime | None
+    lock_available: bool
+
+
+class WebAuthnOptions(msgspec.Struct):
+    options: dict
+
+
+class WebAuthnResponse(msgspec.Struct):
+    credential: dict
+
+
+class Unlocked(msgspec.Struct):
+    unlocked: bool
