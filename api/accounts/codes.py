@@ -1,0 +1,119 @@
+"""One-time codes and flow tokens for the multi-step account flows.
+
+A flow starts with `issue()`: the browser gets a random flow token (256 bits), the user gets a
+6-digit code by SMS or e-mail. Only SHA-256(flow) and SHA-256(flow:code) are stored, so a database
+leak reveals neither. A code lives 10 minutes, is single use, and 3 wrong tries burn it (a new one
+must be requested, which is throttled).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+from uuid import UUID
+
+from api.auth.tokens import digest, new_secret, same
+from api.errors import ApiError
+from api.ratelimit import limit
+from db.accounts.tables import VerificationCode
+
+CODE_TTL = timedelta(minutes=10)
+# After the code was right, the rest of the flow (birth dates, password) may take a little longer.
+VERIFIED_TTL = timedelta(minutes=20)
+MAX_ATTEMPTS = 3
+SENDS_PER_WINDOW = 3
+SEND_WINDOW = timedelta(minutes=15)
+
+WRONG_CODE = ApiError(400, "wrong_code", "Code incorrect.")
+FLOW_EXPIRED = ApiError(400, "flow_expired", "Cette démarche a expiré ou est déjà terminée. Recommencez.")
+CODE_EXPIRED = ApiError(400, "code_expired", "Ce code a expiré. Demandez un nouveau code.")
+CODE_BURNT = ApiError(400, "code_blocked", "Trop d'essais avec ce code. Demandez un nouveau code.")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def _code_hash(flow: str, code: str) -> str:
+    return digest(f"{flow}:{code.strip()}")
+
+
+async def throttle_sends(user_id: UUID) -> None:
+    await limit("code:send", str(user_id), max_hits=SENDS_PER_WINDOW, window=SEND_WINDOW,
+                message="Trop de codes demandés. Réessayez dans quelques minutes.")
+
+
+async def issue(*, school_id: UUID, user_id: UUID, purpose: str, destination: str,
+                with_code: bool = True, ttl: timedelta = CODE_TTL) -> tuple[str, str]:
+    """Start a flow; returns (flow token, code). The caller sends the code."""
+    flow, code = new_secret(), new_code() if with_code else ""
+    await VerificationCode.insert(VerificationCode(
+        school_id=school_id, user_id=user_id, purpose=purpose, flow_hash=digest(flow),
+        code_hash=_code_hash(flow, code) if with_code else "", destination=destination, expires_at=now() + ttl))
+    return flow, code
+
+
+async def renew_code(row: dict, flow: str) -> str:
+    """A fresh code on the same flow (resend): old code dead, tries and clock reset."""
+    await throttle_sends(row["user_id"])
+    code = new_code()
+    await VerificationCode.update({
+        VerificationCode.code_hash: _code_hash(flow, code), VerificationCode.attempts: 0,
+        VerificationCode.expires_at: now() + CODE_TTL, VerificationCode.verified_at: None,
+    }).where((VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"]))
+    return code
+
+
+async def find_flow(flow: str, purpose: str) -> dict | None:
+    """The open flow for this token, or None (unknown, finished, or another purpose)."""
+    row = await VerificationCode.select().where(VerificationCode.flow_hash == digest(flow)).first()
+    if row is None or row["purpose"] != purpose or row["used_at"] is not None:
+        return None
+    return row
+
+
+async def check_code(row: dict | None, flow: str, code: str) -> dict:
+    """Verify the code of an open flow; marks it verified (single use). Raises a clear 400 otherwise."""
+    if row is None:
+        raise WRONG_CODE  # unknown flow: same answer as a wrong code (no account enumeration)
+    if row["verified_at"] is not None:
+        raise ApiError(400, "code_used", "Ce code a déjà été utilisé.")
+    if row["attempts"] >= MAX_ATTEMPTS:
+        raise CODE_BURNT
+    if row["expires_at"] <= now():
+        raise CODE_EXPIRED
+    if not same(_code_hash(flow, code), row["code_hash"]):
+        await add_attempt(row)
+        left = MAX_ATTEMPTS - row["attempts"] - 1
+        if left <= 0:
+            raise CODE_BURNT
+        raise ApiError(400, "wrong_code", f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}.")
+    await VerificationCode.update({VerificationCode.verified_at: now(),
+                                   VerificationCode.expires_at: now() + VERIFIED_TTL}).where(
+        (VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"]))
+    return row
+
+
+async def add_attempt(row: dict) -> None:
+    await VerificationCode.update({VerificationCode.attempts: VerificationCode.attempts + 1}).where(
+        (VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"]))
+
+
+async def require_verified(flow: str, purpose: str) -> dict:
+    """The flow whose code was already checked, still open and in time (for the final step)."""
+    row = await find_flow(flow, purpose)
+    if row is None or row["verified_at"] is None or row["expires_at"] <= now():
+        raise FLOW_EXPIRED
+    return row
+
+
+async def finish(row: dict) -> bool:
+    """Close the flow for good; False if another request closed it first (replay)."""
+    rows = await VerificationCode.raw(
+        "UPDATE verification_code SET used_at = now() WHERE school_id = {} AND id = {} AND used_at IS NULL "
+        "RETURNING id", row["school_id"], row["id"])
+    return bool(rows)
