@@ -1,0 +1,59 @@
+"""School side of communication (teachers: their classes and groups; staff: the whole school).
+
+POST /api/school/posts                       information or survey to classes/groups (students and/or parents)
+GET  /api/school/posts                       my posts with read / acknowledged counts
+GET  /api/school/posts/{id}                  who read and acknowledged, survey results
+GET  /api/school/discussions                 my discussions
+POST /api/school/discussions                 contact a student's family (idempotent by client_id)
+GET  /api/school/discussions/{id}            read one
+POST /api/school/discussions/{id}/messages   reply (idempotent by client_id)
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, get, post
+from litestar.di import Provide
+
+from api.auth.principal import Principal, principal_with_roles
+from api.communication import school_service as service
+from api.communication.school_structs import (ContactIn, PostDetail, PostIn, PostSummary, ReplyIn, SchoolDiscussion,
+                                             SchoolDiscussionDetail)
+
+
+class SchoolCommunicationController(Controller):
+    path = "/api/school"
+    tags = ["school"]
+    dependencies = {"principal": Provide(principal_with_roles("teacher", "staff", "admin"))}
+
+    @post("/posts", summary="Post an information or a survey")
+    async def post_information(self, principal: Principal, data: PostIn) -> PostSummary:
+        return await service.post_information(principal, data)
+
+    @get("/posts", summary="My posts")
+    async def posts(self, principal: Principal) -> list[PostSummary]:
+        return await service.my_posts(principal)
+
+    @get("/posts/{post_id:uuid}", summary="Acknowledgements and answers of a post")
+    async def post_detail(self, principal: Principal, post_id: UUID) -> PostDetail:
+        return await service.post_detail(principal, post_id)
+
+    @get("/discussions", summary="My discussions")
+    async def discussions(self, principal: Principal) -> list[SchoolDiscussion]:
+        return await service.discussions(principal)
+
+    @post("/discussions", summary="Contact a student's family")
+    async def contact(self, principal: Principal, data: ContactIn) -> SchoolDiscussionDetail:
+        return await service.contact_family(principal, data)
+
+    @get("/discussions/{discussion_id:uuid}", summary="Read a discussion")
+    async def discussion(self, principal: Principal, discussion_id: UUID) -> SchoolDiscussionDetail:
+        return await service.discussion(principal, discussion_id)
+
+    @post("/discussions/{discussion_id:uuid}/messages", summary="Reply in a discussion")
+    async def reply(self, principal: Principal, discussion_id: UUID, data: ReplyIn) -> SchoolDiscussionDetail:
+        return await service.reply(principal, discussion_id, data)
+
+
+ROUTES = [SchoolCommunicationController]
