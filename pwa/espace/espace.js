@@ -1,14 +1,17 @@
 // Shared helpers for the desktop web space (espace) pages: fetch with the session's CSRF token,
-// the common error shape turned into a French message.
+// the common error shape turned into a French message, small form and password-rule helpers.
 let csrfToken = null;
 
 export async function session() {
   const response = await fetch('/api/session', { credentials: 'same-origin' });
   if (response.status === 401) return null;
-  const data = await response.json();
+  const data = await response.json().catch(() => null);
+  if (!response.ok) return null;
   csrfToken = data.csrf_token;
   return data;
 }
+
+export function setCsrf(token) { csrfToken = token; }
 
 export async function api(path, { method = 'GET', body } = {}) {
   const headers = { Accept: 'application/json' };
@@ -27,4 +30,81 @@ export async function api(path, { method = 'GET', body } = {}) {
     throw error;
   }
   return data;
+}
+
+// Where a signed-in user lands: the first-login steps until they are done, else the portal.
+export function homeFor(sessionBody) {
+  return sessionBody.first_login_pending ? '/espace/premiere-connexion.html' : '/espace/portail.html';
+}
+
+export async function signOut() {
+  try { await api('/api/session', { method: 'DELETE' }); } finally { location.href = '/espace/index.html'; }
+}
+
+// Show a message in a live region (role=alert / role=status in the HTML) and move focus there for errors.
+export function say(element, text) {
+  element.textContent = text || '';
+  element.hidden = !text;
+}
+
+// Run a form submission with its button disabled and errors shown in `errorElement`.
+export function onSubmit(form, errorElement, handler) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button[type=submit]');
+    say(errorElement, '');
+    if (button) button.disabled = true;
+    try {
+      await handler(new FormData(form));
+    } catch (error) {
+      say(errorElement, error.message);
+      errorElement.focus?.();
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+}
+
+const SPECIALS = '!?@#$%^&*<>£µ.;,';
+export function passwordClasses(password) {
+  return {
+    lower: /\p{Ll}/u.test(password),
+    upper: /\p{Lu}/u.test(password),
+    digit: /\p{Nd}/u.test(password),
+    special: [...password].some((c) => SPECIALS.includes(c)),
+  };
+}
+
+// Live feedback on the password rule: ticks each criterion in `list` (li[data-rule]) while typing,
+// then asks the server (debounced) about the common-password list.
+export function watchPassword(input, list, serverMessage) {
+  let timer = null;
+  const update = () => {
+    const value = input.value;
+    const classes = passwordClasses(value);
+    const count = Object.values(classes).filter(Boolean).length;
+    for (const item of list.querySelectorAll('li[data-rule]')) {
+      const rule = item.dataset.rule;
+      const met = rule === 'length' ? value.length >= 8 : rule === 'three' ? count >= 3 : classes[rule];
+      item.classList.toggle('met', Boolean(met));
+    }
+    clearTimeout(timer);
+    say(serverMessage, '');
+    if (value.length >= 8 && count >= 3) {
+      timer = setTimeout(async () => {
+        try {
+          const verdict = await api('/api/accounts/password-check', { method: 'POST', body: { password: value } });
+          if (input.value === value) say(serverMessage, verdict.ok ? '' : verdict.problems.join(' '));
+        } catch { /* feedback only */ }
+      }, 400);
+    }
+  };
+  input.addEventListener('input', update);
+  update();
+}
+
+export function banner(title, right = '') {
+  const header = document.querySelector('header.banner');
+  if (header) header.querySelector('h1').textContent = title;
+  return header;
 }

@@ -1,0 +1,100 @@
+import { api, homeFor, say, session, signOut } from './espace.js';
+import { passkeysSupported, registerPasskey } from './passkey-client.js';
+
+const ROLE_LABELS = { student: 'Élève', parent: 'Responsable légal', teacher: 'Enseignant', staff: 'Personnel', admin: 'Direction' };
+const list = document.getElementById('apps');
+const search = document.getElementById('search');
+const note = document.getElementById('note');
+let apps = [];
+let category = 'Toutes mes applications';
+
+function tile(app) {
+  const item = document.createElement('li');
+  item.className = 'app';
+  const title = document.createElement('h3');
+  const link = document.createElement('a');
+  link.href = app.url;
+  link.textContent = app.name;
+  if (app.note) {
+    link.addEventListener('click', (event) => { event.preventDefault(); say(note, app.note); });
+  }
+  title.append(link);
+  const text = document.createElement('p');
+  text.textContent = app.description;
+  const star = document.createElement('button');
+  star.type = 'button';
+  star.className = 'star';
+  star.textContent = app.favourite ? '★' : '☆';
+  star.setAttribute('aria-pressed', String(app.favourite));
+  star.setAttribute('aria-label', `${app.name} : favori`);
+  star.addEventListener('click', () => toggleFavourite(app));
+  item.append(title, text, star);
+  return item;
+}
+
+function render() {
+  const query = search.value.trim().toLowerCase();
+  const shown = apps.filter((app) => {
+    if (category === 'Mes favoris' && !app.favourite) return false;
+    if (!['Toutes mes applications', 'Mes favoris'].includes(category) && app.category !== category) return false;
+    return !query || `${app.name} ${app.description}`.toLowerCase().includes(query);
+  });
+  list.replaceChildren(...shown.map(tile));
+  document.getElementById('empty').hidden = shown.length > 0;
+}
+
+function renderTabs() {
+  const names = ['Toutes mes applications', 'Mes favoris', ...new Set(apps.map((app) => app.category))];
+  document.getElementById('tabs').replaceChildren(...names.map((name) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = name;
+    button.setAttribute('aria-pressed', String(name === category));
+    button.addEventListener('click', () => { category = name; renderTabs(); render(); });
+    return button;
+  }));
+}
+
+async function toggleFavourite(app) {
+  try {
+    await api(`/api/portal/favourites/${encodeURIComponent(app.key)}`, { method: app.favourite ? 'DELETE' : 'PUT' });
+    app.favourite = !app.favourite;
+    render();
+  } catch (failure) { say(note, failure.message); }
+}
+
+async function start() {
+  const current = await session();
+  if (!current) { location.replace('/espace/index.html'); return; }
+  if (current.first_login_pending) { location.replace(homeFor(current)); return; }
+  const { user, children } = current;
+  document.getElementById('school').textContent = user.school_name || 'Cartable';
+  document.getElementById('who').textContent = `${user.first_name} ${user.last_name} (${ROLE_LABELS[user.role] || user.role})`;
+  if (user.role === 'parent') {
+    document.getElementById('family').hidden = false;
+    document.getElementById('children').replaceChildren(...children.map((child) => {
+      const item = document.createElement('li');
+      item.textContent = `${child.first_name} ${child.last_name}${child.class_name ? ` — ${child.class_name}` : ''}`;
+      return item;
+    }));
+  }
+  apps = (await api('/api/portal')).apps;
+  renderTabs();
+  render();
+}
+
+search.addEventListener('input', render);
+document.getElementById('signout').addEventListener('click', signOut);
+
+const addPasskey = document.getElementById('add-passkey');
+if (!passkeysSupported()) addPasskey.hidden = true;
+addPasskey.addEventListener('click', async () => {
+  const error = document.getElementById('error');
+  say(error, '');
+  try {
+    await registerPasskey('Clé d\'accès');
+    say(document.getElementById('passkey-status'), 'Clé d\'accès ajoutée. Vous pourrez vous connecter sans mot de passe.');
+  } catch (failure) { say(error, failure.message || 'Ajout de la clé d\'accès annulé.'); }
+});
+
+start();
