@@ -91,3 +91,46 @@ class PasswordVerdict(msgspec.Struct):
     ok: bool
     classes: dict[str, bool]
     problems: list[str]
+
+
+class FirstLoginSteps(msgspec.Struct):
+    password: bool  # True: this step is still to do
+    student: bool
+    email: bool
+    charter: bool
+
+
+class StudentInfo(msgspec.Struct):
+    first_name: str
+    last_name: str
+    class_name: str
+
+
+class FirstLoginState(msgspec.Struct):
+    role: str
+    steps: FirstLoginSteps
+    done: bool
+    student: StudentInfo | None
+    email: str | None
+    email_sent_to: str | None
+
+
+class NewPassword(msgspec.Struct):
+    new_password: Password
+
+
+class StudentConfirmation(msgspec.Struct):
+    birth_date: date
+    confirmed: bool
+
+
+class EmailToVerify(msgspec.Struct):
+    email: Email
+
+
+class EmailToken(msgspec.Struct):
+    token: FlowToken
+
+
+class CharterAcceptance(msgspec.Struct):
+    accepted: bool
