@@ -54,9 +54,10 @@ async def make_homework(teacher: Ref, subject: Ref, *, class_ref: Ref | None = N
     return Ref(id=hw.id, school_id=teacher.school_id)
 
 
-async def make_teacher_of(family, subject_name: str = "Mathématiques", color: str = "#1f77b4"):
+async def make_teacher_of(family, subject_name: str = "Mathématiques", color: str = "#1f77b4", *,
+                          first_name: str = "Paul", last_name: str = "Durand"):
     from tests.factories import assign_teacher
-    teacher = await make_user(family.school, "teacher", first_name="Paul", last_name="Durand")
+    teacher = await make_user(family.school, "teacher", first_name=first_name, last_name=last_name)
     subject = await make_subject(family.school, subject_name, color)
     await assign_teacher(teacher, subject, class_ref=family.class_ref)
     return teacher, subject

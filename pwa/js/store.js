@@ -1,0 +1,88 @@
+// Per-profile encrypted cache in IndexedDB: each profile has its own AES-GCM key, created
+// non-extractable (the key object is stored, its bytes can never be read back by script), so
+// what sits on disk is ciphertext. Removing a profile deletes its key first: leftovers are noise.
+import { openDB } from '/vendor/idb/index.js';
+
+const DB_NAME = 'cartable-cache';
+let dbPromise = null;
+
+export function db() {
+  dbPromise ??= openDB(DB_NAME, 1, {
+    upgrade(database) {
+      database.createObjectStore('keys', { keyPath: 'profileId' });
+      database.createObjectStore('snapshots', { keyPath: 'key' }).createIndex('profileId', 'profileId');
+      database.createObjectStore('outbox', { keyPath: 'id' }).createIndex('profileId', 'profileId');
+    },
+  });
+  return dbPromise;
+}
+
+async function profileKey(profileId, create = true) {
+  const database = await db();
+  const row = await database.get('keys', profileId);
+  if (row) return row.key;
+  if (!create) return null;
+  const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  // Two tabs may race: keep whichever key was stored first.
+  const tx = database.transaction('keys', 'readwrite');
+  const existing = await tx.store.get(profileId);
+  if (!existing) await tx.store.put({ profileId, key });
+  await tx.done;
+  return existing ? existing.key : key;
+}
+
+export async function encrypt(profileId, value) {
+  const key = await profileKey(profileId);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const plain = new TextEncoder().encode(JSON.stringify(value));
+  // The profile id is bound as additional data: a blob moved to another profile fails to decrypt.
+  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(profileId) }, key, plain);
+  return { iv, data };
+}
+
+export async function decrypt(profileId, sealed) {
+  const key = await profileKey(profileId, false);
+  if (!key) return undefined;
+  try {
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: sealed.iv, additionalData: new TextEncoder().encode(profileId) }, key, sealed.data);
+    return JSON.parse(new TextDecoder().decode(plain));
+  } catch {
+    return undefined; // tampered or from a wiped key: treat as absent
+  }
+}
+
+const snapshotKey = (profileId, name) => `${profileId}|${name}`;
+
+// Save the last data seen for a screen ("homework:<studentId>", "home:<studentId>", …).
+export async function saveSnapshot(profileId, name, value, savedAt = Date.now()) {
+  const sealed = await encrypt(profileId, value);
+  await (await db()).put('snapshots', { key: snapshotKey(profileId, name), profileId, name, savedAt, ...sealed });
+}
+
+// → { value, savedAt } or null.
+export async function loadSnapshot(profileId, name) {
+  const row = await (await db()).get('snapshots', snapshotKey(profileId, name));
+  if (!row) return null;
+  const value = await decrypt(profileId, row);
+  return value === undefined ? null : { value, savedAt: row.savedAt };
+}
+
+// Forget everything this device holds for a profile (removal, revocation): key, snapshots, outbox.
+export async function wipeProfile(profileId) {
+  const database = await db();
+  const tx = database.transaction(['keys', 'snapshots', 'outbox'], 'readwrite');
+  await tx.objectStore('keys').delete(profileId);
+  for (const storeName of ['snapshots', 'outbox']) {
+    const index = tx.objectStore(storeName).index('profileId');
+    for (let cursor = await index.openCursor(profileId); cursor; cursor = await cursor.continue()) {
+      await cursor.delete();
+    }
+  }
+  await tx.done;
+}
+
+export async function profileHasData(profileId) {
+  const database = await db();
+  return Boolean(await database.get('keys', profileId)) || (await database.countFromIndex('snapshots', 'profileId', profileId)) > 0;
+}

@@ -1,0 +1,137 @@
+"""The PWA in headless Chromium: installable, controlled by its worker, homework offline, outbox sent once."""
+
+from __future__ import annotations
+
+import asyncio
+import struct
+
+import httpx
+import pytest
+
+from db.homework.tables import HomeworkDone
+from tests.factories import make_family
+from tests.family_builders import (make_discussion, make_evaluation, make_homework, make_lesson, make_period,
+                                   make_post, make_teacher_of, make_vie_scolaire, today)
+from tests.fixtures.api import sign_in
+from tests.fixtures.browser import artifact
+from tests.pairing_builders import CODE
+
+pytestmark = pytest.mark.browser
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+async def pair_in_browser(page, live_server: str, user, device_name: str = "Téléphone de test") -> str:
+    """The desktop makes a QR link (signed-in session); the phone claims it with device.js."""
+    async with httpx.AsyncClient(base_url=live_server) as desktop:
+        await sign_in(desktop, user)
+        created = await desktop.post("/api/pairing/pairings", json={"code": CODE})
+        assert created.status_code == 201, created.text
+    await page.goto(f"{live_server}/#/profils")
+    await page.wait_for_selector("text=Profils sur cet appareil")
+    profile = await page.evaluate(
+        "([link, code, name]) => import('/js/device.js').then((m) => m.claimPairing(link, code, name))",
+        [created.json()["link"], CODE, device_name])
+    await page.evaluate("(id) => localStorage.setItem('cartable.profile', id)", profile["id"])
+    return profile["id"]
+
+
+async def test_manifest_is_installable_with_icons(page, live_server):
+    manifest = httpx.get(f"{live_server}/manifest.json").json()
+    assert manifest["display"] == "standalone" and manifest["scope"] == "/" and manifest["lang"] == "fr"
+    sizes = {}
+    for icon in manifest["icons"]:
+        response = httpx.get(f"{live_server}{icon['src']}")
+        assert response.status_code == 200, icon
+        if icon["type"] == "image/png":
+            sizes[(icon["sizes"], icon["purpose"])] = png_size(response.content)
+    assert sizes == {("192x192", "any"): (192, 192), ("512x512", "any"): (512, 512),
+                     ("512x512", "maskable"): (512, 512)}
+    await page.goto(f"{live_server}/")
+    href = await page.get_attribute("link[rel=manifest]", "href")
+    assert href == "/manifest.json"
+
+
+async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_the_server_once(
+        page, context, live_server):
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    lesson = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Les fractions</p>")
+    homework = [await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=days, lesson=lesson,
+                                    html=f"<p>Exercice {days}</p>") for days in (1, 2, 3)]
+    await pair_in_browser(page, live_server, family.student)
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Exercice 3")
+    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    await page.screenshot(path=artifact("pwa-devoirs-en-ligne.png"))
+
+    # Offline, and the worker cannot reach the network either (set_offline covers it; API calls are also cut).
+    await context.set_offline(True)
+    await context.route("**/api/**", lambda route: route.abort())
+    await page.reload()
+    await page.wait_for_selector("text=Exercice 1")
+    assert "Hors ligne" in await page.inner_text("#freshness")
+    assert await page.is_visible("text=Les fractions") or await page.locator("summary", has_text="Contenu du cours").count()
+
+    for hw in homework:
+        await page.check(f"#done-{hw.id}")
+    await page.reload()
+    await page.wait_for_selector("text=Exercice 1")
+    for hw in homework:
+        assert await page.is_checked(f"#done-{hw.id}")
+    assert await HomeworkDone.count() == 0  # nothing reached the server yet
+    await page.screenshot(path=artifact("pwa-devoirs-hors-ligne.png"))
+
+    await context.unroute("**/api/**")
+    await context.set_offline(False)
+    await page.reload()
+    for _ in range(100):  # wait for the outbox to drain (bounded)
+        if await HomeworkDone.count() == 3:
+            break
+        await asyncio.sleep(0.1)
+    await page.wait_for_function("""() => import('/js/outbox.js').then(async (m) =>
+        (await m.pending(localStorage.getItem('cartable.profile'))).length === 0)""")
+    rows = await HomeworkDone.select().where(HomeworkDone.student_id == family.student.id)
+    assert sorted(str(r["homework_id"]) for r in rows) == sorted(str(hw.id) for hw in homework)
+    assert all(r["done"] for r in rows)
+    assert len({r["last_change_id"] for r in rows}) == 3
+
+
+async def test_every_screen_for_a_parent_at_360px(page, live_server):
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    french_teacher, french = await make_teacher_of(family, "Français", "#c0392b", first_name="Anne", last_name="Bernard")
+    lesson = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Thalès</p>")
+    await make_lesson(french_teacher, french, class_ref=family.class_ref, day=today(), hour=10, status="cancelled",
+                      status_note="Professeur absent")
+    await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=1, lesson=lesson, attachment="fiche.pdf")
+    await make_homework(french_teacher, french, class_ref=family.class_ref, due_in_days=2, html="<p>Lire le chapitre 2</p>")
+    period = await make_period(family.school)
+    await make_evaluation(teacher, maths, period, family.class_ref, family.student, title="Fractions", grade="14.5")
+    await make_vie_scolaire(teacher, family.student)
+    await make_discussion(teacher, family.parent, family.student)
+    await make_post(teacher, [family.parent])
+    await make_post(teacher, [family.parent], title="Sortie au théâtre", survey=True)
+    await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+
+    screens = {"accueil": "Pour demain", "devoirs": "Lire le chapitre 2", "edt": "Professeur absent",
+               "notes": "Moyenne : 14,5/20", "vie-scolaire": "Bavardages", "messages": "Progrès",
+               "messages/infos": "Sortie au théâtre", "reglages": "Téléphone de Sophie", "profils": "Ajouter un profil"}
+    for route, expected in screens.items():
+        await page.goto(f"{live_server}/#/{route}")
+        await page.wait_for_selector(f"text={expected}")
+        await page.screenshot(path=artifact(f"pwa-{route.replace('/', '-')}.png"))
+    # Parents see the "Fait" state but cannot change it.
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Lire le chapitre 2")
+    assert await page.locator("input[type=checkbox][id^=done-]").count() == 0
+    assert await page.locator(".badge", has_text="Non fait").count() == 2
+    # Keyboard: the tab bar is reachable and the focused link is visible.
+    await page.keyboard.press("Tab")  # from the screen's content onwards, the next stop is a control
+    assert await page.evaluate("document.activeElement.tagName") in ("A", "BUTTON", "INPUT", "SELECT", "SUMMARY")
+    await page.focus("#tabs a[href='#/edt']")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#screen-title:has-text('Emploi du temps')")
