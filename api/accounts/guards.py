@@ -51,8 +51,12 @@ async def record_failure(identifier: str, ip: str) -> None:
 
 
 async def clear_failures(identifier: str, ip: str | None = None) -> None:
+    """After a sign-in from `ip`, forget that pair's failures; with no ip (password reset), every pair's."""
     if ip is not None:
         await reset("signin:pair", f"{identifier}|{ip}")
+    else:
+        prefix = f"signin:pair:{identifier}|"
+        await RateLimitCounter.raw("DELETE FROM rate_limit_counter WHERE left(key, {}) = {}", len(prefix), prefix)
     await reset("signin:account", identifier)
 
 

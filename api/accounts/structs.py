@@ -134,3 +134,21 @@ class EmailToken(msgspec.Struct):
 
 class CharterAcceptance(msgspec.Struct):
     accepted: bool
+
+
+Channel = Literal["sms", "email"]
+
+
+class IdentifierRecovery(msgspec.Struct):
+    channel: Channel
+    value: Annotated[str, msgspec.Meta(min_length=3, max_length=200)]  # phone or e-mail on file
+
+
+class PasswordRecoveryStart(msgspec.Struct):
+    identifier: Identifier
+    channel: Channel
+
+
+class CodeCheck(msgspec.Struct):
+    flow: FlowToken
+    code: Code
