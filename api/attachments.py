@@ -1,0 +1,170 @@
+"""Homework attachments: upload (teachers, their own homework), download (the families it is for, and
+the school's teachers and staff).
+
+Only PDF, PNG, JPEG, ODT and DOCX up to 5 MB are accepted, and the type is decided from the file's
+first bytes (the declared type and the extension are not trusted). Files are stored under
+`.data/attachments/<school_id>/<random key>` (git-ignored), never under the uploaded name, and are
+served as downloads (Content-Disposition: attachment) with the sniffed type, so an upload can never
+run as a page of this origin.
+
+POST   /api/school/homework/{homework_id}/attachments                  multipart `file`
+DELETE /api/school/homework/{homework_id}/attachments/{attachment_id}
+GET    /api/homework/{homework_id}/attachments/{attachment_id}
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+import unicodedata
+import zipfile
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import quote
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Response, delete, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from api.auth.principal import Principal, principal_with_roles
+from api.auth.scope import student_class_and_groups, visible_student_ids
+from api.errors import ApiError
+from api.homework.school_service import own_homework
+from api.homework.school_structs import AttachmentOut
+from db.homework.tables import Homework, HomeworkAttachment
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PER_HOMEWORK = 10
+STORE = Path(__file__).resolve().parent.parent / ".data" / "attachments"
+NOT_FOUND = ApiError(404, "not_found", "Pièce jointe introuvable.")
+ODT_MIME = b"application/vnd.oasis.opendocument.text"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def sniff(head: bytes, content: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from the magic bytes, or None if the file is not an allowed type."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf", "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", "jpg"
+    if head.startswith(b"PK\x03\x04"):
+        # ODF stores an uncompressed "mimetype" entry first; OOXML has [Content_Types].xml and word/.
+        if head[30:38] == b"mimetype" and head[38:38 + len(ODT_MIME)] == ODT_MIME:
+            return ODT_MIME.decode(), "odt"
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
+            return DOCX_MIME, "docx"
+    return None
+
+
+def clean_filename(name: str, extension: str) -> str:
+    base = unicodedata.normalize("NFC", os.path.basename((name or "").replace("\\", "/")))
+    base = re.sub(r"[\x00-\x1f\x7f\"<>:|?*]", "", base).strip(" .") or "piece-jointe"
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return f"{stem[:180]}.{extension}"
+
+
+def content_disposition(filename: str) -> str:
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode() or "piece-jointe"
+    fallback = re.sub(r"[^A-Za-z0-9._ -]", "_", fallback)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _path(school_id: UUID, key: str) -> Path:
+    return STORE / str(school_id) / key
+
+
+class UploadForm(msgspec.Struct):
+    file: UploadFile
+
+
+class SchoolAttachmentsController(Controller):
+    path = "/api/school/homework/{homework_id:uuid}/attachments"
+    tags = ["school"]
+    dependencies = {"principal": Provide(principal_with_roles("teacher"))}
+
+    @post("/", summary="Attach a file to one's homework", request_max_body_size=MAX_BYTES + 64 * 1024)
+    async def upload(self, principal: Principal, homework_id: UUID, data: Annotated[
+            UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]) -> AttachmentOut:
+        await own_homework(principal, homework_id)
+        count = await HomeworkAttachment.count().where((HomeworkAttachment.school_id == principal.school_id)
+                                                       & (HomeworkAttachment.homework_id == homework_id))
+        if count >= MAX_PER_HOMEWORK:
+            raise ApiError(400, "too_many_attachments", f"{MAX_PER_HOMEWORK} pièces jointes au plus par devoir.")
+        content = await data.file.read(MAX_BYTES + 1)
+        if len(content) > MAX_BYTES:
+            raise ApiError(413, "too_large", "Le fichier dépasse 5 Mo.")
+        if not content:
+            raise ApiError(400, "empty_file", "Le fichier est vide.")
+        kind = sniff(content[:128], content)
+        if kind is None:
+            raise ApiError(415, "unsupported_file", "Formats acceptés : PDF, PNG, JPEG, ODT, DOCX.")
+        content_type, extension = kind
+        key = secrets.token_urlsafe(24)
+        target = _path(principal.school_id, key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(".part")
+        temporary.write_bytes(content)
+        temporary.replace(target)
+        row = HomeworkAttachment(school_id=principal.school_id, homework_id=homework_id,
+                                 filename=clean_filename(data.file.filename, extension), content_type=content_type,
+                                 size_bytes=len(content), storage_key=key)
+        await row.save()
+        return AttachmentOut(id=row.id, filename=row.filename, content_type=content_type, size_bytes=len(content),
+                             url=f"/api/homework/{homework_id}/attachments/{row.id}")
+
+    @delete("/{attachment_id:uuid}", summary="Remove an attachment")
+    async def remove(self, principal: Principal, homework_id: UUID, attachment_id: UUID) -> None:
+        await own_homework(principal, homework_id)
+        where = ((HomeworkAttachment.school_id == principal.school_id) & (HomeworkAttachment.id == attachment_id)
+                 & (HomeworkAttachment.homework_id == homework_id))
+        row = await HomeworkAttachment.select().where(where).first()
+        if row is None:
+            raise NOT_FOUND
+        await HomeworkAttachment.delete().where(where)
+        _path(principal.school_id, row["storage_key"]).unlink(missing_ok=True)
+
+
+async def _may_download(principal: Principal, homework: dict) -> bool:
+    if principal.role in ("teacher", "staff", "admin"):
+        return True
+    for student_id in await visible_student_ids(principal):
+        classes, groups = await student_class_and_groups(principal.school_id, student_id)
+        if homework["class_id"] in classes or homework["group_id"] in groups:
+            return True
+    return False
+
+
+class AttachmentDownloadController(Controller):
+    path = "/api/homework/{homework_id:uuid}/attachments"
+    tags = ["homework"]
+
+    @get("/{attachment_id:uuid}", summary="Download a homework attachment")
+    async def download(self, principal: Principal, homework_id: UUID, attachment_id: UUID) -> Response:
+        homework = await Homework.select(Homework.class_id, Homework.group_id).where(
+            (Homework.school_id == principal.school_id) & (Homework.id == homework_id)).first()
+        if homework is None or not await _may_download(principal, homework):
+            raise NOT_FOUND
+        row = await HomeworkAttachment.select().where(
+            (HomeworkAttachment.school_id == principal.school_id) & (HomeworkAttachment.id == attachment_id)
+            & (HomeworkAttachment.homework_id == homework_id)).first()
+        path = _path(principal.school_id, row["storage_key"]) if row else None
+        if path is None or not path.is_file():
+            raise NOT_FOUND
+        return Response(path.read_bytes(), media_type=row["content_type"],
+                        headers={"Content-Disposition": content_disposition(row["filename"]),
+                                 "X-Content-Type-Options": "nosniff"})
+
+
+ROUTES = [SchoolAttachmentsController, AttachmentDownloadController]
