@@ -111,7 +111,11 @@ export function renderAddProfile(container, { link = null, onDone } = {}) {
     codeInput.focus();
   }
 
-  if (link && parsePairingLink(link)) showCode(link);
+  if (link && parsePairingLink(link)) {
+    // Keep the secret out of the address bar and history once read (it stays in this closure).
+    if (link === location.href) history.replaceState(history.state, '', `${location.pathname}#/ajouter-profil`);
+    showCode(link);
+  }
   else showStart();
   return () => stopCamera();
 }

@@ -1,0 +1,140 @@
+"""The whole pairing in real Chromium: a desktop context shows the QR, a phone context pairs by
+opening the link (the camera-app route) or pasting it, registers a WebAuthn credential on a virtual
+authenticator, locks/unlocks the app, and is wiped when the desktop revokes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.auth.sessions import cookie_name, open_session
+from db.devices.tables import Device
+from tests.factories import make_family
+from tests.fixtures.browser import artifact
+
+pytestmark = pytest.mark.browser
+
+
+async def desktop_page(browser, live_server, user):
+    context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    token, _ = await open_session(user_id=user.id, school_id=user.school_id)
+    await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
+    page = await context.new_page()
+    await page.goto(f"{live_server}/espace/application-mobile.html")
+    return context, page
+
+
+async def show_qr(page, code: str) -> str:
+    await page.fill("#code", code)
+    await page.click("#code-form button[type=submit]")
+    await page.wait_for_selector("#qr svg")
+    await page.click("#show-link")
+    return await page.get_attribute("#link", "href")
+
+
+async def phone_context(browser):
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = await context.new_page()
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("WebAuthn.enable")
+    await cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
+        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    return context, page
+
+
+def on_localhost(url: str) -> str:
+    # WebAuthn refuses IP addresses as relying party ids: the phone uses the same server as "localhost".
+    return url.replace("127.0.0.1", "localhost")
+
+
+async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(browser, live_server):
+    family = await make_family()
+    desktop_context, desktop = await desktop_page(browser, live_server, family.parent)
+    phone_ctx, phone = await phone_context(browser)
+    try:
+        # Trivial codes are refused on the desktop.
+        await desktop.fill("#code", "1234")
+        await desktop.click("#code-form button[type=submit]")
+        await desktop.wait_for_selector("#error:not([hidden])")
+        assert "trop simple" in await desktop.text_content("#error")
+        link = await show_qr(desktop, "k7p2")
+        assert "K7P2" not in link.upper().split("#")[1].replace("AJOUTER-PROFIL", "")
+        assert "min" in await desktop.text_content("#countdown")
+
+        # The phone opens the link (as the camera app would) and types a wrong code, then the right one.
+        await phone.goto(on_localhost(link))
+        await phone.wait_for_selector("#pairing-code")
+        assert "s=" not in phone.url  # the secret left the address bar
+        await phone.fill("#pairing-code", "zz9q")
+        await phone.fill("#pairing-device-name", "Téléphone de Sophie")
+        await phone.click("text=Ajouter le profil")
+        await phone.wait_for_selector(".pairing-error:has-text('Code incorrect')")
+        assert "4 essais" in await phone.text_content(".pairing-error")
+        await phone.fill("#pairing-code", "K7P2")
+        await phone.click("text=Ajouter le profil")
+        await phone.wait_for_url(lambda url: "#/accueil" in url)
+        await phone.screenshot(path=artifact("pairing-phone-paired.png"))
+
+        # The desktop sees the QR used and the linked device.
+        await desktop.wait_for_selector("#pairing-state:has-text('Appareil ajouté : Téléphone de Sophie')")
+        await desktop.wait_for_selector("#devices tr:has-text('Téléphone de Sophie')")
+        await desktop.screenshot(path=artifact("pairing-desktop-used.png"))
+
+        # The WebAuthn credential was registered during the claim; the app lock works with it.
+        device = await Device.select().where(Device.user_id == family.parent.id).first()
+        assert device["webauthn_credential_id"]
+        profiles = await phone.evaluate("import('/js/device.js').then((m) => m.listProfiles())")
+        assert [p["role"] for p in profiles] == ["parent"] and profiles[0]["lockAvailable"]
+        profile_id = profiles[0]["id"]
+        locked = await phone.evaluate("(id) => import('/js/app-lock.js').then((m) => m.enableLock(id))", profile_id)
+        assert locked["lockEnabled"] is True
+        assert await phone.evaluate("(id) => import('/js/app-lock.js').then((m) => m.unlock(id))", profile_id)
+
+        # A signed API call from the phone works (DPoP proof from the non-extractable key).
+        status = await phone.evaluate(
+            "(id) => import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile')).then((r) => r.status)",
+            profile_id)
+        assert status == 200
+
+        # Revoking on the desktop: the phone's next request wipes the profile.
+        desktop.on("dialog", lambda dialog: dialog.accept())
+        await desktop.click("#devices button:has-text('Révoquer')")
+        await desktop.wait_for_selector("#devices-empty:not([hidden])")
+        code = await phone.evaluate("""(id) => import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile')
+            .then(() => 'still paired', (error) => error.code))""", profile_id)
+        assert code == "device_revoked"
+        assert await phone.evaluate("import('/js/device.js').then((m) => m.listProfiles())") == []
+    finally:
+        await desktop_context.close()
+        await phone_ctx.close()
+
+
+async def test_a_second_profile_is_added_by_pasting_the_link_and_removed_from_the_phone(browser, live_server):
+    family = await make_family()
+    phone_ctx, phone = await phone_context(browser)
+    desktops = []
+    try:
+        for user, code in ((family.parent, "K7P2"), (family.student, "B7X3")):
+            desktop_context, desktop = await desktop_page(browser, live_server, user)
+            desktops.append(desktop_context)
+            link = await show_qr(desktop, code)
+            await phone.goto(on_localhost(f"{live_server}/#/ajouter-profil"))
+            await phone.wait_for_selector("#pairing-link")
+            await phone.fill("#pairing-link", on_localhost(link))
+            await phone.click("text=Continuer")
+            await phone.fill("#pairing-code", code.lower())
+            await phone.click("text=Ajouter le profil")
+            await phone.wait_for_url(lambda url: "#/accueil" in url)
+            await desktop.wait_for_selector("#pairing-state:has-text('Appareil ajouté')")
+        profiles = await phone.evaluate("import('/js/device.js').then((m) => m.listProfiles())")
+        assert sorted(p["role"] for p in profiles) == ["parent", "student"]
+        parent_id = next(p["id"] for p in profiles if p["role"] == "parent")
+        await phone.evaluate("(id) => import('/js/device.js').then((m) => m.removeProfile(id))", parent_id)
+        remaining = await phone.evaluate("import('/js/device.js').then((m) => m.listProfiles())")
+        assert [p["role"] for p in remaining] == ["student"]
+        device = await Device.select().where(Device.id == parent_id).first()
+        assert device["revoked_at"] is not None and device["revoked_reason"] == "phone"
+    finally:
+        for context in desktops:
+            await context.close()
+        await phone_ctx.close()
