@@ -152,3 +152,30 @@ class PasswordRecoveryStart(msgspec.Struct):
 class CodeCheck(msgspec.Struct):
     flow: FlowToken
     code: Code
+
+
+class PasskeyOptions(msgspec.Struct):
+    flow: str
+    options: str  # PublicKeyCredential*Options as JSON (base64url binary fields), for the browser
+
+
+class PasskeyRegistration(msgspec.Struct):
+    flow: FlowToken
+    credential: Annotated[str, msgspec.Meta(max_length=20_000)]  # the browser's credential as JSON
+    name: Annotated[str, msgspec.Meta(max_length=80)] = ""
+
+
+class PasskeySignInStart(msgspec.Struct):
+    identifier: Identifier
+
+
+class PasskeySignIn(msgspec.Struct):
+    flow: FlowToken
+    credential: Annotated[str, msgspec.Meta(max_length=20_000)]
+
+
+class PasskeyItem(msgspec.Struct):
+    id: UUID
+    name: str
+    created_at: str
+    last_used_at: str | None
