@@ -135,3 +135,24 @@ async def test_every_screen_for_a_parent_at_360px(page, live_server):
     await page.focus("#tabs a[href='#/edt']")
     await page.keyboard.press("Enter")
     await page.wait_for_selector("#screen-title:has-text('Emploi du temps')")
+
+
+async def test_a_revoked_device_wipes_its_cached_data_on_next_contact(page, live_server):
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    await make_homework(teacher, maths, class_ref=family.class_ref, html="<p>Rédaction</p>")
+    profile_id = await pair_in_browser(page, live_server, family.student)
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Rédaction")
+    has_data = "(id) => import('/js/store.js').then((m) => m.profileHasData(id))"
+    assert await page.evaluate(has_data, profile_id) is True
+
+    async with httpx.AsyncClient(base_url=live_server) as desktop:  # "Appareils liés" on the desktop
+        await sign_in(desktop, family.student)
+        revoked = await desktop.delete(f"/api/pairing/devices/{profile_id}")
+        assert revoked.status_code in (200, 204), revoked.text
+    await page.reload()
+    await page.wait_for_selector("text=Ajouter un profil")
+    assert await page.evaluate(has_data, profile_id) is False
+    assert await page.evaluate("import('/js/device.js').then((m) => m.listProfiles())") == []
+    assert not await page.is_visible("text=Rédaction")
