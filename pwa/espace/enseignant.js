@@ -1,0 +1,384 @@
+// Teacher's space: week of lessons, lesson content and homework (with attachments and the "done"
+// report), roll call, evaluations, communication. Rich text is sanitised again by the server.
+import { api, say, session, signOut } from './espace.js';
+
+const $ = (id) => document.getElementById(id);
+const errorBox = $('error');
+let csrf = null;
+let teaching = [];
+let currentLesson = null;
+let editingHomework = null;
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key in node && key !== 'list') node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+async function run(action) {
+  say(errorBox, '');
+  try { return await action(); } catch (error) {
+    if (error.status === 401) location.href = '/espace/index.html';
+    say(errorBox, error.message);
+    return undefined;
+  }
+}
+
+const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+const frDate = (s) => new Date(`${s}T12:00:00`).toLocaleDateString('fr-FR', { weekday: 'long', day: 'numeric', month: 'long' });
+const newId = () => crypto.randomUUID();
+
+// A small rich-text editor: bold, italic, underline, lists. The browser produces <b>/<i>/<div>;
+// they are renamed to the server's allow-list (strong/em/p) before sending.
+function editor(slot, label) {
+  const area = el('div', { class: 'editor', contentEditable: 'true', role: 'textbox', 'aria-multiline': 'true',
+    'aria-label': label });
+  const button = (text, command, name) => el('button', { type: 'button', 'aria-label': name, title: name,
+    onclick: () => { area.focus(); document.execCommand(command); } }, text);
+  slot.replaceChildren(el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': `Mise en forme : ${label}` },
+    button('G', 'bold', 'Gras'), button('I', 'italic', 'Italique'), button('S', 'underline', 'Souligné'),
+    button('• Liste', 'insertUnorderedList', 'Liste à puces'), button('1. Liste', 'insertOrderedList', 'Liste numérotée')),
+  area);
+  return {
+    get html() {
+      const copy = area.cloneNode(true);
+      for (const [from, to] of [['b', 'strong'], ['i', 'em'], ['div', 'p']]) {
+        copy.querySelectorAll(from).forEach((node) => { const renamed = document.createElement(to); renamed.append(...node.childNodes); node.replaceWith(renamed); });
+      }
+      return copy.innerHTML;
+    },
+    set html(value) { area.innerHTML = value || ''; }, // server-sanitised HTML only
+    area,
+  };
+}
+
+async function upload(path, file) {
+  const form = new FormData();
+  form.append('file', file);
+  const response = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin',
+    headers: { 'X-CSRF-Token': csrf, Accept: 'application/json' } });
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw Object.assign(new Error(`${file.name} : ${data?.error?.message || 'envoi impossible.'}`), { status: response.status });
+  return data;
+}
+
+// ---- Week and lessons ----
+let monday = null;
+const contentEditor = editor($('content-editor'), 'Contenu de la séance');
+const homeworkEditor = editor($('hw-editor'), 'Travail à faire');
+
+function mondayOf(date) { const d = new Date(date); d.setDate(d.getDate() - ((d.getDay() + 6) % 7)); return d; }
+
+async function loadWeek(date) {
+  monday = mondayOf(date);
+  $('week-date').value = iso(monday);
+  const week = await run(() => api(`/api/school/lessons?week=${iso(monday)}`));
+  if (!week) return;
+  $('week-label').textContent = frDate(week.week);
+  const list = $('lessons');
+  list.replaceChildren(...week.lessons.map((lesson) => el('li', {}, el('button', {
+    type: 'button', 'aria-current': String(lesson.id === currentLesson?.id), onclick: () => openLesson(lesson),
+  }, `${lesson.audience} — ${lesson.subject}`, el('span', { class: 'meta' },
+    `${frDate(lesson.date)}, ${lesson.starts_at.slice(0, 5)}–${lesson.ends_at.slice(0, 5)}${lesson.has_content ? ' · contenu saisi' : ''}`)))));
+  $('no-lessons').hidden = week.lessons.length > 0;
+}
+
+async function openLesson(lesson) {
+  currentLesson = lesson;
+  document.querySelectorAll('#lessons button').forEach((b) => b.setAttribute('aria-current', 'false'));
+  $('lesson').hidden = false;
+  $('lesson-title').textContent = `${lesson.audience} — ${lesson.subject}, ${frDate(lesson.date)} ${lesson.starts_at.slice(0, 5)}`;
+  // Reset the forms before any await: what the teacher starts typing must not be wiped afterwards.
+  resetHomeworkForm();
+  $('content-title').value = ''; contentEditor.html = '';
+  const next = new Date(`${lesson.date}T12:00:00`); next.setDate(next.getDate() + 1);
+  $('hw-due').min = iso(next);
+  $('lesson').setAttribute('aria-busy', 'true');
+  const content = await run(() => api(`/api/school/lessons/${lesson.id}/content`));
+  if (content && currentLesson === lesson) { $('content-title').value = content.title; contentEditor.html = content.html; }
+  await Promise.all([loadHomework(), loadRoll()]);
+  $('lesson').setAttribute('aria-busy', 'false');
+}
+
+$('content-save').addEventListener('click', () => run(async () => {
+  const saved = await api(`/api/school/lessons/${currentLesson.id}/content`, { method: 'PUT',
+    body: { title: $('content-title').value, html: contentEditor.html } });
+  contentEditor.html = saved.html;
+  say($('content-status'), 'Contenu enregistré.');
+  await loadWeek(monday);
+}));
+
+async function loadHomework() {
+  const items = await run(() => api(`/api/school/lessons/${currentLesson.id}/homework`));
+  if (!items) return;
+  $('homework-list').replaceChildren(...items.map((hw) => {
+    const body = el('div'); body.innerHTML = hw.html; // sanitised by the server
+    const files = el('ul', {}, ...hw.attachments.map((a) => el('li', {}, el('a', { href: a.url }, a.filename),
+      ` (${Math.ceil(a.size_bytes / 1024)} Ko) `, el('button', { type: 'button', class: 'link',
+        onclick: () => run(async () => { await api(`/api/school/homework/${hw.id}/attachments/${a.id}`, { method: 'DELETE' }); await loadHomework(); }) },
+      'Retirer'))));
+    const report = el('div', { class: 'done-report' });
+    return el('li', {}, el('strong', {}, `Pour ${frDate(hw.due_on)}`),
+      hw.estimated_minutes ? el('span', {}, ` · ${hw.estimated_minutes} min`) : null, body, files,
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', class: 'link', onclick: () => editHomework(hw) }, 'Modifier'),
+        el('button', { type: 'button', class: 'link', onclick: () => deleteHomework(hw) }, 'Supprimer'),
+        el('button', { type: 'button', class: 'link', onclick: () => showDone(hw, report) }, 'Qui l\'a fait ?')),
+      report);
+  }));
+}
+
+async function showDone(hw, box) {
+  const report = await run(() => api(`/api/school/homework/${hw.id}/done`));
+  if (!report) return;
+  box.replaceChildren(el('p', {}, `${report.done_count} élève(s) sur ${report.student_count} l'ont marqué fait.`),
+    el('ul', {}, ...report.students.map((s) => el('li', {}, `${s.last_name} ${s.first_name} : ${s.done ? 'fait' : 'pas encore'}`))));
+}
+
+function resetHomeworkForm() {
+  editingHomework = null;
+  homeworkEditor.html = '';
+  $('hw-due').value = ''; $('hw-minutes').value = ''; $('hw-files').value = '';
+  $('homework-form-title').textContent = 'Donner du travail';
+  $('hw-submit').textContent = 'Donner le travail';
+  $('hw-cancel').hidden = true;
+}
+
+function editHomework(hw) {
+  editingHomework = hw;
+  homeworkEditor.html = hw.html;
+  $('hw-due').value = hw.due_on; $('hw-minutes').value = hw.estimated_minutes ?? '';
+  $('homework-form-title').textContent = 'Modifier le travail';
+  $('hw-submit').textContent = 'Enregistrer la modification';
+  $('hw-cancel').hidden = false;
+  homeworkEditor.area.focus();
+}
+
+async function deleteHomework(hw) {
+  if (!confirm('Supprimer ce travail à faire ?')) return;
+  await run(() => api(`/api/school/homework/${hw.id}`, { method: 'DELETE' }));
+  await loadHomework();
+}
+
+$('hw-cancel').addEventListener('click', resetHomeworkForm);
+$('homework-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(async () => {
+    const minutes = $('hw-minutes').value ? Number($('hw-minutes').value) : null;
+    const body = { due_on: $('hw-due').value, html: homeworkEditor.html, estimated_minutes: minutes };
+    const saved = editingHomework
+      ? await api(`/api/school/homework/${editingHomework.id}`, { method: 'PATCH', body })
+      : await api('/api/school/homework', { method: 'POST', body: { ...body, lesson_id: currentLesson.id } });
+    for (const file of $('hw-files').files) await upload(`/api/school/homework/${saved.id}/attachments`, file);
+    say($('hw-status'), editingHomework ? 'Travail modifié.' : 'Travail donné : les familles le voient.');
+    resetHomeworkForm();
+    await loadHomework();
+  });
+});
+
+// ---- Roll call ----
+async function loadRoll() {
+  const roll = await run(() => api(`/api/school/lessons/${currentLesson.id}/roll`));
+  if (!roll) return;
+  $('roll').replaceChildren(...roll.students.map((s) => {
+    const name = `${s.last_name} ${s.first_name}`;
+    const radio = (value) => el('td', {}, el('input', { type: 'radio', name: `roll-${s.student_id}`, value,
+      checked: s.status === value, 'aria-label': `${name} : ${value === 'present' ? 'présent' : value}` }));
+    return el('tr', { 'data-student': s.student_id }, el('th', { scope: 'row' }, name), radio('present'), radio('absent'),
+      radio('late'), el('td', {}, el('input', { type: 'number', min: '1', max: '240', value: s.minutes ?? '',
+        'aria-label': `${name} : minutes de retard` })),
+      el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => remark(s, name) }, 'Observation')));
+  }));
+}
+
+async function remark(student, name) {
+  const text = prompt(`Observation pour ${name} (ex. : oubli de matériel, participation) :`);
+  if (!text) return;
+  await run(() => api('/api/school/remarks', { method: 'POST', body: {
+    student_id: student.student_id, kind: text.slice(0, 40), text, lesson_id: currentLesson.id } }));
+  say($('roll-status'), `Observation enregistrée pour ${name}.`);
+}
+
+$('roll-save').addEventListener('click', () => run(async () => {
+  const entries = [...$('roll').querySelectorAll('tr')].map((row) => {
+    const status = row.querySelector('input[type=radio]:checked')?.value || 'present';
+    const minutes = Number(row.querySelector('input[type=number]').value) || null;
+    return { student_id: row.dataset.student, status, minutes: status === 'late' ? minutes : null };
+  });
+  await api(`/api/school/lessons/${currentLesson.id}/roll`, { method: 'PUT', body: { entries } });
+  say($('roll-status'), 'Appel enregistré.');
+  await loadRoll();
+}));
+
+// ---- Evaluations ----
+let levels = {};
+let currentEvaluation = null;
+
+async function loadEvaluations() {
+  const [list, competences] = await Promise.all([run(() => api('/api/school/evaluations')), run(() => api('/api/school/competences'))]);
+  if (!list || !competences) return;
+  $('ev-teaching').replaceChildren(...teaching.map((t, i) => el('option', { value: String(i) }, `${t.audience} — ${t.subject}`)));
+  $('ev-competences').replaceChildren(...competences.map((c) => el('label', {},
+    el('input', { type: 'checkbox', value: c.id }), ` ${c.code} ${c.label}`)));
+  $('evaluations').replaceChildren(...list.map((e) => el('li', {}, el('button', { type: 'button', onclick: () => openEvaluation(e.id) },
+    `${e.title}`, el('span', { class: 'meta' }, `${e.audience}, ${frDate(e.given_on)}${e.publish_at ? ' · publiée' : ''}`)))));
+}
+
+$('ev-graded').addEventListener('change', () => { $('ev-grade-options').hidden = !$('ev-graded').checked; });
+$('evaluation-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(async () => {
+    const t = teaching[Number($('ev-teaching').value)];
+    const graded = $('ev-graded').checked;
+    const created = await api('/api/school/evaluations', { method: 'POST', body: {
+      subject_id: t.subject_id, class_id: t.class_id, group_id: t.group_id, title: $('ev-title').value,
+      given_on: $('ev-date').value, graded,
+      competence_ids: [...$('ev-competences').querySelectorAll('input:checked')].map((i) => i.value),
+      out_of: graded ? Number($('ev-out-of').value) : null, coefficient: graded ? Number($('ev-coefficient').value) : null } });
+    await loadEvaluations();
+    await openEvaluation(created.id);
+  });
+});
+
+function renderEvaluation(ev) {
+  currentEvaluation = ev; levels = ev.levels;
+  $('evaluation').hidden = false;
+  $('evaluation-title').textContent = `${ev.title} — ${ev.audience}`;
+  $('evaluation-state').textContent = ev.publish_at
+    ? `Visible par les familles à partir du ${new Date(ev.publish_at).toLocaleString('fr-FR')}.` : 'Pas encore publiée.';
+  const head = el('tr', {}, el('th', { scope: 'col' }, 'Élève'), ...ev.competences.map((c) => el('th', { scope: 'col', title: c.label }, c.code)),
+    ev.graded ? el('th', { scope: 'col' }, `Note /${Number(ev.out_of)}`) : null);
+  const rows = ev.students.map((s) => {
+    const name = `${s.last_name} ${s.first_name}`;
+    return el('tr', { 'data-student': s.student_id }, el('th', { scope: 'row' }, name),
+      ...ev.competences.map((c) => el('td', {}, el('select', { 'data-competence': c.id, 'aria-label': `${name} : ${c.code}` },
+        el('option', { value: '' }, '—'), ...Object.entries(levels).map(([key, label]) =>
+          el('option', { value: key, selected: s.levels[c.id] === key }, label))))),
+      ev.graded ? el('td', {}, el('input', { type: 'number', step: '0.25', min: '0', max: String(Number(ev.out_of)),
+        value: s.grade ?? '', 'aria-label': `${name} : note` }), el('select', { 'aria-label': `${name} : statut` },
+        ...['', 'absent', 'dispensé', 'non rendu'].map((v) => el('option', { value: v, selected: s.grade_status === v }, v || '—')))) : null);
+  });
+  $('evaluation-grid').replaceChildren(el('thead', {}, head), el('tbody', {}, ...rows));
+}
+
+async function openEvaluation(id) {
+  const ev = await run(() => api(`/api/school/evaluations/${id}`));
+  if (ev) renderEvaluation(ev);
+}
+
+$('evaluation-save').addEventListener('click', () => run(async () => {
+  const results = []; const grades = [];
+  for (const row of $('evaluation-grid').querySelectorAll('tbody tr')) {
+    row.querySelectorAll('select[data-competence]').forEach((s) => results.push({
+      student_id: row.dataset.student, competence_id: s.dataset.competence, level: s.value || null }));
+    const value = row.querySelector('input[type=number]');
+    if (value) grades.push({ student_id: row.dataset.student, value: value.value === '' ? null : Number(value.value),
+      status: row.querySelector('td:last-child select').value });
+  }
+  renderEvaluation(await api(`/api/school/evaluations/${currentEvaluation.id}/results`, { method: 'PUT', body: { results, grades } }));
+  say($('evaluation-status'), 'Évaluation enregistrée.');
+}));
+$('publish-now').addEventListener('click', () => run(async () => {
+  renderEvaluation(await api(`/api/school/evaluations/${currentEvaluation.id}/publish`, { method: 'POST', body: {} }));
+  say($('evaluation-status'), 'Publiée pour les familles.');
+}));
+$('publish-later').addEventListener('click', () => run(async () => {
+  if (!$('publish-at').value) throw new Error('Choisissez la date de publication.');
+  renderEvaluation(await api(`/api/school/evaluations/${currentEvaluation.id}/publish`, { method: 'POST',
+    body: { at: new Date($('publish-at').value).toISOString() } }));
+  say($('evaluation-status'), 'Publication programmée.');
+}));
+
+// ---- Communication ----
+const postEditor = editor($('post-editor'), 'Texte de l\'information');
+let currentDiscussion = null;
+
+async function loadCommunication() {
+  const audiences = new Map();
+  for (const t of teaching) audiences.set(t.class_id || t.group_id, t);
+  $('post-audience').replaceChildren(...[...audiences.values()].map((t) => el('label', {},
+    el('input', { type: 'checkbox', value: t.class_id || t.group_id, 'data-kind': t.class_id ? 'class' : 'group' }), ` ${t.audience}`)));
+  const [posts, discussions] = await Promise.all([run(() => api('/api/school/posts')), run(() => api('/api/school/discussions'))]);
+  if (posts) $('posts').replaceChildren(...posts.map((p) => el('li', {}, el('button', { type: 'button', onclick: () => openPost(p.id) },
+    p.title, el('span', { class: 'meta' }, `${p.read}/${p.recipients} lu(s), ${p.acknowledged} accusé(s) de lecture${p.is_survey ? ' · sondage' : ''}`)))));
+  if (discussions) $('discussions').replaceChildren(...discussions.map((d) => el('li', {}, el('button', { type: 'button', onclick: () => openDiscussion(d.id) },
+    `${d.unread ? '● ' : ''}${d.subject}`, el('span', { class: 'meta' }, d.with_names.join(', '))))));
+}
+
+async function openPost(id) {
+  const post = await run(() => api(`/api/school/posts/${id}`));
+  if (!post) return;
+  const box = $('post-detail'); box.hidden = false;
+  box.replaceChildren(el('h3', {}, post.title),
+    el('table', { class: 'grid' }, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Destinataire'), el('th', { scope: 'col' }, 'Lu'), el('th', { scope: 'col' }, 'Accusé de lecture'))),
+      el('tbody', {}, ...post.recipients.map((r) => el('tr', {}, el('td', {}, r.name), el('td', {}, r.read_at ? 'oui' : 'non'), el('td', {}, r.acknowledged_at ? 'oui' : 'non'))))),
+    ...post.questions.map((q) => el('div', {}, el('h4', {}, `${q.text} (${q.answered} réponse(s))`),
+      el('ul', {}, ...q.choices.map((c, i) => el('li', {}, `${c} : ${q.counts[i]}`)), ...q.texts.map((t) => el('li', {}, t))))));
+}
+
+$('post-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(async () => {
+    const checked = [...$('post-audience').querySelectorAll('input:checked')];
+    const to = [...($('post-parents').checked ? ['parents'] : []), ...($('post-students').checked ? ['students'] : [])];
+    const question = $('post-question').value.trim();
+    const choices = $('post-choices').value.split('\n').map((c) => c.trim()).filter(Boolean);
+    const questions = question ? [{ text: question, kind: choices.length >= 2 ? 'single' : 'text', choices }] : [];
+    await api('/api/school/posts', { method: 'POST', body: { title: $('post-title').value, html: postEditor.html, to, questions,
+      class_ids: checked.filter((c) => c.dataset.kind === 'class').map((c) => c.value),
+      group_ids: checked.filter((c) => c.dataset.kind === 'group').map((c) => c.value) } });
+    say($('post-status'), 'Information publiée.');
+    $('post-form').reset(); postEditor.html = '';
+    await loadCommunication();
+  });
+});
+
+async function openDiscussion(id) {
+  const discussion = await run(() => api(`/api/school/discussions/${id}`));
+  if (!discussion) return;
+  currentDiscussion = discussion;
+  $('discussion').hidden = false;
+  $('discussion-title').textContent = `${discussion.subject} — ${discussion.with_names.join(', ')}`;
+  $('messages').replaceChildren(...discussion.messages.map((m) => el('li', { class: m.mine ? 'mine' : '' },
+    el('span', { class: 'meta' }, `${m.author}, ${new Date(m.created_at).toLocaleString('fr-FR')}`), m.body)));
+}
+
+$('reply-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(async () => {
+    await api(`/api/school/discussions/${currentDiscussion.id}/messages`, { method: 'POST',
+      body: { body: $('reply-body').value, client_id: newId() } });
+    $('reply-body').value = '';
+    await openDiscussion(currentDiscussion.id);
+  });
+});
+
+// ---- Start ----
+const loaders = { cours: () => loadWeek(monday || new Date()), evaluations: loadEvaluations, communication: loadCommunication };
+document.querySelectorAll('[data-tab]').forEach((button) => button.addEventListener('click', () => {
+  document.querySelectorAll('[data-tab]').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
+  document.querySelectorAll('.tab-panel').forEach((panel) => { panel.hidden = panel.id !== `tab-${button.dataset.tab}`; });
+  loaders[button.dataset.tab]();
+}));
+$('week-prev').addEventListener('click', () => { const d = new Date(monday); d.setDate(d.getDate() - 7); loadWeek(d); });
+$('week-next').addEventListener('click', () => { const d = new Date(monday); d.setDate(d.getDate() + 7); loadWeek(d); });
+$('week-date').addEventListener('change', () => { if ($('week-date').value) loadWeek(new Date(`${$('week-date').value}T12:00:00`)); });
+$('signout').addEventListener('click', signOut);
+
+(async () => {
+  const me = await session().catch(() => null);
+  if (!me) { location.href = '/espace/index.html'; return; }
+  if (me.user.role !== 'teacher') { location.href = '/espace/portail.html'; return; }
+  csrf = me.csrf_token;
+  $('who').textContent = `${me.user.first_name} ${me.user.last_name}`;
+  $('school').textContent = `${me.user.school_name} — Espace enseignant`;
+  teaching = (await run(() => api('/api/school/teaching'))) || [];
+  const start = new URLSearchParams(location.search).get('semaine');
+  await loadWeek(start ? new Date(`${start}T12:00:00`) : new Date());
+})();

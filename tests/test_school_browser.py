@@ -1,0 +1,56 @@
+"""A teacher gives homework on the desktop page; the student's PWA shows it after a refresh."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from api.auth.sessions import cookie_name, open_session
+from tests.factories import assign_teacher, make_family, make_subject, make_user
+from tests.fixtures.browser import artifact
+from tests.school_builders import make_lesson
+from tests.test_pwa_browser import pair_in_browser
+from db.homework.tables import Homework
+
+pytestmark = pytest.mark.browser
+
+
+async def test_teacher_gives_homework_and_the_student_pwa_shows_it_after_refresh(browser, page, live_server):
+    from api.auth.sessions import now
+    family = await make_family()
+    teacher = await make_user(family.school, "teacher", first_name="Paul", last_name="Durand")
+    maths = await make_subject(family.school)
+    await assign_teacher(teacher, maths, class_ref=family.class_ref)
+    today = now().date()
+    await make_lesson(teacher, maths, class_ref=family.class_ref, day=today)
+
+    # The student's phone, paired, shows no homework yet.
+    await pair_in_browser(page, live_server, family.student)
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_load_state("networkidle")
+    assert await page.locator("text=Exercices 12 à 15").count() == 0
+
+    # The teacher, signed in on a desktop browser, opens the lesson and gives homework for tomorrow.
+    desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    token, _ = await open_session(user_id=teacher.id, school_id=teacher.school_id)
+    await desktop.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
+    teacher_page = await desktop.new_page()
+    await teacher_page.goto(f"{live_server}/espace/enseignant.html")
+    await teacher_page.get_by_role("button", name="4e A — Mathématiques").click()
+    await teacher_page.wait_for_selector("#lesson[aria-busy=false]")
+    assert await teacher_page.locator("#roll >> text=Léa").count() == 1
+    await teacher_page.get_by_role("textbox", name="Travail à faire").fill("Exercices 12 à 15 page 48")
+    await teacher_page.fill("#hw-due", (today + timedelta(days=1)).isoformat())
+    await teacher_page.fill("#hw-minutes", "30")
+    await teacher_page.get_by_role("button", name="Donner le travail").click()
+    await teacher_page.wait_for_selector("text=Travail donné")
+    await teacher_page.wait_for_selector("#homework-list >> text=Exercices 12 à 15 page 48")
+    await teacher_page.screenshot(path=artifact("school-teacher-homework.png"))
+    await desktop.close()
+    assert await Homework.count().where(Homework.class_id == family.class_ref.id) == 1
+
+    # The student refreshes the app and sees it.
+    await page.reload()
+    await page.wait_for_selector("text=Exercices 12 à 15 page 48", timeout=15000)
+    await page.screenshot(path=artifact("school-student-sees-homework.png"))
