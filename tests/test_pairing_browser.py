@@ -60,6 +60,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         link = await show_qr(desktop, "k7p2")
         assert "K7P2" not in link.upper().split("#")[1].replace("AJOUTER-PROFIL", "")
         assert "min" in await desktop.text_content("#countdown")
+        assert await desktop.input_value("#code") == ""  # the code never stays on screen beside its QR
 
         # The phone opens the link (as the camera app would) and types a wrong code, then the right one.
         await phone.goto(on_localhost(link))
@@ -69,6 +70,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         await phone.fill("#pairing-device-name", "Téléphone de Sophie")
         await phone.click("text=Ajouter le profil")
         await phone.wait_for_selector(".pairing-error:has-text('Code incorrect')")
+        await phone.screenshot(path=artifact("pairing-phone-code.png"))
         assert "4 essais" in await phone.text_content(".pairing-error")
         await phone.fill("#pairing-code", "K7P2")
         await phone.click("text=Ajouter le profil")

@@ -1,4 +1,4 @@
-""""Verrouiller l'application": a WebAuthn credential per device, used for user verification only.
+"""App lock ("Verrouiller l'application"): a WebAuthn credential per device, used for user verification only.
 
 The credential never authenticates API calls (the device key does: passkeys may sync to other
 devices); it proves that a person unlocked the phone (fingerprint, face, phone PIN) when the app opens.
@@ -7,6 +7,7 @@ devices); it proves that a person unlocked the phone (fingerprint, face, phone P
 from __future__ import annotations
 
 import json
+import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from litestar import Controller, Request, post
 from litestar.di import Provide
 from webauthn import (generate_authentication_options, generate_registration_options, options_to_json,
                       verify_authentication_response, verify_registration_response)
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor,
                                       ResidentKeyRequirement, UserVerificationRequirement)
 
@@ -48,7 +49,6 @@ async def _device(principal: Principal) -> dict:
 
 
 async def _new_challenge(principal: Principal) -> bytes:
-    import secrets
     challenge = secrets.token_bytes(32)
     await Device.update({Device.webauthn_challenge: b64url(challenge),
                          Device.webauthn_challenge_expires_at: now() + CHALLENGE_LIFETIME}).where(
@@ -91,7 +91,7 @@ class AppLockController(Controller):
             verified = verify_registration_response(credential=data.credential, expected_challenge=challenge,
                                                     expected_rp_id=rp_id, expected_origin=origins,
                                                     require_user_verification=True)
-        except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as exc:
+        except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
             raise ApiError(400, "webauthn_invalid", "Le verrouillage n'a pas pu être activé sur cet appareil.") from exc
         await Device.update({Device.webauthn_credential_id: b64url(verified.credential_id),
                              Device.webauthn_public_key: b64url(verified.credential_public_key),
@@ -123,7 +123,7 @@ class AppLockController(Controller):
                 credential=data.credential, expected_challenge=challenge, expected_rp_id=rp_id,
                 expected_origin=origins, credential_public_key=b64url_decode(device["webauthn_public_key"]),
                 credential_current_sign_count=device["webauthn_sign_count"], require_user_verification=True)
-        except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as exc:
+        except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
             raise ApiError(400, "webauthn_invalid", "Vérification refusée.") from exc
         await Device.update({Device.webauthn_sign_count: verified.new_sign_count}).where(
             (Device.school_id == principal.school_id) & (Device.id == principal.device_id))

@@ -26,6 +26,7 @@ from api.pairing.proofs import now, require_fresh
 from api.pairing.structs import Claimed, ClaimPairing, PairingCreated, PairingStatus
 from api.pairing.tokens import decode_ref, encode_ref, issue_pair
 from api.ratelimit import client_ip, limit
+from db.core.tables import User
 from db.devices.tables import Device, Pairing
 from piccolo_conf import DB
 
@@ -92,7 +93,7 @@ async def create_pairing(principal: Principal, code: str) -> PairingCreated:
                           code_hash=code_digest(secret, code), expires_at=moment + PAIRING_LIFETIME)
         await pairing.save()
     link = pairing_link(principal.school_id, pairing.id, secret)
-    qr_svg = segno.make(link, error="m").svg_inline(scale=5, light="#fff",
+    qr_svg = segno.make(link, error="m").svg_inline(scale=5, light="#fff", omitsize=True,
                                                     title="QR code de configuration de l'application mobile")
     return PairingCreated(id=pairing.id, link=link, qr_svg=qr_svg, expires_at=pairing.expires_at,
                           expires_in=int(PAIRING_LIFETIME.total_seconds()))
@@ -157,6 +158,9 @@ async def claim_pairing(request: Request, body: ClaimPairing) -> Claimed:
             return retried
     if status != "pending":
         raise GONE[status]
+    owner = await User.select(User.disabled).where((User.school_id == school_id) & (User.id == pairing["user_id"])).first()
+    if owner is None or owner["disabled"]:
+        raise ApiError(403, "account_disabled", "Ce compte est désactivé.")
     code = normalise_code(body.code)
     if not CODE_FORMAT.match(code):
         raise ApiError(400, "invalid_code", "Le code doit comporter exactement 4 lettres ou chiffres.")

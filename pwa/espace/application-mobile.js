@@ -135,6 +135,8 @@ async function start() {
     button.disabled = true;
     try {
       showQr(await api('/api/pairing/pairings', { method: 'POST', body: { code: $('code').value.trim() } }));
+      // Never leave the code on screen next to its QR: a photo of both would be enough to pair.
+      $('code').value = '';
       $('qr').scrollIntoView?.({ block: 'nearest' });
     } catch (error) {
       say($('error'), error.message);

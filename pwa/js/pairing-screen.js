@@ -27,7 +27,7 @@ export function renderAddProfile(container, { link = null, onDone } = {}) {
   let stopScan = null;
   const status = h('p', { className: 'pairing-error', role: 'alert', 'aria-live': 'assertive' });
   const screen = h('section', { className: 'pairing-screen', 'aria-labelledby': 'pairing-title' },
-    h('h1', { id: 'pairing-title', tabindex: '-1' }, 'Ajouter un profil'));
+    h('h2', { id: 'pairing-title', tabindex: '-1' }, 'Associer ce téléphone à votre compte'));
   const body = h('div', { className: 'pairing-body' });
   screen.append(body, status);
   container.replaceChildren(screen);
