@@ -140,3 +140,55 @@ async def test_a_second_profile_is_added_by_pasting_the_link_and_removed_from_th
         for context in desktops:
             await context.close()
         await phone_ctx.close()
+
+
+def qr_video(link: str, path) -> str:
+    """A Y4M clip of the QR code, fed to Chromium's fake camera."""
+    import segno
+
+    width, height = 640, 480
+    rows = [list(row) for row in segno.make(link, error="m").matrix_iter(scale=5, border=4)]
+    size = len(rows)
+    top, left = (height - size) // 2, (width - size) // 2
+    luma = bytearray([235]) * (width * height)
+    for y, row in enumerate(rows):
+        for x, dark in enumerate(row):
+            if dark:
+                luma[(top + y) * width + left + x] = 16
+    chroma = bytes([128]) * (width * height // 4)
+    frame = b"FRAME\n" + bytes(luma) + chroma + chroma
+    path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + frame * 10)
+    return str(path)
+
+
+async def test_scanning_the_qr_with_the_camera_pairs_the_phone_even_without_webauthn(browser, live_server, tmp_path):
+    import httpx
+
+    from tests.fixtures.browser import CHROMIUM_ARGS, chromium_path
+    family = await make_family()
+    token, csrf = await open_session(user_id=family.student.id, school_id=family.student.school_id)
+    async with httpx.AsyncClient(base_url=live_server, cookies={cookie_name(): token},
+                                 headers={"X-CSRF-Token": csrf}) as desktop:
+        created = (await desktop.post("/api/pairing/pairings", json={"code": "M4Q8"})).json()
+    clip = qr_video(created["link"], tmp_path / "qr.y4m")
+    camera_browser = await browser.browser_type.launch(
+        executable_path=chromium_path(), headless=True,
+        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+              f"--use-file-for-fake-video-capture={clip}"])
+    try:
+        context = await camera_browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+        await context.grant_permissions(["camera"], origin=live_server)
+        phone = await context.new_page()
+        # On 127.0.0.1 WebAuthn cannot register (an IP is no relying party id): pairing must not care.
+        await phone.goto(f"{live_server}/#/ajouter-profil")
+        await phone.click("text=Scanner le QR code")
+        await phone.wait_for_selector("#pairing-code", timeout=20_000)
+        await phone.fill("#pairing-code", "m4q8")
+        await phone.click("text=Ajouter le profil")
+        await phone.wait_for_url(lambda url: "#/accueil" in url)
+        profiles = await phone.evaluate("import('/js/device.js').then((m) => m.listProfiles())")
+        assert [(p["role"], p["lockAvailable"]) for p in profiles] == [("student", False)]
+        # The camera was released once the QR was read.
+        assert await phone.evaluate("document.querySelectorAll('video').length") == 0
+    finally:
+        await camera_browser.close()

@@ -1,6 +1,6 @@
 // "Application mobile": compose an ephemeral code, show the pairing QR with its 10-minute countdown,
 // watch it being used, and list / revoke the linked devices (docs/pairing.md).
-import { api, say, session } from './espace.js';
+import { api, homeFor, say, session } from './espace.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLE_LABELS = { student: 'Élève', parent: 'Responsable légal' };
@@ -120,6 +120,7 @@ async function loadDevices() {
 async function start() {
   const me = await session();
   if (!me) { location.replace('/espace/index.html'); return; }
+  if (me.first_login_pending) { location.replace(homeFor(me)); return; }
   const { user } = me;
   $('school').textContent = user.school_name || 'Cartable';
   $('who').textContent = `${user.first_name} ${user.last_name} (${ROLE_LABELS[user.role] || user.role})`;
