@@ -112,3 +112,28 @@ async def test_student_first_login_with_temporary_password(live_server, page):
     await page.wait_for_url(re.compile(r"portail\.html"))
     await page.get_by_role("link", name="Cartable", exact=True).wait_for()
     await page.screenshot(path=artifact("accounts-portal-student.png"))
+
+
+async def test_passkey_added_on_the_portal_then_signs_in_without_password(live_server, context, page):
+    # A virtual authenticator stands in for the fingerprint reader; WebAuthn needs a domain, so use localhost.
+    base = live_server.replace("127.0.0.1", "localhost")
+    cdp = await context.new_cdp_session(page)
+    await cdp.send("WebAuthn.enable")
+    await cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
+        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    family = await make_family()
+    await page.goto(f"{base}/espace/index.html")
+    await page.get_by_label("Identifiant", exact=True).fill(family.parent.identifier)
+    await page.get_by_label("Mot de passe", exact=True).fill("Cartable-Test1!")
+    await page.get_by_role("button", name="Se connecter", exact=True).click()
+    await page.wait_for_url(re.compile(r"portail\.html"))
+    await page.get_by_role("button", name="Ajouter une clé d'accès").click()
+    await page.get_by_text("Clé d'accès ajoutée").wait_for()
+    await page.get_by_role("button", name="Se déconnecter").click()
+    await page.wait_for_url(re.compile(r"/espace/index\.html"))
+
+    await page.get_by_label("Identifiant", exact=True).fill(family.parent.identifier)
+    await page.get_by_role("button", name="Se connecter avec une clé d'accès").click()
+    await page.wait_for_url(re.compile(r"portail\.html"))
+    await page.get_by_role("heading", name="Mes enfants").wait_for()

@@ -72,3 +72,17 @@ async def test_adding_a_passkey_needs_a_session_and_csrf(client):
     response = await client.post("/api/accounts/passkeys/register/options", headers={"X-CSRF-Token": "x"})
     assert response.status_code == 403
     assert await PasskeyCredential.count() == 0
+
+
+async def test_a_parent_cannot_see_or_remove_another_familys_passkey(client, new_client):
+    first, second = await make_family(), await make_family()
+    await sign_in(client, first.parent)
+    await _register(client, SoftAuthenticator())
+    passkey_id = (await client.get("/api/accounts/passkeys")).json()[0]["id"]
+    other = await new_client()
+    await sign_in(other, second.parent)
+    assert (await other.get("/api/accounts/passkeys")).json() == []
+    assert (await other.delete(f"/api/accounts/passkeys/{passkey_id}")).status_code == 204
+    assert await PasskeyCredential.count() == 1  # untouched
+    assert (await client.delete(f"/api/accounts/passkeys/{passkey_id}")).status_code == 204
+    assert await PasskeyCredential.count() == 0

@@ -100,3 +100,16 @@ async def test_disabled_account_cannot_sign_in(client):
 async def test_not_signed_in_session_is_401(client):
     response = await client.get("/api/session")
     assert response.status_code == 401 and response.json()["error"]["code"] == "not_authenticated"
+
+
+async def test_idle_and_absolute_timeouts_end_the_session(client):
+    from datetime import timedelta
+
+    family = await make_family()
+    await password_sign_in(client, family.parent.identifier)
+    await UserSession.update({UserSession.last_seen_at: UserSession.last_seen_at - timedelta(hours=3)}, force=True)
+    assert (await client.get("/api/session")).json()["error"]["code"] == "session_expired"
+    await password_sign_in(client, family.parent.identifier)
+    await UserSession.update({UserSession.expires_at: UserSession.created_at}, force=True)
+    assert (await client.get("/api/session")).status_code == 401
+    assert await UserSession.count() == 0
