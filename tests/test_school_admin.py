@@ -129,3 +129,12 @@ async def test_teachers_and_parents_cannot_set_up_the_school(client, new_client)
         assert (await other.post("/api/school/accounts/letters", json={
             "class_id": "00000000-0000-0000-0000-000000000000"})).status_code == 403
     assert await User.count().where(User.role == "student") == 1
+
+
+async def test_class_students_with_identifiers(client):
+    await _staff_client(client)
+    await _import(client, STUDENTS)
+    class_4a = await SchoolClass.select(SchoolClass.id).where(SchoolClass.name == "4e A").first()
+    students = (await client.get(f"/api/school/classes/{class_4a['id']}/students")).json()
+    assert [(s["last_name"], s["identifier"], s["signed_in"]) for s in students] == [
+        ("Bernard", "l.bernard", False), ("Petit", "t.petit", False)]

@@ -54,3 +54,27 @@ async def test_teacher_gives_homework_and_the_student_pwa_shows_it_after_refresh
     await page.reload()
     await page.wait_for_selector("text=Exercices 12 à 15 page 48", timeout=15000)
     await page.screenshot(path=artifact("school-student-sees-homework.png"))
+
+
+async def test_staff_imports_a_csv_and_sees_the_rejected_line(browser, live_server, tmp_path):
+    from tests.factories import make_school
+    school = await make_school()
+    staff = await make_user(school, "staff", first_name="Marc", last_name="Cpe")
+    csv_file = tmp_path / "eleves.csv"
+    csv_file.write_text("Nom;Prénom;Date de naissance;Classe;Nom resp. légal 1;Prénom resp. légal 1;"
+                        "Tél. portable resp. légal 1\nBernard;Léa;14/03/2013;4e A;Bernard;Sophie;0612345678\n"
+                        ";Sans nom;05/01/2012;4e A;;;\n", encoding="utf-8")
+    desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    token, _ = await open_session(user_id=staff.id, school_id=staff.school_id)
+    await desktop.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
+    page = await desktop.new_page()
+    await page.goto(f"{live_server}/espace/vie-scolaire.html")
+    await page.get_by_role("button", name="Import").click()
+    await page.set_input_files("#import-file", str(csv_file))
+    await page.get_by_role("button", name="Importer", exact=True).click()
+    await page.wait_for_selector("text=2 ligne(s) lue(s), 1 refusée(s)")
+    assert await page.locator("#import-report td.reason").all_inner_texts() == ["Nom manquant."]
+    await page.get_by_role("button", name="Comptes élèves").click()
+    await page.wait_for_selector("#class-students >> text=l.bernard")
+    await page.screenshot(path=artifact("school-staff-import.png"))
+    await desktop.close()

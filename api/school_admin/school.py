@@ -3,6 +3,7 @@
 POST /api/school/import/students   multipart `file`: CSV of students with legal guardians → report
 POST /api/school/import/teachers   multipart `file`: CSV of teachers (name, first name, e-mail, subject, classes)
 GET  /api/school/classes           the school's classes (for the pages' pickers)
+GET  /api/school/classes/{id}/students   a class's students with identifiers
 POST /api/school/accounts/letters  {"class_id", "format": "pdf"|"html"} → activation letters with new
                                    temporary passwords for the class's students who have not signed in yet
 """
@@ -26,7 +27,8 @@ from api.ratelimit import limit
 from api.school_admin import csv_rows
 from api.school_admin.letters import issue_letters, letters_html, letters_pdf
 from api.school_admin.school_service import ImportReport, apply_rows
-from db.core.tables import SchoolClass
+from api.timetable.school_service import students_of
+from db.core.tables import SchoolClass, User
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -39,6 +41,14 @@ class ClassOut(msgspec.Struct):
     id: UUID
     name: str
     level: str
+
+
+class ClassStudent(msgspec.Struct):
+    id: UUID
+    first_name: str
+    last_name: str
+    identifier: str
+    signed_in: bool  # has done the first sign-in (no letter needed)
 
 
 class LettersIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -79,6 +89,16 @@ class SchoolAdminController(Controller):
     async def classes(self, principal: Principal) -> list[ClassOut]:
         rows = await SchoolClass.select().where(SchoolClass.school_id == principal.school_id).order_by(SchoolClass.name)
         return [ClassOut(id=r["id"], name=r["name"], level=r["level"]) for r in rows]
+
+    @get("/classes/{class_id:uuid}/students", summary="The students of a class with their identifiers")
+    async def class_students(self, principal: Principal, class_id: UUID) -> list[ClassStudent]:
+        ids = [s["id"] for s in await students_of(principal.school_id, class_id, None)]
+        if not ids:
+            return []
+        rows = await User.select().where((User.school_id == principal.school_id) & User.id.is_in(ids))
+        rows.sort(key=lambda r: (r["last_name"].lower(), r["first_name"].lower()))
+        return [ClassStudent(id=r["id"], first_name=r["first_name"], last_name=r["last_name"],
+                             identifier=r["identifier"], signed_in=r["first_login_done_at"] is not None) for r in rows]
 
     @post("/accounts/letters", summary="Activation letters (new temporary passwords)", status_code=200)
     async def letters(self, principal: Principal, data: LettersIn) -> Response:
