@@ -1,8 +1,9 @@
 """Vie scolaire, school side: a teacher calls the roll of their lesson and writes remarks; the vie
 scolaire lists absences by day, justifies them and records punishments.
 
-The roll call is idempotent: sending it again replaces what this lesson's roll recorded, so a
-corrected roll never leaves a stale absence behind (absences reported by families are untouched).
+The roll call is idempotent: each entry sets the student's state for this lesson (a corrected roll
+leaves no stale absence; a resent one keeps an absence already justified). Absences that families
+reported outside a lesson are untouched.
 """
 
 from __future__ import annotations
@@ -43,17 +44,23 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
     zone = await school_zone(sid)
     starts, ends = at(lesson["date"], lesson["starts_at"], zone), at(lesson["date"], lesson["ends_at"], zone)
     for entry in data.entries:
-        # Only what the roll call itself recorded (reported_by a teacher/staff, this lesson) is replaced.
-        await Absence.delete().where((Absence.school_id == sid) & (Absence.lesson_id == lesson_id)
-                                     & (Absence.student_id == entry.student_id))
-        await Lateness.delete().where((Lateness.school_id == sid) & (Lateness.lesson_id == lesson_id)
-                                      & (Lateness.student_id == entry.student_id))
-        if entry.status == "absent":
+        absence = (Absence.school_id == sid) & (Absence.lesson_id == lesson_id) & (Absence.student_id == entry.student_id)
+        lateness = ((Lateness.school_id == sid) & (Lateness.lesson_id == lesson_id)
+                    & (Lateness.student_id == entry.student_id))
+        if entry.status != "absent":
+            await Absence.delete().where(absence)
+        if entry.status != "late":
+            await Lateness.delete().where(lateness)
+        # An absence already recorded is kept as is: a resent roll must not undo its justification.
+        if entry.status == "absent" and not await Absence.exists().where(absence):
             await Absence.insert(Absence(school_id=sid, student_id=entry.student_id, lesson_id=lesson_id,
                                          starts_at=starts, ends_at=ends, reported_by_id=principal.user_id))
         elif entry.status == "late":
-            await Lateness.insert(Lateness(school_id=sid, student_id=entry.student_id, lesson_id=lesson_id,
-                                           occurred_at=starts, minutes=entry.minutes or 5))
+            if await Lateness.exists().where(lateness):
+                await Lateness.update({Lateness.minutes: entry.minutes or 5}).where(lateness)
+            else:
+                await Lateness.insert(Lateness(school_id=sid, student_id=entry.student_id, lesson_id=lesson_id,
+                                               occurred_at=starts, minutes=entry.minutes or 5))
     return await roll(principal, lesson_id)
 
 
