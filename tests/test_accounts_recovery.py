@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.accounts.tables import OutboxMessage, UserSession
-from tests.accounts_builders import STRONG, last_code, last_message, password_sign_in
+from tests.accounts_builders import STRONG, last_code, last_message, messages_to, password_sign_in
 from tests.factories import PASSWORD, make_family, make_school, make_user
 from tests.fixtures.api import sign_in
 
@@ -67,3 +67,13 @@ async def test_password_reset_lifts_a_sign_in_lock(client):
                       json={"flow": flow, "code": await last_code("lina@example.fr")})
     await client.post("/api/accounts/recovery/password/complete", json={"flow": flow, "password": STRONG})
     assert (await password_sign_in(client, parent.identifier, STRONG)).status_code == 200
+
+
+async def test_repeated_requests_stop_sending_but_answer_the_same(client):
+    school = await make_school()
+    parent = await make_user(school, "parent", first_name="Yves", phone="0611223366")
+    answers = [await client.post("/api/accounts/recovery/password/start",
+                                 json={"identifier": parent.identifier, "channel": "sms"}) for _ in range(4)]
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.json()["message"] for a in answers}) == 1
+    assert len(await messages_to("0611223366")) == 3

@@ -18,7 +18,7 @@ FAILURE_WINDOW = timedelta(minutes=15)
 # to passkey sign-in, and cleared by a password reset: an attacker cannot keep a victim out for good.
 MAX_FAILURES_PER_ACCOUNT_AND_IP = 5
 MAX_FAILURES_PER_ACCOUNT = 20
-MAX_ATTEMPTS_PER_IP = 60
+MAX_ATTEMPTS_PER_IP = 300  # a school network may put many families behind one address
 
 LOCKED = ApiError(429, "account_locked",
                   "Trop de tentatives de connexion pour ce compte. Réessayez dans 15 minutes, "

@@ -47,6 +47,14 @@ async def _accounts_by_contact(channel: str, value: str) -> list[dict]:
         value.strip())
 
 
+async def _within(scope: str, subject: str, max_hits: int, window: timedelta = HOUR) -> bool:
+    try:
+        await limit(scope, subject, max_hits=max_hits, window=window)
+    except ApiError:
+        return False
+    return True
+
+
 class RecoveryController(Controller):
     path = "/api/accounts/recovery"
     tags = ["accounts"]
@@ -56,8 +64,8 @@ class RecoveryController(Controller):
         require_same_origin(request)
         await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
         accounts = await _accounts_by_contact(data.channel, data.value)
-        if accounts:
-            await limit("recovery:contact", data.value.strip().lower(), max_hits=3, window=HOUR)
+        # Too many requests for one contact: stay silent rather than answer differently (no enumeration).
+        if accounts and await _within("recovery:contact", data.value.strip().lower(), 3):
             names = ", ".join(sorted(account["identifier"] for account in accounts))
             school_id = accounts[0]["school_id"]
             text = f"Cartable : votre identifiant est {names}. Conservez-le précieusement."
@@ -79,9 +87,9 @@ class RecoveryController(Controller):
         destination = None
         if user and not user["disabled"]:
             destination = user["phone"] if data.channel == "sms" else user["email"]
-        if not destination:
+        if not destination or not await _within("code:send", str(user["id"]), codes.SENDS_PER_WINDOW,
+                                                 codes.SEND_WINDOW):
             return FlowStarted(flow=new_secret(), message=CODE_SENT)
-        await codes.throttle_sends(user["id"])
         flow, code = await codes.issue(school_id=user["school_id"], user_id=user["id"], purpose=PURPOSE,
                                        destination=destination)
         text = (f"Cartable : votre code pour changer de mot de passe est {code}. Il est valable 10 minutes. "

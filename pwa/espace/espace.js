@@ -102,9 +102,3 @@ export function watchPassword(input, list, serverMessage) {
   input.addEventListener('input', update);
   update();
 }
-
-export function banner(title, right = '') {
-  const header = document.querySelector('header.banner');
-  if (header) header.querySelector('h1').textContent = title;
-  return header;
-}
