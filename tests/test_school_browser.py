@@ -76,5 +76,8 @@ async def test_staff_imports_a_csv_and_sees_the_rejected_line(browser, live_serv
     assert await page.locator("#import-report td.reason").all_inner_texts() == ["Nom manquant."]
     await page.get_by_role("button", name="Comptes élèves").click()
     await page.wait_for_selector("#class-students >> text=l.bernard")
-    await page.screenshot(path=artifact("school-staff-import.png"))
+    await page.get_by_role("button", name="Lettres à imprimer (page web)").click()
+    await page.wait_for_selector("#print-letters >> text=Mot de passe provisoire")
+    assert "l.bernard" in await page.inner_text("#print-letters")
+    await page.screenshot(path=artifact("school-staff-import.png"), full_page=True)
     await desktop.close()

@@ -142,11 +142,18 @@ async function loadClassStudents() {
 async function letters(format) {
   await run(async () => {
     const response = await send('/api/school/accounts/letters', { class_id: $('letters-class').value, format });
-    const url = URL.createObjectURL(await response.blob());
     if (format === 'pdf') {
-      const link = el('a', { href: url, download: 'lettres-activation.pdf' }); document.body.append(link); link.click(); link.remove();
+      const url = URL.createObjectURL(await response.blob());
+      const link = el('a', { href: url, download: 'lettres-activation.pdf' });
+      document.body.append(link); link.click(); link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
     } else {
-      window.open(url, '_blank', 'noopener');
+      // The server's page is escaped HTML; its letters are shown and printed from this page
+      // (a blob: page could not load the stylesheet, and inline styles are not allowed).
+      const parsed = new DOMParser().parseFromString(await response.text(), 'text/html');
+      $('print-letters').replaceChildren(...parsed.body.childNodes);
+      $('print-area').hidden = false;
+      $('print-button').focus();
     }
     say($('letters-status'), 'Lettres prêtes : les mots de passe provisoires précédents ne sont plus valables.');
     await loadClassStudents();
@@ -155,6 +162,7 @@ async function letters(format) {
 $('letters-pdf').addEventListener('click', () => letters('pdf'));
 $('letters-html').addEventListener('click', () => letters('html'));
 $('letters-class').addEventListener('change', loadClassStudents);
+$('print-button').addEventListener('click', () => window.print());
 
 async function loadClasses() {
   classes = (await run(() => api('/api/school/classes'))) || [];
