@@ -138,3 +138,17 @@ async def test_class_students_with_identifiers(client):
     students = (await client.get(f"/api/school/classes/{class_4a['id']}/students")).json()
     assert [(s["last_name"], s["identifier"], s["signed_in"]) for s in students] == [
         ("Bernard", "l.bernard", False), ("Petit", "t.petit", False)]
+
+
+async def test_a_letter_signs_the_student_in_to_the_first_login(client, new_client):
+    await _staff_client(client)
+    await _import(client, STUDENTS)
+    class_4a = await SchoolClass.select(SchoolClass.id).where(SchoolClass.name == "4e A").first()
+    html = (await client.post("/api/school/accounts/letters",
+                              json={"class_id": str(class_4a["id"]), "format": "html"})).text
+    import re
+    password = re.search(r"t\.petit.*?Mot de passe provisoire</dt><dd><code>([^<]+)</code>", html).group(1)
+    student = await new_client()
+    signed_in = await student.post("/api/session", json={"identifier": "t.petit", "password": password})
+    assert signed_in.status_code == 200, signed_in.text
+    assert signed_in.json()["user"]["role"] == "student" and signed_in.json()["first_login_pending"] is True
