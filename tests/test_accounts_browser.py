@@ -130,6 +130,7 @@ async def test_passkey_added_on_the_portal_then_signs_in_without_password(live_s
     await page.wait_for_url(re.compile(r"portail\.html"))
     await page.get_by_role("button", name="Ajouter une clé d'accès").click()
     await page.get_by_text("Clé d'accès ajoutée").wait_for()
+    await page.locator("#passkeys li").get_by_text("Clé d'accès").wait_for()
     await page.get_by_role("button", name="Se déconnecter").click()
     await page.wait_for_url(re.compile(r"/espace/index\.html"))
 

@@ -81,10 +81,31 @@ async function start() {
   apps = (await api('/api/portal')).apps;
   renderTabs();
   render();
+  await listPasskeys();
 }
 
 search.addEventListener('input', render);
 document.getElementById('signout').addEventListener('click', signOut);
+
+async function listPasskeys() {
+  const passkeys = await api('/api/accounts/passkeys');
+  document.getElementById('passkeys').replaceChildren(...passkeys.map((passkey) => {
+    const item = document.createElement('li');
+    const added = new Date(passkey.created_at).toLocaleDateString('fr-FR');
+    item.textContent = `${passkey.name} — ajoutée le ${added} `;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'link';
+    remove.textContent = 'Supprimer';
+    remove.setAttribute('aria-label', `Supprimer la clé d'accès ${passkey.name} ajoutée le ${added}`);
+    remove.addEventListener('click', async () => {
+      await api(`/api/accounts/passkeys/${passkey.id}`, { method: 'DELETE' });
+      await listPasskeys();
+    });
+    item.append(remove);
+    return item;
+  }));
+}
 
 const addPasskey = document.getElementById('add-passkey');
 if (!passkeysSupported()) addPasskey.hidden = true;
@@ -92,7 +113,8 @@ addPasskey.addEventListener('click', async () => {
   const error = document.getElementById('error');
   say(error, '');
   try {
-    await registerPasskey('Clé d\'accès');
+    await registerPasskey(`Clé d'accès (${navigator.platform || 'cet ordinateur'})`);
+    await listPasskeys();
     say(document.getElementById('passkey-status'), 'Clé d\'accès ajoutée. Vous pourrez vous connecter sans mot de passe.');
   } catch (failure) { say(error, failure.message || 'Ajout de la clé d\'accès annulé.'); }
 });
