@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from db.homework.tables import HomeworkDone
-from tests.factories import make_family
+from tests.factories import enrol, link_parent, make_class, make_family, make_user
 from tests.family_builders import (make_discussion, make_evaluation, make_homework, make_lesson, make_period,
                                    make_post, make_teacher_of, make_vie_scolaire, today)
 from tests.fixtures.api import sign_in
@@ -74,10 +74,12 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
     await page.reload()
     await page.wait_for_selector("text=Exercice 1")
     await page.wait_for_function("document.getElementById('freshness').textContent.startsWith('Hors ligne · Mis à jour')")
-    assert await page.is_visible("text=Les fractions") or await page.locator("summary", has_text="Contenu du cours").count()
+    assert await page.locator("details .rich", has_text="Les fractions").count() == 3  # lesson content, offline too
 
     for hw in homework:
         await page.check(f"#done-{hw.id}")
+    await page.wait_for_function("""() => import('/js/outbox.js').then(async (m) =>
+        (await m.pending(localStorage.getItem('cartable.profile'))).length === 3)""")
     await page.reload()
     await page.wait_for_selector("text=Exercice 1")
     for hw in homework:
@@ -115,7 +117,13 @@ async def test_every_screen_for_a_parent_at_360px(page, live_server):
     await make_discussion(teacher, family.parent, family.student)
     await make_post(teacher, [family.parent])
     await make_post(teacher, [family.parent], title="Sortie au théâtre", survey=True)
-    await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+    brother = await make_user(family.school, "student", first_name="Hugo")
+    sixth = await make_class(family.school, "6e B")
+    await enrol(brother, sixth)
+    await link_parent(family.parent, brother)
+    await make_homework(teacher, maths, class_ref=sixth, due_in_days=1, html="<p>Tables de multiplication</p>")
+    profile_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+    await page.evaluate("([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [profile_id, str(family.student.id)])
 
     screens = {"accueil": "Pour demain", "devoirs": "Lire le chapitre 2", "edt": "Professeur absent",
                "notes": "Moyenne : 14,5/20", "vie-scolaire": "Bavardages", "messages": "Progrès",
@@ -129,6 +137,11 @@ async def test_every_screen_for_a_parent_at_360px(page, live_server):
     await page.wait_for_selector("text=Lire le chapitre 2")
     assert await page.locator("input[type=checkbox][id^=done-]").count() == 0
     assert await page.locator(".badge", has_text="Non fait").count() == 2
+    # The child switcher shows the other child's homework.
+    await page.select_option("#child", str(brother.id))
+    await page.wait_for_selector("text=Tables de multiplication")
+    assert not await page.is_visible("text=Lire le chapitre 2")
+    await page.screenshot(path=artifact("pwa-devoirs-autre-enfant.png"))
     # Keyboard: the tab bar is reachable in order and Enter opens a screen.
     await page.wait_for_load_state("networkidle")
     await page.focus("#tabs a[href='#/accueil']")
