@@ -81,3 +81,38 @@ async def test_staff_imports_a_csv_and_sees_the_rejected_line(browser, live_serv
     assert "l.bernard" in await page.inner_text("#print-letters")
     await page.screenshot(path=artifact("school-staff-import.png"), full_page=True)
     await desktop.close()
+
+
+async def test_teacher_evaluates_publishes_and_posts_information(browser, live_server):
+    from db.evaluations.tables import Competence, CompetenceResult, Evaluation
+    from tests.school_builders import school_setup
+    s = await school_setup()
+    await Competence.insert(Competence(school_id=s.school.id, code="D4", label="Raisonner", domain="Sciences"))
+    desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    token, _ = await open_session(user_id=s.teacher_4a.id, school_id=s.school.id)
+    await desktop.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
+    page = await desktop.new_page()
+    await page.goto(f"{live_server}/espace/enseignant.html")
+    await page.get_by_role("button", name="Évaluations").click()
+    await page.wait_for_selector("#ev-competences >> text=Raisonner")
+    await page.fill("#ev-title", "Problèmes")
+    await page.fill("#ev-date", "2026-11-20")
+    await page.get_by_label("D4 Raisonner").check()
+    await page.get_by_role("button", name="Créer").click()
+    await page.get_by_label("Bernard Léa : D4").select_option("satisfaisante")
+    await page.get_by_role("button", name="Enregistrer", exact=True).click()
+    await page.wait_for_selector("text=Évaluation enregistrée.")
+    await page.get_by_role("button", name="Publier maintenant").click()
+    await page.wait_for_selector("text=Visible par les familles")
+    assert [r["level"] for r in await CompetenceResult.select(CompetenceResult.level)] == ["satisfaisante"]
+    assert (await Evaluation.select(Evaluation.publish_at).first())["publish_at"] is not None
+
+    await page.get_by_role("button", name="Communication").click()
+    await page.fill("#post-title", "Réunion parents-professeurs")
+    await page.get_by_role("textbox", name="Texte de l'information").fill("Jeudi à 18 h.")
+    await page.get_by_role("checkbox", name="4e A").check()
+    await page.get_by_role("button", name="Publier").click()
+    await page.wait_for_selector("#posts >> text=Réunion parents-professeurs")
+    assert "0/1 lu(s)" in await page.inner_text("#posts")
+    await page.screenshot(path=artifact("school-teacher-communication.png"), full_page=True)
+    await desktop.close()
