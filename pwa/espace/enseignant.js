@@ -167,9 +167,11 @@ async function deleteHomework(hw) {
 }
 
 $('hw-cancel').addEventListener('click', resetHomeworkForm);
-$('homework-form').addEventListener('submit', (event) => {
+$('homework-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  run(async () => {
+  if ($('hw-submit').disabled) return; // a double click must not give the homework twice
+  $('hw-submit').disabled = true;
+  await run(async () => {
     const minutes = $('hw-minutes').value ? Number($('hw-minutes').value) : null;
     const body = { due_on: $('hw-due').value, html: homeworkEditor.html, estimated_minutes: minutes };
     const saved = editingHomework
@@ -180,6 +182,7 @@ $('homework-form').addEventListener('submit', (event) => {
     resetHomeworkForm();
     await loadHomework();
   });
+  $('hw-submit').disabled = false;
 });
 
 // ---- Roll call ----
