@@ -101,6 +101,14 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
     assert all(r["done"] for r in rows)
     assert len({r["last_change_id"] for r in rows}) == 3
 
+    # Online, a change goes straight through and the "waiting" mark goes away.
+    await page.wait_for_selector(f"#done-{homework[0].id}")
+    await page.uncheck(f"#done-{homework[0].id}")
+    await page.wait_for_function("(id) => !document.querySelector(`[data-homework='${id}'] .done-toggle .meta`)",
+                                 arg=str(homework[0].id))
+    first = await HomeworkDone.select().where(HomeworkDone.homework_id == homework[0].id).first()
+    assert first["done"] is False
+
 
 async def test_every_screen_for_a_parent_at_360px(page, live_server):
     family = await make_family()

@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timezone
 from uuid import UUID
 
 from api.auth.principal import Principal
-from api.auth.scope import student_class_and_groups
 from api.errors import ApiError
 from db.core.tables import Subject, User
 
@@ -22,13 +21,16 @@ class Audience:
         return bool(self.class_ids or self.group_ids)
 
 
+# One round trip for both lists (same answer as scope.student_class_and_groups): the homework list is hot.
+_AUDIENCE_SQL = """
+SELECT ARRAY(SELECT class_id FROM enrolment WHERE school_id = {} AND student_id = {}) AS class_ids,
+       ARRAY(SELECT group_id FROM group_membership WHERE school_id = {} AND student_id = {}) AS group_ids
+"""
+
+
 async def audience_of(school_id: UUID, student_id: UUID) -> Audience:
-    class_ids, group_ids = await student_class_and_groups(school_id, student_id)
-    return Audience(class_ids, group_ids)
-
-
-# The WHERE fragment every "what reaches this student" query uses (placeholders: school, classes, groups).
-AUDIENCE_SQL = "school_id = {} AND (class_id = ANY({}::uuid[]) OR group_id = ANY({}::uuid[]))"
+    [row] = await Subject.raw(_AUDIENCE_SQL, school_id, student_id, school_id, student_id)
+    return Audience(list(row["class_ids"]), list(row["group_ids"]))
 
 
 async def subjects_by_id(school_id: UUID, ids: set[UUID]) -> dict[UUID, dict]:

@@ -38,15 +38,15 @@ async function homeworkList(ctx, name, data) {
   }
   return [...byDay].map(([day, items]) => h('section', { class: 'card-list' },
     h('h2', { text: dueLabel(day) }),
-    ...items.map((item) => card(ctx, name, item, local.has(item.id) ? local.get(item.id) : item.done, canToggle))));
+    ...items.map((item) => card(ctx, name, item, local.has(item.id) ? local.get(item.id) : item.done, canToggle, local.has(item.id)))));
 }
 
-function card(ctx, name, item, done, canToggle) {
+function card(ctx, name, item, done, canToggle, queued = false) {
   const id = `done-${item.id}`;
   const state = canToggle
     ? h('div', { class: 'done-toggle' },
       h('input', { type: 'checkbox', id, checked: done, onchange: (event) => toggle(ctx, name, item, event.target) }),
-      h('label', { for: id, text: 'Fait' }))
+      h('label', { for: id, text: 'Fait' }), queued ? h('span', { class: 'meta', text: 'En attente d’envoi' }) : null)
     : h('p', { class: done ? 'badge done' : 'badge', text: done ? 'Fait' : 'Non fait' });
   return h('article', { class: done ? 'card is-done' : 'card', color: item.color, 'data-homework': item.id },
     h('p', { class: 'meta' }, h('strong', { text: item.subject }), item.teacher ? ` · ${item.teacher}` : ''),
@@ -61,6 +61,7 @@ function card(ctx, name, item, done, canToggle) {
 
 async function toggle(ctx, name, item, checkbox) {
   checkbox.closest('.card').classList.toggle('is-done', checkbox.checked);
+  if (!checkbox.nextSibling.nextSibling) checkbox.parentElement.append(h('span', { class: 'meta', text: 'En attente d’envoi' }));
   await queueDone(ctx.profile.id, ctx.studentId, item.id, checkbox.checked);
   // Keep the saved list in step, so a reload (even after the change is sent) shows it.
   const snapshot = await loadSnapshot(ctx.profile.id, name);
@@ -70,5 +71,9 @@ async function toggle(ctx, name, item, checkbox) {
     await saveSnapshot(ctx.profile.id, name, snapshot.value, snapshot.savedAt);
   }
   requestSync();
-  if (navigator.onLine) flushAll();
+  if (navigator.onLine) await flushAll();
+  const still = await pendingDone(ctx.profile.id);
+  for (const card of document.querySelectorAll('[data-homework]')) {
+    if (!still.has(card.dataset.homework)) card.querySelector('.done-toggle .meta')?.remove();
+  }
 }
