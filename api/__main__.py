@@ -38,13 +38,19 @@ def main() -> None:
     settings = get_settings()
     url = resolve_database_url()
     accounts = asyncio.run(prepare())
-    print(f"\n  Cartable est prêt : {settings.public_url}/")
+    print(f"\n  Cartable est prêt : {settings.public_url}/espace/  (espace web : connexion, portail)")
+    print(f"  Application mobile (PWA) : {settings.public_url}/")
+    if settings.demo_mode:
+        print(f"  SMS et e-mails de démonstration : {settings.public_url}/espace/outbox.html")
     print(f"  Base de données : {'embarquée (.data/postgres)' if 'host=/' in url else 'DATABASE_URL'}")
     if accounts:
         print("\n  Comptes de démonstration :")
         for account in accounts:
             print(f"    {account.role:<8} {account.identifier:<18} {account.password or '(à activer)':<18} "
                   f"{account.display_name} — {account.note}")
+            if account.phone and not account.password:
+                births = ", ".join(f"{first} né(e) le {born}" for first, _class, born in account.children)
+                print(f"{'':<50}activation : téléphone {account.phone}, {births}")
     print()
     uvicorn.run("api.app:create_app", factory=True, host="0.0.0.0", port=settings.port, log_level="info")
 
