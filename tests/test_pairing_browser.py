@@ -120,6 +120,8 @@ async def test_a_second_profile_is_added_by_pasting_the_link_and_removed_from_th
             desktop_context, desktop = await desktop_page(browser, live_server, user)
             desktops.append(desktop_context)
             link = await show_qr(desktop, code)
+            # A fresh load (as when the app is reopened), not a hash change under a screen still rendering.
+            await phone.goto("about:blank")
             await phone.goto(on_localhost(f"{live_server}/#/ajouter-profil"))
             await phone.wait_for_selector("#pairing-link")
             await phone.fill("#pairing-link", on_localhost(link))
