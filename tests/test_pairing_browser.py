@@ -98,6 +98,15 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
             profile_id)
         assert status == 200
 
+        # A phone whose clock is an hour late still works: the server hands it a nonce, device.js retries.
+        status = await phone.evaluate("""(id) => {
+            const realNow = Date.now.bind(Date);
+            Date.now = () => realNow() - 3600 * 1000;
+            return import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile'))
+              .then((r) => r.status).finally(() => { Date.now = realNow; });
+        }""", profile_id)
+        assert status == 200
+
         # Revoking on the desktop: the phone's next request wipes the profile.
         desktop.on("dialog", lambda dialog: dialog.accept())
         await desktop.click("#devices button:has-text('Révoquer')")
