@@ -67,6 +67,12 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
     await page.wait_for_selector("text=Exercice 3")
     await page.wait_for_function("navigator.serviceWorker.controller !== null")
     await page.screenshot(path=artifact("pwa-devoirs-en-ligne.png"))
+    cached_urls = await page.evaluate("""async () => {
+        const urls = [];
+        for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
+        return urls; }""")
+    assert any(url.endswith("/js/app.js") for url in cached_urls)
+    assert not [url for url in cached_urls if "/api/" in url]  # private data never enters the Cache API
 
     # Offline, and the worker cannot reach the network either (set_offline covers it; API calls are also cut).
     await context.set_offline(True)
@@ -179,3 +185,16 @@ async def test_a_revoked_device_wipes_its_cached_data_on_next_contact(page, live
     assert await page.evaluate(has_data, profile_id) is False
     assert await page.evaluate("import('/js/device.js').then((m) => m.listProfiles())") == []
     assert not await page.is_visible("text=Rédaction")
+
+
+async def test_a_new_version_waits_and_the_toast_applies_it(page, live_server):
+    await page.goto(f"{live_server}/#/profils")
+    await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    # A new script URL is a new version for the browser (the bytes of a deploy would differ instead).
+    await page.evaluate("() => navigator.serviceWorker.register('/service-worker.js?v=next', { scope: '/' })")
+    await page.wait_for_selector("#toast button:has-text('Mettre à jour')")
+    assert await page.evaluate("() => navigator.serviceWorker.controller.scriptURL.endsWith('/service-worker.js')")
+    await page.screenshot(path=artifact("pwa-mise-a-jour.png"))
+    async with page.expect_navigation():
+        await page.click("#toast button")
+    await page.wait_for_function("() => navigator.serviceWorker.controller?.scriptURL.endsWith('?v=next')")
