@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from uuid import UUID
 
 from tests.factories import Ref, make_subject, make_user
 from db.communication.tables import (Discussion, DiscussionParticipant, InformationPost, InformationRecipient,
@@ -133,10 +132,3 @@ async def make_discussion(teacher: Ref, parent: Ref, student: Ref, body: str = "
             last_read_at=now if user is teacher else None))
     await Message.insert(Message(school_id=teacher.school_id, discussion_id=d.id, author_id=teacher.id, body=body))
     return Ref(id=d.id, school_id=teacher.school_id)
-
-
-def ids(items) -> list[str]:
-    return [item["id"] for item in items]
-
-
-UUIDish = UUID | str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 from uuid import UUID
 
 from api.auth.principal import Principal
@@ -68,12 +68,8 @@ def parse_day(value: str | None, default: date, field: str) -> date:
 def check_range(start: date, end: date, max_days: int) -> None:
     if end < start or (end - start).days > max_days:
         raise ApiError(400, "invalid", f"Période invalide (au plus {max_days} jours).",
-                       details={"to": "range"})
+                       details={"end": "range"})
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    return (datetime.combine(day, time.min, timezone.utc), datetime.combine(day, time.max, timezone.utc))
