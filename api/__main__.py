@@ -46,8 +46,10 @@ def main() -> None:
     if accounts:
         print("\n  Comptes de démonstration :")
         for account in accounts:
-            print(f"    {account.role:<8} {account.identifier:<18} {account.password or '(à activer)':<18} "
-                  f"{account.display_name} — {account.note}")
+            print(
+                f"    {account.role:<8} {account.identifier:<18} {account.password or '(à activer)':<18} "
+                f"{account.display_name} — {account.note}"
+            )
             if account.phone and not account.password:
                 births = ", ".join(f"{first} né(e) le {born}" for first, _class, born in account.children)
                 print(f"{'':<50}activation : téléphone {account.phone}, {births}")

@@ -28,7 +28,6 @@ NODE_MODULES = ROOT / "node_modules"
 VENDOR_DIRECTORIES = {"/vendor/idb": NODE_MODULES / "idb" / "build", "/vendor/jsqr": NODE_MODULES / "jsqr" / "dist"}
 
 
-
 def discover_route_handlers() -> list:
     """Every module under api/ may export `ROUTES = [...]`: controllers and handlers to mount.
 
@@ -56,11 +55,15 @@ async def database_pool(_: Litestar) -> AsyncIterator[None]:
 
 
 def create_app() -> Litestar:
-    pwa = create_static_files_router(path="/", directories=[PWA_DIR], html_mode=True, name="pwa",
-                                     include_in_schema=False)
-    vendor = [create_static_files_router(path=path, directories=[directory], name=f"vendor-{directory.parent.name}",
-                                         include_in_schema=False)
-              for path, directory in VENDOR_DIRECTORIES.items()]
+    pwa = create_static_files_router(
+        path="/", directories=[PWA_DIR], html_mode=True, name="pwa", include_in_schema=False
+    )
+    vendor = [
+        create_static_files_router(
+            path=path, directories=[directory], name=f"vendor-{directory.parent.name}", include_in_schema=False
+        )
+        for path, directory in VENDOR_DIRECTORIES.items()
+    ]
     return Litestar(
         route_handlers=[*discover_route_handlers(), *vendor, pwa],
         dependencies={"principal": Provide(current_principal)},
@@ -68,6 +71,7 @@ def create_app() -> Litestar:
         lifespan=[database_pool],
         middleware=[security_headers_middleware],
         # JSON only: the HTML renderers load scripts from a CDN, which the app never does.
-        openapi_config=OpenAPIConfig(title="Cartable API", version="0.1.0", path="/schema",
-                                     render_plugins=[JsonRenderPlugin(path="/")]),
+        openapi_config=OpenAPIConfig(
+            title="Cartable API", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin(path="/")]
+        ),
     )

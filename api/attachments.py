@@ -28,9 +28,9 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Response, delete, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath
 
 from api.auth.principal import Principal, principal_with_roles
 from api.auth.scope import student_class_and_groups, visible_student_ids
@@ -57,7 +57,7 @@ def sniff(head: bytes, content: bytes) -> tuple[str, str] | None:
         return "image/jpeg", "jpg"
     if head.startswith(b"PK\x03\x04"):
         # ODF stores an uncompressed "mimetype" entry first; OOXML has [Content_Types].xml and word/.
-        if head[30:38] == b"mimetype" and head[38:38 + len(ODT_MIME)] == ODT_MIME:
+        if head[30:38] == b"mimetype" and head[38 : 38 + len(ODT_MIME)] == ODT_MIME:
             return ODT_MIME.decode(), "odt"
         try:
             names = set(zipfile.ZipFile(io.BytesIO(content)).namelist())
@@ -95,11 +95,16 @@ class SchoolAttachmentsController(Controller):
     dependencies = {"principal": Provide(principal_with_roles("teacher"))}
 
     @post("/", summary="Attach a file to one's homework", request_max_body_size=MAX_BYTES + 64 * 1024)
-    async def upload(self, principal: Principal, homework_id: UUID, data: Annotated[
-            UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)]) -> AttachmentOut:
+    async def upload(
+        self,
+        principal: NamedDependency[Principal],
+        homework_id: FromPath[UUID],
+        data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> AttachmentOut:
         await own_homework(principal, homework_id)
-        count = await HomeworkAttachment.count().where((HomeworkAttachment.school_id == principal.school_id)
-                                                       & (HomeworkAttachment.homework_id == homework_id))
+        count = await HomeworkAttachment.count().where(
+            (HomeworkAttachment.school_id == principal.school_id) & (HomeworkAttachment.homework_id == homework_id)
+        )
         if count >= MAX_PER_HOMEWORK:
             raise ApiError(400, "too_many_attachments", f"{MAX_PER_HOMEWORK} pièces jointes au plus par devoir.")
         content = await data.file.read(MAX_BYTES + 1)
@@ -117,18 +122,33 @@ class SchoolAttachmentsController(Controller):
         temporary = target.with_suffix(".part")
         temporary.write_bytes(content)
         temporary.replace(target)
-        row = HomeworkAttachment(school_id=principal.school_id, homework_id=homework_id,
-                                 filename=clean_filename(data.file.filename, extension), content_type=content_type,
-                                 size_bytes=len(content), storage_key=key)
+        row = HomeworkAttachment(
+            school_id=principal.school_id,
+            homework_id=homework_id,
+            filename=clean_filename(data.file.filename, extension),
+            content_type=content_type,
+            size_bytes=len(content),
+            storage_key=key,
+        )
         await row.save()
-        return AttachmentOut(id=row.id, filename=row.filename, content_type=content_type, size_bytes=len(content),
-                             url=f"/api/homework/{homework_id}/attachments/{row.id}")
+        return AttachmentOut(
+            id=row.id,
+            filename=row.filename,
+            content_type=content_type,
+            size_bytes=len(content),
+            url=f"/api/homework/{homework_id}/attachments/{row.id}",
+        )
 
     @delete("/{attachment_id:uuid}", summary="Remove an attachment")
-    async def remove(self, principal: Principal, homework_id: UUID, attachment_id: UUID) -> None:
+    async def remove(
+        self, principal: NamedDependency[Principal], homework_id: FromPath[UUID], attachment_id: FromPath[UUID]
+    ) -> None:
         await own_homework(principal, homework_id)
-        where = ((HomeworkAttachment.school_id == principal.school_id) & (HomeworkAttachment.id == attachment_id)
-                 & (HomeworkAttachment.homework_id == homework_id))
+        where = (
+            (HomeworkAttachment.school_id == principal.school_id)
+            & (HomeworkAttachment.id == attachment_id)
+            & (HomeworkAttachment.homework_id == homework_id)
+        )
         row = await HomeworkAttachment.select().where(where).first()
         if row is None:
             raise NOT_FOUND
@@ -151,20 +171,33 @@ class AttachmentDownloadController(Controller):
     tags = ["homework"]
 
     @get("/{attachment_id:uuid}", summary="Download a homework attachment")
-    async def download(self, principal: Principal, homework_id: UUID, attachment_id: UUID) -> Response:
-        homework = await Homework.select(Homework.class_id, Homework.group_id).where(
-            (Homework.school_id == principal.school_id) & (Homework.id == homework_id)).first()
+    async def download(
+        self, principal: NamedDependency[Principal], homework_id: FromPath[UUID], attachment_id: FromPath[UUID]
+    ) -> Response:
+        homework = (
+            await Homework.select(Homework.class_id, Homework.group_id)
+            .where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
+            .first()
+        )
         if homework is None or not await _may_download(principal, homework):
             raise NOT_FOUND
-        row = await HomeworkAttachment.select().where(
-            (HomeworkAttachment.school_id == principal.school_id) & (HomeworkAttachment.id == attachment_id)
-            & (HomeworkAttachment.homework_id == homework_id)).first()
+        row = (
+            await HomeworkAttachment.select()
+            .where(
+                (HomeworkAttachment.school_id == principal.school_id)
+                & (HomeworkAttachment.id == attachment_id)
+                & (HomeworkAttachment.homework_id == homework_id)
+            )
+            .first()
+        )
         path = _path(principal.school_id, row["storage_key"]) if row else None
         if path is None or not path.is_file():
             raise NOT_FOUND
-        return Response(path.read_bytes(), media_type=row["content_type"],
-                        headers={"Content-Disposition": content_disposition(row["filename"]),
-                                 "X-Content-Type-Options": "nosniff"})
+        return Response(
+            path.read_bytes(),
+            media_type=row["content_type"],
+            headers={"Content-Disposition": content_disposition(row["filename"]), "X-Content-Type-Options": "nosniff"},
+        )
 
 
 ROUTES = [SchoolAttachmentsController, AttachmentDownloadController]

@@ -30,8 +30,9 @@ class ErrorResponse(msgspec.Struct):
 class ApiError(HTTPException):
     """Raise this from handlers and services: `ApiError(404, "not_found", "Devoir introuvable.")`."""
 
-    def __init__(self, status_code: int, code: str, message: str, details: Any = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, status_code: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(status_code=status_code, detail=message, headers=headers)
         self.code = code
         self.message = message
@@ -52,11 +53,13 @@ _DEFAULTS: dict[int, tuple[str, str]] = {
 }
 
 
-def error_response(status: int, code: str, message: str, details: Any = None,
-                   headers: dict[str, str] | None = None) -> Response[ErrorResponse]:
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+) -> Response[ErrorResponse]:
     merged = {"Cache-Control": "no-store", **(headers or {})}
-    return Response(ErrorResponse(ErrorBody(code, message, details)), status_code=status,
-                    media_type=MediaType.JSON, headers=merged)
+    return Response(
+        ErrorResponse(ErrorBody(code, message, details)), status_code=status, media_type=MediaType.JSON, headers=merged
+    )
 
 
 def handle_http_exception(_: Request, exc: HTTPException) -> Response[ErrorResponse]:
@@ -74,8 +77,9 @@ def handle_http_exception(_: Request, exc: HTTPException) -> Response[ErrorRespo
 
 def handle_unexpected(request: Request, exc: Exception) -> Response[ErrorResponse]:
     logger.exception("Unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "server_error",
-                          "Une erreur interne est survenue. Réessayez plus tard.")
+    return error_response(
+        HTTP_500_INTERNAL_SERVER_ERROR, "server_error", "Une erreur interne est survenue. Réessayez plus tard."
+    )
 
 
 EXCEPTION_HANDLERS = {HTTPException: handle_http_exception, Exception: handle_unexpected}

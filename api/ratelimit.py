@@ -36,8 +36,14 @@ def _window_start(window: timedelta, moment: datetime) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=timezone.utc)
 
 
-async def limit(scope: str, subject: str, *, max_hits: int, window: timedelta,
-                message: str = "Trop de tentatives. Réessayez dans quelques minutes.") -> int:
+async def limit(
+    scope: str,
+    subject: str,
+    *,
+    max_hits: int,
+    window: timedelta,
+    message: str = "Trop de tentatives. Réessayez dans quelques minutes.",
+) -> int:
     """Count one hit for (scope, subject); raise 429 beyond `max_hits`. Returns the hit count."""
     moment = datetime.now(timezone.utc)
     start = _window_start(window, moment)

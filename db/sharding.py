@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from piccolo.table import Table
 
-
 # Tables that are not distributed by school: the shard root, the deployment-wide identifier
 # directory (Citus reference tables) and security counters keyed by IP (local tables).
 # Every other table holds school data and is keyed (school_id, id).
@@ -31,9 +30,7 @@ def shard_sql(tables: list[type[Table]], refs: list[Ref]) -> list[str]:
     statements = []
     for table in tables:
         name = table._meta.tablename
-        statements.append(
-            f"ALTER TABLE {name} DROP CONSTRAINT {name}_pkey, ADD PRIMARY KEY (school_id, id)"
-        )
+        statements.append(f"ALTER TABLE {name} DROP CONSTRAINT {name}_pkey, ADD PRIMARY KEY (school_id, id)")
         statements.append(
             f"ALTER TABLE {name} ADD CONSTRAINT {name}_school_fk FOREIGN KEY (school_id) REFERENCES school (id)"
         )
@@ -51,7 +48,6 @@ if __name__ == "__main__":
     module = importlib.import_module(f"db.{sys.argv[1]}.tables")
     for statement in shard_sql(module.SHARDED_TABLES, module.REFERENCES):
         print(f"    {statement!r},")
-
 
 
 def run_statements(statements: list[str]):

@@ -13,8 +13,12 @@ STRONG = "Vélo-Rouge-42!"
 
 
 async def last_message(destination: str) -> str:
-    row = await OutboxMessage.select(OutboxMessage.body).where(OutboxMessage.destination == destination).order_by(
-        OutboxMessage.created_at, ascending=False).first()
+    row = (
+        await OutboxMessage.select(OutboxMessage.body)
+        .where(OutboxMessage.destination == destination)
+        .order_by(OutboxMessage.created_at, ascending=False)
+        .first()
+    )
     assert row is not None, f"no message sent to {destination}"
     return row["body"]
 
@@ -28,17 +32,20 @@ async def last_code(destination: str) -> str:
     return re.search(r"\b(\d{6})\b", await last_message(destination)).group(1)
 
 
-async def password_sign_in(client: httpx.AsyncClient, identifier: str, password: str = PASSWORD,
-                           profile: str = "famille") -> httpx.Response:
-    response = await client.post("/api/session", json={"identifier": identifier, "password": password,
-                                                       "profile": profile})
+async def password_sign_in(
+    client: httpx.AsyncClient, identifier: str, password: str = PASSWORD, profile: str = "famille"
+) -> httpx.Response:
+    response = await client.post(
+        "/api/session", json={"identifier": identifier, "password": password, "profile": profile}
+    )
     if response.status_code == 200:
         client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
     return response
 
 
-async def make_parent_to_activate(family, *, first_name="Sophie", last_name="Dupont", phone="06 12 34 56 78",
-                                  birth_date=None):
+async def make_parent_to_activate(
+    family, *, first_name="Sophie", last_name="Dupont", phone="06 12 34 56 78", birth_date=None
+):
     """A parent the school knows (name, phone) who never activated: no identifier, no password.
 
     Linked to `family.student`, whose birth date is set to `birth_date` (default 2013-05-14)."""
@@ -48,11 +55,17 @@ async def make_parent_to_activate(family, *, first_name="Sophie", last_name="Dup
     from tests.factories import Ref
 
     await User.update({User.birth_date: birth_date or date(2013, 5, 14)}).where(User.id == family.student.id)
-    user = User(school_id=family.school.id, role="parent", identifier="", first_name=first_name,
-                last_name=last_name, phone=phone, password_hash=None)
+    user = User(
+        school_id=family.school.id,
+        role="parent",
+        identifier="",
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        password_hash=None,
+    )
     await user.save()
-    await Guardianship.insert(Guardianship(school_id=family.school.id, parent_id=user.id,
-                                           student_id=family.student.id))
+    await Guardianship.insert(Guardianship(school_id=family.school.id, parent_id=user.id, student_id=family.student.id))
     return Ref(id=user.id, school_id=family.school.id, role="parent")
 
 
@@ -77,8 +90,9 @@ class SoftAuthenticator:
     def _client_data(self, kind: str, options: dict, origin: str) -> bytes:
         import json
 
-        return json.dumps({"type": kind, "challenge": options["challenge"], "origin": origin,
-                           "crossOrigin": False}).encode()
+        return json.dumps(
+            {"type": kind, "challenge": options["challenge"], "origin": origin, "crossOrigin": False}
+        ).encode()
 
     def create(self, options_json: str, origin: str = "http://localhost") -> str:
         import hashlib
@@ -89,13 +103,29 @@ class SoftAuthenticator:
         options = json.loads(options_json)
         numbers = self.key.public_key().public_numbers()
         cose = cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
-        auth_data = (hashlib.sha256(options["rp"]["id"].encode()).digest() + bytes([0x45]) + (0).to_bytes(4, "big")
-                     + bytes(16) + len(self.credential_id).to_bytes(2, "big") + self.credential_id + cose)
+        auth_data = (
+            hashlib.sha256(options["rp"]["id"].encode()).digest()
+            + bytes([0x45])
+            + (0).to_bytes(4, "big")
+            + bytes(16)
+            + len(self.credential_id).to_bytes(2, "big")
+            + self.credential_id
+            + cose
+        )
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
-        return json.dumps({"id": self._b64(self.credential_id), "rawId": self._b64(self.credential_id),
-                           "type": "public-key", "clientExtensionResults": {},
-                           "response": {"clientDataJSON": self._b64(self._client_data("webauthn.create", options, origin)),
-                                        "attestationObject": self._b64(attestation), "transports": ["internal"]}})
+        return json.dumps(
+            {
+                "id": self._b64(self.credential_id),
+                "rawId": self._b64(self.credential_id),
+                "type": "public-key",
+                "clientExtensionResults": {},
+                "response": {
+                    "clientDataJSON": self._b64(self._client_data("webauthn.create", options, origin)),
+                    "attestationObject": self._b64(attestation),
+                    "transports": ["internal"],
+                },
+            }
+        )
 
     def get(self, options_json: str, user_id, origin: str = "http://localhost") -> str:
         import hashlib
@@ -106,12 +136,22 @@ class SoftAuthenticator:
 
         options = json.loads(options_json)
         self.sign_count += 1
-        auth_data = (hashlib.sha256(options["rpId"].encode()).digest() + bytes([0x05])
-                     + self.sign_count.to_bytes(4, "big"))
+        auth_data = (
+            hashlib.sha256(options["rpId"].encode()).digest() + bytes([0x05]) + self.sign_count.to_bytes(4, "big")
+        )
         client_data = self._client_data("webauthn.get", options, origin)
         signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))
-        return json.dumps({"id": self._b64(self.credential_id), "rawId": self._b64(self.credential_id),
-                           "type": "public-key", "clientExtensionResults": {},
-                           "response": {"clientDataJSON": self._b64(client_data),
-                                        "authenticatorData": self._b64(auth_data), "signature": self._b64(signature),
-                                        "userHandle": self._b64(user_id.bytes)}})
+        return json.dumps(
+            {
+                "id": self._b64(self.credential_id),
+                "rawId": self._b64(self.credential_id),
+                "type": "public-key",
+                "clientExtensionResults": {},
+                "response": {
+                    "clientDataJSON": self._b64(client_data),
+                    "authenticatorData": self._b64(auth_data),
+                    "signature": self._b64(signature),
+                    "userHandle": self._b64(user_id.bytes),
+                },
+            }
+        )

@@ -65,7 +65,8 @@ async def sessions_for_students(count: int) -> list[tuple[str, str]]:
     for row in rows:
         # Scale accounts are not activated; these clients stand for students who finished their first login.
         await User.update({User.first_login_done_at: now(), User.activated_at: now()}).where(
-            (User.school_id == row["school_id"]) & (User.id == row["student_id"]))
+            (User.school_id == row["school_id"]) & (User.id == row["student_id"])
+        )
         token, _ = await open_session(user_id=row["student_id"], school_id=row["school_id"])
         out.append((str(row["student_id"]), token))
     return out
@@ -95,9 +96,24 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
 
     env = {**os.environ, "PORT": str(port), "DB_POOL_MIN": "2", "DB_POOL_MAX": "10"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--workers", str(workers)],
-        cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--workers",
+            str(workers),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -173,13 +189,20 @@ def main(argv: list[str] | None = None) -> None:
         folder.cleanup()
     lat = result["latencies"]
     done = len(lat)
-    print(f"Homework list: {done} requests, {args.clients} clients, {len(sessions)} students, "
-          f"{args.workers} worker(s), {result['errors']} errors")
-    print(f"  throughput {done / result['elapsed']:.1f} req/s over {result['elapsed']:.1f} s; "
-          f"{result['items'] / max(done, 1):.1f} homework items per response")
-    print(f"  latency p50 {percentile(lat, .50) * 1000:.1f} ms  p95 {percentile(lat, .95) * 1000:.1f} ms  "
-          f"p99 {percentile(lat, .99) * 1000:.1f} ms  (mean {statistics.fmean(lat) * 1000:.1f} ms)")
+    print(
+        f"Homework list: {done} requests, {args.clients} clients, {len(sessions)} students, "
+        f"{args.workers} worker(s), {result['errors']} errors"
+    )
+    print(
+        f"  throughput {done / result['elapsed']:.1f} req/s over {result['elapsed']:.1f} s; "
+        f"{result['items'] / max(done, 1):.1f} homework items per response"
+    )
+    print(
+        f"  latency p50 {percentile(lat, 0.50) * 1000:.1f} ms  p95 {percentile(lat, 0.95) * 1000:.1f} ms  "
+        f"p99 {percentile(lat, 0.99) * 1000:.1f} ms  (mean {statistics.fmean(lat) * 1000:.1f} ms)"
+    )
     from tests.test_pwa_units import SHELL, shell_gzip_bytes
+
     print(f"PWA shell ({len(SHELL)} files, gzip -9): {shell_gzip_bytes() / 1024:.1f} KB of 60 KB")
 
 

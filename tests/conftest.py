@@ -35,8 +35,7 @@ def _prepare_database() -> None:
 # Must run before anything imports piccolo_conf (which reads DATABASE_URL at import).
 _prepare_database()
 
-from db.migrate import apply_migrations  # noqa: E402
-from db.migrate import all_tables  # noqa: E402
+from db.migrate import all_tables, apply_migrations  # noqa: E402
 from piccolo_conf import DB  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser"]

@@ -9,8 +9,19 @@ from uuid import UUID
 import msgspec
 
 from api.auth.passwords import hash_password
-from db.core.tables import (Enrolment, GroupMembership, Guardianship, LoginIdentifier, School, SchoolClass,
-                            SchoolYear, Subject, TeachingGroup, TeachingService, User)
+from db.core.tables import (
+    Enrolment,
+    GroupMembership,
+    Guardianship,
+    LoginIdentifier,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Subject,
+    TeachingGroup,
+    TeachingService,
+    User,
+)
 
 _counter = itertools.count(1)
 PASSWORD = "Cartable-Test1!"
@@ -38,8 +49,15 @@ async def _school_year(school: Ref) -> UUID:
     return row["id"]
 
 
-async def make_user(school: Ref, role: str, *, first_name: str = "Camille", last_name: str | None = None,
-                    password: str | None = PASSWORD, **fields) -> Ref:
+async def make_user(
+    school: Ref,
+    role: str,
+    *,
+    first_name: str = "Camille",
+    last_name: str | None = None,
+    password: str | None = PASSWORD,
+    **fields,
+) -> Ref:
     """A ready account (activated, first login done) unless fields say otherwise."""
     global _PASSWORD_HASH
     n = next(_counter)
@@ -51,26 +69,38 @@ async def make_user(school: Ref, role: str, *, first_name: str = "Camille", last
     else:
         password_hash = hash_password(password) if password else None
     from api.auth.sessions import now
-    defaults = dict(activated_at=now(), first_login_done_at=now(), charter_accepted_at=now(),
-                    email_verified_at=now())
+
+    defaults = dict(activated_at=now(), first_login_done_at=now(), charter_accepted_at=now(), email_verified_at=now())
     defaults.update(fields)
-    user = User(school_id=school.school_id, role=role, identifier=identifier, first_name=first_name,
-                last_name=last_name, password_hash=password_hash, **defaults)
+    user = User(
+        school_id=school.school_id,
+        role=role,
+        identifier=identifier,
+        first_name=first_name,
+        last_name=last_name,
+        password_hash=password_hash,
+        **defaults,
+    )
     await user.save()
     await LoginIdentifier.insert(LoginIdentifier(identifier=identifier, school_id=school.school_id, user_id=user.id))
     return Ref(id=user.id, school_id=school.school_id, identifier=identifier, role=role)
 
 
 async def make_class(school: Ref, name: str = "4e A") -> Ref:
-    row = SchoolClass(school_id=school.school_id, school_year_id=await _school_year(school), name=name,
-                      level=name.split()[0])
+    row = SchoolClass(
+        school_id=school.school_id, school_year_id=await _school_year(school), name=name, level=name.split()[0]
+    )
     await row.save()
     return Ref(id=row.id, school_id=school.school_id)
 
 
 async def make_group(school: Ref, name: str, class_ref: Ref | None = None) -> Ref:
-    row = TeachingGroup(school_id=school.school_id, school_year_id=await _school_year(school), name=name,
-                        class_id=class_ref.id if class_ref else None)
+    row = TeachingGroup(
+        school_id=school.school_id,
+        school_year_id=await _school_year(school),
+        name=name,
+        class_id=class_ref.id if class_ref else None,
+    )
     await row.save()
     return Ref(id=row.id, school_id=school.school_id)
 
@@ -86,8 +116,7 @@ async def enrol(student: Ref, class_ref: Ref) -> None:
 
 
 async def add_to_group(student: Ref, group: Ref) -> None:
-    await GroupMembership.insert(GroupMembership(school_id=student.school_id, student_id=student.id,
-                                                 group_id=group.id))
+    await GroupMembership.insert(GroupMembership(school_id=student.school_id, student_id=student.id, group_id=group.id))
 
 
 async def link_parent(parent: Ref, student: Ref) -> None:
@@ -95,9 +124,15 @@ async def link_parent(parent: Ref, student: Ref) -> None:
 
 
 async def assign_teacher(teacher: Ref, subject: Ref, *, class_ref: Ref | None = None, group: Ref | None = None) -> None:
-    await TeachingService.insert(TeachingService(
-        school_id=teacher.school_id, teacher_id=teacher.id, subject_id=subject.id,
-        class_id=class_ref.id if class_ref else None, group_id=group.id if group else None))
+    await TeachingService.insert(
+        TeachingService(
+            school_id=teacher.school_id,
+            teacher_id=teacher.id,
+            subject_id=subject.id,
+            class_id=class_ref.id if class_ref else None,
+            group_id=group.id if group else None,
+        )
+    )
 
 
 class Family(msgspec.Struct):

@@ -35,16 +35,33 @@ class DeviceKey:
     def __init__(self) -> None:
         self.private_key = ec.generate_private_key(ec.SECP256R1())
         numbers = self.private_key.public_key().public_numbers()
-        self.jwk = {"kty": "EC", "crv": "P-256", "x": b64url(numbers.x.to_bytes(32, "big")),
-                    "y": b64url(numbers.y.to_bytes(32, "big"))}
+        self.jwk = {
+            "kty": "EC",
+            "crv": "P-256",
+            "x": b64url(numbers.x.to_bytes(32, "big")),
+            "y": b64url(numbers.y.to_bytes(32, "big")),
+        }
 
-    def proof(self, method: str, url: str, *, access_token: str | None = None, nonce: str | None = None,
-              iat: int | None = None, jti: str | None = None) -> str:
+    def proof(
+        self,
+        method: str,
+        url: str,
+        *,
+        access_token: str | None = None,
+        nonce: str | None = None,
+        iat: int | None = None,
+        jti: str | None = None,
+    ) -> str:
         header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": self.jwk}
-        payload = {"jti": jti or secrets.token_urlsafe(16), "htm": method, "htu": url.split("?")[0],
-                   "iat": int(time.time()) if iat is None else iat}
+        payload = {
+            "jti": jti or secrets.token_urlsafe(16),
+            "htm": method,
+            "htu": url.split("?")[0],
+            "iat": int(time.time()) if iat is None else iat,
+        }
         if access_token is not None:
             import hashlib
+
             payload["ath"] = b64url(hashlib.sha256(access_token.encode()).digest())
         if nonce is not None:
             payload["nonce"] = nonce
@@ -66,15 +83,24 @@ async def create_pairing(desktop: httpx.AsyncClient, code: str = CODE) -> dict:
     return response.json()
 
 
-async def claim(phone_client: httpx.AsyncClient, link: str, code: str = CODE, *, key: DeviceKey | None = None,
-                device_name: str = "Téléphone de test", proof: str | None = None) -> httpx.Response:
+async def claim(
+    phone_client: httpx.AsyncClient,
+    link: str,
+    code: str = CODE,
+    *,
+    key: DeviceKey | None = None,
+    device_name: str = "Téléphone de test",
+    proof: str | None = None,
+) -> httpx.Response:
     key = key or DeviceKey()
     pairing, secret = link_parts(link)
     url = f"{BASE_URL}/api/pairing/claim"
     headers = {"DPoP": proof if proof is not None else key.proof("POST", url)}
-    return await phone_client.post("/api/pairing/claim", headers=headers,
-                                   json={"pairing": pairing, "secret": secret, "code": code,
-                                         "device_name": device_name})
+    return await phone_client.post(
+        "/api/pairing/claim",
+        headers=headers,
+        json={"pairing": pairing, "secret": secret, "code": code, "device_name": device_name},
+    )
 
 
 class PairedPhone:
@@ -88,8 +114,10 @@ class PairedPhone:
         self.profile = claimed.get("profile")
 
     def headers(self, method: str, path: str, *, nonce: str | None = None) -> dict:
-        return {"Authorization": f"DPoP {self.access_token}",
-                "DPoP": self.key.proof(method, f"{BASE_URL}{path}", access_token=self.access_token, nonce=nonce)}
+        return {
+            "Authorization": f"DPoP {self.access_token}",
+            "DPoP": self.key.proof(method, f"{BASE_URL}{path}", access_token=self.access_token, nonce=nonce),
+        }
 
     async def request(self, method: str, path: str, **kwargs) -> httpx.Response:
         """One signed request (no automatic refresh: tests see exactly what the server answers)."""
@@ -97,16 +125,25 @@ class PairedPhone:
 
     async def refresh(self, refresh_token: str | None = None) -> httpx.Response:
         url = f"{BASE_URL}/api/pairing/token"
-        response = await self.client.post("/api/pairing/token", headers={"DPoP": self.key.proof("POST", url)},
-                                          json={"refresh_token": refresh_token or self.refresh_token})
+        response = await self.client.post(
+            "/api/pairing/token",
+            headers={"DPoP": self.key.proof("POST", url)},
+            json={"refresh_token": refresh_token or self.refresh_token},
+        )
         if response.status_code == 201:
             body = response.json()
             self.access_token, self.refresh_token = body["access_token"], body["refresh_token"]
         return response
 
 
-async def pair_phone(desktop: httpx.AsyncClient, phone_client: httpx.AsyncClient, user, *,
-                     code: str = CODE, device_name: str = "Téléphone de test") -> PairedPhone:
+async def pair_phone(
+    desktop: httpx.AsyncClient,
+    phone_client: httpx.AsyncClient,
+    user,
+    *,
+    code: str = CODE,
+    device_name: str = "Téléphone de test",
+) -> PairedPhone:
     """Sign `user` in on `desktop`, create a QR, claim it from `phone_client` with a new key."""
     await sign_in(desktop, user)
     created = await create_pairing(desktop, code)

@@ -8,8 +8,7 @@ import msgspec
 
 from db.core.tables import Period, SchoolYear
 from db.timetable.tables import Lesson
-from tests.factories import (Ref, assign_teacher, enrol, link_parent, make_class, make_school, make_subject,
-                             make_user)
+from tests.factories import Ref, assign_teacher, enrol, link_parent, make_class, make_school, make_subject, make_user
 
 MONDAY = date(2026, 11, 23)
 
@@ -30,19 +29,40 @@ class SchoolSetup(msgspec.Struct):
     lesson_3b: Ref
 
 
-async def make_lesson(teacher: Ref, subject: Ref, *, class_ref: Ref | None = None, group: Ref | None = None,
-                      day: date = MONDAY, starts: time = time(8, 0), ends: time = time(9, 0)) -> Ref:
-    row = Lesson(school_id=teacher.school_id, teacher_id=teacher.id, subject_id=subject.id,
-                 class_id=class_ref.id if class_ref else None, group_id=group.id if group else None,
-                 date=day, starts_at=starts, ends_at=ends, room="B12")
+async def make_lesson(
+    teacher: Ref,
+    subject: Ref,
+    *,
+    class_ref: Ref | None = None,
+    group: Ref | None = None,
+    day: date = MONDAY,
+    starts: time = time(8, 0),
+    ends: time = time(9, 0),
+) -> Ref:
+    row = Lesson(
+        school_id=teacher.school_id,
+        teacher_id=teacher.id,
+        subject_id=subject.id,
+        class_id=class_ref.id if class_ref else None,
+        group_id=group.id if group else None,
+        date=day,
+        starts_at=starts,
+        ends_at=ends,
+        room="B12",
+    )
     await row.save()
     return Ref(id=row.id, school_id=teacher.school_id)
 
 
 async def make_period(school: Ref) -> Ref:
     year = await SchoolYear.select(SchoolYear.id).where(SchoolYear.school_id == school.school_id).first()
-    row = Period(school_id=school.school_id, school_year_id=year["id"], name="Trimestre 1",
-                 starts_on=date(2026, 9, 1), ends_on=date(2026, 12, 5))
+    row = Period(
+        school_id=school.school_id,
+        school_year_id=year["id"],
+        name="Trimestre 1",
+        starts_on=date(2026, 9, 1),
+        ends_on=date(2026, 12, 5),
+    )
     await row.save()
     return Ref(id=row.id, school_id=school.school_id)
 
@@ -65,8 +85,18 @@ async def school_setup() -> SchoolSetup:
     await enrol(student_3b, class_3b)
     await link_parent(parent_4a, student_4a)
     await make_period(school)
-    return SchoolSetup(school=school, class_4a=class_4a, class_3b=class_3b, subject=subject,
-                       teacher_4a=teacher_4a, teacher_3b=teacher_3b, staff=staff, student_4a=student_4a,
-                       other_4a=other_4a, parent_4a=parent_4a, student_3b=student_3b,
-                       lesson_4a=await make_lesson(teacher_4a, subject, class_ref=class_4a),
-                       lesson_3b=await make_lesson(teacher_3b, subject, class_ref=class_3b))
+    return SchoolSetup(
+        school=school,
+        class_4a=class_4a,
+        class_3b=class_3b,
+        subject=subject,
+        teacher_4a=teacher_4a,
+        teacher_3b=teacher_3b,
+        staff=staff,
+        student_4a=student_4a,
+        other_4a=other_4a,
+        parent_4a=parent_4a,
+        student_3b=student_3b,
+        lesson_4a=await make_lesson(teacher_4a, subject, class_ref=class_4a),
+        lesson_3b=await make_lesson(teacher_3b, subject, class_ref=class_3b),
+    )

@@ -30,8 +30,9 @@ async def test_parent_activates_then_signs_in(client):
     # The code is not stored in clear anywhere.
     assert code not in str(await VerificationCode.select())
 
-    verified = await client.post("/api/accounts/activation/verify",
-                                 json={"flow": flow, "code": code, "birth_dates": ["2013-05-14"]})
+    verified = await client.post(
+        "/api/accounts/activation/verify", json={"flow": flow, "code": code, "birth_dates": ["2013-05-14"]}
+    )
     assert verified.status_code == 200, verified.text
     assert verified.json() == {"identifier": "s.dupont1", "children": ["Léa"]}
 
@@ -55,8 +56,10 @@ async def test_long_passphrase_is_accepted(client):
     family = await make_family()
     await make_parent_to_activate(family)
     flow = await _start(client)
-    await client.post("/api/accounts/activation/verify",
-                      json={"flow": flow, "code": await last_code(PHONE), "birth_dates": ["2013-05-14"]})
+    await client.post(
+        "/api/accounts/activation/verify",
+        json={"flow": flow, "code": await last_code(PHONE), "birth_dates": ["2013-05-14"]},
+    )
     passphrase = "Le petit chat gris dort au soleil sur le muret du jardin de mamie."
     assert len(passphrase) >= 64
     done = await client.post("/api/accounts/activation/complete", json={"flow": flow, "password": passphrase})
@@ -70,8 +73,10 @@ async def test_unknown_details_get_the_same_answer_and_no_sms(client):
     unknown = await client.post("/api/accounts/activation/start", json={**START, "phone": "07 00 00 00 00"})
     assert unknown.status_code == 200 and unknown.json()["message"] == known.json()["message"]
     assert await OutboxMessage.count() == 1
-    wrong = await client.post("/api/accounts/activation/verify",
-                              json={"flow": unknown.json()["flow"], "code": "123456", "birth_dates": ["2013-05-14"]})
+    wrong = await client.post(
+        "/api/accounts/activation/verify",
+        json={"flow": unknown.json()["flow"], "code": "123456", "birth_dates": ["2013-05-14"]},
+    )
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "wrong_code"
 
 
@@ -104,8 +109,10 @@ async def test_wrong_birth_date_is_refused(client):
     family = await make_family()
     await make_parent_to_activate(family)
     flow = await _start(client)
-    response = await client.post("/api/accounts/activation/verify",
-                                 json={"flow": flow, "code": await last_code(PHONE), "birth_dates": ["2012-01-01"]})
+    response = await client.post(
+        "/api/accounts/activation/verify",
+        json={"flow": flow, "code": await last_code(PHONE), "birth_dates": ["2012-01-01"]},
+    )
     assert response.status_code == 400 and response.json()["error"]["code"] == "wrong_birth_dates"
     follow = await client.post("/api/accounts/activation/complete", json={"flow": flow, "password": STRONG})
     assert follow.json()["error"]["code"] == "flow_expired"
@@ -116,10 +123,12 @@ async def test_expired_code_is_refused(client):
     await make_parent_to_activate(family)
     flow = await _start(client)
     code = await last_code(PHONE)
-    await VerificationCode.update({VerificationCode.expires_at: VerificationCode.expires_at - timedelta(minutes=11)},
-                                  force=True)
-    response = await client.post("/api/accounts/activation/verify",
-                                 json={"flow": flow, "code": code, "birth_dates": ["2013-05-14"]})
+    await VerificationCode.update(
+        {VerificationCode.expires_at: VerificationCode.expires_at - timedelta(minutes=11)}, force=True
+    )
+    response = await client.post(
+        "/api/accounts/activation/verify", json={"flow": flow, "code": code, "birth_dates": ["2013-05-14"]}
+    )
     assert response.status_code == 400 and response.json()["error"]["code"] == "code_expired"
 
 
@@ -127,8 +136,9 @@ async def test_resend_is_throttled(client):
     family = await make_family()
     await make_parent_to_activate(family)
     flow = await _start(client)
-    statuses = [(await client.post("/api/accounts/activation/resend", json={"flow": flow})).status_code
-                for _ in range(3)]
+    statuses = [
+        (await client.post("/api/accounts/activation/resend", json={"flow": flow})).status_code for _ in range(3)
+    ]
     assert statuses == [200, 200, 429]
     assert len(await messages_to(PHONE)) == 3
 
@@ -136,8 +146,7 @@ async def test_resend_is_throttled(client):
 async def test_password_check_gives_live_feedback(client):
     response = await client.post("/api/accounts/password-check", json={"password": "abcdefgh"})
     body = response.json()
-    assert body["ok"] is False and body["classes"] == {"lower": True, "upper": False, "digit": False,
-                                                       "special": False}
+    assert body["ok"] is False and body["classes"] == {"lower": True, "upper": False, "digit": False, "special": False}
     assert (await client.post("/api/accounts/password-check", json={"password": STRONG})).json()["ok"] is True
 
 

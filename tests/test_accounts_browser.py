@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from tests.accounts_builders import STRONG, last_code, last_message, make_parent_to_activate
-from tests.factories import make_class, make_family, make_school, make_user, enrol
+from tests.factories import enrol, make_class, make_family, make_school, make_user
 from tests.fixtures.browser import artifact
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,9 @@ async def test_parent_activation_sign_in_and_first_login(live_server, page):
     await page.get_by_label("Numéro de téléphone portable").fill("06 12 34 56 78")
     await page.get_by_role("button", name="Recevoir mon code SMS").click()
     await page.get_by_label("Code de validation (6 chiffres)").wait_for()
-    await page.get_by_label("Code de validation (6 chiffres)").fill("000000" if await last_code("06 12 34 56 78") != "000000" else "111111")
+    await page.get_by_label("Code de validation (6 chiffres)").fill(
+        "000000" if await last_code("06 12 34 56 78") != "000000" else "111111"
+    )
     await page.get_by_label("Date de naissance de votre enfant").fill("2013-05-14")
     await page.get_by_role("button", name="Continuer").click()
     await page.get_by_text("Code incorrect. Il vous reste 2 essais.").wait_for()
@@ -85,9 +87,17 @@ async def test_parent_activation_sign_in_and_first_login(live_server, page):
 async def test_student_first_login_with_temporary_password(live_server, page):
     school = await make_school()
     class_ref = await make_class(school, "6e C")
-    student = await make_user(school, "student", first_name="Nora", password="Provisoire-2026!",
-                              must_change_password=True, first_login_done_at=None, charter_accepted_at=None,
-                              email_verified_at=None, birth_date=date(2015, 1, 9))
+    student = await make_user(
+        school,
+        "student",
+        first_name="Nora",
+        password="Provisoire-2026!",
+        must_change_password=True,
+        first_login_done_at=None,
+        charter_accepted_at=None,
+        email_verified_at=None,
+        birth_date=date(2015, 1, 9),
+    )
     await enrol(student, class_ref)
     await page.goto(f"{live_server}/espace/index.html")
     await page.get_by_label("Identifiant", exact=True).fill(student.identifier)
@@ -119,9 +129,19 @@ async def test_passkey_added_on_the_portal_then_signs_in_without_password(live_s
     base = live_server.replace("127.0.0.1", "localhost")
     cdp = await context.new_cdp_session(page)
     await cdp.send("WebAuthn.enable")
-    await cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    await cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
     family = await make_family()
     await page.goto(f"{base}/espace/index.html")
     await page.get_by_label("Identifiant", exact=True).fill(family.parent.identifier)

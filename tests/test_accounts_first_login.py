@@ -7,7 +7,7 @@ from datetime import date
 
 from db.core.tables import User
 from tests.accounts_builders import STRONG, last_message, password_sign_in
-from tests.factories import make_class, make_school, make_user, enrol
+from tests.factories import enrol, make_class, make_school, make_user
 
 TEMPORARY = "Provisoire-2026!"
 
@@ -15,9 +15,17 @@ TEMPORARY = "Provisoire-2026!"
 async def _new_student():
     school = await make_school()
     class_ref = await make_class(school, "5e B")
-    student = await make_user(school, "student", first_name="Hugo", password=TEMPORARY, must_change_password=True,
-                              first_login_done_at=None, charter_accepted_at=None, email_verified_at=None,
-                              birth_date=date(2014, 3, 2))
+    student = await make_user(
+        school,
+        "student",
+        first_name="Hugo",
+        password=TEMPORARY,
+        must_change_password=True,
+        first_login_done_at=None,
+        charter_accepted_at=None,
+        email_verified_at=None,
+        birth_date=date(2014, 3, 2),
+    )
     await enrol(student, class_ref)
     return student
 
@@ -72,13 +80,21 @@ async def test_student_first_login_end_to_end(client, new_client):
 
 async def test_staff_first_login_has_no_student_step(client):
     school = await make_school()
-    staff = await make_user(school, "staff", first_name="Anne", password=TEMPORARY, must_change_password=True,
-                            first_login_done_at=None, charter_accepted_at=None)
+    staff = await make_user(
+        school,
+        "staff",
+        first_name="Anne",
+        password=TEMPORARY,
+        must_change_password=True,
+        first_login_done_at=None,
+        charter_accepted_at=None,
+    )
     await password_sign_in(client, staff.identifier, TEMPORARY, profile="personnel")
     state = (await client.get("/api/accounts/first-login")).json()
     assert state["steps"] == {"password": True, "student": False, "email": False, "charter": True}
-    assert (await client.post("/api/accounts/first-login/student",
-                              json={"birth_date": "2000-01-01", "confirmed": True})).status_code == 404
+    assert (
+        await client.post("/api/accounts/first-login/student", json={"birth_date": "2000-01-01", "confirmed": True})
+    ).status_code == 404
     await client.post("/api/accounts/first-login/password", json={"new_password": STRONG})
     await client.post("/api/accounts/first-login/charter", json={"accepted": True})
     assert (await client.get("/api/session")).json()["first_login_pending"] is False
@@ -87,8 +103,10 @@ async def test_staff_first_login_has_no_student_step(client):
 async def test_first_login_steps_need_csrf(client):
     student = await _new_student()
     await password_sign_in(client, student.identifier, TEMPORARY)
-    response = await client.post("/api/accounts/first-login/charter", json={"accepted": True},
-                                 headers={"X-CSRF-Token": ""})
+    response = await client.post(
+        "/api/accounts/first-login/charter", json={"accepted": True}, headers={"X-CSRF-Token": ""}
+    )
     assert response.status_code == 403
     assert (await User.select(User.charter_accepted_at).where(User.id == student.id).first())[
-        "charter_accepted_at"] is None
+        "charter_accepted_at"
+    ] is None

@@ -11,8 +11,14 @@ from tests.fixtures.api import sign_in
 
 async def _register(client, authenticator: SoftAuthenticator) -> None:
     started = (await client.post("/api/accounts/passkeys/register/options")).json()
-    response = await client.post("/api/accounts/passkeys/register", json={
-        "flow": started["flow"], "name": "Ordinateur du salon", "credential": authenticator.create(started["options"])})
+    response = await client.post(
+        "/api/accounts/passkeys/register",
+        json={
+            "flow": started["flow"],
+            "name": "Ordinateur du salon",
+            "credential": authenticator.create(started["options"]),
+        },
+    )
     assert response.status_code == 201, response.text
 
 
@@ -24,11 +30,13 @@ async def test_add_a_passkey_then_sign_in_without_password(client, new_client):
     assert [p["name"] for p in (await client.get("/api/accounts/passkeys")).json()] == ["Ordinateur du salon"]
 
     browser = await new_client()
-    options = (await browser.post("/api/accounts/passkeys/signin/options",
-                                  json={"identifier": family.parent.identifier})).json()
+    options = (
+        await browser.post("/api/accounts/passkeys/signin/options", json={"identifier": family.parent.identifier})
+    ).json()
     assertion = authenticator.get(options["options"], family.parent.id)
-    signed_in = await browser.post("/api/accounts/passkeys/signin", json={"flow": options["flow"],
-                                                                          "credential": assertion})
+    signed_in = await browser.post(
+        "/api/accounts/passkeys/signin", json={"flow": options["flow"], "credential": assertion}
+    )
     assert signed_in.status_code == 200, signed_in.text
     assert signed_in.json()["user"]["id"] == str(family.parent.id)
     assert browser.cookies.get(cookie_name())
@@ -44,18 +52,24 @@ async def test_passkey_of_someone_else_or_forged_is_refused(client, new_client):
     await _register(client, authenticator)
     browser = await new_client()
     # First parent's passkey presented for the second parent's identifier: refused.
-    options = (await browser.post("/api/accounts/passkeys/signin/options",
-                                  json={"identifier": second.parent.identifier})).json()
-    refused = await browser.post("/api/accounts/passkeys/signin", json={
-        "flow": options["flow"], "credential": authenticator.get(options["options"], first.parent.id)})
+    options = (
+        await browser.post("/api/accounts/passkeys/signin/options", json={"identifier": second.parent.identifier})
+    ).json()
+    refused = await browser.post(
+        "/api/accounts/passkeys/signin",
+        json={"flow": options["flow"], "credential": authenticator.get(options["options"], first.parent.id)},
+    )
     assert refused.status_code == 401
     # A different key with the same credential id (forgery): refused.
-    options = (await browser.post("/api/accounts/passkeys/signin/options",
-                                  json={"identifier": first.parent.identifier})).json()
+    options = (
+        await browser.post("/api/accounts/passkeys/signin/options", json={"identifier": first.parent.identifier})
+    ).json()
     forger = SoftAuthenticator()
     forger.credential_id = authenticator.credential_id
-    forged = await browser.post("/api/accounts/passkeys/signin", json={
-        "flow": options["flow"], "credential": forger.get(options["options"], first.parent.id)})
+    forged = await browser.post(
+        "/api/accounts/passkeys/signin",
+        json={"flow": options["flow"], "credential": forger.get(options["options"], first.parent.id)},
+    )
     assert forged.status_code == 401
     assert await UserSession.count() == 1  # only the first parent's own session
 

@@ -77,16 +77,20 @@ async def test_account_locks_after_repeated_failures_but_not_for_the_parent_else
     assert locked.status_code == 429 and locked.json()["error"]["code"] == "account_locked"
     assert await UserSession.count() == 0
     # The lock is per account *and* address first: the real parent elsewhere can still sign in.
-    other = httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("198.51.100.7", 1)),
-                              base_url="http://localhost")
+    other = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("198.51.100.7", 1)), base_url="http://localhost"
+    )
     async with other:
         assert (await password_sign_in(other, family.parent.identifier)).status_code == 200
 
 
 async def test_cross_site_sign_in_post_is_refused(client):
     family = await make_family()
-    response = await client.post("/api/session", headers={"Origin": "https://evil.example"},
-                                 json={"identifier": family.parent.identifier, "password": "Cartable-Test1!"})
+    response = await client.post(
+        "/api/session",
+        headers={"Origin": "https://evil.example"},
+        json={"identifier": family.parent.identifier, "password": "Cartable-Test1!"},
+    )
     assert response.status_code == 403
     assert await UserSession.count() == 0
 

@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from db.homework.tables import HomeworkDone
-from tests.factories import make_class, make_family, make_group, add_to_group, make_user
+from tests.factories import add_to_group, make_class, make_family, make_group
 from tests.family_builders import make_homework, make_lesson, make_teacher_of, today
 from tests.fixtures.api import sign_in
 
@@ -17,7 +17,9 @@ async def test_student_sees_class_and_group_homework_by_due_date_with_lesson_con
     teacher, maths = await make_teacher_of(family)
     group = await make_group(family.school, "Allemand LV2")
     await add_to_group(family.student, group)
-    lesson = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Théorème de Thalès</p>")
+    lesson = await make_lesson(
+        teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Théorème de Thalès</p>"
+    )
     later = await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=5, attachment="fiche.pdf")
     sooner = await make_homework(teacher, maths, group=group, due_in_days=1, lesson=lesson)
     other_class = await make_class(family.school, "3e B")
@@ -49,7 +51,11 @@ async def test_done_toggle_is_idempotent_and_the_later_change_wins(client, new_c
     assert resent.status_code == 200 and resent.json()["applied"] is False
     older = change(False, minutes_ago=20)
     assert (await client.put(url, json=older)).json() | {"changed_at": None} == {
-        "homework_id": str(hw.id), "done": True, "changed_at": None, "applied": False}
+        "homework_id": str(hw.id),
+        "done": True,
+        "changed_at": None,
+        "applied": False,
+    }
     newer = await client.put(url, json=change(False, minutes_ago=1))
     assert newer.json()["done"] is False and newer.json()["applied"] is True
 
@@ -75,8 +81,10 @@ async def test_other_families_and_bad_input_are_refused(client):
     # A homework of another class cannot be marked either.
     put = await client.put(f"/api/students/{other.student.id}/homework/{hw.id}/done", json=change(True))
     assert put.status_code == 404
-    bad = await client.put(f"/api/students/{other.student.id}/homework/{hw.id}/done",
-                           json={"done": "oui", "changed_at": "hier", "change_id": "x"})
+    bad = await client.put(
+        f"/api/students/{other.student.id}/homework/{hw.id}/done",
+        json={"done": "oui", "changed_at": "hier", "change_id": "x"},
+    )
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
     bad_range = await client.get(f"/api/students/{other.student.id}/homework?start=2026-01-10&end=2025-01-01")
     assert bad_range.status_code == 400 and "Période" in bad_range.json()["error"]["message"]

@@ -6,8 +6,18 @@ from datetime import timedelta
 from db.communication.tables import Message, SurveyAnswer
 from db.vie_scolaire.tables import Absence
 from tests.factories import make_family
-from tests.family_builders import (make_discussion, make_evaluation, make_homework, make_lesson, make_period, make_post,
-                                   make_teacher_of, make_vie_scolaire, today, utc)
+from tests.family_builders import (
+    make_discussion,
+    make_evaluation,
+    make_homework,
+    make_lesson,
+    make_period,
+    make_post,
+    make_teacher_of,
+    make_vie_scolaire,
+    today,
+    utc,
+)
 from tests.fixtures.api import sign_in
 
 
@@ -15,12 +25,21 @@ async def test_timetable_marks_cancelled_lessons_and_stays_in_the_family(client,
     family = await make_family()
     teacher, maths = await make_teacher_of(family)
     await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), hour=8)
-    await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), hour=10, status="cancelled",
-                      status_note="Professeur absent")
+    await make_lesson(
+        teacher,
+        maths,
+        class_ref=family.class_ref,
+        day=today(),
+        hour=10,
+        status="cancelled",
+        status_note="Professeur absent",
+    )
     await sign_in(client, family.parent)
     body = (await client.get(f"/api/students/{family.student.id}/timetable?start={today()}&end={today()}")).json()
-    assert [(l["starts_at"], l["status"]) for l in body["lessons"]] == [("08:00:00", "normal"),
-                                                                        ("10:00:00", "cancelled")]
+    assert [(l["starts_at"], l["status"]) for l in body["lessons"]] == [
+        ("08:00:00", "normal"),
+        ("10:00:00", "cancelled"),
+    ]
     assert body["lessons"][1]["status_note"] == "Professeur absent"
     stranger = await new_client()
     await sign_in(stranger, (await make_family(family.school, "3e Z")).parent)
@@ -33,8 +52,7 @@ async def test_only_published_evaluations_with_an_average(client):
     period = await make_period(family.school)
     await make_evaluation(teacher, maths, period, family.class_ref, family.student, title="Fractions", grade="12")
     await make_evaluation(teacher, maths, period, family.class_ref, family.student, title="Thalès", grade="16")
-    await make_evaluation(teacher, maths, period, family.class_ref, family.student, title="Pas encore",
-                          published=False)
+    await make_evaluation(teacher, maths, period, family.class_ref, family.student, title="Pas encore", published=False)
     await sign_in(client, family.student)
     body = (await client.get(f"/api/students/{family.student.id}/evaluations")).json()
     assert body["period_id"] == str(period.id)
@@ -53,8 +71,11 @@ async def test_vie_scolaire_and_a_parent_reports_an_absence_once(client, new_cli
     assert [len(body[k]) for k in ("absences", "lateness", "remarks", "punishments")] == [1, 1, 1, 1]
     assert body["punishments"][0]["author"] == "Paul DURAND"
 
-    report = {"starts_at": utc(today() + timedelta(days=1)).isoformat(),
-              "ends_at": utc(today() + timedelta(days=1), 17).isoformat(), "reason": "Rendez-vous médical"}
+    report = {
+        "starts_at": utc(today() + timedelta(days=1)).isoformat(),
+        "ends_at": utc(today() + timedelta(days=1), 17).isoformat(),
+        "reason": "Rendez-vous médical",
+    }
     url = f"/api/students/{family.student.id}/absences"
     first = await client.post(url, json=report)
     again = await client.post(url, json=report)
@@ -86,8 +107,13 @@ async def test_discussions_read_reply_start_with_a_teacher(client):
 
     teachers = (await client.get(f"/api/students/{family.student.id}/teachers")).json()
     assert teachers == [{"id": str(teacher.id), "name": "Paul DURAND", "subjects": ["Mathématiques"]}]
-    start = {"teacher_id": str(teacher.id), "student_id": str(family.student.id), "subject": "Devoirs",
-             "body": "Question sur le devoir.", "client_id": uuid.uuid4().hex}
+    start = {
+        "teacher_id": str(teacher.id),
+        "student_id": str(family.student.id),
+        "subject": "Devoirs",
+        "body": "Question sur le devoir.",
+        "client_id": uuid.uuid4().hex,
+    }
     created = (await client.post("/api/me/discussions", json=start)).json()
     assert (await client.post("/api/me/discussions", json=start)).json()["id"] == created["id"]
     assert len((await client.get("/api/me/discussions")).json()) == 2
@@ -107,11 +133,16 @@ async def test_information_read_acknowledge_and_survey_answer(client):
     acked = (await client.post(f"/api/me/information/{info.id}/acknowledge")).json()
     assert acked["acknowledged"] is True and acked["read"] is True
     question = next(p for p in posts if p["id"] == str(survey.id))["questions"][0]
-    bad = await client.post(f"/api/me/information/{survey.id}/answers",
-                            json={"answers": [{"question_id": question["id"], "choices": [5]}]})
+    bad = await client.post(
+        f"/api/me/information/{survey.id}/answers", json={"answers": [{"question_id": question["id"], "choices": [5]}]}
+    )
     assert bad.status_code == 400
-    answered = (await client.post(f"/api/me/information/{survey.id}/answers",
-                                  json={"answers": [{"question_id": question["id"], "choices": [0]}]})).json()
+    answered = (
+        await client.post(
+            f"/api/me/information/{survey.id}/answers",
+            json={"answers": [{"question_id": question["id"], "choices": [0]}]},
+        )
+    ).json()
     assert answered["questions"][0]["answer"] == [0]
     assert await SurveyAnswer.count() == 1
 
@@ -120,6 +151,7 @@ async def test_home_summary_for_tomorrow(client):
     family = await make_family()
     teacher, maths = await make_teacher_of(family)
     from api.home.family import next_school_day
+
     tomorrow = next_school_day(today())
     await make_lesson(teacher, maths, class_ref=family.class_ref, day=today())
     await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=(tomorrow - today()).days)

@@ -41,8 +41,9 @@ async def test_references_cannot_cross_schools(db):
 
     first, second = await make_family(), await make_family()
     with pytest.raises(ForeignKeyViolationError):
-        await Enrolment.insert(Enrolment(school_id=first.school.id, student_id=first.student.id,
-                                         class_id=second.class_ref.id))
+        await Enrolment.insert(
+            Enrolment(school_id=first.school.id, student_id=first.student.id, class_id=second.class_ref.id)
+        )
 
 
 async def test_health_checks_the_database(client):

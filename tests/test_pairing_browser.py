@@ -36,9 +36,19 @@ async def phone_context(browser):
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
     await cdp.send("WebAuthn.enable")
-    await cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    await cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
     return context, page
 
 
@@ -95,24 +105,31 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         # A signed API call from the phone works (DPoP proof from the non-extractable key).
         status = await phone.evaluate(
             "(id) => import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile')).then((r) => r.status)",
-            profile_id)
+            profile_id,
+        )
         assert status == 200
 
         # A phone whose clock is an hour late still works: the server hands it a nonce, device.js retries.
-        status = await phone.evaluate("""(id) => {
+        status = await phone.evaluate(
+            """(id) => {
             const realNow = Date.now.bind(Date);
             Date.now = () => realNow() - 3600 * 1000;
             return import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile'))
               .then((r) => r.status).finally(() => { Date.now = realNow; });
-        }""", profile_id)
+        }""",
+            profile_id,
+        )
         assert status == 200
 
         # Revoking on the desktop: the phone's next request wipes the profile.
         desktop.on("dialog", lambda dialog: dialog.accept())
         await desktop.click("#devices button:has-text('Révoquer')")
         await desktop.wait_for_selector("#devices-empty:not([hidden])")
-        code = await phone.evaluate("""(id) => import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile')
-            .then(() => 'still paired', (error) => error.code))""", profile_id)
+        code = await phone.evaluate(
+            """(id) => import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile')
+            .then(() => 'still paired', (error) => error.code))""",
+            profile_id,
+        )
         assert code == "device_revoked"
         assert await phone.evaluate("import('/js/device.js').then((m) => m.listProfiles())") == []
     finally:
@@ -176,16 +193,24 @@ async def test_scanning_the_qr_with_the_camera_pairs_the_phone_even_without_weba
     import httpx
 
     from tests.fixtures.browser import CHROMIUM_ARGS, chromium_path
+
     family = await make_family()
     token, csrf = await open_session(user_id=family.student.id, school_id=family.student.school_id)
-    async with httpx.AsyncClient(base_url=live_server, cookies={cookie_name(): token},
-                                 headers={"X-CSRF-Token": csrf}) as desktop:
+    async with httpx.AsyncClient(
+        base_url=live_server, cookies={cookie_name(): token}, headers={"X-CSRF-Token": csrf}
+    ) as desktop:
         created = (await desktop.post("/api/pairing/pairings", json={"code": "M4Q8"})).json()
     clip = qr_video(created["link"], tmp_path / "qr.y4m")
     camera_browser = await browser.browser_type.launch(
-        executable_path=chromium_path(), headless=True,
-        args=[*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-              f"--use-file-for-fake-video-capture={clip}"])
+        executable_path=chromium_path(),
+        headless=True,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={clip}",
+        ],
+    )
     try:
         context = await camera_browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
         await context.grant_permissions(["camera"], origin=live_server)

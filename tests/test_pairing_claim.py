@@ -11,6 +11,7 @@ async def test_parent_pairs_a_phone_and_reads_their_profile_with_all_children(cl
     family = await make_family()
     second = await make_user(family.school, "student", first_name="Hugo")
     from tests.factories import link_parent
+
     await link_parent(family.parent, second)
     await sign_in(client, family.parent)
     created = await create_pairing(client, "k7p2")
@@ -65,8 +66,11 @@ async def test_five_wrong_codes_kill_the_pairing_and_the_desktop_sees_why(client
     for left in (4, 3, 2, 1, 0):
         response = await claim(phone_client, created["link"], "ZZ9Q")
         assert response.status_code == 400
-        assert response.json()["error"] == {**response.json()["error"], "code": "wrong_code",
-                                            "details": {"attempts_left": left}}
+        assert response.json()["error"] == {
+            **response.json()["error"],
+            "code": "wrong_code",
+            "details": {"attempts_left": left},
+        }
     # Even the right code is now refused, and nothing was paired.
     response = await claim(phone_client, created["link"], CODE)
     assert response.status_code == 410 and response.json()["error"]["code"] == "pairing_dead"
@@ -111,11 +115,13 @@ async def test_an_expired_pairing_is_refused(client, new_client):
     from datetime import datetime, timedelta, timezone
 
     from db.devices.tables import Pairing
+
     family = await make_family()
     await sign_in(client, family.parent)
     created = await create_pairing(client)
     await Pairing.update({Pairing.expires_at: datetime.now(timezone.utc) - timedelta(seconds=1)}).where(
-        Pairing.id == created["id"])
+        Pairing.id == created["id"]
+    )
     response = await claim(await new_client(), created["link"])
     assert response.status_code == 410 and response.json()["error"]["code"] == "pairing_expired"
     assert (await client.get(f"/api/pairing/pairings/{created['id']}")).json()["status"] == "expired"
@@ -149,7 +155,8 @@ async def test_claims_are_rate_limited_per_ip(client, new_client):
     pairing, _ = link_parts(created["link"])
     codes = []
     for _ in range(61):
-        response = await phone_client.post("/api/pairing/claim", json={"pairing": pairing, "secret": "guess",
-                                                                       "code": "ZZ9Q"})
+        response = await phone_client.post(
+            "/api/pairing/claim", json={"pairing": pairing, "secret": "guess", "code": "ZZ9Q"}
+        )
         codes.append(response.status_code)
     assert codes[:60] == [404] * 60 and codes[60] == 429

@@ -25,7 +25,8 @@ async def paired(client, new_client, user=None):
 
 async def expire_access_tokens(phone) -> None:
     await DeviceToken.update({DeviceToken.expires_at: datetime.now(timezone.utc) - timedelta(seconds=1)}).where(
-        (DeviceToken.device_id == phone.device_id) & (DeviceToken.kind == "access"))
+        (DeviceToken.device_id == phone.device_id) & (DeviceToken.kind == "access")
+    )
 
 
 async def test_the_token_alone_is_worthless(client, new_client):
@@ -40,12 +41,17 @@ async def test_the_token_alone_is_worthless(client, new_client):
 async def test_a_proof_from_another_key_is_refused(client, new_client):
     _, phone = await paired(client, new_client)
     thief = DeviceKey()
-    headers = {"Authorization": f"DPoP {phone.access_token}",
-               "DPoP": thief.proof("GET", f"{BASE_URL}{PROFILE}", access_token=phone.access_token)}
+    headers = {
+        "Authorization": f"DPoP {phone.access_token}",
+        "DPoP": thief.proof("GET", f"{BASE_URL}{PROFILE}", access_token=phone.access_token),
+    }
     response = await phone.client.get(PROFILE, headers=headers)
     assert response.status_code == 401 and error_code(response) == "wrong_key"
-    thief_refresh = await phone.client.post("/api/pairing/token", json={"refresh_token": phone.refresh_token},
-                                            headers={"DPoP": thief.proof("POST", f"{BASE_URL}/api/pairing/token")})
+    thief_refresh = await phone.client.post(
+        "/api/pairing/token",
+        json={"refresh_token": phone.refresh_token},
+        headers={"DPoP": thief.proof("POST", f"{BASE_URL}/api/pairing/token")},
+    )
     assert error_code(thief_refresh) == "wrong_key"
     # Nothing changed: the real phone still works with the same refresh token.
     assert (await phone.refresh()).status_code == 201
@@ -61,29 +67,36 @@ async def test_a_replayed_proof_is_refused(client, new_client):
 
 async def test_a_proof_for_another_url_method_or_token_is_refused(client, new_client):
     _, phone = await paired(client, new_client)
-    for proof in (phone.key.proof("GET", f"{BASE_URL}/api/pairing/devices", access_token=phone.access_token),
-                  phone.key.proof("POST", f"{BASE_URL}{PROFILE}", access_token=phone.access_token),
-                  phone.key.proof("GET", f"{BASE_URL}{PROFILE}", access_token="another-token"),
-                  phone.key.proof("GET", f"{BASE_URL}{PROFILE}")):
-        response = await phone.client.get(PROFILE, headers={"Authorization": f"DPoP {phone.access_token}",
-                                                            "DPoP": proof})
+    for proof in (
+        phone.key.proof("GET", f"{BASE_URL}/api/pairing/devices", access_token=phone.access_token),
+        phone.key.proof("POST", f"{BASE_URL}{PROFILE}", access_token=phone.access_token),
+        phone.key.proof("GET", f"{BASE_URL}{PROFILE}", access_token="another-token"),
+        phone.key.proof("GET", f"{BASE_URL}{PROFILE}"),
+    ):
+        response = await phone.client.get(
+            PROFILE, headers={"Authorization": f"DPoP {phone.access_token}", "DPoP": proof}
+        )
         assert response.status_code == 401 and error_code(response) == "proof_invalid"
 
 
 async def test_a_phone_with_a_wrong_clock_gets_a_nonce_and_keeps_working(client, new_client):
     _, phone = await paired(client, new_client)
     skewed = int(time.time()) - 3600
-    headers = {"Authorization": f"DPoP {phone.access_token}",
-               "DPoP": phone.key.proof("GET", f"{BASE_URL}{PROFILE}", access_token=phone.access_token, iat=skewed)}
+    headers = {
+        "Authorization": f"DPoP {phone.access_token}",
+        "DPoP": phone.key.proof("GET", f"{BASE_URL}{PROFILE}", access_token=phone.access_token, iat=skewed),
+    }
     response = await phone.client.get(PROFILE, headers=headers)
     assert response.status_code == 401 and error_code(response) == "use_dpop_nonce"
     nonce = response.headers["DPoP-Nonce"]
-    headers["DPoP"] = phone.key.proof("GET", f"{BASE_URL}{PROFILE}", access_token=phone.access_token, iat=skewed,
-                                      nonce=nonce)
+    headers["DPoP"] = phone.key.proof(
+        "GET", f"{BASE_URL}{PROFILE}", access_token=phone.access_token, iat=skewed, nonce=nonce
+    )
     assert (await phone.client.get(PROFILE, headers=headers)).status_code == 200
     # A made-up nonce is not accepted.
-    headers["DPoP"] = phone.key.proof("GET", f"{BASE_URL}{PROFILE}", access_token=phone.access_token, iat=skewed,
-                                      nonce="made-up")
+    headers["DPoP"] = phone.key.proof(
+        "GET", f"{BASE_URL}{PROFILE}", access_token=phone.access_token, iat=skewed, nonce="made-up"
+    )
     assert error_code(await phone.client.get(PROFILE, headers=headers)) == "use_dpop_nonce"
 
 
@@ -112,7 +125,8 @@ async def test_refresh_token_reuse_after_the_grace_window_revokes_the_device(cli
     old = phone.refresh_token
     assert (await phone.refresh()).status_code == 201
     await DeviceToken.update({DeviceToken.used_at: datetime.now(timezone.utc) - timedelta(minutes=6)}).where(
-        (DeviceToken.device_id == phone.device_id) & DeviceToken.used_at.is_not_null())
+        (DeviceToken.device_id == phone.device_id) & DeviceToken.used_at.is_not_null()
+    )
     reused = await phone.refresh(old)
     assert reused.status_code == 401 and error_code(reused) == "device_revoked"
     assert error_code(await phone.request("GET", PROFILE)) == "device_revoked"
@@ -180,6 +194,7 @@ async def test_a_family_cannot_revoke_another_familys_device(client, new_client)
     other_family = await make_family()
     other_desktop = await new_client()
     from tests.fixtures.api import sign_in
+
     await sign_in(other_desktop, other_family.parent)
     assert (await other_desktop.delete(f"/api/pairing/devices/{phone.device_id}")).status_code == 404
     assert (await phone.request("GET", PROFILE)).status_code == 200

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.fixtures.api import sign_in
 from tests.factories import make_family, make_user
+from tests.fixtures.api import sign_in
 
 
 async def test_parent_sees_family_tiles_and_keeps_favourites(client, new_client):

@@ -10,8 +10,17 @@ import pytest
 
 from db.homework.tables import HomeworkDone
 from tests.factories import enrol, link_parent, make_class, make_family, make_user
-from tests.family_builders import (make_discussion, make_evaluation, make_homework, make_lesson, make_period,
-                                   make_post, make_teacher_of, make_vie_scolaire, today)
+from tests.family_builders import (
+    make_discussion,
+    make_evaluation,
+    make_homework,
+    make_lesson,
+    make_period,
+    make_post,
+    make_teacher_of,
+    make_vie_scolaire,
+    today,
+)
 from tests.fixtures.api import sign_in
 from tests.fixtures.browser import artifact
 from tests.pairing_builders import CODE
@@ -34,7 +43,8 @@ async def pair_in_browser(page, live_server: str, user, device_name: str = "Tél
     await page.wait_for_selector("text=Profils sur cet appareil")
     profile = await page.evaluate(
         "([link, code, name]) => import('/js/device.js').then((m) => m.claimPairing(link, code, name))",
-        [created.json()["link"], CODE, device_name])
+        [created.json()["link"], CODE, device_name],
+    )
     await page.evaluate("(id) => localStorage.setItem('cartable.profile', id)", profile["id"])
     return profile["id"]
 
@@ -48,20 +58,28 @@ async def test_manifest_is_installable_with_icons(page, live_server):
         assert response.status_code == 200, icon
         if icon["type"] == "image/png":
             sizes[(icon["sizes"], icon["purpose"])] = png_size(response.content)
-    assert sizes == {("192x192", "any"): (192, 192), ("512x512", "any"): (512, 512),
-                     ("512x512", "maskable"): (512, 512)}
+    assert sizes == {
+        ("192x192", "any"): (192, 192),
+        ("512x512", "any"): (512, 512),
+        ("512x512", "maskable"): (512, 512),
+    }
     await page.goto(f"{live_server}/")
     href = await page.get_attribute("link[rel=manifest]", "href")
     assert href == "/manifest.json"
 
 
 async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_the_server_once(
-        page, context, live_server):
+    page, context, live_server
+):
     family = await make_family()
     teacher, maths = await make_teacher_of(family)
     lesson = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Les fractions</p>")
-    homework = [await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=days, lesson=lesson,
-                                    html=f"<p>Exercice {days}</p>") for days in (1, 2, 3)]
+    homework = [
+        await make_homework(
+            teacher, maths, class_ref=family.class_ref, due_in_days=days, lesson=lesson, html=f"<p>Exercice {days}</p>"
+        )
+        for days in (1, 2, 3)
+    ]
     await pair_in_browser(page, live_server, family.student)
     await page.goto(f"{live_server}/#/devoirs")
     await page.wait_for_selector("text=Exercice 3")
@@ -79,7 +97,9 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
     await context.route("**/api/**", lambda route: route.abort())
     await page.reload()
     await page.wait_for_selector("text=Exercice 1")
-    await page.wait_for_function("document.getElementById('freshness').textContent.startsWith('Hors ligne · Mis à jour')")
+    await page.wait_for_function(
+        "document.getElementById('freshness').textContent.startsWith('Hors ligne · Mis à jour')"
+    )
     assert await page.locator("details .rich", has_text="Les fractions").count() == 3  # lesson content, offline too
 
     for hw in homework:
@@ -110,8 +130,9 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
     # Online, a change goes straight through and the "waiting" mark goes away.
     await page.wait_for_selector(f"#done-{homework[0].id}")
     await page.uncheck(f"#done-{homework[0].id}")
-    await page.wait_for_function("(id) => !document.querySelector(`[data-homework='${id}'] .done-toggle .meta`)",
-                                 arg=str(homework[0].id))
+    await page.wait_for_function(
+        "(id) => !document.querySelector(`[data-homework='${id}'] .done-toggle .meta`)", arg=str(homework[0].id)
+    )
     first = await HomeworkDone.select().where(HomeworkDone.homework_id == homework[0].id).first()
     assert first["done"] is False
 
@@ -119,12 +140,25 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
 async def test_every_screen_for_a_parent_at_360px(page, live_server):
     family = await make_family()
     teacher, maths = await make_teacher_of(family)
-    french_teacher, french = await make_teacher_of(family, "Français", "#c0392b", first_name="Anne", last_name="Bernard")
+    french_teacher, french = await make_teacher_of(
+        family, "Français", "#c0392b", first_name="Anne", last_name="Bernard"
+    )
     lesson = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Thalès</p>")
-    await make_lesson(french_teacher, french, class_ref=family.class_ref, day=today(), hour=10, status="cancelled",
-                      status_note="Professeur absent")
-    await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=1, lesson=lesson, attachment="fiche.pdf")
-    await make_homework(french_teacher, french, class_ref=family.class_ref, due_in_days=2, html="<p>Lire le chapitre 2</p>")
+    await make_lesson(
+        french_teacher,
+        french,
+        class_ref=family.class_ref,
+        day=today(),
+        hour=10,
+        status="cancelled",
+        status_note="Professeur absent",
+    )
+    await make_homework(
+        teacher, maths, class_ref=family.class_ref, due_in_days=1, lesson=lesson, attachment="fiche.pdf"
+    )
+    await make_homework(
+        french_teacher, french, class_ref=family.class_ref, due_in_days=2, html="<p>Lire le chapitre 2</p>"
+    )
     period = await make_period(family.school)
     await make_evaluation(teacher, maths, period, family.class_ref, family.student, title="Fractions", grade="14.5")
     await make_vie_scolaire(teacher, family.student)
@@ -137,11 +171,21 @@ async def test_every_screen_for_a_parent_at_360px(page, live_server):
     await link_parent(family.parent, brother)
     await make_homework(teacher, maths, class_ref=sixth, due_in_days=1, html="<p>Tables de multiplication</p>")
     profile_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
-    await page.evaluate("([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [profile_id, str(family.student.id)])
+    await page.evaluate(
+        "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [profile_id, str(family.student.id)]
+    )
 
-    screens = {"accueil": "Pour demain", "devoirs": "Lire le chapitre 2", "edt": "Professeur absent",
-               "notes": "Moyenne : 14,5/20", "vie-scolaire": "Bavardages", "messages": "Progrès",
-               "messages/infos": "Sortie au théâtre", "reglages": "Téléphone de Sophie", "profils": "Ajouter un profil"}
+    screens = {
+        "accueil": "Pour demain",
+        "devoirs": "Lire le chapitre 2",
+        "edt": "Professeur absent",
+        "notes": "Moyenne : 14,5/20",
+        "vie-scolaire": "Bavardages",
+        "messages": "Progrès",
+        "messages/infos": "Sortie au théâtre",
+        "reglages": "Téléphone de Sophie",
+        "profils": "Ajouter un profil",
+    }
     for route, expected in screens.items():
         await page.goto(f"{live_server}/#/{route}")
         await page.wait_for_selector(f"text={expected}")

@@ -13,10 +13,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a phone downloads before the first screen (the QR decoder and pairing screens load lazily).
-SHELL = ["pwa/index.html", "pwa/css/app.css", "pwa/css/pairing.css", "pwa/js/app.js", "pwa/js/ui.js",
-         "pwa/js/store.js", "pwa/js/outbox.js", "pwa/js/freshness.js", "pwa/js/device.js",
-         *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pwa/js/screens").glob("*.js")),
-         "node_modules/idb/build/index.js"]
+SHELL = [
+    "pwa/index.html",
+    "pwa/css/app.css",
+    "pwa/css/pairing.css",
+    "pwa/js/app.js",
+    "pwa/js/ui.js",
+    "pwa/js/store.js",
+    "pwa/js/outbox.js",
+    "pwa/js/freshness.js",
+    "pwa/js/device.js",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pwa/js/screens").glob("*.js")),
+    "node_modules/idb/build/index.js",
+]
 
 
 def shell_gzip_bytes() -> int:
@@ -43,10 +52,11 @@ async def run(page, body: str):
     }}""")
 
 
-
 @pytest.mark.browser
 async def test_snapshots_are_encrypted_with_a_non_extractable_key_per_profile(module_page):
-    result = await run(module_page, """
+    result = await run(
+        module_page,
+        """
         await store.saveSnapshot('p1', 'homework:s1', { items: [{ html: 'SECRET-DEVOIR' }] });
         const back = await store.loadSnapshot('p1', 'homework:s1');
         const db = await store.db();
@@ -61,14 +71,23 @@ async def test_snapshots_are_encrypted_with_a_non_extractable_key_per_profile(mo
         const moved = await store.loadSnapshot('p2', 'homework:s1');
         return { back: back.value, fresh: Date.now() - back.savedAt < 60000, leaks: rawText.includes('SECRET-DEVOIR'),
                  extractable: key.extractable, exported, moved };
-    """)
-    assert result == {"back": {"items": [{"html": "SECRET-DEVOIR"}]}, "fresh": True, "leaks": False,
-                      "extractable": False, "exported": False, "moved": None}
+    """,
+    )
+    assert result == {
+        "back": {"items": [{"html": "SECRET-DEVOIR"}]},
+        "fresh": True,
+        "leaks": False,
+        "extractable": False,
+        "exported": False,
+        "moved": None,
+    }
 
 
 @pytest.mark.browser
 async def test_wiping_a_profile_forgets_its_key_snapshots_and_outbox_only(module_page):
-    result = await run(module_page, """
+    result = await run(
+        module_page,
+        """
         await store.saveSnapshot('gone', 'home:s', { a: 1 });
         await outbox.queueDone('gone', 's', 'h1', true);
         await store.saveSnapshot('kept', 'home:s', { b: 2 });
@@ -77,13 +96,16 @@ async def test_wiping_a_profile_forgets_its_key_snapshots_and_outbox_only(module
         return { gone: await store.loadSnapshot('gone', 'home:s'), goneOutbox: (await outbox.pending('gone')).length,
                  hasData: await store.profileHasData('gone'),
                  kept: (await store.loadSnapshot('kept', 'home:s')).value, keptOutbox: (await outbox.pending('kept')).length };
-    """)
+    """,
+    )
     assert result == {"gone": None, "goneOutbox": 0, "hasData": False, "kept": {"b": 2}, "keptOutbox": 1}
 
 
 @pytest.mark.browser
 async def test_outbox_keeps_everything_while_offline_and_sends_each_change_once_in_order(module_page):
-    result = await run(module_page, """
+    result = await run(
+        module_page,
+        """
         const t0 = new Date('2026-11-23T08:00:00Z');
         await outbox.queueDone('p', 's', 'h1', true, t0);
         await outbox.queueDone('p', 's', 'h2', true, new Date(t0.getTime() + 1000));
@@ -98,20 +120,25 @@ async def test_outbox_keeps_everything_while_offline_and_sends_each_change_once_
         return { offline, attempts: afterOffline.map((e) => e.attempts), local, a, same: a === b || JSON.stringify(a) === JSON.stringify(b),
                  sent: sent.map(([path, body]) => [path, body.done, body.change_id.length]),
                  ids: new Set(sent.map(([, body]) => body.change_id)).size, left: (await outbox.pending('p')).length };
-    """)
+    """,
+    )
     assert result["offline"] == {"sent": 0, "dropped": 0, "left": 3}
     assert result["attempts"] == [1, 0, 0]  # stopped at the first failure, kept everything
     assert result["local"] == {"h1": False, "h2": True}  # the screen shows the latest local change
     assert result["a"] == {"sent": 3, "dropped": 0, "left": 0} and result["same"]
-    assert result["sent"] == [["/api/students/s/homework/h1/done", True, 36],
-                              ["/api/students/s/homework/h2/done", True, 36],
-                              ["/api/students/s/homework/h1/done", False, 36]]
+    assert result["sent"] == [
+        ["/api/students/s/homework/h1/done", True, 36],
+        ["/api/students/s/homework/h2/done", True, 36],
+        ["/api/students/s/homework/h1/done", False, 36],
+    ]
     assert result["ids"] == 3 and result["left"] == 0
 
 
 @pytest.mark.browser
 async def test_outbox_retries_server_errors_and_drops_refusals(module_page):
-    result = await run(module_page, """
+    result = await run(
+        module_page,
+        """
         await outbox.queueDone('p', 's', 'refused', true, new Date(1000));
         await outbox.queueDone('p', 's', 'later', true, new Date(2000));
         const statuses = [404, 503];
@@ -123,7 +150,8 @@ async def test_outbox_retries_server_errors_and_drops_refusals(module_page):
         try { await outbox.flush('p', async () => { throw Object.assign(new Error('retiré'), { code: 'device_revoked' }); }); }
         catch (error) { revoked = error.code; }
         return { first, kept, second, revoked };
-    """)
+    """,
+    )
     assert result["first"] == {"sent": 0, "dropped": 1, "left": 1}
     assert result["kept"] == ["done:s:later"]
     assert result["second"] == {"sent": 1, "dropped": 0, "left": 0}
@@ -140,13 +168,22 @@ async def test_outbox_survives_a_reload(module_page):
 
 @pytest.mark.browser
 async def test_freshness_wording(module_page):
-    result = await run(module_page, """
+    result = await run(
+        module_page,
+        """
         const now = Date.parse('2026-11-23T12:00:00Z');
         const ago = (ms) => freshness.describeAge(now - ms, now);
         return [ago(10_000), ago(5 * 60_000), ago(3 * 3600_000 + 50_000), ago(2 * 86400_000), freshness.describeAge(null, now),
                 freshness.freshnessText(now - 3 * 3600_000, { online: false, now }),
                 freshness.freshnessText(now - 60_000, { online: true, failed: true, now })];
-    """)
-    assert result == ["Mis à jour à l'instant", "Mis à jour il y a 5 min", "Mis à jour il y a 3 h",
-                      "Mis à jour il y a 2 j", "Jamais mis à jour", "Hors ligne · Mis à jour il y a 3 h",
-                      "Connexion impossible · Mis à jour il y a 1 min"]
+    """,
+    )
+    assert result == [
+        "Mis à jour à l'instant",
+        "Mis à jour il y a 5 min",
+        "Mis à jour il y a 3 h",
+        "Mis à jour il y a 2 j",
+        "Jamais mis à jour",
+        "Hors ligne · Mis à jour il y a 3 h",
+        "Connexion impossible · Mis à jour il y a 1 min",
+    ]

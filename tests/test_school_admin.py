@@ -20,8 +20,9 @@ STUDENTS = (
 
 
 async def _import(client, csv_text, kind="students", encoding="utf-8"):
-    return await client.post(f"/api/school/import/{kind}",
-                             files={"file": ("export.csv", csv_text.encode(encoding), "text/csv")})
+    return await client.post(
+        f"/api/school/import/{kind}", files={"file": ("export.csv", csv_text.encode(encoding), "text/csv")}
+    )
 
 
 async def _staff_client(client):
@@ -38,13 +39,18 @@ async def test_import_reports_bad_lines_and_keeps_the_others(client):
     report = response.json()
     assert report["students_created"] == 3 and report["classes_created"] == 2 and report["parents_created"] == 4
     assert [(r["line"], r["reason"]) for r in report["rejected"]] == [
-        (4, "Date de naissance invalide « 31/02/2012 » (attendu JJ/MM/AAAA)."), (6, "Nom manquant."),
+        (4, "Date de naissance invalide « 31/02/2012 » (attendu JJ/MM/AAAA)."),
+        (6, "Nom manquant."),
         (7, "Numéro de téléphone invalide « 12 34 »."),
     ]
     students = await User.select(User.first_name, User.identifier, User.password_hash).where(
-        (User.school_id == school.id) & (User.role == "student"))
-    assert {(s["first_name"], s["identifier"]) for s in students} == {("Léa", "l.bernard"), ("Tom", "t.petit"),
-                                                                      ("Inès", "i.durand")}
+        (User.school_id == school.id) & (User.role == "student")
+    )
+    assert {(s["first_name"], s["identifier"]) for s in students} == {
+        ("Léa", "l.bernard"),
+        ("Tom", "t.petit"),
+        ("Inès", "i.durand"),
+    }
     assert all(s["password_hash"] is None for s in students)
     assert await LoginIdentifier.count().where(LoginIdentifier.identifier == "l.bernard") == 1
     sophie = await User.select().where(User.first_name == "Sophie").first()
@@ -61,8 +67,12 @@ async def test_reimport_is_idempotent_and_moves_a_student(client):
     counts = [await User.count(), await Enrolment.count(), await Guardianship.count(), await SchoolClass.count()]
     again = (await _import(client, STUDENTS)).json()
     assert again["students_created"] == 0 and again["parents_created"] == 0 and again["classes_created"] == 0
-    assert [await User.count(), await Enrolment.count(), await Guardianship.count(),
-            await SchoolClass.count()] == counts
+    assert [
+        await User.count(),
+        await Enrolment.count(),
+        await Guardianship.count(),
+        await SchoolClass.count(),
+    ] == counts
     moved = (await _import(client, STUDENTS.replace("Petit;Tom;02/07/2013;4e A", "Petit;Tom;02/07/2013;4e B"))).json()
     assert moved["students_updated"] == 1 and moved["classes_created"] == 1
     tom = await User.select(User.id).where(User.first_name == "Tom").first()
@@ -110,6 +120,7 @@ async def test_activation_letters_set_temporary_passwords(client):
     lea = await User.select().where(User.first_name == "Léa").first()
     assert lea["must_change_password"] is True
     import re
+
     password = re.search(r"l\.bernard.*?Mot de passe provisoire</dt><dd><code>([^<]+)</code>", html.text).group(1)
     assert len(password) >= 25 and verify_password(lea["password_hash"], password)
     pdf = await client.post("/api/school/accounts/letters", json={"class_id": str(class_4a["id"])})
@@ -126,8 +137,9 @@ async def test_teachers_and_parents_cannot_set_up_the_school(client, new_client)
         other = await new_client()
         await sign_in(other, user)
         assert (await _import(other, STUDENTS)).status_code == 403
-        assert (await other.post("/api/school/accounts/letters", json={
-            "class_id": "00000000-0000-0000-0000-000000000000"})).status_code == 403
+        assert (
+            await other.post("/api/school/accounts/letters", json={"class_id": "00000000-0000-0000-0000-000000000000"})
+        ).status_code == 403
     assert await User.count().where(User.role == "student") == 1
 
 
@@ -137,16 +149,20 @@ async def test_class_students_with_identifiers(client):
     class_4a = await SchoolClass.select(SchoolClass.id).where(SchoolClass.name == "4e A").first()
     students = (await client.get(f"/api/school/classes/{class_4a['id']}/students")).json()
     assert [(s["last_name"], s["identifier"], s["signed_in"]) for s in students] == [
-        ("Bernard", "l.bernard", False), ("Petit", "t.petit", False)]
+        ("Bernard", "l.bernard", False),
+        ("Petit", "t.petit", False),
+    ]
 
 
 async def test_a_letter_signs_the_student_in_to_the_first_login(client, new_client):
     await _staff_client(client)
     await _import(client, STUDENTS)
     class_4a = await SchoolClass.select(SchoolClass.id).where(SchoolClass.name == "4e A").first()
-    html = (await client.post("/api/school/accounts/letters",
-                              json={"class_id": str(class_4a["id"]), "format": "html"})).text
+    html = (
+        await client.post("/api/school/accounts/letters", json={"class_id": str(class_4a["id"]), "format": "html"})
+    ).text
     import re
+
     password = re.search(r"t\.petit.*?Mot de passe provisoire</dt><dd><code>([^<]+)</code>", html).group(1)
     student = await new_client()
     signed_in = await student.post("/api/session", json={"identifier": "t.petit", "password": password})

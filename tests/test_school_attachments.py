@@ -22,13 +22,18 @@ def _docx() -> bytes:
 
 async def _homework(client, s):
     await sign_in(client, s.teacher_4a)
-    return (await client.post("/api/school/homework", json={
-        "lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>Lire le document</p>"})).json()
+    return (
+        await client.post(
+            "/api/school/homework",
+            json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>Lire le document</p>"},
+        )
+    ).json()
 
 
 async def _upload(client, homework_id, name, content, declared="application/octet-stream"):
-    return await client.post(f"/api/school/homework/{homework_id}/attachments",
-                             files={"file": (name, content, declared)})
+    return await client.post(
+        f"/api/school/homework/{homework_id}/attachments", files={"file": (name, content, declared)}
+    )
 
 
 async def test_upload_and_download_by_the_family(client, new_client):
@@ -58,8 +63,9 @@ async def test_upload_and_download_by_the_family(client, new_client):
 async def test_disguised_and_oversized_files_are_refused(client):
     s = await school_setup()
     homework = await _homework(client, s)
-    html = await _upload(client, homework["id"], "cours.pdf", b"<html><script>alert(1)</script></html>",
-                         "application/pdf")
+    html = await _upload(
+        client, homework["id"], "cours.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"
+    )
     assert html.status_code == 415 and html.json()["error"]["code"] == "unsupported_file"
     big = await _upload(client, homework["id"], "gros.png", PNG + b"\x00" * (5 * 1024 * 1024))
     assert big.status_code == 413
@@ -74,6 +80,10 @@ async def test_only_the_author_attaches_or_removes(client, new_client):
     other = await new_client()
     await sign_in(other, s.teacher_3b)
     assert (await _upload(other, homework["id"], "b.png", PNG)).status_code == 404
-    assert (await other.delete(f"/api/school/homework/{homework['id']}/attachments/{attachment['id']}")).status_code == 404
-    assert (await client.delete(f"/api/school/homework/{homework['id']}/attachments/{attachment['id']}")).status_code == 204
+    assert (
+        await other.delete(f"/api/school/homework/{homework['id']}/attachments/{attachment['id']}")
+    ).status_code == 404
+    assert (
+        await client.delete(f"/api/school/homework/{homework['id']}/attachments/{attachment['id']}")
+    ).status_code == 204
     assert (await client.get(attachment["url"])).status_code == 404

@@ -7,17 +7,18 @@ from datetime import timedelta
 import pytest
 
 from api.auth.sessions import cookie_name, open_session
+from db.homework.tables import Homework
 from tests.factories import assign_teacher, make_family, make_subject, make_user
 from tests.fixtures.browser import artifact
 from tests.school_builders import make_lesson
 from tests.test_pwa_browser import pair_in_browser
-from db.homework.tables import Homework
 
 pytestmark = pytest.mark.browser
 
 
 async def test_teacher_gives_homework_and_the_student_pwa_shows_it_after_refresh(browser, page, live_server):
     from api.auth.sessions import now
+
     family = await make_family()
     teacher = await make_user(family.school, "teacher", first_name="Paul", last_name="Durand")
     maths = await make_subject(family.school)
@@ -58,12 +59,16 @@ async def test_teacher_gives_homework_and_the_student_pwa_shows_it_after_refresh
 
 async def test_staff_imports_a_csv_and_sees_the_rejected_line(browser, live_server, tmp_path):
     from tests.factories import make_school
+
     school = await make_school()
     staff = await make_user(school, "staff", first_name="Marc", last_name="Cpe")
     csv_file = tmp_path / "eleves.csv"
-    csv_file.write_text("Nom;Prénom;Date de naissance;Classe;Nom resp. légal 1;Prénom resp. légal 1;"
-                        "Tél. portable resp. légal 1\nBernard;Léa;14/03/2013;4e A;Bernard;Sophie;0612345678\n"
-                        ";Sans nom;05/01/2012;4e A;;;\n", encoding="utf-8")
+    csv_file.write_text(
+        "Nom;Prénom;Date de naissance;Classe;Nom resp. légal 1;Prénom resp. légal 1;"
+        "Tél. portable resp. légal 1\nBernard;Léa;14/03/2013;4e A;Bernard;Sophie;0612345678\n"
+        ";Sans nom;05/01/2012;4e A;;;\n",
+        encoding="utf-8",
+    )
     desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     token, _ = await open_session(user_id=staff.id, school_id=staff.school_id)
     await desktop.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
@@ -86,6 +91,7 @@ async def test_staff_imports_a_csv_and_sees_the_rejected_line(browser, live_serv
 async def test_teacher_evaluates_publishes_and_posts_information(browser, live_server):
     from db.evaluations.tables import Competence, CompetenceResult, Evaluation
     from tests.school_builders import school_setup
+
     s = await school_setup()
     await Competence.insert(Competence(school_id=s.school.id, code="D4", label="Raisonner", domain="Sciences"))
     desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")

@@ -7,9 +7,11 @@ from db.homework.tables import HomeworkDone
 from tests.fixtures.api import sign_in
 from tests.school_builders import school_setup
 
-XSS = ('<p>Exercice 3 <img src=x onerror="alert(1)"><script>alert(2)</script>'
-       '<a href="javascript:alert(3)">lien</a><a href="https://example.org" onclick="x()">doc</a></p>'
-       '<div style="color:red" onmouseover="alert(4)">texte</div><svg onload=alert(5)></svg>')
+XSS = (
+    '<p>Exercice 3 <img src=x onerror="alert(1)"><script>alert(2)</script>'
+    '<a href="javascript:alert(3)">lien</a><a href="https://example.org" onclick="x()">doc</a></p>'
+    '<div style="color:red" onmouseover="alert(4)">texte</div><svg onload=alert(5)></svg>'
+)
 
 
 async def test_teacher_sees_own_week_and_writes_lesson_content(client):
@@ -19,8 +21,10 @@ async def test_teacher_sees_own_week_and_writes_lesson_content(client):
     assert week["week"] == "2026-11-23"
     assert [lesson["audience"] for lesson in week["lessons"]] == ["4e A"]
     lesson_id = week["lessons"][0]["id"]
-    put = await client.put(f"/api/school/lessons/{lesson_id}/content",
-                           json={"title": "Théorème de Pythagore", "html": "<p>Démonstration</p>"})
+    put = await client.put(
+        f"/api/school/lessons/{lesson_id}/content",
+        json={"title": "Théorème de Pythagore", "html": "<p>Démonstration</p>"},
+    )
     assert put.status_code == 200
     got = (await client.get(f"/api/school/lessons/{lesson_id}/content")).json()
     assert got["title"] == "Théorème de Pythagore" and got["html"] == "<p>Démonstration</p>"
@@ -31,17 +35,24 @@ async def test_teacher_sees_own_week_and_writes_lesson_content(client):
 async def test_give_edit_delete_homework(client):
     s = await school_setup()
     await sign_in(client, s.teacher_4a)
-    created = await client.post("/api/school/homework", json={
-        "lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-26", "html": "<p>Exercices 1 à 4 p. 52</p>",
-        "estimated_minutes": 30})
+    created = await client.post(
+        "/api/school/homework",
+        json={
+            "lesson_id": str(s.lesson_4a.id),
+            "due_on": "2026-11-26",
+            "html": "<p>Exercices 1 à 4 p. 52</p>",
+            "estimated_minutes": 30,
+        },
+    )
     assert created.status_code == 201, created.text
     homework = created.json()
     assert homework["class_id"] == str(s.class_4a.id) and homework["given_on"] == "2026-11-23"
     listed = (await client.get(f"/api/school/lessons/{s.lesson_4a.id}/homework")).json()
     assert [h["id"] for h in listed] == [homework["id"]]
 
-    edited = await client.patch(f"/api/school/homework/{homework['id']}",
-                                json={"html": "<p>Exercices 1 à 6</p>", "estimated_minutes": None})
+    edited = await client.patch(
+        f"/api/school/homework/{homework['id']}", json={"html": "<p>Exercices 1 à 6</p>", "estimated_minutes": None}
+    )
     assert edited.status_code == 200
     assert edited.json()["html"] == "<p>Exercices 1 à 6</p>" and edited.json()["estimated_minutes"] is None
 
@@ -52,24 +63,40 @@ async def test_give_edit_delete_homework(client):
 async def test_homework_must_be_due_after_the_lesson_and_not_empty(client):
     s = await school_setup()
     await sign_in(client, s.teacher_4a)
-    same_day = await client.post("/api/school/homework", json={
-        "lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-23", "html": "<p>x</p>"})
+    same_day = await client.post(
+        "/api/school/homework", json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-23", "html": "<p>x</p>"}
+    )
     assert same_day.status_code == 400 and same_day.json()["error"]["code"] == "due_date_not_later"
-    empty = await client.post("/api/school/homework", json={
-        "lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<script>x</script>"})
+    empty = await client.post(
+        "/api/school/homework",
+        json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<script>x</script>"},
+    )
     assert empty.status_code == 400 and "travail" in empty.json()["error"]["message"]
 
 
 async def test_xss_payloads_in_homework_come_out_inert(client):
     s = await school_setup()
     await sign_in(client, s.teacher_4a)
-    homework = (await client.post("/api/school/homework", json={
-        "lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": XSS})).json()
+    homework = (
+        await client.post(
+            "/api/school/homework", json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": XSS}
+        )
+    ).json()
     stored = (await client.get(f"/api/school/lessons/{s.lesson_4a.id}/homework")).json()[0]["html"]
     for html in (homework["html"], stored):
         lowered = html.lower()
-        for dangerous in ("<script", "onerror", "onclick", "onmouseover", "onload", "javascript:", "<img",
-                          "<svg", "style=", "alert(2)"):
+        for dangerous in (
+            "<script",
+            "onerror",
+            "onclick",
+            "onmouseover",
+            "onload",
+            "javascript:",
+            "<img",
+            "<svg",
+            "style=",
+            "alert(2)",
+        ):
             assert dangerous not in lowered, (dangerous, html)
         assert '<a href="https://example.org" rel="noopener noreferrer">doc</a>' in html
         assert "Exercice 3" in html and "texte" in html
@@ -78,10 +105,17 @@ async def test_xss_payloads_in_homework_come_out_inert(client):
 async def test_done_report_lists_the_class(client):
     s = await school_setup()
     await sign_in(client, s.teacher_4a)
-    homework = (await client.post("/api/school/homework", json={
-        "lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>Lire</p>"})).json()
-    await HomeworkDone.insert(HomeworkDone(school_id=s.school.id, homework_id=homework["id"],
-                                           student_id=s.student_4a.id, done=True, changed_at=now()))
+    homework = (
+        await client.post(
+            "/api/school/homework",
+            json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>Lire</p>"},
+        )
+    ).json()
+    await HomeworkDone.insert(
+        HomeworkDone(
+            school_id=s.school.id, homework_id=homework["id"], student_id=s.student_4a.id, done=True, changed_at=now()
+        )
+    )
     report = (await client.get(f"/api/school/homework/{homework['id']}/done")).json()
     assert report["done_count"] == 1 and report["student_count"] == 2
     assert {(line["first_name"], line["done"]) for line in report["students"]} == {("Léa", True), ("Tom", False)}
@@ -91,13 +125,22 @@ async def test_teacher_of_4a_cannot_touch_3b(client, new_client):
     s = await school_setup()
     other = await new_client()
     await sign_in(other, s.teacher_3b)
-    homework_3b = (await other.post("/api/school/homework", json={
-        "lesson_id": str(s.lesson_3b.id), "due_on": "2026-11-24", "html": "<p>3e B</p>"})).json()
+    homework_3b = (
+        await other.post(
+            "/api/school/homework",
+            json={"lesson_id": str(s.lesson_3b.id), "due_on": "2026-11-24", "html": "<p>3e B</p>"},
+        )
+    ).json()
 
     await sign_in(client, s.teacher_4a)
-    assert (await client.post("/api/school/homework", json={
-        "lesson_id": str(s.lesson_3b.id), "due_on": "2026-11-24", "html": "<p>x</p>"})).status_code == 404
-    assert (await client.patch(f"/api/school/homework/{homework_3b['id']}", json={"html": "<p>y</p>"})).status_code == 404
+    assert (
+        await client.post(
+            "/api/school/homework", json={"lesson_id": str(s.lesson_3b.id), "due_on": "2026-11-24", "html": "<p>x</p>"}
+        )
+    ).status_code == 404
+    assert (
+        await client.patch(f"/api/school/homework/{homework_3b['id']}", json={"html": "<p>y</p>"})
+    ).status_code == 404
     assert (await client.delete(f"/api/school/homework/{homework_3b['id']}")).status_code == 404
     assert (await client.get(f"/api/school/homework/{homework_3b['id']}/done")).status_code == 404
     assert (await client.put(f"/api/school/lessons/{s.lesson_3b.id}/content", json={"html": "x"})).status_code == 404
@@ -112,8 +155,12 @@ async def test_families_cannot_call_the_school_side(client, new_client):
         family = await new_client()
         await sign_in(family, user)
         assert (await family.get("/api/school/lessons")).status_code == 403
-        assert (await family.post("/api/school/homework", json={
-            "lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>x</p>"})).status_code == 403
+        assert (
+            await family.post(
+                "/api/school/homework",
+                json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>x</p>"},
+            )
+        ).status_code == 403
     assert (await client.get("/api/school/lessons")).status_code == 401
 
 
@@ -121,6 +168,7 @@ async def test_write_without_csrf_token_is_refused(client):
     s = await school_setup()
     await sign_in(client, s.teacher_4a)
     del client.headers["X-CSRF-Token"]
-    response = await client.post("/api/school/homework", json={
-        "lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>x</p>"})
+    response = await client.post(
+        "/api/school/homework", json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>x</p>"}
+    )
     assert response.status_code == 403 and response.json()["error"]["code"] == "csrf"

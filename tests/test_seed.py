@@ -109,7 +109,8 @@ async def test_timetable_and_homework_cover_the_coming_weeks(db):
     for week in range(3):
         start = monday + timedelta(weeks=week)
         rows = await Lesson.select(Lesson.class_id, Lesson.date, Lesson.status).where(
-            (Lesson.date >= start) & (Lesson.date < start + timedelta(days=7)))
+            (Lesson.date >= start) & (Lesson.date < start + timedelta(days=7))
+        )
         assert len({row["class_id"] for row in rows if row["class_id"]}) == 4
         assert {row["date"].weekday() for row in rows} == {0, 1, 2, 3, 4}
     statuses = Counter(row["status"] for row in await Lesson.select(Lesson.status))
@@ -118,7 +119,8 @@ async def test_timetable_and_homework_cover_the_coming_weeks(db):
     assert all(row["ends_at"].hour < 13 for row in wednesday)
 
     due = await Homework.select(Homework.due_on, Homework.given_on).where(
-        (Homework.due_on >= today) & (Homework.due_on <= today + timedelta(days=7)))
+        (Homework.due_on >= today) & (Homework.due_on <= today + timedelta(days=7))
+    )
     assert len(due) >= 10
     assert all(row["given_on"] < row["due_on"] for row in due)
 
@@ -146,9 +148,9 @@ async def test_benchmark_schools_are_idempotent_and_share_the_identifier_directo
     assert len({school.uai for school in first} | {DEMO_UAI}) == 3
     for school in first:
         assert await User.count().where((User.school_id == school.school_id) & (User.role == "student")) == 60
-        assert await User.count().where(
-            (User.school_id == school.school_id) & User.password_hash.is_not_null()) == 0
+        assert await User.count().where((User.school_id == school.school_id) & User.password_hash.is_not_null()) == 0
     users = await User.select(User.identifier)
     assert len({row["identifier"] for row in users}) == len(users) == await LoginIdentifier.count()
-    assert await DB.run_ddl("SELECT 1 FROM lesson l JOIN school s ON s.id = l.school_id "
-                            "WHERE s.uai <> '0790011H' LIMIT 1")
+    assert await DB.run_ddl(
+        "SELECT 1 FROM lesson l JOIN school s ON s.id = l.school_id WHERE s.uai <> '0790011H' LIMIT 1"
+    )

@@ -14,13 +14,23 @@ import unicodedata
 from datetime import timedelta
 
 from litestar import Controller, Request, post
+from litestar.params import JSONBody
 
 from api.accounts import codes
 from api.accounts.guards import clear_failures, require_same_origin
 from api.accounts.identifiers import allocate_identifier
 from api.accounts.phones import normalise_phone
-from api.accounts.structs import (ActivationComplete, ActivationStart, ActivationVerified, ActivationVerify, Done,
-                                  FlowStarted, PasswordCheck, PasswordVerdict, Resend)
+from api.accounts.structs import (
+    ActivationComplete,
+    ActivationStart,
+    ActivationVerified,
+    ActivationVerify,
+    Done,
+    FlowStarted,
+    PasswordCheck,
+    PasswordVerdict,
+    Resend,
+)
 from api.auth.passwords import character_classes, hash_password, password_problems
 from api.auth.sessions import close_all_sessions
 from api.auth.tokens import new_secret
@@ -40,15 +50,17 @@ def _folded(text: str) -> str:
 
 
 def sms_text(code: str) -> str:
-    return (f"Cartable : votre code d'activation est {code}. Il est valable 10 minutes. "
-            "Ne le communiquez à personne.")
+    return f"Cartable : votre code d'activation est {code}. Il est valable 10 minutes. Ne le communiquez à personne."
 
 
 async def _find_parent(data: ActivationStart) -> dict | None:
     # The school is not known yet, so this one query spans schools (rare: account activation only).
     candidates = await User.select().where(
-        (User.role == "parent") & User.activated_at.is_null() & (User.disabled == False)  # noqa: E712
-        & User.last_name.ilike(data.last_name.strip()))
+        (User.role == "parent")
+        & User.activated_at.is_null()
+        & (User.disabled == False)  # noqa: E712
+        & User.last_name.ilike(data.last_name.strip())
+    )
     phone = normalise_phone(data.phone)
     for user in candidates:
         if _folded(user["first_name"]) == _folded(data.first_name) and normalise_phone(user["phone"]) == phone:
@@ -58,11 +70,13 @@ async def _find_parent(data: ActivationStart) -> dict | None:
 
 async def _children_birth_dates(school_id, parent_id) -> list[dict]:
     links = await Guardianship.select(Guardianship.student_id).where(
-        (Guardianship.school_id == school_id) & (Guardianship.parent_id == parent_id))
+        (Guardianship.school_id == school_id) & (Guardianship.parent_id == parent_id)
+    )
     if not links:
         return []
     return await User.select(User.first_name, User.birth_date).where(
-        (User.school_id == school_id) & User.id.is_in([link["student_id"] for link in links]))
+        (User.school_id == school_id) & User.id.is_in([link["student_id"] for link in links])
+    )
 
 
 async def _identifier_of(user: dict) -> str:
@@ -79,20 +93,21 @@ class ActivationController(Controller):
     tags = ["accounts"]
 
     @post("/start", summary="Step 1: name, first name, phone → SMS code", status_code=200)
-    async def start(self, request: Request, data: ActivationStart) -> FlowStarted:
+    async def start(self, request: Request, data: JSONBody[ActivationStart]) -> FlowStarted:
         require_same_origin(request)
         await limit("activation:ip", client_ip(request), max_hits=10, window=HOUR)
         parent = await _find_parent(data)
         if parent is None:
             return FlowStarted(flow=new_secret(), message=SENT)
         await codes.throttle_sends(parent["id"])
-        flow, code = await codes.issue(school_id=parent["school_id"], user_id=parent["id"], purpose=PURPOSE,
-                                       destination=parent["phone"])
+        flow, code = await codes.issue(
+            school_id=parent["school_id"], user_id=parent["id"], purpose=PURPOSE, destination=parent["phone"]
+        )
         await send_sms(parent["school_id"], parent["phone"], sms_text(code))
         return FlowStarted(flow=flow, message=SENT)
 
     @post("/resend", summary="A new SMS code for the same flow (throttled)", status_code=200)
-    async def resend(self, request: Request, data: Resend) -> Done:
+    async def resend(self, request: Request, data: JSONBody[Resend]) -> Done:
         require_same_origin(request)
         await limit("activation:ip", client_ip(request), max_hits=10, window=HOUR)
         row = await codes.find_flow(data.flow, PURPOSE)
@@ -102,7 +117,7 @@ class ActivationController(Controller):
         return Done(message="Si la démarche est en cours, un nouveau code a été envoyé par SMS.")
 
     @post("/verify", summary="Step 2: SMS code + children's birth dates → identifier", status_code=200)
-    async def verify(self, request: Request, data: ActivationVerify) -> ActivationVerified:
+    async def verify(self, request: Request, data: JSONBody[ActivationVerify]) -> ActivationVerified:
         require_same_origin(request)
         await limit("code:verify:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
         row = await codes.find_flow(data.flow, PURPOSE)
@@ -113,29 +128,38 @@ class ActivationController(Controller):
                 # Checked before the code so a wrong date costs a try like a wrong code does.
                 if codes.now() < row["expires_at"] and row["attempts"] < codes.MAX_ATTEMPTS:
                     await codes.add_attempt(row)
-                    raise ApiError(400, "wrong_birth_dates",
-                                   "Les dates de naissance ne correspondent pas à celles de vos enfants "
-                                   "connues de l'établissement.")
+                    raise ApiError(
+                        400,
+                        "wrong_birth_dates",
+                        "Les dates de naissance ne correspondent pas à celles de vos enfants "
+                        "connues de l'établissement.",
+                    )
         await codes.check_code(row, data.flow, data.code)
         user = await User.select().where((User.school_id == row["school_id"]) & (User.id == row["user_id"])).first()
         children = await _children_birth_dates(row["school_id"], row["user_id"])
-        return ActivationVerified(identifier=await _identifier_of(user),
-                                  children=sorted(child["first_name"] for child in children))
+        return ActivationVerified(
+            identifier=await _identifier_of(user), children=sorted(child["first_name"] for child in children)
+        )
 
     @post("/complete", summary="Step 3: choose the password → account active", status_code=200)
-    async def complete(self, request: Request, data: ActivationComplete) -> Done:
+    async def complete(self, request: Request, data: JSONBody[ActivationComplete]) -> Done:
         require_same_origin(request)
         row = await codes.require_verified(data.flow, PURPOSE)
         user = await User.select().where((User.school_id == row["school_id"]) & (User.id == row["user_id"])).first()
-        problems = password_problems(data.password, personal=(user["identifier"], user["first_name"],
-                                                               user["last_name"]))
+        problems = password_problems(
+            data.password, personal=(user["identifier"], user["first_name"], user["last_name"])
+        )
         if problems:
             raise ApiError(400, "weak_password", problems[0], details={"problems": problems})
         if not await codes.finish(row):
             raise codes.FLOW_EXPIRED
-        await User.update({User.password_hash: hash_password(data.password), User.activated_at: codes.now(),
-                           User.must_change_password: False}).where(
-            (User.school_id == row["school_id"]) & (User.id == row["user_id"]))
+        await User.update(
+            {
+                User.password_hash: hash_password(data.password),
+                User.activated_at: codes.now(),
+                User.must_change_password: False,
+            }
+        ).where((User.school_id == row["school_id"]) & (User.id == row["user_id"]))
         await close_all_sessions(row["user_id"])
         await clear_failures(user["identifier"].lower())
         return Done(message=f"Votre compte est activé. Votre identifiant : {user['identifier']}.")
@@ -146,7 +170,7 @@ class PasswordCheckController(Controller):
     tags = ["accounts"]
 
     @post("/", summary="Live feedback on a candidate password (rule + common-password list)", status_code=200)
-    async def check(self, request: Request, data: PasswordCheck) -> PasswordVerdict:
+    async def check(self, request: Request, data: JSONBody[PasswordCheck]) -> PasswordVerdict:
         await limit("password-check:ip", client_ip(request), max_hits=300, window=timedelta(minutes=15))
         problems = password_problems(data.password)
         return PasswordVerdict(ok=not problems, classes=character_classes(data.password), problems=problems)

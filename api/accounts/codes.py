@@ -43,17 +43,31 @@ def _code_hash(flow: str, code: str) -> str:
 
 
 async def throttle_sends(user_id: UUID) -> None:
-    await limit("code:send", str(user_id), max_hits=SENDS_PER_WINDOW, window=SEND_WINDOW,
-                message="Trop de codes demandés. Réessayez dans quelques minutes.")
+    await limit(
+        "code:send",
+        str(user_id),
+        max_hits=SENDS_PER_WINDOW,
+        window=SEND_WINDOW,
+        message="Trop de codes demandés. Réessayez dans quelques minutes.",
+    )
 
 
-async def issue(*, school_id: UUID, user_id: UUID, purpose: str, destination: str,
-                with_code: bool = True, ttl: timedelta = CODE_TTL) -> tuple[str, str]:
+async def issue(
+    *, school_id: UUID, user_id: UUID, purpose: str, destination: str, with_code: bool = True, ttl: timedelta = CODE_TTL
+) -> tuple[str, str]:
     """Start a flow; returns (flow token, code). The caller sends the code."""
     flow, code = new_secret(), new_code() if with_code else ""
-    await VerificationCode.insert(VerificationCode(
-        school_id=school_id, user_id=user_id, purpose=purpose, flow_hash=digest(flow),
-        code_hash=_code_hash(flow, code) if with_code else "", destination=destination, expires_at=now() + ttl))
+    await VerificationCode.insert(
+        VerificationCode(
+            school_id=school_id,
+            user_id=user_id,
+            purpose=purpose,
+            flow_hash=digest(flow),
+            code_hash=_code_hash(flow, code) if with_code else "",
+            destination=destination,
+            expires_at=now() + ttl,
+        )
+    )
     return flow, code
 
 
@@ -61,10 +75,14 @@ async def renew_code(row: dict, flow: str) -> str:
     """A fresh code on the same flow (resend): old code dead, tries and clock reset."""
     await throttle_sends(row["user_id"])
     code = new_code()
-    await VerificationCode.update({
-        VerificationCode.code_hash: _code_hash(flow, code), VerificationCode.attempts: 0,
-        VerificationCode.expires_at: now() + CODE_TTL, VerificationCode.verified_at: None,
-    }).where((VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"]))
+    await VerificationCode.update(
+        {
+            VerificationCode.code_hash: _code_hash(flow, code),
+            VerificationCode.attempts: 0,
+            VerificationCode.expires_at: now() + CODE_TTL,
+            VerificationCode.verified_at: None,
+        }
+    ).where((VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"]))
     return code
 
 
@@ -92,15 +110,16 @@ async def check_code(row: dict | None, flow: str, code: str) -> dict:
         if left <= 0:
             raise CODE_BURNT
         raise ApiError(400, "wrong_code", f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}.")
-    await VerificationCode.update({VerificationCode.verified_at: now(),
-                                   VerificationCode.expires_at: now() + VERIFIED_TTL}).where(
-        (VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"]))
+    await VerificationCode.update(
+        {VerificationCode.verified_at: now(), VerificationCode.expires_at: now() + VERIFIED_TTL}
+    ).where((VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"]))
     return row
 
 
 async def add_attempt(row: dict) -> None:
     await VerificationCode.update({VerificationCode.attempts: VerificationCode.attempts + 1}).where(
-        (VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"]))
+        (VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"])
+    )
 
 
 async def require_verified(flow: str, purpose: str) -> dict:
@@ -115,5 +134,8 @@ async def finish(row: dict) -> bool:
     """Close the flow for good; False if another request closed it first (replay)."""
     rows = await VerificationCode.raw(
         "UPDATE verification_code SET used_at = now() WHERE school_id = {} AND id = {} AND used_at IS NULL "
-        "RETURNING id", row["school_id"], row["id"])
+        "RETURNING id",
+        row["school_id"],
+        row["id"],
+    )
     return bool(rows)

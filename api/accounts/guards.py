@@ -20,15 +20,20 @@ MAX_FAILURES_PER_ACCOUNT_AND_IP = 5
 MAX_FAILURES_PER_ACCOUNT = 20
 MAX_ATTEMPTS_PER_IP = 300  # a school network may put many families behind one address
 
-LOCKED = ApiError(429, "account_locked",
-                  "Trop de tentatives de connexion pour ce compte. Réessayez dans 15 minutes, "
-                  "ou utilisez « Mot de passe perdu ».")
+LOCKED = ApiError(
+    429,
+    "account_locked",
+    "Trop de tentatives de connexion pour ce compte. Réessayez dans 15 minutes, ou utilisez « Mot de passe perdu ».",
+)
 
 
 async def _failures(key: str) -> int:
     start = _window_start(FAILURE_WINDOW, datetime.now(timezone.utc))
-    row = await RateLimitCounter.select(RateLimitCounter.hits).where(
-        (RateLimitCounter.key == key[:200]) & (RateLimitCounter.window_start == start)).first()
+    row = (
+        await RateLimitCounter.select(RateLimitCounter.hits)
+        .where((RateLimitCounter.key == key[:200]) & (RateLimitCounter.window_start == start))
+        .first()
+    )
     return row["hits"] if row else 0
 
 

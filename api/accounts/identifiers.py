@@ -31,15 +31,21 @@ async def allocate_identifier(school_id: UUID, user_id: UUID, first_name: str, l
         candidate = base if number == 0 else f"{base}{number}"
         rows = await LoginIdentifier.raw(
             "INSERT INTO login_identifier (identifier, school_id, user_id) VALUES ({}, {}, {}) "
-            "ON CONFLICT (identifier) DO NOTHING RETURNING identifier", candidate, school_id, user_id)
+            "ON CONFLICT (identifier) DO NOTHING RETURNING identifier",
+            candidate,
+            school_id,
+            user_id,
+        )
         if rows:
-            await User.update({User.identifier: candidate}).where(
-                (User.school_id == school_id) & (User.id == user_id))
+            await User.update({User.identifier: candidate}).where((User.school_id == school_id) & (User.id == user_id))
             return candidate
     raise RuntimeError("no free identifier")
 
 
 async def locate(identifier: str) -> dict | None:
     """{school_id, user_id} for an identifier, or None."""
-    return await LoginIdentifier.select(LoginIdentifier.school_id, LoginIdentifier.user_id).where(
-        LoginIdentifier.identifier == normalise(identifier)).first()
+    return (
+        await LoginIdentifier.select(LoginIdentifier.school_id, LoginIdentifier.user_id)
+        .where(LoginIdentifier.identifier == normalise(identifier))
+        .first()
+    )

@@ -15,17 +15,29 @@ from uuid import UUID
 
 import webauthn
 from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
-from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, PublicKeyCredentialDescriptor,
-                                      ResidentKeyRequirement, UserVerificationRequirement)
+from webauthn.helpers.structs import (
+    AuthenticatorSelectionCriteria,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
 
 from api.accounts import codes
 from api.accounts.guards import require_same_origin
 from api.accounts.identifiers import locate
 from api.accounts.signin import start_session
-from api.accounts.structs import (PasskeyItem, PasskeyOptions, PasskeyRegistration, PasskeySignIn,
-                                  PasskeySignInStart, SessionBody)
+from api.accounts.structs import (
+    PasskeyItem,
+    PasskeyOptions,
+    PasskeyRegistration,
+    PasskeySignIn,
+    PasskeySignInStart,
+    SessionBody,
+)
 from api.auth.principal import Principal
 from api.auth.tokens import new_secret
 from api.config import get_settings
@@ -58,80 +70,121 @@ class PasskeyController(Controller):
     tags = ["accounts"]
 
     @get("/", summary="My passkeys")
-    async def mine(self, principal: Principal) -> list[PasskeyItem]:
+    async def mine(self, principal: NamedDependency[Principal]) -> list[PasskeyItem]:
         rows = await PasskeyCredential.select().where(
-            (PasskeyCredential.school_id == principal.school_id) & (PasskeyCredential.user_id == principal.user_id))
-        return [PasskeyItem(id=r["id"], name=r["name"], created_at=r["created_at"].isoformat(),
-                            last_used_at=r["last_used_at"].isoformat() if r["last_used_at"] else None) for r in rows]
+            (PasskeyCredential.school_id == principal.school_id) & (PasskeyCredential.user_id == principal.user_id)
+        )
+        return [
+            PasskeyItem(
+                id=r["id"],
+                name=r["name"],
+                created_at=r["created_at"].isoformat(),
+                last_used_at=r["last_used_at"].isoformat() if r["last_used_at"] else None,
+            )
+            for r in rows
+        ]
 
     @delete("/{passkey_id:uuid}", summary="Remove one of my passkeys", status_code=204)
-    async def remove(self, principal: Principal, passkey_id: UUID) -> None:
+    async def remove(self, principal: NamedDependency[Principal], passkey_id: FromPath[UUID]) -> None:
         await PasskeyCredential.delete().where(
-            (PasskeyCredential.school_id == principal.school_id) & (PasskeyCredential.user_id == principal.user_id)
-            & (PasskeyCredential.id == passkey_id))
+            (PasskeyCredential.school_id == principal.school_id)
+            & (PasskeyCredential.user_id == principal.user_id)
+            & (PasskeyCredential.id == passkey_id)
+        )
 
     @post("/register/options", summary="Start adding a passkey (signed-in, desktop session)", status_code=200)
-    async def register_options(self, request: Request, principal: Principal) -> PasskeyOptions:
+    async def register_options(self, request: Request, principal: NamedDependency[Principal]) -> PasskeyOptions:
         if principal.via != "session":
             raise ApiError(403, "forbidden", "Les clés d'accès s'ajoutent depuis l'espace web.")
         user = await _user(principal.school_id, principal.user_id)
         existing = await PasskeyCredential.select(PasskeyCredential.credential_id).where(
-            (PasskeyCredential.school_id == principal.school_id) & (PasskeyCredential.user_id == principal.user_id))
+            (PasskeyCredential.school_id == principal.school_id) & (PasskeyCredential.user_id == principal.user_id)
+        )
         if len(existing) >= MAX_PASSKEYS:
             raise ApiError(409, "too_many_passkeys", "Vous avez déjà le nombre maximal de clés d'accès.")
         rp_id, _ = relying_party(request)
         options = webauthn.generate_registration_options(
-            rp_id=rp_id, rp_name="Cartable", user_id=user["id"].bytes, user_name=user["identifier"],
+            rp_id=rp_id,
+            rp_name="Cartable",
+            user_id=user["id"].bytes,
+            user_name=user["identifier"],
             user_display_name=f"{user['first_name']} {user['last_name']}",
             authenticator_selection=AuthenticatorSelectionCriteria(
-                resident_key=ResidentKeyRequirement.REQUIRED, user_verification=UserVerificationRequirement.PREFERRED),
-            exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(r["credential_id"]))
-                                 for r in existing])
-        flow, _ = await codes.issue(school_id=principal.school_id, user_id=principal.user_id,
-                                    purpose="passkey_register", destination=bytes_to_base64url(options.challenge),
-                                    with_code=False, ttl=CEREMONY_TTL)
+                resident_key=ResidentKeyRequirement.REQUIRED, user_verification=UserVerificationRequirement.PREFERRED
+            ),
+            exclude_credentials=[
+                PublicKeyCredentialDescriptor(id=base64url_to_bytes(r["credential_id"])) for r in existing
+            ],
+        )
+        flow, _ = await codes.issue(
+            school_id=principal.school_id,
+            user_id=principal.user_id,
+            purpose="passkey_register",
+            destination=bytes_to_base64url(options.challenge),
+            with_code=False,
+            ttl=CEREMONY_TTL,
+        )
         return PasskeyOptions(flow=flow, options=webauthn.options_to_json(options))
 
     @post("/register", summary="Finish adding a passkey", status_code=201)
-    async def register(self, request: Request, principal: Principal, data: PasskeyRegistration) -> PasskeyItem:
+    async def register(
+        self, request: Request, principal: NamedDependency[Principal], data: JSONBody[PasskeyRegistration]
+    ) -> PasskeyItem:
         row = await codes.find_flow(data.flow, "passkey_register")
-        if (row is None or row["user_id"] != principal.user_id or row["school_id"] != principal.school_id
-                or row["expires_at"] <= codes.now() or not await codes.finish(row)):
+        if (
+            row is None
+            or row["user_id"] != principal.user_id
+            or row["school_id"] != principal.school_id
+            or row["expires_at"] <= codes.now()
+            or not await codes.finish(row)
+        ):
             raise codes.FLOW_EXPIRED
         rp_id, origins = relying_party(request)
         try:
             verified = webauthn.verify_registration_response(
-                credential=data.credential, expected_challenge=base64url_to_bytes(row["destination"]),
-                expected_rp_id=rp_id, expected_origin=origins)
+                credential=data.credential,
+                expected_challenge=base64url_to_bytes(row["destination"]),
+                expected_rp_id=rp_id,
+                expected_origin=origins,
+            )
         except (InvalidRegistrationResponse, ValueError, KeyError, json.JSONDecodeError) as exc:
             raise ApiError(400, "passkey_invalid", "La clé d'accès n'a pas pu être enregistrée.") from exc
         passkey = PasskeyCredential(
-            school_id=principal.school_id, user_id=principal.user_id,
+            school_id=principal.school_id,
+            user_id=principal.user_id,
             credential_id=bytes_to_base64url(verified.credential_id),
-            public_key=bytes_to_base64url(verified.credential_public_key), sign_count=verified.sign_count,
-            name=(data.name.strip() or "Clé d'accès")[:80])
+            public_key=bytes_to_base64url(verified.credential_public_key),
+            sign_count=verified.sign_count,
+            name=(data.name.strip() or "Clé d'accès")[:80],
+        )
         await passkey.save()
         return PasskeyItem(id=passkey.id, name=passkey.name, created_at=codes.now().isoformat(), last_used_at=None)
 
     @post("/signin/options", summary="Start a passkey sign-in for an identifier", status_code=200)
-    async def signin_options(self, request: Request, data: PasskeySignInStart) -> PasskeyOptions:
+    async def signin_options(self, request: Request, data: JSONBody[PasskeySignInStart]) -> PasskeyOptions:
         require_same_origin(request)
         await limit("passkey:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
         rp_id, _ = relying_party(request)
         challenge = secrets.token_bytes(32)
         options = webauthn.generate_authentication_options(
-            rp_id=rp_id, challenge=challenge, user_verification=UserVerificationRequirement.PREFERRED)
+            rp_id=rp_id, challenge=challenge, user_verification=UserVerificationRequirement.PREFERRED
+        )
         found = await locate(data.identifier)
         if found is None:
             flow = new_secret()  # same answer for an unknown identifier; the flow leads nowhere
         else:
-            flow, _ = await codes.issue(school_id=found["school_id"], user_id=found["user_id"],
-                                        purpose="passkey_signin", destination=bytes_to_base64url(challenge),
-                                        with_code=False, ttl=CEREMONY_TTL)
+            flow, _ = await codes.issue(
+                school_id=found["school_id"],
+                user_id=found["user_id"],
+                purpose="passkey_signin",
+                destination=bytes_to_base64url(challenge),
+                with_code=False,
+                ttl=CEREMONY_TTL,
+            )
         return PasskeyOptions(flow=flow, options=webauthn.options_to_json(options))
 
     @post("/signin", summary="Finish a passkey sign-in: opens a session", status_code=200)
-    async def signin(self, request: Request, data: PasskeySignIn) -> Response[SessionBody]:
+    async def signin(self, request: Request, data: JSONBody[PasskeySignIn]) -> Response[SessionBody]:
         require_same_origin(request)
         await limit("passkey:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
         row = await codes.find_flow(data.flow, "passkey_signin")
@@ -141,26 +194,35 @@ class PasskeyController(Controller):
             credential_id = json.loads(data.credential)["rawId"]
         except (ValueError, KeyError, TypeError) as exc:
             raise NOT_RECOGNISED from exc
-        stored = await PasskeyCredential.select().where(
-            (PasskeyCredential.school_id == row["school_id"]) & (PasskeyCredential.user_id == row["user_id"])
-            & (PasskeyCredential.credential_id == str(credential_id))).first()
+        stored = (
+            await PasskeyCredential.select()
+            .where(
+                (PasskeyCredential.school_id == row["school_id"])
+                & (PasskeyCredential.user_id == row["user_id"])
+                & (PasskeyCredential.credential_id == str(credential_id))
+            )
+            .first()
+        )
         if stored is None:
             raise NOT_RECOGNISED
         rp_id, origins = relying_party(request)
         try:
             verified = webauthn.verify_authentication_response(
-                credential=data.credential, expected_challenge=base64url_to_bytes(row["destination"]),
-                expected_rp_id=rp_id, expected_origin=origins,
+                credential=data.credential,
+                expected_challenge=base64url_to_bytes(row["destination"]),
+                expected_rp_id=rp_id,
+                expected_origin=origins,
                 credential_public_key=base64url_to_bytes(stored["public_key"]),
-                credential_current_sign_count=stored["sign_count"])
+                credential_current_sign_count=stored["sign_count"],
+            )
         except (InvalidAuthenticationResponse, ValueError, KeyError) as exc:
             raise NOT_RECOGNISED from exc
         user = await _user(row["school_id"], row["user_id"])
         if user is None or user["disabled"]:
             raise NOT_RECOGNISED
-        await PasskeyCredential.update({PasskeyCredential.sign_count: verified.new_sign_count,
-                                        PasskeyCredential.last_used_at: codes.now()}).where(
-            (PasskeyCredential.school_id == stored["school_id"]) & (PasskeyCredential.id == stored["id"]))
+        await PasskeyCredential.update(
+            {PasskeyCredential.sign_count: verified.new_sign_count, PasskeyCredential.last_used_at: codes.now()}
+        ).where((PasskeyCredential.school_id == stored["school_id"]) & (PasskeyCredential.id == stored["id"]))
         return await start_session(request, row["school_id"], row["user_id"])
 
 

@@ -1,4 +1,4 @@
-""""Identifiant perdu" and "Mot de passe perdu", by SMS or e-mail to what the school has on file.
+""" "Identifiant perdu" and "Mot de passe perdu", by SMS or e-mail to what the school has on file.
 
 Every answer is the same whether or not an account matches: nothing here tells a stranger that an
 identifier, a phone number or an address exists.
@@ -9,13 +9,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from litestar import Controller, Request, post
+from litestar.params import JSONBody
 
 from api.accounts import codes
 from api.accounts.guards import clear_failures, require_same_origin
 from api.accounts.identifiers import locate
 from api.accounts.phones import normalise_phone
-from api.accounts.structs import (ActivationComplete, CodeCheck, Done, FlowStarted, IdentifierRecovery,
-                                  PasswordRecoveryStart, Resend)
+from api.accounts.structs import (
+    ActivationComplete,
+    CodeCheck,
+    Done,
+    FlowStarted,
+    IdentifierRecovery,
+    PasswordRecoveryStart,
+    Resend,
+)
 from api.auth.passwords import hash_password, password_problems
 from api.auth.sessions import close_all_sessions
 from api.auth.tokens import new_secret
@@ -26,9 +34,10 @@ from db.core.tables import User
 
 PURPOSE = "password_recovery"
 HOUR = timedelta(hours=1)
-IDENTIFIER_SENT = ("Si un compte correspond à ces coordonnées, votre identifiant vient de vous être envoyé.")
-CODE_SENT = ("Si un compte correspond, un code de validation a été envoyé au téléphone ou à l'adresse e-mail "
-             "enregistrés.")
+IDENTIFIER_SENT = "Si un compte correspond à ces coordonnées, votre identifiant vient de vous être envoyé."
+CODE_SENT = (
+    "Si un compte correspond, un code de validation a été envoyé au téléphone ou à l'adresse e-mail enregistrés."
+)
 
 
 async def _accounts_by_contact(channel: str, value: str) -> list[dict]:
@@ -40,11 +49,14 @@ async def _accounts_by_contact(channel: str, value: str) -> list[dict]:
         return await User.raw(
             "SELECT id, school_id, identifier, first_name, phone FROM app_user "
             "WHERE phone IS NOT NULL AND right(regexp_replace(phone, '\\D', '', 'g'), 9) = {} "
-            "AND identifier <> '' AND password_hash IS NOT NULL AND NOT disabled", digits[-9:])
+            "AND identifier <> '' AND password_hash IS NOT NULL AND NOT disabled",
+            digits[-9:],
+        )
     return await User.raw(
         "SELECT id, school_id, identifier, first_name, email FROM app_user "
         "WHERE lower(email) = lower({}) AND identifier <> '' AND password_hash IS NOT NULL AND NOT disabled",
-        value.strip())
+        value.strip(),
+    )
 
 
 async def _within(scope: str, subject: str, max_hits: int, window: timedelta = HOUR) -> bool:
@@ -60,7 +72,7 @@ class RecoveryController(Controller):
     tags = ["accounts"]
 
     @post("/identifier", summary="Identifiant perdu: send my identifier(s) to my phone or e-mail", status_code=200)
-    async def identifier(self, request: Request, data: IdentifierRecovery) -> Done:
+    async def identifier(self, request: Request, data: JSONBody[IdentifierRecovery]) -> Done:
         require_same_origin(request)
         await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
         accounts = await _accounts_by_contact(data.channel, data.value)
@@ -76,24 +88,31 @@ class RecoveryController(Controller):
         return Done(message=IDENTIFIER_SENT)
 
     @post("/password/start", summary="Mot de passe perdu: a code by SMS or e-mail", status_code=200)
-    async def password_start(self, request: Request, data: PasswordRecoveryStart) -> FlowStarted:
+    async def password_start(self, request: Request, data: JSONBody[PasswordRecoveryStart]) -> FlowStarted:
         require_same_origin(request)
         await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
         found = await locate(data.identifier)
         user = None
         if found:
-            user = await User.select().where(
-                (User.school_id == found["school_id"]) & (User.id == found["user_id"])).first()
+            user = (
+                await User.select()
+                .where((User.school_id == found["school_id"]) & (User.id == found["user_id"]))
+                .first()
+            )
         destination = None
         if user and not user["disabled"]:
             destination = user["phone"] if data.channel == "sms" else user["email"]
-        if not destination or not await _within("code:send", str(user["id"]), codes.SENDS_PER_WINDOW,
-                                                 codes.SEND_WINDOW):
+        if not destination or not await _within(
+            "code:send", str(user["id"]), codes.SENDS_PER_WINDOW, codes.SEND_WINDOW
+        ):
             return FlowStarted(flow=new_secret(), message=CODE_SENT)
-        flow, code = await codes.issue(school_id=user["school_id"], user_id=user["id"], purpose=PURPOSE,
-                                       destination=destination)
-        text = (f"Cartable : votre code pour changer de mot de passe est {code}. Il est valable 10 minutes. "
-                "Si vous n'avez rien demandé, ignorez ce message.")
+        flow, code = await codes.issue(
+            school_id=user["school_id"], user_id=user["id"], purpose=PURPOSE, destination=destination
+        )
+        text = (
+            f"Cartable : votre code pour changer de mot de passe est {code}. Il est valable 10 minutes. "
+            "Si vous n'avez rien demandé, ignorez ce message."
+        )
         if data.channel == "sms":
             await send_sms(user["school_id"], destination, text)
         else:
@@ -101,7 +120,7 @@ class RecoveryController(Controller):
         return FlowStarted(flow=flow, message=CODE_SENT)
 
     @post("/password/resend", summary="A new code for the same flow (throttled)", status_code=200)
-    async def password_resend(self, request: Request, data: Resend) -> Done:
+    async def password_resend(self, request: Request, data: JSONBody[Resend]) -> Done:
         require_same_origin(request)
         row = await codes.find_flow(data.flow, PURPOSE)
         if row is not None and row["verified_at"] is None:
@@ -114,25 +133,27 @@ class RecoveryController(Controller):
         return Done(message="Si la démarche est en cours, un nouveau code a été envoyé.")
 
     @post("/password/verify", summary="Check the code", status_code=200)
-    async def password_verify(self, request: Request, data: CodeCheck) -> Done:
+    async def password_verify(self, request: Request, data: JSONBody[CodeCheck]) -> Done:
         require_same_origin(request)
         await limit("code:verify:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
         await codes.check_code(await codes.find_flow(data.flow, PURPOSE), data.flow, data.code)
         return Done(message="Code vérifié. Choisissez votre nouveau mot de passe.")
 
     @post("/password/complete", summary="Choose the new password", status_code=200)
-    async def password_complete(self, request: Request, data: ActivationComplete) -> Done:
+    async def password_complete(self, request: Request, data: JSONBody[ActivationComplete]) -> Done:
         require_same_origin(request)
         row = await codes.require_verified(data.flow, PURPOSE)
         user = await User.select().where((User.school_id == row["school_id"]) & (User.id == row["user_id"])).first()
-        problems = password_problems(data.password, personal=(user["identifier"], user["first_name"],
-                                                               user["last_name"]))
+        problems = password_problems(
+            data.password, personal=(user["identifier"], user["first_name"], user["last_name"])
+        )
         if problems:
             raise ApiError(400, "weak_password", problems[0], details={"problems": problems})
         if not await codes.finish(row):
             raise codes.FLOW_EXPIRED
-        await User.update({User.password_hash: hash_password(data.password), User.must_change_password: False}
-                          ).where((User.school_id == row["school_id"]) & (User.id == row["user_id"]))
+        await User.update({User.password_hash: hash_password(data.password), User.must_change_password: False}).where(
+            (User.school_id == row["school_id"]) & (User.id == row["user_id"])
+        )
         # Whoever knew the old password is signed out, and a sign-in lock on the account is lifted.
         await close_all_sessions(row["user_id"])
         await clear_failures(user["identifier"].lower())

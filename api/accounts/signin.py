@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from api.accounts.guards import before_password_attempt, clear_failures, record_failure, require_same_origin
 from api.accounts.identifiers import locate, normalise
@@ -26,8 +28,9 @@ async def start_session(request: Request, school_id, user_id) -> Response[Sessio
     previous = sessions.session_token(request)
     if previous:
         await sessions.close_session(previous)
-    token, csrf = await sessions.open_session(user_id=user_id, school_id=school_id,
-                                              user_agent=request.headers.get("user-agent", ""))
+    token, csrf = await sessions.open_session(
+        user_id=user_id, school_id=school_id, user_agent=request.headers.get("user-agent", "")
+    )
     response = Response(await session_body(school_id, user_id, csrf))
     sessions.set_session_cookie(response, token)
     return response
@@ -38,38 +41,44 @@ class SessionController(Controller):
     tags = ["accounts"]
 
     @post("/", summary="Sign in with identifier and password", status_code=200)
-    async def sign_in(self, request: Request, data: SignIn) -> Response[SessionBody]:
+    async def sign_in(self, request: Request, data: JSONBody[SignIn]) -> Response[SessionBody]:
         require_same_origin(request)
         identifier, ip = normalise(data.identifier), client_ip(request)
         await before_password_attempt(identifier, ip)
         found = await locate(identifier)
         user = None
         if found:
-            user = await User.select().where(
-                (User.school_id == found["school_id"]) & (User.id == found["user_id"])).first()
+            user = (
+                await User.select()
+                .where((User.school_id == found["school_id"]) & (User.id == found["user_id"]))
+                .first()
+            )
         # Always verify (against a dummy hash when there is no account): same cost, no timing oracle.
         password_ok = verify_password(user["password_hash"] if user else None, data.password)
-        if (not password_ok or user is None or user["disabled"]
-                or user["role"] not in PROFILE_ROLES[data.profile]):
+        if not password_ok or user is None or user["disabled"] or user["role"] not in PROFILE_ROLES[data.profile]:
             await record_failure(identifier, ip)
             raise WRONG_CREDENTIALS
         await clear_failures(identifier, ip)
         if needs_rehash(user["password_hash"]):
             await User.update({User.password_hash: hash_password(data.password)}).where(
-                (User.school_id == user["school_id"]) & (User.id == user["id"]))
+                (User.school_id == user["school_id"]) & (User.id == user["id"])
+            )
         return await start_session(request, user["school_id"], user["id"])
 
     @get("/", summary="The signed-in user, their CSRF token, a parent's children")
-    async def current(self, principal: Principal) -> SessionBody:
+    async def current(self, principal: NamedDependency[Principal]) -> SessionBody:
         csrf = ""
         if principal.via == "session" and principal.session_id:
-            row = await UserSession.select(UserSession.csrf_token).where(
-                (UserSession.school_id == principal.school_id) & (UserSession.id == principal.session_id)).first()
+            row = (
+                await UserSession.select(UserSession.csrf_token)
+                .where((UserSession.school_id == principal.school_id) & (UserSession.id == principal.session_id))
+                .first()
+            )
             csrf = row["csrf_token"] if row else ""
         return await session_body(principal.school_id, principal.user_id, csrf)
 
     @delete("/", summary="Sign out (closes the session server-side)", status_code=204)
-    async def sign_out(self, request: Request, principal: Principal) -> Response[None]:
+    async def sign_out(self, request: Request, principal: NamedDependency[Principal]) -> Response[None]:
         token = sessions.session_token(request)
         if token:
             await sessions.close_session(token)

@@ -64,8 +64,9 @@ def password_problems(password: str, *, personal: tuple[str, ...] = ()) -> list[
     if len(password) > MAX_LENGTH:
         problems.append(f"Le mot de passe doit comporter au plus {MAX_LENGTH} caractères.")
     if sum(character_classes(password).values()) < 3:
-        problems.append("Le mot de passe doit respecter 3 des 4 critères : minuscule, majuscule, chiffre, "
-                        "caractère spécial.")
+        problems.append(
+            "Le mot de passe doit respecter 3 des 4 critères : minuscule, majuscule, chiffre, caractère spécial."
+        )
     lowered = password.lower()
     if is_common(password):
         problems.append("Ce mot de passe est trop courant : choisissez-en un autre.")

@@ -52,9 +52,7 @@ def register_device_authenticator(authenticator: DeviceAuthenticator) -> None:
 # Until a user has completed their first login (new password, charter…), their session may only
 # reach these paths: the first-login steps themselves, reading the session, and signing out.
 FIRST_LOGIN_PATHS = ("/api/session", "/api/accounts/first-login")
-FIRST_LOGIN_REQUIRED = ApiError(403, "first_login_required",
-                                "Terminez d'abord votre première connexion.")
-
+FIRST_LOGIN_REQUIRED = ApiError(403, "first_login_required", "Terminez d'abord votre première connexion.")
 
 
 def _first_login_path(path: str) -> bool:
@@ -72,16 +70,19 @@ async def _from_session(request: Request, token: str) -> Principal:
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
         if not sent or not same(sent, row["csrf_token"]):
-            raise ApiError(403, "csrf", "Requête refusée (jeton de sécurité manquant ou invalide). "
-                                        "Rechargez la page.")
-    user = await User.select(User.role, User.disabled, User.first_login_done_at).where(
-        (User.id == row["user_id"]) & (User.school_id == row["school_id"])).first()
+            raise ApiError(403, "csrf", "Requête refusée (jeton de sécurité manquant ou invalide). Rechargez la page.")
+    user = (
+        await User.select(User.role, User.disabled, User.first_login_done_at)
+        .where((User.id == row["user_id"]) & (User.school_id == row["school_id"]))
+        .first()
+    )
     if user is None or user["disabled"]:
         raise ApiError(401, "account_disabled", "Ce compte est désactivé.")
     if user["first_login_done_at"] is None and not _first_login_path(request.url.path):
         raise FIRST_LOGIN_REQUIRED
-    return Principal(user_id=row["user_id"], school_id=row["school_id"], role=user["role"],
-                     via="session", session_id=row["id"])
+    return Principal(
+        user_id=row["user_id"], school_id=row["school_id"], role=user["role"], via="session", session_id=row["id"]
+    )
 
 
 async def current_principal(request: Request) -> Principal:

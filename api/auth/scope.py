@@ -22,7 +22,8 @@ async def visible_student_ids(principal: Principal) -> list[UUID]:
         return [principal.user_id]
     if principal.role == "parent":
         rows = await Guardianship.select(Guardianship.student_id).where(
-            (Guardianship.school_id == principal.school_id) & (Guardianship.parent_id == principal.user_id))
+            (Guardianship.school_id == principal.school_id) & (Guardianship.parent_id == principal.user_id)
+        )
         return [row["student_id"] for row in rows]
     return []
 
@@ -31,7 +32,8 @@ async def require_student(principal: Principal, student_id: UUID) -> UUID:
     """Check a family principal may read `student_id`; staff may read any student of their school."""
     if principal.role in ("staff", "admin"):
         exists = await User.exists().where(
-            (User.school_id == principal.school_id) & (User.id == student_id) & (User.role == "student"))
+            (User.school_id == principal.school_id) & (User.id == student_id) & (User.role == "student")
+        )
         if exists:
             return student_id
         raise NOT_YOURS
@@ -46,15 +48,18 @@ async def require_student(principal: Principal, student_id: UUID) -> UUID:
 
 async def student_class_and_groups(school_id: UUID, student_id: UUID) -> tuple[list[UUID], list[UUID]]:
     classes = await Enrolment.select(Enrolment.class_id).where(
-        (Enrolment.school_id == school_id) & (Enrolment.student_id == student_id))
+        (Enrolment.school_id == school_id) & (Enrolment.student_id == student_id)
+    )
     groups = await GroupMembership.select(GroupMembership.group_id).where(
-        (GroupMembership.school_id == school_id) & (GroupMembership.student_id == student_id))
+        (GroupMembership.school_id == school_id) & (GroupMembership.student_id == student_id)
+    )
     return [r["class_id"] for r in classes], [r["group_id"] for r in groups]
 
 
 async def teacher_classes_and_groups(principal: Principal) -> tuple[set[UUID], set[UUID]]:
     rows = await TeachingService.select(TeachingService.class_id, TeachingService.group_id).where(
-        (TeachingService.school_id == principal.school_id) & (TeachingService.teacher_id == principal.user_id))
+        (TeachingService.school_id == principal.school_id) & (TeachingService.teacher_id == principal.user_id)
+    )
     return ({r["class_id"] for r in rows if r["class_id"]}, {r["group_id"] for r in rows if r["group_id"]})
 
 
@@ -63,10 +68,12 @@ async def students_taught_by(principal: Principal) -> set[UUID]:
     students: set[UUID] = set()
     if class_ids:
         rows = await Enrolment.select(Enrolment.student_id).where(
-            (Enrolment.school_id == principal.school_id) & Enrolment.class_id.is_in(list(class_ids)))
+            (Enrolment.school_id == principal.school_id) & Enrolment.class_id.is_in(list(class_ids))
+        )
         students |= {r["student_id"] for r in rows}
     if group_ids:
         rows = await GroupMembership.select(GroupMembership.student_id).where(
-            (GroupMembership.school_id == principal.school_id) & GroupMembership.group_id.is_in(list(group_ids)))
+            (GroupMembership.school_id == principal.school_id) & GroupMembership.group_id.is_in(list(group_ids))
+        )
         students |= {r["student_id"] for r in rows}
     return students

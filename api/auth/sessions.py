@@ -30,10 +30,17 @@ async def open_session(*, user_id: UUID, school_id: UUID, user_agent: str = "") 
     """Create a session; return (cookie value, CSRF token). Call on every sign-in (new id each time)."""
     token, csrf = new_secret(), new_secret()
     moment = now()
-    await UserSession.insert(UserSession(
-        school_id=school_id, user_id=user_id, token_hash=digest(token), csrf_token=csrf,
-        last_seen_at=moment, expires_at=moment + ABSOLUTE_TIMEOUT, user_agent=user_agent[:300],
-    ))
+    await UserSession.insert(
+        UserSession(
+            school_id=school_id,
+            user_id=user_id,
+            token_hash=digest(token),
+            csrf_token=csrf,
+            last_seen_at=moment,
+            expires_at=moment + ABSOLUTE_TIMEOUT,
+            user_agent=user_agent[:300],
+        )
+    )
     return token, csrf
 
 
@@ -61,8 +68,15 @@ async def close_all_sessions(user_id: UUID) -> None:
 
 def set_session_cookie(response: Response, token: str) -> None:
     settings = get_settings()
-    response.set_cookie(key=cookie_name(), value=token, path="/", httponly=True, samesite="lax",
-                        secure=settings.secure_cookies, max_age=int(ABSOLUTE_TIMEOUT.total_seconds()))
+    response.set_cookie(
+        key=cookie_name(),
+        value=token,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=int(ABSOLUTE_TIMEOUT.total_seconds()),
+    )
 
 
 def clear_session_cookie(response: Response) -> None:

@@ -10,13 +10,30 @@ from datetime import timedelta
 from uuid import UUID
 
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
-from api.communication.family_service import (my_participation, my_posts, mark_post, messages_of,
-                                              others_by_discussion, teachers_of_student, POST_NOT_FOUND)
-from api.communication.family_structs import (Answers, DiscussionDetail, DiscussionSummary, MessageOut, NewDiscussion,
-                                              NewMessage, PostOut, TeacherOut)
+from api.communication.family_service import (
+    POST_NOT_FOUND,
+    mark_post,
+    messages_of,
+    my_participation,
+    my_posts,
+    others_by_discussion,
+    teachers_of_student,
+)
+from api.communication.family_structs import (
+    Answers,
+    DiscussionDetail,
+    DiscussionSummary,
+    MessageOut,
+    NewDiscussion,
+    NewMessage,
+    PostOut,
+    TeacherOut,
+)
 from api.errors import ApiError
 from api.ratelimit import limit
 from api.timetable.family_service import names_by_id, require_family, utc_now
@@ -28,7 +45,9 @@ MAX_BODY = 5000
 def _clean_body(body: str) -> str:
     body = body.strip()
     if not body or len(body) > MAX_BODY:
-        raise ApiError(400, "invalid", f"Écrivez un message (au plus {MAX_BODY} caractères).", details={"body": "length"})
+        raise ApiError(
+            400, "invalid", f"Écrivez un message (au plus {MAX_BODY} caractères).", details={"body": "length"}
+        )
     return body
 
 
@@ -41,33 +60,54 @@ def _client_id(value: str) -> str:
 
 async def _post_message(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
     exists = await Message.exists().where(
-        (Message.school_id == principal.school_id) & (Message.discussion_id == discussion_id)
-        & (Message.author_id == principal.user_id) & (Message.client_id == client_id))
+        (Message.school_id == principal.school_id)
+        & (Message.discussion_id == discussion_id)
+        & (Message.author_id == principal.user_id)
+        & (Message.client_id == client_id)
+    )
     if exists:
         return
     await limit("message", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
     now = utc_now()
-    await Message.insert(Message(school_id=principal.school_id, discussion_id=discussion_id,
-                                 author_id=principal.user_id, body=body, client_id=client_id, created_at=now))
+    await Message.insert(
+        Message(
+            school_id=principal.school_id,
+            discussion_id=discussion_id,
+            author_id=principal.user_id,
+            body=body,
+            client_id=client_id,
+            created_at=now,
+        )
+    )
     await Discussion.update({Discussion.last_message_at: now}).where(
-        (Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id))
+        (Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id)
+    )
     await DiscussionParticipant.update({DiscussionParticipant.last_read_at: now}).where(
         (DiscussionParticipant.school_id == principal.school_id)
         & (DiscussionParticipant.discussion_id == discussion_id)
-        & (DiscussionParticipant.user_id == principal.user_id))
+        & (DiscussionParticipant.user_id == principal.user_id)
+    )
 
 
 async def _read_discussion(principal: Principal, discussion_id: UUID) -> DiscussionDetail:
     await my_participation(principal, discussion_id)
-    row = await Discussion.select().where((Discussion.school_id == principal.school_id)
-                                          & (Discussion.id == discussion_id)).first()
+    row = (
+        await Discussion.select()
+        .where((Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id))
+        .first()
+    )
     await DiscussionParticipant.update({DiscussionParticipant.last_read_at: utc_now()}).where(
         (DiscussionParticipant.school_id == principal.school_id)
         & (DiscussionParticipant.discussion_id == discussion_id)
-        & (DiscussionParticipant.user_id == principal.user_id))
+        & (DiscussionParticipant.user_id == principal.user_id)
+    )
     others = await others_by_discussion(principal, [discussion_id])
-    return DiscussionDetail(id=discussion_id, subject=row["subject"], with_names=others.get(discussion_id, []),
-                            messages=await messages_of(principal, discussion_id))
+    return DiscussionDetail(
+        id=discussion_id,
+        subject=row["subject"],
+        with_names=others.get(discussion_id, []),
+        messages=await messages_of(principal, discussion_id),
+    )
 
 
 class FamilyDiscussionsController(Controller):
@@ -75,37 +115,51 @@ class FamilyDiscussionsController(Controller):
     tags = ["communication"]
 
     @get("/", summary="My discussions, latest first, with an unread flag")
-    async def discussions(self, principal: Principal) -> list[DiscussionSummary]:
+    async def discussions(self, principal: NamedDependency[Principal]) -> list[DiscussionSummary]:
         require_family(principal)
         mine = await DiscussionParticipant.select().where(
             (DiscussionParticipant.school_id == principal.school_id)
-            & (DiscussionParticipant.user_id == principal.user_id))
+            & (DiscussionParticipant.user_id == principal.user_id)
+        )
         read_at = {r["discussion_id"]: r["last_read_at"] for r in mine}
         if not read_at:
             return []
-        rows = await Discussion.select().where((Discussion.school_id == principal.school_id)
-                                               & Discussion.id.is_in(list(read_at))
-                                               ).order_by(Discussion.last_message_at, ascending=False)
+        rows = (
+            await Discussion.select()
+            .where((Discussion.school_id == principal.school_id) & Discussion.id.is_in(list(read_at)))
+            .order_by(Discussion.last_message_at, ascending=False)
+        )
         others = await others_by_discussion(principal, [r["id"] for r in rows])
-        return [DiscussionSummary(id=r["id"], subject=r["subject"], with_names=others.get(r["id"], []),
-                                  about_student_id=r["about_student_id"], last_message_at=r["last_message_at"],
-                                  unread=read_at[r["id"]] is None or read_at[r["id"]] < r["last_message_at"])
-                for r in rows]
+        return [
+            DiscussionSummary(
+                id=r["id"],
+                subject=r["subject"],
+                with_names=others.get(r["id"], []),
+                about_student_id=r["about_student_id"],
+                last_message_at=r["last_message_at"],
+                unread=read_at[r["id"]] is None or read_at[r["id"]] < r["last_message_at"],
+            )
+            for r in rows
+        ]
 
     @get("/{discussion_id:uuid}", summary="Read a discussion (marks it read)")
-    async def discussion(self, principal: Principal, discussion_id: UUID) -> DiscussionDetail:
+    async def discussion(
+        self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID]
+    ) -> DiscussionDetail:
         require_family(principal)
         return await _read_discussion(principal, discussion_id)
 
     @post("/{discussion_id:uuid}/messages", summary="Reply (idempotent by client_id)")
-    async def reply(self, principal: Principal, discussion_id: UUID, data: NewMessage) -> list[MessageOut]:
+    async def reply(
+        self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[NewMessage]
+    ) -> list[MessageOut]:
         require_family(principal)
         await my_participation(principal, discussion_id)
         await _post_message(principal, discussion_id, _clean_body(data.body), _client_id(data.client_id))
         return await messages_of(principal, discussion_id)
 
     @post("/", summary="Start a discussion with a teacher of the child (idempotent by client_id)")
-    async def start(self, principal: Principal, data: NewDiscussion) -> DiscussionDetail:
+    async def start(self, principal: NamedDependency[Principal], data: JSONBody[NewDiscussion]) -> DiscussionDetail:
         require_family(principal)
         await require_student(principal, data.student_id)
         subject, body, client_id = data.subject.strip(), _clean_body(data.body), _client_id(data.client_id)
@@ -113,17 +167,29 @@ class FamilyDiscussionsController(Controller):
             raise ApiError(400, "invalid", "Indiquez un objet (200 caractères au plus).", details={"subject": "length"})
         if data.teacher_id not in await teachers_of_student(principal.school_id, data.student_id):
             raise ApiError(404, "not_found", "Ce professeur n'enseigne pas à cet élève.")
-        already = await Message.select(Message.discussion_id).where(
-            (Message.school_id == principal.school_id) & (Message.author_id == principal.user_id)
-            & (Message.client_id == client_id)).first()
+        already = (
+            await Message.select(Message.discussion_id)
+            .where(
+                (Message.school_id == principal.school_id)
+                & (Message.author_id == principal.user_id)
+                & (Message.client_id == client_id)
+            )
+            .first()
+        )
         if already is None:
             await limit("discussion", str(principal.user_id), max_hits=20, window=timedelta(hours=1))
-            discussion = Discussion(school_id=principal.school_id, subject=subject, created_by_id=principal.user_id,
-                                    about_student_id=data.student_id, last_message_at=utc_now())
+            discussion = Discussion(
+                school_id=principal.school_id,
+                subject=subject,
+                created_by_id=principal.user_id,
+                about_student_id=data.student_id,
+                last_message_at=utc_now(),
+            )
             await discussion.save()
             for user_id in (principal.user_id, data.teacher_id):
-                await DiscussionParticipant.insert(DiscussionParticipant(
-                    school_id=principal.school_id, discussion_id=discussion.id, user_id=user_id))
+                await DiscussionParticipant.insert(
+                    DiscussionParticipant(school_id=principal.school_id, discussion_id=discussion.id, user_id=user_id)
+                )
             await _post_message(principal, discussion.id, body, client_id)
             discussion_id = discussion.id
         else:
@@ -136,13 +202,15 @@ class FamilyTeachersController(Controller):
     tags = ["communication"]
 
     @get("/", summary="The teachers of a student (to start a discussion)")
-    async def teachers(self, principal: Principal, student_id: UUID) -> list[TeacherOut]:
+    async def teachers(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> list[TeacherOut]:
         require_family(principal)
         await require_student(principal, student_id)
         by_teacher = await teachers_of_student(principal.school_id, student_id)
         names = await names_by_id(principal.school_id, set(by_teacher))
-        return sorted((TeacherOut(id=t, name=names.get(t, ""), subjects=sorted(set(s)))
-                       for t, s in by_teacher.items()), key=lambda t: t.name)
+        return sorted(
+            (TeacherOut(id=t, name=names.get(t, ""), subjects=sorted(set(s))) for t, s in by_teacher.items()),
+            key=lambda t: t.name,
+        )
 
 
 class FamilyInformationController(Controller):
@@ -150,24 +218,26 @@ class FamilyInformationController(Controller):
     tags = ["communication"]
 
     @get("/", summary="Information and surveys sent to me, latest first")
-    async def posts(self, principal: Principal) -> list[PostOut]:
+    async def posts(self, principal: NamedDependency[Principal]) -> list[PostOut]:
         require_family(principal)
         return await my_posts(principal)
 
     @post("/{post_id:uuid}/read", summary="Mark an information read")
-    async def read(self, principal: Principal, post_id: UUID) -> PostOut:
+    async def read(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostOut:
         require_family(principal)
         await mark_post(principal, post_id, "read_at")
         return (await my_posts(principal, post_id))[0]
 
     @post("/{post_id:uuid}/acknowledge", summary="Acknowledge an information (accusé de lecture)")
-    async def acknowledge(self, principal: Principal, post_id: UUID) -> PostOut:
+    async def acknowledge(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostOut:
         require_family(principal)
         await mark_post(principal, post_id, "acknowledged_at")
         return (await my_posts(principal, post_id))[0]
 
     @post("/{post_id:uuid}/answers", summary="Answer a survey (answering again replaces my answers)")
-    async def answer(self, principal: Principal, post_id: UUID, data: Answers) -> PostOut:
+    async def answer(
+        self, principal: NamedDependency[Principal], post_id: FromPath[UUID], data: JSONBody[Answers]
+    ) -> PostOut:
         require_family(principal)
         posts = await my_posts(principal, post_id)
         if not posts or not posts[0].is_survey:
@@ -184,8 +254,11 @@ class FamilyInformationController(Controller):
                 value = {"text": text}
             else:
                 choices = sorted(set(a.choices or []))
-                if not choices or any(c < 0 or c >= len(q.choices) for c in choices) or (
-                        q.kind == "single" and len(choices) != 1):
+                if (
+                    not choices
+                    or any(c < 0 or c >= len(q.choices) for c in choices)
+                    or (q.kind == "single" and len(choices) != 1)
+                ):
                     raise ApiError(400, "invalid", "Choix invalide.", details={str(q.id): "choices"})
                 value = choices
             await SurveyQuestion.raw(
@@ -193,13 +266,18 @@ class FamilyInformationController(Controller):
                 "VALUES (gen_random_uuid(), {}, {}, {}, {}::jsonb, now()) "
                 "ON CONFLICT (school_id, question_id, user_id) DO UPDATE SET answer = EXCLUDED.answer, "
                 "answered_at = EXCLUDED.answered_at",
-                principal.school_id, q.id, principal.user_id, _dumps(value))
+                principal.school_id,
+                q.id,
+                principal.user_id,
+                _dumps(value),
+            )
         await mark_post(principal, post_id, "read_at")
         return (await my_posts(principal, post_id))[0]
 
 
 def _dumps(value) -> str:
     import json
+
     return json.dumps(value)
 
 

@@ -14,12 +14,20 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.communication import school_service as service
-from api.communication.school_structs import (ContactIn, PostDetail, PostIn, PostSummary, ReplyIn, SchoolDiscussion,
-                                             SchoolDiscussionDetail)
+from api.communication.school_structs import (
+    ContactIn,
+    PostDetail,
+    PostIn,
+    PostSummary,
+    ReplyIn,
+    SchoolDiscussion,
+    SchoolDiscussionDetail,
+)
 
 
 class SchoolCommunicationController(Controller):
@@ -28,31 +36,35 @@ class SchoolCommunicationController(Controller):
     dependencies = {"principal": Provide(principal_with_roles("teacher", "staff", "admin"))}
 
     @post("/posts", summary="Post an information or a survey")
-    async def post_information(self, principal: Principal, data: PostIn) -> PostSummary:
+    async def post_information(self, principal: NamedDependency[Principal], data: JSONBody[PostIn]) -> PostSummary:
         return await service.post_information(principal, data)
 
     @get("/posts", summary="My posts")
-    async def posts(self, principal: Principal) -> list[PostSummary]:
+    async def posts(self, principal: NamedDependency[Principal]) -> list[PostSummary]:
         return await service.my_posts(principal)
 
     @get("/posts/{post_id:uuid}", summary="Acknowledgements and answers of a post")
-    async def post_detail(self, principal: Principal, post_id: UUID) -> PostDetail:
+    async def post_detail(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostDetail:
         return await service.post_detail(principal, post_id)
 
     @get("/discussions", summary="My discussions")
-    async def discussions(self, principal: Principal) -> list[SchoolDiscussion]:
+    async def discussions(self, principal: NamedDependency[Principal]) -> list[SchoolDiscussion]:
         return await service.discussions(principal)
 
     @post("/discussions", summary="Contact a student's family")
-    async def contact(self, principal: Principal, data: ContactIn) -> SchoolDiscussionDetail:
+    async def contact(self, principal: NamedDependency[Principal], data: JSONBody[ContactIn]) -> SchoolDiscussionDetail:
         return await service.contact_family(principal, data)
 
     @get("/discussions/{discussion_id:uuid}", summary="Read a discussion")
-    async def discussion(self, principal: Principal, discussion_id: UUID) -> SchoolDiscussionDetail:
+    async def discussion(
+        self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID]
+    ) -> SchoolDiscussionDetail:
         return await service.discussion(principal, discussion_id)
 
     @post("/discussions/{discussion_id:uuid}/messages", summary="Reply in a discussion")
-    async def reply(self, principal: Principal, discussion_id: UUID, data: ReplyIn) -> SchoolDiscussionDetail:
+    async def reply(
+        self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[ReplyIn]
+    ) -> SchoolDiscussionDetail:
         return await service.reply(principal, discussion_id, data)
 
 

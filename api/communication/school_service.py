@@ -14,15 +14,31 @@ from uuid import UUID
 from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.auth.sessions import now
-from api.communication.school_structs import (ContactIn, PostDetail, PostIn, PostSummary, QuestionResult,
-                                             RecipientLine, ReplyIn, SchoolDiscussion, SchoolDiscussionDetail,
-                                             SchoolMessage)
+from api.communication.school_structs import (
+    ContactIn,
+    PostDetail,
+    PostIn,
+    PostSummary,
+    QuestionResult,
+    RecipientLine,
+    ReplyIn,
+    SchoolDiscussion,
+    SchoolDiscussionDetail,
+    SchoolMessage,
+)
 from api.errors import ApiError
 from api.html import sanitize_html
 from api.ratelimit import limit
 from api.timetable.school_service import require_audience, students_of
-from db.communication.tables import (Discussion, DiscussionParticipant, InformationPost, InformationRecipient,
-                                     Message, SurveyAnswer, SurveyQuestion)
+from db.communication.tables import (
+    Discussion,
+    DiscussionParticipant,
+    InformationPost,
+    InformationRecipient,
+    Message,
+    SurveyAnswer,
+    SurveyQuestion,
+)
 from db.core.tables import Guardianship, User
 
 POST_NOT_FOUND = ApiError(404, "not_found", "Information introuvable.")
@@ -34,7 +50,8 @@ async def _names(school_id: UUID, ids) -> dict[UUID, dict]:
     if not ids:
         return {}
     rows = await User.select(User.id, User.first_name, User.last_name, User.role).where(
-        (User.school_id == school_id) & User.id.is_in(ids))
+        (User.school_id == school_id) & User.id.is_in(ids)
+    )
     return {r["id"]: r for r in rows}
 
 
@@ -46,7 +63,8 @@ async def _parents_of(school_id: UUID, student_ids: list[UUID]) -> list[UUID]:
     if not student_ids:
         return []
     rows = await Guardianship.select(Guardianship.parent_id).where(
-        (Guardianship.school_id == school_id) & Guardianship.student_id.is_in(student_ids))
+        (Guardianship.school_id == school_id) & Guardianship.student_id.is_in(student_ids)
+    )
     return [r["parent_id"] for r in rows]
 
 
@@ -74,17 +92,37 @@ async def post_information(principal: Principal, data: PostIn) -> PostSummary:
     if not html and not data.questions:
         raise ApiError(400, "empty_post", "Écrivez le texte de l'information.")
     await limit("school_post", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
-    post = InformationPost(school_id=principal.school_id, author_id=principal.user_id, title=data.title.strip(),
-                           html=html, is_survey=bool(data.questions), published_at=data.publish_at or now(),
-                           audience={"classes": [str(c) for c in data.class_ids],
-                                     "groups": [str(g) for g in data.group_ids], "roles": list(data.to)})
+    post = InformationPost(
+        school_id=principal.school_id,
+        author_id=principal.user_id,
+        title=data.title.strip(),
+        html=html,
+        is_survey=bool(data.questions),
+        published_at=data.publish_at or now(),
+        audience={
+            "classes": [str(c) for c in data.class_ids],
+            "groups": [str(g) for g in data.group_ids],
+            "roles": list(data.to),
+        },
+    )
     await post.save()
-    await InformationRecipient.insert(*[InformationRecipient(school_id=principal.school_id, post_id=post.id,
-                                                             user_id=user_id) for user_id in recipients])
+    await InformationRecipient.insert(
+        *[
+            InformationRecipient(school_id=principal.school_id, post_id=post.id, user_id=user_id)
+            for user_id in recipients
+        ]
+    )
     for position, question in enumerate(data.questions):
-        await SurveyQuestion.insert(SurveyQuestion(
-            school_id=principal.school_id, post_id=post.id, position=position, text=question.text.strip(),
-            kind=question.kind, choices=question.choices if question.kind != "text" else []))
+        await SurveyQuestion.insert(
+            SurveyQuestion(
+                school_id=principal.school_id,
+                post_id=post.id,
+                position=position,
+                text=question.text.strip(),
+                kind=question.kind,
+                choices=question.choices if question.kind != "text" else [],
+            )
+        )
     return (await my_posts(principal, post.id))[0]
 
 
@@ -97,15 +135,25 @@ async def my_posts(principal: Principal, post_id: UUID | None = None) -> list[Po
         return []
     receipts = await InformationRecipient.select().where(
         (InformationRecipient.school_id == principal.school_id)
-        & InformationRecipient.post_id.is_in([p["id"] for p in posts]))
+        & InformationRecipient.post_id.is_in([p["id"] for p in posts])
+    )
     counts: dict[UUID, list[int]] = {p["id"]: [0, 0, 0] for p in posts}
     for r in receipts:
         counts[r["post_id"]][0] += 1
         counts[r["post_id"]][1] += r["read_at"] is not None
         counts[r["post_id"]][2] += r["acknowledged_at"] is not None
-    return [PostSummary(id=p["id"], title=p["title"], is_survey=p["is_survey"], published_at=p["published_at"],
-                        recipients=counts[p["id"]][0], read=counts[p["id"]][1], acknowledged=counts[p["id"]][2])
-            for p in posts]
+    return [
+        PostSummary(
+            id=p["id"],
+            title=p["title"],
+            is_survey=p["is_survey"],
+            published_at=p["published_at"],
+            recipients=counts[p["id"]][0],
+            read=counts[p["id"]][1],
+            acknowledged=counts[p["id"]][2],
+        )
+        for p in posts
+    ]
 
 
 def _json(value):
@@ -113,23 +161,47 @@ def _json(value):
 
 
 async def post_detail(principal: Principal, post_id: UUID) -> PostDetail:
-    post = await InformationPost.select().where(
-        (InformationPost.school_id == principal.school_id) & (InformationPost.id == post_id)
-        & (InformationPost.author_id == principal.user_id)).first()
+    post = (
+        await InformationPost.select()
+        .where(
+            (InformationPost.school_id == principal.school_id)
+            & (InformationPost.id == post_id)
+            & (InformationPost.author_id == principal.user_id)
+        )
+        .first()
+    )
     if post is None:
         raise POST_NOT_FOUND
     receipts = await InformationRecipient.select().where(
-        (InformationRecipient.school_id == principal.school_id) & (InformationRecipient.post_id == post_id))
+        (InformationRecipient.school_id == principal.school_id) & (InformationRecipient.post_id == post_id)
+    )
     people = await _names(principal.school_id, [r["user_id"] for r in receipts])
-    lines = sorted((RecipientLine(user_id=r["user_id"], name=_full(people.get(r["user_id"])),
-                                  role=people.get(r["user_id"], {}).get("role", ""), read_at=r["read_at"],
-                                  acknowledged_at=r["acknowledged_at"]) for r in receipts), key=lambda l: l.name)
-    questions = await SurveyQuestion.select().where(
-        (SurveyQuestion.school_id == principal.school_id) & (SurveyQuestion.post_id == post_id)
-    ).order_by(SurveyQuestion.position)
-    answers = await SurveyAnswer.select().where(
-        (SurveyAnswer.school_id == principal.school_id)
-        & SurveyAnswer.question_id.is_in([q["id"] for q in questions])) if questions else []
+    lines = sorted(
+        (
+            RecipientLine(
+                user_id=r["user_id"],
+                name=_full(people.get(r["user_id"])),
+                role=people.get(r["user_id"], {}).get("role", ""),
+                read_at=r["read_at"],
+                acknowledged_at=r["acknowledged_at"],
+            )
+            for r in receipts
+        ),
+        key=lambda l: l.name,
+    )
+    questions = (
+        await SurveyQuestion.select()
+        .where((SurveyQuestion.school_id == principal.school_id) & (SurveyQuestion.post_id == post_id))
+        .order_by(SurveyQuestion.position)
+    )
+    answers = (
+        await SurveyAnswer.select().where(
+            (SurveyAnswer.school_id == principal.school_id)
+            & SurveyAnswer.question_id.is_in([q["id"] for q in questions])
+        )
+        if questions
+        else []
+    )
     results = []
     for q in questions:
         choices = _json(q["choices"]) or []
@@ -145,17 +217,38 @@ async def post_detail(principal: Principal, post_id: UUID) -> PostDetail:
                 for index in value or []:
                     if isinstance(index, int) and 0 <= index < len(counts):
                         counts[index] += 1
-        results.append(QuestionResult(id=q["id"], text=q["text"], kind=q["kind"], choices=choices, counts=counts,
-                                      texts=texts, answered=answered))
-    return PostDetail(id=post["id"], title=post["title"], html=post["html"], is_survey=post["is_survey"],
-                      published_at=post["published_at"], recipients=lines, questions=results)
+        results.append(
+            QuestionResult(
+                id=q["id"],
+                text=q["text"],
+                kind=q["kind"],
+                choices=choices,
+                counts=counts,
+                texts=texts,
+                answered=answered,
+            )
+        )
+    return PostDetail(
+        id=post["id"],
+        title=post["title"],
+        html=post["html"],
+        is_survey=post["is_survey"],
+        published_at=post["published_at"],
+        recipients=lines,
+        questions=results,
+    )
 
 
 async def _participation(principal: Principal, discussion_id: UUID) -> dict:
-    row = await DiscussionParticipant.select().where(
-        (DiscussionParticipant.school_id == principal.school_id)
-        & (DiscussionParticipant.discussion_id == discussion_id)
-        & (DiscussionParticipant.user_id == principal.user_id)).first()
+    row = (
+        await DiscussionParticipant.select()
+        .where(
+            (DiscussionParticipant.school_id == principal.school_id)
+            & (DiscussionParticipant.discussion_id == discussion_id)
+            & (DiscussionParticipant.user_id == principal.user_id)
+        )
+        .first()
+    )
     if row is None:
         raise DISCUSSION_NOT_FOUND
     return row
@@ -163,23 +256,39 @@ async def _participation(principal: Principal, discussion_id: UUID) -> dict:
 
 async def _write(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
     exists = await Message.exists().where(
-        (Message.school_id == principal.school_id) & (Message.author_id == principal.user_id)
-        & (Message.client_id == client_id))
+        (Message.school_id == principal.school_id)
+        & (Message.author_id == principal.user_id)
+        & (Message.client_id == client_id)
+    )
     if exists:
         return
     moment = now()
-    await Message.insert(Message(school_id=principal.school_id, discussion_id=discussion_id,
-                                 author_id=principal.user_id, body=body.strip(), client_id=client_id,
-                                 created_at=moment))
+    await Message.insert(
+        Message(
+            school_id=principal.school_id,
+            discussion_id=discussion_id,
+            author_id=principal.user_id,
+            body=body.strip(),
+            client_id=client_id,
+            created_at=moment,
+        )
+    )
     await Discussion.update({Discussion.last_message_at: moment}).where(
-        (Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id))
+        (Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id)
+    )
 
 
 async def contact_family(principal: Principal, data: ContactIn) -> SchoolDiscussionDetail:
     await require_student(principal, data.student_id)
-    already = await Message.select(Message.discussion_id).where(
-        (Message.school_id == principal.school_id) & (Message.author_id == principal.user_id)
-        & (Message.client_id == data.client_id)).first()
+    already = (
+        await Message.select(Message.discussion_id)
+        .where(
+            (Message.school_id == principal.school_id)
+            & (Message.author_id == principal.user_id)
+            & (Message.client_id == data.client_id)
+        )
+        .first()
+    )
     if already:
         return await discussion(principal, already["discussion_id"])
     parents = await _parents_of(principal.school_id, [data.student_id])
@@ -187,13 +296,23 @@ async def contact_family(principal: Principal, data: ContactIn) -> SchoolDiscuss
     if not family:
         raise ApiError(400, "no_family", "Aucun responsable légal n'est enregistré pour cet élève.")
     await limit("school_discussion", str(principal.user_id), max_hits=100, window=timedelta(hours=1))
-    row = Discussion(school_id=principal.school_id, subject=data.subject.strip(), created_by_id=principal.user_id,
-                     about_student_id=data.student_id, last_message_at=now())
+    row = Discussion(
+        school_id=principal.school_id,
+        subject=data.subject.strip(),
+        created_by_id=principal.user_id,
+        about_student_id=data.student_id,
+        last_message_at=now(),
+    )
     await row.save()
     for user_id in dict.fromkeys([principal.user_id, *family]):
-        await DiscussionParticipant.insert(DiscussionParticipant(
-            school_id=principal.school_id, discussion_id=row.id, user_id=user_id,
-            last_read_at=now() if user_id == principal.user_id else None))
+        await DiscussionParticipant.insert(
+            DiscussionParticipant(
+                school_id=principal.school_id,
+                discussion_id=row.id,
+                user_id=user_id,
+                last_read_at=now() if user_id == principal.user_id else None,
+            )
+        )
     await _write(principal, row.id, data.body, data.client_id)
     return await discussion(principal, row.id)
 
@@ -206,23 +325,39 @@ async def reply(principal: Principal, discussion_id: UUID, data: ReplyIn) -> Sch
 
 async def discussions(principal: Principal) -> list[SchoolDiscussion]:
     mine = await DiscussionParticipant.select().where(
-        (DiscussionParticipant.school_id == principal.school_id) & (DiscussionParticipant.user_id == principal.user_id))
+        (DiscussionParticipant.school_id == principal.school_id) & (DiscussionParticipant.user_id == principal.user_id)
+    )
     read_at = {r["discussion_id"]: r["last_read_at"] for r in mine}
     if not read_at:
         return []
-    rows = await Discussion.select().where((Discussion.school_id == principal.school_id)
-                                           & Discussion.id.is_in(list(read_at))
-                                           ).order_by(Discussion.last_message_at, ascending=False)
+    rows = (
+        await Discussion.select()
+        .where((Discussion.school_id == principal.school_id) & Discussion.id.is_in(list(read_at)))
+        .order_by(Discussion.last_message_at, ascending=False)
+    )
     others = await _others(principal, [r["id"] for r in rows])
-    return [SchoolDiscussion(id=r["id"], subject=r["subject"], with_names=others.get(r["id"], []),
-                             about_student_id=r["about_student_id"], last_message_at=r["last_message_at"],
-                             unread=read_at[r["id"]] is None or read_at[r["id"]] < r["last_message_at"]) for r in rows]
+    return [
+        SchoolDiscussion(
+            id=r["id"],
+            subject=r["subject"],
+            with_names=others.get(r["id"], []),
+            about_student_id=r["about_student_id"],
+            last_message_at=r["last_message_at"],
+            unread=read_at[r["id"]] is None or read_at[r["id"]] < r["last_message_at"],
+        )
+        for r in rows
+    ]
 
 
 async def _others(principal: Principal, discussion_ids: list[UUID]) -> dict[UUID, list[str]]:
-    rows = await DiscussionParticipant.select().where(
-        (DiscussionParticipant.school_id == principal.school_id)
-        & DiscussionParticipant.discussion_id.is_in(discussion_ids)) if discussion_ids else []
+    rows = (
+        await DiscussionParticipant.select().where(
+            (DiscussionParticipant.school_id == principal.school_id)
+            & DiscussionParticipant.discussion_id.is_in(discussion_ids)
+        )
+        if discussion_ids
+        else []
+    )
     people = await _names(principal.school_id, [r["user_id"] for r in rows])
     out: dict[UUID, list[str]] = {}
     for r in rows:
@@ -233,18 +368,34 @@ async def _others(principal: Principal, discussion_ids: list[UUID]) -> dict[UUID
 
 async def discussion(principal: Principal, discussion_id: UUID) -> SchoolDiscussionDetail:
     await _participation(principal, discussion_id)
-    row = await Discussion.select().where((Discussion.school_id == principal.school_id)
-                                          & (Discussion.id == discussion_id)).first()
+    row = (
+        await Discussion.select()
+        .where((Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id))
+        .first()
+    )
     await DiscussionParticipant.update({DiscussionParticipant.last_read_at: now()}).where(
         (DiscussionParticipant.school_id == principal.school_id)
         & (DiscussionParticipant.discussion_id == discussion_id)
-        & (DiscussionParticipant.user_id == principal.user_id))
-    messages = await Message.select().where((Message.school_id == principal.school_id)
-                                            & (Message.discussion_id == discussion_id)).order_by(Message.created_at)
+        & (DiscussionParticipant.user_id == principal.user_id)
+    )
+    messages = (
+        await Message.select()
+        .where((Message.school_id == principal.school_id) & (Message.discussion_id == discussion_id))
+        .order_by(Message.created_at)
+    )
     people = await _names(principal.school_id, [m["author_id"] for m in messages])
     return SchoolDiscussionDetail(
-        id=discussion_id, subject=row["subject"], with_names=(await _others(principal, [discussion_id])).get(
-            discussion_id, []),
-        messages=[SchoolMessage(id=m["id"], author=_full(people.get(m["author_id"])),
-                                mine=m["author_id"] == principal.user_id, body=m["body"],
-                                created_at=m["created_at"]) for m in messages])
+        id=discussion_id,
+        subject=row["subject"],
+        with_names=(await _others(principal, [discussion_id])).get(discussion_id, []),
+        messages=[
+            SchoolMessage(
+                id=m["id"],
+                author=_full(people.get(m["author_id"])),
+                mine=m["author_id"] == principal.user_id,
+                body=m["body"],
+                created_at=m["created_at"],
+            )
+            for m in messages
+        ],
+    )

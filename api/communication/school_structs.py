@@ -15,8 +15,9 @@ Body = Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
 class QuestionIn(msgspec.Struct, forbid_unknown_fields=True):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
     kind: Literal["single", "multiple", "text"]
-    choices: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]],
-                       msgspec.Meta(max_length=20)] = []
+    choices: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=200)]], msgspec.Meta(max_length=20)
+    ] = []
 
 
 class PostIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -25,7 +26,8 @@ class PostIn(msgspec.Struct, forbid_unknown_fields=True):
     class_ids: Annotated[list[UUID], msgspec.Meta(max_length=50)] = []
     group_ids: Annotated[list[UUID], msgspec.Meta(max_length=50)] = []
     to: Annotated[list[Literal["students", "parents"]], msgspec.Meta(min_length=1, max_length=2)] = msgspec.field(
-        default_factory=lambda: ["parents"])
+        default_factory=lambda: ["parents"]
+    )
     questions: Annotated[list[QuestionIn], msgspec.Meta(max_length=20)] = []  # non-empty: a survey
     publish_at: datetime | None = None  # null: now
 
@@ -105,5 +107,3 @@ class SchoolDiscussionDetail(msgspec.Struct):
     subject: str
     with_names: list[str]
     messages: list[SchoolMessage]
-
-

@@ -8,6 +8,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
@@ -85,12 +87,19 @@ class FamilyEvaluationsController(Controller):
     tags = ["evaluations"]
 
     @get("/", summary="Published competences and grades of a student for a period (default: current)")
-    async def results(self, principal: Principal, student_id: UUID, period_id: UUID | None = None) -> Results:
+    async def results(
+        self,
+        principal: NamedDependency[Principal],
+        student_id: FromPath[UUID],
+        period_id: FromQuery[UUID | None] = None,
+    ) -> Results:
         require_family(principal)
         await require_student(principal, student_id)
         school_id = principal.school_id
-        periods = [PeriodOut(id=p["id"], name=p["name"], starts_on=p["starts_on"], ends_on=p["ends_on"])
-                   for p in await Period.select().where(Period.school_id == school_id).order_by(Period.starts_on)]
+        periods = [
+            PeriodOut(id=p["id"], name=p["name"], starts_on=p["starts_on"], ends_on=p["ends_on"])
+            for p in await Period.select().where(Period.school_id == school_id).order_by(Period.starts_on)
+        ]
         if period_id is not None and period_id not in {p.id for p in periods}:
             raise ApiError(404, "not_found", "Période introuvable.")
         if period_id is None and periods:
@@ -100,41 +109,71 @@ class FamilyEvaluationsController(Controller):
         subjects_out: list[SubjectResults] = []
         if period_id is not None:
             audience = await audience_of(school_id, student_id)
-            evaluations = await Evaluation.raw(_PUBLISHED_SQL, school_id, period_id, audience.class_ids,
-                                               audience.group_ids)
+            evaluations = await Evaluation.raw(
+                _PUBLISHED_SQL, school_id, period_id, audience.class_ids, audience.group_ids
+            )
             subjects_out = await self._by_subject(school_id, student_id, evaluations)
-        return Results(student_id=student_id, periods=periods, period_id=period_id, subjects=subjects_out,
-                       generated_at=utc_now())
+        return Results(
+            student_id=student_id, periods=periods, period_id=period_id, subjects=subjects_out, generated_at=utc_now()
+        )
 
     @staticmethod
     async def _by_subject(school_id: UUID, student_id: UUID, evaluations: list[dict]) -> list[SubjectResults]:
         ids = [e["id"] for e in evaluations]
         if not ids:
             return []
-        grades = {g["evaluation_id"]: g for g in await Grade.select().where(
-            (Grade.school_id == school_id) & (Grade.student_id == student_id) & Grade.evaluation_id.is_in(ids))}
+        grades = {
+            g["evaluation_id"]: g
+            for g in await Grade.select().where(
+                (Grade.school_id == school_id) & (Grade.student_id == student_id) & Grade.evaluation_id.is_in(ids)
+            )
+        }
         results = await CompetenceResult.select().where(
-            (CompetenceResult.school_id == school_id) & (CompetenceResult.student_id == student_id)
-            & CompetenceResult.evaluation_id.is_in(ids))
-        competences = {c["id"]: c for c in await Competence.select().where(
-            (Competence.school_id == school_id) & Competence.id.is_in(list({r["competence_id"] for r in results})))
-        } if results else {}
+            (CompetenceResult.school_id == school_id)
+            & (CompetenceResult.student_id == student_id)
+            & CompetenceResult.evaluation_id.is_in(ids)
+        )
+        competences = (
+            {
+                c["id"]: c
+                for c in await Competence.select().where(
+                    (Competence.school_id == school_id)
+                    & Competence.id.is_in(list({r["competence_id"] for r in results}))
+                )
+            }
+            if results
+            else {}
+        )
         by_eval: dict[UUID, list[CompetenceOut]] = {}
         for r in results:
             comp = competences.get(r["competence_id"], {"code": "", "label": ""})
-            by_eval.setdefault(r["evaluation_id"], []).append(CompetenceOut(
-                code=comp["code"], label=comp["label"], level=r["level"], level_label=LEVELS.get(r["level"], "")))
+            by_eval.setdefault(r["evaluation_id"], []).append(
+                CompetenceOut(
+                    code=comp["code"], label=comp["label"], level=r["level"], level_label=LEVELS.get(r["level"], "")
+                )
+            )
         subjects = await subjects_by_id(school_id, {e["subject_id"] for e in evaluations})
         grouped: dict[UUID, list[EvaluationOut]] = {}
         for e in evaluations:
             grade = grades.get(e["id"])
-            grouped.setdefault(e["subject_id"], []).append(EvaluationOut(
-                id=e["id"], title=e["title"], given_on=e["given_on"],
-                grade=_num(grade["value"]) if grade and e["graded"] else None,
-                grade_status=grade["status"] if grade else "", out_of=_num(e["out_of"]),
-                coefficient=_num(e["coefficient"]), competences=by_eval.get(e["id"], [])))
-        out = [SubjectResults(subject=subjects[s]["name"], color=subjects[s]["color"],
-                              average=average_on_20(evs), evaluations=evs) for s, evs in grouped.items()]
+            grouped.setdefault(e["subject_id"], []).append(
+                EvaluationOut(
+                    id=e["id"],
+                    title=e["title"],
+                    given_on=e["given_on"],
+                    grade=_num(grade["value"]) if grade and e["graded"] else None,
+                    grade_status=grade["status"] if grade else "",
+                    out_of=_num(e["out_of"]),
+                    coefficient=_num(e["coefficient"]),
+                    competences=by_eval.get(e["id"], []),
+                )
+            )
+        out = [
+            SubjectResults(
+                subject=subjects[s]["name"], color=subjects[s]["color"], average=average_on_20(evs), evaluations=evs
+            )
+            for s, evs in grouped.items()
+        ]
         return sorted(out, key=lambda s: s.subject)
 
 

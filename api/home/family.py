@@ -7,6 +7,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
@@ -51,7 +53,7 @@ class FamilyHomeController(Controller):
     tags = ["home"]
 
     @get("/", summary="The Accueil summary of a student, for the signed-in family member")
-    async def home(self, principal: Principal, student_id: UUID) -> Home:
+    async def home(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> Home:
         require_family(principal)
         await require_student(principal, student_id)
         sid = principal.school_id
@@ -62,12 +64,18 @@ class FamilyHomeController(Controller):
         homework, _ = await list_homework(sid, student_id, audience, tomorrow, tomorrow)
         posts = await my_posts(principal)
         unread = await Discussion.raw(_UNREAD_SQL, sid, principal.user_id)
-        return Home(student_id=student_id, today=today, tomorrow=tomorrow,
-                    lessons_today=[lesson for lesson in lessons if lesson.date == today],
-                    lessons_tomorrow=[lesson for lesson in lessons if lesson.date == tomorrow],
-                    homework_tomorrow=homework, information=posts[:3],
-                    unread_discussions=unread[0]["unread"], unread_information=sum(not p.read for p in posts),
-                    generated_at=utc_now())
+        return Home(
+            student_id=student_id,
+            today=today,
+            tomorrow=tomorrow,
+            lessons_today=[lesson for lesson in lessons if lesson.date == today],
+            lessons_tomorrow=[lesson for lesson in lessons if lesson.date == tomorrow],
+            homework_tomorrow=homework,
+            information=posts[:3],
+            unread_discussions=unread[0]["unread"],
+            unread_information=sum(not p.read for p in posts),
+            generated_at=utc_now(),
+        )
 
 
 ROUTES = [FamilyHomeController]

@@ -10,6 +10,8 @@ from datetime import timedelta
 from uuid import UUID
 
 from litestar import Controller, get, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
@@ -29,8 +31,13 @@ class FamilyHomeworkController(Controller):
     tags = ["homework"]
 
     @get("/", summary="Homework of a student by due date, with lesson content")
-    async def homework_list(self, principal: Principal, student_id: UUID, start: str | None = None,
-                   end: str | None = None) -> HomeworkList:
+    async def homework_list(
+        self,
+        principal: NamedDependency[Principal],
+        student_id: FromPath[UUID],
+        start: FromQuery[str | None] = None,
+        end: FromQuery[str | None] = None,
+    ) -> HomeworkList:
         require_family(principal)
         await require_student(principal, student_id)
         today = utc_now().date()
@@ -39,12 +46,18 @@ class FamilyHomeworkController(Controller):
         check_range(first, last, MAX_DAYS)
         audience = await audience_of(principal.school_id, student_id)
         items, contents = await list_homework(principal.school_id, student_id, audience, first, last)
-        return HomeworkList(student_id=student_id, start=first, end=last, items=items, contents=contents,
-                            generated_at=utc_now())
+        return HomeworkList(
+            student_id=student_id, start=first, end=last, items=items, contents=contents, generated_at=utc_now()
+        )
 
     @put("/{homework_id:uuid}/done", summary="Mark a homework done or not (students; idempotent by change_id)")
-    async def toggle_done(self, principal: Principal, student_id: UUID, homework_id: UUID,
-                       data: DoneChange) -> DoneState:
+    async def toggle_done(
+        self,
+        principal: NamedDependency[Principal],
+        student_id: FromPath[UUID],
+        homework_id: FromPath[UUID],
+        data: JSONBody[DoneChange],
+    ) -> DoneState:
         if principal.role != "student" or principal.user_id != student_id:
             if principal.role == "parent":
                 await require_student(principal, student_id)
@@ -54,14 +67,19 @@ class FamilyHomeworkController(Controller):
         if not 8 <= len(change_id) <= 64:
             raise ApiError(400, "invalid", "Identifiant de modification invalide.", details={"change_id": "length"})
         if data.changed_at.tzinfo is None:
-            raise ApiError(400, "invalid", "La date de modification doit préciser le fuseau horaire.",
-                           details={"changed_at": "timezone"})
+            raise ApiError(
+                400,
+                "invalid",
+                "La date de modification doit préciser le fuseau horaire.",
+                details={"changed_at": "timezone"},
+            )
         changed_at = min(data.changed_at, utc_now() + CLOCK_SKEW)
         audience = await audience_of(principal.school_id, student_id)
         if not await homework_reaches(principal.school_id, homework_id, audience):
             raise ApiError(404, "not_found", "Devoir introuvable.")
-        done, at, applied = await set_done(principal.school_id, homework_id, student_id, data.done, changed_at,
-                                           change_id)
+        done, at, applied = await set_done(
+            principal.school_id, homework_id, student_id, data.done, changed_at, change_id
+        )
         return DoneState(homework_id=homework_id, done=done, changed_at=at, applied=applied)
 
 

@@ -45,45 +45,86 @@ def attachment_url(homework_id: UUID, attachment_id: UUID) -> str:
     return f"/api/homework/{homework_id}/attachments/{attachment_id}"
 
 
-async def list_homework(school_id: UUID, student_id: UUID, audience: Audience, start: date,
-                        end: date) -> tuple[list[HomeworkItem], list[LessonContentOut]]:
+async def list_homework(
+    school_id: UUID, student_id: UUID, audience: Audience, start: date, end: date
+) -> tuple[list[HomeworkItem], list[LessonContentOut]]:
     rows = await Homework.raw(_LIST_SQL, student_id, school_id, audience.class_ids, audience.group_ids, start, end)
-    content_rows = await Lesson.raw(_CONTENTS_SQL, school_id, audience.class_ids, audience.group_ids,
-                                    start - CONTENT_LOOKBACK, end)
+    content_rows = await Lesson.raw(
+        _CONTENTS_SQL, school_id, audience.class_ids, audience.group_ids, start - CONTENT_LOOKBACK, end
+    )
     homework_ids = [row["id"] for row in rows]
     attachments: dict[UUID, list[Attachment]] = {}
     if homework_ids:
-        for a in await HomeworkAttachment.select().where(
-                (HomeworkAttachment.school_id == school_id) & HomeworkAttachment.homework_id.is_in(homework_ids)
-        ).order_by(HomeworkAttachment.created_at):
-            attachments.setdefault(a["homework_id"], []).append(Attachment(
-                id=a["id"], filename=a["filename"], content_type=a["content_type"], size_bytes=a["size_bytes"],
-                url=attachment_url(a["homework_id"], a["id"])))
+        for a in (
+            await HomeworkAttachment.select()
+            .where((HomeworkAttachment.school_id == school_id) & HomeworkAttachment.homework_id.is_in(homework_ids))
+            .order_by(HomeworkAttachment.created_at)
+        ):
+            attachments.setdefault(a["homework_id"], []).append(
+                Attachment(
+                    id=a["id"],
+                    filename=a["filename"],
+                    content_type=a["content_type"],
+                    size_bytes=a["size_bytes"],
+                    url=attachment_url(a["homework_id"], a["id"]),
+                )
+            )
     # Lesson content of the lessons homework was given in, even when older than the lookback.
     known_lessons = {row["lesson_id"] for row in content_rows}
     missing = [row["lesson_id"] for row in rows if row["lesson_id"] and row["lesson_id"] not in known_lessons]
     if missing:
-        lessons = {r["id"]: r for r in await Lesson.select(Lesson.id, Lesson.date, Lesson.subject_id).where(
-            (Lesson.school_id == school_id) & Lesson.id.is_in(missing))}
+        lessons = {
+            r["id"]: r
+            for r in await Lesson.select(Lesson.id, Lesson.date, Lesson.subject_id).where(
+                (Lesson.school_id == school_id) & Lesson.id.is_in(missing)
+            )
+        }
         for c in await LessonContent.select().where(
-                (LessonContent.school_id == school_id) & LessonContent.lesson_id.is_in(missing)):
+            (LessonContent.school_id == school_id) & LessonContent.lesson_id.is_in(missing)
+        ):
             lesson = lessons[c["lesson_id"]]
-            content_rows.append({"lesson_id": c["lesson_id"], "date": lesson["date"],
-                                 "subject_id": lesson["subject_id"], "title": c["title"], "html": c["html"]})
-    subjects = await subjects_by_id(school_id, {r["subject_id"] for r in rows} |
-                                    {r["subject_id"] for r in content_rows})
+            content_rows.append(
+                {
+                    "lesson_id": c["lesson_id"],
+                    "date": lesson["date"],
+                    "subject_id": lesson["subject_id"],
+                    "title": c["title"],
+                    "html": c["html"],
+                }
+            )
+    subjects = await subjects_by_id(
+        school_id, {r["subject_id"] for r in rows} | {r["subject_id"] for r in content_rows}
+    )
     teachers = await names_by_id(school_id, {r["teacher_id"] for r in rows})
     unknown = {"name": "", "color": "#777777"}
-    contents = {r["lesson_id"]: LessonContentOut(
-        lesson_id=r["lesson_id"], date=r["date"], subject=subjects.get(r["subject_id"], unknown)["name"],
-        color=subjects.get(r["subject_id"], unknown)["color"], title=r["title"], html=r["html"])
-        for r in content_rows}
-    items = [HomeworkItem(
-        id=r["id"], subject=subjects.get(r["subject_id"], unknown)["name"],
-        color=subjects.get(r["subject_id"], unknown)["color"], teacher=teachers.get(r["teacher_id"], ""),
-        given_on=r["given_on"], due_on=r["due_on"], html=r["html"], estimated_minutes=r["estimated_minutes"],
-        attachments=attachments.get(r["id"], []), done=bool(r["done"]), done_changed_at=r["done_changed_at"],
-        lesson_content=contents.get(r["lesson_id"]) if r["lesson_id"] else None) for r in rows]
+    contents = {
+        r["lesson_id"]: LessonContentOut(
+            lesson_id=r["lesson_id"],
+            date=r["date"],
+            subject=subjects.get(r["subject_id"], unknown)["name"],
+            color=subjects.get(r["subject_id"], unknown)["color"],
+            title=r["title"],
+            html=r["html"],
+        )
+        for r in content_rows
+    }
+    items = [
+        HomeworkItem(
+            id=r["id"],
+            subject=subjects.get(r["subject_id"], unknown)["name"],
+            color=subjects.get(r["subject_id"], unknown)["color"],
+            teacher=teachers.get(r["teacher_id"], ""),
+            given_on=r["given_on"],
+            due_on=r["due_on"],
+            html=r["html"],
+            estimated_minutes=r["estimated_minutes"],
+            attachments=attachments.get(r["id"], []),
+            done=bool(r["done"]),
+            done_changed_at=r["done_changed_at"],
+            lesson_content=contents.get(r["lesson_id"]) if r["lesson_id"] else None,
+        )
+        for r in rows
+    ]
     recent = [c for c in contents.values() if c.date >= start - CONTENT_LOOKBACK]
     return items, recent
 
@@ -92,17 +133,28 @@ async def homework_reaches(school_id: UUID, homework_id: UUID, audience: Audienc
     rows = await Homework.raw(
         "SELECT 1 FROM homework WHERE school_id = {} AND id = {} "
         "AND (class_id = ANY({}::uuid[]) OR group_id = ANY({}::uuid[]))",
-        school_id, homework_id, audience.class_ids, audience.group_ids)
+        school_id,
+        homework_id,
+        audience.class_ids,
+        audience.group_ids,
+    )
     return bool(rows)
 
 
-async def set_done(school_id: UUID, homework_id: UUID, student_id: UUID, done: bool, changed_at: datetime,
-                   change_id: str) -> tuple[bool, datetime, bool]:
+async def set_done(
+    school_id: UUID, homework_id: UUID, student_id: UUID, done: bool, changed_at: datetime, change_id: str
+) -> tuple[bool, datetime, bool]:
     """Apply one change; return (done, changed_at, applied) as the server now holds them."""
     rows = await HomeworkDone.raw(_UPSERT_DONE_SQL, school_id, homework_id, student_id, done, changed_at, change_id)
     if rows:
         return rows[0]["done"], rows[0]["changed_at"], True
-    current = await HomeworkDone.select(HomeworkDone.done, HomeworkDone.changed_at).where(
-        (HomeworkDone.school_id == school_id) & (HomeworkDone.homework_id == homework_id)
-        & (HomeworkDone.student_id == student_id)).first()
+    current = (
+        await HomeworkDone.select(HomeworkDone.done, HomeworkDone.changed_at)
+        .where(
+            (HomeworkDone.school_id == school_id)
+            & (HomeworkDone.homework_id == homework_id)
+            & (HomeworkDone.student_id == student_id)
+        )
+        .first()
+    )
     return current["done"], current["changed_at"], False

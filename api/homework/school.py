@@ -12,7 +12,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, delete, get, patch, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.homework import school_service as service
@@ -25,23 +26,25 @@ class SchoolHomeworkController(Controller):
     dependencies = {"principal": Provide(principal_with_roles("teacher"))}
 
     @get("/lessons/{lesson_id:uuid}/homework", summary="Homework given in a lesson")
-    async def of_lesson(self, principal: Principal, lesson_id: UUID) -> list[HomeworkOut]:
+    async def of_lesson(self, principal: NamedDependency[Principal], lesson_id: FromPath[UUID]) -> list[HomeworkOut]:
         return await service.of_lesson(principal, lesson_id)
 
     @post("/homework", summary="Give homework")
-    async def give(self, principal: Principal, data: HomeworkIn) -> HomeworkOut:
+    async def give(self, principal: NamedDependency[Principal], data: JSONBody[HomeworkIn]) -> HomeworkOut:
         return await service.give(principal, data)
 
     @patch("/homework/{homework_id:uuid}", summary="Edit one's homework")
-    async def change(self, principal: Principal, homework_id: UUID, data: HomeworkChange) -> HomeworkOut:
+    async def change(
+        self, principal: NamedDependency[Principal], homework_id: FromPath[UUID], data: JSONBody[HomeworkChange]
+    ) -> HomeworkOut:
         return await service.change(principal, homework_id, data)
 
     @delete("/homework/{homework_id:uuid}", summary="Delete one's homework")
-    async def remove(self, principal: Principal, homework_id: UUID) -> None:
+    async def remove(self, principal: NamedDependency[Principal], homework_id: FromPath[UUID]) -> None:
         await service.remove(principal, homework_id)
 
     @get("/homework/{homework_id:uuid}/done", summary="Who marked the homework done")
-    async def done(self, principal: Principal, homework_id: UUID) -> DoneReport:
+    async def done(self, principal: NamedDependency[Principal], homework_id: FromPath[UUID]) -> DoneReport:
         return await service.done_report(principal, homework_id)
 
 

@@ -10,8 +10,7 @@ import msgspec
 from api.auth.principal import Principal
 from api.auth.sessions import now
 from api.errors import ApiError
-from api.homework.school_structs import (AttachmentOut, DoneLine, DoneReport, HomeworkChange, HomeworkIn,
-                                         HomeworkOut)
+from api.homework.school_structs import AttachmentOut, DoneLine, DoneReport, HomeworkChange, HomeworkIn, HomeworkOut
 from api.html import sanitize_html
 from api.timetable.school_service import owned_lesson, students_of
 from db.homework.tables import Homework, HomeworkAttachment, HomeworkDone
@@ -32,9 +31,15 @@ def _check_due(given_on, due_on) -> None:
 
 
 async def own_homework(principal: Principal, homework_id: UUID) -> dict:
-    row = await Homework.select().where(
-        (Homework.school_id == principal.school_id) & (Homework.id == homework_id)
-        & (Homework.teacher_id == principal.user_id)).first()
+    row = (
+        await Homework.select()
+        .where(
+            (Homework.school_id == principal.school_id)
+            & (Homework.id == homework_id)
+            & (Homework.teacher_id == principal.user_id)
+        )
+        .first()
+    )
     if row is None:
         raise HOMEWORK_NOT_FOUND
     return row
@@ -44,30 +49,56 @@ async def attachments_of(school_id: UUID, homework_ids: list[UUID]) -> dict[UUID
     result: dict[UUID, list[AttachmentOut]] = {h: [] for h in homework_ids}
     if not homework_ids:
         return result
-    rows = await HomeworkAttachment.select().where(
-        (HomeworkAttachment.school_id == school_id) & HomeworkAttachment.homework_id.is_in(homework_ids)
-    ).order_by(HomeworkAttachment.created_at)
+    rows = (
+        await HomeworkAttachment.select()
+        .where((HomeworkAttachment.school_id == school_id) & HomeworkAttachment.homework_id.is_in(homework_ids))
+        .order_by(HomeworkAttachment.created_at)
+    )
     for r in rows:
-        result[r["homework_id"]].append(AttachmentOut(
-            id=r["id"], filename=r["filename"], content_type=r["content_type"], size_bytes=r["size_bytes"],
-            url=f"/api/homework/{r['homework_id']}/attachments/{r['id']}"))
+        result[r["homework_id"]].append(
+            AttachmentOut(
+                id=r["id"],
+                filename=r["filename"],
+                content_type=r["content_type"],
+                size_bytes=r["size_bytes"],
+                url=f"/api/homework/{r['homework_id']}/attachments/{r['id']}",
+            )
+        )
     return result
 
 
 def to_out(row: dict, attachments: list[AttachmentOut] | None = None) -> HomeworkOut:
-    return HomeworkOut(id=row["id"], lesson_id=row["lesson_id"], subject_id=row["subject_id"],
-                       class_id=row["class_id"], group_id=row["group_id"], given_on=row["given_on"],
-                       due_on=row["due_on"], html=row["html"], estimated_minutes=row["estimated_minutes"],
-                       updated_at=row["updated_at"], attachments=attachments or [])
+    return HomeworkOut(
+        id=row["id"],
+        lesson_id=row["lesson_id"],
+        subject_id=row["subject_id"],
+        class_id=row["class_id"],
+        group_id=row["group_id"],
+        given_on=row["given_on"],
+        due_on=row["due_on"],
+        html=row["html"],
+        estimated_minutes=row["estimated_minutes"],
+        updated_at=row["updated_at"],
+        attachments=attachments or [],
+    )
 
 
 async def give(principal: Principal, data: HomeworkIn) -> HomeworkOut:
     lesson = await owned_lesson(principal, data.lesson_id)
     _check_due(lesson["date"], data.due_on)
-    row = Homework(school_id=principal.school_id, teacher_id=principal.user_id, subject_id=lesson["subject_id"],
-                   class_id=lesson["class_id"], group_id=lesson["group_id"], lesson_id=lesson["id"],
-                   given_on=lesson["date"], due_on=data.due_on, html=_clean(data.html),
-                   estimated_minutes=data.estimated_minutes, updated_at=now())
+    row = Homework(
+        school_id=principal.school_id,
+        teacher_id=principal.user_id,
+        subject_id=lesson["subject_id"],
+        class_id=lesson["class_id"],
+        group_id=lesson["group_id"],
+        lesson_id=lesson["id"],
+        given_on=lesson["date"],
+        due_on=data.due_on,
+        html=_clean(data.html),
+        estimated_minutes=data.estimated_minutes,
+        updated_at=now(),
+    )
     await row.save()
     return to_out(await own_homework(principal, row.id))
 
@@ -94,9 +125,15 @@ async def remove(principal: Principal, homework_id: UUID) -> None:
 
 async def of_lesson(principal: Principal, lesson_id: UUID) -> list[HomeworkOut]:
     await owned_lesson(principal, lesson_id)
-    rows = await Homework.select().where(
-        (Homework.school_id == principal.school_id) & (Homework.lesson_id == lesson_id)
-        & (Homework.teacher_id == principal.user_id)).order_by(Homework.due_on)
+    rows = (
+        await Homework.select()
+        .where(
+            (Homework.school_id == principal.school_id)
+            & (Homework.lesson_id == lesson_id)
+            & (Homework.teacher_id == principal.user_id)
+        )
+        .order_by(Homework.due_on)
+    )
     files = await attachments_of(principal.school_id, [r["id"] for r in rows])
     return [to_out(r, files[r["id"]]) for r in rows]
 
@@ -105,10 +142,22 @@ async def done_report(principal: Principal, homework_id: UUID) -> DoneReport:
     row = await own_homework(principal, homework_id)
     students = await students_of(principal.school_id, row["class_id"], row["group_id"])
     states = await HomeworkDone.select().where(
-        (HomeworkDone.school_id == principal.school_id) & (HomeworkDone.homework_id == homework_id))
+        (HomeworkDone.school_id == principal.school_id) & (HomeworkDone.homework_id == homework_id)
+    )
     by_student = {s["student_id"]: s for s in states}
-    lines = [DoneLine(student_id=s["id"], first_name=s["first_name"], last_name=s["last_name"],
-                      done=bool(by_student.get(s["id"], {}).get("done")),
-                      changed_at=by_student.get(s["id"], {}).get("changed_at")) for s in students]
-    return DoneReport(homework_id=homework_id, done_count=sum(1 for line in lines if line.done),
-                      student_count=len(lines), students=lines)
+    lines = [
+        DoneLine(
+            student_id=s["id"],
+            first_name=s["first_name"],
+            last_name=s["last_name"],
+            done=bool(by_student.get(s["id"], {}).get("done")),
+            changed_at=by_student.get(s["id"], {}).get("changed_at"),
+        )
+        for s in students
+    ]
+    return DoneReport(
+        homework_id=homework_id,
+        done_count=sum(1 for line in lines if line.done),
+        student_count=len(lines),
+        students=lines,
+    )

@@ -34,8 +34,18 @@ class DemoOutboxController(Controller):
         if not get_settings().demo_mode:
             raise ApiError(404, "not_found", "Ressource introuvable.")
         rows = await OutboxMessage.select().order_by(OutboxMessage.created_at, ascending=False).limit(30)
-        return Outbox(messages=[OutboxItem(channel=r["channel"], destination=r["destination"], subject=r["subject"],
-                                           body=r["body"], created_at=r["created_at"]) for r in rows])
+        return Outbox(
+            messages=[
+                OutboxItem(
+                    channel=r["channel"],
+                    destination=r["destination"],
+                    subject=r["subject"],
+                    body=r["body"],
+                    created_at=r["created_at"],
+                )
+                for r in rows
+            ]
+        )
 
 
 ROUTES = [DemoOutboxController]

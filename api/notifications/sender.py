@@ -30,8 +30,11 @@ class OutboxSender:
     """Development/demo sender: nothing leaves the server."""
 
     async def send(self, *, school_id: UUID, channel: str, destination: str, subject: str, text: str) -> None:
-        await OutboxMessage.insert(OutboxMessage(school_id=school_id, channel=channel, destination=destination,
-                                                 subject=subject[:200], body=text))
+        await OutboxMessage.insert(
+            OutboxMessage(
+                school_id=school_id, channel=channel, destination=destination, subject=subject[:200], body=text
+            )
+        )
         logger.info("%s to %s: %s %s", channel, mask(destination), subject, text)
 
 
@@ -73,5 +76,4 @@ async def send_sms(school_id: UUID, phone: str, text: str) -> None:
 
 
 async def send_email(school_id: UUID, address: str, subject: str, text: str) -> None:
-    await current_sender().send(school_id=school_id, channel="email", destination=address, subject=subject,
-                                text=text)
+    await current_sender().send(school_id=school_id, channel="email", destination=address, subject=subject, text=text)

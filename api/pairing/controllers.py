@@ -5,14 +5,24 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, Request, delete, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, current_principal
 from api.errors import ApiError
 from api.pairing import devices, service
 from api.pairing.profiles import build_profile
-from api.pairing.structs import (Claimed, ClaimPairing, CreatePairing, LinkedDevice, PairingCreated, PairingStatus,
-                                 Profile, RefreshRequest, TokenPair)
+from api.pairing.structs import (
+    Claimed,
+    ClaimPairing,
+    CreatePairing,
+    LinkedDevice,
+    PairingCreated,
+    PairingStatus,
+    Profile,
+    RefreshRequest,
+    TokenPair,
+)
 
 
 async def desktop_family(request: Request) -> Principal:
@@ -38,19 +48,19 @@ class DesktopPairingController(Controller):
     dependencies = {"principal": Provide(desktop_family)}
 
     @post("/pairings", summary="Create a pairing QR code with an ephemeral code (kills the previous one)")
-    async def create(self, principal: Principal, data: CreatePairing) -> PairingCreated:
+    async def create(self, principal: NamedDependency[Principal], data: JSONBody[CreatePairing]) -> PairingCreated:
         return await service.create_pairing(principal, data.code)
 
     @get("/pairings/{pairing_id:uuid}", summary="Status of a pairing QR code (polled by the desktop page)")
-    async def status(self, principal: Principal, pairing_id: UUID) -> PairingStatus:
+    async def status(self, principal: NamedDependency[Principal], pairing_id: FromPath[UUID]) -> PairingStatus:
         return await service.pairing_status(principal, pairing_id)
 
     @get("/devices", summary="Linked devices of the signed-in user")
-    async def list_devices(self, principal: Principal) -> list[LinkedDevice]:
+    async def list_devices(self, principal: NamedDependency[Principal]) -> list[LinkedDevice]:
         return await devices.list_devices(principal)
 
     @delete("/devices/{device_id:uuid}", summary="Revoke a linked device (effective on its next request)")
-    async def revoke(self, principal: Principal, device_id: UUID) -> None:
+    async def revoke(self, principal: NamedDependency[Principal], device_id: FromPath[UUID]) -> None:
         await devices.revoke_from_desktop(principal, device_id)
 
 
@@ -59,19 +69,19 @@ class PhonePairingController(Controller):
     tags = ["pairing"]
 
     @post("/claim", summary="Claim a pairing from the phone (QR secret + code + DPoP proof of the new key)")
-    async def claim(self, request: Request, data: ClaimPairing) -> Claimed:
+    async def claim(self, request: Request, data: JSONBody[ClaimPairing]) -> Claimed:
         return await service.claim_pairing(request, data)
 
     @post("/token", summary="Refresh the device's tokens (rotating refresh token + DPoP proof)")
-    async def token(self, request: Request, data: RefreshRequest) -> TokenPair:
+    async def token(self, request: Request, data: JSONBody[RefreshRequest]) -> TokenPair:
         return await devices.refresh(request, data.refresh_token)
 
     @get("/profile", summary="The phone profile: user, school, children", dependencies={"principal": Provide(phone)})
-    async def profile(self, principal: Principal) -> Profile:
+    async def profile(self, principal: NamedDependency[Principal]) -> Profile:
         return await build_profile(principal.school_id, principal.user_id)
 
     @delete("/device", summary="Unpair this phone (from the phone)", dependencies={"principal": Provide(phone)})
-    async def unpair(self, principal: Principal) -> None:
+    async def unpair(self, principal: NamedDependency[Principal]) -> None:
         await devices.revoke(principal.school_id, principal.device_id, "phone")
 
 

@@ -22,14 +22,22 @@ from db.devices.tables import Device
 
 TOUCH_INTERVAL = timedelta(minutes=1)
 
-DPOP_REQUIRED = ApiError(401, "dpop_required", "Preuve de l'appareil manquante.",
-                         headers={"WWW-Authenticate": 'DPoP error="invalid_token"'})
+DPOP_REQUIRED = ApiError(
+    401, "dpop_required", "Preuve de l'appareil manquante.", headers={"WWW-Authenticate": 'DPoP error="invalid_token"'}
+)
 WRONG_KEY = ApiError(401, "wrong_key", "Cette preuve n'est pas signée par la clé de cet appareil.")
-DEVICE_REVOKED = ApiError(401, "device_revoked", "Ce profil a été retiré de cet appareil. Ajoutez-le à nouveau "
-                                                 "depuis l'espace web (Application mobile).")
+DEVICE_REVOKED = ApiError(
+    401,
+    "device_revoked",
+    "Ce profil a été retiré de cet appareil. Ajoutez-le à nouveau depuis l'espace web (Application mobile).",
+)
 ACCOUNT_DISABLED = ApiError(401, "account_disabled", "Ce compte est désactivé.")
-TOKEN_EXPIRED = ApiError(401, "token_expired", "Jeton expiré : renouvellement nécessaire.",
-                         headers={"WWW-Authenticate": 'DPoP error="invalid_token"'})
+TOKEN_EXPIRED = ApiError(
+    401,
+    "token_expired",
+    "Jeton expiré : renouvellement nécessaire.",
+    headers={"WWW-Authenticate": 'DPoP error="invalid_token"'},
+)
 
 
 def request_urls(request: Request) -> list[str]:
@@ -55,8 +63,11 @@ async def check_device_usable(device: dict) -> str:
     last_used = device["last_seen_at"] or device["created_at"]
     if last_used + DEVICE_LIFETIME < now():
         raise DEVICE_REVOKED
-    user = await User.select(User.disabled, User.role).where(
-        (User.school_id == device["school_id"]) & (User.id == device["user_id"])).first()
+    user = (
+        await User.select(User.disabled, User.role)
+        .where((User.school_id == device["school_id"]) & (User.id == device["user_id"]))
+        .first()
+    )
     if user is None or user["disabled"]:
         raise ACCOUNT_DISABLED
     return user["role"]
@@ -76,12 +87,13 @@ async def touch(device: dict, *, force: bool = False) -> None:
     moment = now()
     if force or device["last_seen_at"] is None or moment - device["last_seen_at"] >= TOUCH_INTERVAL:
         await Device.update({Device.last_seen_at: moment}).where(
-            (Device.school_id == device["school_id"]) & (Device.id == device["id"]))
+            (Device.school_id == device["school_id"]) & (Device.id == device["id"])
+        )
         await forget_expired(device["school_id"])
 
 
 async def authenticate_device(request: Request) -> Principal:
-    access_token = request.headers.get("authorization", "")[len("DPoP "):].strip()
+    access_token = request.headers.get("authorization", "")[len("DPoP ") :].strip()
     if not request.headers.get("dpop"):
         raise DPOP_REQUIRED
     token = await find_token(access_token, "access")
@@ -91,8 +103,9 @@ async def authenticate_device(request: Request) -> Principal:
     if token["expires_at"] <= now():
         raise TOKEN_EXPIRED
     await touch(device)
-    return Principal(user_id=device["user_id"], school_id=device["school_id"], role=role, via="device",
-                     device_id=device["id"])
+    return Principal(
+        user_id=device["user_id"], school_id=device["school_id"], role=role, via="device", device_id=device["id"]
+    )
 
 
 register_device_authenticator(authenticate_device)

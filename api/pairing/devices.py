@@ -20,7 +20,8 @@ from db.devices.tables import Device
 async def revoke(school_id: UUID, device_id: UUID, reason: str) -> None:
     # The row stays (revoked_at set) so that the phone is told `device_revoked` and wipes the profile.
     await Device.update({Device.revoked_at: now(), Device.revoked_reason: reason}).where(
-        (Device.school_id == school_id) & (Device.id == device_id) & Device.revoked_at.is_null())
+        (Device.school_id == school_id) & (Device.id == device_id) & Device.revoked_at.is_null()
+    )
 
 
 async def refresh(request: Request, refresh_token: str) -> TokenPair:
@@ -40,21 +41,38 @@ async def refresh(request: Request, refresh_token: str) -> TokenPair:
 
 
 async def list_devices(principal: Principal) -> list[LinkedDevice]:
-    user = await User.select(User.role, User.first_name, User.last_name).where(
-        (User.school_id == principal.school_id) & (User.id == principal.user_id)).first()
-    rows = await Device.select().where(
-        (Device.school_id == principal.school_id) & (Device.user_id == principal.user_id)
-        & Device.revoked_at.is_null()).order_by(Device.created_at, ascending=False)
+    user = (
+        await User.select(User.role, User.first_name, User.last_name)
+        .where((User.school_id == principal.school_id) & (User.id == principal.user_id))
+        .first()
+    )
+    rows = (
+        await Device.select()
+        .where(
+            (Device.school_id == principal.school_id)
+            & (Device.user_id == principal.user_id)
+            & Device.revoked_at.is_null()
+        )
+        .order_by(Device.created_at, ascending=False)
+    )
     label = profile_label(user["role"], user["first_name"], user["last_name"])
-    return [LinkedDevice(id=row["id"], name=row["name"], profile=label, created_at=row["created_at"],
-                         last_seen_at=row["last_seen_at"], lock_available=row["webauthn_credential_id"] is not None)
-            for row in rows]
+    return [
+        LinkedDevice(
+            id=row["id"],
+            name=row["name"],
+            profile=label,
+            created_at=row["created_at"],
+            last_seen_at=row["last_seen_at"],
+            lock_available=row["webauthn_credential_id"] is not None,
+        )
+        for row in rows
+    ]
 
 
 async def revoke_from_desktop(principal: Principal, device_id: UUID) -> None:
     exists = await Device.exists().where(
-        (Device.school_id == principal.school_id) & (Device.user_id == principal.user_id)
-        & (Device.id == device_id))
+        (Device.school_id == principal.school_id) & (Device.user_id == principal.user_id) & (Device.id == device_id)
+    )
     if not exists:
         raise ApiError(404, "not_found", "Appareil introuvable.")
     await revoke(principal.school_id, device_id, "desktop")

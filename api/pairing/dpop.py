@@ -44,8 +44,9 @@ class Proof(msgspec.Struct, frozen=True):
 
 def jwk_thumbprint(jwk: dict[str, Any]) -> str:
     """RFC 7638: SHA-256 over the required members in lexicographic order, no whitespace."""
-    canonical = json.dumps({"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"], "y": jwk["y"]},
-                           separators=(",", ":"), sort_keys=True)
+    canonical = json.dumps(
+        {"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"], "y": jwk["y"]}, separators=(",", ":"), sort_keys=True
+    )
     return b64url(hashlib.sha256(canonical.encode()).digest())
 
 
@@ -60,8 +61,9 @@ def _public_key(jwk: Any) -> ec.EllipticCurvePublicKey:
         x, y = b64url_decode(jwk["x"]), b64url_decode(jwk["y"])
         if len(x) != 32 or len(y) != 32:
             raise ValueError("coordinates")
-        return ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"),
-                                             ec.SECP256R1()).public_key()
+        return ec.EllipticCurvePublicNumbers(
+            int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
+        ).public_key()
     except (KeyError, TypeError, ValueError) as exc:
         raise invalid() from exc
 

@@ -41,9 +41,14 @@ async def _nonce_error(table: type[Table], school_id: UUID, subject: dict) -> Ap
     if not nonce or expires_at is None or expires_at - moment < timedelta(minutes=1):
         nonce = new_secret(16)
         await table.update({table.dpop_nonce: nonce, table.dpop_nonce_expires_at: moment + NONCE_LIFETIME}).where(
-            (table.school_id == school_id) & (table.id == subject["id"]))
-    return ApiError(401, "use_dpop_nonce", "L'horloge de l'appareil semble décalée : nouvel essai avec un jeton du serveur.",
-                    headers={"DPoP-Nonce": nonce, "WWW-Authenticate": 'DPoP error="use_dpop_nonce"'})
+            (table.school_id == school_id) & (table.id == subject["id"])
+        )
+    return ApiError(
+        401,
+        "use_dpop_nonce",
+        "L'horloge de l'appareil semble décalée : nouvel essai avec un jeton du serveur.",
+        headers={"DPoP-Nonce": nonce, "WWW-Authenticate": 'DPoP error="use_dpop_nonce"'},
+    )
 
 
 async def require_fresh(proof: Proof, *, table: type[Table], school_id: UUID, subject: dict) -> None:

@@ -51,8 +51,9 @@ def decode_ref(text: str) -> tuple[UUID, UUID] | None:
 
 async def _issue(school_id: UUID, device_id: UUID, kind: str, lifetime: timedelta) -> str:
     secret = new_secret()
-    row = DeviceToken(school_id=school_id, device_id=device_id, kind=kind, token_hash=digest(secret),
-                      expires_at=now() + lifetime)
+    row = DeviceToken(
+        school_id=school_id, device_id=device_id, kind=kind, token_hash=digest(secret), expires_at=now() + lifetime
+    )
     await row.save()
     return f"{encode_ref(school_id, row.id)}.{secret}"
 
@@ -70,8 +71,11 @@ async def find_token(token: str, kind: str) -> dict:
     if ids is None or not secret or len(token) > 200:
         raise TOKEN_INVALID
     school_id, row_id = ids
-    row = await DeviceToken.select().where(
-        (DeviceToken.school_id == school_id) & (DeviceToken.id == row_id) & (DeviceToken.kind == kind)).first()
+    row = (
+        await DeviceToken.select()
+        .where((DeviceToken.school_id == school_id) & (DeviceToken.id == row_id) & (DeviceToken.kind == kind))
+        .first()
+    )
     if row is None or not same(digest(secret), row["token_hash"]):
         raise TOKEN_INVALID
     return row
@@ -81,10 +85,13 @@ async def mark_refresh_used(row: dict) -> dict:
     """Use a refresh token once; returns the row as it is after the attempt (race-safe)."""
     if row["used_at"] is None:
         await DeviceToken.update({DeviceToken.used_at: now()}).where(
-            (DeviceToken.school_id == row["school_id"]) & (DeviceToken.id == row["id"])
-            & DeviceToken.used_at.is_null())
-        row = await DeviceToken.select().where(
-            (DeviceToken.school_id == row["school_id"]) & (DeviceToken.id == row["id"])).first()
+            (DeviceToken.school_id == row["school_id"]) & (DeviceToken.id == row["id"]) & DeviceToken.used_at.is_null()
+        )
+        row = (
+            await DeviceToken.select()
+            .where((DeviceToken.school_id == row["school_id"]) & (DeviceToken.id == row["id"]))
+            .first()
+        )
     return row
 
 
@@ -93,8 +100,9 @@ async def prune(school_id: UUID, device_id: UUID) -> None:
     moment = now()
     mine = (DeviceToken.school_id == school_id) & (DeviceToken.device_id == device_id)
     await DeviceToken.delete().where(mine & (DeviceToken.expires_at < moment))
-    await DeviceToken.delete().where(mine & (DeviceToken.kind == "refresh")
-                                     & (DeviceToken.used_at < moment - USED_REFRESH_MEMORY))
+    await DeviceToken.delete().where(
+        mine & (DeviceToken.kind == "refresh") & (DeviceToken.used_at < moment - USED_REFRESH_MEMORY)
+    )
 
 
 async def revoke_all(school_id: UUID, device_id: UUID) -> None:

@@ -121,8 +121,9 @@ def _records(text: str) -> tuple[list[tuple[int, dict[str, str]]], set[str]]:
 def _require_columns(found: set[str], needed: dict[str, str]) -> None:
     missing = [label for name, label in needed.items() if name not in found]
     if missing:
-        raise ApiError(400, "missing_columns", "Colonnes manquantes : " + ", ".join(missing) + ".",
-                       details={"missing": missing})
+        raise ApiError(
+            400, "missing_columns", "Colonnes manquantes : " + ", ".join(missing) + ".", details={"missing": missing}
+        )
 
 
 def parse_date(text: str) -> date:
@@ -162,8 +163,9 @@ def _name(record: dict, key: str, label: str, limit: int = 80) -> str:
 
 def student_rows(text: str) -> tuple[list[StudentRow], list[Rejection]]:
     records, found = _records(text)
-    _require_columns(found, {"last_name": "Nom", "first_name": "Prénom", "birth_date": "Date de naissance",
-                             "class_name": "Classe"})
+    _require_columns(
+        found, {"last_name": "Nom", "first_name": "Prénom", "birth_date": "Date de naissance", "class_name": "Classe"}
+    )
     rows, rejected, seen = [], [], set()
     for line, record in records:
         try:
@@ -188,8 +190,16 @@ def student_rows(text: str) -> tuple[list[StudentRow], list[Rejection]]:
             if key in seen:
                 raise ValueError("élève en double dans le fichier")
             seen.add(key)
-            rows.append(StudentRow(line=line, last_name=last, first_name=first, birth_date=birth,
-                                   class_name=class_name, guardians=guardians))
+            rows.append(
+                StudentRow(
+                    line=line,
+                    last_name=last,
+                    first_name=first,
+                    birth_date=birth,
+                    class_name=class_name,
+                    guardians=guardians,
+                )
+            )
         except ValueError as problem:
             rejected.append(Rejection(line=line, reason=str(problem)[:1].upper() + str(problem)[1:] + "."))
     return rows, rejected
@@ -201,11 +211,17 @@ def teacher_rows(text: str) -> tuple[list[TeacherRow], list[Rejection]]:
     rows, rejected = [], []
     for line, record in records:
         try:
-            rows.append(TeacherRow(
-                line=line, last_name=_name(record, "last_name", "nom"), first_name=_name(record, "first_name", "prénom"),
-                email=_email(record.get("email", "")), phone=_phone(record.get("phone", "")),
-                subject=" ".join(record.get("subject", "").split())[:100],
-                class_names=[c.strip() for c in re.split(r"[,|/]", record.get("classes", "")) if c.strip()]))
+            rows.append(
+                TeacherRow(
+                    line=line,
+                    last_name=_name(record, "last_name", "nom"),
+                    first_name=_name(record, "first_name", "prénom"),
+                    email=_email(record.get("email", "")),
+                    phone=_phone(record.get("phone", "")),
+                    subject=" ".join(record.get("subject", "").split())[:100],
+                    class_names=[c.strip() for c in re.split(r"[,|/]", record.get("classes", "")) if c.strip()],
+                )
+            )
         except ValueError as problem:
             rejected.append(Rejection(line=line, reason=str(problem)[:1].upper() + str(problem)[1:] + "."))
     return rows, rejected

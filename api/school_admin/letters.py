@@ -39,8 +39,11 @@ def temporary_password() -> str:
 async def issue_letters(school_id: UUID, class_id: UUID) -> tuple[str, list[Letter]]:
     """(school name, letters) for the students of a class who have not signed in yet."""
     school = await School.select(School.name).where(School.id == school_id).first()
-    class_row = await SchoolClass.select(SchoolClass.name).where(
-        (SchoolClass.school_id == school_id) & (SchoolClass.id == class_id)).first()
+    class_row = (
+        await SchoolClass.select(SchoolClass.name)
+        .where((SchoolClass.school_id == school_id) & (SchoolClass.id == class_id))
+        .first()
+    )
     letters = []
     for student in await students_of(school_id, class_id, None):
         user = await User.select().where((User.school_id == school_id) & (User.id == student["id"])).first()
@@ -51,9 +54,17 @@ async def issue_letters(school_id: UUID, class_id: UUID) -> tuple[str, list[Lett
             identifier = await allocate_identifier(school_id, user["id"], user["first_name"], user["last_name"])
         password = temporary_password()
         await User.update({User.password_hash: hash_password(password), User.must_change_password: True}).where(
-            (User.school_id == school_id) & (User.id == user["id"]))
-        letters.append(Letter(first_name=user["first_name"], last_name=user["last_name"],
-                              class_name=class_row["name"], identifier=identifier, temporary_password=password))
+            (User.school_id == school_id) & (User.id == user["id"])
+        )
+        letters.append(
+            Letter(
+                first_name=user["first_name"],
+                last_name=user["last_name"],
+                class_name=class_row["name"],
+                identifier=identifier,
+                temporary_password=password,
+            )
+        )
     return school["name"], letters
 
 
@@ -80,8 +91,13 @@ def letters_pdf(school_name: str, letters: list[Letter]) -> bytes:
         pdf.set_font("Helvetica", "B", 16)
         pdf.cell(0, 10, _latin1(school_name), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 12)
-        pdf.cell(0, 8, _latin1(f"{letter.first_name} {letter.last_name} - {letter.class_name}"),
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            8,
+            _latin1(f"{letter.first_name} {letter.last_name} - {letter.class_name}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.ln(6)
         for paragraph in INSTRUCTIONS:
             pdf.multi_cell(0, 7, _latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
@@ -89,8 +105,14 @@ def letters_pdf(school_name: str, letters: list[Letter]) -> bytes:
         pdf.ln(6)
         pdf.set_font("Courier", "B", 14)
         pdf.cell(0, 10, _latin1(f"Identifiant : {letter.identifier}"), border=1, new_x="LMARGIN", new_y="NEXT")
-        pdf.cell(0, 10, _latin1(f"Mot de passe provisoire : {letter.temporary_password}"), border=1,
-                 new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0,
+            10,
+            _latin1(f"Mot de passe provisoire : {letter.temporary_password}"),
+            border=1,
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     if not letters:
         pdf.add_page()
         pdf.set_font("Helvetica", "", 12)
@@ -101,17 +123,23 @@ def letters_pdf(school_name: str, letters: list[Letter]) -> bytes:
 def letters_html(school_name: str, letters: list[Letter]) -> str:
     """A printable page (one letter per printed page through the stylesheet's page breaks)."""
     e = html.escape
-    parts = ["<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Lettres d'activation</title>",
-             "<link rel=\"stylesheet\" href=\"/espace/enseignant.css\"></head><body class=\"letters\">"]
+    parts = [
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Lettres d\'activation</title>',
+        '<link rel="stylesheet" href="/espace/enseignant.css"></head><body class="letters">',
+    ]
     if not letters:
         parts.append("<p>Tous les élèves de cette classe se sont déjà connectés.</p>")
     for letter in letters:
-        parts.append("<article class=\"letter\">")
-        parts.append(f"<h1>{e(school_name)}</h1><p><strong>{e(letter.first_name)} {e(letter.last_name)}</strong>"
-                     f" — {e(letter.class_name)}</p>")
+        parts.append('<article class="letter">')
+        parts.append(
+            f"<h1>{e(school_name)}</h1><p><strong>{e(letter.first_name)} {e(letter.last_name)}</strong>"
+            f" — {e(letter.class_name)}</p>"
+        )
         parts.extend(f"<p>{e(p)}</p>" for p in INSTRUCTIONS)
-        parts.append(f"<dl><dt>Identifiant</dt><dd><code>{e(letter.identifier)}</code></dd>"
-                     f"<dt>Mot de passe provisoire</dt><dd><code>{e(letter.temporary_password)}</code></dd></dl>")
+        parts.append(
+            f"<dl><dt>Identifiant</dt><dd><code>{e(letter.identifier)}</code></dd>"
+            f"<dt>Mot de passe provisoire</dt><dd><code>{e(letter.temporary_password)}</code></dd></dl>"
+        )
         parts.append("</article>")
     parts.append("</body></html>")
     return "".join(parts)

@@ -17,9 +17,9 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.errors import ApiError
@@ -69,48 +69,76 @@ class SchoolAdminController(Controller):
     tags = ["school"]
     dependencies = {"principal": Provide(principal_with_roles("staff", "admin"))}
 
-    @post("/import/students", summary="Import students and legal guardians from CSV", status_code=200,
-          request_max_body_size=MAX_CSV_BYTES + 64 * 1024)
-    async def import_students(self, principal: Principal, data: Annotated[
-            ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)]) -> ImportReport:
+    @post(
+        "/import/students",
+        summary="Import students and legal guardians from CSV",
+        status_code=200,
+        request_max_body_size=MAX_CSV_BYTES + 64 * 1024,
+    )
+    async def import_students(
+        self,
+        principal: NamedDependency[Principal],
+        data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> ImportReport:
         text = await _read_csv(principal, data)
         rows, rejected = csv_rows.student_rows(text)
         return await apply_rows(principal, rows, rejected, len(rows) + len(rejected))
 
-    @post("/import/teachers", summary="Import teachers from CSV", status_code=200,
-          request_max_body_size=MAX_CSV_BYTES + 64 * 1024)
-    async def import_teachers(self, principal: Principal, data: Annotated[
-            ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)]) -> ImportReport:
+    @post(
+        "/import/teachers",
+        summary="Import teachers from CSV",
+        status_code=200,
+        request_max_body_size=MAX_CSV_BYTES + 64 * 1024,
+    )
+    async def import_teachers(
+        self,
+        principal: NamedDependency[Principal],
+        data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> ImportReport:
         text = await _read_csv(principal, data)
         rows, rejected = csv_rows.teacher_rows(text)
         return await apply_rows(principal, rows, rejected, len(rows) + len(rejected))
 
     @get("/classes", summary="The school's classes")
-    async def classes(self, principal: Principal) -> list[ClassOut]:
+    async def classes(self, principal: NamedDependency[Principal]) -> list[ClassOut]:
         rows = await SchoolClass.select().where(SchoolClass.school_id == principal.school_id).order_by(SchoolClass.name)
         return [ClassOut(id=r["id"], name=r["name"], level=r["level"]) for r in rows]
 
     @get("/classes/{class_id:uuid}/students", summary="The students of a class with their identifiers")
-    async def class_students(self, principal: Principal, class_id: UUID) -> list[ClassStudent]:
+    async def class_students(
+        self, principal: NamedDependency[Principal], class_id: FromPath[UUID]
+    ) -> list[ClassStudent]:
         ids = [s["id"] for s in await students_of(principal.school_id, class_id, None)]
         if not ids:
             return []
         rows = await User.select().where((User.school_id == principal.school_id) & User.id.is_in(ids))
         rows.sort(key=lambda r: (r["last_name"].lower(), r["first_name"].lower()))
-        return [ClassStudent(id=r["id"], first_name=r["first_name"], last_name=r["last_name"],
-                             identifier=r["identifier"], signed_in=r["first_login_done_at"] is not None) for r in rows]
+        return [
+            ClassStudent(
+                id=r["id"],
+                first_name=r["first_name"],
+                last_name=r["last_name"],
+                identifier=r["identifier"],
+                signed_in=r["first_login_done_at"] is not None,
+            )
+            for r in rows
+        ]
 
     @post("/accounts/letters", summary="Activation letters (new temporary passwords)", status_code=200)
-    async def letters(self, principal: Principal, data: LettersIn) -> Response:
-        if not await SchoolClass.exists().where((SchoolClass.school_id == principal.school_id)
-                                                & (SchoolClass.id == data.class_id)):
+    async def letters(self, principal: NamedDependency[Principal], data: JSONBody[LettersIn]) -> Response:
+        if not await SchoolClass.exists().where(
+            (SchoolClass.school_id == principal.school_id) & (SchoolClass.id == data.class_id)
+        ):
             raise ApiError(404, "not_found", "Classe introuvable.")
         await limit("school_letters", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
         school_name, letters = await issue_letters(principal.school_id, data.class_id)
         if data.format == "html":
             return Response(letters_html(school_name, letters), media_type="text/html; charset=utf-8")
-        return Response(letters_pdf(school_name, letters), media_type="application/pdf",
-                        headers={"Content-Disposition": 'attachment; filename="lettres-activation.pdf"'})
+        return Response(
+            letters_pdf(school_name, letters),
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="lettres-activation.pdf"'},
+        )
 
 
 ROUTES = [SchoolAdminController]

@@ -16,7 +16,7 @@ import msgspec
 from api.accounts.identifiers import allocate_identifier
 from api.auth.principal import Principal
 from api.school_admin.csv_rows import Guardian, Rejection, StudentRow, TeacherRow, fold
-from db.core.tables import (Enrolment, Guardianship, SchoolClass, SchoolYear, Subject, TeachingService, User)
+from db.core.tables import Enrolment, Guardianship, SchoolClass, SchoolYear, Subject, TeachingService, User
 from piccolo_conf import DB
 
 logger = logging.getLogger("cartable.school_admin")
@@ -33,8 +33,12 @@ class ImportReport(msgspec.Struct):
 
 
 async def _current_year(school_id: UUID) -> UUID:
-    row = await SchoolYear.select(SchoolYear.id).where(SchoolYear.school_id == school_id).order_by(
-        SchoolYear.starts_on, ascending=False).first()
+    row = (
+        await SchoolYear.select(SchoolYear.id)
+        .where(SchoolYear.school_id == school_id)
+        .order_by(SchoolYear.starts_on, ascending=False)
+        .first()
+    )
     return row["id"]
 
 
@@ -43,25 +47,32 @@ async def _class_id(school_id: UUID, name: str, report: ImportReport) -> UUID:
     for row in rows:
         if fold(row["name"]) == fold(name):
             return row["id"]
-    created = SchoolClass(school_id=school_id, school_year_id=await _current_year(school_id), name=name,
-                          level=name.split()[0][:10])
+    created = SchoolClass(
+        school_id=school_id, school_year_id=await _current_year(school_id), name=name, level=name.split()[0][:10]
+    )
     await created.save()
     report.classes_created += 1
     return created.id
 
 
 async def _find_user(school_id: UUID, role: str, last_name: str, first_name: str) -> list[dict]:
-    rows = await User.select().where((User.school_id == school_id) & (User.role == role)
-                                     & User.last_name.ilike(last_name))
+    rows = await User.select().where(
+        (User.school_id == school_id) & (User.role == role) & User.last_name.ilike(last_name)
+    )
     return [r for r in rows if fold(r["first_name"]) == fold(first_name) and fold(r["last_name"]) == fold(last_name)]
 
 
 async def _guardian(school_id: UUID, student_id: UUID, guardian: Guardian, report: ImportReport) -> UUID:
-    linked = {r["parent_id"] for r in await Guardianship.select(Guardianship.parent_id).where(
-        (Guardianship.school_id == school_id) & (Guardianship.student_id == student_id))}
+    linked = {
+        r["parent_id"]
+        for r in await Guardianship.select(Guardianship.parent_id).where(
+            (Guardianship.school_id == school_id) & (Guardianship.student_id == student_id)
+        )
+    }
     for row in await _find_user(school_id, "parent", guardian.last_name, guardian.first_name):
-        same_contact = ((guardian.phone and row["phone"] == guardian.phone)
-                        or (guardian.email and row["email"] == guardian.email))
+        same_contact = (guardian.phone and row["phone"] == guardian.phone) or (
+            guardian.email and row["email"] == guardian.email
+        )
         if same_contact or row["id"] in linked:
             changes = {}
             if guardian.phone and not row["phone"]:
@@ -72,8 +83,15 @@ async def _guardian(school_id: UUID, student_id: UUID, guardian: Guardian, repor
                 await User.update(changes).where((User.school_id == school_id) & (User.id == row["id"]))
             return row["id"]
     # No password, no identifier: the parent activates the account (name + phone + child's birth date).
-    parent = User(school_id=school_id, role="parent", identifier="", first_name=guardian.first_name,
-                  last_name=guardian.last_name, phone=guardian.phone, email=guardian.email)
+    parent = User(
+        school_id=school_id,
+        role="parent",
+        identifier="",
+        first_name=guardian.first_name,
+        last_name=guardian.last_name,
+        phone=guardian.phone,
+        email=guardian.email,
+    )
     await parent.save()
     report.parents_created += 1
     return parent.id
@@ -81,19 +99,29 @@ async def _guardian(school_id: UUID, student_id: UUID, guardian: Guardian, repor
 
 async def _student_line(school_id: UUID, row: StudentRow, report: ImportReport) -> None:
     class_id = await _class_id(school_id, row.class_name, report)
-    matches = [m for m in await _find_user(school_id, "student", row.last_name, row.first_name)
-               if m["birth_date"] == row.birth_date]
+    matches = [
+        m
+        for m in await _find_user(school_id, "student", row.last_name, row.first_name)
+        if m["birth_date"] == row.birth_date
+    ]
     if matches:
         student_id = matches[0]["id"]
         enrolled = await Enrolment.select(Enrolment.class_id).where(
-            (Enrolment.school_id == school_id) & (Enrolment.student_id == student_id))
+            (Enrolment.school_id == school_id) & (Enrolment.student_id == student_id)
+        )
         if [e["class_id"] for e in enrolled] != [class_id]:
             await Enrolment.delete().where((Enrolment.school_id == school_id) & (Enrolment.student_id == student_id))
             await Enrolment.insert(Enrolment(school_id=school_id, student_id=student_id, class_id=class_id))
             report.students_updated += 1
     else:
-        student = User(school_id=school_id, role="student", identifier="", first_name=row.first_name,
-                       last_name=row.last_name, birth_date=row.birth_date)
+        student = User(
+            school_id=school_id,
+            role="student",
+            identifier="",
+            first_name=row.first_name,
+            last_name=row.last_name,
+            birth_date=row.birth_date,
+        )
         await student.save()
         await allocate_identifier(school_id, student.id, row.first_name, row.last_name)
         await Enrolment.insert(Enrolment(school_id=school_id, student_id=student.id, class_id=class_id))
@@ -101,9 +129,11 @@ async def _student_line(school_id: UUID, row: StudentRow, report: ImportReport) 
         report.students_created += 1
     for guardian in row.guardians:
         parent_id = await _guardian(school_id, student_id, guardian, report)
-        linked = await Guardianship.exists().where((Guardianship.school_id == school_id)
-                                                   & (Guardianship.parent_id == parent_id)
-                                                   & (Guardianship.student_id == student_id))
+        linked = await Guardianship.exists().where(
+            (Guardianship.school_id == school_id)
+            & (Guardianship.parent_id == parent_id)
+            & (Guardianship.student_id == student_id)
+        )
         if not linked:
             await Guardianship.insert(Guardianship(school_id=school_id, parent_id=parent_id, student_id=student_id))
 
@@ -113,8 +143,15 @@ async def _teacher_line(school_id: UUID, row: TeacherRow, report: ImportReport) 
     if found:
         teacher_id = found[0]["id"]
     else:
-        teacher = User(school_id=school_id, role="teacher", identifier="", first_name=row.first_name,
-                       last_name=row.last_name, email=row.email, phone=row.phone)
+        teacher = User(
+            school_id=school_id,
+            role="teacher",
+            identifier="",
+            first_name=row.first_name,
+            last_name=row.last_name,
+            email=row.email,
+            phone=row.phone,
+        )
         await teacher.save()
         await allocate_identifier(school_id, teacher.id, row.first_name, row.last_name)
         teacher_id = teacher.id
@@ -130,11 +167,15 @@ async def _teacher_line(school_id: UUID, row: TeacherRow, report: ImportReport) 
     for class_name in row.class_names:
         class_id = await _class_id(school_id, class_name, report)
         exists = await TeachingService.exists().where(
-            (TeachingService.school_id == school_id) & (TeachingService.teacher_id == teacher_id)
-            & (TeachingService.subject_id == subject_id) & (TeachingService.class_id == class_id))
+            (TeachingService.school_id == school_id)
+            & (TeachingService.teacher_id == teacher_id)
+            & (TeachingService.subject_id == subject_id)
+            & (TeachingService.class_id == class_id)
+        )
         if not exists:
-            await TeachingService.insert(TeachingService(school_id=school_id, teacher_id=teacher_id,
-                                                         subject_id=subject_id, class_id=class_id))
+            await TeachingService.insert(
+                TeachingService(school_id=school_id, teacher_id=teacher_id, subject_id=subject_id, class_id=class_id)
+            )
 
 
 async def apply_rows(principal: Principal, rows: list, rejected: list[Rejection], total: int) -> ImportReport:

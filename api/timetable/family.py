@@ -7,11 +7,21 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
-from api.timetable.family_service import (Audience, audience_of, check_range, names_by_id, parse_day,
-                                          require_family, subjects_by_id, utc_now)
+from api.timetable.family_service import (
+    Audience,
+    audience_of,
+    check_range,
+    names_by_id,
+    parse_day,
+    require_family,
+    subjects_by_id,
+    utc_now,
+)
 from db.timetable.tables import Lesson
 
 _LESSONS_SQL = """
@@ -51,11 +61,22 @@ async def lessons_between(school_id: UUID, audience: Audience, start: date, end:
     subjects = await subjects_by_id(school_id, {r["subject_id"] for r in rows})
     teachers = await names_by_id(school_id, {r["teacher_id"] for r in rows})
     unknown = {"name": "", "color": "#777777"}
-    return [LessonOut(id=r["id"], date=r["date"], starts_at=r["starts_at"], ends_at=r["ends_at"],
-                      subject=subjects.get(r["subject_id"], unknown)["name"],
-                      color=subjects.get(r["subject_id"], unknown)["color"],
-                      teacher=teachers.get(r["teacher_id"], ""), room=r["room"], status=r["status"],
-                      status_note=r["status_note"], has_content=r["has_content"]) for r in rows]
+    return [
+        LessonOut(
+            id=r["id"],
+            date=r["date"],
+            starts_at=r["starts_at"],
+            ends_at=r["ends_at"],
+            subject=subjects.get(r["subject_id"], unknown)["name"],
+            color=subjects.get(r["subject_id"], unknown)["color"],
+            teacher=teachers.get(r["teacher_id"], ""),
+            room=r["room"],
+            status=r["status"],
+            status_note=r["status_note"],
+            has_content=r["has_content"],
+        )
+        for r in rows
+    ]
 
 
 class FamilyTimetableController(Controller):
@@ -63,8 +84,13 @@ class FamilyTimetableController(Controller):
     tags = ["timetable"]
 
     @get("/", summary="Lessons of a student between two days (a day or a week; default: this week)")
-    async def timetable(self, principal: Principal, student_id: UUID, start: str | None = None,
-                        end: str | None = None) -> Timetable:
+    async def timetable(
+        self,
+        principal: NamedDependency[Principal],
+        student_id: FromPath[UUID],
+        start: FromQuery[str | None] = None,
+        end: FromQuery[str | None] = None,
+    ) -> Timetable:
         require_family(principal)
         await require_student(principal, student_id)
         today = utc_now().date()

@@ -37,7 +37,8 @@ async def subjects_by_id(school_id: UUID, ids: set[UUID]) -> dict[UUID, dict]:
     if not ids:
         return {}
     rows = await Subject.select(Subject.id, Subject.name, Subject.color).where(
-        (Subject.school_id == school_id) & Subject.id.is_in(list(ids)))
+        (Subject.school_id == school_id) & Subject.id.is_in(list(ids))
+    )
     return {row["id"]: row for row in rows}
 
 
@@ -46,7 +47,8 @@ async def names_by_id(school_id: UUID, ids: set[UUID]) -> dict[UUID, str]:
     if not ids:
         return {}
     rows = await User.select(User.id, User.first_name, User.last_name).where(
-        (User.school_id == school_id) & User.id.is_in(list(ids)))
+        (User.school_id == school_id) & User.id.is_in(list(ids))
+    )
     return {row["id"]: f"{row['first_name']} {row['last_name'].upper()}" for row in rows}
 
 
@@ -61,14 +63,14 @@ def parse_day(value: str | None, default: date, field: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ApiError(400, "invalid", "Date invalide (format attendu : AAAA-MM-JJ).",
-                       details={field: "date"}) from None
+        raise ApiError(
+            400, "invalid", "Date invalide (format attendu : AAAA-MM-JJ).", details={field: "date"}
+        ) from None
 
 
 def check_range(start: date, end: date, max_days: int) -> None:
     if end < start or (end - start).days > max_days:
-        raise ApiError(400, "invalid", f"Période invalide (au plus {max_days} jours).",
-                       details={"end": "range"})
+        raise ApiError(400, "invalid", f"Période invalide (au plus {max_days} jours).", details={"end": "range"})
 
 
 def utc_now() -> datetime:

@@ -12,13 +12,14 @@ from datetime import date, timedelta
 from uuid import UUID
 
 from litestar import Controller, get, put
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.auth.sessions import now
 from api.html import sanitize_html
 from api.timetable.school_service import audience_label, monday_of, names_by_id, owned_lesson, subject_names
-from api.timetable.school_structs import LessonContentIn, LessonContentOut, Teaching, TeacherLesson, TeacherWeek
+from api.timetable.school_structs import LessonContentIn, LessonContentOut, TeacherLesson, TeacherWeek, Teaching
 from db.core.tables import SchoolClass, TeachingGroup, TeachingService
 from db.timetable.tables import Lesson, LessonContent
 
@@ -29,12 +30,19 @@ class SchoolTimetableController(Controller):
     dependencies = {"principal": Provide(principal_with_roles("teacher", "staff", "admin"))}
 
     @get("/lessons", summary="A teacher's lessons for one week")
-    async def week(self, principal: Principal, week: date | None = None) -> TeacherWeek:
+    async def week(self, principal: NamedDependency[Principal], week: FromQuery[date | None] = None) -> TeacherWeek:
         monday = monday_of(week or now().date())
-        rows = await Lesson.select().where(
-            (Lesson.school_id == principal.school_id) & (Lesson.teacher_id == principal.user_id)
-            & (Lesson.date >= monday) & (Lesson.date < monday + timedelta(days=7))
-        ).order_by(Lesson.date).order_by(Lesson.starts_at)
+        rows = (
+            await Lesson.select()
+            .where(
+                (Lesson.school_id == principal.school_id)
+                & (Lesson.teacher_id == principal.user_id)
+                & (Lesson.date >= monday)
+                & (Lesson.date < monday + timedelta(days=7))
+            )
+            .order_by(Lesson.date)
+            .order_by(Lesson.starts_at)
+        )
         sid = principal.school_id
         subjects = await subject_names(sid, [r["subject_id"] for r in rows])
         classes = await names_by_id(SchoolClass, sid, [r["class_id"] for r in rows])
@@ -42,45 +50,77 @@ class SchoolTimetableController(Controller):
         with_content = set()
         if rows:
             contents = await LessonContent.select(LessonContent.lesson_id, LessonContent.html).where(
-                (LessonContent.school_id == sid) & LessonContent.lesson_id.is_in([r["id"] for r in rows]))
+                (LessonContent.school_id == sid) & LessonContent.lesson_id.is_in([r["id"] for r in rows])
+            )
             with_content = {c["lesson_id"] for c in contents if c["html"]}
-        return TeacherWeek(week=monday, lessons=[TeacherLesson(
-            id=r["id"], date=r["date"], starts_at=r["starts_at"], ends_at=r["ends_at"], subject_id=r["subject_id"],
-            subject=subjects.get(r["subject_id"], ""), class_id=r["class_id"], group_id=r["group_id"],
-            audience=classes.get(r["class_id"]) or groups.get(r["group_id"], ""), room=r["room"],
-            status=r["status"], has_content=r["id"] in with_content) for r in rows])
+        return TeacherWeek(
+            week=monday,
+            lessons=[
+                TeacherLesson(
+                    id=r["id"],
+                    date=r["date"],
+                    starts_at=r["starts_at"],
+                    ends_at=r["ends_at"],
+                    subject_id=r["subject_id"],
+                    subject=subjects.get(r["subject_id"], ""),
+                    class_id=r["class_id"],
+                    group_id=r["group_id"],
+                    audience=classes.get(r["class_id"]) or groups.get(r["group_id"], ""),
+                    room=r["room"],
+                    status=r["status"],
+                    has_content=r["id"] in with_content,
+                )
+                for r in rows
+            ],
+        )
 
     @get("/lessons/{lesson_id:uuid}/content", summary="What was done in a lesson")
-    async def content(self, principal: Principal, lesson_id: UUID) -> LessonContentOut:
+    async def content(self, principal: NamedDependency[Principal], lesson_id: FromPath[UUID]) -> LessonContentOut:
         await owned_lesson(principal, lesson_id)
-        row = await LessonContent.select().where(
-            (LessonContent.school_id == principal.school_id) & (LessonContent.lesson_id == lesson_id)).first()
+        row = (
+            await LessonContent.select()
+            .where((LessonContent.school_id == principal.school_id) & (LessonContent.lesson_id == lesson_id))
+            .first()
+        )
         if row is None:
             return LessonContentOut(title="", html="", updated_at=None)
         return LessonContentOut(title=row["title"], html=row["html"], updated_at=row["updated_at"])
 
     @put("/lessons/{lesson_id:uuid}/content", summary="Write what was done in a lesson")
-    async def write_content(self, principal: Principal, lesson_id: UUID, data: LessonContentIn) -> LessonContentOut:
+    async def write_content(
+        self, principal: NamedDependency[Principal], lesson_id: FromPath[UUID], data: JSONBody[LessonContentIn]
+    ) -> LessonContentOut:
         await owned_lesson(principal, lesson_id)
         html, moment = sanitize_html(data.html), now()
         where = (LessonContent.school_id == principal.school_id) & (LessonContent.lesson_id == lesson_id)
         if await LessonContent.exists().where(where):
-            await LessonContent.update({LessonContent.title: data.title, LessonContent.html: html,
-                                        LessonContent.updated_at: moment}).where(where)
+            await LessonContent.update(
+                {LessonContent.title: data.title, LessonContent.html: html, LessonContent.updated_at: moment}
+            ).where(where)
         else:
-            await LessonContent.insert(LessonContent(school_id=principal.school_id, lesson_id=lesson_id,
-                                                     title=data.title, html=html, updated_at=moment))
+            await LessonContent.insert(
+                LessonContent(
+                    school_id=principal.school_id, lesson_id=lesson_id, title=data.title, html=html, updated_at=moment
+                )
+            )
         return LessonContentOut(title=data.title, html=html, updated_at=moment)
 
     @get("/teaching", summary="The classes and groups a teacher teaches")
-    async def teaching(self, principal: Principal) -> list[Teaching]:
+    async def teaching(self, principal: NamedDependency[Principal]) -> list[Teaching]:
         rows = await TeachingService.select().where(
-            (TeachingService.school_id == principal.school_id) & (TeachingService.teacher_id == principal.user_id))
+            (TeachingService.school_id == principal.school_id) & (TeachingService.teacher_id == principal.user_id)
+        )
         subjects = await subject_names(principal.school_id, [r["subject_id"] for r in rows])
-        result = [Teaching(subject_id=r["subject_id"], subject=subjects.get(r["subject_id"], ""),
-                           class_id=r["class_id"], group_id=r["group_id"],
-                           audience=await audience_label(principal.school_id, r["class_id"], r["group_id"]))
-                  for r in rows]
+        result = [
+            Teaching(
+                subject_id=r["subject_id"],
+                subject=subjects.get(r["subject_id"], ""),
+                class_id=r["class_id"],
+                group_id=r["group_id"],
+                audience=await audience_label(principal.school_id, r["class_id"], r["group_id"]),
+            )
+            for r in rows
+        ]
         return sorted(result, key=lambda t: (t.audience, t.subject))
 
 

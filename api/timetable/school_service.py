@@ -43,7 +43,9 @@ async def require_audience(principal: Principal, class_id: UUID | None, group_id
         raise ApiError(400, "invalid_audience", "Choisissez une classe ou un groupe.")
     if principal.role in SCHOOL_WIDE_ROLES:
         table = SchoolClass if class_id else TeachingGroup
-        if not await table.exists().where((table.school_id == principal.school_id) & (table.id == (class_id or group_id))):
+        if not await table.exists().where(
+            (table.school_id == principal.school_id) & (table.id == (class_id or group_id))
+        ):
             raise AUDIENCE_NOT_YOURS
         return
     classes, groups = await teacher_classes_and_groups(principal)
@@ -55,15 +57,18 @@ async def students_of(school_id: UUID, class_id: UUID | None, group_id: UUID | N
     """The students of a class or group, sorted as a register: {id, first_name, last_name}."""
     if class_id:
         rows = await Enrolment.select(Enrolment.student_id).where(
-            (Enrolment.school_id == school_id) & (Enrolment.class_id == class_id))
+            (Enrolment.school_id == school_id) & (Enrolment.class_id == class_id)
+        )
     else:
         rows = await GroupMembership.select(GroupMembership.student_id).where(
-            (GroupMembership.school_id == school_id) & (GroupMembership.group_id == group_id))
+            (GroupMembership.school_id == school_id) & (GroupMembership.group_id == group_id)
+        )
     ids = [r["student_id"] for r in rows]
     if not ids:
         return []
     students = await User.select(User.id, User.first_name, User.last_name).where(
-        (User.school_id == school_id) & User.id.is_in(ids) & (User.role == "student"))
+        (User.school_id == school_id) & User.id.is_in(ids) & (User.role == "student")
+    )
     return sorted(students, key=lambda s: (s["last_name"].lower(), s["first_name"].lower()))
 
 

@@ -7,6 +7,8 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
@@ -15,8 +17,12 @@ from api.ratelimit import limit
 from api.timetable.family_service import names_by_id, require_family, utc_now
 from db.vie_scolaire.tables import Absence, Lateness, Punishment, Remark
 
-JUSTIFICATION_LABELS = {"unjustified": "Non justifiée", "pending": "Justification en attente",
-                        "justified": "Justifiée", "refused": "Justification refusée"}
+JUSTIFICATION_LABELS = {
+    "unjustified": "Non justifiée",
+    "pending": "Justification en attente",
+    "justified": "Justifiée",
+    "refused": "Justification refusée",
+}
 
 
 class AbsenceOut(msgspec.Struct):
@@ -74,37 +80,84 @@ class FamilyVieScolaireController(Controller):
     tags = ["vie scolaire"]
 
     @get("/vie-scolaire", summary="Absences, lateness, remarks and punishments of a student")
-    async def vie_scolaire(self, principal: Principal, student_id: UUID) -> VieScolaire:
+    async def vie_scolaire(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> VieScolaire:
         require_family(principal)
         await require_student(principal, student_id)
         sid = principal.school_id
-        absences = await Absence.select().where((Absence.school_id == sid) & (Absence.student_id == student_id)
-                                                ).order_by(Absence.starts_at, ascending=False)
-        lateness = await Lateness.select().where((Lateness.school_id == sid) & (Lateness.student_id == student_id)
-                                                 ).order_by(Lateness.occurred_at, ascending=False)
-        remarks = await Remark.select().where((Remark.school_id == sid) & (Remark.student_id == student_id)
-                                              ).order_by(Remark.created_at, ascending=False)
-        punishments = await Punishment.select().where(
-            (Punishment.school_id == sid) & (Punishment.student_id == student_id)
-        ).order_by(Punishment.created_at, ascending=False)
+        absences = (
+            await Absence.select()
+            .where((Absence.school_id == sid) & (Absence.student_id == student_id))
+            .order_by(Absence.starts_at, ascending=False)
+        )
+        lateness = (
+            await Lateness.select()
+            .where((Lateness.school_id == sid) & (Lateness.student_id == student_id))
+            .order_by(Lateness.occurred_at, ascending=False)
+        )
+        remarks = (
+            await Remark.select()
+            .where((Remark.school_id == sid) & (Remark.student_id == student_id))
+            .order_by(Remark.created_at, ascending=False)
+        )
+        punishments = (
+            await Punishment.select()
+            .where((Punishment.school_id == sid) & (Punishment.student_id == student_id))
+            .order_by(Punishment.created_at, ascending=False)
+        )
         authors = await names_by_id(sid, {r["author_id"] for r in remarks} | {p["author_id"] for p in punishments})
         family_ids = {student_id, principal.user_id}
         return VieScolaire(
             student_id=student_id,
-            absences=[AbsenceOut(id=a["id"], starts_at=a["starts_at"], ends_at=a["ends_at"], reason=a["reason"],
-                                 justification_state=a["justification_state"],
-                                 justification_label=JUSTIFICATION_LABELS.get(a["justification_state"], ""),
-                                 reported_by_family=a["reported_by_id"] in family_ids) for a in absences],
-            lateness=[LatenessOut(id=x["id"], occurred_at=x["occurred_at"], minutes=x["minutes"],
-                                  justified=x["justified"], reason=x["reason"]) for x in lateness],
-            remarks=[RemarkOut(id=r["id"], kind=r["kind"], text=r["text"], author=authors.get(r["author_id"], ""),
-                               created_at=r["created_at"]) for r in remarks],
-            punishments=[PunishmentOut(id=p["id"], kind=p["kind"], reason=p["reason"], due_on=p["due_on"],
-                                       done=p["done"], author=authors.get(p["author_id"], "")) for p in punishments],
-            generated_at=utc_now())
+            absences=[
+                AbsenceOut(
+                    id=a["id"],
+                    starts_at=a["starts_at"],
+                    ends_at=a["ends_at"],
+                    reason=a["reason"],
+                    justification_state=a["justification_state"],
+                    justification_label=JUSTIFICATION_LABELS.get(a["justification_state"], ""),
+                    reported_by_family=a["reported_by_id"] in family_ids,
+                )
+                for a in absences
+            ],
+            lateness=[
+                LatenessOut(
+                    id=x["id"],
+                    occurred_at=x["occurred_at"],
+                    minutes=x["minutes"],
+                    justified=x["justified"],
+                    reason=x["reason"],
+                )
+                for x in lateness
+            ],
+            remarks=[
+                RemarkOut(
+                    id=r["id"],
+                    kind=r["kind"],
+                    text=r["text"],
+                    author=authors.get(r["author_id"], ""),
+                    created_at=r["created_at"],
+                )
+                for r in remarks
+            ],
+            punishments=[
+                PunishmentOut(
+                    id=p["id"],
+                    kind=p["kind"],
+                    reason=p["reason"],
+                    due_on=p["due_on"],
+                    done=p["done"],
+                    author=authors.get(p["author_id"], ""),
+                )
+                for p in punishments
+            ],
+            generated_at=utc_now(),
+        )
 
     @post("/absences", summary="A parent reports an absence of their child (idempotent for the same period)")
-    async def report_absence(self, principal: Principal, student_id: UUID, data: AbsenceReport) -> AbsenceOut:
+    async def report_absence(
+        self, principal: NamedDependency[Principal], student_id: FromPath[UUID], data: JSONBody[AbsenceReport]
+    ) -> AbsenceOut:
         if principal.role != "parent":
             raise ApiError(403, "forbidden", "Seul un responsable peut signaler une absence.")
         await require_student(principal, student_id)
@@ -117,19 +170,44 @@ class FamilyVieScolaireController(Controller):
             raise ApiError(400, "invalid", "Une absence signalée dure au plus 31 jours.", details={"ends_at": "range"})
         await limit("absence-report", str(principal.user_id), max_hits=30, window=timedelta(hours=1))
         sid = principal.school_id
-        same = await Absence.select().where(
-            (Absence.school_id == sid) & (Absence.student_id == student_id) & (Absence.starts_at == data.starts_at)
-            & (Absence.ends_at == data.ends_at) & (Absence.reported_by_id == principal.user_id)).first()
+        same = (
+            await Absence.select()
+            .where(
+                (Absence.school_id == sid)
+                & (Absence.student_id == student_id)
+                & (Absence.starts_at == data.starts_at)
+                & (Absence.ends_at == data.ends_at)
+                & (Absence.reported_by_id == principal.user_id)
+            )
+            .first()
+        )
         if same is None:  # a resend of the same report creates nothing new
-            row = Absence(school_id=sid, student_id=student_id, starts_at=data.starts_at, ends_at=data.ends_at,
-                          reason=reason, justification_state="pending", reported_by_id=principal.user_id)
+            row = Absence(
+                school_id=sid,
+                student_id=student_id,
+                starts_at=data.starts_at,
+                ends_at=data.ends_at,
+                reason=reason,
+                justification_state="pending",
+                reported_by_id=principal.user_id,
+            )
             await row.save()
-            same = {"id": row.id, "starts_at": data.starts_at, "ends_at": data.ends_at, "reason": reason,
-                    "justification_state": "pending"}
-        return AbsenceOut(id=same["id"], starts_at=same["starts_at"], ends_at=same["ends_at"], reason=same["reason"],
-                          justification_state=same["justification_state"],
-                          justification_label=JUSTIFICATION_LABELS[same["justification_state"]],
-                          reported_by_family=True)
+            same = {
+                "id": row.id,
+                "starts_at": data.starts_at,
+                "ends_at": data.ends_at,
+                "reason": reason,
+                "justification_state": "pending",
+            }
+        return AbsenceOut(
+            id=same["id"],
+            starts_at=same["starts_at"],
+            ends_at=same["ends_at"],
+            reason=same["reason"],
+            justification_state=same["justification_state"],
+            justification_label=JUSTIFICATION_LABELS[same["justification_state"]],
+            reported_by_family=True,
+        )
 
 
 ROUTES = [FamilyVieScolaireController]

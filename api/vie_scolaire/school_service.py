@@ -15,8 +15,17 @@ from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.errors import ApiError
 from api.timetable.school_service import at, names_by_id, owned_lesson, school_zone, students_of
-from api.vie_scolaire.school_structs import (AbsenceLine, JustifyIn, PunishmentIn, PunishmentOut, RemarkIn,
-                                            RemarkOut, Roll, RollIn, RollLine)
+from api.vie_scolaire.school_structs import (
+    AbsenceLine,
+    JustifyIn,
+    PunishmentIn,
+    PunishmentOut,
+    RemarkIn,
+    RemarkOut,
+    Roll,
+    RollIn,
+    RollLine,
+)
 from db.core.tables import Enrolment, SchoolClass, User
 from db.vie_scolaire.tables import Absence, Lateness, Punishment, Remark
 
@@ -25,13 +34,28 @@ async def roll(principal: Principal, lesson_id: UUID) -> Roll:
     lesson = await owned_lesson(principal, lesson_id)
     sid = principal.school_id
     students = await students_of(sid, lesson["class_id"], lesson["group_id"])
-    absent = {r["student_id"] for r in await Absence.select(Absence.student_id).where(
-        (Absence.school_id == sid) & (Absence.lesson_id == lesson_id))}
-    late = {r["student_id"]: r["minutes"] for r in await Lateness.select(Lateness.student_id, Lateness.minutes).where(
-        (Lateness.school_id == sid) & (Lateness.lesson_id == lesson_id))}
-    lines = [RollLine(student_id=s["id"], first_name=s["first_name"], last_name=s["last_name"],
-                      status="absent" if s["id"] in absent else "late" if s["id"] in late else "present",
-                      minutes=late.get(s["id"])) for s in students]
+    absent = {
+        r["student_id"]
+        for r in await Absence.select(Absence.student_id).where(
+            (Absence.school_id == sid) & (Absence.lesson_id == lesson_id)
+        )
+    }
+    late = {
+        r["student_id"]: r["minutes"]
+        for r in await Lateness.select(Lateness.student_id, Lateness.minutes).where(
+            (Lateness.school_id == sid) & (Lateness.lesson_id == lesson_id)
+        )
+    }
+    lines = [
+        RollLine(
+            student_id=s["id"],
+            first_name=s["first_name"],
+            last_name=s["last_name"],
+            status="absent" if s["id"] in absent else "late" if s["id"] in late else "present",
+            minutes=late.get(s["id"]),
+        )
+        for s in students
+    ]
     return Roll(lesson_id=lesson_id, called=bool(absent or late), students=lines)
 
 
@@ -44,23 +68,41 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
     zone = await school_zone(sid)
     starts, ends = at(lesson["date"], lesson["starts_at"], zone), at(lesson["date"], lesson["ends_at"], zone)
     for entry in data.entries:
-        absence = (Absence.school_id == sid) & (Absence.lesson_id == lesson_id) & (Absence.student_id == entry.student_id)
-        lateness = ((Lateness.school_id == sid) & (Lateness.lesson_id == lesson_id)
-                    & (Lateness.student_id == entry.student_id))
+        absence = (
+            (Absence.school_id == sid) & (Absence.lesson_id == lesson_id) & (Absence.student_id == entry.student_id)
+        )
+        lateness = (
+            (Lateness.school_id == sid) & (Lateness.lesson_id == lesson_id) & (Lateness.student_id == entry.student_id)
+        )
         if entry.status != "absent":
             await Absence.delete().where(absence)
         if entry.status != "late":
             await Lateness.delete().where(lateness)
         # An absence already recorded is kept as is: a resent roll must not undo its justification.
         if entry.status == "absent" and not await Absence.exists().where(absence):
-            await Absence.insert(Absence(school_id=sid, student_id=entry.student_id, lesson_id=lesson_id,
-                                         starts_at=starts, ends_at=ends, reported_by_id=principal.user_id))
+            await Absence.insert(
+                Absence(
+                    school_id=sid,
+                    student_id=entry.student_id,
+                    lesson_id=lesson_id,
+                    starts_at=starts,
+                    ends_at=ends,
+                    reported_by_id=principal.user_id,
+                )
+            )
         elif entry.status == "late":
             if await Lateness.exists().where(lateness):
                 await Lateness.update({Lateness.minutes: entry.minutes or 5}).where(lateness)
             else:
-                await Lateness.insert(Lateness(school_id=sid, student_id=entry.student_id, lesson_id=lesson_id,
-                                               occurred_at=starts, minutes=entry.minutes or 5))
+                await Lateness.insert(
+                    Lateness(
+                        school_id=sid,
+                        student_id=entry.student_id,
+                        lesson_id=lesson_id,
+                        occurred_at=starts,
+                        minutes=entry.minutes or 5,
+                    )
+                )
     return await roll(principal, lesson_id)
 
 
@@ -68,19 +110,35 @@ async def add_remark(principal: Principal, data: RemarkIn) -> RemarkOut:
     await require_student(principal, data.student_id)
     if data.lesson_id is not None:
         await owned_lesson(principal, data.lesson_id)
-    row = Remark(school_id=principal.school_id, student_id=data.student_id, author_id=principal.user_id,
-                 lesson_id=data.lesson_id, kind=data.kind.strip(), text=data.text.strip())
+    row = Remark(
+        school_id=principal.school_id,
+        student_id=data.student_id,
+        author_id=principal.user_id,
+        lesson_id=data.lesson_id,
+        kind=data.kind.strip(),
+        text=data.text.strip(),
+    )
     await row.save()
-    return RemarkOut(id=row.id, student_id=row.student_id, kind=row.kind, text=row.text, lesson_id=row.lesson_id,
-                     created_at=row.created_at)
+    return RemarkOut(
+        id=row.id,
+        student_id=row.student_id,
+        kind=row.kind,
+        text=row.text,
+        lesson_id=row.lesson_id,
+        created_at=row.created_at,
+    )
 
 
 async def _people(school_id: UUID, student_ids) -> tuple[dict, dict]:
     ids = list(set(student_ids))
     if not ids:
         return {}, {}
-    users = {u["id"]: u for u in await User.select(User.id, User.first_name, User.last_name).where(
-        (User.school_id == school_id) & User.id.is_in(ids))}
+    users = {
+        u["id"]: u
+        for u in await User.select(User.id, User.first_name, User.last_name).where(
+            (User.school_id == school_id) & User.id.is_in(ids)
+        )
+    }
     enrolments = await Enrolment.select().where((Enrolment.school_id == school_id) & Enrolment.student_id.is_in(ids))
     classes = await names_by_id(SchoolClass, school_id, [e["class_id"] for e in enrolments])
     class_of = {e["student_id"]: classes.get(e["class_id"], "") for e in enrolments}
@@ -90,13 +148,26 @@ async def _people(school_id: UUID, student_ids) -> tuple[dict, dict]:
 async def absences_of_day(principal: Principal, day: date) -> list[AbsenceLine]:
     zone = await school_zone(principal.school_id)
     start, end = at(day, time(0), zone), at(day + timedelta(days=1), time(0), zone)
-    rows = await Absence.select().where((Absence.school_id == principal.school_id) & (Absence.starts_at < end)
-                                        & (Absence.ends_at > start)).order_by(Absence.starts_at)
+    rows = (
+        await Absence.select()
+        .where((Absence.school_id == principal.school_id) & (Absence.starts_at < end) & (Absence.ends_at > start))
+        .order_by(Absence.starts_at)
+    )
     users, class_of = await _people(principal.school_id, [r["student_id"] for r in rows])
-    lines = [AbsenceLine(id=r["id"], student_id=r["student_id"], first_name=users[r["student_id"]]["first_name"],
-                         last_name=users[r["student_id"]]["last_name"], class_name=class_of.get(r["student_id"], ""),
-                         starts_at=r["starts_at"], ends_at=r["ends_at"], reason=r["reason"],
-                         justification_state=r["justification_state"]) for r in rows]
+    lines = [
+        AbsenceLine(
+            id=r["id"],
+            student_id=r["student_id"],
+            first_name=users[r["student_id"]]["first_name"],
+            last_name=users[r["student_id"]]["last_name"],
+            class_name=class_of.get(r["student_id"], ""),
+            starts_at=r["starts_at"],
+            ends_at=r["ends_at"],
+            reason=r["reason"],
+            justification_state=r["justification_state"],
+        )
+        for r in rows
+    ]
     return sorted(lines, key=lambda a: (a.class_name, a.last_name, a.first_name, a.starts_at))
 
 
@@ -116,15 +187,32 @@ async def punishments(principal: Principal, student_id: UUID | None = None) -> l
         where = where & (Punishment.student_id == student_id)
     rows = await Punishment.select().where(where).order_by(Punishment.created_at, ascending=False).limit(500)
     users, _ = await _people(principal.school_id, [r["student_id"] for r in rows])
-    return [PunishmentOut(id=r["id"], student_id=r["student_id"], first_name=users[r["student_id"]]["first_name"],
-                          last_name=users[r["student_id"]]["last_name"], kind=r["kind"], reason=r["reason"],
-                          due_on=r["due_on"], done=r["done"], created_at=r["created_at"]) for r in rows]
+    return [
+        PunishmentOut(
+            id=r["id"],
+            student_id=r["student_id"],
+            first_name=users[r["student_id"]]["first_name"],
+            last_name=users[r["student_id"]]["last_name"],
+            kind=r["kind"],
+            reason=r["reason"],
+            due_on=r["due_on"],
+            done=r["done"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
 
 
 async def give_punishment(principal: Principal, data: PunishmentIn) -> PunishmentOut:
     await require_student(principal, data.student_id)
-    row = Punishment(school_id=principal.school_id, student_id=data.student_id, author_id=principal.user_id,
-                     kind=data.kind, reason=data.reason.strip(), due_on=data.due_on)
+    row = Punishment(
+        school_id=principal.school_id,
+        student_id=data.student_id,
+        author_id=principal.user_id,
+        kind=data.kind,
+        reason=data.reason.strip(),
+        due_on=data.due_on,
+    )
     await row.save()
     return next(p for p in await punishments(principal, data.student_id) if p.id == row.id)
 

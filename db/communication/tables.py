@@ -77,8 +77,15 @@ class SurveyAnswer(Table, tablename="survey_answer"):
     answered_at = created_at()
 
 
-SHARDED_TABLES = [Discussion, DiscussionParticipant, Message, InformationPost, InformationRecipient,
-                  SurveyQuestion, SurveyAnswer]
+SHARDED_TABLES = [
+    Discussion,
+    DiscussionParticipant,
+    Message,
+    InformationPost,
+    InformationRecipient,
+    SurveyQuestion,
+    SurveyAnswer,
+]
 REFERENCES = [
     Ref(Discussion, "created_by_id", User),
     Ref(Discussion, "about_student_id", User),

@@ -131,8 +131,18 @@ class TeachingService(Table, tablename="teaching_service"):
     weekly_hours = Integer(default=0)
 
 
-SHARDED_TABLES = [SchoolYear, Period, Subject, SchoolClass, TeachingGroup, User, Guardianship,
-                  Enrolment, GroupMembership, TeachingService]
+SHARDED_TABLES = [
+    SchoolYear,
+    Period,
+    Subject,
+    SchoolClass,
+    TeachingGroup,
+    User,
+    Guardianship,
+    Enrolment,
+    GroupMembership,
+    TeachingService,
+]
 REFERENCES = [
     Ref(Period, "school_year_id", SchoolYear),
     Ref(SchoolClass, "school_year_id", SchoolYear),

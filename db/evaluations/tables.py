@@ -1,7 +1,6 @@
 """Competences and evaluations, with optional grades (notes)."""
 
 from piccolo.columns import Boolean, Date, Numeric, Timestamptz, Varchar
-
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key

@@ -9,10 +9,20 @@ Import `piccolo_conf` before starting the event loop (the app and the tests do):
 DATABASE_URL it starts the embedded server with `asyncio.run`.
 """
 
-from db.seed.demo import (DEMO_PASSWORD, DEMO_UAI, TEMPORARY_PASSWORD, DemoAccount, SeedSummary, read_summary,
-                          seed_demo)
+from db.seed.demo import DEMO_PASSWORD, DEMO_UAI, TEMPORARY_PASSWORD, DemoAccount, SeedSummary, read_summary, seed_demo
 from db.seed.names import IDENTIFIER_PATTERN, identifier_base
 from db.seed.scale import ScaleSchool, seed_scale
 
-__all__ = ["DEMO_PASSWORD", "DEMO_UAI", "IDENTIFIER_PATTERN", "TEMPORARY_PASSWORD", "DemoAccount", "ScaleSchool",
-           "SeedSummary", "identifier_base", "read_summary", "seed_demo", "seed_scale"]
+__all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_UAI",
+    "IDENTIFIER_PATTERN",
+    "TEMPORARY_PASSWORD",
+    "DemoAccount",
+    "ScaleSchool",
+    "SeedSummary",
+    "identifier_base",
+    "read_summary",
+    "seed_demo",
+    "seed_scale",
+]

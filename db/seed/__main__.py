@@ -23,8 +23,9 @@ async def _main(arguments: argparse.Namespace) -> None:
     await apply_migrations()
     started = time.perf_counter()
     if arguments.schools:
-        schools = await seed_scale(schools=arguments.schools, students_per_school=arguments.students,
-                                   today=arguments.today)
+        schools = await seed_scale(
+            schools=arguments.schools, students_per_school=arguments.students, today=arguments.today
+        )
         for school in schools:
             state = f"{sum(school.rows.values())} lignes" if school.created else "déjà présent"
             print(f"{school.uai}  {school.name:<32} {state}")

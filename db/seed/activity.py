@@ -35,16 +35,25 @@ def homework(plan: p.Plan) -> None:
         for index, lesson in enumerate(lessons):
             if not lesson.held or lesson.date > horizon or rng.random() >= content.HOMEWORK_RATE[subject]:
                 continue
-            due = next((later for later in lessons[index + 1:] if later.date > lesson.date and later.held), None)
+            due = next((later for later in lessons[index + 1 :] if later.date > lesson.date and later.held), None)
             if due is None:
                 continue
             html, minutes = content.homework_text(subject, plan.chapters[lesson.series], rng)
             written = plan.past(plan.at(lesson.date, lesson.row["ends_at"]) - timedelta(minutes=rng.randint(0, 20)))
-            row = plan.add(Homework, teacher_id=lesson.teacher.id, subject_id=plan.subjects[subject],
-                           class_id=None if key else school_class.id,
-                           group_id=school_class.groups[key].id if key else None, lesson_id=lesson.row["id"],
-                           given_on=lesson.date, due_on=due.date, html=html, estimated_minutes=minutes,
-                           created_at=written, updated_at=written)
+            row = plan.add(
+                Homework,
+                teacher_id=lesson.teacher.id,
+                subject_id=plan.subjects[subject],
+                class_id=None if key else school_class.id,
+                group_id=school_class.groups[key].id if key else None,
+                lesson_id=lesson.row["id"],
+                given_on=lesson.date,
+                due_on=due.date,
+                html=html,
+                estimated_minutes=minutes,
+                created_at=written,
+                updated_at=written,
+            )
             if lesson.date < plan.today:
                 _done(plan, row, plan.students_of(class_name, key))
 
@@ -62,8 +71,13 @@ def _done(plan: p.Plan, homework_row: dict, students: list[p.Student]) -> None:
             continue
         span = max((end - start).total_seconds(), 3600)
         changed = plan.past(start + timedelta(seconds=rng.uniform(0, span)))
-        plan.add(HomeworkDone, homework_id=homework_row["id"], student_id=student.id,
-                 done=rng.random() >= 0.04, changed_at=changed)
+        plan.add(
+            HomeworkDone,
+            homework_id=homework_row["id"],
+            student_id=student.id,
+            done=rng.random() >= 0.04,
+            changed_at=changed,
+        )
 
 
 def _evaluation_period(plan: p.Plan) -> p.Period:
@@ -76,8 +90,10 @@ def _evaluation_period(plan: p.Plan) -> p.Period:
 
 def evaluations(plan: p.Plan) -> None:
     rng = plan.rng
-    competences = {code: plan.add(Competence, code=code, label=label, domain=domain)["id"]
-                   for code, label, domain in content.COMPETENCES}
+    competences = {
+        code: plan.add(Competence, code=code, label=label, domain=domain)["id"]
+        for code, label, domain in content.COMPETENCES
+    }
     period = _evaluation_period(plan)
     low = max(period.starts_on, plan.today - timedelta(days=49))
     high = max(low, min(period.ends_on, plan.today - timedelta(days=2)))
@@ -97,12 +113,20 @@ def evaluations(plan: p.Plan) -> None:
             chapter = earlier if number == 0 and len(templates) > 1 else current
             publish_day = min(given_on + timedelta(days=rng.randint(2, 8)), plan.today - timedelta(days=1))
             evaluation = plan.add(
-                Evaluation, teacher_id=teacher.id, subject_id=plan.subjects[subject], period_id=period.id,
-                class_id=None if key else school_class.id, group_id=school_class.groups[key].id if key else None,
-                title=template.format(ch=chapter, Ch=content.title(chapter)), given_on=given_on, graded=graded,
-                out_of=Decimal(20) if graded else None, coefficient=Decimal(coefficient) if graded else None,
+                Evaluation,
+                teacher_id=teacher.id,
+                subject_id=plan.subjects[subject],
+                period_id=period.id,
+                class_id=None if key else school_class.id,
+                group_id=school_class.groups[key].id if key else None,
+                title=template.format(ch=chapter, Ch=content.title(chapter)),
+                given_on=given_on,
+                graded=graded,
+                out_of=Decimal(20) if graded else None,
+                coefficient=Decimal(coefficient) if graded else None,
                 publish_at=plan.past(plan.at(max(publish_day, given_on), time(17, 30))),
-                created_at=plan.past(plan.at(given_on, time(18, 0))))
+                created_at=plan.past(plan.at(given_on, time(18, 0))),
+            )
             codes = content.SUBJECT_COMPETENCES[subject]
             codes = rng.sample(codes, min(len(codes), rng.randint(1, 2) if graded else rng.randint(2, 3)))
             for code in codes:
@@ -112,15 +136,21 @@ def evaluations(plan: p.Plan) -> None:
                 score = student.ability + difficulty + rng.gauss(0, 2.2)
                 if rng.random() < 0.03:
                     if graded:
-                        plan.add(Grade, evaluation_id=evaluation["id"], student_id=student.id, value=None,
-                                 status="absent")
+                        plan.add(
+                            Grade, evaluation_id=evaluation["id"], student_id=student.id, value=None, status="absent"
+                        )
                     continue
                 if graded:
                     value = Decimal(round(min(20.0, max(0.0, score)) * 2) / 2).quantize(Decimal("0.01"))
                     plan.add(Grade, evaluation_id=evaluation["id"], student_id=student.id, value=value, status="")
                 for code in codes:
-                    plan.add(CompetenceResult, evaluation_id=evaluation["id"], competence_id=competences[code],
-                             student_id=student.id, level=_level(score + rng.gauss(0, 1.5)))
+                    plan.add(
+                        CompetenceResult,
+                        evaluation_id=evaluation["id"],
+                        competence_id=competences[code],
+                        student_id=student.id,
+                        level=_level(score + rng.gauss(0, 1.5)),
+                    )
 
 
 def _level(score: float) -> str:
@@ -133,13 +163,22 @@ def _level(score: float) -> str:
 
 def student_lessons(plan: p.Plan, student: p.Student, *, before: date) -> list[LessonInfo]:
     """Lessons the student attended (or should have) before `before`."""
-    return [lesson for lesson in plan.class_lessons[student.class_name]
-            if lesson.held and lesson.date < before
-            and (lesson.group_key is None or lesson.group_key in student.groups)]
+    return [
+        lesson
+        for lesson in plan.class_lessons[student.class_name]
+        if lesson.held and lesson.date < before and (lesson.group_key is None or lesson.group_key in student.groups)
+    ]
 
 
-def add_absence(plan: p.Plan, student: p.Student, state: str, *, lessons: list[LessonInfo] | None = None,
-                day: date | None = None, reason: str | None = None) -> None:
+def add_absence(
+    plan: p.Plan,
+    student: p.Student,
+    state: str,
+    *,
+    lessons: list[LessonInfo] | None = None,
+    day: date | None = None,
+    reason: str | None = None,
+) -> None:
     """An absence over consecutive `lessons` (a roll call), or the whole of `day` (reported by a parent)."""
     rng = plan.rng
     reason = reason if reason is not None else rng.choice(texts.ABSENCE_REASONS[state])
@@ -153,21 +192,43 @@ def add_absence(plan: p.Plan, student: p.Student, state: str, *, lessons: list[L
         parent = student.parents[0] if student.parents else None
         reporter = parent.id if parent and parent.id not in plan.pristine else plan.staff[0].id if plan.staff else None
         lesson_id = None
-    plan.add(Absence, student_id=student.id, lesson_id=lesson_id, starts_at=starts, ends_at=ends, reason=reason,
-             justification_state=state, reported_by_id=reporter,
-             created_at=plan.past(starts + timedelta(minutes=rng.randint(5, 50))))
+    plan.add(
+        Absence,
+        student_id=student.id,
+        lesson_id=lesson_id,
+        starts_at=starts,
+        ends_at=ends,
+        reason=reason,
+        justification_state=state,
+        reported_by_id=reporter,
+        created_at=plan.past(starts + timedelta(minutes=rng.randint(5, 50))),
+    )
 
 
 def add_lateness(plan: p.Plan, student: p.Student, lesson: LessonInfo, minutes: int, justified: bool) -> None:
     occurred = plan.at(lesson.date, lesson.row["starts_at"]) + timedelta(minutes=minutes)
-    plan.add(Lateness, student_id=student.id, lesson_id=lesson.row["id"], occurred_at=occurred, minutes=minutes,
-             justified=justified, reason=plan.rng.choice(texts.LATENESS_REASONS[justified]),
-             created_at=plan.past(occurred + timedelta(minutes=2)))
+    plan.add(
+        Lateness,
+        student_id=student.id,
+        lesson_id=lesson.row["id"],
+        occurred_at=occurred,
+        minutes=minutes,
+        justified=justified,
+        reason=plan.rng.choice(texts.LATENESS_REASONS[justified]),
+        created_at=plan.past(occurred + timedelta(minutes=2)),
+    )
 
 
 def add_remark(plan: p.Plan, student: p.Student, lesson: LessonInfo, kind: str, text: str) -> None:
-    plan.add(Remark, student_id=student.id, author_id=lesson.teacher.id, lesson_id=lesson.row["id"], kind=kind,
-             text=text, created_at=plan.past(plan.at(lesson.date, lesson.row["ends_at"])))
+    plan.add(
+        Remark,
+        student_id=student.id,
+        author_id=lesson.teacher.id,
+        lesson_id=lesson.row["id"],
+        kind=kind,
+        text=text,
+        created_at=plan.past(plan.at(lesson.date, lesson.row["ends_at"])),
+    )
 
 
 def vie_scolaire(plan: p.Plan) -> None:
@@ -182,7 +243,7 @@ def vie_scolaire(plan: p.Plan) -> None:
         lessons = student_lessons(plan, student, before=plan.today)
         if lessons and rng.random() < 0.6:
             first = rng.randrange(len(lessons))
-            same_day = [lesson for lesson in lessons[first:first + 2] if lesson.date == lessons[first].date]
+            same_day = [lesson for lesson in lessons[first : first + 2] if lesson.date == lessons[first].date]
             add_absence(plan, student, state, lessons=same_day)
         elif older_days:
             add_absence(plan, student, state, day=rng.choice(older_days))
@@ -206,6 +267,13 @@ def vie_scolaire(plan: p.Plan) -> None:
             due = given + timedelta(days=(2 - given.weekday()) % 7 or 7)  # the next Wednesday afternoon
         elif kind == "Devoir supplémentaire":
             due = given + timedelta(days=rng.randint(2, 5))
-        plan.add(Punishment, student_id=student.id, author_id=author.id, kind=kind, reason=rng.choice(reasons),
-                 due_on=due, done=due is None or due < plan.today,
-                 created_at=plan.past(datetime.combine(given, time(17, 10), tzinfo=p.PARIS)))
+        plan.add(
+            Punishment,
+            student_id=student.id,
+            author_id=author.id,
+            kind=kind,
+            reason=rng.choice(reasons),
+            due_on=due,
+            done=due is None or due < plan.today,
+            created_at=plan.past(datetime.combine(given, time(17, 10), tzinfo=p.PARIS)),
+        )

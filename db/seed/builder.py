@@ -7,8 +7,8 @@ from datetime import date, datetime
 from uuid import UUID
 
 from db.seed import activity, communication, people, timetable, writer
-from db.seed.plan import PARIS, Plan
 from db.seed.people import SchoolSpec
+from db.seed.plan import PARIS, Plan
 
 Hook = Callable[[Plan], None]
 
@@ -17,8 +17,9 @@ def paris_today() -> date:
     return datetime.now(PARIS).date()
 
 
-def build_plan(spec: SchoolSpec, *, today: date, after_people: Hook | None = None,
-               after_all: Hook | None = None) -> Plan:
+def build_plan(
+    spec: SchoolSpec, *, today: date, after_people: Hook | None = None, after_all: Hook | None = None
+) -> Plan:
     plan = Plan(uai=spec.uai, today=today, now=datetime.now(PARIS))
     people.build(plan, spec)
     if after_people:
@@ -31,8 +32,9 @@ def build_plan(spec: SchoolSpec, *, today: date, after_people: Hook | None = Non
     return plan
 
 
-async def seed_school(spec: SchoolSpec, *, today: date, after_people: Hook | None = None,
-                      after_all: Hook | None = None) -> tuple[UUID, bool, dict[str, int]]:
+async def seed_school(
+    spec: SchoolSpec, *, today: date, after_people: Hook | None = None, after_all: Hook | None = None
+) -> tuple[UUID, bool, dict[str, int]]:
     """Seed `spec` unless a school with its UAI exists; return (school id, created, rows by table)."""
     from piccolo_conf import DB
 

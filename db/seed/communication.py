@@ -4,21 +4,39 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from db.communication.tables import (Discussion, DiscussionParticipant, InformationPost, InformationRecipient,
-                                     Message, SurveyAnswer, SurveyQuestion)
+from db.communication.tables import (
+    Discussion,
+    DiscussionParticipant,
+    InformationPost,
+    InformationRecipient,
+    Message,
+    SurveyAnswer,
+    SurveyQuestion,
+)
 from db.seed import content, texts
 from db.seed import plan as p
 
 
-def add_discussion(plan: p.Plan, subject: str, messages: list[tuple[p.Person, str, datetime]], *,
-                   others: list[p.Person] = (), about: p.Student | None = None,
-                   unread_by: list[p.Person] = ()) -> None:
+def add_discussion(
+    plan: p.Plan,
+    subject: str,
+    messages: list[tuple[p.Person, str, datetime]],
+    *,
+    others: list[p.Person] = (),
+    about: p.Student | None = None,
+    unread_by: list[p.Person] = (),
+) -> None:
     """A discussion started by the first message's author; everyone has read it unless in `unread_by`."""
     participants = list(dict.fromkeys([author for author, _, _ in messages] + list(others)))
     last = messages[-1][2]
-    discussion = plan.add(Discussion, subject=subject, created_by_id=messages[0][0].id,
-                          about_student_id=about.id if about else None, created_at=messages[0][2],
-                          last_message_at=last)
+    discussion = plan.add(
+        Discussion,
+        subject=subject,
+        created_by_id=messages[0][0].id,
+        about_student_id=about.id if about else None,
+        created_at=messages[0][2],
+        last_message_at=last,
+    )
     for person in participants:
         if person in unread_by:
             own = [moment for author, _, moment in messages if author is person]
@@ -45,9 +63,13 @@ def _later(plan: p.Plan, moment: datetime) -> datetime:
 def build(plan: p.Plan) -> None:
     rng = plan.rng
     # Families of the demo accounts get hand-written discussions only.
-    candidates = [s for s in plan.students
-                  if s.parents and s not in plan.featured
-                  and all(parent.state == "inactive" and parent.id not in plan.pristine for parent in s.parents)]
+    candidates = [
+        s
+        for s in plan.students
+        if s.parents
+        and s not in plan.featured
+        and all(parent.state == "inactive" and parent.id not in plan.pristine for parent in s.parents)
+    ]
     picked = rng.sample(candidates, min(len(candidates), len(texts.DISCUSSIONS)))
     for (subject_line, exchange), student in zip(texts.DISCUSSIONS, picked):
         parent = student.parents[0]
@@ -61,10 +83,15 @@ def build(plan: p.Plan) -> None:
         messages = []
         for from_parent, body in exchange:
             author = parent if from_parent else teacher
-            text = body.format(child=student.first_name, of_child=content.of(student.first_name), subject=word,
-                               of_subject=content.of(word), parent=parent.name,
-                               teacher=f"{teacher.first_name[0]}. {teacher.last_name}",
-                               day=content.french_date(meeting))
+            text = body.format(
+                child=student.first_name,
+                of_child=content.of(student.first_name),
+                subject=word,
+                of_subject=content.of(word),
+                parent=parent.name,
+                teacher=f"{teacher.first_name[0]}. {teacher.last_name}",
+                day=content.french_date(meeting),
+            )
             messages.append((author, text, moment))
             moment = _later(plan, moment)
         add_discussion(plan, subject_line, messages, about=student, unread_by=[parent] if rng.random() < 0.3 else [])
@@ -72,8 +99,9 @@ def build(plan: p.Plan) -> None:
     survey(plan)
 
 
-def _recipients(plan: p.Plan, post: dict, parents: list[p.Person], *, read: float, acknowledged: float,
-                answered: dict | None = None) -> None:
+def _recipients(
+    plan: p.Plan, post: dict, parents: list[p.Person], *, read: float, acknowledged: float, answered: dict | None = None
+) -> None:
     published = post["published_at"]
     for parent in parents:
         read_at = acknowledged_at = None
@@ -85,8 +113,13 @@ def _recipients(plan: p.Plan, post: dict, parents: list[p.Person], *, read: floa
             read_at = plan.past(published + timedelta(minutes=plan.rng.randint(10, 3000)))
             if plan.rng.random() < acknowledged:
                 acknowledged_at = plan.past(read_at + timedelta(minutes=plan.rng.randint(0, 5)))
-        plan.add(InformationRecipient, post_id=post["id"], user_id=parent.id, read_at=read_at,
-                 acknowledged_at=acknowledged_at)
+        plan.add(
+            InformationRecipient,
+            post_id=post["id"],
+            user_id=parent.id,
+            read_at=read_at,
+            acknowledged_at=acknowledged_at,
+        )
 
 
 def _parents_of(students: list[p.Student]) -> list[p.Person]:
@@ -96,11 +129,20 @@ def _parents_of(students: list[p.Student]) -> list[p.Person]:
 def outing(plan: p.Plan) -> None:
     school_class = plan.classes[plan.outing_class]
     author = plan.services[(school_class.name, "HG", None)]
-    html = texts.FUTUROSCOPE.format(class_name=school_class.name, day=content.french_date(plan.outing_day),
-                                    author=f"{author.first_name} {author.last_name}, professeur d'histoire-géographie")
-    post = plan.add(InformationPost, author_id=author.id, title="Sortie au Futuroscope", html=html, is_survey=False,
-                    published_at=_day_at(plan, 3, 10, 12),
-                    audience={"classes": [str(school_class.id)], "roles": ["parent"]})
+    html = texts.FUTUROSCOPE.format(
+        class_name=school_class.name,
+        day=content.french_date(plan.outing_day),
+        author=f"{author.first_name} {author.last_name}, professeur d'histoire-géographie",
+    )
+    post = plan.add(
+        InformationPost,
+        author_id=author.id,
+        title="Sortie au Futuroscope",
+        html=html,
+        is_survey=False,
+        published_at=_day_at(plan, 3, 10, 12),
+        audience={"classes": [str(school_class.id)], "roles": ["parent"]},
+    )
     _recipients(plan, post, _parents_of(school_class.students), read=0.7, acknowledged=0.8)
 
 
@@ -109,30 +151,53 @@ def survey(plan: p.Plan) -> None:
     author = plan.staff[1] if len(plan.staff) > 1 else plan.staff[0]
     first = plan.today + timedelta(days=14 - plan.today.weekday())  # Monday in two weeks
     slots = [f"{content.french_date(first + timedelta(days=offset)).capitalize()}, 17h–19h" for offset in (0, 1, 3)]
-    html = texts.SURVEY_HTML.format(deadline=content.french_date(plan.today + timedelta(days=7)),
-                                    author=f"{author.first_name} {author.last_name}, principale du collège"
-                                    if author.gender == "F" else f"{author.first_name} {author.last_name}, "
-                                    "principal du collège")
-    post = plan.add(InformationPost, author_id=author.id, title=texts.SURVEY_TITLE, html=html, is_survey=True,
-                    published_at=_day_at(plan, 2, 16, 45), audience={"classes": [], "roles": ["parent"]})
+    html = texts.SURVEY_HTML.format(
+        deadline=content.french_date(plan.today + timedelta(days=7)),
+        author=f"{author.first_name} {author.last_name}, principale du collège"
+        if author.gender == "F"
+        else f"{author.first_name} {author.last_name}, principal du collège",
+    )
+    post = plan.add(
+        InformationPost,
+        author_id=author.id,
+        title=texts.SURVEY_TITLE,
+        html=html,
+        is_survey=True,
+        published_at=_day_at(plan, 2, 16, 45),
+        audience={"classes": [], "roles": ["parent"]},
+    )
     questions = [
         ("single", "Quel créneau vous convient le mieux ?", slots),
         ("multiple", "Quels enseignants souhaitez-vous rencontrer ?", texts.SURVEY_TEACHERS),
         ("text", "Avez-vous une question ou une contrainte particulière ?", []),
     ]
-    rows = [plan.add(SurveyQuestion, post_id=post["id"], position=position, text=text, kind=kind, choices=choices)
-            for position, (kind, text, choices) in enumerate(questions, 1)]
+    rows = [
+        plan.add(SurveyQuestion, post_id=post["id"], position=position, text=text, kind=kind, choices=choices)
+        for position, (kind, text, choices) in enumerate(questions, 1)
+    ]
     parents = list(plan.parents)
     answering = [parent for parent in parents if parent.state != "ready" and parent.id not in plan.pristine]
-    answers = {parent.id: _day_at(plan, rng.randint(0, 1), rng.randint(7, 21), rng.randint(0, 59))
-               for parent in rng.sample(answering, min(len(answering), max(3, len(parents) // 6)))}
+    answers = {
+        parent.id: _day_at(plan, rng.randint(0, 1), rng.randint(7, 21), rng.randint(0, 59))
+        for parent in rng.sample(answering, min(len(answering), max(3, len(parents) // 6)))
+    }
     _recipients(plan, post, parents, read=0.3, acknowledged=0.0, answered=answers)
     for parent in (parent for parent in parents if parent.id in answers):
         answered = answers[parent.id]
-        plan.add(SurveyAnswer, question_id=rows[0]["id"], user_id=parent.id,
-                 answer=[rng.randrange(len(slots))], answered_at=answered)
+        plan.add(
+            SurveyAnswer,
+            question_id=rows[0]["id"],
+            user_id=parent.id,
+            answer=[rng.randrange(len(slots))],
+            answered_at=answered,
+        )
         picks = sorted(rng.sample(range(len(texts.SURVEY_TEACHERS)), rng.randint(1, 3)))
         plan.add(SurveyAnswer, question_id=rows[1]["id"], user_id=parent.id, answer=picks, answered_at=answered)
         if rng.random() < 0.3:
-            plan.add(SurveyAnswer, question_id=rows[2]["id"], user_id=parent.id,
-                     answer={"text": rng.choice(texts.SURVEY_COMMENTS)}, answered_at=answered)
+            plan.add(
+                SurveyAnswer,
+                question_id=rows[2]["id"],
+                user_id=parent.id,
+                answer={"text": rng.choice(texts.SURVEY_COMMENTS)},
+                answered_at=answered,
+            )

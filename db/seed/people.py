@@ -6,8 +6,20 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from db.core.tables import (Enrolment, GroupMembership, Guardianship, LoginIdentifier, Period, School,
-                            SchoolClass, SchoolYear, Subject, TeachingGroup, TeachingService, User)
+from db.core.tables import (
+    Enrolment,
+    GroupMembership,
+    Guardianship,
+    LoginIdentifier,
+    Period,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Subject,
+    TeachingGroup,
+    TeachingService,
+    User,
+)
 from db.seed import content, names
 from db.seed import plan as p
 
@@ -54,14 +66,26 @@ def school_year_start(today: date) -> int:
 
 def build(plan: p.Plan, spec: SchoolSpec) -> None:
     """Everything but identifiers, which depend on the deployment (see `assign_identifiers`)."""
-    plan.rows[School].append(dict(id=plan.school_id, uai=spec.uai, name=spec.name, academy=spec.academy,
-                                  city=spec.city, timezone="Europe/Paris"))
+    plan.rows[School].append(
+        dict(
+            id=plan.school_id,
+            uai=spec.uai,
+            name=spec.name,
+            academy=spec.academy,
+            city=spec.city,
+            timezone="Europe/Paris",
+        )
+    )
     start = school_year_start(plan.today)
     plan.year_start = date(start, 9, 1)
-    year_id = plan.add(SchoolYear, label=f"{start}-{start + 1}", starts_on=plan.year_start,
-                       ends_on=date(start + 1, 7, 4))["id"]
-    bounds = [(date(start, 9, 1), date(start, 11, 30)), (date(start, 12, 1), date(start + 1, 3, 1) - timedelta(1)),
-              (date(start + 1, 3, 1), date(start + 1, 7, 4))]
+    year_id = plan.add(
+        SchoolYear, label=f"{start}-{start + 1}", starts_on=plan.year_start, ends_on=date(start + 1, 7, 4)
+    )["id"]
+    bounds = [
+        (date(start, 9, 1), date(start, 11, 30)),
+        (date(start, 12, 1), date(start + 1, 3, 1) - timedelta(1)),
+        (date(start + 1, 3, 1), date(start + 1, 7, 4)),
+    ]
     for number, (first, last) in enumerate(bounds, 1):
         row = plan.add(Period, school_year_id=year_id, name=f"Trimestre {number}", starts_on=first, ends_on=last)
         plan.periods.append(p.Period(row["id"], row["name"], first, last))
@@ -111,8 +135,15 @@ def _adult_name(plan: p.Plan) -> tuple[str, str, str]:
 
 
 def _person(plan: p.Plan, spec: PersonSpec, role: str, cls=p.Person, **extra) -> p.Person:
-    person = cls(id=plan.new_id(), role=role, first_name=spec.first_name, last_name=spec.last_name,
-                 gender=spec.gender, state=spec.state, **extra)
+    person = cls(
+        id=plan.new_id(),
+        role=role,
+        first_name=spec.first_name,
+        last_name=spec.last_name,
+        gender=spec.gender,
+        state=spec.state,
+        **extra,
+    )
     plan.people.append(person)
     return person
 
@@ -147,9 +178,14 @@ def _teachers_and_services(plan: p.Plan, spec: SchoolSpec) -> None:
         load[teacher.id] += weekly
         plan.services[(class_name, subject, key)] = teacher
         school_class = plan.classes[class_name]
-        plan.add(TeachingService, teacher_id=teacher.id, subject_id=plan.subjects[subject],
-                 class_id=None if key else school_class.id, group_id=school_class.groups[key].id if key else None,
-                 weekly_hours=weekly)
+        plan.add(
+            TeachingService,
+            teacher_id=teacher.id,
+            subject_id=plan.subjects[subject],
+            class_id=None if key else school_class.id,
+            group_id=school_class.groups[key].id if key else None,
+            weekly_hours=weekly,
+        )
         return teacher
 
     for school_class in plan.classes.values():
@@ -222,8 +258,15 @@ def _families(plan: p.Plan, spec: SchoolSpec) -> None:
         for child_spec in child_specs:
             school_class = plan.classes[child_spec.class_name]
             held_back = child_spec.birthday is None and len(child_specs) == 1 and rng.random() < 0.04
-            student = _person(plan, child_spec, "student", p.Student, class_name=school_class.name,
-                              level=school_class.level, parents=parents)
+            student = _person(
+                plan,
+                child_spec,
+                "student",
+                p.Student,
+                class_name=school_class.name,
+                level=school_class.level,
+                parents=parents,
+            )
             student.birth_date = _birth_date(plan, school_class.level, child_spec.birthday, held_back)
             student.ability = child_spec.ability or min(19.0, max(4.0, rng.gauss(12.5, 3.2)))
             school_class.students.append(student)
@@ -259,13 +302,27 @@ def _rows(plan: p.Plan) -> None:
     imported = plan.at(plan.year_start - timedelta(days=4), time(9, 30))
     activated = plan.past(plan.at(plan.year_start + timedelta(days=2), time(18, 40)))
     for person in plan.people:
-        row = plan.add(User, id=person.id, role=person.role, identifier="",
-                       first_name=person.first_name, last_name=person.last_name, birth_date=person.birth_date,
-                       phone=person.phone, email=person.email, password_hash=None, created_at=plan.past(imported),
-                       must_change_password=person.state == "first_login")
+        row = plan.add(
+            User,
+            id=person.id,
+            role=person.role,
+            identifier="",
+            first_name=person.first_name,
+            last_name=person.last_name,
+            birth_date=person.birth_date,
+            phone=person.phone,
+            email=person.email,
+            password_hash=None,
+            created_at=plan.past(imported),
+            must_change_password=person.state == "first_login",
+        )
         if person.state == "ready":
-            row.update(activated_at=activated, first_login_done_at=activated, charter_accepted_at=activated,
-                       email_verified_at=activated if person.email else None)
+            row.update(
+                activated_at=activated,
+                first_login_done_at=activated,
+                charter_accepted_at=activated,
+                email_verified_at=activated if person.email else None,
+            )
         elif person.state == "first_login":
             row.update(activated_at=plan.past(plan.at(plan.today - timedelta(days=1), time(10, 15))))
         plan.user_rows[person.id] = row

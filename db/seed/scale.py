@@ -32,8 +32,14 @@ def scale_spec(number: int, students: int) -> SchoolSpec:
         classes.append((f"{level} {chr(ord('A') + index // len(content.LEVELS))}", level))
     patron = names.SCHOOL_PATRONS[(number - 1) % len(names.SCHOOL_PATRONS)]
     city = names.CITIES[(number - 1) % len(names.CITIES)]
-    return SchoolSpec(uai=names.uai(SCALE_DEPARTMENT, number), name=f"Collège {patron}", academy="Poitiers",
-                      city=city, classes=classes, students=students)
+    return SchoolSpec(
+        uai=names.uai(SCALE_DEPARTMENT, number),
+        name=f"Collège {patron}",
+        academy="Poitiers",
+        city=city,
+        classes=classes,
+        students=students,
+    )
 
 
 async def seed_scale(*, schools: int, students_per_school: int, today: date | None = None) -> list[ScaleSchool]:

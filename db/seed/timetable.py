@@ -10,9 +10,16 @@ from db.seed import plan as p
 from db.timetable.tables import Lesson, LessonContent
 
 # 55-minute slots: morning break 9h50–10h05, lunch 11h55–13h30, afternoon break 15h20–15h35.
-SLOTS = [(time(8, 0), time(8, 55)), (time(8, 55), time(9, 50)), (time(10, 5), time(11, 0)),
-         (time(11, 0), time(11, 55)), (time(13, 30), time(14, 25)), (time(14, 25), time(15, 20)),
-         (time(15, 35), time(16, 30)), (time(16, 30), time(17, 25))]
+SLOTS = [
+    (time(8, 0), time(8, 55)),
+    (time(8, 55), time(9, 50)),
+    (time(10, 5), time(11, 0)),
+    (time(11, 0), time(11, 55)),
+    (time(13, 30), time(14, 25)),
+    (time(14, 25), time(15, 20)),
+    (time(15, 35), time(16, 30)),
+    (time(16, 30), time(17, 25)),
+]
 DAY_SLOTS = {0: 8, 1: 8, 2: 4, 3: 8, 4: 8}  # Wednesday: mornings only
 BLOCK_STARTS = {0, 2, 4, 5, 6}  # where a two-hour lesson (EPS) may start
 WEEKS = (-1, 0, 1, 2)  # last week (for comptes rendus and past homework), this week and the next two
@@ -66,8 +73,10 @@ def _units(plan: p.Plan, school_class: p.SchoolClass) -> list[list[Placement]]:
             pairs += [Placement(-1, -1, 1, parts) for _ in range(course.hours)]
         elif course.split == "halves":
             for key in ("G1", "G2"):
-                singles += [Placement(-1, -1, 1, [Part(course.subject, key, service(course.subject, key))])
-                            for _ in range(course.hours)]
+                singles += [
+                    Placement(-1, -1, 1, [Part(course.subject, key, service(course.subject, key))])
+                    for _ in range(course.hours)
+                ]
         else:
             part = Part(course.subject, None, service(course.subject))
             doubles = course.hours // 2 if course.subject == "EPS" else 0
@@ -96,8 +105,10 @@ def _place_class(plan: p.Plan, school_class: p.SchoolClass, busy: dict) -> list[
                             continue
                         cells = [(day, s) for s in range(slot, slot + unit.length)]
                         if any(c in taken for c in cells) or any(
-                                c in busy.get(part.teacher.id, ()) or c in mine.get(part.teacher.id, ())
-                                for part in unit.parts for c in cells):
+                            c in busy.get(part.teacher.id, ()) or c in mine.get(part.teacher.id, ())
+                            for part in unit.parts
+                            for c in cells
+                        ):
                             continue
                         candidates.append((day, slot))
                         weights.append(0.25 if slot + unit.length - 1 == 7 else 1.0)
@@ -129,14 +140,29 @@ def build(plan: p.Plan) -> None:
             for placement in sorted(placements, key=lambda x: (x.day, x.slot)):
                 for part in placement.parts:
                     row = plan.add(
-                        Lesson, teacher_id=part.teacher.id, subject_id=plan.subjects[part.subject],
+                        Lesson,
+                        teacher_id=part.teacher.id,
+                        subject_id=plan.subjects[part.subject],
                         class_id=None if part.group_key else school_class.id,
                         group_id=school_class.groups[part.group_key].id if part.group_key else None,
-                        date=monday + timedelta(days=placement.day), starts_at=SLOTS[placement.slot][0],
-                        ends_at=SLOTS[placement.slot + placement.length - 1][1], room=part.teacher.room,
-                        status="normal", status_note="")
-                    plan.lessons.append(LessonInfo(row, class_name, part.subject, part.group_key, part.teacher,
-                                                   placement.slot, placement.length))
+                        date=monday + timedelta(days=placement.day),
+                        starts_at=SLOTS[placement.slot][0],
+                        ends_at=SLOTS[placement.slot + placement.length - 1][1],
+                        room=part.teacher.room,
+                        status="normal",
+                        status_note="",
+                    )
+                    plan.lessons.append(
+                        LessonInfo(
+                            row,
+                            class_name,
+                            part.subject,
+                            part.group_key,
+                            part.teacher,
+                            placement.slot,
+                            placement.length,
+                        )
+                    )
     for lesson in plan.lessons:
         if lesson.series not in plan.chapters:
             level = plan.classes[lesson.class_name].level
@@ -173,24 +199,40 @@ def _changes(plan: p.Plan) -> None:
         if lesson.class_name == outing_class and lesson.date == plan.outing_day and lesson.row["status"] == "normal":
             lesson.row.update(status="exempted", status_note="Classe en sortie pédagogique (Futuroscope)")
 
-    movable = [lesson for lesson in future if lesson.row["status"] == "normal" and lesson.length == 1
-               and lesson.group_key is None and lesson.date < plan.monday + timedelta(weeks=2)]
+    movable = [
+        lesson
+        for lesson in future
+        if lesson.row["status"] == "normal"
+        and lesson.length == 1
+        and lesson.group_key is None
+        and lesson.date < plan.monday + timedelta(weeks=2)
+    ]
     for lesson in rng.sample(movable, min(3, len(movable))):
         monday = lesson.date - timedelta(days=lesson.date.weekday())
         week = [other for other in plan.lessons if monday <= other.date < monday + timedelta(days=7)]
-        class_busy = {(o.date, s) for o in week if o.class_name == lesson.class_name
-                      for s in range(o.slot, o.slot + o.length)}
-        teacher_busy = {(o.date, s) for o in week if o.teacher is lesson.teacher
-                        for s in range(o.slot, o.slot + o.length)}
-        free = [(d, s) for d in plan.school_days(max(monday, plan.today + timedelta(days=1)), monday + timedelta(4))
-                for s in range(min(DAY_SLOTS[d.weekday()], 7))
-                if (d, s) not in class_busy and (d, s) not in teacher_busy and d != lesson.date]
+        class_busy = {
+            (o.date, s) for o in week if o.class_name == lesson.class_name for s in range(o.slot, o.slot + o.length)
+        }
+        teacher_busy = {
+            (o.date, s) for o in week if o.teacher is lesson.teacher for s in range(o.slot, o.slot + o.length)
+        }
+        free = [
+            (d, s)
+            for d in plan.school_days(max(monday, plan.today + timedelta(days=1)), monday + timedelta(4))
+            for s in range(min(DAY_SLOTS[d.weekday()], 7))
+            if (d, s) not in class_busy and (d, s) not in teacher_busy and d != lesson.date
+        ]
         if not free:
             continue
         new_day, new_slot = rng.choice(free)
         was = f"{content.DAYS[lesson.date.weekday()]} à {content.french_time(*_hm(SLOTS[lesson.slot][0]))}"
-        lesson.row.update(date=new_day, starts_at=SLOTS[new_slot][0], ends_at=SLOTS[new_slot][1], status="moved",
-                          status_note=f"Cours déplacé (initialement prévu le {was})")
+        lesson.row.update(
+            date=new_day,
+            starts_at=SLOTS[new_slot][0],
+            ends_at=SLOTS[new_slot][1],
+            status="moved",
+            status_note=f"Cours déplacé (initialement prévu le {was})",
+        )
         lesson.slot = new_slot
     plan.lessons.sort(key=lambda lesson: (lesson.date, lesson.row["starts_at"]))
 
@@ -207,5 +249,6 @@ def _reports(plan: p.Plan) -> None:
         title, html = content.lesson_report(lesson.subject, plan.chapters[lesson.series], plan.rng)
         written = plan.at(lesson.date, lesson.row["ends_at"]) + timedelta(minutes=plan.rng.randint(5, 240))
         written = plan.past(written)
-        plan.add(LessonContent, lesson_id=lesson.row["id"], title=title, html=html, created_at=written,
-                 updated_at=written)
+        plan.add(
+            LessonContent, lesson_id=lesson.row["id"], title=title, html=html, created_at=written, updated_at=written
+        )

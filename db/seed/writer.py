@@ -11,24 +11,70 @@ from piccolo.columns.defaults.base import Default
 from piccolo.table import Table
 
 from api.auth.passwords import hash_password
-from db.communication.tables import (Discussion, DiscussionParticipant, InformationPost, InformationRecipient,
-                                     Message, SurveyAnswer, SurveyQuestion)
-from db.core.tables import (Enrolment, GroupMembership, Guardianship, LoginIdentifier, Period, School, SchoolClass,
-                            SchoolYear, Subject, TeachingGroup, TeachingService, User)
+from db.communication.tables import (
+    Discussion,
+    DiscussionParticipant,
+    InformationPost,
+    InformationRecipient,
+    Message,
+    SurveyAnswer,
+    SurveyQuestion,
+)
+from db.core.tables import (
+    Enrolment,
+    GroupMembership,
+    Guardianship,
+    LoginIdentifier,
+    Period,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Subject,
+    TeachingGroup,
+    TeachingService,
+    User,
+)
 from db.evaluations.tables import Competence, CompetenceResult, Evaluation, EvaluationCompetence, Grade
 from db.homework.tables import Homework, HomeworkDone
-from db.seed import names
-from db.seed import people
+from db.seed import names, people
 from db.seed.plan import Plan
 from db.timetable.tables import Lesson, LessonContent
 from db.vie_scolaire.tables import Absence, Lateness, Punishment, Remark
 
 # Composite foreign keys (school_id, x_id) need parents first.
 TABLE_ORDER: list[type[Table]] = [
-    School, SchoolYear, Period, Subject, SchoolClass, TeachingGroup, User, LoginIdentifier, Guardianship,
-    Enrolment, GroupMembership, TeachingService, Lesson, LessonContent, Homework, HomeworkDone, Competence,
-    Evaluation, EvaluationCompetence, CompetenceResult, Grade, Absence, Lateness, Remark, Punishment, Discussion,
-    DiscussionParticipant, Message, InformationPost, InformationRecipient, SurveyQuestion, SurveyAnswer,
+    School,
+    SchoolYear,
+    Period,
+    Subject,
+    SchoolClass,
+    TeachingGroup,
+    User,
+    LoginIdentifier,
+    Guardianship,
+    Enrolment,
+    GroupMembership,
+    TeachingService,
+    Lesson,
+    LessonContent,
+    Homework,
+    HomeworkDone,
+    Competence,
+    Evaluation,
+    EvaluationCompetence,
+    CompetenceResult,
+    Grade,
+    Absence,
+    Lateness,
+    Remark,
+    Punishment,
+    Discussion,
+    DiscussionParticipant,
+    Message,
+    InformationPost,
+    InformationRecipient,
+    SurveyQuestion,
+    SurveyAnswer,
 ]
 # Serialises seeders: identifiers are allocated against what the directory holds.
 SEED_LOCK = 7_420_314
@@ -50,7 +96,8 @@ async def taken_identifiers(plan: Plan) -> set[str]:
     """Identifiers already in the directory that could clash with this plan's people."""
     bases = sorted({names.identifier_base(person.first_name, person.last_name) for person in plan.people})
     rows = await LoginIdentifier.raw(
-        "SELECT identifier FROM login_identifier WHERE rtrim(identifier, '0123456789') = ANY({})", bases)
+        "SELECT identifier FROM login_identifier WHERE rtrim(identifier, '0123456789') = ANY({})", bases
+    )
     return {row["identifier"] for row in rows}
 
 
@@ -93,7 +140,8 @@ async def copy_rows(table: type[Table], rows: Iterable[dict]) -> None:
             raise ValueError(f"{table._meta.tablename} has no column {sorted(extra)}")
         records.append(tuple(_value(column, row) for column in columns))
     await transaction.connection.copy_records_to_table(
-        table._meta.tablename, records=records, columns=[column._meta.db_column_name for column in columns])
+        table._meta.tablename, records=records, columns=[column._meta.db_column_name for column in columns]
+    )
 
 
 def _value(column, row: dict):

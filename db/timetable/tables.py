@@ -1,7 +1,6 @@
 """The timetable: lessons and what was done in them (compte rendu de séance)."""
 
 from piccolo.columns import Date, Text, Time, Timestamptz, Varchar
-
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key
