@@ -58,6 +58,8 @@ export async function sendJson(profile, path, method, data) {
 export async function cached(ctx, name, path, draw) {
   const token = renderToken;
   const snapshot = await loadSnapshot(ctx.profile.id, name);
+  // The user may have moved on while IndexedDB answered: never draw over the newer screen.
+  if (token !== renderToken) return;
   let savedAt = snapshot?.savedAt ?? null;
   const showFreshness = (failed) => setFreshness(savedAt, failed);
   if (snapshot) { await draw(snapshot.value, true); showFreshness(false); }
