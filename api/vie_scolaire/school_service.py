@@ -109,7 +109,11 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
 async def add_remark(principal: Principal, data: RemarkIn) -> RemarkOut:
     await require_student(principal, data.student_id)
     if data.lesson_id is not None:
-        await owned_lesson(principal, data.lesson_id)
+        lesson = await owned_lesson(principal, data.lesson_id)
+        # The remark is shown as "during this lesson": the student must attend it.
+        register = {s["id"] for s in await students_of(principal.school_id, lesson["class_id"], lesson["group_id"])}
+        if data.student_id not in register:
+            raise ApiError(400, "not_in_lesson", "Cet élève n'est pas inscrit à ce cours.")
     row = Remark(
         school_id=principal.school_id,
         student_id=data.student_id,
