@@ -61,11 +61,13 @@ def parse_day(value: str | None, default: date, field: str) -> date:
     if value is None or value == "":
         return default
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        raise ApiError(
-            400, "invalid", "Date invalide (format attendu : AAAA-MM-JJ).", details={field: "date"}
-        ) from None
+        day = None
+    # Far dates overflow the date arithmetic of the ranges (a 500): school years live well inside this.
+    if day is None or not 2000 <= day.year <= 2100:
+        raise ApiError(400, "invalid", "Date invalide (format attendu : AAAA-MM-JJ).", details={field: "date"})
+    return day
 
 
 def check_range(start: date, end: date, max_days: int) -> None:

@@ -150,6 +150,8 @@ async def _people(school_id: UUID, student_ids) -> tuple[dict, dict]:
 
 
 async def absences_of_day(principal: Principal, day: date) -> list[AbsenceLine]:
+    if not 2000 <= day.year <= 2100:  # day + 1 would overflow at 9999-12-31
+        raise ApiError(400, "invalid", "Date invalide.", details={"day": "range"})
     zone = await school_zone(principal.school_id)
     start, end = at(day, time(0), zone), at(day + timedelta(days=1), time(0), zone)
     rows = (
