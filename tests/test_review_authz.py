@@ -36,3 +36,10 @@ async def test_far_dates_are_refused_not_a_server_error(client, new_client):
     await sign_in(staff, s.staff)
     far = await staff.get("/api/school/absences", params={"day": "9999-12-31"})
     assert far.status_code == 400 and far.json()["error"]["code"] == "invalid"
+
+
+async def test_a_far_teacher_week_is_refused_not_a_server_error(client):
+    s = await school_setup()
+    await sign_in(client, s.teacher_4a)
+    far = await client.get("/api/school/lessons", params={"week": "9999-12-31"})
+    assert far.status_code == 400 and far.json()["error"]["code"] == "invalid"
