@@ -126,8 +126,7 @@ class ActivationController(Controller):
             expected = {child["birth_date"] for child in children if child["birth_date"]}
             if not expected or set(data.birth_dates) != expected:
                 # Checked before the code so a wrong date costs a try like a wrong code does.
-                if codes.now() < row["expires_at"] and row["attempts"] < codes.MAX_ATTEMPTS:
-                    await codes.add_attempt(row)
+                if codes.now() < row["expires_at"] and await codes.add_attempt(row) is not None:
                     raise ApiError(
                         400,
                         "wrong_birth_dates",

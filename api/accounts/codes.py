@@ -100,26 +100,40 @@ async def check_code(row: dict | None, flow: str, code: str) -> dict:
         raise WRONG_CODE  # unknown flow: same answer as a wrong code (no account enumeration)
     if row["verified_at"] is not None:
         raise ApiError(400, "code_used", "Ce code a déjà été utilisé.")
-    if row["attempts"] >= MAX_ATTEMPTS:
-        raise CODE_BURNT
     if row["expires_at"] <= now():
         raise CODE_EXPIRED
+    # Reserve the try before comparing: parallel guesses cannot get past MAX_ATTEMPTS.
+    attempts = await add_attempt(row)
+    if attempts is None:
+        raise CODE_BURNT
     if not same(_code_hash(flow, code), row["code_hash"]):
-        await add_attempt(row)
-        left = MAX_ATTEMPTS - row["attempts"] - 1
+        left = MAX_ATTEMPTS - attempts
         if left <= 0:
             raise CODE_BURNT
         raise ApiError(400, "wrong_code", f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}.")
-    await VerificationCode.update(
-        {VerificationCode.verified_at: now(), VerificationCode.expires_at: now() + VERIFIED_TTL}
-    ).where((VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"]))
+    verified = await VerificationCode.raw(
+        "UPDATE verification_code SET verified_at = {}, expires_at = {} "
+        "WHERE school_id = {} AND id = {} AND verified_at IS NULL RETURNING id",
+        now(),
+        now() + VERIFIED_TTL,
+        row["school_id"],
+        row["id"],
+    )
+    if not verified:  # the same code sent twice at once: only one request wins
+        raise ApiError(400, "code_used", "Ce code a déjà été utilisé.")
     return row
 
 
-async def add_attempt(row: dict) -> None:
-    await VerificationCode.update({VerificationCode.attempts: VerificationCode.attempts + 1}).where(
-        (VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"])
+async def add_attempt(row: dict) -> int | None:
+    """Count one try atomically; the new count, or None when no try is left."""
+    rows = await VerificationCode.raw(
+        "UPDATE verification_code SET attempts = attempts + 1 "
+        "WHERE school_id = {} AND id = {} AND attempts < {} RETURNING attempts",
+        row["school_id"],
+        row["id"],
+        MAX_ATTEMPTS,
     )
+    return rows[0]["attempts"] if rows else None
 
 
 async def require_verified(flow: str, purpose: str) -> dict:

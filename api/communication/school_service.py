@@ -257,6 +257,7 @@ async def _participation(principal: Principal, discussion_id: UUID) -> dict:
 async def _write(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
     exists = await Message.exists().where(
         (Message.school_id == principal.school_id)
+        & (Message.discussion_id == discussion_id)
         & (Message.author_id == principal.user_id)
         & (Message.client_id == client_id)
     )
