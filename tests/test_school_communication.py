@@ -63,7 +63,7 @@ async def test_staff_contacts_a_family_and_replies_once_per_client_id(client, ne
     again = await client.post("/api/school/discussions", json=first)
     assert again.json()["id"] == opened.json()["id"]
     discussion_id = opened.json()["id"]
-    assert opened.json()["with_names"] == ["Sophie Bernard"]
+    assert opened.json()["with_names"] == ["Sophie BERNARD"]  # "Prénom NOM", as everywhere in discussions
     for _ in range(2):
         replied = await client.post(
             f"/api/school/discussions/{discussion_id}/messages",

@@ -15,20 +15,23 @@ from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
+from api.communication.discussions import (
+    DiscussionDetail,
+    DiscussionSummary,
+    MessageOut,
+    discussion_summaries,
+    messages_of,
+    my_participation,
+    read_discussion,
+)
 from api.communication.family_service import (
     POST_NOT_FOUND,
     mark_post,
-    messages_of,
-    my_participation,
     my_posts,
-    others_by_discussion,
     teachers_of_student,
 )
 from api.communication.family_structs import (
     Answers,
-    DiscussionDetail,
-    DiscussionSummary,
-    MessageOut,
     NewDiscussion,
     NewMessage,
     PostOut,
@@ -89,27 +92,6 @@ async def _post_message(principal: Principal, discussion_id: UUID, body: str, cl
     )
 
 
-async def _read_discussion(principal: Principal, discussion_id: UUID) -> DiscussionDetail:
-    await my_participation(principal, discussion_id)
-    row = (
-        await Discussion.select()
-        .where((Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id))
-        .first()
-    )
-    await DiscussionParticipant.update({DiscussionParticipant.last_read_at: utc_now()}).where(
-        (DiscussionParticipant.school_id == principal.school_id)
-        & (DiscussionParticipant.discussion_id == discussion_id)
-        & (DiscussionParticipant.user_id == principal.user_id)
-    )
-    others = await others_by_discussion(principal, [discussion_id])
-    return DiscussionDetail(
-        id=discussion_id,
-        subject=row["subject"],
-        with_names=others.get(discussion_id, []),
-        messages=await messages_of(principal, discussion_id),
-    )
-
-
 class FamilyDiscussionsController(Controller):
     path = "/api/me/discussions"
     tags = ["communication"]
@@ -117,37 +99,14 @@ class FamilyDiscussionsController(Controller):
     @get("/", summary="My discussions, latest first, with an unread flag")
     async def discussions(self, principal: NamedDependency[Principal]) -> list[DiscussionSummary]:
         require_family(principal)
-        mine = await DiscussionParticipant.select().where(
-            (DiscussionParticipant.school_id == principal.school_id)
-            & (DiscussionParticipant.user_id == principal.user_id)
-        )
-        read_at = {r["discussion_id"]: r["last_read_at"] for r in mine}
-        if not read_at:
-            return []
-        rows = (
-            await Discussion.select()
-            .where((Discussion.school_id == principal.school_id) & Discussion.id.is_in(list(read_at)))
-            .order_by(Discussion.last_message_at, ascending=False)
-        )
-        others = await others_by_discussion(principal, [r["id"] for r in rows])
-        return [
-            DiscussionSummary(
-                id=r["id"],
-                subject=r["subject"],
-                with_names=others.get(r["id"], []),
-                about_student_id=r["about_student_id"],
-                last_message_at=r["last_message_at"],
-                unread=read_at[r["id"]] is None or read_at[r["id"]] < r["last_message_at"],
-            )
-            for r in rows
-        ]
+        return await discussion_summaries(principal)
 
     @get("/{discussion_id:uuid}", summary="Read a discussion (marks it read)")
     async def discussion(
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID]
     ) -> DiscussionDetail:
         require_family(principal)
-        return await _read_discussion(principal, discussion_id)
+        return await read_discussion(principal, discussion_id)
 
     @post("/{discussion_id:uuid}/messages", summary="Reply (idempotent by client_id)")
     async def reply(
@@ -194,7 +153,7 @@ class FamilyDiscussionsController(Controller):
             discussion_id = discussion.id
         else:
             discussion_id = already["discussion_id"]
-        return await _read_discussion(principal, discussion_id)
+        return await read_discussion(principal, discussion_id)
 
 
 class FamilyTeachersController(Controller):

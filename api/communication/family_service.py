@@ -5,70 +5,18 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.auth.principal import Principal
-from api.communication.family_structs import MessageOut, PostOut, QuestionOut
+from api.communication.family_structs import PostOut, QuestionOut
 from api.errors import ApiError
 from api.timetable.family_service import audience_of, names_by_id
 from db.communication.tables import (
-    DiscussionParticipant,
     InformationPost,
     InformationRecipient,
-    Message,
     SurveyAnswer,
     SurveyQuestion,
 )
 from db.core.tables import Subject, TeachingService
 
-DISCUSSION_NOT_FOUND = ApiError(404, "not_found", "Discussion introuvable.")
 POST_NOT_FOUND = ApiError(404, "not_found", "Information introuvable.")
-
-
-async def my_participation(principal: Principal, discussion_id: UUID) -> dict:
-    row = (
-        await DiscussionParticipant.select()
-        .where(
-            (DiscussionParticipant.school_id == principal.school_id)
-            & (DiscussionParticipant.discussion_id == discussion_id)
-            & (DiscussionParticipant.user_id == principal.user_id)
-        )
-        .first()
-    )
-    if row is None:
-        raise DISCUSSION_NOT_FOUND
-    return row
-
-
-async def others_by_discussion(principal: Principal, discussion_ids: list[UUID]) -> dict[UUID, list[str]]:
-    if not discussion_ids:
-        return {}
-    rows = await DiscussionParticipant.select(DiscussionParticipant.discussion_id, DiscussionParticipant.user_id).where(
-        (DiscussionParticipant.school_id == principal.school_id)
-        & DiscussionParticipant.discussion_id.is_in(discussion_ids)
-    )
-    names = await names_by_id(principal.school_id, {r["user_id"] for r in rows if r["user_id"] != principal.user_id})
-    out: dict[UUID, list[str]] = {}
-    for r in rows:
-        if r["user_id"] != principal.user_id:
-            out.setdefault(r["discussion_id"], []).append(names.get(r["user_id"], ""))
-    return out
-
-
-async def messages_of(principal: Principal, discussion_id: UUID) -> list[MessageOut]:
-    rows = (
-        await Message.select()
-        .where((Message.school_id == principal.school_id) & (Message.discussion_id == discussion_id))
-        .order_by(Message.created_at)
-    )
-    names = await names_by_id(principal.school_id, {r["author_id"] for r in rows})
-    return [
-        MessageOut(
-            id=r["id"],
-            author=names.get(r["author_id"], ""),
-            mine=r["author_id"] == principal.user_id,
-            body=r["body"],
-            created_at=r["created_at"],
-        )
-        for r in rows
-    ]
 
 
 async def teachers_of_student(school_id: UUID, student_id: UUID) -> dict[UUID, list[str]]:

@@ -9,30 +9,6 @@ from uuid import UUID
 import msgspec
 
 
-class MessageOut(msgspec.Struct):
-    id: UUID
-    author: str
-    mine: bool
-    body: str
-    created_at: datetime
-
-
-class DiscussionSummary(msgspec.Struct):
-    id: UUID
-    subject: str
-    with_names: list[str]
-    about_student_id: UUID | None
-    last_message_at: datetime
-    unread: bool
-
-
-class DiscussionDetail(msgspec.Struct):
-    id: UUID
-    subject: str
-    with_names: list[str]
-    messages: list[MessageOut]
-
-
 class NewMessage(msgspec.Struct, forbid_unknown_fields=True):
     body: str
     client_id: str  # idempotency key from the device: a resend adds nothing

@@ -19,14 +19,13 @@ from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.communication import school_service as service
+from api.communication.discussions import DiscussionDetail, DiscussionSummary, discussion_summaries, read_discussion
 from api.communication.school_structs import (
     ContactIn,
     PostDetail,
     PostIn,
     PostSummary,
     ReplyIn,
-    SchoolDiscussion,
-    SchoolDiscussionDetail,
 )
 
 
@@ -48,23 +47,23 @@ class SchoolCommunicationController(Controller):
         return await service.post_detail(principal, post_id)
 
     @get("/discussions", summary="My discussions")
-    async def discussions(self, principal: NamedDependency[Principal]) -> list[SchoolDiscussion]:
-        return await service.discussions(principal)
+    async def discussions(self, principal: NamedDependency[Principal]) -> list[DiscussionSummary]:
+        return await discussion_summaries(principal)
 
     @post("/discussions", summary="Contact a student's family")
-    async def contact(self, principal: NamedDependency[Principal], data: JSONBody[ContactIn]) -> SchoolDiscussionDetail:
+    async def contact(self, principal: NamedDependency[Principal], data: JSONBody[ContactIn]) -> DiscussionDetail:
         return await service.contact_family(principal, data)
 
     @get("/discussions/{discussion_id:uuid}", summary="Read a discussion")
     async def discussion(
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID]
-    ) -> SchoolDiscussionDetail:
-        return await service.discussion(principal, discussion_id)
+    ) -> DiscussionDetail:
+        return await read_discussion(principal, discussion_id)
 
     @post("/discussions/{discussion_id:uuid}/messages", summary="Reply in a discussion")
     async def reply(
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[ReplyIn]
-    ) -> SchoolDiscussionDetail:
+    ) -> DiscussionDetail:
         return await service.reply(principal, discussion_id, data)
 
 

@@ -14,6 +14,7 @@ from uuid import UUID
 from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.auth.sessions import now
+from api.communication.discussions import DiscussionDetail, my_participation, read_discussion
 from api.communication.school_structs import (
     ContactIn,
     PostDetail,
@@ -22,9 +23,6 @@ from api.communication.school_structs import (
     QuestionResult,
     RecipientLine,
     ReplyIn,
-    SchoolDiscussion,
-    SchoolDiscussionDetail,
-    SchoolMessage,
 )
 from api.errors import ApiError
 from api.html import sanitize_html
@@ -42,7 +40,6 @@ from db.communication.tables import (
 from db.core.tables import Guardianship, User
 
 POST_NOT_FOUND = ApiError(404, "not_found", "Information introuvable.")
-DISCUSSION_NOT_FOUND = ApiError(404, "not_found", "Discussion introuvable.")
 
 
 async def _names(school_id: UUID, ids) -> dict[UUID, dict]:
@@ -239,21 +236,6 @@ async def post_detail(principal: Principal, post_id: UUID) -> PostDetail:
     )
 
 
-async def _participation(principal: Principal, discussion_id: UUID) -> dict:
-    row = (
-        await DiscussionParticipant.select()
-        .where(
-            (DiscussionParticipant.school_id == principal.school_id)
-            & (DiscussionParticipant.discussion_id == discussion_id)
-            & (DiscussionParticipant.user_id == principal.user_id)
-        )
-        .first()
-    )
-    if row is None:
-        raise DISCUSSION_NOT_FOUND
-    return row
-
-
 async def _write(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
     exists = await Message.exists().where(
         (Message.school_id == principal.school_id)
@@ -279,7 +261,7 @@ async def _write(principal: Principal, discussion_id: UUID, body: str, client_id
     )
 
 
-async def contact_family(principal: Principal, data: ContactIn) -> SchoolDiscussionDetail:
+async def contact_family(principal: Principal, data: ContactIn) -> DiscussionDetail:
     await require_student(principal, data.student_id)
     already = (
         await Message.select(Message.discussion_id)
@@ -291,7 +273,7 @@ async def contact_family(principal: Principal, data: ContactIn) -> SchoolDiscuss
         .first()
     )
     if already:
-        return await discussion(principal, already["discussion_id"])
+        return await read_discussion(principal, already["discussion_id"])
     parents = await _parents_of(principal.school_id, [data.student_id])
     family = parents + ([data.student_id] if data.with_student else [])
     if not family:
@@ -315,88 +297,10 @@ async def contact_family(principal: Principal, data: ContactIn) -> SchoolDiscuss
             )
         )
     await _write(principal, row.id, data.body, data.client_id)
-    return await discussion(principal, row.id)
+    return await read_discussion(principal, row.id)
 
 
-async def reply(principal: Principal, discussion_id: UUID, data: ReplyIn) -> SchoolDiscussionDetail:
-    await _participation(principal, discussion_id)
+async def reply(principal: Principal, discussion_id: UUID, data: ReplyIn) -> DiscussionDetail:
+    await my_participation(principal, discussion_id)
     await _write(principal, discussion_id, data.body, data.client_id)
-    return await discussion(principal, discussion_id)
-
-
-async def discussions(principal: Principal) -> list[SchoolDiscussion]:
-    mine = await DiscussionParticipant.select().where(
-        (DiscussionParticipant.school_id == principal.school_id) & (DiscussionParticipant.user_id == principal.user_id)
-    )
-    read_at = {r["discussion_id"]: r["last_read_at"] for r in mine}
-    if not read_at:
-        return []
-    rows = (
-        await Discussion.select()
-        .where((Discussion.school_id == principal.school_id) & Discussion.id.is_in(list(read_at)))
-        .order_by(Discussion.last_message_at, ascending=False)
-    )
-    others = await _others(principal, [r["id"] for r in rows])
-    return [
-        SchoolDiscussion(
-            id=r["id"],
-            subject=r["subject"],
-            with_names=others.get(r["id"], []),
-            about_student_id=r["about_student_id"],
-            last_message_at=r["last_message_at"],
-            unread=read_at[r["id"]] is None or read_at[r["id"]] < r["last_message_at"],
-        )
-        for r in rows
-    ]
-
-
-async def _others(principal: Principal, discussion_ids: list[UUID]) -> dict[UUID, list[str]]:
-    rows = (
-        await DiscussionParticipant.select().where(
-            (DiscussionParticipant.school_id == principal.school_id)
-            & DiscussionParticipant.discussion_id.is_in(discussion_ids)
-        )
-        if discussion_ids
-        else []
-    )
-    people = await _names(principal.school_id, [r["user_id"] for r in rows])
-    out: dict[UUID, list[str]] = {}
-    for r in rows:
-        if r["user_id"] != principal.user_id:
-            out.setdefault(r["discussion_id"], []).append(_full(people.get(r["user_id"])))
-    return out
-
-
-async def discussion(principal: Principal, discussion_id: UUID) -> SchoolDiscussionDetail:
-    await _participation(principal, discussion_id)
-    row = (
-        await Discussion.select()
-        .where((Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id))
-        .first()
-    )
-    await DiscussionParticipant.update({DiscussionParticipant.last_read_at: now()}).where(
-        (DiscussionParticipant.school_id == principal.school_id)
-        & (DiscussionParticipant.discussion_id == discussion_id)
-        & (DiscussionParticipant.user_id == principal.user_id)
-    )
-    messages = (
-        await Message.select()
-        .where((Message.school_id == principal.school_id) & (Message.discussion_id == discussion_id))
-        .order_by(Message.created_at)
-    )
-    people = await _names(principal.school_id, [m["author_id"] for m in messages])
-    return SchoolDiscussionDetail(
-        id=discussion_id,
-        subject=row["subject"],
-        with_names=(await _others(principal, [discussion_id])).get(discussion_id, []),
-        messages=[
-            SchoolMessage(
-                id=m["id"],
-                author=_full(people.get(m["author_id"])),
-                mine=m["author_id"] == principal.user_id,
-                body=m["body"],
-                created_at=m["created_at"],
-            )
-            for m in messages
-        ],
-    )
+    return await read_discussion(principal, discussion_id)

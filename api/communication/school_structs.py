@@ -83,27 +83,3 @@ class ContactIn(msgspec.Struct, forbid_unknown_fields=True):
 class ReplyIn(msgspec.Struct, forbid_unknown_fields=True):
     body: Body
     client_id: ClientId
-
-
-class SchoolDiscussion(msgspec.Struct):
-    id: UUID
-    subject: str
-    with_names: list[str]
-    about_student_id: UUID | None
-    last_message_at: datetime
-    unread: bool
-
-
-class SchoolMessage(msgspec.Struct):
-    id: UUID
-    author: str
-    mine: bool
-    body: str
-    created_at: datetime
-
-
-class SchoolDiscussionDetail(msgspec.Struct):
-    id: UUID
-    subject: str
-    with_names: list[str]
-    messages: list[SchoolMessage]

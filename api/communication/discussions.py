@@ -1,0 +1,141 @@
+"""Discussions, one implementation for families and school staff alike.
+
+Who takes part, what is unread, who the other participants are. A user only ever sees the
+discussions they take part in; anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from api.auth.principal import Principal
+from api.errors import ApiError
+from api.timetable.family_service import names_by_id, utc_now
+from db.communication.tables import Discussion, DiscussionParticipant, Message
+
+DISCUSSION_NOT_FOUND = ApiError(404, "not_found", "Discussion introuvable.")
+
+
+class MessageOut(msgspec.Struct):
+    id: UUID
+    author: str
+    mine: bool
+    body: str
+    created_at: datetime
+
+
+class DiscussionDetail(msgspec.Struct):
+    id: UUID
+    subject: str
+    with_names: list[str]
+    messages: list[MessageOut]
+
+
+class DiscussionSummary(msgspec.Struct):
+    id: UUID
+    subject: str
+    with_names: list[str]
+    about_student_id: UUID | None
+    last_message_at: datetime
+    unread: bool
+
+
+async def my_participation(principal: Principal, discussion_id: UUID) -> dict:
+    row = (
+        await DiscussionParticipant.select()
+        .where(
+            (DiscussionParticipant.school_id == principal.school_id)
+            & (DiscussionParticipant.discussion_id == discussion_id)
+            & (DiscussionParticipant.user_id == principal.user_id)
+        )
+        .first()
+    )
+    if row is None:
+        raise DISCUSSION_NOT_FOUND
+    return row
+
+
+async def others_by_discussion(principal: Principal, discussion_ids: list[UUID]) -> dict[UUID, list[str]]:
+    if not discussion_ids:
+        return {}
+    rows = await DiscussionParticipant.select(DiscussionParticipant.discussion_id, DiscussionParticipant.user_id).where(
+        (DiscussionParticipant.school_id == principal.school_id)
+        & DiscussionParticipant.discussion_id.is_in(discussion_ids)
+    )
+    names = await names_by_id(principal.school_id, {r["user_id"] for r in rows if r["user_id"] != principal.user_id})
+    out: dict[UUID, list[str]] = {}
+    for r in rows:
+        if r["user_id"] != principal.user_id:
+            out.setdefault(r["discussion_id"], []).append(names.get(r["user_id"], ""))
+    return out
+
+
+async def discussion_summaries(principal: Principal) -> list[DiscussionSummary]:
+    """The principal's discussions, most recent first, with their unread state."""
+    mine = await DiscussionParticipant.select().where(
+        (DiscussionParticipant.school_id == principal.school_id) & (DiscussionParticipant.user_id == principal.user_id)
+    )
+    read_at = {r["discussion_id"]: r["last_read_at"] for r in mine}
+    if not read_at:
+        return []
+    rows = (
+        await Discussion.select()
+        .where((Discussion.school_id == principal.school_id) & Discussion.id.is_in(list(read_at)))
+        .order_by(Discussion.last_message_at, ascending=False)
+    )
+    others = await others_by_discussion(principal, [r["id"] for r in rows])
+    return [
+        DiscussionSummary(
+            id=r["id"],
+            subject=r["subject"],
+            with_names=others.get(r["id"], []),
+            about_student_id=r["about_student_id"],
+            last_message_at=r["last_message_at"],
+            unread=read_at[r["id"]] is None or read_at[r["id"]] < r["last_message_at"],
+        )
+        for r in rows
+    ]
+
+
+async def messages_of(principal: Principal, discussion_id: UUID) -> list[MessageOut]:
+    rows = (
+        await Message.select()
+        .where((Message.school_id == principal.school_id) & (Message.discussion_id == discussion_id))
+        .order_by(Message.created_at)
+    )
+    names = await names_by_id(principal.school_id, {r["author_id"] for r in rows})
+    return [
+        MessageOut(
+            id=r["id"],
+            author=names.get(r["author_id"], ""),
+            mine=r["author_id"] == principal.user_id,
+            body=r["body"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+
+
+async def read_discussion(principal: Principal, discussion_id: UUID) -> DiscussionDetail:
+    """A discussion the principal takes part in, with its messages; marks it read."""
+    await my_participation(principal, discussion_id)
+    row = (
+        await Discussion.select()
+        .where((Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id))
+        .first()
+    )
+    await DiscussionParticipant.update({DiscussionParticipant.last_read_at: utc_now()}).where(
+        (DiscussionParticipant.school_id == principal.school_id)
+        & (DiscussionParticipant.discussion_id == discussion_id)
+        & (DiscussionParticipant.user_id == principal.user_id)
+    )
+    others = await others_by_discussion(principal, [discussion_id])
+    return DiscussionDetail(
+        id=discussion_id,
+        subject=row["subject"],
+        with_names=others.get(discussion_id, []),
+        messages=await messages_of(principal, discussion_id),
+    )
