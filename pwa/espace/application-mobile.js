@@ -146,6 +146,7 @@ async function start() {
       button.disabled = false;
     }
   });
+  $('code-form').querySelector('button[type=submit]').disabled = false;
   $('show-link').addEventListener('click', () => {
     const open = $('link-box').hidden;
     $('link-box').hidden = !open;

@@ -2,6 +2,11 @@
 // the common error shape turned into a French message, small form and password-rule helpers.
 let csrfToken = null;
 
+// Every form here is sent by script. Until a page has attached its handler (it may first wait for
+// the session), a native submit would reload the page and put the fields, a password included,
+// in the URL: never let one through.
+document.addEventListener('submit', (event) => event.preventDefault(), { capture: true });
+
 export async function session() {
   const response = await fetch('/api/session', { credentials: 'same-origin' });
   if (response.status === 401) return null;
