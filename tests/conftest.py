@@ -16,12 +16,17 @@ from pathlib import Path
 import pytest
 
 
+_external_server: tuple[str, str] | None = None  # (admin URL, test database) on a DATABASE_URL server
+
+
 def _prepare_database() -> None:
+    global _external_server
     from db.database import ensure_database, start_embedded_server, with_database
 
     name = f"cartable_test_{uuid.uuid4().hex[:8]}"
     if os.environ.get("DATABASE_URL"):
         admin_url = os.environ["DATABASE_URL"]
+        _external_server = (admin_url, name)
     else:
         data_dir = Path(tempfile.mkdtemp(prefix="cartable-test-pg-"))
         admin_url = start_embedded_server(data_dir, delete_on_exit=True)
@@ -39,6 +44,23 @@ from db.migrate import all_tables, apply_migrations  # noqa: E402
 from piccolo_conf import DB  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser"]
+
+
+def pytest_unconfigure(config) -> None:
+    """Leave a DATABASE_URL server as it was found: drop this run's database."""
+    if _external_server is None:
+        return
+    import asyncpg
+
+    async def drop() -> None:
+        admin_url, name = _external_server
+        connection = await asyncpg.connect(admin_url)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    asyncio.run(drop())
 
 
 @pytest.fixture(scope="session", autouse=True)
