@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-
 _external_server: tuple[str, str] | None = None  # (admin URL, test database) on a DATABASE_URL server
 
 
