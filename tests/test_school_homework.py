@@ -172,3 +172,31 @@ async def test_write_without_csrf_token_is_refused(client):
         "/api/school/homework", json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>x</p>"}
     )
     assert response.status_code == 403 and response.json()["error"]["code"] == "csrf"
+
+
+async def test_a_retried_homework_is_given_once(client):
+    """A tablet that resends a request whose answer was lost must not give the homework twice."""
+    import asyncio
+
+    from db.homework.tables import Homework
+
+    s = await school_setup()
+    await sign_in(client, s.teacher_4a)
+    body = {
+        "lesson_id": str(s.lesson_4a.id),
+        "due_on": "2026-11-26",
+        "html": "<p>Réviser le théorème de Pythagore</p>",
+        "client_id": "f0b8c1d2-homework-0001",
+    }
+    first = await client.post("/api/school/homework", json=body)
+    assert first.status_code == 201, first.text
+    again, at_once = await asyncio.gather(
+        client.post("/api/school/homework", json=body),
+        client.post("/api/school/homework", json={**body, "client_id": "f0b8c1d2-homework-0002"}),
+    )
+    twin = await client.post("/api/school/homework", json={**body, "client_id": "f0b8c1d2-homework-0002"})
+    assert again.json()["id"] == first.json()["id"]
+    assert twin.json()["id"] == at_once.json()["id"] != first.json()["id"]
+    assert await Homework.count().where(Homework.teacher_id == s.teacher_4a.id) == 2
+    bad = await client.post("/api/school/homework", json={**body, "client_id": "x"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"

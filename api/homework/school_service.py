@@ -6,6 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import msgspec
+from asyncpg.exceptions import UniqueViolationError
 
 from api.auth.principal import Principal
 from api.auth.sessions import now
@@ -83,9 +84,25 @@ def to_out(row: dict, attachments: list[AttachmentOut] | None = None) -> Homewor
     )
 
 
+async def _given_with(principal: Principal, client_id: str | None) -> dict | None:
+    if not client_id:
+        return None
+    return (
+        await Homework.select(Homework.id)
+        .where(
+            (Homework.school_id == principal.school_id)
+            & (Homework.teacher_id == principal.user_id)
+            & (Homework.client_id == client_id)
+        )
+        .first()
+    )
+
+
 async def give(principal: Principal, data: HomeworkIn) -> HomeworkOut:
     lesson = await owned_lesson(principal, data.lesson_id)
     _check_due(lesson["date"], data.due_on)
+    if already := await _given_with(principal, data.client_id):
+        return to_out(await own_homework(principal, already["id"]))
     row = Homework(
         school_id=principal.school_id,
         teacher_id=principal.user_id,
@@ -98,8 +115,12 @@ async def give(principal: Principal, data: HomeworkIn) -> HomeworkOut:
         html=_clean(data.html),
         estimated_minutes=data.estimated_minutes,
         updated_at=now(),
+        client_id=data.client_id or "",
     )
-    await row.save()
+    try:
+        await row.save()
+    except UniqueViolationError:  # the same request twice at once: the first one stands
+        row.id = (await _given_with(principal, data.client_id))["id"]
     return to_out(await own_homework(principal, row.id))
 
 

@@ -10,6 +10,8 @@ import msgspec
 
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=600)]
 Html = Annotated[str, msgspec.Meta(max_length=20000)]
+# Chosen by the page once per form: a retry of a request whose answer was lost gives nothing twice.
+ClientId = Annotated[str, msgspec.Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class HomeworkIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -17,6 +19,7 @@ class HomeworkIn(msgspec.Struct, forbid_unknown_fields=True):
     due_on: date
     html: Html
     estimated_minutes: Minutes | None = None
+    client_id: ClientId | None = None
 
 
 class HomeworkChange(msgspec.Struct, forbid_unknown_fields=True):

@@ -23,6 +23,7 @@ class Homework(Table, tablename="homework"):
     estimated_minutes = Integer(null=True, default=None)
     created_at = created_at()
     updated_at = Timestamptz()
+    client_id = Varchar(length=64, default="")  # idempotency key of the teacher's request ("" if none)
 
 
 class HomeworkAttachment(Table, tablename="homework_attachment"):

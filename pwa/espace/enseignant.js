@@ -141,8 +141,16 @@ async function showDone(hw, box) {
     el('ul', {}, ...report.students.map((s) => el('li', {}, `${s.last_name} ${s.first_name} : ${s.done ? 'fait' : 'pas encore'}`))));
 }
 
+// One idempotency key per homework being written: resending after a lost answer (flaky school
+// Wi-Fi) finds the homework already given instead of giving it twice.
+function newRequestId() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+let homeworkRequestId = newRequestId();
+
 function resetHomeworkForm() {
   editingHomework = null;
+  homeworkRequestId = newRequestId();
   homeworkEditor.html = '';
   $('hw-due').value = ''; $('hw-minutes').value = ''; $('hw-files').value = '';
   $('homework-form-title').textContent = 'Donner du travail';
@@ -176,7 +184,7 @@ $('homework-form').addEventListener('submit', async (event) => {
     const body = { due_on: $('hw-due').value, html: homeworkEditor.html, estimated_minutes: minutes };
     const saved = editingHomework
       ? await api(`/api/school/homework/${editingHomework.id}`, { method: 'PATCH', body })
-      : await api('/api/school/homework', { method: 'POST', body: { ...body, lesson_id: currentLesson.id } });
+      : await api('/api/school/homework', { method: 'POST', body: { ...body, lesson_id: currentLesson.id, client_id: homeworkRequestId } });
     for (const file of $('hw-files').files) await upload(`/api/school/homework/${saved.id}/attachments`, file);
     say($('hw-status'), editingHomework ? 'Travail modifié.' : 'Travail donné : les familles le voient.');
     resetHomeworkForm();
