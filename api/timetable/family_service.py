@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from uuid import UUID
 
 from api.auth.principal import Principal
+from api.dates import require_school_date
 from api.errors import ApiError
 from db.core.tables import Subject, User
 
@@ -63,11 +64,10 @@ def parse_day(value: str | None, default: date, field: str) -> date:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        day = None
-    # Far dates overflow the date arithmetic of the ranges (a 500): school years live well inside this.
-    if day is None or not 2000 <= day.year <= 2100:
-        raise ApiError(400, "invalid", "Date invalide (format attendu : AAAA-MM-JJ).", details={field: "date"})
-    return day
+        raise ApiError(
+            400, "invalid", "Date invalide (format attendu : AAAA-MM-JJ).", details={field: "date"}
+        ) from None
+    return require_school_date(day, field)
 
 
 def check_range(start: date, end: date, max_days: int) -> None:

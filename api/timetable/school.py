@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.auth.sessions import now
-from api.errors import ApiError
+from api.dates import require_school_date
 from api.html import sanitize_html
 from api.timetable.school_service import audience_label, monday_of, names_by_id, owned_lesson, subject_names
 from api.timetable.school_structs import LessonContentIn, LessonContentOut, TeacherLesson, TeacherWeek, Teaching
@@ -32,9 +32,7 @@ class SchoolTimetableController(Controller):
 
     @get("/lessons", summary="A teacher's lessons for one week")
     async def week(self, principal: NamedDependency[Principal], week: FromQuery[date | None] = None) -> TeacherWeek:
-        if week is not None and not 2000 <= week.year <= 2100:  # monday + 7 days overflows near 9999-12-31
-            raise ApiError(400, "invalid", "Date invalide.", details={"week": "range"})
-        monday = monday_of(week or now().date())
+        monday = monday_of(require_school_date(week, "week") if week else now().date())
         rows = (
             await Lesson.select()
             .where(

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
+from api.dates import require_school_date
 from api.errors import ApiError
 from api.timetable.school_service import at, names_by_id, owned_lesson, school_zone, students_of
 from api.vie_scolaire.school_structs import (
@@ -150,8 +151,7 @@ async def _people(school_id: UUID, student_ids) -> tuple[dict, dict]:
 
 
 async def absences_of_day(principal: Principal, day: date) -> list[AbsenceLine]:
-    if not 2000 <= day.year <= 2100:  # day + 1 would overflow at 9999-12-31
-        raise ApiError(400, "invalid", "Date invalide.", details={"day": "range"})
+    require_school_date(day, "day")
     zone = await school_zone(principal.school_id)
     start, end = at(day, time(0), zone), at(day + timedelta(days=1), time(0), zone)
     rows = (
