@@ -6,13 +6,14 @@ discussions they take part in; anything else is a 404.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
 
 from api.auth.principal import Principal
 from api.errors import ApiError
+from api.ratelimit import limit
 from api.timetable.family_service import names_by_id, utc_now
 from db.communication.tables import Discussion, DiscussionParticipant, Message
 
@@ -138,4 +139,37 @@ async def read_discussion(principal: Principal, discussion_id: UUID) -> Discussi
         subject=row["subject"],
         with_names=others.get(discussion_id, []),
         messages=await messages_of(principal, discussion_id),
+    )
+
+
+async def write_message(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
+    """Add a message; resending the same `client_id` to the same discussion adds nothing."""
+    exists = await Message.exists().where(
+        (Message.school_id == principal.school_id)
+        & (Message.discussion_id == discussion_id)
+        & (Message.author_id == principal.user_id)
+        & (Message.client_id == client_id)
+    )
+    if exists:
+        return
+    await limit("message", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
+    moment = utc_now()
+    await Message.insert(
+        Message(
+            school_id=principal.school_id,
+            discussion_id=discussion_id,
+            author_id=principal.user_id,
+            body=body,
+            client_id=client_id,
+            created_at=moment,
+        )
+    )
+    await Discussion.update({Discussion.last_message_at: moment}).where(
+        (Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id)
+    )
+    # One's own message is read.
+    await DiscussionParticipant.update({DiscussionParticipant.last_read_at: moment}).where(
+        (DiscussionParticipant.school_id == principal.school_id)
+        & (DiscussionParticipant.discussion_id == discussion_id)
+        & (DiscussionParticipant.user_id == principal.user_id)
     )

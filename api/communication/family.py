@@ -23,6 +23,7 @@ from api.communication.discussions import (
     messages_of,
     my_participation,
     read_discussion,
+    write_message,
 )
 from api.communication.family_service import (
     POST_NOT_FOUND,
@@ -61,37 +62,6 @@ def _client_id(value: str) -> str:
     return value
 
 
-async def _post_message(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
-    exists = await Message.exists().where(
-        (Message.school_id == principal.school_id)
-        & (Message.discussion_id == discussion_id)
-        & (Message.author_id == principal.user_id)
-        & (Message.client_id == client_id)
-    )
-    if exists:
-        return
-    await limit("message", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
-    now = utc_now()
-    await Message.insert(
-        Message(
-            school_id=principal.school_id,
-            discussion_id=discussion_id,
-            author_id=principal.user_id,
-            body=body,
-            client_id=client_id,
-            created_at=now,
-        )
-    )
-    await Discussion.update({Discussion.last_message_at: now}).where(
-        (Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id)
-    )
-    await DiscussionParticipant.update({DiscussionParticipant.last_read_at: now}).where(
-        (DiscussionParticipant.school_id == principal.school_id)
-        & (DiscussionParticipant.discussion_id == discussion_id)
-        & (DiscussionParticipant.user_id == principal.user_id)
-    )
-
-
 class FamilyDiscussionsController(Controller):
     path = "/api/me/discussions"
     tags = ["communication"]
@@ -114,7 +84,7 @@ class FamilyDiscussionsController(Controller):
     ) -> list[MessageOut]:
         require_family(principal)
         await my_participation(principal, discussion_id)
-        await _post_message(principal, discussion_id, _clean_body(data.body), _client_id(data.client_id))
+        await write_message(principal, discussion_id, _clean_body(data.body), _client_id(data.client_id))
         return await messages_of(principal, discussion_id)
 
     @post("/", summary="Start a discussion with a teacher of the child (idempotent by client_id)")
@@ -149,7 +119,7 @@ class FamilyDiscussionsController(Controller):
                 await DiscussionParticipant.insert(
                     DiscussionParticipant(school_id=principal.school_id, discussion_id=discussion.id, user_id=user_id)
                 )
-            await _post_message(principal, discussion.id, body, client_id)
+            await write_message(principal, discussion.id, body, client_id)
             discussion_id = discussion.id
         else:
             discussion_id = already["discussion_id"]

@@ -14,7 +14,7 @@ from uuid import UUID
 from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.auth.sessions import now
-from api.communication.discussions import DiscussionDetail, my_participation, read_discussion
+from api.communication.discussions import DiscussionDetail, my_participation, read_discussion, write_message
 from api.communication.school_structs import (
     ContactIn,
     PostDetail,
@@ -236,31 +236,6 @@ async def post_detail(principal: Principal, post_id: UUID) -> PostDetail:
     )
 
 
-async def _write(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
-    exists = await Message.exists().where(
-        (Message.school_id == principal.school_id)
-        & (Message.discussion_id == discussion_id)
-        & (Message.author_id == principal.user_id)
-        & (Message.client_id == client_id)
-    )
-    if exists:
-        return
-    moment = now()
-    await Message.insert(
-        Message(
-            school_id=principal.school_id,
-            discussion_id=discussion_id,
-            author_id=principal.user_id,
-            body=body.strip(),
-            client_id=client_id,
-            created_at=moment,
-        )
-    )
-    await Discussion.update({Discussion.last_message_at: moment}).where(
-        (Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id)
-    )
-
-
 async def contact_family(principal: Principal, data: ContactIn) -> DiscussionDetail:
     await require_student(principal, data.student_id)
     already = (
@@ -296,11 +271,11 @@ async def contact_family(principal: Principal, data: ContactIn) -> DiscussionDet
                 last_read_at=now() if user_id == principal.user_id else None,
             )
         )
-    await _write(principal, row.id, data.body, data.client_id)
+    await write_message(principal, row.id, data.body.strip(), data.client_id)
     return await read_discussion(principal, row.id)
 
 
 async def reply(principal: Principal, discussion_id: UUID, data: ReplyIn) -> DiscussionDetail:
     await my_participation(principal, discussion_id)
-    await _write(principal, discussion_id, data.body, data.client_id)
+    await write_message(principal, discussion_id, data.body.strip(), data.client_id)
     return await read_discussion(principal, discussion_id)
