@@ -17,7 +17,7 @@ from litestar import Controller, Request, post
 from litestar.params import JSONBody
 
 from api.accounts import codes
-from api.accounts.guards import clear_failures, require_same_origin
+from api.accounts.guards import require_same_origin
 from api.accounts.identifiers import allocate_identifier
 from api.accounts.phones import normalise_phone
 from api.accounts.structs import (
@@ -31,8 +31,7 @@ from api.accounts.structs import (
     PasswordVerdict,
     Resend,
 )
-from api.auth.passwords import character_classes, hash_password, password_problems
-from api.auth.sessions import close_all_sessions
+from api.auth.passwords import character_classes, password_problems
 from api.auth.tokens import new_secret
 from api.errors import ApiError
 from api.notifications.sender import send_sms
@@ -144,23 +143,7 @@ class ActivationController(Controller):
     async def complete(self, request: Request, data: JSONBody[ActivationComplete]) -> Done:
         require_same_origin(request)
         row = await codes.require_verified(data.flow, PURPOSE)
-        user = await User.select().where((User.school_id == row["school_id"]) & (User.id == row["user_id"])).first()
-        problems = password_problems(
-            data.password, personal=(user["identifier"], user["first_name"], user["last_name"])
-        )
-        if problems:
-            raise ApiError(400, "weak_password", problems[0], details={"problems": problems})
-        if not await codes.finish(row):
-            raise codes.FLOW_EXPIRED
-        await User.update(
-            {
-                User.password_hash: hash_password(data.password),
-                User.activated_at: codes.now(),
-                User.must_change_password: False,
-            }
-        ).where((User.school_id == row["school_id"]) & (User.id == row["user_id"]))
-        await close_all_sessions(row["user_id"])
-        await clear_failures(user["identifier"].lower())
+        user = await codes.finish_with_password(row, data.password, {User.activated_at: codes.now()})
         return Done(message=f"Votre compte est activé. Votre identifiant : {user['identifier']}.")
 
 

@@ -12,10 +12,14 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
+from api.accounts.guards import clear_failures
+from api.auth.passwords import hash_password, password_problems
+from api.auth.sessions import close_all_sessions
 from api.auth.tokens import digest, new_secret, same
 from api.errors import ApiError
 from api.ratelimit import limit
 from db.accounts.tables import VerificationCode
+from db.core.tables import User
 
 CODE_TTL = timedelta(minutes=10)
 # After the code was right, the rest of the flow (birth dates, password) may take a little longer.
@@ -153,3 +157,23 @@ async def finish(row: dict) -> bool:
         row["id"],
     )
     return bool(rows)
+
+
+async def finish_with_password(row: dict, password: str, extra: dict | None = None) -> dict:
+    """Last step of activation and recovery: check the new password, close the flow, set it.
+
+    Whoever knew the old password is signed out, and a sign-in lock on the account is lifted.
+    Returns the user row (for the identifier to show).
+    """
+    user = await User.select().where((User.school_id == row["school_id"]) & (User.id == row["user_id"])).first()
+    problems = password_problems(password, personal=(user["identifier"], user["first_name"], user["last_name"]))
+    if problems:
+        raise ApiError(400, "weak_password", problems[0], details={"problems": problems})
+    if not await finish(row):
+        raise FLOW_EXPIRED
+    await User.update(
+        {User.password_hash: hash_password(password), User.must_change_password: False, **(extra or {})}
+    ).where((User.school_id == row["school_id"]) & (User.id == row["user_id"]))
+    await close_all_sessions(row["user_id"])
+    await clear_failures(user["identifier"].lower())
+    return user
