@@ -1,6 +1,6 @@
 // Teacher's space: week of lessons, lesson content and homework (with attachments and the "done"
 // report), roll call, evaluations, communication. Rich text is sanitised again by the server.
-import { api, say, session, signOut } from './espace.js';
+import { api, el, reporter, say, session, signOut } from './espace.js';
 
 const $ = (id) => document.getElementById(id);
 const errorBox = $('error');
@@ -9,26 +9,7 @@ let teaching = [];
 let currentLesson = null;
 let editingHomework = null;
 
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (key in node && key !== 'list') node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-async function run(action) {
-  say(errorBox, '');
-  try { return await action(); } catch (error) {
-    if (error.status === 401) location.href = '/espace/index.html';
-    say(errorBox, error.message);
-    return undefined;
-  }
-}
+const run = reporter(errorBox);
 
 const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const frDate = (s) => new Date(`${s}T12:00:00`).toLocaleDateString('fr-FR', { weekday: 'long', day: 'numeric', month: 'long' });

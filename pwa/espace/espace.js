@@ -107,3 +107,29 @@ export function watchPassword(input, list, serverMessage) {
   input.addEventListener('input', update);
   update();
 }
+
+// Builds an element: `class`, `on<event>` listeners, properties the element has, attributes otherwise
+// (`list` is a read-only property on inputs, so it stays an attribute).
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key in node && key !== 'list') node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+// Returns run(action): runs it, showing its French error in `errorBox`; a lost session goes to sign-in.
+export function reporter(errorBox) {
+  return async (action) => {
+    say(errorBox, '');
+    try { return await action(); } catch (error) {
+      if (error.status === 401) location.href = '/espace/index.html';
+      say(errorBox, error.message);
+      return undefined;
+    }
+  };
+}

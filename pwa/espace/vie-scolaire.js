@@ -1,6 +1,6 @@
 // Vie scolaire / direction: absences by day (justify, contact the family), punishments, CSV import
 // with its report, student accounts and activation letters.
-import { api, say, session, signOut } from './espace.js';
+import { api, el, reporter, say, session, signOut } from './espace.js';
 
 const $ = (id) => document.getElementById(id);
 const errorBox = $('error');
@@ -8,26 +8,7 @@ let csrf = null;
 let classes = [];
 let contactStudent = null;
 
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (key in node) node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-async function run(action) {
-  say(errorBox, '');
-  try { return await action(); } catch (error) {
-    if (error.status === 401) location.href = '/espace/index.html';
-    say(errorBox, error.message);
-    return undefined;
-  }
-}
+const run = reporter(errorBox);
 
 // POST returning a file (multipart upload or JSON in, any body out), with the CSRF header.
 async function send(path, body, isForm = false) {
