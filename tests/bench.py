@@ -14,13 +14,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tests.server import free_port, start_app_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,47 +85,6 @@ async def setup(args: argparse.Namespace) -> list[tuple[str, str]]:
         await DB.close_connection_pool()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    import httpx
-
-    env = {**os.environ, "PORT": str(port), "DB_POOL_MIN": "2", "DB_POOL_MAX": "10"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--workers",
-            str(workers),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise SystemExit("The app did not start.")
-
-
 async def load(base_url: str, sessions: list[tuple[str, str]], clients: int, total: int) -> dict:
     import httpx
 
@@ -180,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     if not sessions:
         raise SystemExit("No enrolled student was seeded.")
     port = free_port()
-    server = start_server(port, args.workers)
+    server = start_app_server(port, env={"DB_POOL_MIN": "2", "DB_POOL_MAX": "10"}, workers=args.workers)
     try:
         result = asyncio.run(load(f"http://127.0.0.1:{port}", sessions, args.clients, args.requests))
     finally:
