@@ -5,7 +5,17 @@ from piccolo.engine.postgres import PostgresEngine
 
 from db.database import resolve_database_url
 
-APPS = ["core", "accounts", "timetable", "homework", "evaluations", "vie_scolaire", "communication", "devices"]
+APPS = [
+    "core",
+    "accounts",
+    "timetable",
+    "homework",
+    "evaluations",
+    "vie_scolaire",
+    "communication",
+    "devices",
+    "teleservices",
+]
 
 DB = PostgresEngine(config={"dsn": resolve_database_url()}, log_queries=False)
 
