@@ -5,7 +5,8 @@ Only PDF, PNG, JPEG, ODT and DOCX up to 5 MB are accepted, and the type is decid
 first bytes (the declared type and the extension are not trusted). Files are stored under
 `.data/attachments/<school_id>/<random key>` (git-ignored), never under the uploaded name, and are
 served as downloads (Content-Disposition: attachment) with the sniffed type, so an upload can never
-run as a page of this origin.
+run as a page of this origin. `store_upload` and `stored_file_response` are the one way to keep and
+serve an uploaded file (the téléservices' pieces use them too); uploads are rate-limited per user.
 
 POST   /api/school/homework/{homework_id}/attachments                  multipart `file`
 DELETE /api/school/homework/{homework_id}/attachments/{attachment_id}
@@ -20,6 +21,7 @@ import re
 import secrets
 import unicodedata
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -37,6 +39,7 @@ from api.auth.scope import student_class_and_groups, visible_student_ids
 from api.errors import ApiError
 from api.homework.school_service import own_homework
 from api.homework.school_structs import AttachmentOut
+from api.ratelimit import limit
 from db.homework.tables import Homework, HomeworkAttachment
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -85,6 +88,55 @@ def _path(school_id: UUID, key: str) -> Path:
     return STORE / str(school_id) / key
 
 
+class StoredFile(msgspec.Struct):
+    filename: str  # cleaned, with the extension of the sniffed type
+    content_type: str  # the sniffed type
+    size_bytes: int
+    storage_key: str
+
+
+ALL_TYPES = ("pdf", "png", "jpg", "odt", "docx")
+TYPE_NAMES = {"pdf": "PDF", "png": "PNG", "jpg": "JPEG", "odt": "ODT", "docx": "DOCX"}
+
+
+async def store_upload(principal: Principal, upload: UploadFile, extensions: tuple[str, ...] = ALL_TYPES) -> StoredFile:
+    """Check (rate, size, sniffed type among `extensions`) and keep an uploaded file of the principal's school."""
+    await limit("upload", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
+    content = await upload.read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        raise ApiError(413, "too_large", "Le fichier dépasse 5 Mo.")
+    if not content:
+        raise ApiError(400, "empty_file", "Le fichier est vide.")
+    kind = sniff(content[:128], content)
+    if kind is None or kind[1] not in extensions:
+        accepted = ", ".join(TYPE_NAMES[extension] for extension in extensions)
+        raise ApiError(415, "unsupported_file", f"Formats acceptés : {accepted}.")
+    content_type, extension = kind
+    key = secrets.token_urlsafe(24)
+    target = _path(principal.school_id, key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(".part")
+    temporary.write_bytes(content)
+    temporary.replace(target)
+    return StoredFile(clean_filename(upload.filename, extension), content_type, len(content), key)
+
+
+def stored_file_response(school_id: UUID, row: dict) -> Response:
+    """A stored file (`row` has storage_key, filename, content_type) as a download that never renders."""
+    path = _path(school_id, row["storage_key"])
+    if not path.is_file():
+        raise NOT_FOUND
+    return Response(
+        path.read_bytes(),
+        media_type=row["content_type"],
+        headers={"Content-Disposition": content_disposition(row["filename"]), "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def remove_stored(school_id: UUID, key: str) -> None:
+    _path(school_id, key).unlink(missing_ok=True)
+
+
 class UploadForm(msgspec.Struct):
     file: UploadFile
 
@@ -107,35 +159,16 @@ class SchoolAttachmentsController(Controller):
         )
         if count >= MAX_PER_HOMEWORK:
             raise ApiError(400, "too_many_attachments", f"{MAX_PER_HOMEWORK} pièces jointes au plus par devoir.")
-        content = await data.file.read(MAX_BYTES + 1)
-        if len(content) > MAX_BYTES:
-            raise ApiError(413, "too_large", "Le fichier dépasse 5 Mo.")
-        if not content:
-            raise ApiError(400, "empty_file", "Le fichier est vide.")
-        kind = sniff(content[:128], content)
-        if kind is None:
-            raise ApiError(415, "unsupported_file", "Formats acceptés : PDF, PNG, JPEG, ODT, DOCX.")
-        content_type, extension = kind
-        key = secrets.token_urlsafe(24)
-        target = _path(principal.school_id, key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(".part")
-        temporary.write_bytes(content)
-        temporary.replace(target)
+        stored = await store_upload(principal, data.file)
         row = HomeworkAttachment(
-            school_id=principal.school_id,
-            homework_id=homework_id,
-            filename=clean_filename(data.file.filename, extension),
-            content_type=content_type,
-            size_bytes=len(content),
-            storage_key=key,
+            school_id=principal.school_id, homework_id=homework_id, **msgspec.structs.asdict(stored)
         )
         await row.save()
         return AttachmentOut(
             id=row.id,
             filename=row.filename,
-            content_type=content_type,
-            size_bytes=len(content),
+            content_type=row.content_type,
+            size_bytes=row.size_bytes,
             url=f"/api/homework/{homework_id}/attachments/{row.id}",
         )
 
@@ -153,7 +186,7 @@ class SchoolAttachmentsController(Controller):
         if row is None:
             raise NOT_FOUND
         await HomeworkAttachment.delete().where(where)
-        _path(principal.school_id, row["storage_key"]).unlink(missing_ok=True)
+        remove_stored(principal.school_id, row["storage_key"])
 
 
 async def _may_download(principal: Principal, homework: dict) -> bool:
@@ -190,14 +223,9 @@ class AttachmentDownloadController(Controller):
             )
             .first()
         )
-        path = _path(principal.school_id, row["storage_key"]) if row else None
-        if path is None or not path.is_file():
+        if row is None:
             raise NOT_FOUND
-        return Response(
-            path.read_bytes(),
-            media_type=row["content_type"],
-            headers={"Content-Disposition": content_disposition(row["filename"]), "X-Content-Type-Options": "nosniff"},
-        )
+        return stored_file_response(principal.school_id, row)
 
 
 ROUTES = [SchoolAttachmentsController, AttachmentDownloadController]
