@@ -77,7 +77,7 @@ INSTRUCTIONS = [
 ]
 
 
-def _latin1(text: str) -> str:
+def latin1(text: str) -> str:
     # The PDF core fonts are Latin-1: "œ" and typographic quotes are not in it.
     text = text.replace("œ", "oe").replace("Œ", "OE").replace("’", "'")
     return text.encode("latin-1", "replace").decode("latin-1")
@@ -89,26 +89,26 @@ def letters_pdf(school_name: str, letters: list[Letter]) -> bytes:
     for letter in letters:
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 16)
-        pdf.cell(0, 10, _latin1(school_name), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 10, latin1(school_name), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "", 12)
         pdf.cell(
             0,
             8,
-            _latin1(f"{letter.first_name} {letter.last_name} - {letter.class_name}"),
+            latin1(f"{letter.first_name} {letter.last_name} - {letter.class_name}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
         pdf.ln(6)
         for paragraph in INSTRUCTIONS:
-            pdf.multi_cell(0, 7, _latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 7, latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         pdf.ln(6)
         pdf.set_font("Courier", "B", 14)
-        pdf.cell(0, 10, _latin1(f"Identifiant : {letter.identifier}"), border=1, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 10, latin1(f"Identifiant : {letter.identifier}"), border=1, new_x="LMARGIN", new_y="NEXT")
         pdf.cell(
             0,
             10,
-            _latin1(f"Mot de passe provisoire : {letter.temporary_password}"),
+            latin1(f"Mot de passe provisoire : {letter.temporary_password}"),
             border=1,
             new_x="LMARGIN",
             new_y="NEXT",
@@ -116,7 +116,7 @@ def letters_pdf(school_name: str, letters: list[Letter]) -> bytes:
     if not letters:
         pdf.add_page()
         pdf.set_font("Helvetica", "", 12)
-        pdf.cell(0, 10, _latin1("Tous les élèves de cette classe se sont déjà connectés."))
+        pdf.cell(0, 10, latin1("Tous les élèves de cette classe se sont déjà connectés."))
     return bytes(pdf.output())
 
 

@@ -1,0 +1,306 @@
+"""Bourse requests: brouillon → déposée → incomplète → complétée → accordée | refusée, or retirée.
+
+One request per child and campaign, owned by the legal guardian who opened it; the child's other
+guardians read it. The school asks for a piece, grants (the échelon's amount comes from the
+year's scale) or refuses; the family is told through `notify.notify_family`.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from asyncpg.exceptions import UniqueViolationError
+
+from api.auth.principal import Principal
+from api.errors import ApiError
+from api.teleservices import campaigns
+from api.teleservices.campaigns import campaign_by_id, campaign_out, school_today, utc_now, year_label
+from api.teleservices.catalogue import BOURSE_SERVICES, BOURSE_STATES, SCALE_OF
+from api.teleservices.notify import FamilyNotice, notify_family
+from api.teleservices.people import people, require_guardian, student_card
+from api.teleservices.scale import amount_of, load_scale, simulate
+from api.teleservices.structs import (
+    BourseForm,
+    BourseOut,
+    FamilyBourseAction,
+    Grant,
+    OpenRequest,
+    PieceOut,
+    RequestPiece,
+    SchoolBourseAction,
+)
+from api.teleservices.transitions import BOURSE, Move, history, move, record
+from db.teleservices.tables import BoursePiece, BourseRequest, TeleserviceEvent
+from piccolo_conf import DB
+
+MOVES = {
+    "file": Move(("draft",), "filed"),
+    "complete": Move(("incomplete",), "completed"),
+    "withdraw": Move(("draft", "filed", "incomplete", "completed"), "withdrawn"),
+    "reopen": Move(("withdrawn",), "draft"),
+    "request_piece": Move(("filed", "completed"), "incomplete"),
+    "grant": Move(("filed", "completed"), "granted"),
+    "refuse": Move(("filed", "completed"), "refused"),
+}
+PIECE_KINDS = {"tax_notice": "Avis d'imposition", "additional": "Pièce complémentaire"}
+READ_ONLY = ApiError(
+    403, "read_only", "Cette demande a été faite par un autre responsable légal : vous pouvez seulement la consulter."
+)
+FAMILY_PAGE = "/espace/teleservices.html"
+
+
+async def request_row(school_id: UUID, request_id: UUID) -> dict:
+    row = (
+        await BourseRequest.select()
+        .where((BourseRequest.school_id == school_id) & (BourseRequest.id == request_id))
+        .first()
+    )
+    if row is None:
+        raise BOURSE.not_found
+    return row
+
+
+async def family_request(principal: Principal, request_id: UUID, *, owner: bool = False) -> dict:
+    """The request, if the principal is a guardian of its student (and, with `owner`, the one who filed it)."""
+    row = await request_row(principal.school_id, request_id)
+    try:
+        await require_guardian(principal, row["student_id"])
+    except ApiError:
+        raise BOURSE.not_found from None
+    if owner and row["filed_by_id"] != principal.user_id:
+        raise READ_ONLY
+    return row
+
+
+async def bourse_campaign(school_id: UUID, campaign_id: UUID) -> dict:
+    campaign = await campaign_by_id(school_id, campaign_id)
+    if campaign["service"] not in BOURSE_SERVICES:
+        raise ApiError(400, "not_a_bourse", "Ce téléservice n'est pas une demande de bourse.")
+    return campaign
+
+
+async def open_request(principal: Principal, data: OpenRequest) -> UUID:
+    """The child's request for this campaign: the existing one, or a new draft (campaign open)."""
+    card = await require_guardian(principal, data.student_id)
+    campaign = await bourse_campaign(principal.school_id, data.campaign_id)
+    campaigns.require_concerned(campaign, card.level)
+    where = (
+        (BourseRequest.school_id == principal.school_id)
+        & (BourseRequest.campaign_id == campaign["id"])
+        & (BourseRequest.student_id == card.id)
+    )
+    existing = await BourseRequest.select(BourseRequest.id).where(where).first()
+    if existing:
+        return existing["id"]
+    campaigns.require_open(campaign, await school_today(principal.school_id))
+    row = BourseRequest(
+        school_id=principal.school_id,
+        campaign_id=campaign["id"],
+        student_id=card.id,
+        filed_by_id=principal.user_id,
+        updated_at=utc_now(),
+    )
+    try:
+        async with DB.transaction():
+            await row.save()
+            await record(BOURSE, principal, row.id, "create", ("", "draft"))
+    except UniqueViolationError:  # the other guardian (or a retry) opened it at the same moment
+        return (await BourseRequest.select(BourseRequest.id).where(where).first())["id"]
+    return row.id
+
+
+async def save_form(principal: Principal, request_id: UUID, form: BourseForm) -> None:
+    row = await family_request(principal, request_id, owner=True)
+    if row["state"] != "draft":
+        raise ApiError(409, "not_editable", "La demande a été déposée : elle ne peut plus être modifiée.")
+    campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
+    campaigns.require_open(campaign, await school_today(principal.school_id))
+    await BourseRequest.update(
+        {
+            BourseRequest.dependent_children: form.dependent_children,
+            BourseRequest.reference_income: form.reference_income,
+            BourseRequest.sworn_statement: form.sworn_statement,
+            BourseRequest.updated_at: utc_now(),
+        }
+    ).where((BourseRequest.school_id == principal.school_id) & (BourseRequest.id == request_id))
+
+
+async def pieces(school_id: UUID, request_id: UUID) -> list[dict]:
+    return (
+        await BoursePiece.select()
+        .where((BoursePiece.school_id == school_id) & (BoursePiece.request_id == request_id))
+        .order_by(BoursePiece.created_at)
+    )
+
+
+async def _last_piece_request(school_id: UUID, request_id: UUID) -> dict | None:
+    return (
+        await TeleserviceEvent.select(TeleserviceEvent.message, TeleserviceEvent.created_at)
+        .where(
+            (TeleserviceEvent.school_id == school_id)
+            & (TeleserviceEvent.bourse_request_id == request_id)
+            & (TeleserviceEvent.action == "request_piece")
+        )
+        .order_by(TeleserviceEvent.created_at, ascending=False)
+        .first()
+    )
+
+
+async def family_action(principal: Principal, request_id: UUID, data: FamilyBourseAction) -> None:
+    row = await family_request(principal, request_id, owner=True)
+    campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
+    today = await school_today(principal.school_id)
+    sid = principal.school_id
+
+    async def ready_to_file(current: dict) -> None:
+        campaigns.require_open(campaign, today)
+        missing = [
+            name
+            for name, ok in (
+                ("dependent_children", current["dependent_children"] is not None),
+                ("reference_income", current["reference_income"] is not None),
+                ("sworn_statement", current["sworn_statement"]),
+                ("tax_notice", any(p["kind"] == "tax_notice" for p in await pieces(sid, request_id))),
+            )
+            if not ok
+        ]
+        if missing:
+            raise ApiError(
+                400,
+                "incomplete_form",
+                "Complétez le formulaire, cochez l'attestation sur l'honneur et joignez l'avis d'imposition.",
+                details={"missing": missing},
+            )
+
+    async def piece_sent(_: dict) -> None:
+        campaigns.require_replies_open(campaign, today)
+        asked = await _last_piece_request(sid, request_id)
+        if asked is None or not any(p["created_at"] > asked["created_at"] for p in await pieces(sid, request_id)):
+            raise ApiError(400, "piece_missing", "Joignez d'abord la pièce demandée par l'établissement.")
+
+    async def still_open(_: dict) -> None:
+        campaigns.require_open(campaign, today)
+
+    checks = {"file": ready_to_file, "complete": piece_sent, "reopen": still_open}
+    await move(
+        BOURSE,
+        principal,
+        request_id,
+        data.action,
+        MOVES[data.action],
+        message=data.message.strip(),
+        client_id=data.client_id,
+        within=checks.get(data.action),
+    )
+
+
+NOTICES = {
+    "request_piece": "L'établissement demande une pièce pour la demande de bourse de {name}.",
+    "grant": "La demande de bourse de {name} a reçu une réponse de l'établissement.",
+    "refuse": "La demande de bourse de {name} a reçu une réponse de l'établissement.",
+}
+
+
+async def school_action(principal: Principal, request_id: UUID, data: SchoolBourseAction) -> None:
+    row = await request_row(principal.school_id, request_id)
+    action = {RequestPiece: "request_piece", Grant: "grant"}.get(type(data), "refuse")
+    values: dict = {}
+    message = getattr(data, "message", "") or getattr(data, "reason", "")
+    if isinstance(data, Grant):
+        campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
+        scale = await load_scale(principal.school_id, campaign["school_year_id"], SCALE_OF[campaign["service"]])
+        amount = amount_of(scale, data.echelon)
+        if amount is None:
+            raise ApiError(400, "unknown_echelon", f"L'échelon {data.echelon} n'existe pas dans le barème de l'année.")
+        values = {"echelon": data.echelon, "yearly_amount_cents": amount, "decision_reason": ""}
+    elif action == "refuse":
+        values = {"decision_reason": message.strip()}
+    changed = await move(
+        BOURSE,
+        principal,
+        request_id,
+        action,
+        MOVES[action],
+        message=message.strip(),
+        client_id=data.client_id,
+        values=values,
+    )
+    if changed:
+        card = await student_card(principal.school_id, row["student_id"])
+        text = NOTICES[action].format(name=card.first_name)
+        await notify_family(
+            FamilyNotice(
+                principal.school_id,
+                card.id,
+                "Téléservices : demande de bourse",
+                text + " Connectez-vous à Cartable, rubrique Téléservices, pour la consulter.",
+                FAMILY_PAGE,
+            )
+        )
+
+
+def _actions(row: dict, viewer: Principal, window_open: bool, replies_open: bool) -> list[str]:
+    state = row["state"]
+    if viewer.role in ("staff", "admin"):
+        return ["request_piece", "grant", "refuse"] if state in ("filed", "completed") else []
+    if row["filed_by_id"] != viewer.user_id:
+        return []
+    actions = []
+    if state == "draft" and window_open:
+        actions += ["edit", "upload", "file"]
+    if state == "incomplete" and replies_open:
+        actions += ["upload", "complete"]
+    if state in MOVES["withdraw"].sources:
+        actions.append("withdraw")
+    if state == "withdrawn" and window_open:
+        actions.append("reopen")
+    return actions
+
+
+async def bourse_out(viewer: Principal, row: dict) -> BourseOut:
+    sid = viewer.school_id
+    campaign = await campaign_by_id(sid, row["campaign_id"])
+    today = await school_today(sid)
+    shown_campaign = campaign_out(campaign, await year_label(sid, campaign["school_year_id"]), today)
+    details = viewer.role in ("staff", "admin") or row["filed_by_id"] == viewer.user_id
+    simulation = None
+    if details and row["dependent_children"] is not None and row["reference_income"] is not None:
+        scale = await load_scale(sid, campaign["school_year_id"], SCALE_OF[campaign["service"]])
+        simulation = simulate(scale, row["dependent_children"], row["reference_income"])
+    asked = await _last_piece_request(sid, row["id"]) if row["state"] == "incomplete" else None
+    filer = (await people(sid, [row["filed_by_id"]])).get(row["filed_by_id"])
+    url = f"/api/teleservices/bourses/{row['id']}/pieces/"
+    return BourseOut(
+        id=row["id"],
+        campaign=shown_campaign,
+        student=await student_card(sid, row["student_id"]),
+        state=row["state"],
+        state_label=BOURSE_STATES[row["state"]],
+        filed_by=filer.name if filer else "",
+        mine=row["filed_by_id"] == viewer.user_id,
+        details_visible=details,
+        dependent_children=row["dependent_children"] if details else None,
+        reference_income=row["reference_income"] if details else None,
+        sworn_statement=row["sworn_statement"],
+        simulation=simulation,
+        echelon=row["echelon"],
+        yearly_amount_cents=row["yearly_amount_cents"],
+        decision_reason=row["decision_reason"],
+        school_message=asked["message"] if asked else "",
+        pieces=[
+            PieceOut(
+                id=p["id"],
+                kind=p["kind"],
+                kind_label=PIECE_KINDS[p["kind"]],
+                filename=p["filename"],
+                content_type=p["content_type"],
+                size_bytes=p["size_bytes"],
+                uploaded_at=p["created_at"],
+                url=url + str(p["id"]),
+            )
+            for p in (await pieces(sid, row["id"]) if details else [])
+        ],
+        history=await history(BOURSE, sid, row["id"]),
+        actions=_actions(row, viewer, shown_campaign.window.status == "open", today <= campaign["replies_until"]),
+        updated_at=row["updated_at"],
+    )

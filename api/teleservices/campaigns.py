@@ -1,0 +1,149 @@
+"""Campaigns: which téléservice is open for which school year, between which dates.
+
+Families act between `opens_on` and `closes_on` (file a bourse, enter orientation wishes) and may
+answer the school until `replies_until` (send a missing piece, accept the council's answer).
+Outside its dates a téléservice reads "fermé", with the dates. Dates are the school's own days.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Literal
+from uuid import UUID
+
+import msgspec
+
+from api.errors import ApiError
+from api.teleservices.catalogue import BOURSE_LEVELS, SERVICE_TITLES
+from api.timetable.school_service import school_zone
+from db.core.tables import SchoolYear
+from db.teleservices.tables import TeleserviceCampaign
+
+CAMPAIGN_NOT_FOUND = ApiError(404, "not_found", "Téléservice introuvable.")
+
+
+class Window(msgspec.Struct):
+    status: Literal["open", "upcoming", "closed"]
+    label: str  # "Ouvert jusqu'au 15/10/2026" | "Fermé — ouvert du 01/09/2026 au 15/10/2026"
+    opens_on: date
+    closes_on: date
+    replies_until: date
+
+
+class CampaignOut(msgspec.Struct):
+    id: UUID
+    service: str
+    level: str
+    title: str
+    school_year: str
+    window: Window
+
+
+def french(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def window(campaign: dict, today: date) -> Window:
+    opens, closes = campaign["opens_on"], campaign["closes_on"]
+    if today < opens:
+        status, label = "upcoming", f"Fermé — ouvert du {french(opens)} au {french(closes)}"
+    elif today > closes:
+        status, label = "closed", f"Fermé — était ouvert du {french(opens)} au {french(closes)}"
+    else:
+        status, label = "open", f"Ouvert jusqu'au {french(closes)}"
+    return Window(status, label, opens, closes, campaign["replies_until"])
+
+
+def title(campaign: dict) -> str:
+    level = f" ({campaign['level']})" if campaign["level"] else ""
+    return SERVICE_TITLES[campaign["service"]] + level
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def school_today(school_id: UUID) -> date:
+    return datetime.now(await school_zone(school_id)).date()
+
+
+async def current_year(school_id: UUID) -> dict:
+    """The school year containing today, else the latest one begun, else the first one."""
+    today = await school_today(school_id)
+    years = await SchoolYear.select().where(SchoolYear.school_id == school_id).order_by(SchoolYear.starts_on)
+    if not years:
+        raise ApiError(404, "no_school_year", "Aucune année scolaire n'est définie pour l'établissement.")
+    current = next((year for year in years if year["starts_on"] <= today <= year["ends_on"]), None)
+    if current:
+        return current
+    begun = [year for year in years if year["starts_on"] <= today]
+    return begun[-1] if begun else years[0]
+
+
+async def year_campaigns(school_id: UUID, year_id: UUID) -> list[dict]:
+    return (
+        await TeleserviceCampaign.select()
+        .where((TeleserviceCampaign.school_id == school_id) & (TeleserviceCampaign.school_year_id == year_id))
+        .order_by(TeleserviceCampaign.opens_on)
+    )
+
+
+async def campaign_by_id(school_id: UUID, campaign_id: UUID) -> dict:
+    row = (
+        await TeleserviceCampaign.select()
+        .where((TeleserviceCampaign.school_id == school_id) & (TeleserviceCampaign.id == campaign_id))
+        .first()
+    )
+    if row is None:
+        raise CAMPAIGN_NOT_FOUND
+    return row
+
+
+async def year_label(school_id: UUID, year_id: UUID) -> str:
+    row = (
+        await SchoolYear.select(SchoolYear.label)
+        .where((SchoolYear.school_id == school_id) & (SchoolYear.id == year_id))
+        .first()
+    )
+    return row["label"] if row else ""
+
+
+def campaign_out(campaign: dict, year: str, today: date) -> CampaignOut:
+    return CampaignOut(
+        id=campaign["id"],
+        service=campaign["service"],
+        level=campaign["level"],
+        title=title(campaign),
+        school_year=year,
+        window=window(campaign, today),
+    )
+
+
+def concerns(campaign: dict, level: str) -> bool:
+    """Whether a student of `level` may have a request in this campaign."""
+    if campaign["service"] in BOURSE_LEVELS:
+        return level in BOURSE_LEVELS[campaign["service"]]
+    return level == campaign["level"]
+
+
+def require_concerned(campaign: dict, level: str) -> None:
+    if not concerns(campaign, level):
+        raise ApiError(400, "not_concerned", f"Ce téléservice ne concerne pas les élèves de {level or 'cette classe'}.")
+
+
+def require_open(campaign: dict, today: date) -> None:
+    """Families may fill in and send a request only while the campaign is open."""
+    shown = window(campaign, today)
+    if shown.status != "open":
+        raise ApiError(409, "campaign_closed", f"{title(campaign)} : {shown.label[0].lower()}{shown.label[1:]}.")
+
+
+def require_replies_open(campaign: dict, today: date) -> None:
+    """Families may answer the school (a missing piece, the council's answer) until `replies_until`."""
+    if today > campaign["replies_until"]:
+        raise ApiError(
+            409,
+            "reply_deadline_passed",
+            f"La date limite de réponse ({french(campaign['replies_until'])}) est dépassée : "
+            "contactez l'établissement.",
+        )

@@ -1,0 +1,90 @@
+"""Who a request is about and who may act on it: students with their class, legal guardians, names.
+
+Every query names the school by equality; a student of another school, or not one's own child,
+is a 404 (ids of other families cannot be probed).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+from uuid import UUID
+
+import msgspec
+
+from api.auth.principal import Principal
+from api.errors import ApiError
+from db.core.tables import Guardianship, User
+
+STUDENT_NOT_FOUND = ApiError(404, "not_found", "Élève introuvable.")
+
+
+class StudentCard(msgspec.Struct):
+    id: UUID
+    first_name: str
+    last_name: str
+    class_id: UUID | None
+    class_name: str
+    level: str
+
+
+_STUDENTS_SQL = """
+SELECT u.id, u.first_name, u.last_name, c.id AS class_id, coalesce(c.name, '') AS class_name,
+       coalesce(c.level, '') AS level
+FROM app_user u
+LEFT JOIN enrolment e ON e.school_id = u.school_id AND e.student_id = u.id
+LEFT JOIN school_class c ON c.school_id = e.school_id AND c.id = e.class_id
+WHERE u.school_id = {} AND u.id = ANY({}) AND u.role = 'student'
+ORDER BY c.name, u.last_name, u.first_name
+"""
+
+
+async def student_cards(school_id: UUID, student_ids: list[UUID]) -> dict[UUID, StudentCard]:
+    if not student_ids:
+        return {}
+    rows = await User.raw(_STUDENTS_SQL, school_id, list(set(student_ids)))
+    return {row["id"]: StudentCard(**row) for row in rows}
+
+
+async def student_card(school_id: UUID, student_id: UUID) -> StudentCard:
+    card = (await student_cards(school_id, [student_id])).get(student_id)
+    if card is None:
+        raise STUDENT_NOT_FOUND
+    return card
+
+
+async def children_of(principal: Principal) -> list[StudentCard]:
+    """A parent's children, by class then name."""
+    links = await Guardianship.select(Guardianship.student_id).where(
+        (Guardianship.school_id == principal.school_id) & (Guardianship.parent_id == principal.user_id)
+    )
+    cards = await student_cards(principal.school_id, [link["student_id"] for link in links])
+    return list(cards.values())
+
+
+async def guardian_ids(school_id: UUID, student_id: UUID) -> list[UUID]:
+    rows = await Guardianship.select(Guardianship.parent_id).where(
+        (Guardianship.school_id == school_id) & (Guardianship.student_id == student_id)
+    )
+    return [row["parent_id"] for row in rows]
+
+
+async def require_guardian(principal: Principal, student_id: UUID) -> StudentCard:
+    """The student, if the principal is one of their legal guardians; a 404 otherwise."""
+    if principal.role != "parent" or principal.user_id not in await guardian_ids(principal.school_id, student_id):
+        raise STUDENT_NOT_FOUND
+    return await student_card(principal.school_id, student_id)
+
+
+class Person(NamedTuple):
+    name: str
+    role: str
+
+
+async def people(school_id: UUID, user_ids) -> dict[UUID, Person]:
+    ids = list({user_id for user_id in user_ids if user_id})
+    if not ids:
+        return {}
+    rows = await User.select(User.id, User.first_name, User.last_name, User.role).where(
+        (User.school_id == school_id) & User.id.is_in(ids)
+    )
+    return {row["id"]: Person(f"{row['first_name']} {row['last_name']}", row["role"]) for row in rows}

@@ -1,0 +1,146 @@
+"""The files of a bourse request: the tax notice with the form, a missing piece when the school asks.
+
+The same rules as homework attachments (api/attachments.py: type sniffed, 5 MB, stored under a
+random key, served as a download, uploads rate-limited), restricted to PDF and images.
+
+POST   /api/teleservices/bourses/{id}/pieces             multipart `file` (+ optional `client_id`)
+DELETE /api/teleservices/bourses/{id}/pieces/{piece_id}  while the request is a draft
+GET    /api/teleservices/bourses/{id}/pieces/{piece_id}  the guardian who filed, the school's staff
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from asyncpg.exceptions import UniqueViolationError
+from litestar import Controller, Response, delete, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+
+from api.attachments import MAX_BYTES, remove_stored, store_upload, stored_file_response
+from api.auth.principal import Principal, principal_with_roles
+from api.errors import ApiError
+from api.teleservices import campaigns
+from api.teleservices.bourse import bourse_out, family_request, request_row
+from api.teleservices.campaigns import campaign_by_id, school_today
+from api.teleservices.openapi import errors
+from api.teleservices.structs import BourseOut, ClientId
+from db.teleservices.tables import BoursePiece
+
+MAX_PIECES = 10
+PIECE_TYPES = ("pdf", "png", "jpg")
+PIECE_NOT_FOUND = ApiError(404, "not_found", "Pièce introuvable.")
+
+
+class PieceForm(msgspec.Struct):
+    file: UploadFile
+    client_id: ClientId = ""
+
+
+def _piece_where(school_id: UUID, request_id: UUID):
+    return (BoursePiece.school_id == school_id) & (BoursePiece.request_id == request_id)
+
+
+async def _upload_kind(principal: Principal, row: dict) -> str:
+    """tax_notice with a draft (campaign open), additional when the school asked (replies open)."""
+    campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
+    today = await school_today(principal.school_id)
+    if row["state"] == "draft":
+        campaigns.require_open(campaign, today)
+        return "tax_notice"
+    if row["state"] == "incomplete":
+        campaigns.require_replies_open(campaign, today)
+        return "additional"
+    raise ApiError(
+        409, "not_editable", "Des pièces ne peuvent être ajoutées qu'au brouillon ou à la demande d'une pièce."
+    )
+
+
+class PiecesController(Controller):
+    path = "/api/teleservices/bourses/{request_id:uuid}/pieces"
+    tags = ["téléservices"]
+    dependencies = {"principal": Provide(principal_with_roles("parent"))}
+
+    @post(
+        "/",
+        summary="Attach the tax notice or the missing piece (PDF, PNG, JPEG; 5 MB)",
+        status_code=200,
+        request_max_body_size=MAX_BYTES + 64 * 1024,
+        responses=errors(404, 409, 413, 415, 429),
+    )
+    async def upload(
+        self,
+        principal: NamedDependency[Principal],
+        request_id: FromPath[UUID],
+        data: Annotated[PieceForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> BourseOut:
+        row = await family_request(principal, request_id, owner=True)
+        sid = principal.school_id
+        where = _piece_where(sid, request_id)
+        if data.client_id and await BoursePiece.exists().where(where & (BoursePiece.client_id == data.client_id)):
+            return await bourse_out(principal, row)  # a retried upload: the first one is kept
+        kind = await _upload_kind(principal, row)
+        if await BoursePiece.count().where(where) >= MAX_PIECES:
+            raise ApiError(400, "too_many_pieces", f"{MAX_PIECES} pièces au plus par demande.")
+        stored = await store_upload(principal, data.file, PIECE_TYPES)
+        piece = BoursePiece(
+            school_id=sid,
+            request_id=request_id,
+            kind=kind,
+            uploaded_by_id=principal.user_id,
+            client_id=data.client_id,
+            **msgspec.structs.asdict(stored),
+        )
+        try:
+            await piece.save()
+        except UniqueViolationError:  # the same upload twice at once
+            remove_stored(sid, stored.storage_key)
+        return await bourse_out(principal, await request_row(sid, request_id))
+
+    @delete(
+        "/{piece_id:uuid}", summary="Remove a piece from a draft request", status_code=204, responses=errors(404, 409)
+    )
+    async def remove(
+        self, principal: NamedDependency[Principal], request_id: FromPath[UUID], piece_id: FromPath[UUID]
+    ) -> None:
+        row = await family_request(principal, request_id, owner=True)
+        if row["state"] != "draft":
+            raise ApiError(409, "not_editable", "La demande a été déposée : ses pièces ne peuvent plus être retirées.")
+        where = _piece_where(principal.school_id, request_id) & (BoursePiece.id == piece_id)
+        piece = await BoursePiece.select(BoursePiece.storage_key).where(where).first()
+        if piece is None:
+            raise PIECE_NOT_FOUND
+        await BoursePiece.delete().where(where)
+        remove_stored(principal.school_id, piece["storage_key"])
+
+    @get(
+        "/{piece_id:uuid}",
+        summary="Download a piece of a bourse request (the guardian who filed, the school's staff)",
+        dependencies={"principal": Provide(principal_with_roles("parent", "staff", "admin"))},
+        responses=errors(404),
+    )
+    async def download(
+        self, principal: NamedDependency[Principal], request_id: FromPath[UUID], piece_id: FromPath[UUID]
+    ) -> Response:
+        if principal.role == "parent":
+            try:  # the household's tax notice is for the guardian who filed, not the other one
+                await family_request(principal, request_id, owner=True)
+            except ApiError:
+                raise PIECE_NOT_FOUND from None
+        else:
+            await request_row(principal.school_id, request_id)
+        piece = (
+            await BoursePiece.select()
+            .where(_piece_where(principal.school_id, request_id) & (BoursePiece.id == piece_id))
+            .first()
+        )
+        if piece is None:
+            raise PIECE_NOT_FOUND
+        return stored_file_response(principal.school_id, piece)
+
+
+ROUTES = [PiecesController]

@@ -1,0 +1,152 @@
+"""The school's side of the téléservices: secretariat and CPE (staff) and the administrator.
+Teachers have no access.
+
+GET  /api/school/teleservices/requests?service=&state=&class_id=   the year's requests, filtered
+GET  /api/school/teleservices/bourses/{id}
+POST /api/school/teleservices/bourses/{id}/actions      request_piece | grant | refuse
+GET  /api/school/teleservices/orientation/{id}
+PUT  /api/school/teleservices/orientation/{id}/council  the class council's answers (and proposal)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, get, post, put
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from api.auth.principal import Principal, principal_with_roles
+from api.teleservices import bourse, orientation
+from api.teleservices.campaigns import current_year, title, year_campaigns
+from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS, Service, State, wish_label
+from api.teleservices.openapi import errors
+from api.teleservices.people import StudentCard, student_cards
+from api.teleservices.scale import euros
+from api.teleservices.structs import BourseOut, CouncilIn, OrientationOut, SchoolBourseAction
+from db.teleservices.tables import BourseRequest, OrientationForm, OrientationWish
+
+STAFF = principal_with_roles("staff", "admin")
+
+
+class RequestLine(msgspec.Struct):
+    kind: str  # bourse | orientation
+    id: UUID
+    service: str
+    title: str
+    student: StudentCard
+    state: str
+    state_label: str
+    summary: str  # échelon and amount, refusal reason, first wish or proposal…
+    updated_at: datetime
+
+
+def _bourse_summary(row: dict) -> str:
+    if row["state"] == "granted":
+        return f"Échelon {row['echelon']} — {euros(row['yearly_amount_cents'] or 0)} par an"
+    return row["decision_reason"] if row["state"] == "refused" else ""
+
+
+async def _first_wishes(school_id: UUID, form_ids: list[UUID]) -> dict[UUID, str]:
+    """Per form: the council's proposal if any, else the family's first wish."""
+    if not form_ids:
+        return {}
+    rows = await OrientationWish.select().where(
+        (OrientationWish.school_id == school_id) & OrientationWish.form_id.is_in(form_ids)
+    )
+    shown: dict[UUID, tuple] = {}
+    for row in rows:
+        key = (row["origin"] != "council", row["rank"])
+        if row["form_id"] not in shown or key < shown[row["form_id"]][0]:
+            prefix = "Proposition : " if row["origin"] == "council" else "Vœu 1 : "
+            shown[row["form_id"]] = (key, prefix + wish_label(row["track"], row["detail"], row["specialities"] or []))
+    return {form_id: text for form_id, (_, text) in shown.items()}
+
+
+async def request_lines(
+    principal: Principal, service: str | None = None, state: str | None = None, class_id: UUID | None = None
+) -> list[RequestLine]:
+    sid = principal.school_id
+    year = await current_year(sid)
+    chosen = [c for c in await year_campaigns(sid, year["id"]) if service in (None, c["service"])]
+    by_id = {c["id"]: c for c in chosen}
+    lines: list[tuple[str, dict]] = []
+    for kind, table in (("bourse", BourseRequest), ("orientation", OrientationForm)):
+        ids = [c["id"] for c in chosen if (c["service"] in BOURSE_SERVICES) == (kind == "bourse")]
+        if not ids:
+            continue
+        where = (table.school_id == sid) & table.campaign_id.is_in(ids)
+        if state:
+            where = where & (table.state == state)
+        lines += [(kind, row) for row in await table.select().where(where)]
+    cards = await student_cards(sid, [row["student_id"] for _, row in lines])
+    wishes = await _first_wishes(sid, [row["id"] for kind, row in lines if kind == "orientation"])
+    out = [
+        RequestLine(
+            kind=kind,
+            id=row["id"],
+            service=by_id[row["campaign_id"]]["service"],
+            title=title(by_id[row["campaign_id"]]),
+            student=cards[row["student_id"]],
+            state=row["state"],
+            state_label=STATE_LABELS[kind][row["state"]],
+            summary=_bourse_summary(row) if kind == "bourse" else wishes.get(row["id"], ""),
+            updated_at=row["updated_at"],
+        )
+        for kind, row in lines
+        if row["student_id"] in cards and class_id in (None, cards[row["student_id"]].class_id)
+    ]
+    return sorted(out, key=lambda line: (line.student.class_name, line.student.last_name, line.student.first_name))
+
+
+class SchoolTeleservicesController(Controller):
+    path = "/api/school/teleservices"
+    tags = ["téléservices (établissement)"]
+    dependencies = {"principal": Provide(STAFF)}
+
+    @get("/requests", summary="The school year's requests, by class and name", responses=errors(404))
+    async def requests(
+        self,
+        principal: NamedDependency[Principal],
+        service: FromQuery[Service | None] = None,
+        request_state: Annotated[State | None, QueryParameter(name="state")] = None,
+        class_id: FromQuery[UUID | None] = None,
+    ) -> list[RequestLine]:
+        return await request_lines(principal, service, request_state, class_id)
+
+    @get("/bourses/{request_id:uuid}", summary="A bourse request, its pieces and history", responses=errors(404))
+    async def read_bourse(self, principal: NamedDependency[Principal], request_id: FromPath[UUID]) -> BourseOut:
+        return await bourse.bourse_out(principal, await bourse.request_row(principal.school_id, request_id))
+
+    @post(
+        "/bourses/{request_id:uuid}/actions",
+        summary="Ask for a missing piece, grant (échelon of the year's scale) or refuse a bourse",
+        status_code=200,
+        responses=errors(404, 409),
+    )
+    async def bourse_action(
+        self, principal: NamedDependency[Principal], request_id: FromPath[UUID], data: JSONBody[SchoolBourseAction]
+    ) -> BourseOut:
+        await bourse.school_action(principal, request_id, data)
+        return await bourse.bourse_out(principal, await bourse.request_row(principal.school_id, request_id))
+
+    @get("/orientation/{form_id:uuid}", summary="A fiche dialogue and its history", responses=errors(404))
+    async def read_orientation(self, principal: NamedDependency[Principal], form_id: FromPath[UUID]) -> OrientationOut:
+        return await orientation.orientation_out(principal, await orientation.form_row(principal.school_id, form_id))
+
+    @put(
+        "/orientation/{form_id:uuid}/council",
+        summary="Record the class council's answer to each wish (and its proposal in the final phase)",
+        responses=errors(404, 409),
+    )
+    async def council(
+        self, principal: NamedDependency[Principal], form_id: FromPath[UUID], data: JSONBody[CouncilIn]
+    ) -> OrientationOut:
+        await orientation.council(principal, form_id, data)
+        return await orientation.orientation_out(principal, await orientation.form_row(principal.school_id, form_id))
+
+
+ROUTES = [SchoolTeleservicesController]

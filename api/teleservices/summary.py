@@ -1,0 +1,130 @@
+"""A family's "Démarches": for each child, every téléservice of the school year that concerns them,
+its dates, the state of the request and what the family has to do next.
+
+This is the one read the PWA's "Démarches" screen needs (a list, badges, a pending count); the
+desktop page starts from it too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import msgspec
+
+from api.auth.principal import Principal
+from api.teleservices.campaigns import (
+    Window,
+    concerns,
+    current_year,
+    french,
+    school_today,
+    title,
+    utc_now,
+    window,
+    year_campaigns,
+)
+from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS
+from api.teleservices.people import StudentCard, children_of
+from db.teleservices.tables import BourseRequest, OrientationForm
+
+
+class PendingAction(msgspec.Struct):
+    code: str  # file | send_piece | enter_wishes | answer
+    label: str
+    due_on: date
+
+
+class Demarche(msgspec.Struct):
+    campaign_id: UUID
+    service: str
+    title: str
+    window: Window
+    kind: str  # bourse | orientation: which endpoints serve the request
+    request_id: UUID | None
+    state: str | None
+    state_label: str
+    mine: bool  # a bourse opened by the viewer (the other guardian's is read-only)
+    pending: PendingAction | None
+    updated_at: datetime | None
+
+
+class ChildDemarches(msgspec.Struct):
+    student: StudentCard
+    demarches: list[Demarche]
+
+
+class FamilySummary(msgspec.Struct):
+    school_year: str
+    children: list[ChildDemarches]
+    pending_count: int
+    generated_at: datetime
+
+
+def _pending(kind: str, request: dict | None, campaign: dict, shown: Window, today: date, viewer: UUID):
+    state = request["state"] if request else None
+    is_open, replies_open = shown.status == "open", today <= campaign["replies_until"]
+    closes, replies = campaign["closes_on"], campaign["replies_until"]
+    if kind == "bourse":
+        mine = request is None or request["filed_by_id"] == viewer
+        if mine and state in (None, "draft") and is_open:
+            return PendingAction("file", f"Faire la demande de bourse avant le {french(closes)}", closes)
+        if mine and state == "incomplete" and replies_open:
+            return PendingAction("send_piece", f"Envoyer la pièce demandée avant le {french(replies)}", replies)
+        return None
+    if state in (None, "draft") and is_open:
+        return PendingAction("enter_wishes", f"Saisir et transmettre les vœux avant le {french(closes)}", closes)
+    if state == "answered" and replies_open:
+        return PendingAction(
+            "answer", f"Lire la réponse du conseil de classe et y répondre avant le {french(replies)}", replies
+        )
+    return None
+
+
+async def _requests(table, school_id: UUID, campaign_ids: list[UUID], student_ids: list[UUID]) -> dict:
+    if not campaign_ids or not student_ids:
+        return {}
+    rows = await table.select().where(
+        (table.school_id == school_id) & table.campaign_id.is_in(campaign_ids) & table.student_id.is_in(student_ids)
+    )
+    return {(row["campaign_id"], row["student_id"]): row for row in rows}
+
+
+async def family_summary(principal: Principal) -> FamilySummary:
+    sid = principal.school_id
+    year = await current_year(sid)
+    today = await school_today(sid)
+    children = await children_of(principal)
+    campaign_rows = await year_campaigns(sid, year["id"])
+    ids = [c["id"] for c in campaign_rows]
+    student_ids = [child.id for child in children]
+    bourses = await _requests(BourseRequest, sid, ids, student_ids)
+    forms = await _requests(OrientationForm, sid, ids, student_ids)
+    out, pending_count = [], 0
+    for child in children:
+        demarches = []
+        for campaign in campaign_rows:
+            if not concerns(campaign, child.level):
+                continue
+            kind = "bourse" if campaign["service"] in BOURSE_SERVICES else "orientation"
+            request = (bourses if kind == "bourse" else forms).get((campaign["id"], child.id))
+            shown = window(campaign, today)
+            pending = _pending(kind, request, campaign, shown, today, principal.user_id)
+            pending_count += pending is not None
+            demarches.append(
+                Demarche(
+                    campaign_id=campaign["id"],
+                    service=campaign["service"],
+                    title=title(campaign),
+                    window=shown,
+                    kind=kind,
+                    request_id=request["id"] if request else None,
+                    state=request["state"] if request else None,
+                    state_label=STATE_LABELS[kind][request["state"]] if request else "Aucune demande",
+                    mine=bool(request) and request.get("filed_by_id") == principal.user_id,
+                    pending=pending,
+                    updated_at=request["updated_at"] if request else None,
+                )
+            )
+        out.append(ChildDemarches(student=child, demarches=demarches))
+    return FamilySummary(school_year=year["label"], children=out, pending_count=pending_count, generated_at=utc_now())

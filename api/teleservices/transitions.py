@@ -1,0 +1,214 @@
+"""The one way a request changes state, and its history.
+
+`move` locks the request row, checks the move is allowed from its current state, applies it and
+writes a `teleservice_event` (who, when, from, to, message) in one transaction. Two people acting
+at once cannot both win: the second finds the new state and gets a 409 telling who acted and when.
+
+A phone may retry: an action carrying a `client_id` already recorded for this request is answered
+with the request as it is, without acting twice; so is the same person repeating the move that
+brought the request to its current state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import NamedTuple
+from uuid import UUID
+
+import msgspec
+from asyncpg.exceptions import UniqueViolationError
+from piccolo.table import Table
+
+from api.auth.principal import Principal
+from api.errors import ApiError
+from api.teleservices.campaigns import utc_now
+from api.teleservices.catalogue import STATE_LABELS
+from api.teleservices.people import Person, people
+from api.timetable.school_service import school_zone
+from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
+from piccolo_conf import DB
+
+ACTION_LABELS = {
+    "create": "Demande ouverte",
+    "file": "Demande déposée",
+    "request_piece": "Pièce demandée par l'établissement",
+    "complete": "Pièce envoyée par la famille",
+    "grant": "Bourse accordée",
+    "refuse": "Bourse refusée",
+    "withdraw": "Demande retirée",
+    "reopen": "Demande reprise",
+    "wishes": "Vœux enregistrés",
+    "submit": "Vœux transmis à l'établissement",
+    "answer": "Réponse du conseil de classe",
+    "accept": "Réponse acceptée par la famille",
+    "decline": "Réponse refusée — rendez-vous demandé",
+}
+
+
+SCHOOL_ROLES = ("staff", "admin")
+
+
+class Move(NamedTuple):
+    sources: tuple[str, ...]
+    target: str
+
+
+class Kind(NamedTuple):
+    """A kind of request: its table, the event column pointing at it, its state labels."""
+
+    name: str  # bourse | orientation
+    table: type[Table]
+    event_column: str
+    not_found: ApiError
+
+
+BOURSE = Kind("bourse", BourseRequest, "bourse_request_id", ApiError(404, "not_found", "Demande introuvable."))
+ORIENTATION = Kind(
+    "orientation", OrientationForm, "orientation_form_id", ApiError(404, "not_found", "Fiche introuvable.")
+)
+
+
+class EventOut(msgspec.Struct):
+    action: str
+    label: str
+    from_state: str
+    to_state: str
+    by: str  # the person's name
+    by_school: bool  # the school acted (else the family)
+    message: str
+    at: datetime
+
+
+def _event_where(kind: Kind, school_id: UUID, request_id: UUID):
+    column = getattr(TeleserviceEvent, kind.event_column)
+    return (TeleserviceEvent.school_id == school_id) & (column == request_id)
+
+
+async def _last_event(kind: Kind, school_id: UUID, request_id: UUID, client_id: str = "") -> dict | None:
+    where = _event_where(kind, school_id, request_id)
+    if client_id:
+        where = where & (TeleserviceEvent.client_id == client_id)
+    return await TeleserviceEvent.select().where(where).order_by(TeleserviceEvent.created_at, ascending=False).first()
+
+
+async def record(
+    kind: Kind,
+    principal: Principal,
+    request_id: UUID,
+    action: str,
+    states: tuple[str, str],
+    *,
+    message: str = "",
+    client_id: str = "",
+) -> None:
+    """Write one event (inside the caller's transaction when there is one); `states` is (before, after)."""
+    await TeleserviceEvent.insert(
+        TeleserviceEvent(
+            school_id=principal.school_id,
+            action=action,
+            from_state=states[0],
+            to_state=states[1],
+            actor_id=principal.user_id,
+            message=message,
+            client_id=client_id,
+            **{kind.event_column: request_id},
+        )
+    )
+
+
+async def conflict(kind: Kind, school_id: UUID, request_id: UUID, state: str) -> ApiError:
+    """A 409 that says what happened: the current state, who brought it there and when."""
+    last = await _last_event(kind, school_id, request_id)
+    label = STATE_LABELS[kind.name][state].lower()
+    if last is None:
+        return ApiError(409, "state_conflict", f"Impossible : la demande est {label}.", details={"state": state})
+    who = (await people(school_id, [last["actor_id"]])).get(last["actor_id"], Person("quelqu'un", ""))
+    when = last["created_at"].astimezone(await school_zone(school_id)).strftime("%d/%m/%Y à %H:%M")
+    return ApiError(
+        409,
+        "state_conflict",
+        f"Impossible : la demande est déjà « {STATE_LABELS[kind.name][state]} » ({who.name}, le {when}).",
+        details={"state": state},
+    )
+
+
+Within = Callable[[dict], Awaitable[bool | None]]
+
+
+async def move(
+    kind: Kind,
+    principal: Principal,
+    request_id: UUID,
+    action: str,
+    allowed: Move,
+    *,
+    message: str = "",
+    client_id: str = "",
+    values: dict | None = None,
+    within: Within | None = None,
+) -> bool:
+    """Apply `action` to the request; True if it changed something, False for a replay.
+
+    `within(row)` runs in the transaction once the move is allowed: it may refuse (raise), write
+    what goes with the move, or return False when the action changes nothing (no event is written).
+    """
+    table = kind.table
+    where = (table.school_id == principal.school_id) & (table.id == request_id)
+    try:
+        async with DB.transaction():
+            row = await table.select().where(where).lock_rows().first()
+            if row is None:
+                raise kind.not_found
+            if client_id and await _last_event(kind, principal.school_id, request_id, client_id):
+                return False
+            if row["state"] not in allowed.sources:
+                last = await _last_event(kind, principal.school_id, request_id)
+                repeated = (
+                    row["state"] == allowed.target
+                    and last is not None
+                    and (last["action"], last["actor_id"]) == (action, principal.user_id)
+                )
+                if repeated:
+                    return False
+                raise await conflict(kind, principal.school_id, request_id, row["state"])
+            if within is not None and await within(row) is False:
+                return False
+            changes = {table.state: allowed.target, table.updated_at: utc_now()}
+            changes.update({getattr(table, name): value for name, value in (values or {}).items()})
+            await table.update(changes).where(where)
+            await record(
+                kind,
+                principal,
+                request_id,
+                action,
+                (row["state"], allowed.target),
+                message=message,
+                client_id=client_id,
+            )
+    except UniqueViolationError:  # the same client_id twice at once: the first one stands
+        return False
+    return True
+
+
+async def history(kind: Kind, school_id: UUID, request_id: UUID) -> list[EventOut]:
+    rows = (
+        await TeleserviceEvent.select()
+        .where(_event_where(kind, school_id, request_id))
+        .order_by(TeleserviceEvent.created_at)
+    )
+    actors = await people(school_id, [row["actor_id"] for row in rows])
+    nobody = Person("", "")
+    return [
+        EventOut(
+            action=row["action"],
+            label=ACTION_LABELS.get(row["action"], row["action"]),
+            from_state=row["from_state"],
+            to_state=row["to_state"],
+            by=actors.get(row["actor_id"], nobody).name,
+            by_school=actors.get(row["actor_id"], nobody).role in SCHOOL_ROLES,
+            message=row["message"],
+            at=row["created_at"],
+        )
+        for row in rows
+    ]

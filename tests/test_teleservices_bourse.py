@@ -1,0 +1,231 @@
+"""Bourse requests: every state transition, who may act, and the uploads' rules."""
+
+from __future__ import annotations
+
+from db.accounts.tables import OutboxMessage
+from db.teleservices.tables import BoursePiece, TeleserviceEvent
+from tests.factories import make_family, make_user
+from tests.teleservices_builders import PNG, add_scale, open_campaign, signed_in, tele_setup, upload
+
+
+async def _draft(parent, campaign, student):
+    response = await parent.post(
+        "/api/teleservices/bourses", json={"campaign_id": str(campaign.id), "student_id": str(student.id)}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def _filled(parent, campaign, student):
+    draft = await _draft(parent, campaign, student)
+    form = {"dependent_children": 2, "reference_income": 10_500, "sworn_statement": True}
+    assert (await parent.put(f"/api/teleservices/bourses/{draft['id']}", json=form)).status_code == 200
+    assert (await upload(parent, draft["id"])).status_code == 200
+    return draft["id"]
+
+
+async def test_a_bourse_goes_from_draft_to_granted_and_every_step_is_recorded(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    await add_scale(s)
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+
+    draft = await _draft(parent, campaign, s.student)
+    assert (draft["state"], draft["mine"], draft["campaign"]["window"]["status"]) == ("draft", True, "open")
+    assert set(draft["actions"]) == {"edit", "upload", "file", "withdraw"}
+    again = await _draft(parent, campaign, s.student)  # one request per child and campaign
+    assert again["id"] == draft["id"]
+    url = f"/api/teleservices/bourses/{draft['id']}"
+
+    early = await parent.post(f"{url}/actions", json={"action": "file"})
+    assert early.status_code == 400
+    assert set(early.json()["error"]["details"]["missing"]) == {
+        "dependent_children",
+        "reference_income",
+        "sworn_statement",
+        "tax_notice",
+    }
+    form = {"dependent_children": 2, "reference_income": 10_500, "sworn_statement": True}
+    saved = (await parent.put(url, json=form)).json()
+    assert saved["simulation"]["echelon"] == 2 and "324 €" in saved["simulation"]["label"]
+    assert (await upload(parent, draft["id"])).json()["pieces"][0]["kind"] == "tax_notice"
+    filed = await parent.post(f"{url}/actions", json={"action": "file", "client_id": "c1"})
+    assert filed.json()["state"] == "filed"
+
+    # The school asks for a piece; the family is told by e-mail, without any detail of the request.
+    staff_url = f"/api/school/teleservices/bourses/{draft['id']}"
+    asked = await staff.post(
+        f"{staff_url}/actions", json={"action": "request_piece", "message": "Joindre l'avis 2025.", "client_id": "s1"}
+    )
+    assert asked.status_code == 200 and asked.json()["state"] == "incomplete"
+    mails = await OutboxMessage.select().where(OutboxMessage.channel == "email")
+    assert {m["destination"] for m in mails} == {"elodie@example.fr", "sebastien@example.fr"}
+    assert all("10 500" not in m["body"] and "/espace/teleservices.html" in m["body"] for m in mails)
+    seen = (await parent.get(url)).json()
+    assert seen["school_message"] == "Joindre l'avis 2025." and set(seen["actions"]) == {
+        "upload",
+        "complete",
+        "withdraw",
+    }
+
+    # Completing needs the piece first; then the school grants échelon 2 at the scale's amount.
+    assert (await parent.post(f"{url}/actions", json={"action": "complete"})).status_code == 400
+    assert (await upload(parent, draft["id"], PNG, "avis.png")).json()["pieces"][1]["kind"] == "additional"
+    assert (await parent.post(f"{url}/actions", json={"action": "complete"})).json()["state"] == "completed"
+    granted = await staff.post(f"{staff_url}/actions", json={"action": "grant", "echelon": 2})
+    assert granted.status_code == 200
+    final = (await parent.get(url)).json()
+    assert (final["state_label"], final["echelon"], final["yearly_amount_cents"]) == ("Accordée", 2, 32_400)
+    assert final["actions"] == []
+    steps = [(e["action"], e["from_state"], e["to_state"], e["by"], e["by_school"]) for e in final["history"]]
+    assert steps == [
+        ("create", "", "draft", "Élodie Fontaine", False),
+        ("file", "draft", "filed", "Élodie Fontaine", False),
+        ("request_piece", "filed", "incomplete", "Stéphane Girard", True),
+        ("complete", "incomplete", "completed", "Élodie Fontaine", False),
+        ("grant", "completed", "granted", "Stéphane Girard", True),
+    ]
+    assert await OutboxMessage.count().where(OutboxMessage.channel == "email") == 4
+
+
+async def test_retries_act_once_and_impossible_moves_are_conflicts(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    await add_scale(s)
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    request_id = await _filled(parent, campaign, s.student)
+    staff_url = f"/api/school/teleservices/bourses/{request_id}/actions"
+
+    premature = await staff.post(staff_url, json={"action": "grant", "echelon": 1})
+    assert premature.status_code == 409 and premature.json()["error"]["code"] == "state_conflict"
+    for _ in range(2):  # the phone retries: one move, one event
+        assert (
+            await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
+        ).status_code == 200
+    piece = {"action": "request_piece", "message": "Justificatif de domicile", "client_id": "same"}
+    for _ in range(2):
+        assert (await staff.post(staff_url, json=piece)).status_code == 200
+    assert await TeleserviceEvent.count().where(TeleserviceEvent.bourse_request_id == request_id) == 3
+    assert await OutboxMessage.count() == 2  # one notice to each guardian, once
+
+    unknown = await staff.post(staff_url, json={"action": "grant", "echelon": 9})
+    assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "unknown_echelon"
+    bad = await staff.post(staff_url, json={"action": "promote"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+
+
+async def test_withdraw_reopen_and_refuse(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    request_id = await _filled(parent, campaign, s.student)
+    url = f"/api/teleservices/bourses/{request_id}/actions"
+    assert (await parent.post(url, json={"action": "file"})).json()["state"] == "filed"
+    assert (await parent.post(url, json={"action": "withdraw"})).json()["state"] == "withdrawn"
+    gone = await staff.post(
+        f"/api/school/teleservices/bourses/{request_id}/actions", json={"action": "refuse", "reason": "x"}
+    )
+    assert gone.status_code == 409 and "Retirée" in gone.json()["error"]["message"]
+    assert (await parent.post(url, json={"action": "reopen"})).json()["state"] == "draft"
+    assert (await parent.post(url, json={"action": "file"})).json()["state"] == "filed"
+    refused = await staff.post(
+        f"/api/school/teleservices/bourses/{request_id}/actions",
+        json={"action": "refuse", "reason": "Ressources au-dessus du plafond."},
+    )
+    body = refused.json()
+    assert (body["state_label"], body["decision_reason"]) == ("Refusée", "Ressources au-dessus du plafond.")
+    late = await parent.post(url, json={"action": "withdraw"})  # no withdrawal after the decision
+    assert late.status_code == 409
+
+
+async def test_the_other_guardian_reads_without_the_household_details(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent, other = await signed_in(new_client, s.parent), await signed_in(new_client, s.other_parent)
+    request_id = await _filled(parent, campaign, s.student)
+
+    # Opening "again" from the other guardian gives the same request, read-only.
+    seen = await other.post(
+        "/api/teleservices/bourses", json={"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+    )
+    body = seen.json()
+    assert (body["id"], body["mine"], body["actions"], body["filed_by"]) == (request_id, False, [], "Élodie Fontaine")
+    assert body["reference_income"] is None and body["pieces"] == [] and body["details_visible"] is False
+    form = {"dependent_children": 1, "reference_income": 1, "sworn_statement": True}
+    assert (await other.put(f"/api/teleservices/bourses/{request_id}", json=form)).status_code == 403
+    refused = await other.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "read_only"
+    assert (await upload(other, request_id)).status_code == 403
+    piece = await BoursePiece.select(BoursePiece.id).first()
+    download = f"/api/teleservices/bourses/{request_id}/pieces/{piece['id']}"
+    assert (await other.get(download)).status_code == 404
+    assert (await parent.get(download)).content.startswith(b"%PDF")
+
+
+async def test_students_teachers_other_families_and_schools_are_refused(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent = await signed_in(new_client, s.parent)
+    request_id = await _filled(parent, campaign, s.student)
+    url = f"/api/teleservices/bourses/{request_id}"
+    opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+
+    student = await signed_in(new_client, s.student)
+    assert (await student.post("/api/teleservices/bourses", json=opening)).status_code == 403
+    assert (await student.get(url)).status_code == 403
+    teacher = await signed_in(new_client, s.teacher)
+    assert (await teacher.get(url)).status_code == 403
+    assert (await teacher.get(f"/api/school/teleservices/bourses/{request_id}")).status_code == 403
+    assert (await teacher.get("/api/school/teleservices/requests")).status_code == 403
+    stranger = await signed_in(new_client, s.parent_2de)  # same school, another family
+    assert (await stranger.get(url)).status_code == 404
+    assert (await stranger.post("/api/teleservices/bourses", json=opening)).status_code == 404
+    assert (await parent.get(f"/api/school/teleservices/bourses/{request_id}")).status_code == 403
+
+    elsewhere = await make_family()
+    foreign_staff = await signed_in(new_client, await make_user(elsewhere.school, "staff"))
+    assert (await foreign_staff.get(f"/api/school/teleservices/bourses/{request_id}")).status_code == 404
+    grant = {"action": "grant", "echelon": 1}
+    assert (
+        await foreign_staff.post(f"/api/school/teleservices/bourses/{request_id}/actions", json=grant)
+    ).status_code == 404
+    foreign_parent = await signed_in(new_client, elsewhere.parent)
+    assert (await foreign_parent.get(url)).status_code == 404
+
+
+async def test_closed_campaigns_and_children_not_concerned(new_client):
+    s = await tele_setup()
+    later = await open_campaign(s, "bourse_college", opens=5, closes=30, replies=40)
+    parent = await signed_in(new_client, s.parent)
+    closed = await parent.post(
+        "/api/teleservices/bourses", json={"campaign_id": str(later.id), "student_id": str(s.student.id)}
+    )
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "campaign_closed"
+    assert "fermé — ouvert du" in closed.json()["error"]["message"]
+    summary = (await parent.get("/api/teleservices/summary")).json()
+    [item] = summary["children"][0]["demarches"]
+    assert item["window"]["status"] == "upcoming" and item["window"]["label"].startswith("Fermé — ouvert du")
+    assert item["pending"] is None and summary["pending_count"] == 0
+
+    lycee_family = await signed_in(new_client, s.parent_2de)  # a 2de pupil has no collège bourse
+    wrong = await lycee_family.post(
+        "/api/teleservices/bourses", json={"campaign_id": str(later.id), "student_id": str(s.student_2de.id)}
+    )
+    assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "not_concerned"
+    assert (await lycee_family.get("/api/teleservices/summary")).json()["children"][0]["demarches"] == []
+
+
+async def test_uploads_are_sniffed_limited_and_rate_limited(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent = await signed_in(new_client, s.parent)
+    request_id = (await _draft(parent, campaign, s.student))["id"]
+    fake = await upload(parent, request_id, b"<html><script>alert(1)</script>", "avis.pdf")
+    assert fake.status_code == 415 and fake.json()["error"]["message"] == "Formats acceptés : PDF, PNG, JPEG."
+    big = await upload(parent, request_id, b"%PDF-" + b"0" * (5 * 1024 * 1024), "gros.pdf")
+    assert big.status_code == 413
+    first = await upload(parent, request_id, client_id="u1")
+    again = await upload(parent, request_id, client_id="u1")  # a retried upload keeps one piece
+    assert len(again.json()["pieces"]) == len(first.json()["pieces"]) == 1
+    statuses = [(await upload(parent, request_id, b"not a file", "x.pdf")).status_code for _ in range(60)]
+    assert statuses[-1] == 429 and set(statuses[:-3]) == {415}
