@@ -1,0 +1,206 @@
+"""Orientation (fiche dialogue): wishes by level, deadlines, the council's answers, the family's answer."""
+
+from __future__ import annotations
+
+from api.teleservices.campaigns import utc_now
+from db.accounts.tables import OutboxMessage
+from db.teleservices.tables import OrientationForm, OrientationWish
+from tests.teleservices_builders import open_campaign, signed_in, tele_setup
+
+TWO_WISHES = {
+    "wishes": [
+        {"track": "2gt"},
+        {"track": "2pro", "detail": "Métiers de la relation client"},
+    ]
+}
+
+
+async def _form(parent, campaign, student) -> dict:
+    response = await parent.post(
+        "/api/teleservices/orientation", json={"campaign_id": str(campaign.id), "student_id": str(student.id)}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def _submitted(parent, campaign, student) -> dict:
+    form = await _form(parent, campaign, student)
+    assert (await parent.put(f"/api/teleservices/orientation/{form['id']}/wishes", json=TWO_WISHES)).status_code == 200
+    sent = await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "submit"})
+    assert sent.status_code == 200, sent.text
+    return sent.json()
+
+
+def _answers(form: dict, *opinions: str) -> list[dict]:
+    return [
+        {"wish_id": wish["id"], "opinion": opinion, "comment": f"Avis {rank}"}
+        for rank, (wish, opinion) in enumerate(zip(form["wishes"], opinions, strict=True), 1)
+    ]
+
+
+async def test_two_wishes_the_council_answers_and_the_first_guardian_accepts(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_provisional", "3e")
+    parent, other = await signed_in(new_client, s.parent), await signed_in(new_client, s.other_parent)
+    staff = await signed_in(new_client, s.staff)
+
+    form = await _form(parent, campaign, s.student)
+    assert form["state"] == "draft" and form["actions"] == ["edit"]
+    saved = (await parent.put(f"/api/teleservices/orientation/{form['id']}/wishes", json=TWO_WISHES)).json()
+    assert [w["label"] for w in saved["wishes"]] == [
+        "2de générale et technologique",
+        "2de professionnelle — Métiers de la relation client",
+    ]
+    assert saved["actions"] == ["edit", "submit"]
+    sent = await other.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "submit"})
+    assert sent.json()["state_label"] == "Vœux transmis"  # both guardians share the form
+
+    # The council answers each wish; the provisional phase has no proposal of its own.
+    council = f"/api/school/teleservices/orientation/{form['id']}/council"
+    proposal = {"answers": _answers(saved, "favourable", "reserved"), "proposal": {"track": "2gt"}}
+    refused = await staff.put(council, json=proposal)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "no_proposal"
+    partial = await staff.put(council, json={"answers": _answers(saved, "favourable", "reserved")[:1]})
+    assert partial.status_code == 400 and partial.json()["error"]["code"] == "answers_mismatch"
+    answer = {"answers": _answers(saved, "favourable", "reserved"), "comment": "Bon trimestre."}
+    answered = await staff.put(council, json=answer)
+    assert answered.status_code == 200 and answered.json()["state"] == "answered"
+    repeated = await staff.put(council, json=answer)  # the same answer again: no new event, no new e-mail
+    assert [e["action"] for e in repeated.json()["history"]] == ["create", "wishes", "submit", "answer"]
+    assert await OutboxMessage.count().where(OutboxMessage.channel == "email") == 2
+
+    seen = (await parent.get(f"/api/teleservices/orientation/{form['id']}")).json()
+    assert [(w["opinion_label"], w["comment"]) for w in seen["wishes"]] == [
+        ("Favorable", "Avis 1"),
+        ("Réservé", "Avis 2"),
+    ]
+    assert seen["actions"] == ["accept", "decline"]
+    edit = await parent.put(f"/api/teleservices/orientation/{form['id']}/wishes", json=TWO_WISHES)
+    assert edit.status_code == 409  # the wishes are frozen once the council has answered
+
+    accepted = await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "accept"})
+    assert accepted.json()["state"] == "accepted"
+    late = await other.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "decline"})
+    assert late.status_code == 409 and "Élodie Fontaine" in late.json()["error"]["message"]
+    shown = (await other.get(f"/api/teleservices/orientation/{form['id']}")).json()
+    assert shown["responded_by"] == "Élodie Fontaine" and shown["responded_at"] and shown["actions"] == []
+    again = await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "accept"})
+    assert again.status_code == 200  # a retry by the one who answered changes nothing
+
+
+async def test_final_phase_proposal_declined_asks_for_a_meeting(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_final", "3e")
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    form = await _submitted(parent, campaign, s.student)
+    council = {
+        "answers": _answers(form, "unfavourable", "favourable"),
+        "proposal": {"track": "2pro", "detail": "Métiers de la relation client"},
+        "client_id": "council-1",
+    }
+    answered = (await staff.put(f"/api/school/teleservices/orientation/{form['id']}/council", json=council)).json()
+    assert answered["proposal"]["label"] == "2de professionnelle — Métiers de la relation client"
+    declined = await parent.post(
+        f"/api/teleservices/orientation/{form['id']}/actions",
+        json={"action": "decline", "comment": "Nous souhaitons en parler."},
+    )
+    body = declined.json()
+    assert body["state"] == "declined" and body["meeting_requested"] is True
+    assert body["response_comment"] == "Nous souhaitons en parler."
+    lines = (await staff.get("/api/school/teleservices/requests", params={"state": "declined"})).json()
+    assert [(line["student"]["last_name"], line["summary"]) for line in lines] == [
+        ("Fontaine", "Proposition : 2de professionnelle — Métiers de la relation client")
+    ]
+
+
+async def test_wishes_follow_the_level_and_the_limit(new_client):
+    s = await tele_setup()
+    campaign_3e = await open_campaign(s, "orientation_provisional", "3e")
+    campaign_2de = await open_campaign(s, "orientation_provisional", "2de")
+    parent, lycee_parent = await signed_in(new_client, s.parent), await signed_in(new_client, s.parent_2de)
+    form = await _form(parent, campaign_3e, s.student)
+    url = f"/api/teleservices/orientation/{form['id']}/wishes"
+    for wishes, code in [
+        ([{"track": "cap"}], "invalid_wish"),  # a CAP names its field
+        ([{"track": "1g", "specialities": ["MATHS", "PC", "SVT"]}], "invalid_wish"),  # not after 3e
+        ([{"track": "2gt"}, {"track": "2gt"}], "duplicate_wish"),
+        (
+            [
+                {"track": "2gt"},
+                {"track": "cap", "detail": "a"},
+                {"track": "cap", "detail": "b"},
+                {"track": "2pro", "detail": "c"},
+            ],
+            "too_many_wishes",
+        ),
+    ]:
+        response = await parent.put(url, json={"wishes": wishes})
+        assert (response.status_code, response.json()["error"]["code"]) == (400, code), wishes
+    assert (await parent.put(url, json={"wishes": [{"track": "nope"}]})).status_code == 400
+
+    wrong_level = await lycee_parent.post(
+        "/api/teleservices/orientation", json={"campaign_id": str(campaign_3e.id), "student_id": str(s.student_2de.id)}
+    )
+    assert wrong_level.status_code == 400
+    lycee_form = await _form(lycee_parent, campaign_2de, s.student_2de)
+    lycee_url = f"/api/teleservices/orientation/{lycee_form['id']}/wishes"
+    two = await lycee_parent.put(lycee_url, json={"wishes": [{"track": "1g", "specialities": ["MATHS", "PC"]}]})
+    assert two.status_code == 400
+    good = await lycee_parent.put(
+        lycee_url,
+        json={"wishes": [{"track": "1g", "specialities": ["MATHS", "PC", "SVT"]}, {"track": "1t", "detail": "STI2D"}]},
+    )
+    assert [w["label"] for w in good.json()["wishes"]] == [
+        "1re générale (Mathématiques, Physique-chimie, Sciences de la vie et de la Terre)",
+        "1re technologique STI2D",
+    ]
+    choices = (await lycee_parent.get("/api/teleservices/orientation-choices", params={"level": "2de"})).json()
+    assert choices["max_wishes"] == 3 and {"1g", "1t"} == {t["code"] for t in choices["tracks"]}
+
+
+async def test_deadlines_are_enforced(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_provisional", "3e", opens=-30, closes=-1, replies=5)
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    closed = await parent.post(
+        "/api/teleservices/orientation", json={"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+    )
+    assert closed.status_code == 409 and "était ouvert du" in closed.json()["error"]["message"]
+
+    # A form sent in time, answered by the council, then the reply deadline passes.
+    form = OrientationForm(
+        school_id=s.school.id, campaign_id=campaign.id, student_id=s.student.id, state="submitted", updated_at=utc_now()
+    )
+    await form.save()
+    await OrientationWish.insert(OrientationWish(school_id=s.school.id, form_id=form.id, rank=1, track="2gt"))
+    loaded = (await staff.get(f"/api/school/teleservices/orientation/{form.id}")).json()
+    answered = await staff.put(
+        f"/api/school/teleservices/orientation/{form.id}/council", json={"answers": _answers(loaded, "favourable")}
+    )
+    assert answered.status_code == 200
+    assert (await parent.put(f"/api/teleservices/orientation/{form.id}/wishes", json=TWO_WISHES)).status_code == 409
+    await OrientationForm.raw(
+        "UPDATE teleservice_campaign SET replies_until = current_date - 1 WHERE school_id = {} AND id = {}",
+        s.school.id,
+        campaign.id,
+    )
+    too_late = await parent.post(f"/api/teleservices/orientation/{form.id}/actions", json={"action": "accept"})
+    assert too_late.status_code == 409 and too_late.json()["error"]["code"] == "reply_deadline_passed"
+
+
+async def test_orientation_access(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_provisional", "3e")
+    parent = await signed_in(new_client, s.parent)
+    form = await _submitted(parent, campaign, s.student)
+    url = f"/api/teleservices/orientation/{form['id']}"
+    student, teacher = await signed_in(new_client, s.student), await signed_in(new_client, s.teacher)
+    stranger = await signed_in(new_client, s.parent_2de)
+    assert (await student.get(url)).status_code == 403
+    assert (await student.post(f"{url}/actions", json={"action": "accept"})).status_code == 403
+    assert (await teacher.get(f"/api/school/teleservices/orientation/{form['id']}")).status_code == 403
+    assert (await stranger.get(url)).status_code == 404
+    assert (await stranger.put(f"{url}/wishes", json=TWO_WISHES)).status_code == 404
+    assert (
+        await parent.put(f"/api/school/teleservices/orientation/{form['id']}/council", json={"answers": []})
+    ).status_code == 403
