@@ -63,11 +63,18 @@ CATALOGUE: tuple[App, ...] = (
     App(
         "teleservices",
         "Téléservices",
-        "Bourses, orientation, fiche de renseignements.",
-        "#",
+        "Demande de bourse, fiche dialogue d'orientation : vos démarches et les réponses de l'établissement.",
+        "/espace/teleservices.html",
         "Vie scolaire et ressources",
-        ("parent", "staff", "admin"),
-        note="Les Téléservices de l'académie s'ouvrent dans un autre site (non relié à cette démonstration).",
+        ("parent",),
+    ),
+    App(
+        "teleservices-gestion",
+        "Téléservices",
+        "Bourses et orientation : demandes des familles, décisions, exports.",
+        "/espace/teleservices-ecole.html",
+        "Vie scolaire et ressources",
+        STAFF,
     ),
     App(
         "site-college",

@@ -1,0 +1,193 @@
+"""The school's side: campaigns and scale set by the administrator, lists, exports, the family summary."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import timedelta
+
+from db.core.tables import User
+from tests.teleservices_builders import (
+    CEILINGS,
+    ECHELONS,
+    add_scale,
+    open_campaign,
+    signed_in,
+    tele_setup,
+    today,
+    upload,
+)
+from tests.test_teleservices_orientation import TWO_WISHES
+
+
+def _scale_body() -> dict:
+    return {
+        "echelons": [{"echelon": e, "yearly_amount_cents": a} for e, a in ECHELONS],
+        "ceilings": [{"dependent_children": n, "echelon": e, "max_income": m} for n, e, m in CEILINGS],
+    }
+
+
+async def test_the_administrator_sets_campaigns_and_the_scale(new_client):
+    s = await tele_setup()
+    admin, staff = await signed_in(new_client, s.admin), await signed_in(new_client, s.staff)
+    dates = {
+        "service": "bourse_college",
+        "opens_on": str(today() - timedelta(days=1)),
+        "closes_on": str(today() + timedelta(days=30)),
+        "replies_until": str(today() + timedelta(days=45)),
+    }
+    assert (await staff.put("/api/school/teleservices/campaigns", json=dates)).status_code == 403
+    opened = await admin.put("/api/school/teleservices/campaigns", json=dates)
+    assert opened.status_code == 200 and opened.json()["window"]["status"] == "open"
+    closed = await admin.put(
+        "/api/school/teleservices/campaigns", json={**dates, "closes_on": str(today() - timedelta(days=1))}
+    )
+    assert closed.json()["window"]["label"].startswith("Fermé — était ouvert du")
+    listed = (await staff.get("/api/school/teleservices/campaigns")).json()
+    assert [c["title"] for c in listed] == ["Bourse de collège"]  # set twice, one campaign
+    for wrong in (
+        {**dates, "closes_on": str(today() - timedelta(days=5))},  # closes before it opens
+        {**dates, "level": "3e"},  # a bourse has no level
+        {**dates, "service": "orientation_final"},  # orientation needs one
+        {**dates, "opens_on": "2090-01-01"},  # outside the school year
+    ):
+        assert (await admin.put("/api/school/teleservices/campaigns", json=wrong)).status_code == 400, wrong
+
+    assert (await staff.put("/api/school/teleservices/scales/college", json=_scale_body())).status_code == 403
+    assert (await admin.put("/api/school/teleservices/scales/college", json=_scale_body())).status_code == 200
+    inverted = _scale_body()
+    inverted["ceilings"][0]["max_income"] = 1_000  # échelon 1 below échelon 2
+    refused = await admin.put("/api/school/teleservices/scales/college", json=inverted)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_scale"
+    holes = {"echelons": [{"echelon": 2, "yearly_amount_cents": 100}], "ceilings": []}
+    assert (await admin.put("/api/school/teleservices/scales/college", json=holes)).status_code == 400
+    read = (await staff.get("/api/school/teleservices/scales/college")).json()
+    assert len(read["ceilings"]) == len(CEILINGS) and read["ceilings"][0]["max_income"] == 17_000
+
+    parent = await signed_in(new_client, s.parent)
+    campaign_id = opened.json()["id"]
+    for children, income, expected in [(1, 2_500, 3), (1, 9_000, 2), (1, 17_001, None), (5, 20_000, 1)]:
+        simulation = await parent.get(
+            f"/api/teleservices/campaigns/{campaign_id}/simulation",
+            params={"dependent_children": children, "reference_income": income},
+        )
+        assert simulation.json()["echelon"] == expected, (children, income)
+
+
+async def test_lists_filter_and_exports_read_well(new_client):
+    s = await tele_setup()
+    bourse_campaign = await open_campaign(s, "bourse_college")
+    orientation_campaign = await open_campaign(s, "orientation_provisional", "3e")
+    await add_scale(s)
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    opening = {"campaign_id": str(bourse_campaign.id), "student_id": str(s.student.id)}
+    request_id = (await parent.post("/api/teleservices/bourses", json=opening)).json()["id"]
+    form = {"dependent_children": 1, "reference_income": 2_000, "sworn_statement": True}
+    await parent.put(f"/api/teleservices/bourses/{request_id}", json=form)
+    await upload(parent, request_id)
+    await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
+    await staff.post(f"/api/school/teleservices/bourses/{request_id}/actions", json={"action": "grant", "echelon": 3})
+    opening["campaign_id"] = str(orientation_campaign.id)
+    form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
+    await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)
+
+    everything = (await staff.get("/api/school/teleservices/requests")).json()
+    assert {(line["kind"], line["state"]) for line in everything} == {("bourse", "granted"), ("orientation", "draft")}
+    granted = next(line for line in everything if line["kind"] == "bourse")
+    assert granted["summary"] == "Échelon 3 — 486 € par an"
+    only = await staff.get("/api/school/teleservices/requests", params={"service": "orientation_provisional"})
+    assert [line["summary"] for line in only.json()] == ["Vœu 1 : 2de générale et technologique"]
+    assert (await staff.get("/api/school/teleservices/requests", params={"class_id": str(s.class_2de.id)})).json() == []
+    assert (await staff.get("/api/school/teleservices/requests", params={"state": "nope"})).status_code == 400
+
+    bourses = await staff.get("/api/school/teleservices/exports/bourses.csv")
+    assert bourses.headers["content-type"].startswith("text/csv")
+    rows = bourses.content.decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("Classe;Nom;Prénom;Bourse;Échelon")
+    assert rows[1].startswith("3e A;Fontaine;Hugo;Bourse de collège;3;486,00;")
+    orientation = await staff.get(
+        "/api/school/teleservices/exports/orientation.csv", params={"class_id": str(s.class_3e.id)}
+    )
+    lines = orientation.content.decode("utf-8-sig").splitlines()
+    assert "2de professionnelle — Métiers de la relation client" in lines[1] and lines[1].startswith("3e A;Fontaine")
+
+    pdf = await staff.get(f"/api/school/teleservices/classes/{s.class_3e.id}/summary.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = b"".join(
+        zlib.decompress(stream) for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf.content, re.DOTALL)
+    )
+    assert b"Fontaine Hugo" in text and b"chelon 3" in text
+    assert (await staff.get(f"/api/school/teleservices/classes/{s.student.id}/summary.pdf")).status_code == 404
+    teacher = await signed_in(new_client, s.teacher)
+    assert (await teacher.get("/api/school/teleservices/exports/bourses.csv")).status_code == 403
+
+
+async def test_a_spreadsheet_formula_in_a_name_stays_text(new_client):
+    s = await tele_setup()
+    await User.update({User.last_name: '=HYPERLINK("http://x")'}).where(User.id == s.student.id)
+    campaign = await open_campaign(s, "orientation_final", "3e")
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+    form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
+    assert (await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)).status_code == 200
+    exported = (await staff.get("/api/school/teleservices/exports/orientation.csv")).content.decode("utf-8-sig")
+    assert exported.splitlines()[1].startswith("""3e A;"'=HYPERLINK(""http://x"")";Hugo;""")
+
+
+async def test_the_family_summary_lists_pending_actions_per_child(new_client):
+    s = await tele_setup()
+    bourse = await open_campaign(s, "bourse_college")
+    await open_campaign(s, "orientation_provisional", "3e")
+    await open_campaign(s, "orientation_final", "3e", opens=60, closes=90, replies=100)
+    parent, other = await signed_in(new_client, s.parent), await signed_in(new_client, s.other_parent)
+    summary = (await parent.get("/api/teleservices/summary")).json()
+    [child] = summary["children"]
+    assert child["student"]["class_name"] == "3e A"
+    pending = {d["title"]: (d["pending"] or {}).get("code") for d in child["demarches"]}
+    assert pending == {
+        "Bourse de collège": "file",
+        "Orientation — phase provisoire (3e)": "enter_wishes",
+        "Orientation — phase définitive (3e)": None,
+    }
+    assert summary["pending_count"] == 2
+
+    await parent.post(
+        "/api/teleservices/bourses", json={"campaign_id": str(bourse.id), "student_id": str(s.student.id)}
+    )
+    others = (await other.get("/api/teleservices/summary")).json()
+    item = next(d for d in others["children"][0]["demarches"] if d["kind"] == "bourse")
+    assert (item["state_label"], item["mine"], item["pending"]) == ("Brouillon", False, None)
+    student = await signed_in(new_client, s.student)
+    assert (await student.get("/api/teleservices/summary")).status_code == 403
+
+
+async def test_every_operation_documents_its_errors_in_the_one_shape(client):
+    schema = (await client.get("/schema/openapi.json")).json()
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        if "teleservices" in path
+        for method, operation in item.items()
+    ]
+    assert len(operations) >= 20
+    for path, method, operation in operations:
+        assert {"400", "401", "403"} <= set(operation["responses"]), (path, method)
+        for status, response in operation["responses"].items():
+            if status.startswith("4"):
+                assert response["content"]["application/json"]["schema"]["$ref"].endswith("ErrorResponse"), (
+                    path,
+                    status,
+                )
+
+
+async def test_the_portal_tile_leads_each_profile_to_its_side(new_client):
+    s = await tele_setup()
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    teacher = await signed_in(new_client, s.teacher)
+    tiles = {a["key"]: a["url"] for a in (await parent.get("/api/portal")).json()["apps"]}
+    assert tiles["teleservices"] == "/espace/teleservices.html" and "teleservices-gestion" not in tiles
+    tiles = {a["key"]: a["url"] for a in (await staff.get("/api/portal")).json()["apps"]}
+    assert tiles["teleservices-gestion"] == "/espace/teleservices-ecole.html"
+    assert not {"teleservices", "teleservices-gestion"} & {
+        a["key"] for a in (await teacher.get("/api/portal")).json()["apps"]
+    }
