@@ -1,0 +1,106 @@
+// One request on the school's side: a bourse (pieces, expected échelon, ask for a piece, grant,
+// refuse) or a fiche dialogue (the council's opinion on each wish, its proposal in the final phase).
+import { api, el, say } from './espace.js';
+import { badge, clientId, euros, field, historyList, when } from './teleservices-common.js';
+import { wishList } from './teleservices-orientation.js';
+import { wishEditor } from './teleservices-wishes.js';
+
+const $ = (id) => document.getElementById(id);
+
+// Send a decision (with a fresh idempotency key), redraw the request, say what happened.
+function act(method, path, body, message, context, run) {
+  return run(async () => {
+    await api(path, { method, body: { ...body, client_id: clientId() } });
+    await context.refresh();
+    say($('status'), message);
+  });
+}
+
+function bourseDecisions(request, context, run) {
+  if (!request.actions.length) return null;
+  const path = `/api/school/teleservices/bourses/${request.id}/actions`;
+  const message = el('textarea', { id: 'piece-message', rows: 2, maxLength: 2000 });
+  const expected = request.simulation?.echelon;
+  const echelon = el('input', { type: 'number', id: 'grant-echelon', min: 1, max: 20, value: expected ?? '' });
+  const reason = el('textarea', { id: 'refuse-reason', rows: 2, maxLength: 2000 });
+  return el('div', {},
+    el('h3', {}, 'Décision'),
+    field('Pièce à demander à la famille', message),
+    el('button', { type: 'button', class: 'secondary', onclick: () => act('POST', path, { action: 'request_piece', message: message.value },
+      'Pièce demandée : la famille est prévenue par courriel.', context, run) }, 'Demander une pièce'),
+    field('Échelon accordé', echelon, expected ? `Le barème de l'année donne l'échelon ${expected}.` : 'Hors barème ou barème non publié.'),
+    el('button', { type: 'button', onclick: () => act('POST', path, { action: 'grant', echelon: Number(echelon.value) },
+      'Bourse accordée : la famille est prévenue par courriel.', context, run) }, 'Accorder la bourse'),
+    field('Motif du refus', reason),
+    el('button', { type: 'button', class: 'secondary', onclick: () => act('POST', path, { action: 'refuse', reason: reason.value },
+      'Bourse refusée : la famille est prévenue par courriel.', context, run) }, 'Refuser la bourse'));
+}
+
+function bourseBody(request, context, run) {
+  return [
+    el('p', {}, 'État : ', badge(request.state, request.state_label), ` · demande de ${request.filed_by}`),
+    request.state === 'granted' ? el('p', { class: 'ts-decision' }, `Échelon ${request.echelon} — ${euros(request.yearly_amount_cents)} par an`) : null,
+    request.state === 'refused' ? el('p', { class: 'ts-decision' }, `Refusée : ${request.decision_reason}`) : null,
+    request.reference_income !== null
+      ? el('p', {}, `${request.dependent_children} enfant(s) à charge · revenu fiscal de référence ${euros(request.reference_income * 100)}`
+        + ` · ${request.sworn_statement ? 'attestation sur l\'honneur cochée' : 'attestation non cochée'}`)
+      : el('p', { class: 'hint' }, 'Formulaire non rempli.'),
+    request.simulation ? el('p', { class: 'notice' }, `Selon le barème : ${request.simulation.label}`) : null,
+    el('h3', {}, 'Pièces'),
+    request.pieces.length
+      ? el('ul', { class: 'ts-pieces' }, ...request.pieces.map((p) => el('li', {},
+        el('a', { href: p.url, download: p.filename }, `${p.kind_label} : ${p.filename}`), ` (${when(p.uploaded_at)})`)))
+      : el('p', { class: 'hint' }, 'Aucune pièce.'),
+    bourseDecisions(request, context, run),
+  ];
+}
+
+async function councilForm(form, context, run) {
+  const rows = form.wishes.map((wish, index) => {
+    const opinion = el('select', { id: `opinion-${index + 1}` },
+      ...[['favourable', 'Favorable'], ['reserved', 'Réservé'], ['unfavourable', 'Défavorable']]
+        .map(([value, label]) => el('option', { value, selected: wish.opinion === value }, label)));
+    const comment = el('input', { type: 'text', id: `opinion-comment-${index + 1}`, maxLength: 2000, value: wish.comment });
+    return { wish, opinion, comment, node: el('fieldset', { class: 'ts-wish' }, el('legend', {}, `Vœu ${wish.rank} : ${wish.label}`),
+      field('Avis du conseil de classe', opinion), field('Commentaire', comment)) };
+  });
+  let proposal = null;
+  if (form.campaign.service === 'orientation_final') {
+    const choices = await run(() => api(`/api/teleservices/orientation-choices?level=${encodeURIComponent(form.campaign.level)}`));
+    if (choices) proposal = wishEditor(choices, form.proposal, 'proposal', 'Proposition du conseil de classe (facultative)');
+  }
+  const comment = el('textarea', { id: 'council-comment', rows: 2, maxLength: 2000, value: form.council_comment });
+  const save = el('form', { id: 'council-form' }, el('h3', {}, 'Réponse du conseil de classe'), ...rows.map((r) => r.node),
+    proposal ? proposal.node : null, field('Commentaire général', comment),
+    el('button', { type: 'submit' }, 'Enregistrer la réponse du conseil'));
+  save.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const answers = rows.map((r) => ({ wish_id: r.wish.id, opinion: r.opinion.value, comment: r.comment.value }));
+    act('PUT', `/api/school/teleservices/orientation/${form.id}/council`, { answers, proposal: proposal?.value() || null, comment: comment.value },
+      'Réponse du conseil enregistrée : la famille est prévenue par courriel.', context, run);
+  });
+  return save;
+}
+
+async function orientationBody(form, context, run) {
+  const family = form.responded_by
+    ? el('p', { class: 'ts-decision' }, `Famille : ${form.state === 'accepted' ? 'acceptée' : 'refusée — rendez-vous demandé'}`
+      + ` par ${form.responded_by} le ${when(form.responded_at)}`, form.response_comment ? el('q', {}, ` ${form.response_comment}`) : null)
+    : null;
+  return [
+    el('p', {}, 'État : ', badge(form.state, form.state_label)),
+    family,
+    form.actions.includes('answer') ? await councilForm(form, context, run)
+      : el('div', {}, el('h3', {}, 'Vœux de la famille'), form.wishes.length ? wishList(form.wishes) : el('p', { class: 'hint' }, 'Aucun vœu.'),
+        form.proposal ? el('p', { class: 'ts-decision' }, `Proposition du conseil : ${form.proposal.label}`) : null),
+  ];
+}
+
+export async function showSchoolRequest(kind, id, context, run) {
+  const path = kind === 'bourse' ? `/api/school/teleservices/bourses/${id}` : `/api/school/teleservices/orientation/${id}`;
+  const request = await run(() => api(path));
+  if (!request) return null;
+  const body = kind === 'bourse' ? bourseBody(request, context, run) : await orientationBody(request, context, run);
+  $('request-body').replaceChildren(...body.filter(Boolean), historyList(request.history));
+  return request;
+}

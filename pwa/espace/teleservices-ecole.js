@@ -1,0 +1,101 @@
+// The school's téléservices (secretariat, CPE, administrator): the year's requests with filters and
+// one request at a time, the campaigns' dates, the bourse scale, the exports. Only the administrator
+// sees the forms that change dates and scales; the API enforces it either way.
+import { api, el, reporter, say, session, signOut } from './espace.js';
+import { badge, day, when } from './teleservices-common.js';
+import { showSchoolRequest } from './teleservices-ecole-demande.js';
+import { showScale } from './teleservices-ecole-bareme.js';
+
+const $ = (id) => document.getElementById(id);
+const run = reporter($('error'));
+const context = { admin: false, refresh: null };
+
+// ---- Requests ----
+async function loadRequests() {
+  const query = new URLSearchParams();
+  for (const [name, id] of [['service', 'f-service'], ['state', 'f-state'], ['class_id', 'f-class']]) {
+    if ($(id).value) query.set(name, $(id).value);
+  }
+  const lines = await run(() => api(`/api/school/teleservices/requests?${query}`));
+  if (!lines) return;
+  $('count').textContent = `${lines.length} demande(s)`;
+  $('requests').replaceChildren(...lines.map((line) => {
+    const name = `${line.student.last_name} ${line.student.first_name}`;
+    return el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, line.student.class_name), el('td', {}, line.title),
+      el('td', {}, badge(line.state, line.state_label)), el('td', {}, line.summary), el('td', {}, when(line.updated_at)),
+      el('td', {}, el('button', { type: 'button', class: 'link', 'aria-label': `Ouvrir : ${line.title}, ${name}`,
+        onclick: () => openRequest(line.kind, line.id) }, 'Ouvrir')));
+  }));
+}
+
+async function openRequest(kind, id) {
+  context.refresh = async () => { await showSchoolRequest(kind, id, context, run); await loadRequests(); };
+  $('status').hidden = true;
+  const shown = await showSchoolRequest(kind, id, context, run);
+  if (!shown) return;
+  $('request').hidden = false;
+  $('request-title').textContent = `${shown.campaign.title} — ${shown.student.first_name} ${shown.student.last_name} (${shown.student.class_name})`;
+  $('request-title').focus();
+}
+
+$('filters').addEventListener('change', loadRequests);
+
+// ---- Campaigns ----
+async function loadCampaigns() {
+  const campaigns = await run(() => api('/api/school/teleservices/campaigns'));
+  if (!campaigns) return;
+  $('campaigns').replaceChildren(...campaigns.map((c) => el('tr', {}, el('th', { scope: 'row' }, c.title),
+    el('td', {}, day(c.window.opens_on)), el('td', {}, day(c.window.closes_on)), el('td', {}, day(c.window.replies_until)),
+    el('td', {}, c.window.label))));
+  $('campaign-form').hidden = !context.admin;
+}
+
+$('campaign-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  run(async () => {
+    const saved = await api('/api/school/teleservices/campaigns', { method: 'PUT', body: {
+      service: $('c-service').value, level: $('c-level').value,
+      opens_on: $('c-opens').value, closes_on: $('c-closes').value, replies_until: $('c-replies').value } });
+    say($('campaign-status'), `${saved.title} : ${saved.window.label}.`);
+    await loadCampaigns();
+  });
+});
+
+// ---- Exports ----
+function exportLinks() {
+  const classId = $('export-class').value;
+  $('export-orientation').href = `/api/school/teleservices/exports/orientation.csv?class_id=${classId}`;
+  $('export-pdf').href = `/api/school/teleservices/classes/${classId}/summary.pdf`;
+}
+$('export-class').addEventListener('change', exportLinks);
+
+async function loadClasses() {
+  const classes = (await run(() => api('/api/school/classes'))) || [];
+  $('f-class').append(...classes.map((c) => el('option', { value: c.id }, c.name)));
+  $('export-class').replaceChildren(...classes.map((c) => el('option', { value: c.id }, c.name)));
+  exportLinks();
+}
+
+// ---- Start ----
+const loaders = { demandes: loadRequests, campagnes: loadCampaigns, bareme: () => showScale(context, run), exports: async () => {} };
+document.querySelectorAll('[data-tab]').forEach((button) => button.addEventListener('click', () => {
+  document.querySelectorAll('[data-tab]').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
+  document.querySelectorAll('.tab-panel').forEach((panel) => { panel.hidden = panel.id !== `tab-${button.dataset.tab}`; });
+  loaders[button.dataset.tab]();
+}));
+$('scale-name').addEventListener('change', () => showScale(context, run));
+$('signout').addEventListener('click', signOut);
+
+(async () => {
+  const me = await session().catch(() => null);
+  if (!me) { location.href = '/espace/index.html'; return; }
+  if (!['staff', 'admin'].includes(me.user.role)) {
+    location.href = me.user.role === 'parent' ? '/espace/teleservices.html' : '/espace/portail.html';
+    return;
+  }
+  context.admin = me.user.role === 'admin';
+  $('who').textContent = `${me.user.first_name} ${me.user.last_name}`;
+  $('school').textContent = `${me.user.school_name} — Téléservices`;
+  await loadClasses();
+  await loadRequests();
+})();

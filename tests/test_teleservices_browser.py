@@ -1,0 +1,117 @@
+"""Téléservices in the desktop espace: a bourse from draft to "accordée", and a fiche dialogue from
+two wishes to the family's acceptance, each side in its own browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.auth.sessions import cookie_name, open_session
+from tests.fixtures.browser import artifact
+from tests.teleservices_builders import PDF, add_scale, open_campaign, tele_setup
+
+pytestmark = pytest.mark.browser
+
+
+async def _desktop(browser, live_server, user, page_path):
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    token, _ = await open_session(user_id=user.id, school_id=user.school_id)
+    await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
+    page = await context.new_page()
+    await page.goto(f"{live_server}{page_path}")
+    return context, page
+
+
+async def _open_request(staff_page, name: str) -> None:
+    await staff_page.get_by_role("button", name=name).click()
+    await staff_page.wait_for_selector("#request:not([hidden]) #request-body h3")
+
+
+async def test_a_parent_files_a_bourse_the_school_asks_a_piece_then_grants(browser, live_server, tmp_path):
+    s = await tele_setup()
+    await open_campaign(s, "bourse_college")
+    await add_scale(s)
+    notice = tmp_path / "avis-imposition.pdf"
+    notice.write_bytes(PDF)
+    parent_context, parent = await _desktop(browser, live_server, s.parent, "/espace/teleservices.html")
+    staff_context, staff = await _desktop(browser, live_server, s.staff, "/espace/teleservices-ecole.html")
+
+    await parent.get_by_role("button", name="Faire la demande : Bourse de collège — Hugo").click()
+    await parent.get_by_label("Nombre d'enfants à charge").fill("2")
+    await parent.get_by_label("Revenu fiscal de référence (en euros)").fill("10500")
+    await parent.wait_for_selector("#ts-simulation >> text=Échelon 2")
+    await parent.get_by_label("Je certifie sur l'honneur").check()
+    await parent.get_by_role("button", name="Enregistrer").click()
+    await parent.wait_for_selector("#status >> text=Formulaire enregistré.")
+    await parent.set_input_files("#ts-file", str(notice))
+    await parent.get_by_role("button", name="Joindre le fichier").click()
+    await parent.wait_for_selector("text=Avis d'imposition : avis-imposition.pdf")
+    await parent.get_by_role("button", name="Déposer la demande").click()
+    await parent.wait_for_selector("#status >> text=Demande déposée")
+    assert await parent.inner_text("#detail-body .ts-badge") == "Déposée"
+
+    await staff.reload()
+    await _open_request(staff, "Ouvrir : Bourse de collège, Fontaine Hugo")
+    await staff.get_by_label("Pièce à demander à la famille").fill("Merci de joindre l'avis 2025 complet (4 pages).")
+    await staff.get_by_role("button", name="Demander une pièce").click()
+    await staff.wait_for_selector("#status >> text=Pièce demandée")
+
+    await parent.reload()
+    await parent.wait_for_selector(
+        "text=L'établissement demande une pièce : « Merci de joindre l'avis 2025 complet (4 pages). »"
+    )
+    await parent.set_input_files("#ts-file", str(notice))
+    await parent.get_by_role("button", name="Joindre le fichier").click()
+    await parent.wait_for_selector("text=Pièce complémentaire : avis-imposition.pdf")
+    await parent.get_by_role("button", name="Envoyer la pièce à l'établissement").click()
+    await parent.wait_for_selector("#status >> text=Pièce envoyée")
+
+    await _open_request(staff, "Ouvrir : Bourse de collège, Fontaine Hugo")
+    assert await staff.input_value("#grant-echelon") == "2"  # the scale's échelon, suggested
+    await staff.get_by_role("button", name="Accorder la bourse").click()
+    await staff.wait_for_selector("#status >> text=Bourse accordée")
+    await staff.screenshot(path=artifact("teleservices-staff-bourse.png"), full_page=True)
+
+    await parent.reload()
+    await parent.wait_for_selector("text=Bourse accordée : échelon 2, 324 € par an.")
+    assert await parent.inner_text("#detail-body .ts-badge") == "Accordée"
+    assert "null" not in await parent.inner_text("#detail-body")
+    await parent.screenshot(path=artifact("teleservices-parent-bourse-granted.png"), full_page=True)
+    await parent.get_by_role("button", name="← Retour à mes démarches").click()
+    await parent.wait_for_selector(".ts-item >> text=Accordée")
+    await parent_context.close()
+    await staff_context.close()
+
+
+async def test_a_parent_ranks_two_wishes_the_council_answers_the_parent_accepts(browser, live_server):
+    s = await tele_setup()
+    await open_campaign(s, "orientation_provisional", "3e")
+    parent_context, parent = await _desktop(browser, live_server, s.parent, "/espace/teleservices.html")
+    staff_context, staff = await _desktop(browser, live_server, s.staff, "/espace/teleservices-ecole.html")
+
+    await parent.get_by_role("button", name="Saisir les vœux : Orientation — phase provisoire (3e) — Hugo").click()
+    first, second = parent.get_by_role("group", name="Vœu 1"), parent.get_by_role("group", name="Vœu 2")
+    await first.get_by_label("Voie").select_option("2gt")
+    await second.get_by_label("Voie").select_option("2pro")
+    await second.get_by_label("Spécialité ou famille de métiers").fill("Métiers de la relation client")
+    await parent.get_by_role("button", name="Enregistrer les vœux").click()
+    await parent.wait_for_selector("#status >> text=Vœux enregistrés.")
+    await parent.get_by_role("button", name="Transmettre les vœux à l'établissement").click()
+    await parent.wait_for_selector("#status >> text=Vœux transmis")
+
+    await staff.reload()
+    await _open_request(staff, "Ouvrir : Orientation — phase provisoire (3e), Fontaine Hugo")
+    await staff.select_option("#opinion-1", "favourable")
+    await staff.select_option("#opinion-2", "reserved")
+    await staff.fill("#opinion-comment-2", "Un stage d'observation aiderait à confirmer ce choix.")
+    await staff.get_by_role("button", name="Enregistrer la réponse du conseil").click()
+    await staff.wait_for_selector("#status >> text=Réponse du conseil enregistrée")
+
+    await parent.reload()
+    await parent.wait_for_selector("text=Un stage d'observation aiderait à confirmer ce choix.")
+    await parent.get_by_role("button", name="J'accepte la réponse du conseil").click()
+    await parent.wait_for_selector("text=Réponse de la famille : acceptée par Élodie Fontaine")
+    assert await parent.inner_text("#detail-body .ts-badge") == "Acceptée par la famille"
+    assert "null" not in await parent.inner_text("#detail-body")
+    await parent.screenshot(path=artifact("teleservices-parent-orientation.png"), full_page=True)
+    await parent_context.close()
+    await staff_context.close()
