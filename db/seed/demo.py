@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from uuid import UUID
 
 from db.core.tables import SchoolClass, User
-from db.seed import activity, communication, content, names
+from db.seed import activity, communication, content, names, teleservices
 from db.seed.builder import paris_today, seed_school
 from db.seed.people import FamilySpec, PersonSpec, SchoolSpec
 from db.seed.plan import Plan
@@ -237,6 +237,7 @@ def _after_all(plan: Plan) -> None:
         ],
         about=ines,
     )
+    teleservices.build(plan)
 
 
 async def seed_demo(*, today: date | None = None) -> SeedSummary:

@@ -38,6 +38,7 @@ from db.evaluations.tables import Competence, CompetenceResult, Evaluation, Eval
 from db.homework.tables import Homework, HomeworkDone
 from db.seed import names, people
 from db.seed.plan import Plan
+from db.teleservices.tables import SHARDED_TABLES as TELESERVICES_TABLES  # listed parents first
 from db.timetable.tables import Lesson, LessonContent
 from db.vie_scolaire.tables import Absence, Lateness, Punishment, Remark
 
@@ -75,6 +76,7 @@ TABLE_ORDER: list[type[Table]] = [
     InformationRecipient,
     SurveyQuestion,
     SurveyAnswer,
+    *TELESERVICES_TABLES,
 ]
 # Serialises seeders: identifiers are allocated against what the directory holds.
 SEED_LOCK = 7_420_314

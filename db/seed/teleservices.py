@@ -1,0 +1,267 @@
+"""Téléservices of the demo school: campaigns open today, the year's bourse scales, and requests
+in every state with their history, so both sides have something to show.
+
+The scales are DEMONSTRATION DATA in the shape of the national ones (collège: 3 échelons, income
+ceilings for 1 to "8 and more" dependent children, as in 2025-2026; lycée: 6 échelons), with
+plausible figures: they are not the official scale, which the administrator types in each year.
+
+The demo's tax notices are one small generated PDF, written to the attachment store under each
+piece's key (the same bytes on every run), so the seeded pieces can be downloaded.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from fpdf import FPDF
+
+from api.attachments import STORE
+from db.core.tables import SchoolYear
+from db.seed import plan as p
+from db.teleservices.tables import (
+    BourseCeiling,
+    BourseEchelon,
+    BoursePiece,
+    BourseRequest,
+    OrientationForm,
+    OrientationWish,
+    TeleserviceCampaign,
+    TeleserviceEvent,
+)
+
+# Échelon -> yearly amount in euros; children -> ceilings (euros) for échelons 1, 2, 3…
+COLLEGE_AMOUNTS = {1: 117, 2: 324, 3: 486}
+COLLEGE_CEILINGS = {
+    1: (17_800, 9_620, 3_395),
+    2: (21_900, 11_840, 4_176),
+    3: (26_010, 14_060, 4_960),
+    4: (30_120, 16_280, 5_744),
+    5: (34_230, 18_500, 6_528),
+    6: (38_330, 20_720, 7_310),
+    7: (42_440, 22_940, 8_093),
+    8: (46_550, 25_160, 8_877),
+}
+LYCEE_AMOUNTS = {1: 489, 2: 603, 3: 714, 4: 828, 5: 954, 6: 1_071}
+LYCEE_CEILINGS = {
+    1: (21_370, 16_916, 14_367, 11_587, 7_201, 2_814),
+    2: (23_012, 18_456, 15_672, 12_639, 8_002, 3_363),
+    3: (26_299, 21_531, 18_285, 14_747, 9_602, 4_457),
+    4: (30_409, 24_609, 20_897, 16_854, 11_201, 5_549),
+    5: (34_519, 29_223, 24_815, 20_014, 13_602, 7_190),
+    6: (39_451, 33_835, 28_734, 23_176, 16_004, 8_829),
+    7: (44_382, 38_450, 32_653, 26_334, 18_403, 10_472),
+    8: (49_314, 43_066, 36_573, 29_494, 20_804, 12_111),
+}
+# The states the demo shows, in the order the families' requests are given them.
+BOURSE_STATES = ["granted", "filed", "incomplete", "completed", "refused", "draft", "withdrawn", "granted", "filed"]
+ORIENTATION_STATES = ["submitted", "answered", "accepted", "declined", "draft", "submitted", "answered", "accepted"]
+PIECE_ASKED = "Merci de joindre l'avis d'imposition complet (toutes les pages) : la page 2 manque."
+
+
+class _Seeder:
+    def __init__(self, plan: p.Plan):
+        self.plan = plan
+        self.rng = random.Random(f"cartable-teleservices:{plan.uai}")
+        self.year_id = plan.rows[SchoolYear][0]["id"]
+        self.cpe = next(person for person in plan.staff if person.role == "staff" and person.state == "ready")
+        self.notice = _demo_notice()
+
+    def moment(self, days_ago: int, hour: int) -> datetime:
+        return self.plan.past(
+            self.plan.at(self.plan.today - timedelta(days=days_ago), time(hour, self.rng.randint(0, 59)))
+        )
+
+    def campaign(self, service: str, level: str, opens: date, closes: date, replies: date) -> dict:
+        return self.plan.add(
+            TeleserviceCampaign,
+            school_year_id=self.year_id,
+            service=service,
+            level=level,
+            opens_on=opens,
+            closes_on=closes,
+            replies_until=replies,
+            updated_at=self.moment(30, 9),
+        )
+
+    def scale(self, name: str, amounts: dict, ceilings: dict) -> None:
+        for echelon, euros in amounts.items():
+            self.plan.add(
+                BourseEchelon, school_year_id=self.year_id, scale=name, echelon=echelon, yearly_amount_cents=euros * 100
+            )
+        for children, row in ceilings.items():
+            for echelon, ceiling in enumerate(row, 1):
+                self.plan.add(
+                    BourseCeiling,
+                    school_year_id=self.year_id,
+                    scale=name,
+                    dependent_children=children,
+                    echelon=echelon,
+                    max_income=ceiling,
+                )
+
+    def event(self, column: str, request_id, action: str, states: tuple[str, str], actor, when, message=""):
+        self.plan.add(
+            TeleserviceEvent,
+            **{column: request_id},
+            action=action,
+            from_state=states[0],
+            to_state=states[1],
+            actor_id=actor.id,
+            message=message,
+            created_at=when,
+        )
+
+    def piece(self, request_id, kind: str, parent, when) -> None:
+        row = self.plan.add(
+            BoursePiece,
+            request_id=request_id,
+            kind=kind,
+            filename="avis-imposition.pdf",
+            content_type="application/pdf",
+            size_bytes=len(self.notice),
+            storage_key=f"demo-{self.plan.new_id().hex}",
+            uploaded_by_id=parent.id,
+            created_at=when,
+        )
+        target = STORE / str(self.plan.school_id) / row["storage_key"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(self.notice)
+
+    def bourse(self, campaign: dict, student: p.Student, state: str, echelon: int = 2) -> None:
+        """A request that went through the usual steps up to `state`, each step an event."""
+        parent = student.parents[0]
+        days = 18
+        request = self.plan.add(
+            BourseRequest,
+            campaign_id=campaign["id"],
+            student_id=student.id,
+            filed_by_id=parent.id,
+            state=state,
+            dependent_children=self.rng.randint(1, 4),
+            reference_income=self.rng.randrange(2_000, 24_000, 10),
+            sworn_statement=state != "draft",
+            created_at=self.moment(days, 20),
+            updated_at=self.moment(2, 11),
+        )
+        rid, column = request["id"], "bourse_request_id"
+        self.event(column, rid, "create", ("", "draft"), parent, self.moment(days, 20))
+        self.piece(rid, "tax_notice", parent, self.moment(days, 21))
+        steps = {
+            "draft": [],
+            "filed": [("file", "filed", parent)],
+            "incomplete": [("file", "filed", parent), ("request_piece", "incomplete", self.cpe)],
+            "completed": [
+                ("file", "filed", parent),
+                ("request_piece", "incomplete", self.cpe),
+                ("complete", "completed", parent),
+            ],
+            "granted": [("file", "filed", parent), ("grant", "granted", self.cpe)],
+            "refused": [("file", "filed", parent), ("refuse", "refused", self.cpe)],
+            "withdrawn": [("file", "filed", parent), ("withdraw", "withdrawn", parent)],
+        }[state]
+        before = "draft"
+        for index, (action, after, actor) in enumerate(steps):
+            when = self.moment(days - 4 * (index + 1), 10 + index)
+            message = {"request_piece": PIECE_ASKED, "refuse": "Ressources supérieures au plafond du barème."}.get(
+                action, ""
+            )
+            if action == "complete":
+                self.piece(rid, "additional", parent, when - timedelta(minutes=5))
+            self.event(column, rid, action, (before, after), actor, when, message)
+            before = after
+        if state == "granted":
+            request.update(echelon=echelon, yearly_amount_cents=COLLEGE_AMOUNTS[echelon] * 100)
+        if state == "refused":
+            request["decision_reason"] = "Ressources supérieures au plafond du barème."
+
+    def orientation(self, campaign: dict, student: p.Student, state: str) -> None:
+        parent = student.parents[0]
+        form = self.plan.add(
+            OrientationForm,
+            campaign_id=campaign["id"],
+            student_id=student.id,
+            state=state,
+            created_at=self.moment(12, 19),
+            updated_at=self.moment(1, 18),
+        )
+        fid, column = form["id"], "orientation_form_id"
+        self.event(column, fid, "create", ("", "draft"), parent, self.moment(12, 19))
+        wishes = [("2gt", ""), ("2pro", "Métiers de la relation client")] if self.rng.random() < 0.6 else [("2gt", "")]
+        answered = state in ("answered", "accepted", "declined")
+        for rank, (track, detail) in enumerate(wishes, 1):
+            opinion = ("favourable" if rank == 1 else "reserved") if answered else ""
+            comment = "Résultats solides, à confirmer au 3e trimestre." if answered and rank == 1 else ""
+            self.plan.add(
+                OrientationWish, form_id=fid, rank=rank, track=track, detail=detail, opinion=opinion, comment=comment
+            )
+        self.event(column, fid, "wishes", ("draft", "draft"), parent, self.moment(12, 20))
+        if state == "draft":
+            return
+        self.event(column, fid, "submit", ("draft", "submitted"), parent, self.moment(10, 20))
+        if not answered:
+            return
+        self.event(
+            column,
+            fid,
+            "answer",
+            ("submitted", "answered"),
+            self.cpe,
+            self.moment(4, 17),
+            "Avis du conseil du 2e trimestre.",
+        )
+        form.update(council_comment="Avis du conseil du 2e trimestre.", answered_at=self.moment(4, 17))
+        if state in ("accepted", "declined"):
+            when = self.moment(2, 21)
+            form.update(responded_by_id=parent.id, responded_at=when, meeting_requested=state == "declined")
+            action = {"accepted": "accept", "declined": "decline"}[state]
+            self.event(column, fid, action, ("answered", state), parent, when)
+
+
+def _demo_notice() -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 12, "Avis d'impot - document de demonstration", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 7, "Ce document factice illustre une piece jointe a une demande de bourse dans Cartable.")
+    return bytes(pdf.output())
+
+
+def build(plan: p.Plan) -> None:
+    seeder = _Seeder(plan)
+    year_end = plan.rows[SchoolYear][0]["ends_on"]
+    opens = max(plan.year_start, plan.today - timedelta(days=20))
+    college = seeder.campaign(
+        "bourse_college", "", opens, plan.today + timedelta(days=25), plan.today + timedelta(days=45)
+    )
+    lycee = seeder.campaign("bourse_lycee", "", opens, plan.today + timedelta(days=25), plan.today + timedelta(days=45))
+    provisional = seeder.campaign(
+        "orientation_provisional", "3e", opens, plan.today + timedelta(days=15), plan.today + timedelta(days=30)
+    )
+    final_opens = min(date(year_end.year, 5, 4), year_end - timedelta(days=40))
+    seeder.campaign(
+        "orientation_final", "3e", final_opens, final_opens + timedelta(days=25), final_opens + timedelta(days=39)
+    )
+    seeder.scale("college", COLLEGE_AMOUNTS, COLLEGE_CEILINGS)
+    seeder.scale("lycee", LYCEE_AMOUNTS, LYCEE_CEILINGS)
+
+    # The featured family acts on its own: Chloé's request waits for a piece, Lucas has none yet.
+    by_name = {(s.first_name, s.last_name): s for s in plan.students}
+    seeder.bourse(college, by_name[("Chloé", "Moreau")], "incomplete")
+    ines = by_name.get(("Inès", "Benali"))
+    if ines:
+        seeder.bourse(college, ines, "granted")
+    featured = {student.id for student in plan.featured} | {ines.id if ines else None}
+    others = [
+        s
+        for s in plan.students
+        if s.parents and s.id not in featured and not ({s.id} | {g.id for g in s.parents}) & plan.pristine
+    ]
+    for student, state in zip(seeder.rng.sample(others, len(BOURSE_STATES)), BOURSE_STATES, strict=True):
+        seeder.bourse(college, student, state, echelon=seeder.rng.randint(1, 3))
+    in_3e = [s for s in others if s.level == "3e"]
+    for student, state in zip(in_3e, ORIENTATION_STATES):
+        seeder.orientation(provisional, student, state)
+    for student in in_3e[len(ORIENTATION_STATES) : len(ORIENTATION_STATES) + 2]:
+        seeder.bourse(lycee, student, "filed")

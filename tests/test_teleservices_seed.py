@@ -1,0 +1,38 @@
+"""The demo seed opens the téléservices and shows requests in every state."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from api.teleservices.catalogue import BOURSE_STATES, ORIENTATION_STATES
+from db.core.tables import User
+from db.seed import seed_demo
+from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
+from tests.factories import Ref
+from tests.fixtures.api import sign_in
+
+
+async def test_demo_campaigns_are_open_with_requests_in_every_state(client):
+    await seed_demo()
+    bourses = Counter(row["state"] for row in await BourseRequest.select(BourseRequest.state))
+    forms = Counter(row["state"] for row in await OrientationForm.select(OrientationForm.state))
+    assert set(bourses) == set(BOURSE_STATES) and set(forms) == set(ORIENTATION_STATES)
+    # Every request has its history, from its opening.
+    opened = await TeleserviceEvent.count().where(TeleserviceEvent.action == "create")
+    assert opened == sum(bourses.values()) + sum(forms.values())
+
+    aurelie = await User.select().where((User.first_name == "Aurélie") & (User.last_name == "Moreau")).first()
+    await sign_in(client, Ref(id=aurelie["id"], school_id=aurelie["school_id"]))
+    summary = (await client.get("/api/teleservices/summary")).json()
+    pending = {
+        (child["student"]["first_name"], d["service"]): (d["window"]["status"], (d["pending"] or {}).get("code"))
+        for child in summary["children"]
+        for d in child["demarches"]
+    }
+    assert pending[("Chloé", "bourse_college")] == ("open", "send_piece")
+    assert pending[("Lucas", "bourse_college")] == ("open", "file")
+    chloe = next(d for c in summary["children"] for d in c["demarches"] if c["student"]["first_name"] == "Chloé")
+    request = (await client.get(f"/api/teleservices/bourses/{chloe['request_id']}")).json()
+    assert request["school_message"] and request["pieces"]
+    download = await client.get(request["pieces"][0]["url"])
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
