@@ -3,11 +3,13 @@ two wishes to the family's acceptance, each side in its own browser."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from api.auth.sessions import cookie_name, open_session
 from tests.fixtures.browser import artifact
-from tests.teleservices_builders import PDF, add_scale, open_campaign, tele_setup
+from tests.teleservices_builders import PDF, add_scale, open_campaign, tele_setup, today
 
 pytestmark = pytest.mark.browser
 
@@ -115,3 +117,37 @@ async def test_a_parent_ranks_two_wishes_the_council_answers_the_parent_accepts(
     await parent.screenshot(path=artifact("teleservices-parent-orientation.png"), full_page=True)
     await parent_context.close()
     await staff_context.close()
+
+
+async def test_the_administrator_types_the_scale_and_closes_a_campaign(browser, live_server):
+    from db.teleservices.tables import BourseCeiling, BourseEchelon
+
+    s = await tele_setup()
+    await open_campaign(s, "bourse_college")
+    admin_context, admin = await _desktop(browser, live_server, s.admin, "/espace/teleservices-ecole.html")
+    await admin.get_by_role("button", name="Barème des bourses").click()
+    await admin.get_by_label("Nombre d'échelons").fill("2")
+    await admin.get_by_label("Lignes (enfants à charge)").fill("2")
+    await admin.get_by_role("button", name="Redessiner la grille").click()
+    values = {
+        "Plafond pour 1 enfant(s), échelon 1": "17000",
+        "Plafond pour 1 enfant(s), échelon 2": "9000",
+        "Plafond pour 2 enfant(s), échelon 1": "21000",
+        "Plafond pour 2 enfant(s), échelon 2": "11000",
+        "Montant annuel de l'échelon 1 (euros)": "117",
+        "Montant annuel de l'échelon 2 (euros)": "324",
+    }
+    for label, value in values.items():
+        await admin.get_by_label(label).fill(value)
+    await admin.get_by_role("button", name="Enregistrer le barème").click()
+    await admin.wait_for_selector("#scale-status >> text=enregistré")
+    assert sorted(r["yearly_amount_cents"] for r in await BourseEchelon.select()) == [11_700, 32_400]
+    assert await BourseCeiling.count() == 4
+
+    await admin.get_by_role("button", name="Campagnes").click()
+    await admin.get_by_role("button", name="Modifier les dates : Bourse de collège").click()
+    yesterday = (today() - timedelta(days=1)).isoformat()
+    await admin.fill("#c-closes", yesterday)
+    await admin.get_by_role("button", name="Enregistrer les dates").click()
+    await admin.wait_for_selector("#campaigns >> text=Fermé — était ouvert du")
+    await admin_context.close()

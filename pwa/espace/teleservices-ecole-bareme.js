@@ -51,20 +51,21 @@ export async function showScale(context, run) {
   }
   const echelons = el('input', { type: 'number', id: 'scale-echelons', min: 1, max: 20, value: shape.echelons });
   const children = el('input', { type: 'number', id: 'scale-children', min: 1, max: 20, value: shape.children });
-  const reshape = () => {
-    Object.assign(values, { amounts: {}, ceilings: {} }, readValues(shape));
-    shape.echelons = Number(echelons.value) || 1;
-    shape.children = Number(children.value) || 1;
+  // Redrawn on request only: redrawing while the user tabs into the grid would lose their place.
+  const clamp = (input) => Math.min(20, Math.max(1, Math.round(Number(input.value)) || 1));
+  const reshape = el('button', { type: 'button', class: 'secondary', onclick: () => {
+    Object.assign(values, readValues(shape));
+    shape.echelons = clamp(echelons);
+    shape.children = clamp(children);
     holder.replaceChildren(grid(shape, values, false));
-  };
-  echelons.addEventListener('change', reshape);
-  children.addEventListener('change', reshape);
+  } }, 'Redessiner la grille');
   const save = el('button', { type: 'button', onclick: () => run(async () => {
     await api(`/api/school/teleservices/scales/${name}`, { method: 'PUT', body: read(shape) });
     say($('scale-status'), `Barème ${scale.school_year} enregistré.`);
   }) }, 'Enregistrer le barème');
   $('scale').replaceChildren(el('p', { class: 'hint' }, `Année ${scale.school_year}.`),
-    el('div', { class: 'row' }, field('Nombre d\'échelons', echelons), field('Lignes (enfants à charge)', children)), holder, save);
+    el('div', { class: 'row' }, field('Nombre d\'échelons', echelons), field('Lignes (enfants à charge)', children), reshape),
+    holder, save);
 }
 
 function readValues(shape) {

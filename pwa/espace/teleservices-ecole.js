@@ -46,8 +46,19 @@ async function loadCampaigns() {
   if (!campaigns) return;
   $('campaigns').replaceChildren(...campaigns.map((c) => el('tr', {}, el('th', { scope: 'row' }, c.title),
     el('td', {}, day(c.window.opens_on)), el('td', {}, day(c.window.closes_on)), el('td', {}, day(c.window.replies_until)),
-    el('td', {}, c.window.label))));
+    el('td', {}, c.window.label, context.admin ? el('button', { type: 'button', class: 'link', 'aria-label': `Modifier les dates : ${c.title}`,
+      onclick: () => editCampaign(c) }, ' Modifier') : null))));
   $('campaign-form').hidden = !context.admin;
+}
+
+// Fill the form with a campaign's dates, to move or close it.
+function editCampaign(campaign) {
+  $('c-service').value = campaign.service;
+  $('c-level').value = campaign.level;
+  $('c-opens').value = campaign.window.opens_on;
+  $('c-closes').value = campaign.window.closes_on;
+  $('c-replies').value = campaign.window.replies_until;
+  $('c-closes').focus();
 }
 
 $('campaign-form').addEventListener('submit', (event) => {
