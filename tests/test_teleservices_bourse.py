@@ -102,6 +102,9 @@ async def test_retries_act_once_and_impossible_moves_are_conflicts(new_client):
         assert (
             await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
         ).status_code == 200
+    late_edit = {"dependent_children": 5, "reference_income": 1, "sworn_statement": True}
+    frozen = await parent.put(f"/api/teleservices/bourses/{request_id}", json=late_edit)
+    assert frozen.status_code == 409 and frozen.json()["error"]["code"] == "not_editable"
     piece = {"action": "request_piece", "message": "Justificatif de domicile", "client_id": "same"}
     for _ in range(2):
         assert (await staff.post(staff_url, json=piece)).status_code == 200

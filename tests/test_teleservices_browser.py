@@ -7,18 +7,15 @@ from datetime import timedelta
 
 import pytest
 
-from api.auth.sessions import cookie_name, open_session
 from tests.fixtures.browser import artifact
 from tests.teleservices_builders import PDF, add_scale, open_campaign, tele_setup, today
+from tests.test_pairing_browser import desktop_page
 
 pytestmark = pytest.mark.browser
 
 
 async def _desktop(browser, live_server, user, page_path):
-    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    token, _ = await open_session(user_id=user.id, school_id=user.school_id)
-    await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
-    page = await context.new_page()
+    context, page = await desktop_page(browser, live_server, user)
     await page.goto(f"{live_server}{page_path}")
     return context, page
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from asyncpg.exceptions import UniqueViolationError
-
 from api.auth.principal import Principal
 from api.errors import ApiError
 from api.teleservices import campaigns
-from api.teleservices.campaigns import campaign_by_id, campaign_out, school_today, utc_now, year_label
-from api.teleservices.catalogue import BOURSE_SERVICES, BOURSE_STATES, SCALE_OF
+from api.teleservices.campaigns import campaign_by_id, school_today, shown_campaign, utc_now
+from api.teleservices.catalogue import BOURSE_STATES, SCALE_OF
 from api.teleservices.notify import FamilyNotice, notify_family
-from api.teleservices.people import people, require_guardian, student_card
+from api.teleservices.people import people, student_card
+from api.teleservices.requests import BOURSE, Move, find, find_for_family, history, move, open_or_get
 from api.teleservices.scale import amount_of, load_scale, simulate
 from api.teleservices.structs import (
     BourseForm,
@@ -29,9 +28,7 @@ from api.teleservices.structs import (
     RequestPiece,
     SchoolBourseAction,
 )
-from api.teleservices.transitions import BOURSE, Move, history, move, record
 from db.teleservices.tables import BoursePiece, BourseRequest, TeleserviceEvent
-from piccolo_conf import DB
 
 MOVES = {
     "file": Move(("draft",), "filed"),
@@ -50,79 +47,44 @@ FAMILY_PAGE = "/espace/teleservices.html"
 
 
 async def request_row(school_id: UUID, request_id: UUID) -> dict:
-    row = (
-        await BourseRequest.select()
-        .where((BourseRequest.school_id == school_id) & (BourseRequest.id == request_id))
-        .first()
-    )
-    if row is None:
-        raise BOURSE.not_found
-    return row
+    return await find(BOURSE, school_id, request_id)
 
 
 async def family_request(principal: Principal, request_id: UUID, *, owner: bool = False) -> dict:
     """The request, if the principal is a guardian of its student (and, with `owner`, the one who filed it)."""
-    row = await request_row(principal.school_id, request_id)
-    try:
-        await require_guardian(principal, row["student_id"])
-    except ApiError:
-        raise BOURSE.not_found from None
+    row = await find_for_family(BOURSE, principal, request_id)
     if owner and row["filed_by_id"] != principal.user_id:
         raise READ_ONLY
     return row
 
 
-async def bourse_campaign(school_id: UUID, campaign_id: UUID) -> dict:
-    campaign = await campaign_by_id(school_id, campaign_id)
-    if campaign["service"] not in BOURSE_SERVICES:
-        raise ApiError(400, "not_a_bourse", "Ce téléservice n'est pas une demande de bourse.")
-    return campaign
-
-
 async def open_request(principal: Principal, data: OpenRequest) -> UUID:
-    """The child's request for this campaign: the existing one, or a new draft (campaign open)."""
-    card = await require_guardian(principal, data.student_id)
-    campaign = await bourse_campaign(principal.school_id, data.campaign_id)
-    campaigns.require_concerned(campaign, card.level)
-    where = (
-        (BourseRequest.school_id == principal.school_id)
-        & (BourseRequest.campaign_id == campaign["id"])
-        & (BourseRequest.student_id == card.id)
-    )
-    existing = await BourseRequest.select(BourseRequest.id).where(where).first()
-    if existing:
-        return existing["id"]
-    campaigns.require_open(campaign, await school_today(principal.school_id))
-    row = BourseRequest(
-        school_id=principal.school_id,
-        campaign_id=campaign["id"],
-        student_id=card.id,
-        filed_by_id=principal.user_id,
-        updated_at=utc_now(),
-    )
-    try:
-        async with DB.transaction():
-            await row.save()
-            await record(BOURSE, principal, row.id, "create", ("", "draft"))
-    except UniqueViolationError:  # the other guardian (or a retry) opened it at the same moment
-        return (await BourseRequest.select(BourseRequest.id).where(where).first())["id"]
-    return row.id
+    """The child's request for this campaign: the existing one, or a new draft owned by the principal."""
+    return await open_or_get(BOURSE, principal, data.campaign_id, data.student_id, filed_by_id=principal.user_id)
 
 
 async def save_form(principal: Principal, request_id: UUID, form: BourseForm) -> None:
     row = await family_request(principal, request_id, owner=True)
-    if row["state"] != "draft":
-        raise ApiError(409, "not_editable", "La demande a été déposée : elle ne peut plus être modifiée.")
     campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
     campaigns.require_open(campaign, await school_today(principal.school_id))
-    await BourseRequest.update(
-        {
-            BourseRequest.dependent_children: form.dependent_children,
-            BourseRequest.reference_income: form.reference_income,
-            BourseRequest.sworn_statement: form.sworn_statement,
-            BourseRequest.updated_at: utc_now(),
-        }
-    ).where((BourseRequest.school_id == principal.school_id) & (BourseRequest.id == request_id))
+    changed = await (
+        BourseRequest.update(
+            {
+                BourseRequest.dependent_children: form.dependent_children,
+                BourseRequest.reference_income: form.reference_income,
+                BourseRequest.sworn_statement: form.sworn_statement,
+                BourseRequest.updated_at: utc_now(),
+            }
+        )
+        .where(
+            (BourseRequest.school_id == principal.school_id)
+            & (BourseRequest.id == request_id)
+            & (BourseRequest.state == "draft")  # in the same statement: a request filed meanwhile stays as filed
+        )
+        .returning(BourseRequest.id)
+    )
+    if not changed:
+        raise ApiError(409, "not_editable", "La demande a été déposée : elle ne peut plus être modifiée.")
 
 
 async def pieces(school_id: UUID, request_id: UUID) -> list[dict]:
@@ -259,9 +221,7 @@ def _actions(row: dict, viewer: Principal, window_open: bool, replies_open: bool
 
 async def bourse_out(viewer: Principal, row: dict) -> BourseOut:
     sid = viewer.school_id
-    campaign = await campaign_by_id(sid, row["campaign_id"])
-    today = await school_today(sid)
-    shown_campaign = campaign_out(campaign, await year_label(sid, campaign["school_year_id"]), today)
+    campaign, shown, today = await shown_campaign(sid, row["campaign_id"])
     details = viewer.role in ("staff", "admin") or row["filed_by_id"] == viewer.user_id
     simulation = None
     if details and row["dependent_children"] is not None and row["reference_income"] is not None:
@@ -272,7 +232,7 @@ async def bourse_out(viewer: Principal, row: dict) -> BourseOut:
     url = f"/api/teleservices/bourses/{row['id']}/pieces/"
     return BourseOut(
         id=row["id"],
-        campaign=shown_campaign,
+        campaign=shown,
         student=await student_card(sid, row["student_id"]),
         state=row["state"],
         state_label=BOURSE_STATES[row["state"]],
@@ -301,6 +261,6 @@ async def bourse_out(viewer: Principal, row: dict) -> BourseOut:
             for p in (await pieces(sid, row["id"]) if details else [])
         ],
         history=await history(BOURSE, sid, row["id"]),
-        actions=_actions(row, viewer, shown_campaign.window.status == "open", today <= campaign["replies_until"]),
+        actions=_actions(row, viewer, shown.window.status == "open", today <= campaign["replies_until"]),
         updated_at=row["updated_at"],
     )

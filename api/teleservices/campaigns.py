@@ -119,6 +119,13 @@ def campaign_out(campaign: dict, year: str, today: date) -> CampaignOut:
     )
 
 
+async def shown_campaign(school_id: UUID, campaign_id: UUID) -> tuple[dict, CampaignOut, date]:
+    """(the campaign's row, the campaign as shown today, today) for a request's page."""
+    campaign = await campaign_by_id(school_id, campaign_id)
+    today = await school_today(school_id)
+    return campaign, campaign_out(campaign, await year_label(school_id, campaign["school_year_id"]), today), today
+
+
 def concerns(campaign: dict, level: str) -> bool:
     """Whether a student of `level` may have a request in this campaign."""
     if campaign["service"] in BOURSE_LEVELS:

@@ -25,9 +25,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.teleservices import bourse, orientation
-from api.teleservices.bourse import bourse_campaign
 from api.teleservices.catalogue import SCALE_OF
 from api.teleservices.openapi import errors
+from api.teleservices.requests import BOURSE, kind_campaign
 from api.teleservices.scale import Simulation, load_scale, simulate
 from api.teleservices.structs import (
     BourseForm,
@@ -73,7 +73,7 @@ class FamilyTeleservicesController(Controller):
         dependent_children: FromQuery[Children],
         reference_income: FromQuery[Income],
     ) -> Simulation:
-        campaign = await bourse_campaign(principal.school_id, campaign_id)
+        campaign = await kind_campaign(BOURSE, principal.school_id, campaign_id)
         scale = await load_scale(principal.school_id, campaign["school_year_id"], SCALE_OF[campaign["service"]])
         return simulate(scale, dependent_children, reference_income)
 

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from asyncpg.exceptions import UniqueViolationError
-
 from api.auth.principal import Principal
 from api.errors import ApiError
 from api.teleservices import campaigns
-from api.teleservices.campaigns import campaign_by_id, campaign_out, school_today, utc_now, year_label
+from api.teleservices.campaigns import campaign_by_id, school_today, shown_campaign, utc_now
 from api.teleservices.catalogue import (
     MAX_WISHES,
     OPINIONS,
-    ORIENTATION_SERVICES,
     ORIENTATION_STATES,
     SERIES,
     SPECIALITIES,
@@ -30,7 +27,8 @@ from api.teleservices.catalogue import (
     wish_label,
 )
 from api.teleservices.notify import FamilyNotice, notify_family
-from api.teleservices.people import people, require_guardian, student_card
+from api.teleservices.people import people, student_card
+from api.teleservices.requests import ORIENTATION, Move, find, find_for_family, history, move, open_or_get, record
 from api.teleservices.structs import (
     CouncilIn,
     FamilyOrientationAction,
@@ -40,7 +38,6 @@ from api.teleservices.structs import (
     WishIn,
     WishOut,
 )
-from api.teleservices.transitions import ORIENTATION, Move, history, move, record
 from db.teleservices.tables import OrientationForm, OrientationWish
 from piccolo_conf import DB
 
@@ -54,50 +51,15 @@ EDITABLE = ("draft", "submitted")
 
 
 async def form_row(school_id: UUID, form_id: UUID) -> dict:
-    row = (
-        await OrientationForm.select()
-        .where((OrientationForm.school_id == school_id) & (OrientationForm.id == form_id))
-        .first()
-    )
-    if row is None:
-        raise ORIENTATION.not_found
-    return row
+    return await find(ORIENTATION, school_id, form_id)
 
 
 async def family_form(principal: Principal, form_id: UUID) -> dict:
-    row = await form_row(principal.school_id, form_id)
-    try:
-        await require_guardian(principal, row["student_id"])
-    except ApiError:
-        raise ORIENTATION.not_found from None
-    return row
+    return await find_for_family(ORIENTATION, principal, form_id)
 
 
 async def open_form(principal: Principal, data: OpenRequest) -> UUID:
-    card = await require_guardian(principal, data.student_id)
-    campaign = await campaign_by_id(principal.school_id, data.campaign_id)
-    if campaign["service"] not in ORIENTATION_SERVICES:
-        raise ApiError(400, "not_orientation", "Ce téléservice n'est pas une fiche d'orientation.")
-    campaigns.require_concerned(campaign, card.level)
-    where = (
-        (OrientationForm.school_id == principal.school_id)
-        & (OrientationForm.campaign_id == campaign["id"])
-        & (OrientationForm.student_id == card.id)
-    )
-    existing = await OrientationForm.select(OrientationForm.id).where(where).first()
-    if existing:
-        return existing["id"]
-    campaigns.require_open(campaign, await school_today(principal.school_id))
-    row = OrientationForm(
-        school_id=principal.school_id, campaign_id=campaign["id"], student_id=card.id, updated_at=utc_now()
-    )
-    try:
-        async with DB.transaction():
-            await row.save()
-            await record(ORIENTATION, principal, row.id, "create", ("", "draft"))
-    except UniqueViolationError:  # both guardians opened it at the same moment
-        return (await OrientationForm.select(OrientationForm.id).where(where).first())["id"]
-    return row.id
+    return await open_or_get(ORIENTATION, principal, data.campaign_id, data.student_id)
 
 
 def checked_wish(level: str, wish: WishIn) -> tuple[str, str, list[str]]:
@@ -302,9 +264,7 @@ def _actions(row: dict, viewer: Principal, window_open: bool, replies_open: bool
 
 async def orientation_out(viewer: Principal, row: dict) -> OrientationOut:
     sid = viewer.school_id
-    campaign = await campaign_by_id(sid, row["campaign_id"])
-    today = await school_today(sid)
-    shown = campaign_out(campaign, await year_label(sid, campaign["school_year_id"]), today)
+    campaign, shown, today = await shown_campaign(sid, row["campaign_id"])
     wishes = [_wish_out(w) for w in await _wishes(sid, row["id"])]
     family = [w for w in wishes if w.origin == "family"]
     responder = (await people(sid, [row["responded_by_id"]])).get(row["responded_by_id"])

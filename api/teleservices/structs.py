@@ -11,8 +11,8 @@ import msgspec
 from api.teleservices.campaigns import CampaignOut
 from api.teleservices.catalogue import Track
 from api.teleservices.people import StudentCard
+from api.teleservices.requests import EventOut
 from api.teleservices.scale import Count, Euros, Simulation
-from api.teleservices.transitions import EventOut
 
 # An idempotency key chosen by the client (a random UUID): a retried action with it acts once.
 ClientId = Annotated[str, msgspec.Meta(max_length=64, pattern=r"^[A-Za-z0-9_-]*$")]

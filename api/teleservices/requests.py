@@ -1,6 +1,7 @@
-"""The one way a request changes state, and its history.
+"""The one way to find, open and change a request (a bourse request or a fiche dialogue), and its history.
 
-`move` locks the request row, checks the move is allowed from its current state, applies it and
+`open_or_get` gives a child's request for a campaign: the one already open (by either guardian),
+or a new draft while the campaign is open. `move` locks the request row, checks the move is allowed from its current state, applies it and
 writes a `teleservice_event` (who, when, from, to, message) in one transaction. Two people acting
 at once cannot both win: the second finds the new state and gets a 409 telling who acted and when.
 
@@ -22,9 +23,10 @@ from piccolo.table import Table
 
 from api.auth.principal import Principal
 from api.errors import ApiError
+from api.teleservices import campaigns
 from api.teleservices.campaigns import utc_now
-from api.teleservices.catalogue import STATE_LABELS
-from api.teleservices.people import Person, people
+from api.teleservices.catalogue import BOURSE_SERVICES, ORIENTATION_SERVICES, STATE_LABELS
+from api.teleservices.people import Person, people, require_guardian
 from api.timetable.school_service import school_zone
 from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
 from piccolo_conf import DB
@@ -55,18 +57,81 @@ class Move(NamedTuple):
 
 
 class Kind(NamedTuple):
-    """A kind of request: its table, the event column pointing at it, its state labels."""
+    """A kind of request: its table, the event column pointing at it, the services it serves."""
 
-    name: str  # bourse | orientation
+    name: str  # bourse | orientation (the key of its state labels)
     table: type[Table]
     event_column: str
+    services: tuple[str, ...]
     not_found: ApiError
+    wrong_service: ApiError
 
 
-BOURSE = Kind("bourse", BourseRequest, "bourse_request_id", ApiError(404, "not_found", "Demande introuvable."))
-ORIENTATION = Kind(
-    "orientation", OrientationForm, "orientation_form_id", ApiError(404, "not_found", "Fiche introuvable.")
+BOURSE = Kind(
+    "bourse",
+    BourseRequest,
+    "bourse_request_id",
+    BOURSE_SERVICES,
+    ApiError(404, "not_found", "Demande introuvable."),
+    ApiError(400, "not_a_bourse", "Ce téléservice n'est pas une demande de bourse."),
 )
+ORIENTATION = Kind(
+    "orientation",
+    OrientationForm,
+    "orientation_form_id",
+    ORIENTATION_SERVICES,
+    ApiError(404, "not_found", "Fiche introuvable."),
+    ApiError(400, "not_orientation", "Ce téléservice n'est pas une fiche d'orientation."),
+)
+
+
+async def find(kind: Kind, school_id: UUID, request_id: UUID) -> dict:
+    row = await kind.table.select().where((kind.table.school_id == school_id) & (kind.table.id == request_id)).first()
+    if row is None:
+        raise kind.not_found
+    return row
+
+
+async def find_for_family(kind: Kind, principal: Principal, request_id: UUID) -> dict:
+    """The request, if the principal is a legal guardian of its student (else a 404, as if it did not exist)."""
+    row = await find(kind, principal.school_id, request_id)
+    try:
+        await require_guardian(principal, row["student_id"])
+    except ApiError:
+        raise kind.not_found from None
+    return row
+
+
+async def kind_campaign(kind: Kind, school_id: UUID, campaign_id: UUID) -> dict:
+    campaign = await campaigns.campaign_by_id(school_id, campaign_id)
+    if campaign["service"] not in kind.services:
+        raise kind.wrong_service
+    return campaign
+
+
+async def open_or_get(kind: Kind, principal: Principal, campaign_id: UUID, student_id: UUID, **fields) -> UUID:
+    """The child's request for the campaign: the existing one, else a new draft (campaign open) with `fields`."""
+    card = await require_guardian(principal, student_id)
+    campaign = await kind_campaign(kind, principal.school_id, campaign_id)
+    campaigns.require_concerned(campaign, card.level)
+    table = kind.table
+    where = (
+        (table.school_id == principal.school_id) & (table.campaign_id == campaign["id"]) & (table.student_id == card.id)
+    )
+    existing = await table.select(table.id).where(where).first()
+    if existing:
+        return existing["id"]
+    campaigns.require_open(campaign, await campaigns.school_today(principal.school_id))
+    row = table(
+        school_id=principal.school_id, campaign_id=campaign["id"], student_id=card.id, updated_at=utc_now(), **fields
+    )
+    try:
+        async with DB.transaction():
+            await row.save()
+            await record(kind, principal, row.id, "create", ("", "draft"))
+    except UniqueViolationError:  # the other guardian (or a retry) opened it at the same moment
+        return (await table.select(table.id).where(where).first())["id"]
+    return row.id
 
 
 class EventOut(msgspec.Struct):
