@@ -25,7 +25,7 @@ from api.teleservices.structs import (
     Grant,
     OpenRequest,
     PieceOut,
-    RequestPiece,
+    Refuse,
     SchoolBourseAction,
 )
 from db.teleservices.tables import BoursePiece, BourseRequest, TeleserviceEvent
@@ -165,9 +165,9 @@ NOTICES = {
 
 async def school_action(principal: Principal, request_id: UUID, data: SchoolBourseAction) -> None:
     row = await request_row(principal.school_id, request_id)
-    action = {RequestPiece: "request_piece", Grant: "grant"}.get(type(data), "refuse")
+    action = type(data).__struct_config__.tag  # request_piece | grant | refuse
+    message = (data.reason if isinstance(data, Refuse) else data.message).strip()
     values: dict = {}
-    message = getattr(data, "message", "") or getattr(data, "reason", "")
     if isinstance(data, Grant):
         campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
         scale = await load_scale(principal.school_id, campaign["school_year_id"], SCALE_OF[campaign["service"]])
@@ -175,15 +175,15 @@ async def school_action(principal: Principal, request_id: UUID, data: SchoolBour
         if amount is None:
             raise ApiError(400, "unknown_echelon", f"L'échelon {data.echelon} n'existe pas dans le barème de l'année.")
         values = {"echelon": data.echelon, "yearly_amount_cents": amount, "decision_reason": ""}
-    elif action == "refuse":
-        values = {"decision_reason": message.strip()}
+    elif isinstance(data, Refuse):
+        values = {"decision_reason": message}
     changed = await move(
         BOURSE,
         principal,
         request_id,
         action,
         MOVES[action],
-        message=message.strip(),
+        message=message,
         client_id=data.client_id,
         values=values,
     )
