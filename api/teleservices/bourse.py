@@ -43,7 +43,6 @@ PIECE_KINDS = {"tax_notice": "Avis d'imposition", "additional": "Pièce complém
 READ_ONLY = ApiError(
     403, "read_only", "Cette demande a été faite par un autre responsable légal : vous pouvez seulement la consulter."
 )
-FAMILY_PAGE = "/espace/teleservices.html"
 
 
 async def request_row(school_id: UUID, request_id: UUID) -> dict:
@@ -196,7 +195,6 @@ async def school_action(principal: Principal, request_id: UUID, data: SchoolBour
                 card.id,
                 "Téléservices : demande de bourse",
                 text + " Connectez-vous à Cartable, rubrique Téléservices, pour la consulter.",
-                FAMILY_PAGE,
             )
         )
 

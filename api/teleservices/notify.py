@@ -26,12 +26,15 @@ from db.core.tables import Guardianship, User
 logger = logging.getLogger("cartable.teleservices")
 
 
+FAMILY_PAGE = "/espace/teleservices.html"
+
+
 class FamilyNotice(msgspec.Struct, frozen=True):
     school_id: UUID
     student_id: UUID
     subject: str
     text: str
-    url: str  # where the family reads the answer, relative to the public origin
+    url: str = FAMILY_PAGE  # where the family reads the answer, relative to the public origin
 
 
 class Guardian(msgspec.Struct, frozen=True):

@@ -228,7 +228,6 @@ async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
                 "Téléservices : orientation",
                 f"Le conseil de classe a répondu à la fiche dialogue de {card.first_name}. Connectez-vous à "
                 "Cartable, rubrique Téléservices, pour lire sa réponse et y répondre.",
-                "/espace/teleservices.html",
             )
         )
 
