@@ -72,6 +72,14 @@ async def test_the_administrator_sets_campaigns_and_the_scale(new_client):
             params={"dependent_children": children, "reference_income": income},
         )
         assert simulation.json()["echelon"] == expected, (children, income)
+    nonsense = await parent.get(
+        f"/api/teleservices/campaigns/{campaign_id}/simulation",
+        params={"dependent_children": 0, "reference_income": -1},
+    )
+    assert nonsense.status_code == 400 and {d["key"] for d in nonsense.json()["error"]["details"]} == {
+        "dependent_children",
+        "reference_income",
+    }
 
 
 async def test_lists_filter_and_exports_read_well(new_client):

@@ -18,10 +18,9 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth.principal import Principal, principal_with_roles
 from api.teleservices import bourse, orientation
@@ -40,8 +39,9 @@ from api.teleservices.structs import (
 )
 from api.teleservices.summary import FamilySummary, family_summary
 
-Children = Annotated[int, msgspec.Meta(ge=1, le=20)]
-Income = Annotated[int, msgspec.Meta(ge=0, le=10_000_000)]
+# Query parameters take their bounds from Litestar's QueryParameter (msgspec.Meta applies to bodies).
+Children = Annotated[int, QueryParameter(ge=1, le=20)]
+Income = Annotated[int, QueryParameter(ge=0, le=10_000_000)]
 
 
 async def _bourse(principal: Principal, request_id: UUID) -> BourseOut:
@@ -70,8 +70,8 @@ class FamilyTeleservicesController(Controller):
         self,
         principal: NamedDependency[Principal],
         campaign_id: FromPath[UUID],
-        dependent_children: FromQuery[Children],
-        reference_income: FromQuery[Income],
+        dependent_children: Children,
+        reference_income: Income,
     ) -> Simulation:
         campaign = await kind_campaign(BOURSE, principal.school_id, campaign_id)
         scale = await load_scale(principal.school_id, campaign["school_year_id"], SCALE_OF[campaign["service"]])
