@@ -166,18 +166,28 @@ REFERENCES = [
 INDEXES = [
     "CREATE UNIQUE INDEX teleservice_campaign_uq ON teleservice_campaign (school_id, school_year_id, service, level)",
     "CREATE UNIQUE INDEX bourse_echelon_uq ON bourse_echelon (school_id, school_year_id, scale, echelon)",
-    "CREATE UNIQUE INDEX bourse_ceiling_uq ON bourse_ceiling "
-    "(school_id, school_year_id, scale, dependent_children, echelon)",
+    (
+        "CREATE UNIQUE INDEX bourse_ceiling_uq ON bourse_ceiling "
+        "(school_id, school_year_id, scale, dependent_children, echelon)"
+    ),
     # One request per child and campaign (a campaign is one téléservice of one school year).
     "CREATE UNIQUE INDEX bourse_request_uq ON bourse_request (school_id, campaign_id, student_id)",
     "CREATE UNIQUE INDEX orientation_form_uq ON orientation_form (school_id, campaign_id, student_id)",
     "CREATE UNIQUE INDEX orientation_wish_uq ON orientation_wish (school_id, form_id, origin, rank)",
-    "CREATE UNIQUE INDEX bourse_piece_client_uq ON bourse_piece (school_id, request_id, client_id) "
-    "WHERE client_id <> ''",
-    "CREATE UNIQUE INDEX teleservice_event_bourse_client_uq ON teleservice_event "
-    "(school_id, bourse_request_id, client_id) WHERE client_id <> '' AND bourse_request_id IS NOT NULL",
-    "CREATE UNIQUE INDEX teleservice_event_orientation_client_uq ON teleservice_event "
-    "(school_id, orientation_form_id, client_id) WHERE client_id <> '' AND orientation_form_id IS NOT NULL",
-    "ALTER TABLE teleservice_event ADD CONSTRAINT teleservice_event_one_request "
-    "CHECK (num_nonnulls(bourse_request_id, orientation_form_id) = 1)",
+    (
+        "CREATE UNIQUE INDEX bourse_piece_client_uq ON bourse_piece (school_id, request_id, client_id) "
+        "WHERE client_id <> ''"
+    ),
+    (
+        "CREATE UNIQUE INDEX teleservice_event_bourse_client_uq ON teleservice_event "
+        "(school_id, bourse_request_id, client_id) WHERE client_id <> '' AND bourse_request_id IS NOT NULL"
+    ),
+    (
+        "CREATE UNIQUE INDEX teleservice_event_orientation_client_uq ON teleservice_event "
+        "(school_id, orientation_form_id, client_id) WHERE client_id <> '' AND orientation_form_id IS NOT NULL"
+    ),
+    (
+        "ALTER TABLE teleservice_event ADD CONSTRAINT teleservice_event_one_request "
+        "CHECK (num_nonnulls(bourse_request_id, orientation_form_id) = 1)"
+    ),
 ]
