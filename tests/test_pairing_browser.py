@@ -98,13 +98,13 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         profiles = await phone.evaluate("import('/js/device.js').then((m) => m.listProfiles())")
         assert [p["role"] for p in profiles] == ["parent"] and profiles[0]["lockAvailable"]
         profile_id = profiles[0]["id"]
-        locked = await phone.evaluate("(id) => import('/js/app-lock.js').then((m) => m.enableLock(id))", profile_id)
+        locked = await phone.evaluate("(id) => import('/js/app-lock.js').then((m) => m.setLock(id, true))", profile_id)
         assert locked["lockEnabled"] is True
         assert await phone.evaluate("(id) => import('/js/app-lock.js').then((m) => m.unlock(id))", profile_id)
 
         # A signed API call from the phone works (DPoP proof from the non-extractable key).
         status = await phone.evaluate(
-            "(id) => import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile')).then((r) => r.status)",
+            "(id) => import('/js/device.js').then((m) => m.deviceFetch(id)('/api/pairing/profile')).then((r) => r.status)",
             profile_id,
         )
         assert status == 200
@@ -114,7 +114,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
             """(id) => {
             const realNow = Date.now.bind(Date);
             Date.now = () => realNow() - 3600 * 1000;
-            return import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile'))
+            return import('/js/device.js').then((m) => m.deviceFetch(id)('/api/pairing/profile'))
               .then((r) => r.status).finally(() => { Date.now = realNow; });
         }""",
             profile_id,
@@ -126,7 +126,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         await desktop.click("#devices button:has-text('Révoquer')")
         await desktop.wait_for_selector("#devices-empty:not([hidden])")
         code = await phone.evaluate(
-            """(id) => import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile')
+            """(id) => import('/js/device.js').then((m) => m.deviceFetch(id)('/api/pairing/profile')
             .then(() => 'still paired', (error) => error.code))""",
             profile_id,
         )

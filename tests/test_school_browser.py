@@ -77,7 +77,7 @@ async def test_staff_imports_a_csv_and_sees_the_rejected_line(browser, live_serv
     await page.get_by_role("button", name="Import").click()
     await page.set_input_files("#import-file", str(csv_file))
     await page.get_by_role("button", name="Importer", exact=True).click()
-    await page.wait_for_selector("text=2 ligne(s) lue(s), 1 refusée(s)")
+    await page.wait_for_selector("text=2 lignes lues, 1 refusée")
     assert await page.locator("#import-report td.reason").all_inner_texts() == ["Nom manquant."]
     await page.get_by_role("button", name="Comptes élèves").click()
     await page.wait_for_selector("#class-students >> text=l.bernard")
@@ -119,6 +119,6 @@ async def test_teacher_evaluates_publishes_and_posts_information(browser, live_s
     await page.get_by_role("checkbox", name="4e A").check()
     await page.get_by_role("button", name="Publier").click()
     await page.wait_for_selector("#posts >> text=Réunion parents-professeurs")
-    assert "0/1 lu(s)" in await page.inner_text("#posts")
+    assert "Lu par 0 sur 1 destinataire, 0 accusé de lecture" in await page.inner_text("#posts")
     await page.screenshot(path=artifact("school-teacher-communication.png"), full_page=True)
     await desktop.close()
