@@ -54,7 +54,7 @@ def shell_version(files: dict[str, Path]) -> str:
 
 
 def _fill(template: str, name: str, value: str) -> str:
-    filled, count = re.subn(rf"^const {name} = .*;$", f"const {name} = {value};", template, count=1, flags=re.M)
+    filled, count = re.subn(rf"^const {name} = .*;$", f"const {name} = {value};", template, count=1, flags=re.MULTILINE)
     if count != 1:
         raise RuntimeError(f"{WORKER} has no `const {name} = …;` line to fill in")
     return filled
@@ -78,9 +78,7 @@ def worker_source(pwa_dir: Path = PWA_DIR) -> str:
 @get("/service-worker.js", include_in_schema=False, sync_to_thread=True)
 def service_worker() -> Response[str]:
     # no-cache: the browser asks every time it checks for an update.
-    return Response(
-        worker_source(), media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "no-cache"}
-    )
+    return Response(worker_source(), media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "no-cache"})
 
 
 ROUTES = [service_worker]

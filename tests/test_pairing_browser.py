@@ -228,3 +228,37 @@ async def test_scanning_the_qr_with_the_camera_pairs_the_phone_even_without_weba
         assert await phone.evaluate("document.querySelectorAll('video').length") == 0
     finally:
         await camera_browser.close()
+
+
+async def test_a_qr_code_killed_by_the_fifth_wrong_code_closes_the_form_and_offers_a_new_scan(browser, live_server):
+    import httpx
+
+    family = await make_family()
+    token, csrf = await open_session(user_id=family.student.id, school_id=family.student.school_id)
+    async with httpx.AsyncClient(
+        base_url=live_server, cookies={cookie_name(): token}, headers={"X-CSRF-Token": csrf}
+    ) as desktop:
+        link = (await desktop.post("/api/pairing/pairings", json={"code": "M4Q8"})).json()["link"]
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    try:
+        phone = await context.new_page()
+        await phone.goto(link)
+        for left in (4, 3, 2, 1):
+            await phone.fill("#pairing-code", "ZZ9Q")
+            await phone.press("#pairing-code", "Enter")
+            await phone.wait_for_selector(f".pairing-error:has-text('Il vous reste {left} essai')")
+            assert await phone.is_enabled("text=Ajouter le profil")
+        await phone.fill("#pairing-code", "ZZ9Q")
+        await phone.press("#pairing-code", "Enter")
+        # The 5th wrong code: the form is gone at once, with the reason and a way forward.
+        await phone.wait_for_selector('.pairing-error:has-text("Ce QR code n\'est plus valable")')
+        assert await phone.locator("#pairing-code").count() == 0
+        assert await phone.locator("text=Ajouter le profil").count() == 0
+        new_scan = phone.get_by_role("button", name="Scanner un nouveau QR code")
+        assert await new_scan.is_visible()
+        assert await new_scan.evaluate("(button) => button === document.activeElement")
+        await phone.screenshot(path=artifact("pairing-qr-mort.png"))
+        device_count = await Device.count().where(Device.user_id == family.student.id)
+        assert device_count == 0
+    finally:
+        await context.close()

@@ -3,14 +3,16 @@ nothing of the app's state, one API client, one DOM helper."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PWA = ROOT / "pwa"
 # Static imports and re-exports (over several lines too), side-effect imports, dynamic import().
 IMPORT = re.compile(
-    r"""(?:\b(?:import|export)\b[^'";]*?\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]""", re.S
+    r"""(?:\b(?:import|export)\b[^'";]*?\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]""", re.DOTALL
 )
 SCREEN_MAY_IMPORT = {"js/dom.js", "js/ui.js", "js/format.js", "js/pairing-link.js", "js/scan.js"}
 
@@ -20,7 +22,7 @@ def modules() -> list[Path]:
 
 
 def imports_of(module: Path) -> list[str]:
-    source = re.sub(r"^\s*//.*$", "", module.read_text(encoding="utf-8"), flags=re.M)  # not commented-out code
+    source = re.sub(r"^\s*//.*$", "", module.read_text(encoding="utf-8"), flags=re.MULTILINE)  # not commented-out code
     return IMPORT.findall(source)
 
 
@@ -106,9 +108,7 @@ def test_screens_receive_what_they_need_instead_of_importing_the_app():
 
 def files_containing(pattern: str) -> list[str]:
     regex = re.compile(pattern)
-    return sorted(
-        m.relative_to(PWA).as_posix() for m in modules() if regex.search(m.read_text(encoding="utf-8"))
-    )
+    return sorted(m.relative_to(PWA).as_posix() for m in modules() if regex.search(m.read_text(encoding="utf-8")))
 
 
 def test_one_api_client_reads_the_error_shape_and_holds_the_csrf_token():
@@ -120,3 +120,36 @@ def test_one_api_client_reads_the_error_shape_and_holds_the_csrf_token():
 def test_one_dom_helper():
     # A function taking a tag name and building an element is a DOM helper: there is one.
     assert files_containing(r"(?:function\s*\w*|=)\s*\(\s*tag\b") == ["js/dom.js"]
+
+
+async def test_the_worker_is_served_with_the_shell_list_and_a_version_of_its_content(client):
+    from api.pwa_shell import shell_files, shell_version
+
+    response = await client.get("/service-worker.js")
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-cache"
+    assert response.headers["content-type"].startswith("text/javascript")
+    files = shell_files()
+    assert f'const VERSION = "{shell_version(files)}";' in response.text
+    assert "const SHELL = " + json.dumps(list(files)) + ";" in response.text
+    # The shell is the app: its screens, the vendor module it imports, not the desktop espace.
+    assert {"/index.html", "/js/app.js", "/js/screens/homework.js", "/vendor/idb/index.js"} <= set(files)
+    assert not [url for url in files if url.startswith("/espace/") or url == "/service-worker.js"]
+    assert all(path.is_file() for path in files.values())
+
+
+def test_any_change_to_a_shell_file_makes_a_new_worker(tmp_path):
+    from api.pwa_shell import shell_files, worker_source
+
+    copy = tmp_path / "pwa"
+    shutil.copytree(PWA, copy)
+    first = worker_source(copy)
+    css = copy / "css" / "app.css"
+    css.write_text(css.read_text() + "\n/* a fix */\n")
+    second = worker_source(copy)
+    (copy / "js" / "screens" / "new-screen.js").write_text("export function render() {}\n")
+    third = worker_source(copy)
+    (copy / "espace" / "espace.css").write_text("/* the espace is not in the shell */\n")
+    version = re.compile(r'^const VERSION = "(\w+)";$', re.MULTILINE)
+    versions = [version.search(source).group(1) for source in (first, second, third, worker_source(copy))]
+    assert len(set(versions[:3])) == 3 and versions[3] == versions[2]
+    assert "/js/screens/new-screen.js" in shell_files(copy) and '"/js/screens/new-screen.js"' in third

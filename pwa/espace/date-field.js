@@ -104,8 +104,9 @@ function addCalendar(input) {
   let panel = null;
 
   const close = (focusButton) => {
-    panel?.remove();
-    panel = null;
+    const open = panel;
+    panel = null; // first: removing the panel fires focusout, which must find it closed
+    open?.remove();
     button.setAttribute('aria-expanded', 'false');
     if (focusButton) button.focus();
   };
@@ -114,8 +115,8 @@ function addCalendar(input) {
     input.setCustomValidity('');
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
-    close(false);
     input.focus();
+    close(false);
   };
 
   function show(focusDay) {
@@ -149,7 +150,7 @@ function addCalendar(input) {
       el('p', { class: 'calendar-month', 'aria-live': 'polite', text: monthName.format(utc(first)) }),
       el('button', { type: 'button', class: 'secondary calendar-nav', 'aria-label': 'Mois suivant', onclick: () => month(1) }, '›')),
     el('table', {}, el('thead', {}, el('tr', {}, WEEKDAYS.map((name) =>
-      el('th', { scope: 'col', abbr: name }, el('span', { 'aria-hidden': 'true', text: name.slice(0, 2) }))))),
+      el('th', { scope: 'col', abbr: name, text: name.slice(0, 2) })))),
     el('tbody', {}, rows)));
     if (panel) panel.replaceWith(next); else wrapper.append(next);
     panel = next;

@@ -3,7 +3,7 @@
 import { onProfileGone } from './device.js';
 import { checkProfiles } from './profiles.js';
 import { render, showFreshness, shownProfileId } from './router.js';
-import { onDropped, sendOutboxes } from './sync.js';
+import { onOutboxSent, sendOutboxes } from './sync.js';
 import { toast } from './ui.js';
 
 // ---- profiles revoked elsewhere ----
@@ -23,7 +23,7 @@ onProfileGone((profile, reason) => {
   if (profile.id === shownProfileId()) render();
 });
 
-onDropped(() => toast('Une modification a été refusée par le serveur.'));
+onOutboxSent(({ dropped }) => { if (dropped) toast('Une modification a été refusée par le serveur.'); });
 
 // Every profile is checked when the app starts and whenever the network comes back.
 async function catchUp() {

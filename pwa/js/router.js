@@ -7,7 +7,7 @@ import { deviceFetch, listProfiles, removeProfile } from './device.js';
 import { freshnessText } from './freshness.js';
 import { pendingByTarget } from './outbox.js';
 import { addProfile, currentProfileId, selectChild, selectProfile, studentIdOf } from './profiles.js';
-import { queueWrite } from './sync.js';
+import { onOutboxSent, queueWrite } from './sync.js';
 import { emptyState, toast } from './ui.js';
 
 // name → [title, module, needs a profile]
@@ -111,6 +111,13 @@ function profileContext(profile, main, isCurrent) {
     api: (path, options = {}) => api(path, { ...options, via }),
     queue: (write) => queueWrite(profile.id, write),
     pendingWrites: () => pendingByTarget(profile.id),
+    // callback() when queued writes of this profile reached the server, while this screen is shown.
+    whenWritesSent: (callback) => {
+      const stop = onOutboxSent(({ profileId }) => {
+        if (!isCurrent()) stop();
+        else if (profileId === profile.id) callback();
+      });
+    },
     setLock: async (enabled) => (await import('./app-lock.js')).setLock(profile.id, enabled),
     removeProfile: () => removeProfile(profile.id),
   };
@@ -148,8 +155,10 @@ export async function render() {
     addProfile: async (link, code, deviceName) => { await addProfile(link, code, deviceName); navigate('#/accueil'); },
     ...(needsProfile ? profileContext(profile, container, isCurrent) : {}),
   };
-  await module.render(ctx);
-  // Focus follows navigation (screen readers hear the new screen), not a refresh of the same one.
-  if (isCurrent() && hash !== shownHash) container.focus({ preventScroll: true });
+  const rendering = module.render(ctx); // runs up to its first await: the screen's frame is drawn
+  // Focus follows navigation (screen readers hear the new screen) at once, never later under the
+  // user's fingers; not on the first screen (the skip link stays first) nor on a refresh.
+  if (shownHash !== null && hash !== shownHash) container.focus({ preventScroll: true });
   shownHash = hash;
+  await rendering;
 }

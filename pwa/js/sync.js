@@ -7,12 +7,16 @@ import { enqueue, flush, pendingByTarget } from './outbox.js';
 import { updateSnapshot } from './store.js';
 
 const DEFAULT_RETRY_MS = 30_000;
-const droppedListeners = new Set();
+const sentListeners = new Set();
 let retryTimer = null;
 
-/** callback(count): the server refused queued writes for good (they are gone from the outbox). */
-export function onDropped(callback) {
-  droppedListeners.add(callback);
+/**
+ * callback({ profileId, sent, dropped }) each time a profile's queue got answers: `sent` writes the
+ * server has, `dropped` ones it refused for good (both gone from the outbox). Returns unsubscribe.
+ */
+export function onOutboxSent(callback) {
+  sentListeners.add(callback);
+  return () => sentListeners.delete(callback);
 }
 
 export async function sendOutboxes() {
@@ -22,7 +26,9 @@ export async function sendOutboxes() {
     const via = deviceFetch(profile.id);
     try {
       const result = await flush(profile.id, (entry) => request(entry.path, { method: entry.method, body: entry.body, via }));
-      if (result.dropped) for (const callback of droppedListeners) callback(result.dropped);
+      if (result.sent || result.dropped) {
+        for (const callback of sentListeners) callback({ profileId: profile.id, sent: result.sent, dropped: result.dropped });
+      }
       if (result.left) wait = Math.min(wait ?? Infinity, result.retryAfter ?? DEFAULT_RETRY_MS);
     } catch { /* revoked: the profile and its outbox are gone */ }
   }

@@ -14,6 +14,7 @@ export async function render(ctx) {
     el('a', { href: '#/devoirs/contenu', 'aria-current': tab === 'contenu' ? 'page' : null, text: 'Contenu des cours' }));
   const body = el('div', { id: 'homework' });
   ctx.main.append(tabs, body);
+  ctx.whenWritesSent(async () => clearSent(await ctx.pendingWrites()));
   await ctx.show(name, `/api/students/${ctx.studentId}/homework`, async (data) => {
     const content = tab === 'contenu' ? contents(data.contents) : homeworkList(ctx, name, data, await ctx.pendingWrites());
     clear(body).append(...content);
@@ -72,6 +73,11 @@ async function toggle(ctx, name, item, checkbox) {
     body: { done, changed_at: new Date().toISOString(), change_id: changeId },
     snapshot: { name, change: (data) => { const saved = data.items.find((i) => i.id === item.id); if (saved) saved.done = done; } },
   });
+  clearSent(waiting);
+}
+
+// "En attente d'envoi" goes once the server has the change.
+function clearSent(waiting) {
   for (const shown of document.querySelectorAll('[data-homework]')) {
     if (!waiting.has(doneTarget({ id: shown.dataset.homework }))) shown.querySelector('.waiting')?.remove();
   }
