@@ -9,7 +9,7 @@ import pytest
 from api.auth.sessions import cookie_name, open_session
 from db.devices.tables import Device
 from tests.factories import make_family
-from tests.fixtures.browser import artifact
+from tests.fixtures.browser import artifact, check_screen
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         await phone.fill("#pairing-device-name", "Téléphone de Sophie")
         await phone.click("text=Ajouter le profil")
         await phone.wait_for_selector(".pairing-error:has-text('Code incorrect')")
-        await phone.screenshot(path=artifact("pairing-phone-code.png"))
+        await check_screen(phone, "pwa-ajouter-profil-code")
         assert "4 essais" in await phone.text_content(".pairing-error")
         await phone.fill("#pairing-code", "K7P2")
         await phone.click("text=Ajouter le profil")
@@ -90,7 +90,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         # The desktop sees the QR used and the linked device.
         await desktop.wait_for_selector("#pairing-state:has-text('Appareil ajouté : Téléphone de Sophie')")
         await desktop.wait_for_selector("#devices tr:has-text('Téléphone de Sophie')")
-        await desktop.screenshot(path=artifact("pairing-desktop-used.png"))
+        await check_screen(desktop, "espace-application-mobile-qr", sizes=((1280, 800), (360, 740)))
 
         # The WebAuthn credential was registered during the claim; the app lock works with it.
         device = await Device.select().where(Device.user_id == family.parent.id).first()
@@ -257,7 +257,7 @@ async def test_a_qr_code_killed_by_the_fifth_wrong_code_closes_the_form_and_offe
         new_scan = phone.get_by_role("button", name="Scanner un nouveau QR code")
         assert await new_scan.is_visible()
         assert await new_scan.evaluate("(button) => button === document.activeElement")
-        await phone.screenshot(path=artifact("pairing-qr-mort.png"))
+        await check_screen(phone, "pwa-ajouter-profil-qr-mort")
         device_count = await Device.count().where(Device.user_id == family.student.id)
         assert device_count == 0
     finally:

@@ -21,11 +21,13 @@ const newId = () => crypto.randomUUID();
 function editor(slot, label) {
   const area = el('div', { class: 'editor', contentEditable: 'true', role: 'textbox', 'aria-multiline': 'true',
     'aria-label': label });
-  const button = (text, command, name) => el('button', { type: 'button', 'aria-label': name, title: name,
-    onclick: () => { area.focus(); document.execCommand(command); } }, text);
+  // The letters G, I, S stand for their names (read out instead); the lists are named as shown.
+  const button = (shown, command, name) => el('button', { type: 'button', title: name,
+    onclick: () => { area.focus(); document.execCommand(command); } },
+  shown ? [el('span', { 'aria-hidden': 'true', text: shown }), el('span', { class: 'sr-only', text: name })] : name);
   slot.replaceChildren(el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': `Mise en forme : ${label}` },
     button('G', 'bold', 'Gras'), button('I', 'italic', 'Italique'), button('S', 'underline', 'Souligné'),
-    button('• Liste', 'insertUnorderedList', 'Liste à puces'), button('1. Liste', 'insertOrderedList', 'Liste numérotée')),
+    button(null, 'insertUnorderedList', 'Liste à puces'), button(null, 'insertOrderedList', 'Liste numérotée')),
   area);
   return {
     get html() {
