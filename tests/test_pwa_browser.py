@@ -220,10 +220,15 @@ async def test_an_unavailable_server_keeps_the_screen_and_the_outbox_and_they_ca
     # The server is back: without any reload, the write goes once Retry-After has passed, and the
     # screen is fresh again.
     await context.unroute("**/api/students/**")
-    await page.wait_for_function(
-        "(id) => !document.querySelector(`[data-homework='${id}'] .waiting`)", arg=str(homework.id), timeout=15_000
+    await page.wait_for_function(  # the card drawn, and no longer waiting (not a screen being redrawn)
+        "(id) => document.querySelector(`[data-homework='${id}'] input`)"
+        " && !document.querySelector(`[data-homework='${id}'] .waiting`)",
+        arg=str(homework.id),
+        timeout=15_000,
     )
-    await page.wait_for_selector("#freshness:has-text('Mis à jour à l')", timeout=15_000)
+    await page.wait_for_function(
+        "() => document.getElementById('freshness').textContent === \"Mis à jour à l'instant\"", timeout=15_000
+    )
     rows = await HomeworkDone.select().where(HomeworkDone.student_id == family.student.id)
     assert [(str(r["homework_id"]), r["done"]) for r in rows] == [(str(homework.id), True)]
 
@@ -239,3 +244,37 @@ async def test_a_new_version_waits_and_the_toast_applies_it(page, live_server):
     async with page.expect_navigation():
         await page.click("#toast button")
     await page.wait_for_function("() => navigator.serviceWorker.controller?.scriptURL.endsWith('?v=next')")
+
+
+async def test_a_second_visit_asks_for_the_homework_only_if_it_changed(page, live_server):
+    """Conditional GETs against the real server: with an ETag (issue #9's API), the second visit sends
+    If-None-Match and a 304 keeps the list; without one, plain GETs and no invented validator."""
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    await make_homework(teacher, maths, class_ref=family.class_ref, html="<p>Carte mentale</p>")
+    await pair_in_browser(page, live_server, family.student)
+    exchanges = []
+
+    async def record(response):
+        if response.request.method == "GET" and urlsplit(response.url).path.endswith("/homework"):
+            exchanges.append(
+                (
+                    await response.request.header_value("if-none-match"),
+                    response.status,
+                    await response.header_value("etag"),
+                )
+            )
+
+    page.on("response", record)
+    for _ in range(2):
+        await page.goto("about:blank")
+        await page.goto(f"{live_server}/#/devoirs")
+        await page.wait_for_selector("text=Carte mentale")
+        await page.wait_for_selector('#freshness:has-text("Mis à jour à l\'instant")')
+        await page.wait_for_load_state("networkidle")
+    (first_sent, first_status, etag), (second_sent, second_status, _) = exchanges
+    assert first_sent is None and first_status == 200
+    if etag:
+        assert (second_sent, second_status) == (etag, 304)
+    else:
+        assert (second_sent, second_status) == (None, 200)
