@@ -82,6 +82,9 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         await phone.wait_for_selector(".pairing-error:has-text('Code incorrect')")
         await check_screen(phone, "pwa-ajouter-profil-code")
         assert "4 essais" in await phone.text_content(".pairing-error")
+        await desktop.wait_for_selector(
+            "#pairing-state:has-text('Code erroné saisi sur le téléphone : 4 essais restants.')"
+        )
         await phone.fill("#pairing-code", "K7P2")
         await phone.click("text=Ajouter le profil")
         await phone.wait_for_url(lambda url: "#/accueil" in url)
