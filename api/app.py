@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar
+from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -70,6 +71,8 @@ def create_app() -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_pool],
         middleware=[security_headers_middleware],
+        # The PWA's files go gzipped (its 60 KB budget is counted so); API answers are left as they are.
+        compression_config=CompressionConfig(backend="gzip", exclude="^/api/"),
         # JSON only: the HTML renderers load scripts from a CDN, which the app never does.
         openapi_config=OpenAPIConfig(
             title="Cartable API", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin(path="/")]

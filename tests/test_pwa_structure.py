@@ -8,6 +8,9 @@ import re
 import shutil
 from pathlib import Path
 
+from tests.factories import make_family
+from tests.fixtures.api import sign_in
+
 ROOT = Path(__file__).resolve().parents[1]
 PWA = ROOT / "pwa"
 # Static imports and re-exports (over several lines too), side-effect imports, dynamic import().
@@ -153,3 +156,14 @@ def test_any_change_to_a_shell_file_makes_a_new_worker(tmp_path):
     versions = [version.search(source).group(1) for source in (first, second, third, worker_source(copy))]
     assert len(set(versions[:3])) == 3 and versions[3] == versions[2]
     assert "/js/screens/new-screen.js" in shell_files(copy) and '"/js/screens/new-screen.js"' in third
+
+
+async def test_the_shell_travels_gzipped_and_the_api_is_left_alone(client):
+    for url in ("/js/router.js", "/css/app.css", "/index.html", "/service-worker.js", "/vendor/idb/index.js"):
+        response = await client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200 and response.headers.get("content-encoding") == "gzip", url
+    family = await make_family()
+    await sign_in(client, family.parent)
+    portal = await client.get("/api/portal", headers={"Accept-Encoding": "gzip"})
+    assert portal.status_code == 200 and len(portal.content) > 500  # big enough to be compressed, were it not /api
+    assert "content-encoding" not in portal.headers
