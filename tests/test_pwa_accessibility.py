@@ -242,6 +242,8 @@ async def test_every_espace_page_is_accessible(browser, live_server):
         "application-mobile.html": (family.parent, "#code-form button:not([disabled])"),
         "enseignant.html": (teacher, "#week-label:not(:empty)"),
         "vie-scolaire.html": (staff, "#who:not(:empty)"),
+        "teleservices.html": (family.parent, "#who:not(:empty)"),
+        "teleservices-ecole.html": (staff, "#who:not(:empty)"),
     }
     names = sorted(p.name for p in (Path(__file__).parents[1] / "pwa" / "espace").glob("*.html"))
     assert set(pages) <= set(names)

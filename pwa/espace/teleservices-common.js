@@ -1,6 +1,6 @@
 // Pieces shared by the families' and the school's téléservices pages: dates, amounts, the state
-// badge, the history list, and the multipart upload (espace.js's api() sends JSON only).
-import { el } from './espace.js';
+// badge, the history list, and the multipart upload.
+import { api, el } from './espace.js';
 
 const dateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
 export const when = (value) => (value ? dateTime.format(new Date(value)) : '—');
@@ -20,15 +20,9 @@ export function historyList(events) {
       e.message ? el('q', {}, e.message) : null))));
 }
 
-// POST a multipart form with the session's CSRF token; the answer (or the one error shape) as api() does.
-export async function postForm(path, form, csrf) {
-  const response = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin',
-    headers: { Accept: 'application/json', 'X-CSRF-Token': csrf } });
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw Object.assign(new Error(data?.error?.message || 'Envoi impossible.'), { status: response.status });
-  }
-  return data;
+// POST a multipart form (the API client adds the session's CSRF token and reads the error shape).
+export function postForm(path, form) {
+  return api(path, { method: 'POST', form });
 }
 
 // A labelled field: label + control, the label bound to the control's id.
