@@ -33,6 +33,6 @@ reset:
     rm -rf .data/postgres
     @echo "Données locales effacées."
 
-# Benchmark the homework list under concurrent load, and the PWA shell size.
+# Benchmark the family reads (session and phone, c=16 and 64) against a raw-asyncpg reference; PWA shell size.
 bench *args:
     {{python}} -m tests.bench {{args}}
