@@ -174,6 +174,6 @@ async def finish_with_password(row: dict, password: str, extra: dict | None = No
     await User.update(
         {User.password_hash: hash_password(password), User.must_change_password: False, **(extra or {})}
     ).where((User.school_id == row["school_id"]) & (User.id == row["user_id"]))
-    await close_all_sessions(row["user_id"])
+    await close_all_sessions(row["school_id"], row["user_id"])
     await clear_failures(user["identifier"].lower())
     return user

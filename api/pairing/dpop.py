@@ -7,7 +7,6 @@ time window, nonce and `jti` replay guard are applied by `proofs.py`.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from typing import Any
@@ -18,17 +17,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from api.auth.tokens import b64url, b64url_decode
 from api.errors import ApiError
 
 MAX_PROOF_LENGTH = 4096
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def invalid(message: str = "Preuve de l'appareil invalide.") -> ApiError:
