@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, current_principal
 from api.errors import ApiError
 from api.pairing import devices, service
-from api.pairing.profiles import build_profile
+from api.pairing.profiles import profile_body
 from api.pairing.structs import (
     Claimed,
     ClaimPairing,
@@ -23,6 +23,7 @@ from api.pairing.structs import (
     RefreshRequest,
     TokenPair,
 )
+from api.read_models import READ_RESPONSES, read_response
 
 
 async def desktop_family(request: Request) -> Principal:
@@ -76,9 +77,14 @@ class PhonePairingController(Controller):
     async def token(self, request: Request, data: JSONBody[RefreshRequest]) -> TokenPair:
         return await devices.refresh(request, data.refresh_token)
 
-    @get("/profile", summary="The phone profile: user, school, children", dependencies={"principal": Provide(phone)})
-    async def profile(self, principal: NamedDependency[Principal]) -> Profile:
-        return await build_profile(principal.school_id, principal.user_id)
+    @get(
+        "/profile",
+        summary="The phone profile: user, school, children",
+        dependencies={"principal": Provide(phone)},
+        responses=READ_RESPONSES,
+    )
+    async def profile(self, request: Request, principal: NamedDependency[Principal]) -> Response[Profile]:
+        return read_response(request, await profile_body(principal.school_id, principal.user_id), stamped=False)
 
     @delete("/device", summary="Unpair this phone (from the phone)", dependencies={"principal": Provide(phone)})
     async def unpair(self, principal: NamedDependency[Principal]) -> None:

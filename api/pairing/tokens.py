@@ -53,7 +53,8 @@ async def issue_pair(school_id: UUID, device_id: UUID) -> TokenPair:
 
 _MARK_USED = """
 WITH marked AS (
-    UPDATE device_token SET used_at = $3::timestamptz WHERE school_id = $1 AND id = $2 AND used_at IS NULL RETURNING used_at
+    UPDATE device_token SET used_at = $3::timestamptz
+    WHERE school_id = $1 AND id = $2 AND used_at IS NULL RETURNING used_at
 )
 SELECT coalesce((SELECT used_at FROM marked), (SELECT used_at FROM device_token WHERE school_id = $1 AND id = $2))
 """
