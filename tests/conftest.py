@@ -54,6 +54,7 @@ pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser"]
 
 def pytest_unconfigure(config) -> None:
     """Leave a DATABASE_URL server as it was found: drop this run's database."""
+    statements.SERVER_LOG.unlink(missing_ok=True)
     if _external_server is None:
         return
     import asyncpg

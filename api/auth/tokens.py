@@ -1,8 +1,10 @@
 """Random secrets and their stored form: only a SHA-256 of a 128-bit+ secret is ever kept.
 
-Credentials a client presents carry their school: `<ref>.<secret>` where ref = base64url(school id ‖
-row id). The lookup is then `WHERE school_id = … AND id = …` (one shard under Citus), and the stored
-SHA-256 of the secret is compared; nothing is ever searched across schools by a hash.
+Credentials a client presents carry their school: `<ref><secret>` where ref = base64url(school id ‖
+row id), always 43 characters, and the secret 256 random bits (no separator: the whole token stays
+in the URL-safe alphabet, e.g. in an e-mailed link). The lookup is then `WHERE school_id = … AND
+id = …` (one shard under Citus), and the stored SHA-256 of the secret is compared; nothing is ever
+searched across schools by a hash. Device tokens issued before had a "." after the ref: still read.
 """
 
 import base64
@@ -34,6 +36,9 @@ def b64url_decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+REF_LENGTH = 43
+
+
 def encode_ref(school_id: UUID, row_id: UUID) -> str:
     return b64url(school_id.bytes + row_id.bytes)
 
@@ -43,14 +48,14 @@ def decode_ref(text: str) -> tuple[UUID, UUID] | None:
         raw = b64url_decode(text)
     except ValueError:
         return None
-    if len(raw) != 32 or len(text) != 43:
+    if len(raw) != 32 or len(text) != REF_LENGTH:
         return None
     return UUID(bytes=raw[:16]), UUID(bytes=raw[16:])
 
 
 def routed_token(school_id: UUID, row_id: UUID, secret: str) -> str:
     """The credential handed out for a row: its school and id in clear, its secret stored hashed."""
-    return f"{encode_ref(school_id, row_id)}.{secret}"
+    return f"{encode_ref(school_id, row_id)}{secret}"
 
 
 def decoy_token() -> str:
@@ -60,7 +65,7 @@ def decoy_token() -> str:
 
 def parse_routed_token(token: str, max_length: int = 200) -> tuple[UUID, UUID, str] | None:
     """(school id, row id, secret) of a presented credential, or None if it is malformed."""
-    ref, _, secret = token.partition(".")
+    ref, secret = token[:REF_LENGTH], token[REF_LENGTH:].removeprefix(".")
     ids = decode_ref(ref)
     if ids is None or not secret or len(token) > max_length:
         return None

@@ -18,7 +18,7 @@ restricted by `school_id = school`, which keeps each query shard-local under Cit
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-25T10:00:00:000001"
+ID = "2026-11-25T01:00:00:000001"
 VERSION = "1.38.0"
 DESCRIPTION = "family read functions"
 
