@@ -62,10 +62,25 @@ def _first_login_path(path: str) -> bool:
 NOT_SIGNED_IN = ApiError(401, "not_authenticated", "Vous devez vous connecter.")
 
 
+SESSION_EXPIRED = ApiError(401, "session_expired", "Votre session a expiré. Reconnectez-vous.")
+
+
 async def _from_session(request: Request, token: str) -> Principal:
     row = await sessions.authenticate(token)  # one statement: session, user, time-outs, idle touch
+    check_session(request, row)
+    return Principal(
+        user_id=row["user_id"],
+        school_id=sessions.school_of(token),
+        role=row["role"],
+        via="session",
+        session_id=row["id"],
+    )
+
+
+def check_session(request: Request, row) -> None:
+    """Refuse a request whose session row (`sessions.SESSION_CTES`' caller) does not allow it."""
     if row is None:
-        raise ApiError(401, "session_expired", "Votre session a expiré. Reconnectez-vous.")
+        raise SESSION_EXPIRED
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
         if not sent or not same(sent, row["csrf_token"]):
@@ -74,13 +89,6 @@ async def _from_session(request: Request, token: str) -> Principal:
         raise ApiError(401, "account_disabled", "Ce compte est désactivé.")
     if not row["first_login_done"] and not _first_login_path(request.url.path):
         raise FIRST_LOGIN_REQUIRED
-    return Principal(
-        user_id=row["user_id"],
-        school_id=sessions.school_of(token),
-        role=row["role"],
-        via="session",
-        session_id=row["id"],
-    )
 
 
 async def current_principal(request: Request) -> Principal:

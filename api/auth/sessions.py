@@ -25,7 +25,8 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 
 # $1 school, $2 session id, $3 SHA-256 of the secret, $4 now, $5 idle time-out, $6 touch interval.
 # A session past a time-out is deleted and not returned; a live one is touched at most once a minute.
-_AUTHENTICATE = """
+# `caller`: one row for a live session, with its user and `ok` (may use the app beyond the first login).
+SESSION_CTES = """
 WITH found AS (
     SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, s.expires_at,
            s.expires_at > $4::timestamptz AND s.last_seen_at + $5::interval > $4::timestamptz AS live
@@ -35,12 +36,15 @@ WITH found AS (
 ), touched AS (
     UPDATE user_session SET last_seen_at = $4 WHERE school_id = $1 AND id = $2
        AND EXISTS (SELECT 1 FROM found WHERE live AND last_seen_at <= $4::timestamptz - $6::interval)
-)
-SELECT f.id, f.user_id, f.csrf_token, u.role, coalesce(u.disabled, true) AS disabled,
-       u.first_login_done_at IS NOT NULL AS first_login_done
-FROM found f LEFT JOIN app_user u ON u.school_id = $1 AND u.id = f.user_id
-WHERE f.live
-"""
+), caller AS (
+    SELECT f.id, f.user_id, f.csrf_token, u.role, coalesce(u.disabled, true) AS disabled,
+           u.first_login_done_at IS NOT NULL AS first_login_done,
+           NOT coalesce(u.disabled, true) AND u.first_login_done_at IS NOT NULL AS ok
+    FROM found f LEFT JOIN app_user u ON u.school_id = $1 AND u.id = f.user_id
+    WHERE f.live
+)"""
+SESSION_PARAMS = 6
+_AUTHENTICATE = SESSION_CTES + "\nSELECT * FROM caller"
 
 
 def cookie_name() -> str:
@@ -67,16 +71,20 @@ async def open_session(*, user_id: UUID, school_id: UUID, user_agent: str = "") 
     return routed_token(school_id, session_id, secret), csrf
 
 
-async def authenticate(token: str):
-    """The live session for a cookie value with its user ({id, user_id, csrf_token, role, disabled,
-    first_login_done}), touching its idle clock; None if malformed, unknown or expired."""
+def session_arguments(token: str) -> tuple | None:
+    """The parameters of SESSION_CTES for a cookie value; None if it is malformed."""
     parsed = parse_routed_token(token)
     if parsed is None:
         return None
     school_id, session_id, secret = parsed
-    return await DB.pool.fetchrow(
-        _AUTHENTICATE, school_id, session_id, digest(secret), now(), IDLE_TIMEOUT, TOUCH_INTERVAL
-    )
+    return school_id, session_id, digest(secret), now(), IDLE_TIMEOUT, TOUCH_INTERVAL
+
+
+async def authenticate(token: str):
+    """The live session for a cookie value with its user ({id, user_id, csrf_token, role, disabled,
+    first_login_done, ok}), touching its idle clock; None if malformed, unknown or expired."""
+    arguments = session_arguments(token)
+    return None if arguments is None else await DB.pool.fetchrow(_AUTHENTICATE, *arguments)
 
 
 def school_of(token: str) -> UUID | None:

@@ -36,10 +36,12 @@ from api.communication.family_structs import (
 )
 from api.errors import ApiError
 from api.ratelimit import limit
-from api.read_models import READ_RESPONSES, fetch_read_model, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from db.communication.tables import Discussion, DiscussionParticipant, Message, SurveyQuestion
 
 MAX_BODY = 5000
+DISCUSSIONS = FamilyRead(DISCUSSIONS_SQL)
+INFORMATION = FamilyRead(INFORMATION_SQL)
 
 
 def _clean_body(body: str) -> str:
@@ -63,12 +65,8 @@ class FamilyDiscussionsController(Controller):
     tags = ["communication"]
 
     @get("/", summary="My discussions, latest first, with an unread flag", responses=READ_RESPONSES)
-    async def discussions(
-        self, request: Request, principal: NamedDependency[Principal]
-    ) -> Response[list[DiscussionSummary]]:
-        require_family(principal)
-        body = await fetch_read_model(DISCUSSIONS_SQL, principal.school_id, principal.user_id)
-        return read_response(request, body, stamped=False)
+    async def discussions(self, request: Request) -> Response[list[DiscussionSummary]]:
+        return read_response(request, await family_read(request, DISCUSSIONS), stamped=False)
 
     @get("/{discussion_id:uuid}", summary="Read a discussion (marks it read)")
     async def discussion(
@@ -145,10 +143,8 @@ class FamilyInformationController(Controller):
     tags = ["communication"]
 
     @get("/", summary="Information and surveys sent to me, latest first", responses=READ_RESPONSES)
-    async def posts(self, request: Request, principal: NamedDependency[Principal]) -> Response[list[PostOut]]:
-        require_family(principal)
-        body = await fetch_read_model(INFORMATION_SQL, principal.school_id, principal.user_id, now())
-        return read_response(request, body, stamped=False)
+    async def posts(self, request: Request) -> Response[list[PostOut]]:
+        return read_response(request, await family_read(request, INFORMATION, now()), stamped=False)
 
     @post("/{post_id:uuid}/read", summary="Mark an information read")
     async def read(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostOut:

@@ -7,17 +7,15 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from api import clock
-from api.auth.principal import Principal
-from api.auth.scope import NOT_YOURS, require_family
 from api.errors import ApiError
-from api.evaluations.family_read import EVALUATIONS_SQL
-from api.read_models import READ_RESPONSES, fetch_read_model_row, read_response
+from api.evaluations.family_read import EVALUATIONS_SQL, PERIOD_UNKNOWN
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 
 PERIOD_NOT_FOUND = ApiError(404, "not_found", "Période introuvable.")
+EVALUATIONS = FamilyRead(EVALUATIONS_SQL)
 
 
 class PeriodOut(msgspec.Struct):
@@ -72,25 +70,13 @@ class FamilyEvaluationsController(Controller):
     async def results(
         self,
         request: Request,
-        principal: NamedDependency[Principal],
         student_id: FromPath[UUID],
         period_id: FromQuery[UUID | None] = None,
     ) -> Response[Results]:
-        require_family(principal)
-        row = await fetch_read_model_row(
-            EVALUATIONS_SQL,
-            principal.school_id,
-            principal.user_id,
-            student_id,
-            period_id,
-            clock.today(),
-            clock.now(),
-        )
-        if row is None:
-            raise NOT_YOURS
-        if not row["period_known"]:
+        body = await family_read(request, EVALUATIONS, student_id, period_id, clock.today(), clock.now())
+        if body == PERIOD_UNKNOWN:
             raise PERIOD_NOT_FOUND
-        return read_response(request, row["body"].encode())
+        return read_response(request, body)
 
 
 ROUTES = [FamilyEvaluationsController]

@@ -1,7 +1,8 @@
 """The family "Compétences / Notes" SQL: published evaluations of a period, by subject, as JSON.
 
 $1 school, $2 reader, $3 student, $4 period (NULL: the current one, else the last), $5 today,
-$6 now (publication time). Returns (body, period_known); no row when the student is not the reader's.
+$6 now (publication time). The body, or PERIOD_UNKNOWN when $4 is not a period of the school; no row
+when the student is not the reader's.
 """
 
 from db.evaluations.tables import LEVELS
@@ -16,6 +17,8 @@ _LEVEL_LABEL = (
     + " ".join(f"WHEN {_sql_text(key)} THEN {_sql_text(label)}" for key, label in LEVELS.items())
     + " ELSE '' END"
 )
+
+PERIOD_UNKNOWN = "period_unknown"  # not JSON: cannot be mistaken for a body
 
 EVALUATIONS_SQL = f"""
 WITH a AS (SELECT * FROM family_audience($1, $2, $3)),
@@ -54,7 +57,8 @@ by_subject AS (
                  / sum(coalesce(p.coefficient, 1)) FILTER (WHERE p.counts) * 100) / 100 AS average
     FROM published p GROUP BY p.subject_id
 )
-SELECT json_build_object(
+SELECT CASE WHEN $4::uuid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM periods WHERE id = $4::uuid)
+            THEN '{PERIOD_UNKNOWN}' ELSE json_build_object(
     'student_id', a.student_id,
     'periods', coalesce((
         SELECT json_agg(json_build_object('id', id, 'name', name, 'starts_on', starts_on, 'ends_on', ends_on)
@@ -65,7 +69,6 @@ SELECT json_build_object(
         SELECT json_agg(json_build_object('subject', s.name, 'color', s.color, 'average', b.average,
                                           'evaluations', b.evaluations) ORDER BY s.name COLLATE "C")
         FROM by_subject b JOIN subject s ON s.school_id = $1 AND s.id = b.subject_id), '[]')
-)::text AS body,
-$4::uuid IS NULL OR EXISTS (SELECT 1 FROM periods WHERE id = $4::uuid) AS period_known
+)::text END
 FROM a
 """

@@ -11,17 +11,14 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from api import clock
-from api.auth.principal import Principal
-from api.auth.scope import NOT_YOURS, require_family
 from api.communication.family_read import UNREAD_DISCUSSIONS_COUNT, posts_json, unread_posts_count
 from api.communication.family_structs import PostOut
 from api.homework.family_read import homework_items_json
 from api.homework.family_structs import HomeworkItem
-from api.read_models import READ_RESPONSES, fetch_read_model, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from api.timetable.family import LessonOut
 from api.timetable.family_read import lessons_json
 
@@ -40,6 +37,9 @@ SELECT json_build_object(
 )::text
 FROM family_audience($1, $2, $3) a
 """
+
+
+HOME = FamilyRead(HOME_SQL)
 
 
 class Home(msgspec.Struct):
@@ -68,16 +68,9 @@ class FamilyHomeController(Controller):
     tags = ["home"]
 
     @get("/", summary="The Accueil summary of a student, for the signed-in family member", responses=READ_RESPONSES)
-    async def home(
-        self, request: Request, principal: NamedDependency[Principal], student_id: FromPath[UUID]
-    ) -> Response[Home]:
-        require_family(principal)
+    async def home(self, request: Request, student_id: FromPath[UUID]) -> Response[Home]:
         today = clock.today()
-        body = await fetch_read_model(
-            HOME_SQL, principal.school_id, principal.user_id, student_id, today, next_school_day(today), clock.now()
-        )
-        if body is None:
-            raise NOT_YOURS
+        body = await family_read(request, HOME, student_id, today, next_school_day(today), clock.now())
         return read_response(request, body)
 
 

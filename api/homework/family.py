@@ -15,19 +15,20 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api import clock
 from api.auth.principal import Principal
-from api.auth.scope import NOT_YOURS, require_family, require_student
+from api.auth.scope import require_student
 from api.dates import check_range, parse_day
 from api.errors import ApiError
 from api.homework.family_read import HOMEWORK_LIST_SQL, HOMEWORK_REACHES_SQL
 from api.homework.family_service import set_done
 from api.homework.family_structs import DoneChange, DoneState, HomeworkList
-from api.read_models import READ_RESPONSES, fetch_read_model, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from piccolo_conf import DB
 
 DEFAULT_WEEKS = 3
 MAX_DAYS = 120
 # A device clock far in the future would freeze the state (a later change always wins): clamp it.
 CLOCK_SKEW = timedelta(minutes=5)
+HOMEWORK_LIST = FamilyRead(HOMEWORK_LIST_SQL)
 
 
 class FamilyHomeworkController(Controller):
@@ -38,21 +39,14 @@ class FamilyHomeworkController(Controller):
     async def homework_list(
         self,
         request: Request,
-        principal: NamedDependency[Principal],
         student_id: FromPath[UUID],
         start: FromQuery[str | None] = None,
         end: FromQuery[str | None] = None,
     ) -> Response[HomeworkList]:
-        require_family(principal)
         first = parse_day(start, clock.today(), "start")
         last = parse_day(end, first + timedelta(weeks=DEFAULT_WEEKS), "end")
         check_range(first, last, MAX_DAYS)
-        body = await fetch_read_model(
-            HOMEWORK_LIST_SQL, principal.school_id, principal.user_id, student_id, first, last
-        )
-        if body is None:
-            raise NOT_YOURS
-        return read_response(request, body)
+        return read_response(request, await family_read(request, HOMEWORK_LIST, student_id, first, last))
 
     @put("/{homework_id:uuid}/done", summary="Mark a homework done or not (students; idempotent by change_id)")
     async def toggle_done(

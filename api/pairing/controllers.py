@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from api.auth.principal import Principal, current_principal
 from api.errors import ApiError
 from api.pairing import devices, service
-from api.pairing.profiles import profile_body
+from api.pairing.profiles import PROFILE
 from api.pairing.structs import (
     Claimed,
     ClaimPairing,
@@ -23,7 +23,7 @@ from api.pairing.structs import (
     RefreshRequest,
     TokenPair,
 )
-from api.read_models import READ_RESPONSES, read_response
+from api.read_models import READ_RESPONSES, family_read, read_response
 
 
 async def desktop_family(request: Request) -> Principal:
@@ -36,10 +36,13 @@ async def desktop_family(request: Request) -> Principal:
     return principal
 
 
+PHONE_ONLY = ApiError(401, "dpop_required", "Cette action se fait depuis l'application mobile.")
+
+
 async def phone(request: Request) -> Principal:
     principal = await current_principal(request)
     if principal.via != "device":
-        raise ApiError(401, "dpop_required", "Cette action se fait depuis l'application mobile.")
+        raise PHONE_ONLY
     return principal
 
 
@@ -77,14 +80,11 @@ class PhonePairingController(Controller):
     async def token(self, request: Request, data: JSONBody[RefreshRequest]) -> TokenPair:
         return await devices.refresh(request, data.refresh_token)
 
-    @get(
-        "/profile",
-        summary="The phone profile: user, school, children",
-        dependencies={"principal": Provide(phone)},
-        responses=READ_RESPONSES,
-    )
-    async def profile(self, request: Request, principal: NamedDependency[Principal]) -> Response[Profile]:
-        return read_response(request, await profile_body(principal.school_id, principal.user_id), stamped=False)
+    @get("/profile", summary="The phone profile: user, school, children", responses=READ_RESPONSES)
+    async def profile(self, request: Request) -> Response[Profile]:
+        if not request.headers.get("authorization", "").startswith("DPoP "):
+            raise PHONE_ONLY  # as the `phone` dependency answers a desktop session
+        return read_response(request, await family_read(request, PROFILE), stamped=False)
 
     @delete("/device", summary="Unpair this phone (from the phone)", dependencies={"principal": Provide(phone)})
     async def unpair(self, principal: NamedDependency[Principal]) -> None:

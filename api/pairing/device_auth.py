@@ -47,39 +47,44 @@ PROOF_REPLAYED = ApiError(401, "proof_replayed", "Cette requête a déjà été 
 
 # $1 school, $2 token id, $3 kind, $4 SHA-256 of the token's secret, $5 the proof key's thumbprint
 # (NULL: invalid proof), $6 the proof's nonce, $7 its iat is recent, $8 now, $9 jti key, $10 jti kept
-# until, $11 device lifetime, $12 touch interval. One row when the token exists.
-_AUTHENTICATE = """
-WITH token AS (
+# until, $11 device lifetime, $12 touch interval. `caller`: one row when the token exists, `ok` when
+# every check passed (then the jti is stored and the device touched).
+DEVICE_CTES = """
+WITH presented AS (
     SELECT t.device_id, t.expires_at FROM device_token t
     WHERE t.school_id = $1 AND t.id = $2 AND t.kind = $3 AND t.token_hash = $4
-), device AS (
+), bound AS (
     SELECT d.id, d.user_id, d.dpop_nonce, d.dpop_nonce_expires_at,
            coalesce(d.key_thumbprint = $5, false) AS key_ok,
            CASE WHEN $6::text IS NULL THEN $7::boolean
                 ELSE coalesce(d.dpop_nonce = $6 AND d.dpop_nonce_expires_at > $8::timestamptz, false) END AS fresh,
            d.revoked_at IS NOT NULL OR coalesce(d.last_seen_at, d.created_at) + $11::interval < $8 AS revoked,
            coalesce(u.disabled, true) AS disabled, u.role
-    FROM token t
+    FROM presented t
     JOIN device d ON d.school_id = $1 AND d.id = t.device_id
     LEFT JOIN app_user u ON u.school_id = $1 AND u.id = d.user_id
 ), remembered AS (
     INSERT INTO proof_jti (id, school_id, jti, expires_at)
-    SELECT gen_random_uuid(), $1, $9, $10::timestamptz FROM device WHERE key_ok AND fresh
+    SELECT gen_random_uuid(), $1, $9, $10::timestamptz FROM bound WHERE key_ok AND fresh
     ON CONFLICT (school_id, jti) DO NOTHING
     RETURNING 1
 ), touched AS (
     UPDATE device SET last_seen_at = $8
-    WHERE school_id = $1 AND id = (SELECT id FROM device WHERE NOT revoked AND NOT disabled)
+    WHERE school_id = $1 AND id = (SELECT id FROM bound WHERE NOT revoked AND NOT disabled)
       AND EXISTS (SELECT 1 FROM remembered) AND (last_seen_at IS NULL OR last_seen_at <= $8 - $12::interval)
     RETURNING 1
 ), forgotten AS (
     DELETE FROM proof_jti WHERE school_id = $1 AND expires_at < $8 AND EXISTS (SELECT 1 FROM touched)
-)
-SELECT t.expires_at <= $8 AS token_expired, d.id AS device_id, d.user_id, d.role, d.key_ok, d.fresh,
-       d.revoked, d.disabled, d.dpop_nonce, d.dpop_nonce_expires_at,
-       EXISTS (SELECT 1 FROM remembered) AS remembered
-FROM token t LEFT JOIN device d ON true
-"""
+), caller AS (
+    SELECT t.expires_at <= $8 AS token_expired, d.id AS device_id, d.user_id, d.role, d.key_ok, d.fresh,
+           d.revoked, d.disabled, d.dpop_nonce, d.dpop_nonce_expires_at,
+           EXISTS (SELECT 1 FROM remembered) AS remembered,
+           coalesce(d.key_ok AND d.fresh AND NOT d.revoked AND NOT d.disabled AND t.expires_at > $8, false)
+               AND EXISTS (SELECT 1 FROM remembered) AS ok
+    FROM presented t LEFT JOIN bound d ON true
+)"""
+DEVICE_PARAMS = 12
+_AUTHENTICATE = DEVICE_CTES + "\nSELECT * FROM caller"
 
 
 def request_urls(request: Request) -> list[str]:
@@ -89,10 +94,11 @@ def request_urls(request: Request) -> list[str]:
     return list(dict.fromkeys([get_settings().public_url + path, own + path]))
 
 
-async def authenticate_token(request: Request, token: str, kind: str, access_token: str | None) -> tuple[UUID, dict]:
-    """Check a device token (`access` or `refresh`) and the request's DPoP proof in one statement.
+def device_arguments(request: Request, token: str, kind: str, access_token: str | None):
+    """(school id, the parameters of DEVICE_CTES, the proof's error if any) for a presented token.
 
-    Returns (school id, row: device_id, user_id, role, token_expired); raises the first failure."""
+    The proof's signature and bindings are checked here, in Python; its error is raised by
+    `check_device` after the token and device checks, in the order the API always answered."""
     proof_header = request.headers.get("dpop")
     if not proof_header:
         raise DPOP_REQUIRED
@@ -103,11 +109,10 @@ async def authenticate_token(request: Request, token: str, kind: str, access_tok
     proof, proof_error = None, None
     try:
         proof = verify_proof(proof_header, method=request.method, urls=request_urls(request), access_token=access_token)
-    except ApiError as error:  # raised after the token and device checks, as it always was
+    except ApiError as error:
         proof_error = error
     moment = now()
-    row = await DB.pool.fetchrow(
-        _AUTHENTICATE,
+    arguments = (
         school_id,
         token_id,
         kind,
@@ -121,6 +126,11 @@ async def authenticate_token(request: Request, token: str, kind: str, access_tok
         DEVICE_LIFETIME,
         TOUCH_INTERVAL,
     )
+    return school_id, arguments, proof_error
+
+
+async def check_device(school_id: UUID, row, proof_error: ApiError | None) -> None:
+    """Refuse a request whose device row (`DEVICE_CTES`' caller) does not allow it (token expiry aside)."""
     if row is None:
         raise TOKEN_INVALID
     if row["device_id"] is None:
@@ -138,6 +148,15 @@ async def authenticate_token(request: Request, token: str, kind: str, access_tok
         raise DEVICE_REVOKED
     if row["disabled"]:
         raise ACCOUNT_DISABLED
+
+
+async def authenticate_token(request: Request, token: str, kind: str, access_token: str | None) -> tuple[UUID, dict]:
+    """Check a device token (`access` or `refresh`) and the request's DPoP proof in one statement.
+
+    Returns (school id, row: device_id, user_id, role, token_expired); raises the first failure."""
+    school_id, arguments, proof_error = device_arguments(request, token, kind, access_token)
+    row = await DB.pool.fetchrow(_AUTHENTICATE, *arguments)
+    await check_device(school_id, row, proof_error)
     return school_id, row
 
 

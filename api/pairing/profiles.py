@@ -7,7 +7,7 @@ from uuid import UUID
 import msgspec
 
 from api.pairing.structs import Profile
-from api.read_models import fetch_read_model
+from api.read_models import FamilyRead, fetch_read_model
 
 # $1 school, $2 user. Children: the students `family_audience` lets the user read, by first name.
 PROFILE_SQL = """
@@ -28,11 +28,15 @@ WHERE u.school_id = $1 AND u.id = $2
 """
 
 
+PROFILE = FamilyRead(PROFILE_SQL)
+
+
 async def profile_body(school_id: UUID, user_id: UUID) -> bytes:
     return await fetch_read_model(PROFILE_SQL, school_id, user_id)
 
 
 async def build_profile(school_id: UUID, user_id: UUID) -> Profile:
+    """The profile a claimed phone receives (the phone reads it later through `PROFILE`)."""
     return msgspec.json.decode(await profile_body(school_id, user_id), type=Profile)
 
 

@@ -7,15 +7,14 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from api import clock
-from api.auth.principal import Principal
-from api.auth.scope import NOT_YOURS, require_family
 from api.dates import check_range, parse_day
-from api.read_models import READ_RESPONSES, fetch_read_model, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from api.timetable.family_read import TIMETABLE_SQL
+
+TIMETABLE = FamilyRead(TIMETABLE_SQL)
 
 
 class LessonOut(msgspec.Struct):
@@ -52,21 +51,16 @@ class FamilyTimetableController(Controller):
     async def timetable(
         self,
         request: Request,
-        principal: NamedDependency[Principal],
         student_id: FromPath[UUID],
         start: FromQuery[str | None] = None,
         end: FromQuery[str | None] = None,
     ) -> Response[Timetable]:
-        require_family(principal)
         day = clock.today()
         monday = day - timedelta(days=day.weekday())
         first = parse_day(start, monday, "start")
         last = parse_day(end, first + timedelta(days=6), "end")
         check_range(first, last, 31)
-        body = await fetch_read_model(TIMETABLE_SQL, principal.school_id, principal.user_id, student_id, first, last)
-        if body is None:
-            raise NOT_YOURS
-        return read_response(request, body)
+        return read_response(request, await family_read(request, TIMETABLE, student_id, first, last))
 
 
 ROUTES = [FamilyTimetableController]

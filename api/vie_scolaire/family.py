@@ -11,12 +11,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal
-from api.auth.scope import NOT_YOURS, require_family, require_student
+from api.auth.scope import require_student
 from api.errors import ApiError
 from api.ratelimit import limit
-from api.read_models import READ_RESPONSES, fetch_read_model, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from api.vie_scolaire.family_read import JUSTIFICATION_LABELS, VIE_SCOLAIRE_SQL
 from db.vie_scolaire.tables import Absence
+
+VIE_SCOLAIRE = FamilyRead(VIE_SCOLAIRE_SQL)
 
 
 class AbsenceOut(msgspec.Struct):
@@ -78,14 +80,8 @@ class FamilyVieScolaireController(Controller):
         summary="Absences, lateness, remarks and punishments of a student",
         responses=READ_RESPONSES,
     )
-    async def vie_scolaire(
-        self, request: Request, principal: NamedDependency[Principal], student_id: FromPath[UUID]
-    ) -> Response[VieScolaire]:
-        require_family(principal)
-        body = await fetch_read_model(VIE_SCOLAIRE_SQL, principal.school_id, principal.user_id, student_id)
-        if body is None:
-            raise NOT_YOURS
-        return read_response(request, body)
+    async def vie_scolaire(self, request: Request, student_id: FromPath[UUID]) -> Response[VieScolaire]:
+        return read_response(request, await family_read(request, VIE_SCOLAIRE, student_id))
 
     @post("/absences", summary="A parent reports an absence of their child (idempotent for the same period)")
     async def report_absence(
