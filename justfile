@@ -12,6 +12,10 @@ default:
 run:
     {{python}} -m api
 
+# Serve in production: migrations, then N workers (default: one per core) on uvloop + httptools. Set CARTABLE_DEMO=0.
+serve workers=num_cpus():
+    {{python}} -m api --workers {{workers}}
+
 # Run the whole test suite (API + browser). Extra arguments go to pytest.
 test *args:
     {{python}} -m pytest {{args}}
@@ -32,6 +36,10 @@ migration app:
 reset:
     rm -rf .data/postgres
     @echo "Données locales effacées."
+
+# Ruff: lint (pyflakes, pycodestyle, import order) the code this project writes.
+lint:
+    .venv/bin/ruff check --select E,F,I,W api db tests/bench tests/shard_check.py tests/statements.py
 
 # Benchmark the family reads (session and phone, c=16 and 64) against a raw-asyncpg reference; PWA shell size.
 bench *args:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -49,15 +50,28 @@ def access_token_hash(access_token: str) -> str:
 def _public_key(jwk: Any) -> ec.EllipticCurvePublicKey:
     if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or "d" in jwk:
         raise invalid()
+    x, y = jwk.get("x"), jwk.get("y")
+    if not isinstance(x, str) or not isinstance(y, str):
+        raise invalid()
+    key = _p256_key(x, y)
+    if key is None:
+        raise invalid()
+    return key
+
+
+# A phone signs every request with the same key: building (and validating) the curve point once per
+# key, not once per request, takes a good share off the proof check.
+@lru_cache(maxsize=4096)
+def _p256_key(x_b64: str, y_b64: str) -> ec.EllipticCurvePublicKey | None:
     try:
-        x, y = b64url_decode(jwk["x"]), b64url_decode(jwk["y"])
+        x, y = b64url_decode(x_b64), b64url_decode(y_b64)
         if len(x) != 32 or len(y) != 32:
-            raise ValueError("coordinates")
+            return None
         return ec.EllipticCurvePublicNumbers(
             int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
         ).public_key()
-    except (KeyError, TypeError, ValueError) as exc:
-        raise invalid() from exc
+    except (TypeError, ValueError):
+        return None
 
 
 def verify_proof(proof: str, *, method: str, urls: list[str], access_token: str | None) -> Proof:
@@ -66,10 +80,10 @@ def verify_proof(proof: str, *, method: str, urls: list[str], access_token: str 
         raise invalid()
     header_b64, payload_b64, signature_b64 = proof.split(".")
     try:
-        header = json.loads(b64url_decode(header_b64))
-        payload = json.loads(b64url_decode(payload_b64))
+        header = msgspec.json.decode(b64url_decode(header_b64))
+        payload = msgspec.json.decode(b64url_decode(payload_b64))
         signature = b64url_decode(signature_b64)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, msgspec.DecodeError) as exc:
         raise invalid() from exc
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise invalid()
@@ -94,4 +108,9 @@ def verify_proof(proof: str, *, method: str, urls: list[str], access_token: str 
         raise invalid("Preuve de l'appareil invalide (adresse).")
     if access_token is not None and payload.get("ath") != access_token_hash(access_token):
         raise invalid("Preuve de l'appareil invalide (jeton).")
-    return Proof(thumbprint=jwk_thumbprint(header["jwk"]), jti=jti, iat=iat, nonce=nonce)
+    return Proof(thumbprint=_thumbprint(header["jwk"]["x"], header["jwk"]["y"]), jti=jti, iat=iat, nonce=nonce)
+
+
+@lru_cache(maxsize=4096)
+def _thumbprint(x: str, y: str) -> str:
+    return jwk_thumbprint({"crv": "P-256", "kty": "EC", "x": x, "y": y})
