@@ -12,6 +12,12 @@ An open transaction is still rolled back on release: asyncpg does that before ca
 costs nothing when there is none (the usual case). Code that ever needs session state must use
 `SET LOCAL` / `pg_advisory_xact_lock` inside a transaction, or release with `connection.reset()`.
 
+Connections plan with `plan_cache_mode = force_generic_plan` (a connection setting given at
+connect): asyncpg prepares every statement once per connection, and a family read is one large
+statement; PostgreSQL's default re-plans it for each request until it trusts a generic plan, and
+that planning (milliseconds) cost more than the execution. Every statement here pins `school_id`
+and reads through indexes, so the generic plan is the right one.
+
 A request never waits for a connection longer than `acquire_timeout`: past it, `ServerBusy` (the API
 answers 503 `server_busy` with `Retry-After`) instead of queueing clients for seconds.
 """
@@ -74,7 +80,7 @@ async def open_pool(
         loop=None,
         connection_class=asyncpg.Connection,
         record_class=asyncpg.Record,
-        server_settings={"application_name": application_name},
+        server_settings={"application_name": application_name, "plan_cache_mode": "force_generic_plan"},
     )
     pool.acquire_timeout = acquire_timeout
     await pool

@@ -171,3 +171,21 @@ async def test_a_stranger_gets_a_404_from_every_student_read(client):
     for path in family_read_paths(family)[:5]:
         response = await client.get(path)
         assert response.status_code == 404 and response.json()["error"]["code"] == "not_found", path
+
+
+async def test_the_openapi_document_describes_the_bodies_postgresql_builds(client):
+    schema = (await client.get("/schema/openapi.json")).json()
+    expected = {
+        "/api/students/{student_id}/homework": "HomeworkList",
+        "/api/students/{student_id}/home": "Home",
+        "/api/students/{student_id}/timetable": "Timetable",
+        "/api/students/{student_id}/evaluations": "Results",
+        "/api/students/{student_id}/vie-scolaire": "VieScolaire",
+        "/api/me/discussions": "DiscussionSummary",
+        "/api/me/information": "PostOut",
+        "/api/pairing/profile": "Profile",
+    }
+    for path, struct in expected.items():
+        responses = schema["paths"][path]["get"]["responses"]
+        assert struct in json.dumps(responses["200"]["content"]["application/json"]["schema"]), path
+        assert {"304", "404"} <= set(responses), path

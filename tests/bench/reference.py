@@ -84,7 +84,13 @@ async def _lifespan(receive, send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
-            _pool = await asyncpg.create_pool(os.environ["DATABASE_URL"], min_size=2, max_size=10, reset=_no_reset)
+            _pool = await asyncpg.create_pool(
+                os.environ["DATABASE_URL"],
+                min_size=2,
+                max_size=10,
+                reset=_no_reset,
+                server_settings={"plan_cache_mode": "force_generic_plan"},  # as the app's pool (db/pool.py)
+            )
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             await _pool.close()

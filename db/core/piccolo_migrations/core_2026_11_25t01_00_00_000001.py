@@ -30,7 +30,11 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
            ARRAY(SELECT e.class_id FROM enrolment e WHERE e.school_id = in_school AND e.student_id = s.id),
            ARRAY(SELECT m.group_id FROM group_membership m WHERE m.school_id = in_school AND m.student_id = s.id)
     FROM app_user s
-    WHERE s.school_id = in_school AND s.role = 'student' AND (in_student IS NULL OR s.id = in_student)
+    WHERE s.school_id = in_school AND s.role = 'student'
+      -- the candidates as an array, so that the primary key is used even in a generic plan
+      AND s.id = ANY (CASE WHEN in_student IS NOT NULL THEN ARRAY[in_student]
+                           ELSE in_reader || ARRAY(SELECT g.student_id FROM guardianship g
+                                                   WHERE g.school_id = in_school AND g.parent_id = in_reader) END)
       AND (s.id = in_reader OR EXISTS (SELECT 1 FROM guardianship g
                                        WHERE g.school_id = in_school AND g.parent_id = in_reader
                                          AND g.student_id = s.id))
