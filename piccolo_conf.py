@@ -15,6 +15,8 @@ APPS = [
     "communication",
     "devices",
     "teleservices",
+    "push",
+    "feeds",
 ]
 
 DB = PostgresEngine(config={"dsn": resolve_database_url()}, log_queries=False)
