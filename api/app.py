@@ -20,6 +20,7 @@ from api.auth.principal import current_principal
 from api.config import get_settings
 from api.errors import EXCEPTION_HANDLERS
 from api.http_headers import security_headers_middleware
+from api.push.worker import delivery_worker
 from db.pool import open_pool, statement_file_recorder
 from piccolo_conf import DB
 
@@ -76,7 +77,7 @@ def create_app() -> Litestar:
         route_handlers=[*discover_route_handlers(), *vendor, pwa],
         dependencies={"principal": Provide(current_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_pool],
+        lifespan=[database_pool, delivery_worker],
         middleware=[security_headers_middleware],
         # The PWA's files go gzipped (its 60 KB budget is counted so); API answers are left as they are.
         compression_config=CompressionConfig(backend="gzip", exclude="^/api/"),
