@@ -30,7 +30,7 @@ import httpx
 
 from api.clock import now
 from api.config import get_settings
-from api.push import events, reminders, texts
+from api.push import events, keys, reminders, texts
 from api.push.webpush import Answer, send
 from piccolo_conf import DB
 
@@ -270,7 +270,8 @@ class DeliveryWorker:
 
 @asynccontextmanager
 async def delivery_worker(_app) -> AsyncIterator[None]:
-    """The app's lifespan: run the worker in this process while it serves (unless turned off)."""
+    """The app's lifespan: the VAPID key (made on first start), and the worker while the process serves."""
+    keys.vapid()
     if not get_settings().push_worker:
         yield
         return
