@@ -49,6 +49,7 @@ class DiscussionDetail(msgspec.Struct):
     subject: str
     with_names: list[str]
     messages: list[MessageOut]
+    closed: bool = False  # closed by the school: no more replies
 
 
 class DiscussionSummary(msgspec.Struct):
@@ -155,7 +156,19 @@ async def read_discussion(principal: Principal, discussion_id: UUID) -> Discussi
         subject=row["subject"],
         with_names=others.get(discussion_id, []),
         messages=await messages_of(principal, discussion_id),
+        closed=row["closed_at"] is not None,
     )
+
+
+async def close_discussion(principal: Principal, discussion_id: UUID) -> DiscussionDetail:
+    """A school participant closes the discussion (once; closing again changes nothing)."""
+    await my_participation(principal, discussion_id)
+    await Discussion.update({Discussion.closed_at: now()}).where(
+        (Discussion.school_id == principal.school_id)
+        & (Discussion.id == discussion_id)
+        & Discussion.closed_at.is_null()
+    )
+    return await read_discussion(principal, discussion_id)
 
 
 async def write_message(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal
@@ -26,7 +27,7 @@ from api.communication.discussions import (
     write_message,
 )
 from api.communication.family_read import DISCUSSIONS_SQL, INFORMATION_SQL
-from api.communication.family_service import POST_NOT_FOUND, mark_post, my_post, teachers_of_student
+from api.communication.family_service import mark_post, my_post, teachers_of_student
 from api.communication.family_structs import (
     Answers,
     NewDiscussion,
@@ -34,10 +35,11 @@ from api.communication.family_structs import (
     PostOut,
     TeacherOut,
 )
-from api.errors import ApiError
+from api.communication.surveys import answer_survey
+from api.errors import ApiError, ErrorResponse
 from api.ratelimit import limit
 from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
-from db.communication.tables import Discussion, DiscussionParticipant, Message, SurveyQuestion
+from db.communication.tables import Discussion, DiscussionParticipant, Message
 
 MAX_BODY = 5000
 DISCUSSIONS = FamilyRead(DISCUSSIONS_SQL)
@@ -158,51 +160,18 @@ class FamilyInformationController(Controller):
         await mark_post(principal, post_id, "acknowledged_at")
         return await my_post(principal, post_id)
 
-    @post("/{post_id:uuid}/answers", summary="Answer a survey (answering again replaces my answers)")
+    @post(
+        "/{post_id:uuid}/answers",
+        summary="Answer a survey (idempotent by client_id; a later answer replaces an earlier one)",
+        responses={409: ResponseSpec(ErrorResponse, description="A later answer is already recorded")},
+    )
     async def answer(
         self, principal: NamedDependency[Principal], post_id: FromPath[UUID], data: JSONBody[Answers]
     ) -> PostOut:
         require_family(principal)
-        post = await my_post(principal, post_id)
-        if not post.is_survey:
-            raise POST_NOT_FOUND
-        questions = {q.id: q for q in post.questions}
-        for a in data.answers:
-            q = questions.get(a.question_id)
-            if q is None:
-                raise ApiError(400, "invalid", "Question inconnue.", details={"question_id": str(a.question_id)})
-            if q.kind == "text":
-                text = (a.text or "").strip()
-                if not text or len(text) > 2000:
-                    raise ApiError(400, "invalid", "Réponse vide ou trop longue.", details={str(q.id): "text"})
-                value = {"text": text}
-            else:
-                choices = sorted(set(a.choices or []))
-                if (
-                    not choices
-                    or any(c < 0 or c >= len(q.choices) for c in choices)
-                    or (q.kind == "single" and len(choices) != 1)
-                ):
-                    raise ApiError(400, "invalid", "Choix invalide.", details={str(q.id): "choices"})
-                value = choices
-            await SurveyQuestion.raw(
-                "INSERT INTO survey_answer (id, school_id, question_id, user_id, answer, answered_at) "
-                "VALUES (gen_random_uuid(), {}, {}, {}, {}::jsonb, now()) "
-                "ON CONFLICT (school_id, question_id, user_id) DO UPDATE SET answer = EXCLUDED.answer, "
-                "answered_at = EXCLUDED.answered_at",
-                principal.school_id,
-                q.id,
-                principal.user_id,
-                _dumps(value),
-            )
-        await mark_post(principal, post_id, "read_at")
+        client_id = _client_id(data.client_id) if data.client_id is not None else ""
+        await answer_survey(principal, post_id, data, client_id)
         return await my_post(principal, post_id)
-
-
-def _dumps(value) -> str:
-    import json
-
-    return json.dumps(value)
 
 
 ROUTES = [FamilyDiscussionsController, FamilyTeachersController, FamilyInformationController]

@@ -56,3 +56,5 @@ class Answer(msgspec.Struct, forbid_unknown_fields=True):
 
 class Answers(msgspec.Struct, forbid_unknown_fields=True):
     answers: list[Answer]
+    client_id: str | None = None  # idempotency key from the device: a resend changes nothing
+    answered_at: datetime | None = None  # when the reader answered (device time); the latest answer wins

@@ -69,6 +69,7 @@ class AbsenceReport(msgspec.Struct, forbid_unknown_fields=True):
     starts_at: datetime
     ends_at: datetime
     reason: str
+    client_id: str = ""  # idempotency key from the device (a report queued offline, sent again)
 
 
 class FamilyVieScolaireController(Controller):
@@ -83,7 +84,10 @@ class FamilyVieScolaireController(Controller):
     async def vie_scolaire(self, request: Request, student_id: FromPath[UUID]) -> Response[VieScolaire]:
         return read_response(request, await family_read(request, VIE_SCOLAIRE, student_id))
 
-    @post("/absences", summary="A parent reports an absence of their child (idempotent for the same period)")
+    @post(
+        "/absences",
+        summary="A parent reports an absence of their child (idempotent by client_id, and for the same period)",
+    )
     async def report_absence(
         self, principal: NamedDependency[Principal], student_id: FromPath[UUID], data: JSONBody[AbsenceReport]
     ) -> AbsenceOut:
@@ -97,19 +101,19 @@ class FamilyVieScolaireController(Controller):
             raise ApiError(400, "invalid", "La fin de l'absence doit suivre son début.", details={"ends_at": "order"})
         if data.ends_at - data.starts_at > timedelta(days=31):
             raise ApiError(400, "invalid", "Une absence signalée dure au plus 31 jours.", details={"ends_at": "range"})
+        client_id = data.client_id.strip()
+        if client_id and not 8 <= len(client_id) <= 64:
+            raise ApiError(400, "invalid", "Identifiant d'envoi invalide.", details={"client_id": "length"})
         await limit("absence-report", str(principal.user_id), max_hits=30, window=timedelta(hours=1))
         sid = principal.school_id
-        same = (
-            await Absence.select()
-            .where(
-                (Absence.school_id == sid)
-                & (Absence.student_id == student_id)
-                & (Absence.starts_at == data.starts_at)
-                & (Absence.ends_at == data.ends_at)
-                & (Absence.reported_by_id == principal.user_id)
-            )
-            .first()
+        mine = (Absence.school_id == sid) & (Absence.reported_by_id == principal.user_id)
+        same_period = (
+            (Absence.student_id == student_id)
+            & (Absence.starts_at == data.starts_at)
+            & (Absence.ends_at == data.ends_at)
         )
+        resent = await Absence.select().where(mine & (Absence.client_id == client_id)).first() if client_id else None
+        same = resent or await Absence.select().where(mine & same_period).first()
         if same is None:  # a resend of the same report creates nothing new
             row = Absence(
                 school_id=sid,
@@ -119,6 +123,7 @@ class FamilyVieScolaireController(Controller):
                 reason=reason,
                 justification_state="pending",
                 reported_by_id=principal.user_id,
+                client_id=client_id,
             )
             await row.save()
             same = {
