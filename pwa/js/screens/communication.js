@@ -21,6 +21,7 @@ export async function render(ctx) {
 }
 
 const started = (write) => write.target.startsWith('discussion:');
+const opened = new Set(); // posts unfolded: they stay so when the screen is drawn again
 
 async function discussions(ctx, body) {
   await ctx.show('discussions', '/api/me/discussions', async (list) => {
@@ -95,7 +96,9 @@ function postCard(ctx, post, writes) {
       keep, body: { ...data, client_id: clientId } });
     ctx.refresh();
   };
-  const details = el('details', { ontoggle: (e) => {
+  const details = el('details', { open: opened.has(post.id), ontoggle: (e) => {
+    if (e.target.open) opened.add(post.id);
+    else opened.delete(post.id);
     if (e.target.open && !post.read && !queued('read')) {
       ctx.queue({ target: `read:${post.id}`, method: 'POST', path: `/api/me/information/${post.id}/read`, body: {} }).catch(() => {});
     }
