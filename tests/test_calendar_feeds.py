@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 from icalendar import Calendar
 
 from db.core.tables import Guardianship
@@ -149,3 +150,28 @@ async def test_who_may_make_a_feed(client, new_client):
     made = await phone.request("POST", "/api/me/calendar-feeds", json={"student_id": str(setup.student_4a.id)})
     assert made.status_code == 201 and (await phone.request("GET", "/api/me/calendar-feeds")).json()[0]["active"]
     assert date.fromisoformat(TODAY.isoformat()) == TODAY
+
+
+@pytest.mark.browser
+async def test_the_espace_agenda_page_makes_and_revokes_a_link(browser, live_server):
+    from tests.fixtures.browser import artifact, check_screen
+    from tests.test_pwa_accessibility import desktop
+
+    setup = await school_setup()
+    context, page = await desktop(browser, live_server, setup.parent_4a)
+    try:
+        await page.goto(f"{live_server}/espace/agenda.html")
+        await page.click("text=Créer le lien")
+        url = await page.input_value(f"#url-{setup.student_4a.id}")
+        assert url.startswith(live_server + "/api/calendar/") and await page.evaluate(
+            "() => document.activeElement.id"
+        ) == f"url-{setup.student_4a.id}"
+        async with httpx.AsyncClient() as calendar_app:
+            assert (await calendar_app.get(url)).status_code == 200
+            await check_screen(page, "espace-agenda-lien", sizes=((1280, 900),))
+            await page.click("text=Révoquer")
+            await page.wait_for_selector("text=Aucun lien.")
+            assert (await calendar_app.get(url)).status_code == 404
+        await page.screenshot(path=artifact("espace-agenda-revoque.png"))
+    finally:
+        await context.close()

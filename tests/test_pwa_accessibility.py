@@ -240,6 +240,7 @@ async def test_every_espace_page_is_accessible(browser, live_server):
         "premiere-connexion.html": (newcomer, "#password-step:not([hidden])"),
         "portail.html": (family.parent, "text=Application mobile"),
         "application-mobile.html": (family.parent, "#code-form button:not([disabled])"),
+        "agenda.html": (family.parent, "#feeds button"),
         "enseignant.html": (teacher, "#week-label:not(:empty)"),
         "vie-scolaire.html": (staff, "#who:not(:empty)"),
         "teleservices.html": (family.parent, "#who:not(:empty)"),
@@ -348,3 +349,52 @@ async def test_signing_in_on_the_espace_with_the_keyboard_alone(page, live_serve
     await page.keyboard.press("Enter")
     await page.wait_for_url(re.compile(r"portail\.html"))
     await page.get_by_role("heading", name="Mes enfants").wait_for()
+
+
+async def test_every_screen_is_accessible_in_dark_mode_too_and_follows_the_text_size(page, live_server):
+    family, _, discussion = await family_with_everything()
+    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+    await page.evaluate("([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)])
+    await page.emulate_media(color_scheme="dark")
+    screens = {
+        "accueil": "Pour demain",
+        "devoirs": "Lire le chapitre 2",
+        "edt": "Professeur absent",
+        "notes": "Moyenne : 14,5/20",
+        "vie-scolaire": "Bavardages",
+        "messages": "Progrès",
+        f"messages/d/{discussion.id}": "Léa a progressé",
+        "messages/infos": "Sortie au théâtre",
+        "reglages": "Téléphone de Sophie",
+        "profils": "Ajouter un profil",
+    }
+    for route, expected in screens.items():
+        await page.goto(f"{live_server}/#/{route}")
+        await page.wait_for_selector(f"text={expected}")
+        await page.wait_for_load_state("networkidle")
+        name = "discussion" if route.startswith("messages/d/") else re.sub(r"[^a-z-]+", "-", route).strip("-")
+        await check_screen(page, f"pwa-{name}-sombre", sizes=((360, 740),))
+    background = "() => getComputedStyle(document.documentElement).backgroundColor"
+    assert await page.evaluate(background) == "rgb(17, 20, 23)"
+
+    # Réglages › Apparence overrides the phone's choice, and keeps it.
+    await page.goto(f"{live_server}/#/reglages")
+    await page.check("input[name=theme][value=light]")
+    assert await page.evaluate(background) == "rgb(243, 245, 248)"
+    await page.reload()
+    await page.wait_for_selector("text=Téléphone de Sophie")
+    assert await page.evaluate("() => document.documentElement.dataset.theme") == "light"
+    await page.emulate_media(color_scheme="light")
+    await page.check("input[name=theme][value=dark]")
+    assert await page.evaluate(background) == "rgb(17, 20, 23)"
+    await page.check("input[name=theme][value=auto]")
+
+    # Text follows the size the person chose for their browser/phone (here: 24 px instead of 16).
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Lire le chapitre 2")
+    size = "() => parseFloat(getComputedStyle(document.querySelector('.rich')).fontSize)"
+    before = await page.evaluate(size)
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 24}})
+    await page.wait_for_function(f"() => ({size.removeprefix('() => ')}) > {before}")
+    assert await page.evaluate(size) == pytest.approx(before * 1.5)

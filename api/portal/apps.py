@@ -36,6 +36,14 @@ CATALOGUE: tuple[App, ...] = (
         FAMILY,
     ),
     App(
+        "agenda",
+        "Agenda",
+        "Emploi du temps, travail à faire et évaluations dans l'agenda de votre téléphone ou ordinateur.",
+        "/espace/agenda.html",
+        "Application",
+        FAMILY,
+    ),
+    App(
         "cahier-de-textes",
         "Cahier de textes",
         "Saisir le travail à faire et le contenu des séances.",
