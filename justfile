@@ -42,5 +42,6 @@ lint:
     .venv/bin/ruff check --select E,F,I,W api db tests/bench tests/shard_check.py tests/statements.py
 
 # Benchmark the family reads (session and phone, c=16 and 64) against a raw-asyncpg reference; PWA shell size.
+# `just bench push`: Web Push fan-out to 10,000 subscriptions and the delay from homework given to push sent.
 bench *args:
     {{python}} -m tests.bench {{args}}
