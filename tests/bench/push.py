@@ -144,8 +144,8 @@ async def delays(app_url: str, push_url: str, cookie: str, csrf: str, lesson, su
     from api.auth.sessions import cookie_name
 
     sent, requests = [], []
-    teacher = {"base_url": app_url, "timeout": 30, "cookies": {cookie_name(): cookie}, "headers": {"X-CSRF-Token": csrf}}
-    async with httpx.AsyncClient(**teacher) as app, httpx.AsyncClient(timeout=30) as push:
+    teacher = {"base_url": app_url, "cookies": {cookie_name(): cookie}, "headers": {"X-CSRF-Token": csrf}}
+    async with httpx.AsyncClient(timeout=30, **teacher) as app, httpx.AsyncClient(timeout=30) as push:
         await push.post(f"{push_url}/bench/reset")
         due = (datetime.now(timezone.utc).date() + timedelta(days=2)).isoformat()
         for n in range(count):
