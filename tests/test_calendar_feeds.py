@@ -5,7 +5,6 @@ revocation and renewal, rate limiting, and who may make one."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-
 from urllib.parse import urlsplit
 
 import httpx

@@ -93,7 +93,8 @@ async def test_acknowledging_twice_changes_nothing(new_client):
 async def test_an_absence_report_sent_twice_is_recorded_once(new_client):
     family = await make_family()
     phone = await pair_phone(await new_client(), await new_client(), family.parent)
-    report = {"starts_at": (NOW + timedelta(days=1)).isoformat(), "ends_at": (NOW + timedelta(days=1, hours=8)).isoformat(),
+    starts, ends = NOW + timedelta(days=1), NOW + timedelta(days=1, hours=8)
+    report = {"starts_at": starts.isoformat(), "ends_at": ends.isoformat(),
               "reason": "Rendez-vous médical", "client_id": "absence-0001"}  # fmt: skip
     path = f"/api/students/{family.student.id}/absences"
     first = await phone.request("POST", path, json=report)

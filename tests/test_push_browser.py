@@ -22,7 +22,6 @@ from tests.family_builders import make_discussion, make_post, make_teacher_of
 from tests.fixtures.api import sign_in
 from tests.fixtures.browser import artifact
 from tests.push_builders import deliver, in_days, lesson_today
-from tests.school_builders import make_lesson
 from tests.test_pwa_browser import pair_in_browser
 
 pytestmark = pytest.mark.browser
@@ -91,8 +90,8 @@ async def test_a_push_shows_a_notification_and_a_tap_opens_the_right_profile_chi
     assert message.payload["body"] == "Nouveau travail en mathématiques pour Léa"
 
     cdp = await context.new_cdp_session(page)
-    await cdp.send("ServiceWorker.deliverPushMessage", {
-        "origin": live_server, "registrationId": await registration_id(cdp), "data": json.dumps(message.payload)})  # fmt: skip
+    push = {"origin": live_server, "registrationId": await registration_id(cdp), "data": json.dumps(message.payload)}
+    await cdp.send("ServiceWorker.deliverPushMessage", push)
     shown = []
     for _ in range(100):
         shown = await page.evaluate("""async () => (await (await navigator.serviceWorker.ready).getNotifications())
@@ -116,7 +115,7 @@ async def test_a_push_shows_a_notification_and_a_tap_opens_the_right_profile_chi
     await page.screenshot(path=artifact("pwa-notification-ouverte-360.png"))
 
 
-async def test_offline_reply_answer_acknowledgement_and_absence_report_wait_then_go_and_a_closed_discussion_keeps_the_draft(
+async def test_offline_writes_wait_then_go_and_a_discussion_closed_meanwhile_keeps_the_draft(
     page, context, live_server
 ):
     family = await make_family()
@@ -176,7 +175,7 @@ async def test_offline_reply_answer_acknowledgement_and_absence_report_wait_then
     await page.goto(f"{live_server}/#/messages/d/{discussion.id}")
     await page.wait_for_selector(".card.refused:has-text('Merci, nous en parlerons jeudi.')")
     assert "close" in await page.text_content(".card.refused .refused-reason")
-    assert await page.is_visible("text=Discussion close : on ne peut plus y répondre.")
+    await page.wait_for_selector("text=Discussion close : on ne peut plus y répondre.")  # once fresh from the server
     await page.screenshot(path=artifact("pwa-discussion-close-brouillon-360.png"))
     await page.click(".card.refused button:has-text('Supprimer')")
     await page.wait_for_function("() => !document.querySelector('.card.refused')")

@@ -50,8 +50,8 @@ async def test_a_subscription_must_point_to_an_allowed_push_service_with_real_ke
 async def test_settings_are_checked_and_only_ones_own_children_can_be_tuned(new_client, push_service):
     setup = await school_setup()
     phone = await subscribed_phone(new_client, setup.parent_4a, push_service)
-    changed = await change_settings(phone, muted=[f"{setup.student_4a.id}:evaluation"], quiet_start="22:30",
-                                    quiet_end="06:45", generic_text=True, reminder_enabled=True, reminder_time="19:15")  # fmt: skip
+    wanted = {"quiet_start": "22:30", "quiet_end": "06:45", "generic_text": True, "reminder_enabled": True}
+    changed = await change_settings(phone, muted=[f"{setup.student_4a.id}:evaluation"], reminder_time="19:15", **wanted)
     assert changed["muted"] == [f"{setup.student_4a.id}:evaluation"]
     assert (changed["quiet_start"], changed["quiet_end"], changed["reminder_time"]) == ("22:30", "06:45", "19:15")
     current = (await phone.request("GET", "/api/push/settings")).json()

@@ -26,7 +26,7 @@ from tests.family_builders import (
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import check_screen
+from tests.fixtures.browser import PHONE_SIZES, check_screen
 from tests.pairing_builders import CODE
 from tests.test_pwa_browser import pair_in_browser
 
@@ -70,18 +70,9 @@ async def family_with_everything():
     return family, brother, discussion
 
 
-async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works_offline(page, context, live_server):
-    family, brother, discussion = await family_with_everything()
-    student_id = await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
-    await page.goto(f"{live_server}/#/devoirs")
-    await page.wait_for_selector("text=Lire le chapitre 2")
-    await check_screen(page, "pwa-eleve-devoirs")
-    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
-    await page.evaluate(
-        "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)]
-    )
-
-    screens = {
+def app_screens(discussion) -> dict[str, str]:
+    """Every screen of the app (as `family_with_everything`'s parent sees it) → a text that says it is drawn."""
+    return {
         "accueil": "Pour demain",
         "devoirs": "Lire le chapitre 2",
         "devoirs/contenu": "Séance",
@@ -97,6 +88,10 @@ async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works
         "profils": "Ajouter un profil",
         "ajouter-profil": "Scanner le QR code",
     }
+
+
+async def tour(page, live_server, screens: dict[str, str], *, suffix: str = "", sizes=PHONE_SIZES) -> None:
+    """Open each screen and hold it to axe (no violation) with screenshots (`pwa-<screen><suffix>-<width>.png`)."""
     for route, expected in screens.items():
         await page.goto(f"{live_server}/#/{route}")
         await page.wait_for_selector(f"text={expected}")
@@ -105,7 +100,22 @@ async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works
             await page.click("summary:has-text('Sortie au théâtre')")  # the survey form, too
             await page.wait_for_selector("text=Répondre")
         name = "discussion" if route.startswith("messages/d/") else re.sub(r"[^a-z-]+", "-", route).strip("-")
-        await check_screen(page, f"pwa-{name}")
+        await check_screen(page, f"pwa-{name}{suffix}", sizes=sizes)
+
+
+async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works_offline(page, context, live_server):
+    family, brother, discussion = await family_with_everything()
+    student_id = await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Lire le chapitre 2")
+    await check_screen(page, "pwa-eleve-devoirs")
+    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+    await page.evaluate(
+        "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)]
+    )
+
+    screens = app_screens(discussion)
+    await tour(page, live_server, screens)
 
     # Parents see the "Fait" state but cannot change it; the child switcher shows the other child.
     await page.goto(f"{live_server}/#/devoirs")
@@ -354,26 +364,10 @@ async def test_signing_in_on_the_espace_with_the_keyboard_alone(page, live_serve
 async def test_every_screen_is_accessible_in_dark_mode_too_and_follows_the_text_size(page, live_server):
     family, _, discussion = await family_with_everything()
     parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
-    await page.evaluate("([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)])
+    choose = "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)"
+    await page.evaluate(choose, [parent_id, str(family.student.id)])
     await page.emulate_media(color_scheme="dark")
-    screens = {
-        "accueil": "Pour demain",
-        "devoirs": "Lire le chapitre 2",
-        "edt": "Professeur absent",
-        "notes": "Moyenne : 14,5/20",
-        "vie-scolaire": "Bavardages",
-        "messages": "Progrès",
-        f"messages/d/{discussion.id}": "Léa a progressé",
-        "messages/infos": "Sortie au théâtre",
-        "reglages": "Téléphone de Sophie",
-        "profils": "Ajouter un profil",
-    }
-    for route, expected in screens.items():
-        await page.goto(f"{live_server}/#/{route}")
-        await page.wait_for_selector(f"text={expected}")
-        await page.wait_for_load_state("networkidle")
-        name = "discussion" if route.startswith("messages/d/") else re.sub(r"[^a-z-]+", "-", route).strip("-")
-        await check_screen(page, f"pwa-{name}-sombre", sizes=((360, 740),))
+    await tour(page, live_server, app_screens(discussion), suffix="-sombre", sizes=((360, 740),))
     background = "() => getComputedStyle(document.documentElement).backgroundColor"
     assert await page.evaluate(background) == "rgb(17, 20, 23)"
 
