@@ -75,6 +75,32 @@ async def _subscribe(db, push_url: str, school_id, user_ids: list, count: int) -
     )  # fmt: skip
 
 
+async def _reference(school_id, push_url: str) -> float:
+    """The floor, in the same run: the same messages, encrypted and signed beforehand, POSTed by the same
+    HTTP client at the same concurrency to the same push service (which checks and decrypts them too)."""
+    from api.push import webpush, worker
+    from api.push.keys import authorization
+    from piccolo_conf import DB
+
+    sql = "SELECT endpoint, p256dh, auth FROM push_subscription WHERE school_id = $1"
+    rows = await DB.pool.fetch(sql, school_id)
+    payload = '{"title": "Cartable", "body": "Nouveau travail en mathématiques pour Léa"}'.encode()
+    bodies = [(row["endpoint"], webpush.encrypt(payload, row["p256dh"], row["auth"])) for row in rows]
+    headers = {"Authorization": authorization(bodies[0][0]), "Content-Encoding": "aes128gcm", "TTL": "60"}
+    gate = asyncio.Semaphore(worker.CONCURRENCY)
+    async with worker.new_client() as client:
+
+        async def post(endpoint: str, body: bytes) -> None:
+            async with gate:
+                await client.post(endpoint, content=body, headers=headers)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(post(endpoint, body) for endpoint, body in bodies))
+        elapsed = time.perf_counter() - started
+        await client.post(f"{push_url}/bench/reset")
+    return elapsed
+
+
 async def fan_out(url: str, push_url: str, count: int) -> dict:
     from piccolo_conf import DB
 
@@ -87,6 +113,7 @@ async def fan_out(url: str, push_url: str, count: int) -> dict:
         school_id = (await DB.pool.fetchval("SELECT id FROM school ORDER BY uai LIMIT 1"))
         student = (await Enrolment.select(Enrolment.student_id).where(Enrolment.school_id == school_id).first())
         await _subscribe(DB.pool, push_url, school_id, [student["student_id"]], count)
+        reference_s = await _reference(school_id, push_url)
         started = time.perf_counter()
         async with events.transaction():
             params = {"subject": "Mathématiques", "change": "new"}
@@ -101,7 +128,8 @@ async def fan_out(url: str, push_url: str, count: int) -> dict:
             stats = (await http.get(f"{push_url}/bench/stats")).json()
         await DB.pool.execute("DELETE FROM push_subscription WHERE school_id = $1", school_id)
         await DB.pool.execute("DELETE FROM device WHERE school_id = $1 AND name = 'bench'", school_id)
-        return {"recorded_s": recorded, "elapsed_s": elapsed, "sent": report.sent, "failed": report.failed,
+        return {"reference_s": reference_s, "recorded_s": recorded, "elapsed_s": elapsed, "sent": report.sent,
+                "failed": report.failed,
                 "received": stats["received"], "refused": stats["refused_count"], "rss_mb": rss_after / 1024,
                 "rss_growth_mb": (rss_after - rss_before) / 1024}  # fmt: skip
     finally:
@@ -186,10 +214,13 @@ def main(argv: list[str]) -> None:
         print(f"\n  Fan-out: one notification to {args.subscriptions:,} subscriptions (worker in this process)")
         result = asyncio.run(fan_out(data_set.url, push_url, args.subscriptions))
         rate = result["sent"] / result["elapsed_s"]
+        print(f"    reference (same messages encrypted beforehand, POSTed by the same client): "
+              f"{result['reference_s']:.1f} s, {args.subscriptions / result['reference_s']:,.0f} messages/s")
         print(f"    recorded with its deliveries in {result['recorded_s'] * 1000:.0f} ms (one statement)")
         print(f"    delivered {result['sent']:,} in {result['elapsed_s']:.1f} s: {rate:,.0f} messages/s; "
               f"failed {result['failed']}; push service: {result['received']:,} received, "
               f"{result['refused']} refused")  # fmt: skip
+        print(f"    worker / reference = {result['reference_s'] / result['elapsed_s']:.2f}")
         print(f"    memory: peak RSS of the delivering process {result['rss_mb']:.0f} MB "
               f"(+{result['rss_growth_mb']:.1f} MB while delivering)")
         cookie, csrf, lesson, subscribers = asyncio.run(teacher_and_class(data_set.url, push_url))
