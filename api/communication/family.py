@@ -77,7 +77,11 @@ class FamilyDiscussionsController(Controller):
         require_family(principal)
         return await read_discussion(principal, discussion_id)
 
-    @post("/{discussion_id:uuid}/messages", summary="Reply (idempotent by client_id)")
+    @post(
+        "/{discussion_id:uuid}/messages",
+        summary="Reply (idempotent by client_id)",
+        responses={409: ResponseSpec(ErrorResponse, description="The school closed the discussion: not sent")},
+    )
     async def reply(
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[NewMessage]
     ) -> list[MessageOut]:
