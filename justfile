@@ -28,6 +28,11 @@ migrate:
 migration app:
     {{python}} -c "import piccolo_conf" && .venv/bin/piccolo migrations new {{app}} --auto
 
+# Lint and check formatting (ruff) on the whole repository.
+lint:
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
+
 # Wipe the embedded database (all local data).
 reset:
     rm -rf .data/postgres

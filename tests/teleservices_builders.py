@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import msgspec
 
-from api.teleservices.campaigns import utc_now
+from api.dates import utc_now
 from db.core.tables import SchoolYear
 from db.teleservices.tables import BourseCeiling, BourseEchelon, TeleserviceCampaign
 from tests.factories import Ref, enrol, link_parent, make_class, make_school, make_user

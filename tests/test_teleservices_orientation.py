@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.teleservices.campaigns import utc_now
+from api.dates import utc_now
 from db.accounts.tables import OutboxMessage
 from db.teleservices.tables import OrientationForm, OrientationWish
 from tests.teleservices_builders import open_campaign, signed_in, tele_setup

@@ -184,7 +184,7 @@ async def post_detail(principal: Principal, post_id: UUID) -> PostDetail:
             )
             for r in receipts
         ),
-        key=lambda l: l.name,
+        key=lambda line: line.name,
     )
     questions = (
         await SurveyQuestion.select()

@@ -12,10 +12,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.auth.principal import Principal
+from api.dates import school_today, utc_now
 from api.errors import ApiError
+from api.notifications.notify import Notice, notify_guardians
 from api.teleservices import campaigns
-from api.teleservices.campaigns import campaign_by_id, school_today, shown_campaign, utc_now
+from api.teleservices.campaigns import campaign_by_id, shown_campaign
 from api.teleservices.catalogue import (
+    FAMILY_PAGE,
     MAX_WISHES,
     OPINIONS,
     ORIENTATION_STATES,
@@ -26,7 +29,6 @@ from api.teleservices.catalogue import (
     TRACKS_WITH_FIELD,
     wish_label,
 )
-from api.teleservices.notify import FamilyNotice, notify_family
 from api.teleservices.people import people, student_card
 from api.teleservices.requests import ORIENTATION, Move, find, find_for_family, history, move, open_or_get, record
 from api.teleservices.structs import (
@@ -221,14 +223,15 @@ async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
     )
     if changed:
         card = await student_card(sid, form["student_id"])
-        await notify_family(
-            FamilyNotice(
+        await notify_guardians(
+            Notice(
                 sid,
-                card.id,
                 "Téléservices : orientation",
                 f"Le conseil de classe a répondu à la fiche dialogue de {card.first_name}. Connectez-vous à "
                 "Cartable, rubrique Téléservices, pour lire sa réponse et y répondre.",
-            )
+                FAMILY_PAGE,
+            ),
+            card.id,
         )
 
 

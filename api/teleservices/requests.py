@@ -22,9 +22,9 @@ from asyncpg.exceptions import UniqueViolationError
 from piccolo.table import Table
 
 from api.auth.principal import Principal
+from api.dates import utc_now
 from api.errors import ApiError
 from api.teleservices import campaigns
-from api.teleservices.campaigns import utc_now
 from api.teleservices.catalogue import BOURSE_SERVICES, ORIENTATION_SERVICES, STATE_LABELS
 from api.teleservices.people import Person, people, require_guardian
 from api.timetable.school_service import school_zone

@@ -13,17 +13,8 @@ from uuid import UUID
 import msgspec
 
 from api.auth.principal import Principal
-from api.teleservices.campaigns import (
-    Window,
-    concerns,
-    current_year,
-    french,
-    school_today,
-    title,
-    utc_now,
-    window,
-    year_campaigns,
-)
+from api.dates import french, school_today, utc_now
+from api.teleservices.campaigns import Window, concerns, current_year, title, window, year_campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS
 from api.teleservices.people import StudentCard, children_of
 from db.teleservices.tables import BourseRequest, OrientationForm
