@@ -15,6 +15,12 @@ APPS = [
     "communication",
     "devices",
     "teleservices",
+    "portal",
+    "bulletins",
+    "submissions",
+    "canteen",
+    "events",
+    "alerts",
 ]
 
 DB = PostgresEngine(config={"dsn": resolve_database_url()}, log_queries=False)
