@@ -13,10 +13,10 @@ from api.auth.principal import Principal
 from api.dates import school_today, utc_now
 from api.errors import ApiError
 from api.notifications.notify import Notice, notify_guardians
+from api.people import people, student_card
 from api.teleservices import campaigns
 from api.teleservices.campaigns import campaign_by_id, shown_campaign
 from api.teleservices.catalogue import BOURSE_STATES, FAMILY_PAGE, SCALE_OF
-from api.teleservices.people import people, student_card
 from api.teleservices.requests import BOURSE, Move, find, find_for_family, history, move, open_or_get
 from api.teleservices.scale import amount_of, load_scale, simulate
 from api.teleservices.structs import (

@@ -22,6 +22,7 @@ from api.dates import french, school_today
 from api.errors import ApiError
 from api.openapi import errors
 from api.pdf import a4_document, latin1, pdf_response
+from api.people import StudentCard, people, student_cards
 from api.teleservices.campaigns import current_year, title, year_campaigns
 from api.teleservices.catalogue import (
     BOURSE_SERVICES,
@@ -31,7 +32,6 @@ from api.teleservices.catalogue import (
     STATE_LABELS,
     wish_label,
 )
-from api.teleservices.people import StudentCard, people, student_cards
 from api.teleservices.scale import euros
 from api.timetable.school_service import school_zone, students_of
 from db.core.tables import School, SchoolClass

@@ -15,6 +15,7 @@ from api.auth.principal import Principal
 from api.dates import school_today, utc_now
 from api.errors import ApiError
 from api.notifications.notify import Notice, notify_guardians
+from api.people import people, student_card
 from api.teleservices import campaigns
 from api.teleservices.campaigns import campaign_by_id, shown_campaign
 from api.teleservices.catalogue import (
@@ -29,7 +30,6 @@ from api.teleservices.catalogue import (
     TRACKS_WITH_FIELD,
     wish_label,
 )
-from api.teleservices.people import people, student_card
 from api.teleservices.requests import ORIENTATION, Move, find, find_for_family, history, move, open_or_get, record
 from api.teleservices.structs import (
     CouncilIn,

@@ -24,9 +24,9 @@ from piccolo.table import Table
 from api.auth.principal import Principal
 from api.dates import utc_now
 from api.errors import ApiError
+from api.people import Person, people, require_guardian
 from api.teleservices import campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, ORIENTATION_SERVICES, STATE_LABELS
-from api.teleservices.people import Person, people, require_guardian
 from api.timetable.school_service import school_zone
 from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
 from piccolo_conf import DB

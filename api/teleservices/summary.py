@@ -14,9 +14,9 @@ import msgspec
 
 from api.auth.principal import Principal
 from api.dates import french, school_today, utc_now
+from api.people import StudentCard, children_of
 from api.teleservices.campaigns import Window, concerns, current_year, title, window, year_campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS
-from api.teleservices.people import StudentCard, children_of
 from db.teleservices.tables import BourseRequest, OrientationForm
 
 

@@ -1,4 +1,4 @@
-"""Who a request is about and who may act on it: students with their class, legal guardians, names.
+"""Who a record is about and who may act on it: students with their class, legal guardians, names.
 
 Every query names the school by equality; a student of another school, or not one's own child,
 is a 404 (ids of other families cannot be probed).

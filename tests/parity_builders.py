@@ -1,0 +1,109 @@
+"""Builders for the parity tests (issue #14): a school whose year and periods surround today, two
+classes with a family each, their teachers, vie scolaire, the head of school, and another school."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import msgspec
+
+from api.dates import utc_now
+from db.core.tables import Period, SchoolYear
+from tests.factories import Ref, assign_teacher, enrol, link_parent, make_class, make_school, make_subject, make_user
+from tests.fixtures.api import sign_in
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+class Setup(msgspec.Struct):
+    school: Ref
+    period: Ref  # the period around today
+    class_4a: Ref
+    class_5a: Ref
+    maths: Ref
+    french: Ref
+    teacher: Ref  # maths in 4e A
+    other_teacher: Ref  # maths in 5e A
+    student: Ref  # 4e A
+    classmate: Ref  # 4e A
+    parent: Ref  # the student's
+    student_5a: Ref
+    parent_5a: Ref  # another family, another class
+    staff: Ref
+    admin: Ref
+    foreign_admin: Ref  # another school
+    foreign_staff: Ref
+    foreign_parent: Ref
+
+
+def today():
+    return utc_now().date()
+
+
+async def _year_around_today(school: Ref) -> None:
+    await SchoolYear.update(
+        {SchoolYear.starts_on: today() - timedelta(days=120), SchoolYear.ends_on: today() + timedelta(days=200)}
+    ).where(SchoolYear.school_id == school.id)
+
+
+async def make_period_around_today(school: Ref, name: str = "Trimestre 1") -> Ref:
+    year = await SchoolYear.select(SchoolYear.id).where(SchoolYear.school_id == school.id).first()
+    row = Period(
+        school_id=school.id,
+        school_year_id=year["id"],
+        name=name,
+        starts_on=today() - timedelta(days=40),
+        ends_on=today() + timedelta(days=40),
+    )
+    await row.save()
+    return Ref(id=row.id, school_id=school.id)
+
+
+async def setup() -> Setup:
+    school, other = await make_school(), await make_school("Autre collège")
+    await _year_around_today(school)
+    class_4a, class_5a = await make_class(school, "4e A"), await make_class(school, "5e A")
+    maths, french = await make_subject(school), await make_subject(school, "Français", "#d62728")
+    teacher = await make_user(school, "teacher", first_name="Hélène", last_name="Lefèvre")
+    other_teacher = await make_user(school, "teacher", first_name="Yann", last_name="Le Gall")
+    await assign_teacher(teacher, maths, class_ref=class_4a)
+    await assign_teacher(other_teacher, maths, class_ref=class_5a)
+    student = await make_user(school, "student", first_name="Lucas", last_name="Moreau")
+    classmate = await make_user(school, "student", first_name="Léa", last_name="Bernard")
+    parent = await make_user(school, "parent", first_name="Aurélie", last_name="Moreau", email="aurelie@example.fr")
+    student_5a = await make_user(school, "student", first_name="Inès", last_name="Benali")
+    parent_5a = await make_user(school, "parent", first_name="Karim", last_name="Benali", email="karim@example.fr")
+    for pupil, school_class in ((student, class_4a), (classmate, class_4a), (student_5a, class_5a)):
+        await enrol(pupil, school_class)
+    await link_parent(parent, student)
+    await link_parent(parent_5a, student_5a)
+    foreign_family_student = await make_user(other, "student", first_name="Zoé")
+    foreign_parent = await make_user(other, "parent", first_name="Paul")
+    await link_parent(foreign_parent, foreign_family_student)
+    return Setup(
+        school=school,
+        period=await make_period_around_today(school),
+        class_4a=class_4a,
+        class_5a=class_5a,
+        maths=maths,
+        french=french,
+        teacher=teacher,
+        other_teacher=other_teacher,
+        student=student,
+        classmate=classmate,
+        parent=parent,
+        student_5a=student_5a,
+        parent_5a=parent_5a,
+        staff=await make_user(school, "staff", first_name="Stéphane", last_name="Girard", email="cpe@example.fr"),
+        admin=await make_user(school, "admin", first_name="Olivier", last_name="Marchand"),
+        foreign_admin=await make_user(other, "admin", first_name="Marc"),
+        foreign_staff=await make_user(other, "staff", first_name="Lise"),
+        foreign_parent=foreign_parent,
+    )
+
+
+async def signed_in(new_client, user: Ref):
+    client = await new_client()
+    await sign_in(client, user)
+    return client
