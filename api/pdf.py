@@ -14,8 +14,9 @@ from api.attachments import content_disposition
 
 
 def latin1(text: str) -> str:
-    # The PDF core fonts are Latin-1: "œ" and typographic quotes are not in it.
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("’", "'").replace("…", "...")
+    # The PDF core fonts are Latin-1: "œ", dashes and typographic quotes are not in it.
+    for wide, narrow in (("œ", "oe"), ("Œ", "OE"), ("’", "'"), ("…", "..."), ("—", "-"), ("–", "-")):
+        text = text.replace(wide, narrow)
     return text.encode("latin-1", "replace").decode("latin-1")
 
 

@@ -3,7 +3,10 @@ classes with a family each, their teachers, vie scolaire, the head of school, an
 
 from __future__ import annotations
 
+import re
+import zlib
 from datetime import timedelta
+from decimal import Decimal
 
 import msgspec
 
@@ -107,3 +110,53 @@ async def signed_in(new_client, user: Ref):
     client = await new_client()
     await sign_in(client, user)
     return client
+
+
+def pdf_text(content: bytes) -> bytes:
+    """The text drawing commands of a PDF printed by fpdf2 (its page streams are zlib-compressed)."""
+    assert content.startswith(b"%PDF-")
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.DOTALL)
+    return b"".join(zlib.decompress(stream) for stream in streams)
+
+
+async def make_evaluation(
+    teacher: Ref,
+    subject: Ref,
+    period: Ref,
+    class_ref: Ref,
+    *,
+    grades: list[tuple[Ref, float]] = (),
+    levels: list[tuple[Ref, list[str]]] = (),
+    published: bool = True,
+    coefficient: str = "1",
+) -> Ref:
+    """An evaluation of a class: grades [(student, value on 20)] and competence levels [(student, [level…])]."""
+    from db.evaluations.tables import Competence, CompetenceResult, Evaluation, Grade
+
+    sid = teacher.school_id
+    row = Evaluation(
+        school_id=sid,
+        teacher_id=teacher.id,
+        subject_id=subject.id,
+        period_id=period.id,
+        class_id=class_ref.id,
+        title="Contrôle",
+        given_on=today() - timedelta(days=3),
+        graded=bool(grades),
+        out_of=Decimal("20") if grades else None,
+        coefficient=Decimal(coefficient) if grades else None,
+        publish_at=utc_now() - timedelta(hours=1) if published else None,
+    )
+    await row.save()
+    for student, value in grades:
+        await Grade.insert(Grade(school_id=sid, evaluation_id=row.id, student_id=student.id, value=Decimal(str(value))))
+    for student, student_levels in levels:
+        for level in student_levels:
+            competence = Competence(school_id=sid, code="D1", label="Comprendre", domain="D1")
+            await competence.save()
+            await CompetenceResult.insert(
+                CompetenceResult(
+                    school_id=sid, evaluation_id=row.id, competence_id=competence.id, student_id=student.id, level=level
+                )
+            )
+    return Ref(id=row.id, school_id=sid)

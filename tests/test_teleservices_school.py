@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-import zlib
 from datetime import timedelta
 
 from db.core.tables import User
+from tests.parity_builders import pdf_text
 from tests.teleservices_builders import (
     CEILINGS,
     ECHELONS,
@@ -121,9 +120,7 @@ async def test_lists_filter_and_exports_read_well(new_client):
 
     pdf = await staff.get(f"/api/school/teleservices/classes/{s.class_3e.id}/summary.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
-    text = b"".join(
-        zlib.decompress(stream) for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf.content, re.DOTALL)
-    )
+    text = pdf_text(pdf.content)
     assert b"Fontaine Hugo" in text and b"chelon 3" in text
     assert (await staff.get(f"/api/school/teleservices/classes/{s.student.id}/summary.pdf")).status_code == 404
     teacher = await signed_in(new_client, s.teacher)
