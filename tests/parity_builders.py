@@ -160,3 +160,24 @@ async def make_evaluation(
                 )
             )
     return Ref(id=row.id, school_id=sid)
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+async def make_homework(teacher: Ref, subject: Ref, class_ref: Ref, *, given: int = -2, due: int = 3) -> Ref:
+    """Homework for a class, given and due `given` / `due` days from today."""
+    from db.homework.tables import Homework
+
+    row = Homework(
+        school_id=teacher.school_id,
+        teacher_id=teacher.id,
+        subject_id=subject.id,
+        class_id=class_ref.id,
+        given_on=today() + timedelta(days=given),
+        due_on=today() + timedelta(days=due),
+        html="<p>Rédiger la synthèse du chapitre 3.</p>",
+        updated_at=utc_now(),
+    )
+    await row.save()
+    return Ref(id=row.id, school_id=teacher.school_id)
