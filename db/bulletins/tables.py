@@ -34,7 +34,7 @@ class ReportCardCouncil(Table, tablename="report_card_council"):
     period_id = ref()
     student_id = ref()
     appreciation = Text(default="")
-    mention = Varchar(length=20, default="")  # "" | encouragements | compliments | felicitations | mise_en_garde_*
+    mention = Varchar(length=30, default="")  # "" | encouragements | compliments | felicitations | mise_en_garde_*
     updated_by_id = ref()
     updated_at = Timestamptz()
 
