@@ -181,3 +181,23 @@ async def make_homework(teacher: Ref, subject: Ref, class_ref: Ref, *, given: in
     )
     await row.save()
     return Ref(id=row.id, school_id=teacher.school_id)
+
+
+async def espace(browser, live_server: str, user: Ref, path: str, *, phone: bool = False):
+    """(context, page) of `user` signed in to the espace at `path`; a JavaScript error fails the test."""
+    from api.auth.sessions import cookie_name, open_session
+
+    viewport = {"width": 360, "height": 740} if phone else {"width": 1280, "height": 900}
+    context = await browser.new_context(viewport=viewport, locale="fr-FR", accept_downloads=True)
+    token, _ = await open_session(user_id=user.id, school_id=user.school_id)
+    await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    context.on("close", lambda _: _no_errors(errors))
+    await page.goto(f"{live_server}{path}")
+    return context, page
+
+
+def _no_errors(errors: list[str]) -> None:
+    assert not errors, f"JavaScript errors: {errors}"
