@@ -41,6 +41,7 @@ class MyAlert(msgspec.Struct):
 class MyAlerts(msgspec.Struct):
     open: bool  # the school keeps the button on and has designated someone
     help: str
+    categories: dict[str, str]
     alerts: list[MyAlert]
 
 

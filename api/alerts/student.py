@@ -37,6 +37,7 @@ async def my_alerts(principal: Principal) -> MyAlerts:
     return MyAlerts(
         open=await alerts_open(principal.school_id),
         help=HELP,
+        categories=CATEGORIES,
         alerts=[
             MyAlert(
                 id=r["id"],
