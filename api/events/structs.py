@@ -57,3 +57,4 @@ class Events(msgspec.Struct):
     start: date
     end: date
     events: list[EventOut]
+    kinds: dict[str, str] = msgspec.field(default_factory=lambda: dict(KINDS))
