@@ -11,8 +11,9 @@ from decimal import Decimal
 import msgspec
 
 from api.dates import utc_now
-from db.core.tables import Period, SchoolYear
+from db.core.tables import SchoolYear
 from tests.factories import Ref, assign_teacher, enrol, link_parent, make_class, make_school, make_subject, make_user
+from tests.family_builders import make_period
 from tests.fixtures.api import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -50,19 +51,6 @@ async def _year_around_today(school: Ref) -> None:
     ).where(SchoolYear.school_id == school.id)
 
 
-async def make_period_around_today(school: Ref, name: str = "Trimestre 1") -> Ref:
-    year = await SchoolYear.select(SchoolYear.id).where(SchoolYear.school_id == school.id).first()
-    row = Period(
-        school_id=school.id,
-        school_year_id=year["id"],
-        name=name,
-        starts_on=today() - timedelta(days=40),
-        ends_on=today() + timedelta(days=40),
-    )
-    await row.save()
-    return Ref(id=row.id, school_id=school.id)
-
-
 async def setup() -> Setup:
     school, other = await make_school(), await make_school("Autre collège")
     await _year_around_today(school)
@@ -86,7 +74,7 @@ async def setup() -> Setup:
     await link_parent(foreign_parent, foreign_family_student)
     return Setup(
         school=school,
-        period=await make_period_around_today(school),
+        period=await make_period(school),
         class_4a=class_4a,
         class_5a=class_5a,
         maths=maths,
@@ -119,7 +107,7 @@ def pdf_text(content: bytes) -> bytes:
     return b"".join(zlib.decompress(stream) for stream in streams)
 
 
-async def make_evaluation(
+async def make_class_evaluation(
     teacher: Ref,
     subject: Ref,
     period: Ref,

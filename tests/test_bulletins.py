@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.parity_builders import make_evaluation, pdf_text, setup, signed_in, today
+from tests.parity_builders import make_class_evaluation, pdf_text, setup, signed_in, today
 
 
 async def _results(s) -> None:
     """Maths in 4e A: Lucas 14 (coef 1) and 17 (coef 2) → 16; Léa 10 → class average 13."""
-    await make_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 14), (s.classmate, 10)])
-    await make_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 17)], coefficient="2")
-    await make_evaluation(
+    await make_class_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 14), (s.classmate, 10)])
+    await make_class_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 17)], coefficient="2")
+    await make_class_evaluation(
         s.teacher, s.maths, s.period, s.class_4a, levels=[(s.student, ["satisfaisante", "satisfaisante", "tres_bonne"])]
     )
     # Not published yet: it never reaches a bulletin.
-    await make_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 2)], published=False)
+    await make_class_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 2)], published=False)
 
 
 async def _write(teacher, staff, s) -> None:

@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.browser import artifact
-from tests.parity_builders import espace, make_evaluation, setup, today
+from tests.parity_builders import espace, make_class_evaluation, setup, today
 
 pytestmark = pytest.mark.browser
 
 
 async def test_from_the_teachers_appreciation_to_the_parents_pdf(browser, live_server):
     s = await setup()
-    await make_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 15), (s.classmate, 11)])
+    await make_class_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 15), (s.classmate, 11)])
 
     teacher_context, teacher = await espace(browser, live_server, s.teacher, "/espace/bulletins.html")
     await teacher.wait_for_selector("#sheet >> text=15,00")

@@ -16,13 +16,12 @@ from litestar.params import FromPath
 
 from api.auth.principal import Principal, principal_with_roles
 from api.auth.scope import require_student
-from api.bulletins.render_pdf import bulletin_pdf, pdf_filename
+from api.bulletins.render_pdf import bulletin_download
 from api.bulletins.report import build_bulletins, period_out, period_row
 from api.bulletins.structs import Bulletin, PublishedBulletin
 from api.dates import school_today
 from api.errors import ApiError
 from api.openapi import errors
-from api.pdf import pdf_response
 from db.bulletins.tables import ReportCardPublication
 from db.core.tables import Enrolment, Period
 
@@ -91,8 +90,7 @@ class FamilyBulletinsController(Controller):
     async def pdf(
         self, principal: NamedDependency[Principal], student_id: FromPath[UUID], period_id: FromPath[UUID]
     ) -> Response:
-        bulletin = await family_bulletin(principal, student_id, period_id)
-        return pdf_response(bulletin_pdf(bulletin, await school_today(principal.school_id)), pdf_filename(bulletin))
+        return await bulletin_download(principal.school_id, await family_bulletin(principal, student_id, period_id))
 
 
 ROUTES = [FamilyBulletinsController]

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from fpdf.fonts import FontFace
+from litestar import Response
 
 from api.bulletins.structs import Bulletin
-from api.dates import french
-from api.pdf import a4_document, latin1
+from api.dates import french, school_today
+from api.pdf import a4_document, latin1, pdf_response
 
 HEADER = ("Matière", "Moyenne", "Moy. classe", "Positionnement", "Appréciation du professeur")
 WIDTHS = (38, 18, 18, 30, 86)
 
 
-def pdf_filename(bulletin: Bulletin) -> str:
-    return f"bulletin-{bulletin.period.name}-{bulletin.student}.pdf".replace(" ", "-")
+async def bulletin_download(school_id: UUID, bulletin: Bulletin) -> Response:
+    """The bulletin printed today (the school's day), as a download."""
+    filename = f"bulletin-{bulletin.period.name}-{bulletin.student}.pdf".replace(" ", "-")
+    return pdf_response(bulletin_pdf(bulletin, await school_today(school_id)), filename)
 
 
 def _mark(value: float | None) -> str:

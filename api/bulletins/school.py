@@ -1,7 +1,8 @@
 """The school's view of bulletins: the pickers of the page, and a student's bulletin before
 publication (teachers: students they teach; vie scolaire and direction: every student).
 
-GET /api/school/bulletins                                              periods, my services or the classes
+GET /api/school/bulletins                                              periods, classes (staff), mentions
+(a teacher's classes and subjects: GET /api/school/teaching)
 GET /api/school/bulletins/{period_id}/students/{student_id}           the bulletin
 GET /api/school/bulletins/{period_id}/students/{student_id}/pdf       the same, printed
 """
@@ -16,34 +17,12 @@ from litestar.params import FromPath
 
 from api.auth.principal import Principal, principal_with_roles
 from api.auth.scope import require_student
-from api.bulletins.render_pdf import bulletin_pdf, pdf_filename
+from api.bulletins.render_pdf import bulletin_download
 from api.bulletins.report import build_bulletins, period_out, period_row
-from api.bulletins.structs import MENTIONS, Bulletin, BulletinsContext, ClassOut, Service
+from api.bulletins.structs import MENTIONS, Bulletin, BulletinsContext, ClassOut
 from api.dates import school_today
 from api.openapi import errors
-from api.pdf import pdf_response
-from api.timetable.school_service import audience_label, subject_names
-from db.core.tables import Period, SchoolClass, TeachingService
-
-
-async def _services(principal: Principal) -> list[Service]:
-    if principal.role != "teacher":
-        return []
-    rows = await TeachingService.select().where(
-        (TeachingService.school_id == principal.school_id) & (TeachingService.teacher_id == principal.user_id)
-    )
-    subjects = await subject_names(principal.school_id, [r["subject_id"] for r in rows])
-    services = [
-        Service(
-            subject_id=r["subject_id"],
-            subject=subjects.get(r["subject_id"], ""),
-            class_id=r["class_id"],
-            group_id=r["group_id"],
-            audience=await audience_label(principal.school_id, r["class_id"], r["group_id"]),
-        )
-        for r in rows
-    ]
-    return sorted(services, key=lambda s: (s.audience, s.subject))
+from db.core.tables import Period, SchoolClass
 
 
 async def context(principal: Principal) -> BulletinsContext:
@@ -58,7 +37,6 @@ async def context(principal: Principal) -> BulletinsContext:
     return BulletinsContext(
         periods=periods,
         current_period_id=current,
-        services=await _services(principal),
         classes=classes,
         mentions=MENTIONS,
     )
@@ -75,7 +53,7 @@ class SchoolBulletinsController(Controller):
     tags = ["bulletins"]
     dependencies = {"principal": Provide(principal_with_roles("teacher", "staff", "admin"))}
 
-    @get("/", summary="Periods, and my subjects and classes (teachers) or every class (staff)", responses=errors())
+    @get("/", summary="Periods, every class (vie scolaire and direction) and the mentions", responses=errors())
     async def context(self, principal: NamedDependency[Principal]) -> BulletinsContext:
         return await context(principal)
 
@@ -98,8 +76,7 @@ class SchoolBulletinsController(Controller):
     async def pdf(
         self, principal: NamedDependency[Principal], period_id: FromPath[UUID], student_id: FromPath[UUID]
     ) -> Response:
-        bulletin = await school_bulletin(principal, period_id, student_id)
-        return pdf_response(bulletin_pdf(bulletin, await school_today(principal.school_id)), pdf_filename(bulletin))
+        return await bulletin_download(principal.school_id, await school_bulletin(principal, period_id, student_id))
 
 
 ROUTES = [SchoolBulletinsController]

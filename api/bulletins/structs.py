@@ -71,14 +71,6 @@ class PublishedBulletin(msgspec.Struct):
     pdf_url: str
 
 
-class Service(msgspec.Struct):
-    subject_id: UUID
-    subject: str
-    class_id: UUID | None
-    group_id: UUID | None
-    audience: str
-
-
 class ClassOut(msgspec.Struct):
     id: UUID
     name: str
@@ -87,7 +79,6 @@ class ClassOut(msgspec.Struct):
 class BulletinsContext(msgspec.Struct):
     periods: list[PeriodOut]
     current_period_id: UUID | None
-    services: list[Service]  # a teacher's subjects and classes/groups
     classes: list[ClassOut]  # vie scolaire and direction: every class
     mentions: dict[str, str]
 

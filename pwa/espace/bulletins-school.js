@@ -6,6 +6,7 @@ import { $, day, mark } from './widgets.js';
 import { showBulletin } from './bulletin-view.js';
 
 let context = null;
+let services = []; // a teacher's classes and subjects (GET /api/school/teaching)
 let save = null; // the current sheet's save action
 let run = null;
 
@@ -25,7 +26,7 @@ function showLocked(locked) {
 }
 
 async function loadAppreciations() {
-  const service = context.services[Number($('service').value)];
+  const service = services[Number($('service').value)];
   if (!service) return;
   const audience = service.class_id ? `class_id=${service.class_id}` : `group_id=${service.group_id}`;
   const data = await run(() => api(`/api/school/bulletins/${periodId()}/appreciations?subject_id=${service.subject_id}&${audience}`));
@@ -85,7 +86,7 @@ async function loadPublication() {
 }
 
 function load() {
-  const teacher = context.services.length > 0;
+  const teacher = services.length > 0;
   const loads = [teacher ? loadAppreciations() : loadCouncil()];
   if (!$('publication').hidden) loads.push(loadPublication());
   return Promise.all(loads);
@@ -99,8 +100,9 @@ export async function showSchoolSide(me, reporter) {
   $('period').replaceChildren(...context.periods.map((p) => option(p.id, p.name)));
   $('period').value = context.current_period_id || '';
   if (me.user.role === 'teacher') {
+    services = await run(() => api('/api/school/teaching')) || [];
     $('service-slot').hidden = false;
-    $('service').replaceChildren(...context.services.map((s, index) => option(String(index), `${s.audience} — ${s.subject}`)));
+    $('service').replaceChildren(...services.map((s, index) => option(String(index), `${s.audience} — ${s.subject}`)));
     $('service').addEventListener('change', load);
   } else {
     $('class-slot').hidden = false;
