@@ -103,8 +103,10 @@ async def signed_in(new_client, user: Ref):
 def pdf_text(content: bytes) -> bytes:
     """The text drawing commands of a PDF printed by fpdf2 (its page streams are zlib-compressed)."""
     assert content.startswith(b"%PDF-")
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.DOTALL)
-    return b"".join(zlib.decompress(stream) for stream in streams)
+    # A stream may end in a byte that looks like the line break before "endstream": decompressobj stops
+    # at the end of the zlib data whatever follows.
+    streams = re.findall(rb"stream\r?\n(.*?)endstream", content, re.DOTALL)
+    return b"".join(zlib.decompressobj().decompress(stream) for stream in streams)
 
 
 async def make_class_evaluation(

@@ -14,6 +14,7 @@ def _monday():
 
 def _week(monday, published: bool) -> dict:
     return {
+        "monday": str(monday),
         "published": published,
         "days": [
             {
@@ -44,7 +45,7 @@ async def test_staff_publish_the_week_and_every_role_reads_it(new_client):
     s = await setup()
     staff = await signed_in(new_client, s.staff)
     monday = _monday()
-    url = f"/api/school/canteen/weeks/{monday}"
+    url = "/api/school/canteen/week"
     draft = await staff.put(url, json=_week(monday, False))
     assert draft.status_code == 200 and draft.json()["published"] is False
     assert len(draft.json()["allergens"]) == 14
@@ -55,6 +56,8 @@ async def test_staff_publish_the_week_and_every_role_reads_it(new_client):
     for _ in range(2):  # idempotent
         published = await staff.put(url, json=_week(monday, True))
     assert published.json()["published"] is True
+    assert (await staff.get(url)).json()["monday"] == str(monday)  # this week by default
+    assert len((await staff.get(f"{url}?monday={monday}")).json()["days"]) == 2
     for user in (s.parent, s.student, s.teacher, s.admin):
         menus = (await (await signed_in(new_client, user)).get(query)).json()["menus"]
         assert [m["day"] for m in menus] == [str(monday), str(monday + timedelta(days=1))], user.role
@@ -77,7 +80,7 @@ async def test_staff_publish_the_week_and_every_role_reads_it(new_client):
 async def test_only_staff_write_and_bad_menus_are_refused(new_client):
     s = await setup()
     monday = _monday()
-    url = f"/api/school/canteen/weeks/{monday}"
+    url = "/api/school/canteen/week"
     for user in (s.teacher, s.parent, s.student):
         client = await signed_in(new_client, user)
         assert (await client.put(url, json=_week(monday, True))).status_code == 403
@@ -85,16 +88,14 @@ async def test_only_staff_write_and_bad_menus_are_refused(new_client):
     staff = await signed_in(new_client, s.staff)
     week = _week(monday, True)
     wrong = [
-        ("not a monday", f"/api/school/canteen/weeks/{monday + timedelta(days=1)}", week),
+        ("not a monday", {**week, "monday": str(monday + timedelta(days=1))}),
         (
             "a day outside the week",
-            url,
             {**week, "days": [{**week["days"][0], "day": str(monday + timedelta(days=7))}]},
         ),
-        ("the same day twice", url, {**week, "days": [week["days"][0], week["days"][0]]}),
+        ("the same day twice", {**week, "days": [week["days"][0], week["days"][0]]}),
         (
             "unknown allergen",
-            url,
             {
                 **week,
                 "days": [{"day": str(monday), "dishes": [{"course": "main", "name": "X", "allergens": ["pollen"]}]}],
@@ -102,14 +103,13 @@ async def test_only_staff_write_and_bad_menus_are_refused(new_client):
         ),
         (
             "unknown course",
-            url,
             {**week, "days": [{"day": str(monday), "dishes": [{"course": "cheese", "name": "Brie"}]}]},
         ),
-        ("empty name", url, {**week, "days": [{"day": str(monday), "dishes": [{"course": "main", "name": ""}]}]}),
-        ("year 9999", "/api/school/canteen/weeks/9999-12-27", week),
+        ("empty name", {**week, "days": [{"day": str(monday), "dishes": [{"course": "main", "name": ""}]}]}),
+        ("year 9999", {**week, "monday": "9999-12-27"}),
     ]
-    for reason, path, body in wrong:
-        response = await staff.put(path, json=body)
+    for reason, body in wrong:
+        response = await staff.put(url, json=body)
         assert response.status_code == 400 and response.json()["error"]["message"], reason
     parent = await signed_in(new_client, s.parent)
     too_long = await parent.get(f"/api/canteen/menus?start={monday}&end={monday + timedelta(days=40)}")

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 async def test_the_vie_scolaire_publishes_the_week_and_a_parent_reads_it(browser, live_server):
     s = await setup()
     staff_context, staff = await espace(browser, live_server, s.staff, "/espace/cantine.html")
+    await staff.wait_for_selector("#editor fieldset")
     await staff.get_by_role("button", name="Semaine suivante").click()  # a whole week ahead, any day of the run
     monday = await staff.input_value("#week-date")
     box = staff.locator(f"fieldset[data-day='{monday}']")
@@ -31,6 +32,7 @@ async def test_the_vie_scolaire_publishes_the_week_and_a_parent_reads_it(browser
     await staff.wait_for_selector("#week-state >> text=Brouillon")
 
     parent_context, parent = await espace(browser, live_server, s.parent, "/espace/cantine.html", phone=True)
+    await parent.wait_for_selector("#week-label:not(:empty)")
     await parent.get_by_role("button", name="Semaine suivante").click()
     await parent.wait_for_selector("#no-menus:not([hidden])")  # a draft stays with the school
 
@@ -38,6 +40,7 @@ async def test_the_vie_scolaire_publishes_the_week_and_a_parent_reads_it(browser
     await staff.wait_for_selector("#status >> text=Menus publiés")
     await staff.screenshot(path=artifact("canteen-staff.png"), full_page=True)
     await parent.reload()
+    await parent.wait_for_selector("#week-label:not(:empty)")
     await parent.get_by_role("button", name="Semaine suivante").click()
     await parent.wait_for_selector("#menus >> text=Lasagnes aux légumes")
     text = await parent.inner_text("#menus")

@@ -12,7 +12,7 @@ from tests.parity_builders import signed_in
 
 async def _demo(first_name: str, last_name: str) -> Ref:
     row = await User.select().where((User.first_name == first_name) & (User.last_name == last_name)).first()
-    return Ref(id=row["id"], school_id=row["school_id"])
+    return Ref(id=row["id"], school_id=row["school_id"], identifier=row["identifier"])
 
 
 async def test_every_feature_has_demo_data(new_client):
@@ -20,6 +20,7 @@ async def test_every_feature_has_demo_data(new_client):
     aurelie, lucas = await _demo("Aurélie", "Moreau"), await _demo("Lucas", "Moreau")
     chloe, cpe = await _demo("Chloé", "Moreau"), await _demo("Stéphane", "Girard")
     parent, student, staff = [await signed_in(new_client, user) for user in (aurelie, lucas, cpe)]
+    assert (aurelie.identifier, lucas.identifier, cpe.identifier) == ("a.moreau", "l.moreau", "s.girard")  # README
 
     tiles = {a["key"]: a for a in (await parent.get("/api/portal")).json()["apps"]}
     assert tiles["site-college"]["url"] == "https://etab.ac-poitiers.fr/coll-commynes-niort/"

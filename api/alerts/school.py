@@ -26,14 +26,14 @@ from db.alerts.tables import AlertRead, StudentAlert
 NOT_FOUND = ApiError(404, "not_found", "Signalement introuvable.")
 
 
-async def designated(request_principal: Principal) -> Principal:
-    if request_principal.user_id not in await recipient_ids(request_principal.school_id):
+async def designated(principal: Principal) -> Principal:
+    if principal.user_id not in await recipient_ids(principal.school_id):
         raise ApiError(
             403,
             "not_designated",
             "Seuls les personnels désignés par l'établissement lisent les signalements des élèves.",
         )
-    return request_principal
+    return principal
 
 
 async def _reads(school_id: UUID, alert_ids: list[UUID]) -> list[dict]:

@@ -120,10 +120,12 @@ class TeacherAppreciationsController(Controller):
         self,
         principal: NamedDependency[Principal],
         period_id: FromPath[UUID],
-        subject_id: FromQuery[UUID],
+        subject_id: FromQuery[UUID | None] = None,  # required, checked after the role: families get a 403
         class_id: FromQuery[UUID | None] = None,
         group_id: FromQuery[UUID | None] = None,
     ) -> AppreciationsOut:
+        if subject_id is None:
+            raise ApiError(400, "invalid", "Choisissez une matière.", details={"subject_id": "required"})
         return await appreciations(principal, period_id, subject_id, class_id, group_id)
 
     @put("/", summary="Write appreciations in a subject I teach (idempotent)", responses=errors(404, 409))

@@ -60,9 +60,9 @@ def require_monday(monday: date) -> date:
     return monday
 
 
-async def save_week(principal: Principal, monday: date, data: WeekIn) -> None:
+async def save_week(principal: Principal, data: WeekIn) -> None:
     """The week becomes exactly `data` (days left out are removed), published or as a draft."""
-    sid = principal.school_id
+    sid, monday = principal.school_id, data.monday
     sunday = monday + timedelta(days=6)
     days = [d.day for d in data.days]
     if any(not monday <= day <= sunday for day in days) or len(set(days)) != len(days):

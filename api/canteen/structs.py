@@ -25,6 +25,7 @@ class DayIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class WeekIn(msgspec.Struct, forbid_unknown_fields=True):
+    monday: date
     days: Annotated[list[DayIn], msgspec.Meta(max_length=7)]
     published: bool  # false: a draft only the school sees
 

@@ -173,6 +173,8 @@ async def _submission(principal: Principal, homework_id: UUID, submission_id: UU
 async def give_back(principal: Principal, homework_id: UUID, submission_id: UUID, data: ReturnForm) -> None:
     """The teacher's return: a comment, optionally a corrected file. A resent return (same client_id) acts once."""
     row = await _submission(principal, homework_id, submission_id)
+    if len(data.client_id) < 8:
+        raise ApiError(400, "invalid", "Identifiant d'envoi manquant.", details={"client_id": "required"})
     if row["return_client_id"] == data.client_id:
         return
     comment = data.comment.strip()

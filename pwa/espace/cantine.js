@@ -50,7 +50,7 @@ function collect(published) {
       allergens: [...d.querySelectorAll('details input:checked')].map((i) => i.value),
     })),
   })).filter((entry) => entry.dishes.length);
-  return { days, published };
+  return { monday: isoDay(monday), days, published };
 }
 
 async function load() {
@@ -58,7 +58,7 @@ async function load() {
   $('week-date').value = iso;
   $('week-label').textContent = longDay(iso);
   if (editing) {
-    const week = await run(() => api(`/api/school/canteen/weeks/${iso}`));
+    const week = await run(() => api(`/api/school/canteen/week?monday=${iso}`));
     if (!week) return;
     catalogue = { courses: week.courses, allergens: week.allergens };
     showEditor(week);
@@ -72,12 +72,13 @@ async function load() {
 
 $('week-form').addEventListener('submit', (event) => run(async () => {
   const publish = event.submitter?.id === 'publish';
-  const week = await api(`/api/school/canteen/weeks/${isoDay(monday)}`, { method: 'PUT', body: collect(publish) });
+  const week = await api('/api/school/canteen/week', { method: 'PUT', body: collect(publish) });
   showEditor(week);
   say($('status'), publish ? 'Menus publiés : les familles les voient.' : 'Brouillon enregistré.');
 }));
-$('week-prev').addEventListener('click', () => { monday.setDate(monday.getDate() - 7); load(); });
-$('week-next').addEventListener('click', () => { monday.setDate(monday.getDate() + 7); load(); });
+const move = (days) => { if (monday) { monday.setDate(monday.getDate() + days); load(); } };
+$('week-prev').addEventListener('click', () => move(-7));
+$('week-next').addEventListener('click', () => move(7));
 $('week-date').addEventListener('change', () => { if ($('week-date').value) { monday = mondayOf(`${$('week-date').value}T12:00:00`); load(); } });
 
 (async () => {
