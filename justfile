@@ -12,6 +12,10 @@ default:
 run:
     {{python}} -m api
 
+# Serve in production: migrations, then N workers (default: one per core) on uvloop + httptools. Set CARTABLE_DEMO=0.
+serve workers=num_cpus():
+    {{python}} -m api --workers {{workers}}
+
 # Run the whole test suite (API + browser). Extra arguments go to pytest.
 test *args:
     {{python}} -m pytest {{args}}
@@ -28,7 +32,7 @@ migrate:
 migration app:
     {{python}} -c "import piccolo_conf" && .venv/bin/piccolo migrations new {{app}} --auto
 
-# Lint and check formatting (ruff) on the whole repository.
+# Ruff on the whole repository: lint (pyflakes, pycodestyle, import order: rules in pyproject.toml) and formatting.
 lint:
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
@@ -38,6 +42,6 @@ reset:
     rm -rf .data/postgres
     @echo "Données locales effacées."
 
-# Benchmark the homework list under concurrent load, and the PWA shell size.
+# Benchmark the family reads (session and phone, c=16 and 64) against a raw-asyncpg reference; PWA shell size.
 bench *args:
     {{python}} -m tests.bench {{args}}

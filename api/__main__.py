@@ -1,13 +1,19 @@
-"""`python -m api` (what `just run` calls): database, migrations, demo school, then serve.
+"""`python -m api [--workers N]` (`just run`, `just serve`): database, migrations, demo school, then serve.
 
 Without DATABASE_URL an embedded PostgreSQL keeps its data in .data/postgres, so a restart
 keeps everything; `just reset` wipes it.
+
+Serving: uvicorn on uvloop with the httptools parser, N worker processes (`just serve` defaults to
+the number of cores). `just bench --server …` measured it against uvicorn's pure-Python loop and
+parser and against granian: see ARCHITECTURE.md.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
+import sys
 
 import uvicorn
 
@@ -33,7 +39,15 @@ async def prepare() -> list:
     return accounts
 
 
+def serve_options() -> dict:
+    """The event loop and HTTP parser the bench chose (uvloop and httptools are not built for Windows)."""
+    return {"loop": "uvloop", "http": "httptools"} if sys.platform != "win32" else {}
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m api", description="Run Cartable.")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (production: one per core)")
+    workers = parser.parse_args().workers
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     url = resolve_database_url()
@@ -54,7 +68,15 @@ def main() -> None:
                 births = ", ".join(f"{first} né(e) le {born}" for first, _class, born in account.children)
                 print(f"{'':<50}activation : téléphone {account.phone}, {births}")
     print()
-    uvicorn.run("api.app:create_app", factory=True, host="0.0.0.0", port=settings.port, log_level="info")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host="0.0.0.0",
+        port=settings.port,
+        log_level="info",
+        workers=workers,
+        **serve_options(),
+    )
 
 
 if __name__ == "__main__":

@@ -35,12 +35,12 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 
 from api.auth.principal import Principal, principal_with_roles
-from api.auth.scope import student_class_and_groups, visible_student_ids
 from api.errors import ApiError
 from api.homework.school_service import own_homework
 from api.homework.school_structs import AttachmentOut
 from api.ratelimit import limit
-from db.homework.tables import Homework, HomeworkAttachment
+from db.homework.tables import HomeworkAttachment
+from piccolo_conf import DB
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PER_HOMEWORK = 10
@@ -189,14 +189,17 @@ class SchoolAttachmentsController(Controller):
         remove_stored(principal.school_id, row["storage_key"])
 
 
-async def _may_download(principal: Principal, homework: dict) -> bool:
-    if principal.role in ("teacher", "staff", "admin"):
-        return True
-    for student_id in await visible_student_ids(principal):
-        classes, groups = await student_class_and_groups(principal.school_id, student_id)
-        if homework["class_id"] in classes or homework["group_id"] in groups:
-            return True
-    return False
+# The attachment, if its homework reaches one of the reader's students (the family visibility rule,
+# `family_audience` + `reaches`), or for anyone of the school's teachers and staff.
+# $1 school, $2 homework, $3 attachment, $4 reader, $5 the reader reads the whole school.
+_DOWNLOADABLE = """
+SELECT f.filename, f.content_type, f.storage_key
+FROM homework_attachment f JOIN homework h ON h.school_id = $1 AND h.id = f.homework_id
+WHERE f.school_id = $1 AND f.id = $3 AND f.homework_id = $2
+  AND ($5 OR EXISTS (SELECT 1 FROM family_audience($1, $4, NULL) a
+                     WHERE reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)))
+"""
+SCHOOL_READERS = ("teacher", "staff", "admin")
 
 
 class AttachmentDownloadController(Controller):
@@ -207,21 +210,13 @@ class AttachmentDownloadController(Controller):
     async def download(
         self, principal: NamedDependency[Principal], homework_id: FromPath[UUID], attachment_id: FromPath[UUID]
     ) -> Response:
-        homework = (
-            await Homework.select(Homework.class_id, Homework.group_id)
-            .where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
-            .first()
-        )
-        if homework is None or not await _may_download(principal, homework):
-            raise NOT_FOUND
-        row = (
-            await HomeworkAttachment.select()
-            .where(
-                (HomeworkAttachment.school_id == principal.school_id)
-                & (HomeworkAttachment.id == attachment_id)
-                & (HomeworkAttachment.homework_id == homework_id)
-            )
-            .first()
+        row = await DB.pool.fetchrow(
+            _DOWNLOADABLE,
+            principal.school_id,
+            homework_id,
+            attachment_id,
+            principal.user_id,
+            principal.role in SCHOOL_READERS,
         )
         if row is None:
             raise NOT_FOUND

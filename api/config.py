@@ -16,8 +16,13 @@ class Settings(msgspec.Struct, frozen=True):
     public_url: str
     # Cookies get `Secure` and the `__Host-` prefix everywhere but on plain-HTTP localhost.
     secure_cookies: bool
+    # Per worker process: N workers open up to N x db_pool_max connections.
     db_pool_min: int
     db_pool_max: int
+    # Seconds a request may wait for a free connection before it gets 503 server_busy.
+    db_acquire_timeout: float
+    # When set, every SQL statement the app sends is appended to this file (debugging, the Citus check).
+    sql_log: str
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -36,4 +41,6 @@ def get_settings() -> Settings:
         secure_cookies=_flag("SECURE_COOKIES", public_url.startswith("https://")),
         db_pool_min=int(os.environ.get("DB_POOL_MIN", "2")),
         db_pool_max=int(os.environ.get("DB_POOL_MAX", "20")),
+        db_acquire_timeout=float(os.environ.get("DB_ACQUIRE_TIMEOUT", "2")),
+        sql_log=os.environ.get("CARTABLE_SQL_LOG", ""),
     )

@@ -1,4 +1,5 @@
-"""Dates and moments as a school lives them: its own calendar day, French short dates, sane ranges.
+"""The dates a school request may name, a school's own day, French short dates, and the family
+screens' day and range parameters.
 
 School life happens well inside FIRST_YEAR..LAST_YEAR; refusing the rest up front keeps date
 arithmetic (a week after, the day after) from overflowing into a 500 near 9999-12-31.
@@ -6,9 +7,10 @@ arithmetic (a week after, the day after) from overflowing into a 500 near 9999-1
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID
 
+from api.clock import today_in
 from api.errors import ApiError
 from api.timetable.school_service import school_zone
 
@@ -21,14 +23,28 @@ def require_school_date(day: date, field: str) -> date:
     return day
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def school_today(school_id: UUID) -> date:
     """Today in the school's time zone (a menu, a deadline or a publication date is the school's day)."""
-    return datetime.now(await school_zone(school_id)).date()
+    return today_in(await school_zone(school_id))
 
 
 def french(day: date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+def parse_day(value: str | None, default: date, field: str) -> date:
+    """`AAAA-MM-JJ` from a query string, or `default` when absent."""
+    if value is None or value == "":
+        return default
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(
+            400, "invalid", "Date invalide (format attendu : AAAA-MM-JJ).", details={field: "date"}
+        ) from None
+    return require_school_date(day, field)
+
+
+def check_range(start: date, end: date, max_days: int) -> None:
+    if end < start or (end - start).days > max_days:
+        raise ApiError(400, "invalid", f"Période invalide (au plus {max_days} jours).", details={"end": "range"})

@@ -12,7 +12,9 @@ from typing import Any
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+
+from db.pool import ServerBusy
 
 logger = logging.getLogger("cartable.errors")
 
@@ -82,4 +84,21 @@ def handle_unexpected(request: Request, exc: Exception) -> Response[ErrorRespons
     )
 
 
-EXCEPTION_HANDLERS = {HTTPException: handle_http_exception, Exception: handle_unexpected}
+# Seconds a client is asked to wait when every database connection stayed busy.
+BUSY_RETRY_AFTER = 1
+
+
+def handle_server_busy(_: Request, __: ServerBusy) -> Response[ErrorResponse]:
+    return error_response(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "server_busy",
+        "Le service est très sollicité. Réessayez dans un instant.",
+        headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+    )
+
+
+EXCEPTION_HANDLERS = {
+    HTTPException: handle_http_exception,
+    ServerBusy: handle_server_busy,
+    Exception: handle_unexpected,
+}

@@ -13,10 +13,10 @@ from typing import NamedTuple
 
 from piccolo.table import Table
 
-# Tables that are not distributed by school: the shard root, the deployment-wide identifier
-# directory (Citus reference tables) and security counters keyed by IP (local tables).
+# Tables that are not distributed by school: the shard root, the deployment-wide identifier and
+# contact directories (Citus reference tables) and security counters keyed by IP (local tables).
 # Every other table holds school data and is keyed (school_id, id).
-NOT_SHARDED = {"school", "login_identifier", "rate_limit_counter"}
+NOT_SHARDED = {"school", "login_identifier", "contact_directory", "rate_limit_counter"}
 
 
 class Ref(NamedTuple):

@@ -1,24 +1,17 @@
 // Cartable's service worker: precaches the app shell in a versioned cache, serves it offline, and
 // offers updates (the page shows "Mettre à jour"; we wait until asked). Private API responses never
 // enter the Cache API: /api/ goes straight to the network, and the app keeps its own encrypted copy.
-const VERSION = 'v1-2026-11-23';
+//
+// VERSION and SHELL are written in when this file is served (api/pwa_shell.py): the shell is every
+// file of the app, and the version a hash of their content. Any change to the shell is a new worker,
+// so it always reaches installed phones; nobody has to remember a bump.
+const VERSION = 'development';
+const SHELL = ['/', '/index.html'];
 const SHELL_CACHE = `cartable-shell-${VERSION}`;
-const SHELL = [
-  '/', '/index.html', '/manifest.json', '/css/app.css',
-  '/js/app.js', '/js/ui.js', '/js/store.js', '/js/outbox.js', '/js/freshness.js', '/js/device.js',
-  '/js/screens/home.js', '/js/screens/homework.js', '/js/screens/timetable.js', '/js/screens/evaluations.js',
-  '/js/screens/vie-scolaire.js', '/js/screens/communication.js', '/js/screens/settings.js', '/js/screens/profiles.js',
-  '/vendor/idb/index.js', '/icons/icon.svg', '/icons/icon-192.png',
-];
-// Files of the pairing screens: cached when present, never a reason to fail the install.
-const OPTIONAL = ['/js/pairing-screen.js', '/js/app-lock.js', '/css/pairing.css', '/js/scan.js'];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(SHELL_CACHE);
-    await cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })));
-    await Promise.all(OPTIONAL.map((url) => cache.add(new Request(url, { cache: 'reload' })).catch(() => {})));
-  })());
+  event.waitUntil(caches.open(SHELL_CACHE)
+    .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })))));
 });
 
 self.addEventListener('activate', (event) => {
@@ -34,32 +27,35 @@ self.addEventListener('message', (event) => {
   if (event.data?.type === 'skip-waiting') self.skipWaiting();
 });
 
-function isPrivateOrForeign(url) {
+function networkOnly(url) {
   return url.origin !== self.location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/schema')
-    || url.pathname.startsWith('/espace');
+    || url.pathname.startsWith('/espace/');
+}
+
+async function fromShell(event) {
+  // The espace imports the app's shared modules (/js/dom.js, /js/api-client.js…): it must get the deployed
+  // ones, never the copies of a worker still waiting to be replaced.
+  const client = event.clientId ? await self.clients.get(event.clientId) : null;
+  if (client && new URL(client.url).pathname.startsWith('/espace/')) return fetch(event.request);
+  const cached = await caches.match(event.request, { cacheName: SHELL_CACHE, ignoreSearch: true });
+  if (cached) return cached;
+  const response = await fetch(event.request);
+  // Files loaded on demand (the QR decoder) join this version's cache.
+  if (response.ok && response.type === 'basic') {
+    const copy = response.clone();
+    caches.open(SHELL_CACHE).then((cache) => cache.put(event.request, copy));
+  }
+  return response;
 }
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET') return;
-  const url = new URL(request.url);
-  if (isPrivateOrForeign(url)) return; // network only, never cached here
+  if (request.method !== 'GET' || networkOnly(new URL(request.url))) return;
   if (request.mode === 'navigate') {
-    event.respondWith(caches.match('/index.html', { cacheName: SHELL_CACHE })
-      .then((cached) => cached || fetch(request)));
+    event.respondWith(caches.match('/index.html', { cacheName: SHELL_CACHE }).then((cached) => cached || fetch(request)));
     return;
   }
-  event.respondWith(caches.match(request, { cacheName: SHELL_CACHE, ignoreSearch: true }).then((cached) => {
-    if (cached) return cached;
-    return fetch(request).then((response) => {
-      // Lazily loaded shell files (pairing screen, QR decoder) join the cache of this version.
-      if (response.ok && response.type === 'basic' && !url.pathname.startsWith('/api/')) {
-        const copy = response.clone();
-        caches.open(SHELL_CACHE).then((cache) => cache.put(request, copy));
-      }
-      return response;
-    });
-  }));
+  event.respondWith(fromShell(event));
 });
 
 // Background Sync: the network is back; the outbox lives in the page's encrypted store, so ask an

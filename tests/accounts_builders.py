@@ -66,6 +66,9 @@ async def make_parent_to_activate(
     )
     await user.save()
     await Guardianship.insert(Guardianship(school_id=family.school.id, parent_id=user.id, student_id=family.student.id))
+    from api.accounts.directory import set_contacts
+
+    await set_contacts(family.school.id, user.id)  # the school's import records the phone in the directory
     return Ref(id=user.id, school_id=family.school.id, role="parent")
 
 

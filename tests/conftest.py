@@ -34,19 +34,27 @@ def _prepare_database() -> None:
     os.environ["DB_POOL_MIN"] = "1"
     os.environ["DB_POOL_MAX"] = "5"
     os.environ.setdefault("CARTABLE_DEMO", "1")
+    # The browser tests' app server (a subprocess) logs its statements for the Citus check.
+    from tests.statements import SERVER_LOG
+
+    SERVER_LOG.unlink(missing_ok=True)
+    os.environ["CARTABLE_SQL_LOG"] = str(SERVER_LOG)
 
 
 # Must run before anything imports piccolo_conf (which reads DATABASE_URL at import).
 _prepare_database()
 
 from db.migrate import all_tables, apply_migrations  # noqa: E402
+from db.pool import open_pool  # noqa: E402
 from piccolo_conf import DB  # noqa: E402
+from tests import statements  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser"]
 
 
 def pytest_unconfigure(config) -> None:
     """Leave a DATABASE_URL server as it was found: drop this run's database."""
+    statements.SERVER_LOG.unlink(missing_ok=True)
     if _external_server is None:
         return
     import asyncpg
@@ -65,9 +73,17 @@ def pytest_unconfigure(config) -> None:
 @pytest.fixture(scope="session", autouse=True)
 async def migrated_database():
     await apply_migrations()
-    await DB.start_connection_pool(min_size=1, max_size=5)
+    # The app's own pool (no reset query, bounded acquire), shared by the tests and the in-process app.
+    DB.pool = await open_pool(
+        DB.config["dsn"], min_size=1, max_size=5, acquire_timeout=10, record_statement=statements.record
+    )
     yield
     await DB.close_connection_pool()
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests marked `after_all` run last: they check what the whole run did."""
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
 
 
 def _all_tables() -> str:

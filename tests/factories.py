@@ -83,6 +83,10 @@ async def make_user(
     )
     await user.save()
     await LoginIdentifier.insert(LoginIdentifier(identifier=identifier, school_id=school.school_id, user_id=user.id))
+    if user.phone or user.email:  # the contact directory follows every phone and e-mail, as the import does
+        from api.accounts.directory import set_contacts
+
+        await set_contacts(school.school_id, user.id)
     return Ref(id=user.id, school_id=school.school_id, identifier=identifier, role=role)
 
 

@@ -10,11 +10,12 @@ from decimal import Decimal
 
 import msgspec
 
-from api.dates import utc_now
+from api.clock import now, today
 from db.core.tables import SchoolYear
 from tests.factories import Ref, assign_teacher, enrol, link_parent, make_class, make_school, make_subject, make_user
 from tests.family_builders import make_period
 from tests.fixtures.api import sign_in
+from tests.fixtures.browser import espace_context
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -39,10 +40,6 @@ class Setup(msgspec.Struct):
     foreign_admin: Ref  # another school
     foreign_staff: Ref
     foreign_parent: Ref
-
-
-def today():
-    return utc_now().date()
 
 
 async def _year_around_today(school: Ref) -> None:
@@ -135,7 +132,7 @@ async def make_class_evaluation(
         graded=bool(grades),
         out_of=Decimal("20") if grades else None,
         coefficient=Decimal(coefficient) if grades else None,
-        publish_at=utc_now() - timedelta(hours=1) if published else None,
+        publish_at=now() - timedelta(hours=1) if published else None,
     )
     await row.save()
     for student, value in grades:
@@ -167,7 +164,7 @@ async def make_homework(teacher: Ref, subject: Ref, class_ref: Ref, *, given: in
         given_on=today() + timedelta(days=given),
         due_on=today() + timedelta(days=due),
         html="<p>Rédiger la synthèse du chapitre 3.</p>",
-        updated_at=utc_now(),
+        updated_at=now(),
     )
     await row.save()
     return Ref(id=row.id, school_id=teacher.school_id)
@@ -175,13 +172,7 @@ async def make_homework(teacher: Ref, subject: Ref, class_ref: Ref, *, given: in
 
 async def espace(browser, live_server: str, user: Ref, path: str, *, phone: bool = False):
     """(context, page) of `user` signed in to the espace at `path`; a JavaScript error fails the test."""
-    from api.auth.sessions import cookie_name, open_session
-
-    viewport = {"width": 360, "height": 740} if phone else {"width": 1280, "height": 900}
-    context = await browser.new_context(viewport=viewport, locale="fr-FR", accept_downloads=True)
-    token, _ = await open_session(user_id=user.id, school_id=user.school_id)
-    await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
-    page = await context.new_page()
+    context, page = await espace_context(browser, live_server, user, viewport=(360, 740) if phone else (1280, 900))
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     context.on("close", lambda _: _no_errors(errors))

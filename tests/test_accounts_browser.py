@@ -10,7 +10,7 @@ import pytest
 
 from tests.accounts_builders import STRONG, last_code, last_message, make_parent_to_activate
 from tests.factories import enrol, make_class, make_family, make_school, make_user
-from tests.fixtures.browser import artifact
+from tests.fixtures.browser import artifact, check_screen
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +26,11 @@ async def test_parent_activation_sign_in_and_first_login(live_server, page):
     await page.get_by_label("Numéro de téléphone portable").fill("06 12 34 56 78")
     await page.get_by_role("button", name="Recevoir mon code SMS").click()
     await page.get_by_label("Code de validation (6 chiffres)").wait_for()
+    await check_screen(page, "espace-activation-code", sizes=((1280, 900), (360, 740)))
     await page.get_by_label("Code de validation (6 chiffres)").fill(
         "000000" if await last_code("06 12 34 56 78") != "000000" else "111111"
     )
-    await page.get_by_label("Date de naissance de votre enfant").fill("2013-05-14")
+    await page.get_by_label("Date de naissance de votre enfant").fill("14/05/2013")  # French, as shown
     await page.get_by_role("button", name="Continuer").click()
     await page.get_by_text("Code incorrect. Il vous reste 2 essais.").wait_for()
 
@@ -37,6 +38,7 @@ async def test_parent_activation_sign_in_and_first_login(live_server, page):
     await page.get_by_role("button", name="Continuer").click()
     await page.locator("#identifier").get_by_text("s.dupont").wait_for()
 
+    await check_screen(page, "espace-activation-mot-de-passe", sizes=((1280, 900), (360, 740)))
     password = page.get_by_label("Choisissez votre mot de passe")
     await password.fill("abcdefgh")
     assert await page.locator('li[data-rule="length"].met').count() == 1
@@ -49,7 +51,7 @@ async def test_parent_activation_sign_in_and_first_login(live_server, page):
     await page.get_by_label("Confirmez le mot de passe").fill(STRONG)
     await page.locator("#step3").get_by_role("button", name="Continuer").click()
     await page.get_by_role("heading", name="Votre compte est activé").wait_for()
-    await page.screenshot(path=artifact("accounts-activation-done.png"))
+    await check_screen(page, "espace-activation-fin", sizes=((1280, 900), (360, 740)))
 
     await page.get_by_role("link", name="Se connecter").click()
     await page.wait_for_url(re.compile(r"/espace/index\.html\?identifiant=s\.dupont"))
@@ -61,12 +63,15 @@ async def test_parent_activation_sign_in_and_first_login(live_server, page):
     await page.get_by_role("button", name="Se connecter", exact=True).click()
 
     await page.wait_for_url(re.compile(r"premiere-connexion\.html"))
+    await page.get_by_label("Adresse e-mail").wait_for()
+    await check_screen(page, "espace-premiere-connexion-courriel", sizes=((1280, 900), (360, 740)))
     await page.get_by_label("Adresse e-mail").fill("sophie.dupont@example.fr")
     await page.get_by_role("button", name="Recevoir le lien").click()
     await page.get_by_text("Un lien de validation a été envoyé").wait_for()
     link = re.search(r"https?://\S+", await last_message("sophie.dupont@example.fr")).group(0)
     await page.goto(link.replace("http://localhost:8000", live_server))
     await page.get_by_role("heading", name="Charte informatique").wait_for()
+    await check_screen(page, "espace-premiere-connexion-charte", sizes=((1280, 900), (360, 740)))
     await page.get_by_label("J'ai lu et j'accepte la charte informatique.").check()
     await page.get_by_role("button", name="Accepter et fermer").click()
 
@@ -109,7 +114,8 @@ async def test_student_first_login_with_temporary_password(live_server, page):
     await page.get_by_label("Confirmez le mot de passe").fill(STRONG)
     await page.get_by_role("button", name="Enregistrer le mot de passe").click()
     await page.get_by_text("6e C").wait_for()
-    await page.get_by_label("Votre date de naissance").fill("2015-01-09")
+    await check_screen(page, "espace-premiere-connexion-eleve", sizes=((1280, 900), (360, 740)))
+    await page.get_by_label("Votre date de naissance").fill("2015-01-09")  # ISO typed in is understood too
     await page.get_by_label("Je confirme que ces informations sont exactes.").check()
     await page.get_by_role("button", name="Confirmer").click()
     await page.get_by_label("Adresse e-mail").fill("nora@example.fr")

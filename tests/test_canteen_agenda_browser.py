@@ -18,7 +18,7 @@ async def test_the_vie_scolaire_publishes_the_week_and_a_parent_reads_it(browser
     staff_context, staff = await espace(browser, live_server, s.staff, "/espace/cantine.html")
     await staff.wait_for_selector("#editor fieldset")
     await staff.get_by_role("button", name="Semaine suivante").click()  # a whole week ahead, any day of the run
-    monday = await staff.input_value("#week-date")
+    monday = await staff.eval_on_selector("#week-date", "input => input.value")  # ISO (the field shows jj/mm/aaaa)
     box = staff.locator(f"fieldset[data-day='{monday}']")
     await box.locator(".dish[data-course=starter] input[type=text]").fill("Carottes râpées")
     main = box.locator(".dish[data-course=main]")
@@ -57,6 +57,8 @@ async def test_the_vie_scolaire_adds_an_outing_for_a_class_and_its_families_see_
     await staff.get_by_label("Type").select_option("outing")
     await staff.get_by_label("Titre").fill("Sortie au musée")
     await staff.fill("#first-day", outing)
+    await staff.press("#first-day", "Tab")  # leaving the first day proposes it as the last
+    assert await staff.input_value("#last-day") == (today() + timedelta(days=7)).strftime("%d/%m/%Y")
     await staff.fill("#last-day", outing)
     await staff.fill("#starts-at", "08:30")
     await staff.fill("#ends-at", "16:00")

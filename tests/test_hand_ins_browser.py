@@ -24,7 +24,7 @@ async def test_a_student_hands_in_and_gets_the_corrected_copy_back(browser, live
     await teacher.get_by_label("DOCX").check()
     await teacher.get_by_role("button", name="Enregistrer", exact=True).click()
     await teacher.wait_for_selector("#status >> text=Devoir à rendre en ligne")
-    await teacher.wait_for_selector("#copies >> text=0 rendue(s) sur 2")
+    await teacher.wait_for_selector("#copies >> text=0 rendue sur 2")
 
     student_context, student = await espace(browser, live_server, s.student, "/espace/rendus.html", phone=True)
     await student.wait_for_selector("#hand-ins >> text=Non rendu")
@@ -38,7 +38,7 @@ async def test_a_student_hands_in_and_gets_the_corrected_copy_back(browser, live
 
     await teacher.reload()
     await teacher.locator("#homework button").first.click()
-    await teacher.wait_for_selector("#copies >> text=1 rendue(s) sur 2, dont 0 en retard")
+    await teacher.wait_for_selector("#copies >> text=1 rendue sur 2, dont 0 en retard")
     async with teacher.expect_download() as download_info:
         await teacher.get_by_role("link", name="ma-copie.pdf").click()
     with open(await (await download_info.value).path(), "rb") as downloaded:

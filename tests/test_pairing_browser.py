@@ -9,16 +9,13 @@ import pytest
 from api.auth.sessions import cookie_name, open_session
 from db.devices.tables import Device
 from tests.factories import make_family
-from tests.fixtures.browser import artifact
+from tests.fixtures.browser import artifact, check_screen, espace_context
 
 pytestmark = pytest.mark.browser
 
 
 async def desktop_page(browser, live_server, user):
-    context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
-    token, _ = await open_session(user_id=user.id, school_id=user.school_id)
-    await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
-    page = await context.new_page()
+    context, page = await espace_context(browser, live_server, user, viewport=(1280, 800))
     await page.goto(f"{live_server}/espace/application-mobile.html")
     return context, page
 
@@ -80,8 +77,11 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         await phone.fill("#pairing-device-name", "Téléphone de Sophie")
         await phone.click("text=Ajouter le profil")
         await phone.wait_for_selector(".pairing-error:has-text('Code incorrect')")
-        await phone.screenshot(path=artifact("pairing-phone-code.png"))
+        await check_screen(phone, "pwa-ajouter-profil-code")
         assert "4 essais" in await phone.text_content(".pairing-error")
+        await desktop.wait_for_selector(
+            "#pairing-state:has-text('Code erroné saisi sur le téléphone : 4 essais restants.')"
+        )
         await phone.fill("#pairing-code", "K7P2")
         await phone.click("text=Ajouter le profil")
         await phone.wait_for_url(lambda url: "#/accueil" in url)
@@ -90,7 +90,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         # The desktop sees the QR used and the linked device.
         await desktop.wait_for_selector("#pairing-state:has-text('Appareil ajouté : Téléphone de Sophie')")
         await desktop.wait_for_selector("#devices tr:has-text('Téléphone de Sophie')")
-        await desktop.screenshot(path=artifact("pairing-desktop-used.png"))
+        await check_screen(desktop, "espace-application-mobile-qr", sizes=((1280, 800), (360, 740)))
 
         # The WebAuthn credential was registered during the claim; the app lock works with it.
         device = await Device.select().where(Device.user_id == family.parent.id).first()
@@ -98,13 +98,13 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         profiles = await phone.evaluate("import('/js/device.js').then((m) => m.listProfiles())")
         assert [p["role"] for p in profiles] == ["parent"] and profiles[0]["lockAvailable"]
         profile_id = profiles[0]["id"]
-        locked = await phone.evaluate("(id) => import('/js/app-lock.js').then((m) => m.enableLock(id))", profile_id)
+        locked = await phone.evaluate("(id) => import('/js/app-lock.js').then((m) => m.setLock(id, true))", profile_id)
         assert locked["lockEnabled"] is True
         assert await phone.evaluate("(id) => import('/js/app-lock.js').then((m) => m.unlock(id))", profile_id)
 
         # A signed API call from the phone works (DPoP proof from the non-extractable key).
         status = await phone.evaluate(
-            "(id) => import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile')).then((r) => r.status)",
+            "(id) => import('/js/device.js').then((m) => m.deviceFetch(id)('/api/pairing/profile')).then((r) => r.status)",
             profile_id,
         )
         assert status == 200
@@ -114,7 +114,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
             """(id) => {
             const realNow = Date.now.bind(Date);
             Date.now = () => realNow() - 3600 * 1000;
-            return import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile'))
+            return import('/js/device.js').then((m) => m.deviceFetch(id)('/api/pairing/profile'))
               .then((r) => r.status).finally(() => { Date.now = realNow; });
         }""",
             profile_id,
@@ -126,7 +126,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         await desktop.click("#devices button:has-text('Révoquer')")
         await desktop.wait_for_selector("#devices-empty:not([hidden])")
         code = await phone.evaluate(
-            """(id) => import('/js/device.js').then((m) => m.apiFetch(id, '/api/pairing/profile')
+            """(id) => import('/js/device.js').then((m) => m.deviceFetch(id)('/api/pairing/profile')
             .then(() => 'still paired', (error) => error.code))""",
             profile_id,
         )
@@ -228,3 +228,37 @@ async def test_scanning_the_qr_with_the_camera_pairs_the_phone_even_without_weba
         assert await phone.evaluate("document.querySelectorAll('video').length") == 0
     finally:
         await camera_browser.close()
+
+
+async def test_a_qr_code_killed_by_the_fifth_wrong_code_closes_the_form_and_offers_a_new_scan(browser, live_server):
+    import httpx
+
+    family = await make_family()
+    token, csrf = await open_session(user_id=family.student.id, school_id=family.student.school_id)
+    async with httpx.AsyncClient(
+        base_url=live_server, cookies={cookie_name(): token}, headers={"X-CSRF-Token": csrf}
+    ) as desktop:
+        link = (await desktop.post("/api/pairing/pairings", json={"code": "M4Q8"})).json()["link"]
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    try:
+        phone = await context.new_page()
+        await phone.goto(link)
+        for left in (4, 3, 2, 1):
+            await phone.fill("#pairing-code", "ZZ9Q")
+            await phone.press("#pairing-code", "Enter")
+            await phone.wait_for_selector(f".pairing-error:has-text('Il vous reste {left} essai')")
+            assert await phone.is_enabled("text=Ajouter le profil")
+        await phone.fill("#pairing-code", "ZZ9Q")
+        await phone.press("#pairing-code", "Enter")
+        # The 5th wrong code: the form is gone at once, with the reason and a way forward.
+        await phone.wait_for_selector('.pairing-error:has-text("Ce QR code n\'est plus valable")')
+        assert await phone.locator("#pairing-code").count() == 0
+        assert await phone.locator("text=Ajouter le profil").count() == 0
+        new_scan = phone.get_by_role("button", name="Scanner un nouveau QR code")
+        assert await new_scan.is_visible()
+        assert await new_scan.evaluate("(button) => button === document.activeElement")
+        await check_screen(phone, "pwa-ajouter-profil-qr-mort")
+        device_count = await Device.count().where(Device.user_id == family.student.id)
+        assert device_count == 0
+    finally:
+        await context.close()

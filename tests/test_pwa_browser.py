@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import struct
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from db.homework.tables import HomeworkDone
-from tests.factories import enrol, link_parent, make_class, make_family, make_user
+from tests.factories import make_family
 from tests.family_builders import (
-    make_discussion,
-    make_evaluation,
     make_homework,
     make_lesson,
-    make_period,
-    make_post,
     make_teacher_of,
-    make_vie_scolaire,
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import artifact
+from tests.fixtures.browser import CHROMIUM_ARGS, artifact, chromium_path
 from tests.pairing_builders import CODE
 
 pytestmark = pytest.mark.browser
@@ -49,23 +45,37 @@ async def pair_in_browser(page, live_server: str, user, device_name: str = "Tél
     return profile["id"]
 
 
-async def test_manifest_is_installable_with_icons(page, live_server):
-    manifest = httpx.get(f"{live_server}/manifest.json").json()
-    assert manifest["display"] == "standalone" and manifest["scope"] == "/" and manifest["lang"] == "fr"
-    sizes = {}
-    for icon in manifest["icons"]:
-        response = httpx.get(f"{live_server}{icon['src']}")
-        assert response.status_code == 200, icon
-        if icon["type"] == "image/png":
-            sizes[(icon["sizes"], icon["purpose"])] = png_size(response.content)
+async def test_chromium_finds_nothing_stopping_installation(browser, live_server, tmp_path):
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        manifest = (await http.get("/manifest.json")).json()
+        assert manifest["display"] == "standalone" and manifest["scope"] == "/" and manifest["lang"] == "fr"
+        sizes = {}
+        for icon in manifest["icons"]:
+            response = await http.get(icon["src"])
+            assert response.status_code == 200, icon
+            if icon["type"] == "image/png":
+                sizes[(icon["sizes"], icon["purpose"])] = png_size(response.content)
     assert sizes == {
         ("192x192", "any"): (192, 192),
         ("512x512", "any"): (512, 512),
         ("512x512", "maskable"): (512, 512),
     }
-    await page.goto(f"{live_server}/")
-    href = await page.get_attribute("link[rel=manifest]", "href")
-    assert href == "/manifest.json"
+    # Chromium's own verdict, as DevTools shows it; it needs a real profile (an incognito-like
+    # context is "in-incognito" by definition).
+    context = await browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 360, "height": 740}, locale="fr-FR",
+    )  # fmt: skip
+    try:
+        page = context.pages[0] if context.pages else await context.new_page()
+        await page.goto(f"{live_server}/#/profils")
+        await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        cdp = await context.new_cdp_session(page)
+        assert (await cdp.send("Page.getInstallabilityErrors"))["installabilityErrors"] == []
+        app_manifest = await cdp.send("Page.getAppManifest")
+        assert app_manifest["url"].endswith("/manifest.json") and app_manifest["errors"] == []
+    finally:
+        await context.close()
 
 
 async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_the_server_once(
@@ -90,7 +100,9 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
         for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
         return urls; }""")
     assert any(url.endswith("/js/app.js") for url in cached_urls)
-    assert not [url for url in cached_urls if "/api/" in url]  # private data never enters the Cache API
+    assert not [
+        url for url in cached_urls if urlsplit(url).path.startswith("/api/")
+    ]  # private data never enters the Cache API
 
     # Offline, and the worker cannot reach the network either (set_offline covers it; API calls are also cut).
     await context.set_offline(True)
@@ -137,98 +149,88 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
     assert first["done"] is False
 
 
-async def test_every_screen_for_a_parent_at_360px(page, live_server):
-    family = await make_family()
-    teacher, maths = await make_teacher_of(family)
-    french_teacher, french = await make_teacher_of(
-        family, "Français", "#c0392b", first_name="Anne", last_name="Bernard"
-    )
-    lesson = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Thalès</p>")
-    await make_lesson(
-        french_teacher,
-        french,
-        class_ref=family.class_ref,
-        day=today(),
-        hour=10,
-        status="cancelled",
-        status_note="Professeur absent",
-    )
-    await make_homework(
-        teacher, maths, class_ref=family.class_ref, due_in_days=1, lesson=lesson, attachment="fiche.pdf"
-    )
-    await make_homework(
-        french_teacher, french, class_ref=family.class_ref, due_in_days=2, html="<p>Lire le chapitre 2</p>"
-    )
-    period = await make_period(family.school)
-    await make_evaluation(teacher, maths, period, family.class_ref, family.student, title="Fractions", grade="14.5")
-    await make_vie_scolaire(teacher, family.student)
-    await make_discussion(teacher, family.parent, family.student)
-    await make_post(teacher, [family.parent])
-    await make_post(teacher, [family.parent], title="Sortie au théâtre", survey=True)
-    brother = await make_user(family.school, "student", first_name="Hugo")
-    sixth = await make_class(family.school, "6e B")
-    await enrol(brother, sixth)
-    await link_parent(family.parent, brother)
-    await make_homework(teacher, maths, class_ref=sixth, due_in_days=1, html="<p>Tables de multiplication</p>")
-    profile_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
-    await page.evaluate(
-        "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [profile_id, str(family.student.id)]
-    )
-
-    screens = {
-        "accueil": "Pour demain",
-        "devoirs": "Lire le chapitre 2",
-        "edt": "Professeur absent",
-        "notes": "Moyenne : 14,5/20",
-        "vie-scolaire": "Bavardages",
-        "messages": "Progrès",
-        "messages/infos": "Sortie au théâtre",
-        "reglages": "Téléphone de Sophie",
-        "profils": "Ajouter un profil",
-    }
-    for route, expected in screens.items():
-        await page.goto(f"{live_server}/#/{route}")
-        await page.wait_for_selector(f"text={expected}")
-        await page.screenshot(path=artifact(f"pwa-{route.replace('/', '-')}.png"))
-    # Parents see the "Fait" state but cannot change it.
-    await page.goto(f"{live_server}/#/devoirs")
-    await page.wait_for_selector("text=Lire le chapitre 2")
-    assert await page.locator("input[type=checkbox][id^=done-]").count() == 0
-    assert await page.locator(".badge", has_text="Non fait").count() == 2
-    # The child switcher shows the other child's homework.
-    await page.select_option("#child", str(brother.id))
-    await page.wait_for_selector("text=Tables de multiplication")
-    assert not await page.is_visible("text=Lire le chapitre 2")
-    await page.screenshot(path=artifact("pwa-devoirs-autre-enfant.png"))
-    # Keyboard: the tab bar is reachable in order and Enter opens a screen.
-    await page.wait_for_load_state("networkidle")
-    await page.focus("#tabs a[href='#/accueil']")
-    await page.keyboard.press("Tab")
-    assert await page.evaluate("document.activeElement.getAttribute('href')") == "#/devoirs"
-    await page.focus("#tabs a[href='#/edt']")
-    await page.keyboard.press("Enter")
-    await page.wait_for_selector("#screen-title:has-text('Emploi du temps')")
+async def revoke(live_server, user, device_id) -> None:
+    async with httpx.AsyncClient(base_url=live_server) as desktop:  # "Appareils associés" on the desktop
+        await sign_in(desktop, user)
+        revoked = await desktop.delete(f"/api/pairing/devices/{device_id}")
+        assert revoked.status_code in (200, 204), revoked.text
 
 
-async def test_a_revoked_device_wipes_its_cached_data_on_next_contact(page, live_server):
+async def test_a_revocation_reaches_every_profile_on_the_phone_at_start_and_when_back_online(
+    page, context, live_server
+):
     family = await make_family()
     teacher, maths = await make_teacher_of(family)
     await make_homework(teacher, maths, class_ref=family.class_ref, html="<p>Rédaction</p>")
-    profile_id = await pair_in_browser(page, live_server, family.student)
+    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone familial")
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Rédaction")  # the parent's data is now on the phone
+    student_id = await pair_in_browser(page, live_server, family.student, "Téléphone familial")
     await page.goto(f"{live_server}/#/devoirs")
     await page.wait_for_selector("text=Rédaction")
     has_data = "(id) => import('/js/store.js').then((m) => m.profileHasData(id))"
-    assert await page.evaluate(has_data, profile_id) is True
+    profiles = "() => import('/js/device.js').then((m) => m.listProfiles()).then((l) => l.map((p) => p.role))"
+    assert await page.evaluate(has_data, parent_id) and await page.evaluate(has_data, student_id)
 
-    async with httpx.AsyncClient(base_url=live_server) as desktop:  # "Appareils liés" on the desktop
-        await sign_in(desktop, family.student)
-        revoked = await desktop.delete(f"/api/pairing/devices/{profile_id}")
-        assert revoked.status_code in (200, 204), revoked.text
+    # The parent revokes the phone from the desktop; the app opens on the student's profile.
+    await revoke(live_server, family.parent, parent_id)
     await page.reload()
-    await page.wait_for_selector("text=Ajouter un profil")
-    assert await page.evaluate(has_data, profile_id) is False
-    assert await page.evaluate("import('/js/device.js').then((m) => m.listProfiles())") == []
+    await page.wait_for_selector("#toast:has-text('Profil retiré de cet appareil : Sophie')")
+    assert await page.evaluate(profiles) == ["student"]
+    assert await page.evaluate(has_data, parent_id) is False
+    assert page.url.endswith("#/devoirs") and await page.is_visible("text=Rédaction")  # the student stays
+    await page.screenshot(path=artifact("pwa-profil-revoque.png"))
+
+    # Revoked while the phone is offline: the check runs when the network comes back.
+    await context.set_offline(True)
+    await revoke(live_server, family.student, student_id)
+    await context.set_offline(False)
+    await page.wait_for_selector("#toast:has-text('Léa')")  # named (with Sophie, whose notice may still show)
+    assert "retiré" in await page.text_content("#toast")
+    assert await page.evaluate(profiles) == []
+    assert await page.evaluate(has_data, student_id) is False
+    await page.wait_for_selector("#pairing-title")  # nothing left: "Ajouter un profil"
     assert not await page.is_visible("text=Rédaction")
+
+
+async def test_an_unavailable_server_keeps_the_screen_and_the_outbox_and_they_catch_up_after_retry_after(
+    page, context, live_server
+):
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    homework = await make_homework(teacher, maths, class_ref=family.class_ref, html="<p>Exposé</p>")
+    await pair_in_browser(page, live_server, family.student)
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Exposé")
+
+    # A deploy or an overloaded server: 503 with Retry-After on every family call.
+    busy = {"error": {"code": "unavailable", "message": "Service momentanément indisponible."}}
+
+    async def unavailable(route):
+        await route.fulfill(status=503, json=busy, headers={"Retry-After": "2"})
+
+    await context.route("**/api/students/**", unavailable)
+    await page.reload()
+    await page.wait_for_selector("text=Exposé")  # the stored list, not an error
+    await page.wait_for_selector("#freshness:has-text('Service indisponible')")
+    await page.check(f"#done-{homework.id}")
+    await page.wait_for_selector(f"[data-homework='{homework.id}'] .waiting")
+    assert await HomeworkDone.count() == 0
+
+    # The server is back: without any reload, the write goes once Retry-After has passed, and the
+    # screen is fresh again.
+    await context.unroute("**/api/students/**")
+    await page.wait_for_function(  # the card drawn, and no longer waiting (not a screen being redrawn)
+        "(id) => document.querySelector(`[data-homework='${id}'] input`)"
+        " && !document.querySelector(`[data-homework='${id}'] .waiting`)",
+        arg=str(homework.id),
+        timeout=15_000,
+    )
+    await page.wait_for_function(
+        "() => document.getElementById('freshness').textContent === \"Mis à jour à l'instant\"", timeout=15_000
+    )
+    rows = await HomeworkDone.select().where(HomeworkDone.student_id == family.student.id)
+    assert [(str(r["homework_id"]), r["done"]) for r in rows] == [(str(homework.id), True)]
 
 
 async def test_a_new_version_waits_and_the_toast_applies_it(page, live_server):
@@ -242,3 +244,37 @@ async def test_a_new_version_waits_and_the_toast_applies_it(page, live_server):
     async with page.expect_navigation():
         await page.click("#toast button")
     await page.wait_for_function("() => navigator.serviceWorker.controller?.scriptURL.endsWith('?v=next')")
+
+
+async def test_a_second_visit_asks_for_the_homework_only_if_it_changed(page, live_server):
+    """Conditional GETs against the real server: with an ETag (issue #9's API), the second visit sends
+    If-None-Match and a 304 keeps the list; without one, plain GETs and no invented validator."""
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    await make_homework(teacher, maths, class_ref=family.class_ref, html="<p>Carte mentale</p>")
+    await pair_in_browser(page, live_server, family.student)
+    exchanges = []
+
+    async def record(response):
+        if response.request.method == "GET" and urlsplit(response.url).path.endswith("/homework"):
+            exchanges.append(
+                (
+                    await response.request.header_value("if-none-match"),
+                    response.status,
+                    await response.header_value("etag"),
+                )
+            )
+
+    page.on("response", record)
+    for _ in range(2):
+        await page.goto("about:blank")
+        await page.goto(f"{live_server}/#/devoirs")
+        await page.wait_for_selector("text=Carte mentale")
+        await page.wait_for_selector('#freshness:has-text("Mis à jour à l\'instant")')
+        await page.wait_for_load_state("networkidle")
+    (first_sent, first_status, etag), (second_sent, second_status, _) = exchanges
+    assert first_sent is None and first_status == 200
+    if etag:
+        assert (second_sent, second_status) == (etag, 304)
+    else:
+        assert (second_sent, second_status) == (None, 200)

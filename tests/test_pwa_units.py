@@ -1,35 +1,25 @@
-"""Unit tests of the PWA's offline logic (store.js, outbox.js, freshness.js), run in Chromium.
+"""Unit tests of the PWA's modules (API client, data layer, store, outbox, freshness), run in Chromium.
 
 The modules are imported from the live server in a blank page of the app's origin, so they run with
-the real IndexedDB and WebCrypto; `send` is a plain function standing in for the network.
+the real IndexedDB and WebCrypto; `via`, the client's fetch, is a plain function standing in for the
+network, so every answer (ETag, 304, 503 + Retry-After, no network) is under the test's control.
 """
 
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-# What a phone downloads before the first screen (the QR decoder and pairing screens load lazily).
-SHELL = [
-    "pwa/index.html",
-    "pwa/css/app.css",
-    "pwa/css/pairing.css",
-    "pwa/js/app.js",
-    "pwa/js/ui.js",
-    "pwa/js/store.js",
-    "pwa/js/outbox.js",
-    "pwa/js/freshness.js",
-    "pwa/js/device.js",
-    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pwa/js/screens").glob("*.js")),
-    "node_modules/idb/build/index.js",
-]
+from api.pwa_shell import shell_files
+
+# Everything the service worker precaches (url → file); `just bench` prints its size too.
+SHELL = shell_files()
 
 
 def shell_gzip_bytes() -> int:
-    return sum(len(gzip.compress((ROOT / name).read_bytes(), 9)) for name in SHELL if (ROOT / name).exists())
+    """Each shell file gzipped as a server would send it."""
+    return sum(len(gzip.compress(path.read_bytes(), 9)) for path in SHELL.values())
 
 
 def test_app_shell_fits_the_60_kb_gzip_budget():
@@ -43,11 +33,16 @@ async def module_page(page, live_server):
 
 
 async def run(page, body: str):
-    """Run `body` (an async function body with store, outbox, freshness in scope) in the page."""
+    """Run `body` (an async function body) in the page with the modules in scope, and `answer(status,
+    body, headers)` to build fake responses."""
     return await page.evaluate(f"""async () => {{
+        const client = await import('/js/api-client.js');
+        const data = await import('/js/data.js');
         const store = await import('/js/store.js');
         const outbox = await import('/js/outbox.js');
         const freshness = await import('/js/freshness.js');
+        const answer = (status, body = null, headers = {{}}) => new Response(
+            body === null ? null : JSON.stringify(body), {{ status, headers }});
         {body}
     }}""")
 
@@ -89,9 +84,9 @@ async def test_wiping_a_profile_forgets_its_key_snapshots_and_outbox_only(module
         module_page,
         """
         await store.saveSnapshot('gone', 'home:s', { a: 1 });
-        await outbox.queueDone('gone', 's', 'h1', true);
+        await outbox.enqueue('gone', { target: 'done:h1', method: 'PUT', path: '/x', body: {} });
         await store.saveSnapshot('kept', 'home:s', { b: 2 });
-        await outbox.queueDone('kept', 's', 'h2', true);
+        await outbox.enqueue('kept', { target: 'done:h2', method: 'PUT', path: '/y', body: {} });
         await store.wipeProfile('gone');
         return { gone: await store.loadSnapshot('gone', 'home:s'), goneOutbox: (await outbox.pending('gone')).length,
                  hasData: await store.profileHasData('gone'),
@@ -101,31 +96,39 @@ async def test_wiping_a_profile_forgets_its_key_snapshots_and_outbox_only(module
     assert result == {"gone": None, "goneOutbox": 0, "hasData": False, "kept": {"b": 2}, "keptOutbox": 1}
 
 
+QUEUE_DONE = """
+        const done = (profile, homework, value, at) => { const id = crypto.randomUUID();
+          return outbox.enqueue(profile, { id, target: `done:${homework}`, method: 'PUT', path: `/api/students/s/homework/${homework}/done`,
+            body: { done: value, change_id: id } }, at); };
+        const sendVia = (via) => (entry) => client.request(entry.path, { method: entry.method, body: entry.body, via });
+"""
+
+
 @pytest.mark.browser
 async def test_outbox_keeps_everything_while_offline_and_sends_each_change_once_in_order(module_page):
     result = await run(
         module_page,
-        """
-        const t0 = new Date('2026-11-23T08:00:00Z');
-        await outbox.queueDone('p', 's', 'h1', true, t0);
-        await outbox.queueDone('p', 's', 'h2', true, new Date(t0.getTime() + 1000));
-        await outbox.queueDone('p', 's', 'h1', false, new Date(t0.getTime() + 2000));  // later change of h1
-        const offline = await outbox.flush('p', async () => { throw new TypeError('Failed to fetch'); });
+        QUEUE_DONE
+        + """
+        await done('p', 'h1', true, 1000);
+        await done('p', 'h2', true, 2000);
+        await done('p', 'h1', false, 3000);  // later change of h1
+        const offline = await outbox.flush('p', sendVia(async () => { throw new TypeError('Failed to fetch'); }));
         const afterOffline = await outbox.pending('p');
-        const local = Object.fromEntries(await outbox.pendingDone('p'));
+        const local = Object.fromEntries([...await outbox.pendingByTarget('p')].map(([t, b]) => [t, b.done]));
         const sent = [];
         // Two triggers at once (online event + start): one run, each entry sent once.
-        const send = async (path, init) => { sent.push([path, JSON.parse(init.body)]); return new Response('{}', { status: 200 }); };
-        const [a, b] = await Promise.all([outbox.flush('p', send), outbox.flush('p', send)]);
-        return { offline, attempts: afterOffline.map((e) => e.attempts), local, a, same: a === b || JSON.stringify(a) === JSON.stringify(b),
+        const via = async (path, init) => { sent.push([path, JSON.parse(init.body)]); return answer(200, {}); };
+        const [a, b] = await Promise.all([outbox.flush('p', sendVia(via)), outbox.flush('p', sendVia(via))]);
+        return { offline, attempts: afterOffline.map((e) => e.attempts), local, a, same: a === b,
                  sent: sent.map(([path, body]) => [path, body.done, body.change_id.length]),
                  ids: new Set(sent.map(([, body]) => body.change_id)).size, left: (await outbox.pending('p')).length };
     """,
     )
-    assert result["offline"] == {"sent": 0, "dropped": 0, "left": 3}
+    assert result["offline"] == {"sent": 0, "dropped": 0, "left": 3, "retryAfter": None}
     assert result["attempts"] == [1, 0, 0]  # stopped at the first failure, kept everything
-    assert result["local"] == {"h1": False, "h2": True}  # the screen shows the latest local change
-    assert result["a"] == {"sent": 3, "dropped": 0, "left": 0} and result["same"]
+    assert result["local"] == {"done:h1": False, "done:h2": True}  # the screen shows the latest local change
+    assert result["a"] == {"sent": 3, "dropped": 0, "left": 0, "retryAfter": None} and result["same"]
     assert result["sent"] == [
         ["/api/students/s/homework/h1/done", True, 36],
         ["/api/students/s/homework/h2/done", True, 36],
@@ -135,35 +138,145 @@ async def test_outbox_keeps_everything_while_offline_and_sends_each_change_once_
 
 
 @pytest.mark.browser
-async def test_outbox_retries_server_errors_and_drops_refusals(module_page):
+async def test_outbox_keeps_writes_through_a_503_until_retry_after_and_drops_refusals(module_page):
     result = await run(
         module_page,
-        """
-        await outbox.queueDone('p', 's', 'refused', true, new Date(1000));
-        await outbox.queueDone('p', 's', 'later', true, new Date(2000));
-        const statuses = [404, 503];
-        const first = await outbox.flush('p', async () => new Response('{}', { status: statuses.shift() }));
+        QUEUE_DONE
+        + """
+        await done('p', 'refused', true, 1000);
+        await done('p', 'later', true, 2000);
+        const answers = [answer(404, { error: { code: 'not_found', message: 'Devoir introuvable.' } }),
+                         answer(503, null, { 'Retry-After': '120' })];
+        const first = await outbox.flush('p', sendVia(async () => answers.shift()));
         const kept = (await outbox.pending('p')).map((e) => e.target);
-        const second = await outbox.flush('p', async () => new Response('{}', { status: 200 }));
+        const second = await outbox.flush('p', sendVia(async () => answer(204)));
         let revoked = null;
-        await outbox.queueDone('p', 's', 'x', true);
-        try { await outbox.flush('p', async () => { throw Object.assign(new Error('retiré'), { code: 'device_revoked' }); }); }
+        await done('p', 'x', true, 3000);
+        try { await outbox.flush('p', async () => { throw new client.ApiError(401, 'device_revoked', 'retiré'); }); }
         catch (error) { revoked = error.code; }
-        return { first, kept, second, revoked };
+        return { first, kept, second, revoked, stillQueued: (await outbox.pending('p')).length };
     """,
     )
-    assert result["first"] == {"sent": 0, "dropped": 1, "left": 1}
-    assert result["kept"] == ["done:s:later"]
-    assert result["second"] == {"sent": 1, "dropped": 0, "left": 0}
-    assert result["revoked"] == "device_revoked"
+    assert result["first"] == {"sent": 0, "dropped": 1, "left": 1, "retryAfter": 120_000}
+    assert result["kept"] == ["done:later"]
+    assert result["second"] == {"sent": 1, "dropped": 0, "left": 0, "retryAfter": None}
+    assert result["revoked"] == "device_revoked" and result["stillQueued"] == 1
 
 
 @pytest.mark.browser
 async def test_outbox_survives_a_reload(module_page):
-    await run(module_page, "await outbox.queueDone('p', 's', 'h9', true);")
+    await run(
+        module_page,
+        "await outbox.enqueue('p', { target: 'done:h9', method: 'PUT', path: '/x', body: { done: true } });",
+    )
     await module_page.reload()
     left = await run(module_page, "return (await outbox.pending('p')).map((e) => [e.target, e.body.done]);")
-    assert left == [["done:s:h9", True]]
+    assert left == [["done:h9", True]]
+
+
+@pytest.mark.browser
+async def test_api_client_turns_every_failure_into_a_french_api_error(module_page):
+    result = await run(
+        module_page,
+        """
+        const failure = async (via, options = {}) => {
+          try { await client.request('/api/x', { via, ...options }); return 'no error'; }
+          catch (e) { return { name: e.name, status: e.status, code: e.code, message: e.message, details: e.details,
+                               retryAfter: e.retryAfter, offline: e.offline }; } };
+        const refused = await failure(async () => answer(400, { error: { code: 'wrong_code',
+          message: 'Code incorrect. Il vous reste 2 essais.', details: { attempts_left: 2 } } }));
+        const network = await failure(async () => { throw new TypeError('Failed to fetch'); });
+        const later = new Date(Date.now() + 90_000).toUTCString();
+        const busy = await failure(async () => answer(503, null, { 'Retry-After': later }));
+        const broken = await failure(async () => new Response('<html>proxy</html>', { status: 502 }));
+        // CSRF: held by the client, sent on writes only.
+        const seen = [];
+        const spy = async (path, init) => { seen.push(new Headers(init.headers).get('X-CSRF-Token')); return answer(200, { ok: 1 }); };
+        client.setCsrf('jeton');
+        await client.api('/api/y', { via: (p, i) => client.sessionFetch(p, i).then(() => spy(p, i)) });
+        const viaSession = [];
+        const realFetch = window.fetch;
+        window.fetch = async (path, init) => { viaSession.push([init.method, new Headers(init.headers).get('X-CSRF-Token'), init.credentials]); return answer(204); };
+        try {
+          await client.api('/api/y');
+          const written = await client.api('/api/y', { method: 'POST', body: { a: 1 } });
+          viaSession.push(written);
+        } finally { window.fetch = realFetch; client.setCsrf(null); }
+        return { refused, network, busy, broken, viaSession };
+    """,
+    )
+    assert result["refused"] == {
+        "name": "ApiError", "status": 400, "code": "wrong_code", "message": "Code incorrect. Il vous reste 2 essais.",
+        "details": {"attempts_left": 2}, "retryAfter": None, "offline": False,
+    }  # fmt: skip
+    assert result["network"]["status"] == 0 and result["network"]["offline"] is True
+    assert result["network"]["message"] == "Connexion impossible. Vérifiez le réseau puis réessayez."
+    assert result["busy"]["offline"] is True and result["busy"]["code"] == "unavailable"
+    assert result["busy"]["message"].startswith("Cartable est momentanément indisponible")
+    assert 80_000 <= result["busy"]["retryAfter"] <= 90_000  # an HTTP date works as well as seconds
+    assert result["broken"]["message"] == "Une erreur est survenue." and result["broken"]["offline"] is False
+    assert result["viaSession"] == [["GET", None, "same-origin"], ["POST", "jeton", "same-origin"], None]
+
+
+@pytest.mark.browser
+async def test_data_layer_keeps_the_etag_and_a_304_keeps_the_snapshot(module_page):
+    result = await run(
+        module_page,
+        """
+        const sent = [];
+        const server = [answer(200, { items: ['Exercice 1'] }, { ETag: '"v1"' }), answer(304),
+                        answer(200, { items: ['Exercice 2'] })];
+        const via = async (path, init) => { sent.push(new Headers(init.headers).get('If-None-Match')); return server.shift(); };
+        const first = await data.revalidate('p', 'homework:s', '/api/h', via);
+        await store.touchSnapshot('p', 'homework:s', 1000);  // as if saved long ago
+        const second = await data.revalidate('p', 'homework:s', '/api/h', via);
+        const kept = await store.loadSnapshot('p', 'homework:s');
+        const third = await data.revalidate('p', 'homework:s', '/api/h', via);  // a server without ETag
+        const afterPlain = await store.loadSnapshot('p', 'homework:s');
+        // A change made on the phone drops the ETag: the next read downloads the server's state in full.
+        await store.saveSnapshot('p', 'other', { n: 1 }, { etag: '"v9"' });
+        await store.updateSnapshot('p', 'other', (value) => { value.n = 2; });
+        const changed = await store.loadSnapshot('p', 'other');
+        return { sent, first: [first.value, first.changed], second: [second.value, second.changed, Date.now() - second.savedAt < 60000],
+                 kept: [kept.value, kept.etag, kept.savedAt === second.savedAt], third: [third.value, third.changed],
+                 afterPlain: afterPlain.etag, changed: [changed.value, changed.etag] };
+    """,
+    )
+    assert result["sent"] == [None, '"v1"', '"v1"']  # If-None-Match from the second read on
+    assert result["first"] == [{"items": ["Exercice 1"]}, True]
+    assert result["second"] == [{"items": ["Exercice 1"]}, False, True]  # 304: same data, "à jour" again
+    assert result["kept"] == [{"items": ["Exercice 1"]}, '"v1"', True]
+    assert result["third"] == [{"items": ["Exercice 2"]}, True]
+    assert result["afterPlain"] is None  # no ETag from the server: plain GETs from then on
+    assert result["changed"] == [{"n": 2}, None]
+
+
+@pytest.mark.browser
+async def test_a_screen_read_draws_the_snapshot_then_reports_an_unavailable_server(module_page):
+    result = await run(
+        module_page,
+        """
+        await store.saveSnapshot('p', 'home:s', { n: 1 }, { savedAt: 5000 });
+        const drawn = [];
+        const reports = [];
+        const read = (name, via) => data.read({ profileId: 'p', name, path: '/api/home', via,
+          draw: (value) => drawn.push(value), report: (r) => reports.push({ savedAt: r.savedAt, code: r.error?.code ?? null,
+            retryAfter: r.error?.retryAfter ?? null, empty: Boolean(r.empty) }) });
+        await read('home:s', async () => answer(503, { error: { code: 'unavailable', message: 'Maintenance.' } }, { 'Retry-After': '30' }));
+        await read('never-seen', async () => { throw new TypeError('offline'); });
+        let stale = false;
+        await data.read({ profileId: 'p', name: 'home:s', path: '/api/home', isCurrent: () => !stale,
+          via: async () => { stale = true; return answer(200, { n: 2 }); }, draw: (v) => drawn.push(v), report: () => reports.push('late') });
+        return { drawn, reports };
+    """,
+    )
+    assert result["drawn"] == [{"n": 1}, {"n": 1}]  # snapshots; never the fresh answer of a screen left behind
+    assert result["reports"] == [
+        {"savedAt": 5000, "code": None, "retryAfter": None, "empty": False},
+        {"savedAt": 5000, "code": "unavailable", "retryAfter": 30_000, "empty": False},
+        {"savedAt": None, "code": "offline", "retryAfter": None, "empty": True},
+        "late",  # the snapshot of the third read, and nothing after the user moved on
+    ]
 
 
 @pytest.mark.browser
@@ -175,7 +288,9 @@ async def test_freshness_wording(module_page):
         const ago = (ms) => freshness.describeAge(now - ms, now);
         return [ago(10_000), ago(5 * 60_000), ago(3 * 3600_000 + 50_000), ago(2 * 86400_000), freshness.describeAge(null, now),
                 freshness.freshnessText(now - 3 * 3600_000, { online: false, now }),
-                freshness.freshnessText(now - 60_000, { online: true, failed: true, now })];
+                freshness.freshnessText(now - 60_000, { online: true, error: { status: 0 }, now }),
+                freshness.freshnessText(now - 60_000, { online: true, error: { status: 503 }, now }),
+                freshness.freshnessText(now - 60_000, { online: true, error: { status: 500 }, now })];
     """,
     )
     assert result == [
@@ -186,4 +301,6 @@ async def test_freshness_wording(module_page):
         "Jamais mis à jour",
         "Hors ligne · Mis à jour il y a 3 h",
         "Connexion impossible · Mis à jour il y a 1 min",
+        "Service indisponible · Mis à jour il y a 1 min",
+        "Mise à jour impossible · Mis à jour il y a 1 min",
     ]

@@ -9,7 +9,7 @@ import pytest
 from api.auth.sessions import cookie_name, open_session
 from db.homework.tables import Homework
 from tests.factories import assign_teacher, make_family, make_subject, make_user
-from tests.fixtures.browser import artifact
+from tests.fixtures.browser import artifact, check_screen
 from tests.school_builders import make_lesson
 from tests.test_pwa_browser import pair_in_browser
 
@@ -33,7 +33,8 @@ async def test_teacher_gives_homework_and_the_student_pwa_shows_it_after_refresh
     assert await page.locator("text=Exercices 12 à 15").count() == 0
 
     # The teacher, signed in on a desktop browser, opens the lesson and gives homework for tomorrow.
-    desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    # An English-speaking browser: the espace's dates stay French.
+    desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
     token, _ = await open_session(user_id=teacher.id, school_id=teacher.school_id)
     await desktop.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
     teacher_page = await desktop.new_page()
@@ -41,15 +42,17 @@ async def test_teacher_gives_homework_and_the_student_pwa_shows_it_after_refresh
     await teacher_page.get_by_role("button", name="4e A — Mathématiques").click()
     await teacher_page.wait_for_selector("#lesson[aria-busy=false]")
     assert await teacher_page.locator("#roll >> text=Léa").count() == 1
+    await check_screen(teacher_page, "espace-enseignant-seance", sizes=((1280, 900), (360, 740)))
     await teacher_page.get_by_role("textbox", name="Travail à faire").fill("Exercices 12 à 15 page 48")
-    await teacher_page.fill("#hw-due", (today + timedelta(days=1)).isoformat())
+    await teacher_page.fill("#hw-due", (today + timedelta(days=1)).strftime("%d/%m/%Y"))
     await teacher_page.fill("#hw-minutes", "30")
     await teacher_page.get_by_role("button", name="Donner le travail").click()
     await teacher_page.wait_for_selector("text=Travail donné")
     await teacher_page.wait_for_selector("#homework-list >> text=Exercices 12 à 15 page 48")
     await teacher_page.screenshot(path=artifact("school-teacher-homework.png"))
     await desktop.close()
-    assert await Homework.count().where(Homework.class_id == family.class_ref.id) == 1
+    given = await Homework.select(Homework.due_on).where(Homework.class_id == family.class_ref.id)
+    assert [row["due_on"] for row in given] == [today + timedelta(days=1)]
 
     # The student refreshes the app and sees it.
     await page.reload()
@@ -77,12 +80,17 @@ async def test_staff_imports_a_csv_and_sees_the_rejected_line(browser, live_serv
     await page.get_by_role("button", name="Import").click()
     await page.set_input_files("#import-file", str(csv_file))
     await page.get_by_role("button", name="Importer", exact=True).click()
-    await page.wait_for_selector("text=2 ligne(s) lue(s), 1 refusée(s)")
+    await page.wait_for_selector("text=2 lignes lues, 1 refusée")
+    await check_screen(page, "espace-vie-scolaire-import", sizes=((1280, 900),))
     assert await page.locator("#import-report td.reason").all_inner_texts() == ["Nom manquant."]
     await page.get_by_role("button", name="Comptes élèves").click()
     await page.wait_for_selector("#class-students >> text=l.bernard")
     await page.get_by_role("button", name="Lettres à imprimer (page web)").click()
     await page.wait_for_selector("#print-letters >> text=Mot de passe provisoire")
+    await check_screen(page, "espace-vie-scolaire-lettres", sizes=((1280, 900),))
+    await page.get_by_role("button", name="Punitions").click()
+    await page.wait_for_selector("#pun-student option", state="attached")
+    await check_screen(page, "espace-vie-scolaire-punitions", sizes=((1280, 900), (360, 740)))
     assert "l.bernard" in await page.inner_text("#print-letters")
     await page.screenshot(path=artifact("school-staff-import.png"), full_page=True)
     await desktop.close()
@@ -106,6 +114,7 @@ async def test_teacher_evaluates_publishes_and_posts_information(browser, live_s
     await page.get_by_label("D4 Raisonner").check()
     await page.get_by_role("button", name="Créer").click()
     await page.get_by_label("Bernard Léa : D4").select_option("satisfaisante")
+    await check_screen(page, "espace-enseignant-evaluation", sizes=((1280, 900), (360, 740)))
     await page.get_by_role("button", name="Enregistrer", exact=True).click()
     await page.wait_for_selector("text=Évaluation enregistrée.")
     await page.get_by_role("button", name="Publier maintenant").click()
@@ -119,6 +128,7 @@ async def test_teacher_evaluates_publishes_and_posts_information(browser, live_s
     await page.get_by_role("checkbox", name="4e A").check()
     await page.get_by_role("button", name="Publier").click()
     await page.wait_for_selector("#posts >> text=Réunion parents-professeurs")
-    assert "0/1 lu(s)" in await page.inner_text("#posts")
+    assert "Lu par 0 sur 1 destinataire, 0 accusé de lecture" in await page.inner_text("#posts")
+    await check_screen(page, "espace-enseignant-communication", sizes=((1280, 900), (360, 740)))
     await page.screenshot(path=artifact("school-teacher-communication.png"), full_page=True)
     await desktop.close()

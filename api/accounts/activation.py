@@ -6,6 +6,13 @@
 
 Step 1 answers the same whether or not the details match an account (no enumeration): with no
 match, the flow token is a dead one and step 2 says "Code incorrect".
+
+The school is not known at step 1: the contact directory (api/accounts/directory.py) gives every
+account holding that phone, in every school, and each is checked in its own school (name, not yet
+activated). A parent with children in two schools has an account in each: one SMS code, and at
+step 2 every account whose children's birth dates are all among those typed is activated (the
+union must be exactly the dates typed); none is picked arbitrarily, and an account another school
+created with the same name and phone gains nothing without its own school's birth dates.
 """
 
 from __future__ import annotations
@@ -17,10 +24,12 @@ from litestar import Controller, Request, post
 from litestar.params import JSONBody
 
 from api.accounts import codes
+from api.accounts.directory import accounts_with, phone_key
 from api.accounts.guards import require_same_origin
 from api.accounts.identifiers import allocate_identifier
 from api.accounts.phones import normalise_phone
 from api.accounts.structs import (
+    ActivatedAccount,
     ActivationComplete,
     ActivationStart,
     ActivationVerified,
@@ -32,11 +41,12 @@ from api.accounts.structs import (
     Resend,
 )
 from api.auth.passwords import character_classes, password_problems
-from api.auth.tokens import new_secret
+from api.auth.tokens import decoy_token
 from api.errors import ApiError
 from api.notifications.sender import send_sms
 from api.ratelimit import client_ip, limit
-from db.core.tables import Guardianship, LoginIdentifier, User
+from db.accounts.tables import VerificationCode
+from db.core.tables import Guardianship, LoginIdentifier, School, User
 
 PURPOSE = "activation"
 SENT = "Si ces informations correspondent à un compte à activer, un code vous a été envoyé par SMS."
@@ -52,19 +62,38 @@ def sms_text(code: str) -> str:
     return f"Cartable : votre code d'activation est {code}. Il est valable 10 minutes. Ne le communiquez à personne."
 
 
-async def _find_parent(data: ActivationStart) -> dict | None:
-    # The school is not known yet, so this one query spans schools (rare: account activation only).
-    candidates = await User.select().where(
-        (User.role == "parent")
-        & User.activated_at.is_null()
-        & (User.disabled == False)  # noqa: E712
-        & User.last_name.ilike(data.last_name.strip())
-    )
+async def _accounts_to_activate(data: ActivationStart) -> list[dict]:
+    """Every parent account, in any school, with this phone and name that is still to activate."""
     phone = normalise_phone(data.phone)
-    for user in candidates:
-        if _folded(user["first_name"]) == _folded(data.first_name) and normalise_phone(user["phone"]) == phone:
-            return user
-    return None
+    found = []
+    for school_id, user_id in await accounts_with(phone_key(data.phone)):
+        user = await User.select().where((User.school_id == school_id) & (User.id == user_id)).first()
+        if (
+            user is not None
+            and user["role"] == "parent"
+            and user["activated_at"] is None
+            and not user["disabled"]
+            and _folded(user["last_name"]) == _folded(data.last_name)
+            and _folded(user["first_name"]) == _folded(data.first_name)
+            and normalise_phone(user["phone"]) == phone
+        ):
+            found.append(user)
+    return found
+
+
+async def _proven_accounts(row: dict, birth_dates: set) -> tuple[list[tuple], list[dict]]:
+    """The flow's accounts whose children's birth dates are all among `birth_dates`, and those children;
+    nothing unless together they account for exactly the dates typed."""
+    proven, children = [], []
+    for school_id, user_id in codes.flow_accounts(row):
+        kids = await _children_birth_dates(school_id, user_id)
+        expected = {kid["birth_date"] for kid in kids if kid["birth_date"]}
+        if expected and expected <= birth_dates:
+            proven.append((school_id, user_id))
+            children += kids
+    if {kid["birth_date"] for kid in children} != birth_dates:
+        return [], []
+    return proven, children
 
 
 async def _children_birth_dates(school_id, parent_id) -> list[dict]:
@@ -87,6 +116,10 @@ async def _identifier_of(user: dict) -> str:
     return await allocate_identifier(user["school_id"], user["id"], user["first_name"], user["last_name"])
 
 
+def _ref(school_id, user_id) -> dict:
+    return {"school_id": str(school_id), "user_id": str(user_id)}
+
+
 class ActivationController(Controller):
     path = "/api/accounts/activation"
     tags = ["accounts"]
@@ -95,14 +128,19 @@ class ActivationController(Controller):
     async def start(self, request: Request, data: JSONBody[ActivationStart]) -> FlowStarted:
         require_same_origin(request)
         await limit("activation:ip", client_ip(request), max_hits=10, window=HOUR)
-        parent = await _find_parent(data)
-        if parent is None:
-            return FlowStarted(flow=new_secret(), message=SENT)
-        await codes.throttle_sends(parent["id"])
+        accounts = await _accounts_to_activate(data)
+        if not accounts:
+            return FlowStarted(flow=decoy_token(), message=SENT)
+        lead = accounts[0]  # the flow is kept in this account's school; it acts on all of them
+        await codes.throttle_sends(lead["id"])
         flow, code = await codes.issue(
-            school_id=parent["school_id"], user_id=parent["id"], purpose=PURPOSE, destination=parent["phone"]
+            school_id=lead["school_id"],
+            user_id=lead["id"],
+            purpose=PURPOSE,
+            destination=lead["phone"],
+            accounts=[_ref(a["school_id"], a["id"]) for a in accounts] if len(accounts) > 1 else None,
         )
-        await send_sms(parent["school_id"], parent["phone"], sms_text(code))
+        await send_sms(lead["school_id"], lead["phone"], sms_text(code))
         return FlowStarted(flow=flow, message=SENT)
 
     @post("/resend", summary="A new SMS code for the same flow (throttled)", status_code=200)
@@ -120,10 +158,10 @@ class ActivationController(Controller):
         require_same_origin(request)
         await limit("code:verify:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
         row = await codes.find_flow(data.flow, PURPOSE)
+        proven, children = [], []
         if row is not None and row["verified_at"] is None:
-            children = await _children_birth_dates(row["school_id"], row["user_id"])
-            expected = {child["birth_date"] for child in children if child["birth_date"]}
-            if not expected or set(data.birth_dates) != expected:
+            proven, children = await _proven_accounts(row, set(data.birth_dates))
+            if not proven:
                 # Checked before the code so a wrong date costs a try like a wrong code does.
                 if codes.now() < row["expires_at"] and await codes.add_attempt(row) is not None:
                     raise ApiError(
@@ -133,18 +171,30 @@ class ActivationController(Controller):
                         "connues de l'établissement.",
                     )
         await codes.check_code(row, data.flow, data.code)
-        user = await User.select().where((User.school_id == row["school_id"]) & (User.id == row["user_id"])).first()
-        children = await _children_birth_dates(row["school_id"], row["user_id"])
+        if row["accounts"] is not None:  # the accounts step 3 activates: those proven here
+            await VerificationCode.update({VerificationCode.accounts: [_ref(*a) for a in proven]}).where(
+                (VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"])
+            )
+        activated = []
+        for school_id, user_id in proven:
+            user = await User.select().where((User.school_id == school_id) & (User.id == user_id)).first()
+            school = await School.select(School.name).where(School.id == school_id).first()
+            activated.append(ActivatedAccount(await _identifier_of(user), school["name"]))
         return ActivationVerified(
-            identifier=await _identifier_of(user), children=sorted(child["first_name"] for child in children)
+            identifier=", ".join(account.identifier for account in activated),
+            children=sorted(child["first_name"] for child in children),
+            accounts=activated if len(activated) > 1 else None,
         )
 
     @post("/complete", summary="Step 3: choose the password → account active", status_code=200)
     async def complete(self, request: Request, data: JSONBody[ActivationComplete]) -> Done:
         require_same_origin(request)
         row = await codes.require_verified(data.flow, PURPOSE)
-        user = await codes.finish_with_password(row, data.password, {User.activated_at: codes.now()})
-        return Done(message=f"Votre compte est activé. Votre identifiant : {user['identifier']}.")
+        users = await codes.finish_with_password(row, data.password, {User.activated_at: codes.now()})
+        if len(users) == 1:
+            return Done(message=f"Votre compte est activé. Votre identifiant : {users[0]['identifier']}.")
+        identifiers = ", ".join(user["identifier"] for user in users)
+        return Done(message=f"Vos comptes sont activés. Vos identifiants : {identifiers}.")
 
 
 class PasswordCheckController(Controller):

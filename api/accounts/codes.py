@@ -1,21 +1,25 @@
 """One-time codes and flow tokens for the multi-step account flows.
 
-A flow starts with `issue()`: the browser gets a random flow token (256 bits), the user gets a
-6-digit code by SMS or e-mail. Only SHA-256(flow) and SHA-256(flow:code) are stored, so a database
-leak reveals neither. A code lives 10 minutes, is single use, and 3 wrong tries burn it (a new one
-must be requested, which is throttled).
+A flow starts with `issue()`: the browser gets a flow token (its school and row plus 256 random
+bits, see api/auth/tokens.py: it is found in one school), the user gets a 6-digit code by SMS or
+e-mail. Only SHA-256(flow) and SHA-256(flow:code) are stored, so a database leak reveals neither.
+Answers that must not reveal whether an account exists hand out `decoy_token()`s of the same shape.
+A code lives 10 minutes, is single use, and 3 wrong tries burn it (a new one must be requested,
+which is throttled).
 """
 
 from __future__ import annotations
 
+import json
 import secrets
-from datetime import datetime, timedelta, timezone
-from uuid import UUID
+from datetime import timedelta
+from uuid import UUID, uuid4
 
 from api.accounts.guards import clear_failures
 from api.auth.passwords import hash_password, password_problems
 from api.auth.sessions import close_all_sessions
-from api.auth.tokens import digest, new_secret, same
+from api.auth.tokens import digest, new_secret, parse_routed_token, routed_token, same
+from api.clock import now
 from api.errors import ApiError
 from api.ratelimit import limit
 from db.accounts.tables import VerificationCode
@@ -32,10 +36,6 @@ WRONG_CODE = ApiError(400, "wrong_code", "Code incorrect.")
 FLOW_EXPIRED = ApiError(400, "flow_expired", "Cette démarche a expiré ou est déjà terminée. Recommencez.")
 CODE_EXPIRED = ApiError(400, "code_expired", "Ce code a expiré. Demandez un nouveau code.")
 CODE_BURNT = ApiError(400, "code_blocked", "Trop d'essais avec ce code. Demandez un nouveau code.")
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def new_code() -> str:
@@ -57,12 +57,22 @@ async def throttle_sends(user_id: UUID) -> None:
 
 
 async def issue(
-    *, school_id: UUID, user_id: UUID, purpose: str, destination: str, with_code: bool = True, ttl: timedelta = CODE_TTL
+    *,
+    school_id: UUID,
+    user_id: UUID,
+    purpose: str,
+    destination: str,
+    with_code: bool = True,
+    ttl: timedelta = CODE_TTL,
+    accounts: list[dict] | None = None,
 ) -> tuple[str, str]:
     """Start a flow; returns (flow token, code). The caller sends the code."""
-    flow, code = new_secret(), new_code() if with_code else ""
+    row_id = uuid4()
+    flow, code = routed_token(school_id, row_id, new_secret()), new_code() if with_code else ""
     await VerificationCode.insert(
         VerificationCode(
+            id=row_id,
+            accounts=accounts,
             school_id=school_id,
             user_id=user_id,
             purpose=purpose,
@@ -92,7 +102,19 @@ async def renew_code(row: dict, flow: str) -> str:
 
 async def find_flow(flow: str, purpose: str) -> dict | None:
     """The open flow for this token, or None (unknown, finished, or another purpose)."""
-    row = await VerificationCode.select().where(VerificationCode.flow_hash == digest(flow)).first()
+    parsed = parse_routed_token(flow)
+    if parsed is None:
+        return None
+    school_id, row_id, _ = parsed
+    row = (
+        await VerificationCode.select()
+        .where(
+            (VerificationCode.school_id == school_id)
+            & (VerificationCode.id == row_id)
+            & (VerificationCode.flow_hash == digest(flow))
+        )
+        .first()
+    )
     if row is None or row["purpose"] != purpose or row["used_at"] is not None:
         return None
     return row
@@ -159,21 +181,37 @@ async def finish(row: dict) -> bool:
     return bool(rows)
 
 
-async def finish_with_password(row: dict, password: str, extra: dict | None = None) -> dict:
-    """Last step of activation and recovery: check the new password, close the flow, set it.
+def flow_accounts(row: dict) -> list[tuple[UUID, UUID]]:
+    """(school id, user id) of the accounts a flow acts on: its own, or an activation's proven ones."""
+    if row.get("accounts") is None:
+        return [(row["school_id"], row["user_id"])]
+    accounts = json.loads(row["accounts"]) if isinstance(row["accounts"], str) else row["accounts"]
+    return [(UUID(a["school_id"]), UUID(a["user_id"])) for a in accounts]
+
+
+async def finish_with_password(row: dict, password: str, extra: dict | None = None) -> list[dict]:
+    """Last step of activation and recovery: check the new password, close the flow, set it on the
+    flow's account(s) (`flow_accounts`).
 
     Whoever knew the old password is signed out, and a sign-in lock on the account is lifted.
-    Returns the user row (for the identifier to show).
+    Returns the user rows (for the identifiers to show).
     """
-    user = await User.select().where((User.school_id == row["school_id"]) & (User.id == row["user_id"])).first()
-    problems = password_problems(password, personal=(user["identifier"], user["first_name"], user["last_name"]))
-    if problems:
-        raise ApiError(400, "weak_password", problems[0], details={"problems": problems})
+    users = [
+        await User.select().where((User.school_id == school_id) & (User.id == user_id)).first()
+        for school_id, user_id in flow_accounts(row)
+    ]
+    for user in users:
+        personal = (user["identifier"], user["first_name"], user["last_name"])
+        problems = password_problems(password, personal=personal)
+        if problems:
+            raise ApiError(400, "weak_password", problems[0], details={"problems": problems})
     if not await finish(row):
         raise FLOW_EXPIRED
-    await User.update(
-        {User.password_hash: hash_password(password), User.must_change_password: False, **(extra or {})}
-    ).where((User.school_id == row["school_id"]) & (User.id == row["user_id"]))
-    await close_all_sessions(row["user_id"])
-    await clear_failures(user["identifier"].lower())
-    return user
+    password_hash = hash_password(password)
+    for user in users:
+        await User.update({User.password_hash: password_hash, User.must_change_password: False, **(extra or {})}).where(
+            (User.school_id == user["school_id"]) & (User.id == user["id"])
+        )
+        await close_all_sessions(user["school_id"], user["id"])
+        await clear_failures(user["identifier"].lower())
+    return users

@@ -14,6 +14,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.accounts import codes
+from api.accounts.directory import set_contacts
 from api.accounts.guards import require_same_origin
 from api.accounts.structs import (
     CharterAcceptance,
@@ -208,7 +209,8 @@ class FirstLoginController(Controller):
             raise ApiError(
                 400, "link_expired", "Ce lien de validation a expiré ou a déjà servi. Demandez un nouveau lien."
             )
-        await User.update({User.email: row["destination"], User.email_verified_at: codes.now()}).where(
+        await set_contacts(row["school_id"], row["user_id"], email=row["destination"])
+        await User.update({User.email_verified_at: codes.now()}).where(
             (User.school_id == row["school_id"]) & (User.id == row["user_id"])
         )
         await _complete_if_done(row["user_id"], row["school_id"])

@@ -39,7 +39,7 @@ from api.accounts.structs import (
     SessionBody,
 )
 from api.auth.principal import Principal
-from api.auth.tokens import new_secret
+from api.auth.tokens import decoy_token
 from api.config import get_settings
 from api.errors import ApiError
 from api.ratelimit import client_ip, limit
@@ -171,7 +171,7 @@ class PasskeyController(Controller):
         )
         found = await locate(data.identifier)
         if found is None:
-            flow = new_secret()  # same answer for an unknown identifier; the flow leads nowhere
+            flow = decoy_token()  # same answer for an unknown identifier; the flow leads nowhere
         else:
             flow, _ = await codes.issue(
                 school_id=found["school_id"],

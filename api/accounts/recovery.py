@@ -1,7 +1,9 @@
 """ "Identifiant perdu" and "Mot de passe perdu", by SMS or e-mail to what the school has on file.
 
 Every answer is the same whether or not an account matches: nothing here tells a stranger that an
-identifier, a phone number or an address exists.
+identifier, a phone number or an address exists. A contact is looked up in the contact directory
+(api/accounts/directory.py), then each account in its own school: a parent with accounts in two
+schools gets each school's identifier(s), in one message per school.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from litestar import Controller, Request, post
 from litestar.params import JSONBody
 
 from api.accounts import codes
+from api.accounts.directory import PHONE_DIGITS, accounts_with, email_key, phone_key
 from api.accounts.guards import require_same_origin
 from api.accounts.identifiers import locate
 from api.accounts.phones import normalise_phone
@@ -24,7 +27,7 @@ from api.accounts.structs import (
     PasswordRecoveryStart,
     Resend,
 )
-from api.auth.tokens import new_secret
+from api.auth.tokens import decoy_token
 from api.errors import ApiError
 from api.notifications.sender import send_email, send_sms
 from api.ratelimit import client_ip, limit
@@ -39,22 +42,20 @@ CODE_SENT = (
 
 
 async def _accounts_by_contact(channel: str, value: str) -> list[dict]:
-    # No school is known yet: this rare query spans schools. Phones are compared on their last 9 digits.
-    if channel == "sms":
-        digits = normalise_phone(value)
-        if len(digits) < 9:
-            return []
-        return await User.raw(
-            "SELECT id, school_id, identifier, first_name, phone FROM app_user "
-            "WHERE phone IS NOT NULL AND right(regexp_replace(phone, '\\D', '', 'g'), 9) = {} "
-            "AND identifier <> '' AND password_hash IS NOT NULL AND NOT disabled",
-            digits[-9:],
-        )
-    return await User.raw(
-        "SELECT id, school_id, identifier, first_name, email FROM app_user "
-        "WHERE lower(email) = lower({}) AND identifier <> '' AND password_hash IS NOT NULL AND NOT disabled",
-        value.strip(),
-    )
+    """Accounts that can sign in (identifier, password, not disabled) holding this phone or e-mail.
+    Phones are compared on their last 9 digits."""
+    key = phone_key(value) if channel == "sms" else email_key(value)
+    digits = normalise_phone(value)[-PHONE_DIGITS:]
+    found = []
+    for school_id, user_id in await accounts_with(key):
+        user = await User.select().where((User.school_id == school_id) & (User.id == user_id)).first()
+        if user is None or not user["identifier"] or user["password_hash"] is None or user["disabled"]:
+            continue
+        if channel == "sms" and normalise_phone(user["phone"])[-PHONE_DIGITS:] == digits:
+            found.append(user)
+        elif channel != "sms" and (user["email"] or "").lower() == value.strip().lower():
+            found.append(user)
+    return found
 
 
 async def _within(scope: str, subject: str, max_hits: int, window: timedelta = HOUR) -> bool:
@@ -76,13 +77,16 @@ class RecoveryController(Controller):
         accounts = await _accounts_by_contact(data.channel, data.value)
         # Too many requests for one contact: stay silent rather than answer differently (no enumeration).
         if accounts and await _within("recovery:contact", data.value.strip().lower(), 3):
-            names = ", ".join(sorted(account["identifier"] for account in accounts))
-            school_id = accounts[0]["school_id"]
-            text = f"Cartable : votre identifiant est {names}. Conservez-le précieusement."
-            if data.channel == "sms":
-                await send_sms(school_id, accounts[0]["phone"], text)
-            else:
-                await send_email(school_id, accounts[0]["email"], "Votre identifiant", text)
+            by_school: dict = {}
+            for account in accounts:
+                by_school.setdefault(account["school_id"], []).append(account)
+            for school_id, mine in by_school.items():  # each school sends its own accounts' identifiers
+                names = ", ".join(sorted(account["identifier"] for account in mine))
+                text = f"Cartable : votre identifiant est {names}. Conservez-le précieusement."
+                if data.channel == "sms":
+                    await send_sms(school_id, mine[0]["phone"], text)
+                else:
+                    await send_email(school_id, mine[0]["email"], "Votre identifiant", text)
         return Done(message=IDENTIFIER_SENT)
 
     @post("/password/start", summary="Mot de passe perdu: a code by SMS or e-mail", status_code=200)
@@ -103,7 +107,7 @@ class RecoveryController(Controller):
         if not destination or not await _within(
             "code:send", str(user["id"]), codes.SENDS_PER_WINDOW, codes.SEND_WINDOW
         ):
-            return FlowStarted(flow=new_secret(), message=CODE_SENT)
+            return FlowStarted(flow=decoy_token(), message=CODE_SENT)
         flow, code = await codes.issue(
             school_id=user["school_id"], user_id=user["id"], purpose=PURPOSE, destination=destination
         )
@@ -141,7 +145,7 @@ class RecoveryController(Controller):
     async def password_complete(self, request: Request, data: JSONBody[ActivationComplete]) -> Done:
         require_same_origin(request)
         row = await codes.require_verified(data.flow, PURPOSE)
-        user = await codes.finish_with_password(row, data.password)
+        [user] = await codes.finish_with_password(row, data.password)
         return Done(message=f"Votre mot de passe est modifié. Identifiant : {user['identifier']}.")
 
 

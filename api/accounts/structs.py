@@ -64,9 +64,15 @@ class ActivationVerify(msgspec.Struct):
     birth_dates: Annotated[list[date], msgspec.Meta(min_length=1, max_length=10)]
 
 
-class ActivationVerified(msgspec.Struct):
+class ActivatedAccount(msgspec.Struct):
     identifier: str
+    school: str
+
+
+class ActivationVerified(msgspec.Struct, omit_defaults=True):
+    identifier: str  # the identifiers, comma-separated when the parent has accounts in several schools
     children: list[str]  # first names, to reassure the parent they are on the right account
+    accounts: list[ActivatedAccount] | None = None  # only when there are several (one per school)
 
 
 class ActivationComplete(msgspec.Struct):

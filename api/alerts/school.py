@@ -17,7 +17,7 @@ from litestar.params import FromPath
 from api.alerts.settings import recipient_ids
 from api.alerts.structs import CATEGORIES, ROLES, AlertDetail, AlertLine, ReadOut
 from api.auth.principal import Principal, principal_with_roles
-from api.dates import utc_now
+from api.clock import now
 from api.errors import ApiError
 from api.openapi import errors
 from api.people import people, student_card
@@ -59,7 +59,7 @@ async def open_alert(principal: Principal, alert_id: UUID) -> AlertDetail:
     """The alert, its reads included; this opening is logged first."""
     sid = principal.school_id
     row = await _alert(sid, alert_id)
-    await AlertRead.insert(AlertRead(school_id=sid, alert_id=alert_id, reader_id=principal.user_id, read_at=utc_now()))
+    await AlertRead.insert(AlertRead(school_id=sid, alert_id=alert_id, reader_id=principal.user_id, read_at=now()))
     reads = await _reads(sid, [alert_id])
     names = await people(sid, [r["reader_id"] for r in reads] + [row["acknowledged_by_id"]])
     card = await student_card(sid, row["student_id"])
@@ -120,7 +120,7 @@ class SchoolAlertsController(Controller):
         await designated(principal)
         await _alert(principal.school_id, alert_id)
         await StudentAlert.update(
-            {StudentAlert.acknowledged_at: utc_now(), StudentAlert.acknowledged_by_id: principal.user_id}
+            {StudentAlert.acknowledged_at: now(), StudentAlert.acknowledged_by_id: principal.user_id}
         ).where(
             (StudentAlert.school_id == principal.school_id)
             & (StudentAlert.id == alert_id)

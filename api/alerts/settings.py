@@ -15,7 +15,7 @@ from litestar.params import JSONBody
 
 from api.alerts.structs import AlertSettingsIn, AlertSettingsOut, AuditLine, Person
 from api.auth.principal import Principal, principal_with_roles
-from api.dates import utc_now
+from api.clock import now
 from api.errors import ApiError
 from api.openapi import errors
 from db.alerts.tables import AlertRecipient, AlertSettings, StudentAlert
@@ -83,7 +83,7 @@ async def save_settings(principal: Principal, data: AlertSettingsIn) -> None:
         sid,
         data.enabled,
         principal.user_id,
-        utc_now(),
+        now(),
     )
     dropped = AlertRecipient.school_id == sid
     if wanted:
@@ -91,7 +91,8 @@ async def save_settings(principal: Principal, data: AlertSettingsIn) -> None:
     await AlertRecipient.delete().where(dropped)
     for user_id in wanted:
         await AlertRecipient.raw(
-            "INSERT INTO alert_recipient (id, school_id, user_id, created_at) VALUES (gen_random_uuid(), {}, {}, now()) "
+            "INSERT INTO alert_recipient (id, school_id, user_id, created_at) "
+            "VALUES (gen_random_uuid(), {}, {}, now()) "
             "ON CONFLICT (school_id, user_id) DO NOTHING",
             sid,
             user_id,

@@ -18,7 +18,7 @@ from litestar.params import JSONBody
 from api.alerts.settings import alerts_open, recipient_ids
 from api.alerts.structs import CATEGORIES, HELP, AlertIn, MyAlert, MyAlerts
 from api.auth.principal import Principal, principal_with_roles
-from api.dates import utc_now
+from api.clock import now
 from api.errors import ApiError
 from api.notifications.notify import Notice, notify_users
 from api.openapi import errors
@@ -84,7 +84,7 @@ async def send_alert(principal: Principal, data: AlertIn) -> None:
         category=data.category,
         body=body,
         client_id=data.client_id,
-        created_at=utc_now(),
+        created_at=now(),
     )
     try:
         await alert.save()

@@ -20,7 +20,6 @@ from litestar import Request
 from api.auth import sessions
 from api.auth.tokens import same
 from api.errors import ApiError
-from db.core.tables import User
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ROLES = ("student", "parent", "teacher", "staff", "admin")
@@ -63,26 +62,33 @@ def _first_login_path(path: str) -> bool:
 NOT_SIGNED_IN = ApiError(401, "not_authenticated", "Vous devez vous connecter.")
 
 
+SESSION_EXPIRED = ApiError(401, "session_expired", "Votre session a expiré. Reconnectez-vous.")
+
+
 async def _from_session(request: Request, token: str) -> Principal:
-    row = await sessions.find_session(token)
+    row = await sessions.authenticate(token)  # one statement: session, user, time-outs, idle touch
+    check_session(request, row)
+    return Principal(
+        user_id=row["user_id"],
+        school_id=sessions.school_of(token),
+        role=row["role"],
+        via="session",
+        session_id=row["id"],
+    )
+
+
+def check_session(request: Request, row) -> None:
+    """Refuse a request whose session row (`sessions.SESSION_CTES`' caller) does not allow it."""
     if row is None:
-        raise ApiError(401, "session_expired", "Votre session a expiré. Reconnectez-vous.")
+        raise SESSION_EXPIRED
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
         if not sent or not same(sent, row["csrf_token"]):
             raise ApiError(403, "csrf", "Requête refusée (jeton de sécurité manquant ou invalide). Rechargez la page.")
-    user = (
-        await User.select(User.role, User.disabled, User.first_login_done_at)
-        .where((User.id == row["user_id"]) & (User.school_id == row["school_id"]))
-        .first()
-    )
-    if user is None or user["disabled"]:
+    if row["disabled"]:
         raise ApiError(401, "account_disabled", "Ce compte est désactivé.")
-    if user["first_login_done_at"] is None and not _first_login_path(request.url.path):
+    if not row["first_login_done"] and not _first_login_path(request.url.path):
         raise FIRST_LOGIN_REQUIRED
-    return Principal(
-        user_id=row["user_id"], school_id=row["school_id"], role=user["role"], via="session", session_id=row["id"]
-    )
 
 
 async def current_principal(request: Request) -> Principal:

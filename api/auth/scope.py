@@ -2,7 +2,8 @@
 
 Every query on school data filters on `school_id == principal.school_id` first; these helpers
 add the family and class boundaries on top. A refusal is a 404 so that ids of other families
-cannot be probed.
+cannot be probed. What a family sees is decided in SQL by one function, `family_audience`
+(see api/read_models.py); `require_student` asks it for the family writes.
 """
 
 from __future__ import annotations
@@ -11,21 +12,18 @@ from uuid import UUID
 
 from api.auth.principal import Principal
 from api.errors import ApiError
-from db.core.tables import Enrolment, GroupMembership, Guardianship, TeachingService, User
+from db.core.tables import Enrolment, GroupMembership, TeachingService, User
+from piccolo_conf import DB
 
 NOT_YOURS = ApiError(404, "not_found", "Élève introuvable.")
+FAMILY_ONLY = ApiError(403, "forbidden", "Cette fonction n'est pas disponible pour votre profil.")
+_FAMILY_READS = "SELECT EXISTS (SELECT 1 FROM family_audience($1, $2, $3))"
+_FAMILY_AUDIENCE = "SELECT class_ids, group_ids FROM family_audience($1, $2, $3)"
 
 
-async def visible_student_ids(principal: Principal) -> list[UUID]:
-    """The students whose school life this principal reads: self, or a parent's children."""
-    if principal.role == "student":
-        return [principal.user_id]
-    if principal.role == "parent":
-        rows = await Guardianship.select(Guardianship.student_id).where(
-            (Guardianship.school_id == principal.school_id) & (Guardianship.parent_id == principal.user_id)
-        )
-        return [row["student_id"] for row in rows]
-    return []
+def require_family(principal: Principal) -> None:
+    if not principal.is_family:
+        raise FAMILY_ONLY
 
 
 async def require_student(principal: Principal, student_id: UUID) -> UUID:
@@ -41,19 +39,21 @@ async def require_student(principal: Principal, student_id: UUID) -> UUID:
         if student_id in await students_taught_by(principal):
             return student_id
         raise NOT_YOURS
-    if student_id in await visible_student_ids(principal):
+    if principal.is_family and await DB.pool.fetchval(
+        _FAMILY_READS, principal.school_id, principal.user_id, student_id
+    ):
         return student_id
     raise NOT_YOURS
 
 
-async def student_class_and_groups(school_id: UUID, student_id: UUID) -> tuple[list[UUID], list[UUID]]:
-    classes = await Enrolment.select(Enrolment.class_id).where(
-        (Enrolment.school_id == school_id) & (Enrolment.student_id == student_id)
+async def family_student_audience(principal: Principal, student_id: UUID) -> tuple[list[UUID], list[UUID]]:
+    """The class and group ids whose items reach `student_id`, if this family member reads them (else 404)."""
+    row = principal.is_family and await DB.pool.fetchrow(
+        _FAMILY_AUDIENCE, principal.school_id, principal.user_id, student_id
     )
-    groups = await GroupMembership.select(GroupMembership.group_id).where(
-        (GroupMembership.school_id == school_id) & (GroupMembership.student_id == student_id)
-    )
-    return [r["class_id"] for r in classes], [r["group_id"] for r in groups]
+    if not row:
+        raise NOT_YOURS
+    return list(row["class_ids"]), list(row["group_ids"])
 
 
 async def teacher_classes_and_groups(principal: Principal) -> tuple[set[UUID], set[UUID]]:

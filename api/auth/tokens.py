@@ -1,8 +1,17 @@
-"""Random secrets and their stored form: only a SHA-256 of a 128-bit+ secret is ever kept."""
+"""Random secrets and their stored form: only a SHA-256 of a 128-bit+ secret is ever kept.
 
+Credentials a client presents carry their school: `<ref><secret>` where ref = base64url(school id ‖
+row id), always 43 characters, and the secret 256 random bits (no separator: the whole token stays
+in the URL-safe alphabet, e.g. in an e-mailed link). The lookup is then `WHERE school_id = … AND
+id = …` (one shard under Citus), and the stored SHA-256 of the secret is compared; nothing is ever
+searched across schools by a hash. Device tokens issued before had a "." after the ref: still read.
+"""
+
+import base64
 import hashlib
 import hmac
 import secrets
+from uuid import UUID, uuid4
 
 
 def new_secret(nbytes: int = 32) -> str:
@@ -17,3 +26,47 @@ def digest(secret: str) -> str:
 
 def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+REF_LENGTH = 43
+
+
+def encode_ref(school_id: UUID, row_id: UUID) -> str:
+    return b64url(school_id.bytes + row_id.bytes)
+
+
+def decode_ref(text: str) -> tuple[UUID, UUID] | None:
+    try:
+        raw = b64url_decode(text)
+    except ValueError:
+        return None
+    if len(raw) != 32 or len(text) != REF_LENGTH:
+        return None
+    return UUID(bytes=raw[:16]), UUID(bytes=raw[16:])
+
+
+def routed_token(school_id: UUID, row_id: UUID, secret: str) -> str:
+    """The credential handed out for a row: its school and id in clear, its secret stored hashed."""
+    return f"{encode_ref(school_id, row_id)}{secret}"
+
+
+def decoy_token() -> str:
+    """A credential of the same shape that leads nowhere (answers must not tell whether a row exists)."""
+    return routed_token(uuid4(), uuid4(), new_secret())
+
+
+def parse_routed_token(token: str, max_length: int = 200) -> tuple[UUID, UUID, str] | None:
+    """(school id, row id, secret) of a presented credential, or None if it is malformed."""
+    ref, secret = token[:REF_LENGTH], token[REF_LENGTH:].removeprefix(".")
+    ids = decode_ref(ref)
+    if ids is None or not secret or len(token) > max_length:
+        return None
+    return ids[0], ids[1], secret

@@ -43,9 +43,10 @@ GROUP BY r.student_id, e.subject_id
 # Half-days (morning, afternoon) of absence in the school's time zone, and lateness, over the period.
 _ATTENDANCE_SQL = """
 SELECT a.student_id,
-       count(DISTINCT (a.starts_at AT TIME ZONE {})::date || (extract(hour FROM a.starts_at AT TIME ZONE {}) >= 12)::text)
-         AS half_days,
-       count(DISTINCT (a.starts_at AT TIME ZONE {})::date || (extract(hour FROM a.starts_at AT TIME ZONE {}) >= 12)::text)
+       count(DISTINCT (a.starts_at AT TIME ZONE {})::date
+                      || (extract(hour FROM a.starts_at AT TIME ZONE {}) >= 12)::text) AS half_days,
+       count(DISTINCT (a.starts_at AT TIME ZONE {})::date
+                      || (extract(hour FROM a.starts_at AT TIME ZONE {}) >= 12)::text)
          FILTER (WHERE a.justification_state <> 'justified') AS unjustified,
        0 AS late
 FROM absence a

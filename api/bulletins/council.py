@@ -18,7 +18,7 @@ from api.auth.principal import Principal, principal_with_roles
 from api.bulletins.publication import locked_students, require_unlocked, visible_from_by_class
 from api.bulletins.report import build_bulletins, period_row
 from api.bulletins.structs import CouncilIn, CouncilLine, CouncilOut
-from api.dates import utc_now
+from api.clock import now
 from api.errors import ApiError
 from api.openapi import errors
 from api.timetable.school_service import students_of
@@ -81,7 +81,7 @@ async def save_council(principal: Principal, period_id: UUID, class_id: UUID, da
             "updated_by_id, updated_at) VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}, {}) "
             "ON CONFLICT (school_id, period_id, student_id) DO UPDATE SET appreciation = EXCLUDED.appreciation, "
             "mention = EXCLUDED.mention, updated_by_id = EXCLUDED.updated_by_id, updated_at = EXCLUDED.updated_at",
-            sid, period_id, entry.student_id, entry.appreciation.strip(), entry.mention, principal.user_id, utc_now(),
+            sid, period_id, entry.student_id, entry.appreciation.strip(), entry.mention, principal.user_id, now(),
         )  # fmt: skip
 
 

@@ -17,7 +17,8 @@ from litestar.params import FromPath, JSONBody
 from api.auth.principal import Principal, principal_with_roles
 from api.bulletins.report import period_row
 from api.bulletins.structs import PublicationIn, PublicationLine
-from api.dates import require_school_date, school_today, utc_now
+from api.clock import now
+from api.dates import require_school_date, school_today
 from api.errors import ApiError
 from api.openapi import errors
 from db.bulletins.tables import ReportCardPublication
@@ -112,7 +113,7 @@ class PublicationController(Controller):
                 "published_by_id, updated_at) VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}) "
                 "ON CONFLICT (school_id, period_id, class_id) DO UPDATE SET visible_from = EXCLUDED.visible_from, "
                 "published_by_id = EXCLUDED.published_by_id, updated_at = EXCLUDED.updated_at",
-                sid, period_id, class_id, data.visible_from, principal.user_id, utc_now(),
+                sid, period_id, class_id, data.visible_from, principal.user_id, now(),
             )  # fmt: skip
         return await _lines(sid, period_id)
 

@@ -19,7 +19,7 @@ from api.bulletins import compute
 from api.bulletins.publication import locked_students, require_unlocked
 from api.bulletins.report import period_row
 from api.bulletins.structs import AppreciationLine, AppreciationsIn, AppreciationsOut
-from api.dates import utc_now
+from api.clock import now
 from api.errors import ApiError
 from api.openapi import errors
 from api.timetable.school_service import audience_label, students_of
@@ -106,7 +106,7 @@ async def save_appreciations(principal: Principal, period_id: UUID, data: Apprec
             "text, updated_at) VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}, {}) "
             "ON CONFLICT (school_id, period_id, student_id, subject_id) DO UPDATE SET text = EXCLUDED.text, "
             "teacher_id = EXCLUDED.teacher_id, updated_at = EXCLUDED.updated_at",
-            sid, period_id, entry.student_id, data.subject_id, principal.user_id, text, utc_now(),
+            sid, period_id, entry.student_id, data.subject_id, principal.user_id, text, now(),
         )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from api.auth.principal import Principal
 from api.canteen.catalogue import ALLERGENS, COURSES
 from api.canteen.structs import DishOut, Label, MenuOut, WeekIn
-from api.dates import utc_now
+from api.clock import now
 from api.errors import ApiError
 from db.canteen.tables import CanteenDish, CanteenMenu
 
@@ -67,7 +67,7 @@ async def save_week(principal: Principal, data: WeekIn) -> None:
     days = [d.day for d in data.days]
     if any(not monday <= day <= sunday for day in days) or len(set(days)) != len(days):
         raise ApiError(400, "invalid_day", "Chaque menu doit tenir dans la semaine, un seul par jour.")
-    moment = utc_now()
+    moment = now()
     existing = {
         m["day"]: m
         for m in await CanteenMenu.select().where(

@@ -12,9 +12,10 @@ from uuid import UUID
 import msgspec
 
 from api.auth.principal import Principal
+from api.clock import now
+from api.display_names import names_by_id
 from api.errors import ApiError
 from api.ratelimit import limit
-from api.timetable.family_service import names_by_id, utc_now
 from db.communication.tables import Discussion, DiscussionParticipant, Message
 
 DISCUSSION_NOT_FOUND = ApiError(404, "not_found", "Discussion introuvable.")
@@ -128,7 +129,7 @@ async def read_discussion(principal: Principal, discussion_id: UUID) -> Discussi
         .where((Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id))
         .first()
     )
-    await DiscussionParticipant.update({DiscussionParticipant.last_read_at: utc_now()}).where(
+    await DiscussionParticipant.update({DiscussionParticipant.last_read_at: now()}).where(
         (DiscussionParticipant.school_id == principal.school_id)
         & (DiscussionParticipant.discussion_id == discussion_id)
         & (DiscussionParticipant.user_id == principal.user_id)
@@ -153,7 +154,7 @@ async def write_message(principal: Principal, discussion_id: UUID, body: str, cl
     if exists:
         return
     await limit("message", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
-    moment = utc_now()
+    moment = now()
     await Message.insert(
         Message(
             school_id=principal.school_id,

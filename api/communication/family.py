@@ -9,28 +9,24 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal
-from api.auth.scope import require_student
+from api.auth.scope import require_family, require_student
+from api.clock import now
 from api.communication.discussions import (
     DiscussionDetail,
     DiscussionSummary,
     MessageOut,
-    discussion_summaries,
     messages_of,
     my_participation,
     read_discussion,
     write_message,
 )
-from api.communication.family_service import (
-    POST_NOT_FOUND,
-    mark_post,
-    my_posts,
-    teachers_of_student,
-)
+from api.communication.family_read import DISCUSSIONS_SQL, INFORMATION_SQL
+from api.communication.family_service import POST_NOT_FOUND, mark_post, my_post, teachers_of_student
 from api.communication.family_structs import (
     Answers,
     NewDiscussion,
@@ -40,10 +36,12 @@ from api.communication.family_structs import (
 )
 from api.errors import ApiError
 from api.ratelimit import limit
-from api.timetable.family_service import names_by_id, require_family, utc_now
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from db.communication.tables import Discussion, DiscussionParticipant, Message, SurveyQuestion
 
 MAX_BODY = 5000
+DISCUSSIONS = FamilyRead(DISCUSSIONS_SQL)
+INFORMATION = FamilyRead(INFORMATION_SQL)
 
 
 def _clean_body(body: str) -> str:
@@ -66,10 +64,9 @@ class FamilyDiscussionsController(Controller):
     path = "/api/me/discussions"
     tags = ["communication"]
 
-    @get("/", summary="My discussions, latest first, with an unread flag")
-    async def discussions(self, principal: NamedDependency[Principal]) -> list[DiscussionSummary]:
-        require_family(principal)
-        return await discussion_summaries(principal)
+    @get("/", summary="My discussions, latest first, with an unread flag", responses=READ_RESPONSES)
+    async def discussions(self, request: Request) -> Response[list[DiscussionSummary]]:
+        return read_response(request, await family_read(request, DISCUSSIONS), stamped=False)
 
     @get("/{discussion_id:uuid}", summary="Read a discussion (marks it read)")
     async def discussion(
@@ -94,7 +91,7 @@ class FamilyDiscussionsController(Controller):
         subject, body, client_id = data.subject.strip(), _clean_body(data.body), _client_id(data.client_id)
         if not subject or len(subject) > 200:
             raise ApiError(400, "invalid", "Indiquez un objet (200 caractères au plus).", details={"subject": "length"})
-        if data.teacher_id not in await teachers_of_student(principal.school_id, data.student_id):
+        if data.teacher_id not in await teachers_of_student(principal, data.student_id):
             raise ApiError(404, "not_found", "Ce professeur n'enseigne pas à cet élève.")
         already = (
             await Message.select(Message.discussion_id)
@@ -112,7 +109,7 @@ class FamilyDiscussionsController(Controller):
                 subject=subject,
                 created_by_id=principal.user_id,
                 about_student_id=data.student_id,
-                last_message_at=utc_now(),
+                last_message_at=now(),
             )
             await discussion.save()
             for user_id in (principal.user_id, data.teacher_id):
@@ -134,10 +131,9 @@ class FamilyTeachersController(Controller):
     async def teachers(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> list[TeacherOut]:
         require_family(principal)
         await require_student(principal, student_id)
-        by_teacher = await teachers_of_student(principal.school_id, student_id)
-        names = await names_by_id(principal.school_id, set(by_teacher))
+        by_teacher = await teachers_of_student(principal, student_id)
         return sorted(
-            (TeacherOut(id=t, name=names.get(t, ""), subjects=sorted(set(s))) for t, s in by_teacher.items()),
+            (TeacherOut(id=t, name=name, subjects=sorted(set(s))) for t, (name, s) in by_teacher.items()),
             key=lambda t: t.name,
         )
 
@@ -146,32 +142,31 @@ class FamilyInformationController(Controller):
     path = "/api/me/information"
     tags = ["communication"]
 
-    @get("/", summary="Information and surveys sent to me, latest first")
-    async def posts(self, principal: NamedDependency[Principal]) -> list[PostOut]:
-        require_family(principal)
-        return await my_posts(principal)
+    @get("/", summary="Information and surveys sent to me, latest first", responses=READ_RESPONSES)
+    async def posts(self, request: Request) -> Response[list[PostOut]]:
+        return read_response(request, await family_read(request, INFORMATION, now()), stamped=False)
 
     @post("/{post_id:uuid}/read", summary="Mark an information read")
     async def read(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostOut:
         require_family(principal)
         await mark_post(principal, post_id, "read_at")
-        return (await my_posts(principal, post_id))[0]
+        return await my_post(principal, post_id)
 
     @post("/{post_id:uuid}/acknowledge", summary="Acknowledge an information (accusé de lecture)")
     async def acknowledge(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostOut:
         require_family(principal)
         await mark_post(principal, post_id, "acknowledged_at")
-        return (await my_posts(principal, post_id))[0]
+        return await my_post(principal, post_id)
 
     @post("/{post_id:uuid}/answers", summary="Answer a survey (answering again replaces my answers)")
     async def answer(
         self, principal: NamedDependency[Principal], post_id: FromPath[UUID], data: JSONBody[Answers]
     ) -> PostOut:
         require_family(principal)
-        posts = await my_posts(principal, post_id)
-        if not posts or not posts[0].is_survey:
+        post = await my_post(principal, post_id)
+        if not post.is_survey:
             raise POST_NOT_FOUND
-        questions = {q.id: q for q in posts[0].questions}
+        questions = {q.id: q for q in post.questions}
         for a in data.answers:
             q = questions.get(a.question_id)
             if q is None:
@@ -201,7 +196,7 @@ class FamilyInformationController(Controller):
                 _dumps(value),
             )
         await mark_post(principal, post_id, "read_at")
-        return (await my_posts(principal, post_id))[0]
+        return await my_post(principal, post_id)
 
 
 def _dumps(value) -> str:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
-from api.auth.sessions import now
+from api.clock import now
 from api.communication.discussions import DiscussionDetail, my_participation, read_discussion, write_message
 from api.communication.school_structs import (
     ContactIn,

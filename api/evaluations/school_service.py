@@ -7,7 +7,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from api.auth.principal import Principal
-from api.auth.sessions import now
+from api.clock import now
 from api.errors import ApiError
 from api.evaluations.school_structs import (
     CompetenceOut,

@@ -13,7 +13,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 
 from api.auth.principal import Principal, principal_with_roles
-from api.auth.scope import require_student, student_class_and_groups
+from api.auth.scope import family_student_audience
 from api.events import service
 from api.events.structs import Events
 from api.openapi import errors
@@ -32,9 +32,8 @@ class FamilyEventsController(Controller):
         start: FromQuery[date | None] = None,
         end: FromQuery[date | None] = None,
     ) -> Events:
-        await require_student(principal, student_id)
+        classes, _ = await family_student_audience(principal, student_id)
         start, end = await service.date_range(principal.school_id, start, end)
-        classes, _ = await student_class_and_groups(principal.school_id, student_id)
         return await service.class_events(principal.school_id, classes, start, end)
 
 

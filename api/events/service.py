@@ -9,7 +9,8 @@ from uuid import UUID
 from asyncpg.exceptions import UniqueViolationError
 
 from api.auth.principal import Principal
-from api.dates import require_school_date, school_today, utc_now
+from api.clock import now
+from api.dates import require_school_date, school_today
 from api.errors import ApiError
 from api.events.structs import KINDS, ClassRef, EventIn, EventOut, Events
 from db.core.tables import SchoolClass
@@ -157,7 +158,7 @@ async def create_event(principal: Principal, data: EventIn) -> UUID:
     row = SchoolEvent(
         school_id=principal.school_id,
         created_by_id=principal.user_id,
-        updated_at=utc_now(),
+        updated_at=now(),
         client_id=data.client_id or "",
         **_values(data),
     )
@@ -173,7 +174,7 @@ async def change_event(principal: Principal, event_id: UUID, data: EventIn) -> N
     await event_by_id(principal.school_id, event_id)
     await _check(principal, data)
     values = {getattr(SchoolEvent, k): v for k, v in _values(data).items()}
-    await SchoolEvent.update({**values, SchoolEvent.updated_at: utc_now()}).where(
+    await SchoolEvent.update({**values, SchoolEvent.updated_at: now()}).where(
         (SchoolEvent.school_id == principal.school_id) & (SchoolEvent.id == event_id)
     )
     await _set_classes(principal.school_id, event_id, data.class_ids)

@@ -1,4 +1,8 @@
-"""Family "Accueil": today's and tomorrow's lessons, homework due tomorrow, latest information, unread."""
+"""Family "Accueil": today's and tomorrow's lessons, homework due tomorrow, latest information, unread.
+
+One statement (api/read_models.py): it embeds the timetable's lessons, the homework list's items
+and the information list's posts fragments, so each screen shows the same thing the same way.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,36 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, get
-from litestar.di import NamedDependency
+from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
-from api.auth.principal import Principal
-from api.auth.scope import require_student
-from api.communication.family_service import my_posts
+from api import clock
+from api.communication.family_read import UNREAD_DISCUSSIONS_COUNT, posts_json, unread_posts_count
 from api.communication.family_structs import PostOut
-from api.homework.family_service import list_homework
+from api.homework.family_read import homework_items_json
 from api.homework.family_structs import HomeworkItem
-from api.timetable.family import LessonOut, lessons_between
-from api.timetable.family_service import audience_of, require_family, utc_now
-from db.communication.tables import Discussion
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
+from api.timetable.family import LessonOut
+from api.timetable.family_read import lessons_json
 
-_UNREAD_SQL = """
-SELECT count(*) AS unread FROM discussion_participant p
-JOIN discussion d ON d.school_id = p.school_id AND d.id = p.discussion_id
-WHERE p.school_id = {} AND p.user_id = {} AND (p.last_read_at IS NULL OR p.last_read_at < d.last_message_at)
+LATEST_INFORMATION = 3
+
+# $1 school, $2 reader, $3 student, $4 today, $5 the next school day, $6 now.
+HOME_SQL = f"""
+SELECT json_build_object(
+    'student_id', a.student_id, 'today', $4::date, 'tomorrow', $5::date,
+    'lessons_today', {lessons_json("$4::date", "$4::date")},
+    'lessons_tomorrow', {lessons_json("$5::date", "$5::date")},
+    'homework_tomorrow', {homework_items_json("$5::date", "$5::date")},
+    'information', {posts_json("$6::timestamptz", limit=LATEST_INFORMATION)},
+    'unread_discussions', {UNREAD_DISCUSSIONS_COUNT},
+    'unread_information', {unread_posts_count("$6::timestamptz")}
+)::text
+FROM family_audience($1, $2, $3) a
 """
+
+
+HOME = FamilyRead(HOME_SQL)
 
 
 class Home(msgspec.Struct):
@@ -52,30 +67,11 @@ class FamilyHomeController(Controller):
     path = "/api/students/{student_id:uuid}/home"
     tags = ["home"]
 
-    @get("/", summary="The Accueil summary of a student, for the signed-in family member")
-    async def home(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> Home:
-        require_family(principal)
-        await require_student(principal, student_id)
-        sid = principal.school_id
-        today = utc_now().date()
-        tomorrow = next_school_day(today)
-        audience = await audience_of(sid, student_id)
-        lessons = await lessons_between(sid, audience, today, tomorrow)
-        homework, _ = await list_homework(sid, student_id, audience, tomorrow, tomorrow)
-        posts = await my_posts(principal)
-        unread = await Discussion.raw(_UNREAD_SQL, sid, principal.user_id)
-        return Home(
-            student_id=student_id,
-            today=today,
-            tomorrow=tomorrow,
-            lessons_today=[lesson for lesson in lessons if lesson.date == today],
-            lessons_tomorrow=[lesson for lesson in lessons if lesson.date == tomorrow],
-            homework_tomorrow=homework,
-            information=posts[:3],
-            unread_discussions=unread[0]["unread"],
-            unread_information=sum(not p.read for p in posts),
-            generated_at=utc_now(),
-        )
+    @get("/", summary="The Accueil summary of a student, for the signed-in family member", responses=READ_RESPONSES)
+    async def home(self, request: Request, student_id: FromPath[UUID]) -> Response[Home]:
+        today = clock.today()
+        body = await family_read(request, HOME, student_id, today, next_school_day(today), clock.now())
+        return read_response(request, body)
 
 
 ROUTES = [FamilyHomeController]

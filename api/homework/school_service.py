@@ -9,7 +9,7 @@ import msgspec
 from asyncpg.exceptions import UniqueViolationError
 
 from api.auth.principal import Principal
-from api.auth.sessions import now
+from api.clock import now
 from api.errors import ApiError
 from api.homework.school_structs import AttachmentOut, DoneLine, DoneReport, HomeworkChange, HomeworkIn, HomeworkOut
 from api.html import sanitize_html

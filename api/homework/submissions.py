@@ -1,11 +1,12 @@
 """Handing in work, the family side: a student hands in files for a homework "à rendre" and reads
 the teacher's return; their parents read the same (only the student hands in).
 
-GET    /api/students/{student_id}/hand-ins                                       the work to hand in (recent and coming)
-GET    /api/students/{student_id}/homework/{homework_id}/submission              one, with my files and the return
-POST   /api/students/{student_id}/homework/{homework_id}/submission/files        multipart `file` + `client_id` (idempotent)
-DELETE /api/students/{student_id}/homework/{homework_id}/submission/files/{id}   until the teacher returns it
-GET    /api/students/{student_id}/homework/{homework_id}/submission/files/{id}   download (mine or the corrected copy)
+Under /api/students/{student_id}:
+GET    /hand-ins                                          the work to hand in (recent and coming)
+GET    /homework/{homework_id}/submission                 one, with my files and the return
+POST   /homework/{homework_id}/submission/files           multipart `file` + `client_id` (idempotent)
+DELETE /homework/{homework_id}/submission/files/{id}      until the teacher returns it
+GET    /homework/{homework_id}/submission/files/{id}      download (mine or the corrected copy)
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from litestar.params import Body, FromPath
 
 from api.attachments import MAX_BYTES, remove_stored, stored_file_response
 from api.auth.principal import Principal, principal_with_roles
-from api.auth.scope import require_student, student_class_and_groups
+from api.auth.scope import family_student_audience
 from api.dates import school_today
 from api.errors import ApiError
 from api.homework.submissions_service import (
@@ -62,8 +63,7 @@ def _file_url(student_id: UUID):
 
 
 async def _visible_homework(principal: Principal, student_id: UUID, homework_id: UUID) -> dict:
-    await require_student(principal, student_id)
-    classes, groups = await student_class_and_groups(principal.school_id, student_id)
+    classes, groups = await family_student_audience(principal, student_id)
     row = (
         await Homework.select()
         .where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
@@ -150,9 +150,8 @@ class FamilyHandInsController(Controller):
 
     @get("/hand-ins", summary="The work to hand in online, its deadline and my submission", responses=errors(404))
     async def hand_ins(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> list[HandInItem]:
-        await require_student(principal, student_id)
         sid = principal.school_id
-        classes, groups = await student_class_and_groups(sid, student_id)
+        classes, groups = await family_student_audience(principal, student_id)
         since = await school_today(sid) - timedelta(days=PAST_DAYS)
         homework = await Homework.raw(_HAND_INS_SQL, sid, sid, classes, groups, since)
         return await _items(principal, student_id, homework)

@@ -1,11 +1,12 @@
 """Handing in work, the teacher's side (teachers, on their own homework).
 
-GET    /api/school/hand-ins                                  my recent and coming homework, "à rendre" or not
-PUT    /api/school/homework/{id}/hand-in                     {"deadline", "accepted_types"}: mark it "à rendre" (idempotent)
-DELETE /api/school/homework/{id}/hand-in                     no longer "à rendre" (while nobody has handed in)
-GET    /api/school/homework/{id}/submissions                 who handed in, on time or late, and the returns
-POST   /api/school/homework/{id}/submissions/{sid}/return    multipart `comment` + `client_id` (+ a corrected `file`)
-GET    /api/school/homework/{id}/submissions/{sid}/files/{file_id}   download
+Under /api/school:
+GET    /hand-ins                                    my recent and coming homework, "à rendre" or not
+PUT    /homework/{id}/hand-in                       {"deadline", "accepted_types"}: mark it "à rendre" (idempotent)
+DELETE /homework/{id}/hand-in                       no longer "à rendre" (while nobody has handed in)
+GET    /homework/{id}/submissions                   who handed in, on time or late, and the returns
+POST   /homework/{id}/submissions/{sid}/return      multipart `comment` + `client_id` (+ a corrected `file`)
+GET    /homework/{id}/submissions/{sid}/files/{file_id}   download
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from litestar.params import Body, FromPath, JSONBody
 
 from api.attachments import ALL_TYPES, MAX_BYTES, stored_file_response
 from api.auth.principal import Principal, principal_with_roles
-from api.dates import school_today, utc_now
+from api.clock import now
+from api.dates import school_today
 from api.errors import ApiError
 from api.homework.school_service import own_homework
 from api.homework.submissions_service import (
@@ -150,7 +152,7 @@ async def set_hand_in(principal: Principal, homework_id: UUID, data: HandInIn) -
         homework_id,
         deadline,
         types,
-        utc_now(),
+        now(),
     )
 
 
@@ -184,7 +186,7 @@ async def give_back(principal: Principal, homework_id: UUID, submission_id: UUID
         await add_file(principal, row, data.file, data.client_id, "correction", ALL_TYPES)
     await SubmissionRow.update(
         {
-            SubmissionRow.returned_at: utc_now(),
+            SubmissionRow.returned_at: now(),
             SubmissionRow.returned_by_id: principal.user_id,
             SubmissionRow.return_comment: comment,
             SubmissionRow.return_client_id: data.client_id,

@@ -17,7 +17,7 @@ from litestar.datastructures import UploadFile
 
 from api.attachments import TYPE_NAMES, remove_stored, store_upload
 from api.auth.principal import Principal
-from api.dates import utc_now
+from api.clock import now
 from api.errors import ApiError
 from api.homework.submissions_structs import STATUS_LABELS, FileOut, HandInOut, Submission
 from db.submissions.tables import HandIn, SubmissionFile
@@ -135,7 +135,7 @@ async def add_file(
         kind=kind,
         uploaded_by_id=principal.user_id,
         client_id=client_id,
-        created_at=utc_now(),
+        created_at=now(),
         **msgspec.structs.asdict(stored),
     )
     try:

@@ -10,6 +10,9 @@ from litestar import Controller, get
 from api.config import get_settings
 from api.errors import ApiError
 from db.accounts.tables import OutboxMessage
+from db.core.tables import School
+
+LATEST = 30
 
 
 class OutboxItem(msgspec.Struct):
@@ -33,7 +36,16 @@ class DemoOutboxController(Controller):
         # Read per request (not at import) so a process started outside demo mode never shows it.
         if not get_settings().demo_mode:
             raise ApiError(404, "not_found", "Ressource introuvable.")
-        rows = await OutboxMessage.select().order_by(OutboxMessage.created_at, ascending=False).limit(30)
+        # One school at a time (each a shard of its own), newest first overall.
+        rows = []
+        for school in await School.select(School.id):
+            rows += (
+                await OutboxMessage.select()
+                .where(OutboxMessage.school_id == school["id"])
+                .order_by(OutboxMessage.created_at, ascending=False)
+                .limit(LATEST)
+            )
+        rows = sorted(rows, key=lambda row: row["created_at"], reverse=True)[:LATEST]
         return Outbox(
             messages=[
                 OutboxItem(

@@ -30,11 +30,11 @@ from webauthn.helpers.structs import (
 )
 
 from api.auth.principal import Principal
+from api.clock import now
 from api.config import get_settings
 from api.errors import ApiError
 from api.pairing.controllers import phone
 from api.pairing.dpop import b64url, b64url_decode
-from api.pairing.proofs import now
 from api.pairing.structs import Unlocked, WebAuthnOptions, WebAuthnResponse
 from db.core.tables import User
 from db.devices.tables import Device

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, current_principal
 from api.errors import ApiError
 from api.pairing import devices, service
-from api.pairing.profiles import build_profile
+from api.pairing.profiles import PROFILE
 from api.pairing.structs import (
     Claimed,
     ClaimPairing,
@@ -23,6 +23,7 @@ from api.pairing.structs import (
     RefreshRequest,
     TokenPair,
 )
+from api.read_models import READ_RESPONSES, family_read, read_response
 
 
 async def desktop_family(request: Request) -> Principal:
@@ -35,10 +36,13 @@ async def desktop_family(request: Request) -> Principal:
     return principal
 
 
+PHONE_ONLY = ApiError(401, "dpop_required", "Cette action se fait depuis l'application mobile.")
+
+
 async def phone(request: Request) -> Principal:
     principal = await current_principal(request)
     if principal.via != "device":
-        raise ApiError(401, "dpop_required", "Cette action se fait depuis l'application mobile.")
+        raise PHONE_ONLY
     return principal
 
 
@@ -76,9 +80,11 @@ class PhonePairingController(Controller):
     async def token(self, request: Request, data: JSONBody[RefreshRequest]) -> TokenPair:
         return await devices.refresh(request, data.refresh_token)
 
-    @get("/profile", summary="The phone profile: user, school, children", dependencies={"principal": Provide(phone)})
-    async def profile(self, principal: NamedDependency[Principal]) -> Profile:
-        return await build_profile(principal.school_id, principal.user_id)
+    @get("/profile", summary="The phone profile: user, school, children", responses=READ_RESPONSES)
+    async def profile(self, request: Request) -> Response[Profile]:
+        if not request.headers.get("authorization", "").startswith("DPoP "):
+            raise PHONE_ONLY  # as the `phone` dependency answers a desktop session
+        return read_response(request, await family_read(request, PROFILE), stamped=False)
 
     @delete("/device", summary="Unpair this phone (from the phone)", dependencies={"principal": Provide(phone)})
     async def unpair(self, principal: NamedDependency[Principal]) -> None:

@@ -1,7 +1,10 @@
 """Authenticates phone requests: `Authorization: DPoP <access token>` + `DPoP: <proof>`.
 
 Registered with api.auth.principal at import time, so every handler's `principal` works for
-phones. Checks run proof first, so only the holder of the device key learns a device's state.
+phones. The proof's signature and bindings are checked in Python first (no database); then ONE
+statement reads the token, its device and user, stores the proof's `jti` (only when the proof is
+signed by this device's key and fresh) and touches the device (at most once a minute). The errors
+come out in the order they always did, so only the holder of the device key learns a device's state.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from uuid import UUID
 from litestar import Request
 
 from api.auth.principal import Principal, register_device_authenticator
+from api.auth.tokens import digest, parse_routed_token
+from api.clock import now
 from api.config import get_settings
 from api.errors import ApiError
 from api.pairing.dpop import verify_proof
-from api.pairing.proofs import forget_expired, now, require_fresh
-from api.pairing.tokens import DEVICE_LIFETIME, find_token
-from db.core.tables import User
+from api.pairing.proofs import IAT_WINDOW, JTI_MEMORY, jti_key, nonce_error
+from api.pairing.tokens import DEVICE_LIFETIME, TOKEN_INVALID
 from db.devices.tables import Device
+from piccolo_conf import DB
 
 TOUCH_INTERVAL = timedelta(minutes=1)
 
@@ -38,6 +43,48 @@ TOKEN_EXPIRED = ApiError(
     "Jeton expiré : renouvellement nécessaire.",
     headers={"WWW-Authenticate": 'DPoP error="invalid_token"'},
 )
+PROOF_REPLAYED = ApiError(401, "proof_replayed", "Cette requête a déjà été reçue (preuve rejouée).")
+
+# $1 school, $2 token id, $3 kind, $4 SHA-256 of the token's secret, $5 the proof key's thumbprint
+# (NULL: invalid proof), $6 the proof's nonce, $7 its iat is recent, $8 now, $9 jti key, $10 jti kept
+# until, $11 device lifetime, $12 touch interval. `caller`: one row when the token exists, `ok` when
+# every check passed (then the jti is stored and the device touched).
+DEVICE_CTES = """
+WITH presented AS (
+    SELECT t.device_id, t.expires_at FROM device_token t
+    WHERE t.school_id = $1 AND t.id = $2 AND t.kind = $3 AND t.token_hash = $4
+), bound AS (
+    SELECT d.id, d.user_id, d.dpop_nonce, d.dpop_nonce_expires_at,
+           coalesce(d.key_thumbprint = $5, false) AS key_ok,
+           CASE WHEN $6::text IS NULL THEN $7::boolean
+                ELSE coalesce(d.dpop_nonce = $6 AND d.dpop_nonce_expires_at > $8::timestamptz, false) END AS fresh,
+           d.revoked_at IS NOT NULL OR coalesce(d.last_seen_at, d.created_at) + $11::interval < $8 AS revoked,
+           coalesce(u.disabled, true) AS disabled, u.role
+    FROM presented t
+    JOIN device d ON d.school_id = $1 AND d.id = t.device_id
+    LEFT JOIN app_user u ON u.school_id = $1 AND u.id = d.user_id
+), remembered AS (
+    INSERT INTO proof_jti (id, school_id, jti, expires_at)
+    SELECT gen_random_uuid(), $1, $9, $10::timestamptz FROM bound WHERE key_ok AND fresh
+    ON CONFLICT (school_id, jti) DO NOTHING
+    RETURNING 1
+), touched AS (
+    UPDATE device SET last_seen_at = $8
+    WHERE school_id = $1 AND id = (SELECT id FROM bound WHERE NOT revoked AND NOT disabled)
+      AND EXISTS (SELECT 1 FROM remembered) AND (last_seen_at IS NULL OR last_seen_at <= $8 - $12::interval)
+    RETURNING 1
+), forgotten AS (
+    DELETE FROM proof_jti WHERE school_id = $1 AND expires_at < $8 AND EXISTS (SELECT 1 FROM touched)
+), caller AS (
+    SELECT t.expires_at <= $8 AS token_expired, d.id AS device_id, d.user_id, d.role, d.key_ok, d.fresh,
+           d.revoked, d.disabled, d.dpop_nonce, d.dpop_nonce_expires_at,
+           EXISTS (SELECT 1 FROM remembered) AS remembered,
+           coalesce(d.key_ok AND d.fresh AND NOT d.revoked AND NOT d.disabled AND t.expires_at > $8, false)
+               AND EXISTS (SELECT 1 FROM remembered) AS ok
+    FROM presented t LEFT JOIN bound d ON true
+)"""
+DEVICE_PARAMS = 12
+_AUTHENTICATE = DEVICE_CTES + "\nSELECT * FROM caller"
 
 
 def request_urls(request: Request) -> list[str]:
@@ -47,64 +94,79 @@ def request_urls(request: Request) -> list[str]:
     return list(dict.fromkeys([get_settings().public_url + path, own + path]))
 
 
-async def load_device(school_id: UUID, device_id: UUID) -> dict:
-    device = await Device.select().where((Device.school_id == school_id) & (Device.id == device_id)).first()
-    if device is None:
-        raise DEVICE_REVOKED
-    return device
+def device_arguments(request: Request, token: str, kind: str, access_token: str | None):
+    """(school id, the parameters of DEVICE_CTES, the proof's error if any) for a presented token.
 
-
-async def check_device_usable(device: dict) -> str:
-    """Revoked, idle beyond its sliding lifetime, or its account disabled: the profile is gone.
-
-    Returns the account's role."""
-    if device["revoked_at"] is not None:
-        raise DEVICE_REVOKED
-    last_used = device["last_seen_at"] or device["created_at"]
-    if last_used + DEVICE_LIFETIME < now():
-        raise DEVICE_REVOKED
-    user = (
-        await User.select(User.disabled, User.role)
-        .where((User.school_id == device["school_id"]) & (User.id == device["user_id"]))
-        .first()
-    )
-    if user is None or user["disabled"]:
-        raise ACCOUNT_DISABLED
-    return user["role"]
-
-
-async def verify_device_proof(request: Request, device: dict, access_token: str | None) -> None:
+    The proof's signature and bindings are checked here, in Python; its error is raised by
+    `check_device` after the token and device checks, in the order the API always answered."""
     proof_header = request.headers.get("dpop")
     if not proof_header:
         raise DPOP_REQUIRED
-    proof = verify_proof(proof_header, method=request.method, urls=request_urls(request), access_token=access_token)
-    if proof.thumbprint != device["key_thumbprint"]:
-        raise WRONG_KEY
-    await require_fresh(proof, table=Device, school_id=device["school_id"], subject=device)
-
-
-async def touch(device: dict, *, force: bool = False) -> None:
+    parsed = parse_routed_token(token)
+    if parsed is None:
+        raise TOKEN_INVALID
+    school_id, token_id, secret = parsed
+    proof, proof_error = None, None
+    try:
+        proof = verify_proof(proof_header, method=request.method, urls=request_urls(request), access_token=access_token)
+    except ApiError as error:
+        proof_error = error
     moment = now()
-    if force or device["last_seen_at"] is None or moment - device["last_seen_at"] >= TOUCH_INTERVAL:
-        await Device.update({Device.last_seen_at: moment}).where(
-            (Device.school_id == device["school_id"]) & (Device.id == device["id"])
-        )
-        await forget_expired(device["school_id"])
+    arguments = (
+        school_id,
+        token_id,
+        kind,
+        digest(secret),
+        proof.thumbprint if proof else None,
+        proof.nonce if proof else None,
+        bool(proof) and abs(moment.timestamp() - proof.iat) <= IAT_WINDOW.total_seconds(),
+        moment,
+        jti_key(proof) if proof else "",
+        moment + JTI_MEMORY,
+        DEVICE_LIFETIME,
+        TOUCH_INTERVAL,
+    )
+    return school_id, arguments, proof_error
+
+
+async def check_device(school_id: UUID, row, proof_error: ApiError | None) -> None:
+    """Refuse a request whose device row (`DEVICE_CTES`' caller) does not allow it (token expiry aside)."""
+    if row is None:
+        raise TOKEN_INVALID
+    if row["device_id"] is None:
+        raise DEVICE_REVOKED
+    if proof_error is not None:
+        raise proof_error
+    if not row["key_ok"]:
+        raise WRONG_KEY
+    if not row["fresh"]:
+        subject = {"id": row["device_id"], **{k: row[k] for k in ("dpop_nonce", "dpop_nonce_expires_at")}}
+        raise await nonce_error(Device, school_id, subject)
+    if not row["remembered"]:
+        raise PROOF_REPLAYED
+    if row["revoked"]:
+        raise DEVICE_REVOKED
+    if row["disabled"]:
+        raise ACCOUNT_DISABLED
+
+
+async def authenticate_token(request: Request, token: str, kind: str, access_token: str | None) -> tuple[UUID, dict]:
+    """Check a device token (`access` or `refresh`) and the request's DPoP proof in one statement.
+
+    Returns (school id, row: device_id, user_id, role, token_expired); raises the first failure."""
+    school_id, arguments, proof_error = device_arguments(request, token, kind, access_token)
+    row = await DB.pool.fetchrow(_AUTHENTICATE, *arguments)
+    await check_device(school_id, row, proof_error)
+    return school_id, row
 
 
 async def authenticate_device(request: Request) -> Principal:
     access_token = request.headers.get("authorization", "")[len("DPoP ") :].strip()
-    if not request.headers.get("dpop"):
-        raise DPOP_REQUIRED
-    token = await find_token(access_token, "access")
-    device = await load_device(token["school_id"], token["device_id"])
-    await verify_device_proof(request, device, access_token)
-    role = await check_device_usable(device)
-    if token["expires_at"] <= now():
+    school_id, row = await authenticate_token(request, access_token, "access", access_token)
+    if row["token_expired"]:
         raise TOKEN_EXPIRED
-    await touch(device)
     return Principal(
-        user_id=device["user_id"], school_id=device["school_id"], role=role, via="device", device_id=device["id"]
+        user_id=row["user_id"], school_id=school_id, role=row["role"], via="device", device_id=row["device_id"]
     )
 
 

@@ -7,12 +7,13 @@ from uuid import UUID
 from litestar import Request
 
 from api.auth.principal import Principal
+from api.auth.tokens import parse_routed_token
+from api.clock import now
 from api.errors import ApiError
-from api.pairing.device_auth import DEVICE_REVOKED, check_device_usable, load_device, touch, verify_device_proof
+from api.pairing.device_auth import DEVICE_REVOKED, authenticate_token
 from api.pairing.profiles import profile_label
-from api.pairing.proofs import now
 from api.pairing.structs import LinkedDevice
-from api.pairing.tokens import REFRESH_GRACE, TokenPair, find_token, issue_pair, mark_refresh_used, prune
+from api.pairing.tokens import REFRESH_GRACE, TokenPair, issue_pair, mark_refresh_used, prune
 from db.core.tables import User
 from db.devices.tables import Device
 
@@ -25,18 +26,16 @@ async def revoke(school_id: UUID, device_id: UUID, reason: str) -> None:
 
 
 async def refresh(request: Request, refresh_token: str) -> TokenPair:
-    token = await find_token(refresh_token, "refresh")
-    device = await load_device(token["school_id"], token["device_id"])
-    await verify_device_proof(request, device, None)
-    await check_device_usable(device)
-    token = await mark_refresh_used(token)
-    if now() - token["used_at"] > REFRESH_GRACE:
+    # Proof, device and account checked (and the device's sliding lifetime restarted) in one statement.
+    school_id, device = await authenticate_token(request, refresh_token, "refresh", None)
+    _, token_id, _ = parse_routed_token(refresh_token)
+    used_at = await mark_refresh_used(school_id, token_id)
+    if now() - used_at > REFRESH_GRACE:
         # An old refresh token came back: someone kept a copy. End this device's pairing.
-        await revoke(device["school_id"], device["id"], "refresh_reuse")
+        await revoke(school_id, device["device_id"], "refresh_reuse")
         raise DEVICE_REVOKED
-    pair = await issue_pair(device["school_id"], device["id"])
-    await touch(device, force=True)
-    await prune(device["school_id"], device["id"])
+    pair = await issue_pair(school_id, device["device_id"])
+    await prune(school_id, device["device_id"])
     return pair
 
 

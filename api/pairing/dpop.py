@@ -7,9 +7,9 @@ time window, nonce and `jti` replay guard are applied by `proofs.py`.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -18,17 +18,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from api.auth.tokens import b64url, b64url_decode
 from api.errors import ApiError
 
 MAX_PROOF_LENGTH = 4096
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def invalid(message: str = "Preuve de l'appareil invalide.") -> ApiError:
@@ -57,15 +50,28 @@ def access_token_hash(access_token: str) -> str:
 def _public_key(jwk: Any) -> ec.EllipticCurvePublicKey:
     if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or "d" in jwk:
         raise invalid()
+    x, y = jwk.get("x"), jwk.get("y")
+    if not isinstance(x, str) or not isinstance(y, str):
+        raise invalid()
+    key = _p256_key(x, y)
+    if key is None:
+        raise invalid()
+    return key
+
+
+# A phone signs every request with the same key: building (and validating) the curve point once per
+# key, not once per request, takes a good share off the proof check.
+@lru_cache(maxsize=4096)
+def _p256_key(x_b64: str, y_b64: str) -> ec.EllipticCurvePublicKey | None:
     try:
-        x, y = b64url_decode(jwk["x"]), b64url_decode(jwk["y"])
+        x, y = b64url_decode(x_b64), b64url_decode(y_b64)
         if len(x) != 32 or len(y) != 32:
-            raise ValueError("coordinates")
+            return None
         return ec.EllipticCurvePublicNumbers(
             int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
         ).public_key()
-    except (KeyError, TypeError, ValueError) as exc:
-        raise invalid() from exc
+    except (TypeError, ValueError):
+        return None
 
 
 def verify_proof(proof: str, *, method: str, urls: list[str], access_token: str | None) -> Proof:
@@ -74,10 +80,10 @@ def verify_proof(proof: str, *, method: str, urls: list[str], access_token: str 
         raise invalid()
     header_b64, payload_b64, signature_b64 = proof.split(".")
     try:
-        header = json.loads(b64url_decode(header_b64))
-        payload = json.loads(b64url_decode(payload_b64))
+        header = msgspec.json.decode(b64url_decode(header_b64))
+        payload = msgspec.json.decode(b64url_decode(payload_b64))
         signature = b64url_decode(signature_b64)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, msgspec.DecodeError) as exc:
         raise invalid() from exc
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise invalid()
@@ -102,4 +108,9 @@ def verify_proof(proof: str, *, method: str, urls: list[str], access_token: str 
         raise invalid("Preuve de l'appareil invalide (adresse).")
     if access_token is not None and payload.get("ath") != access_token_hash(access_token):
         raise invalid("Preuve de l'appareil invalide (jeton).")
-    return Proof(thumbprint=jwk_thumbprint(header["jwk"]), jti=jti, iat=iat, nonce=nonce)
+    return Proof(thumbprint=_thumbprint(header["jwk"]["x"], header["jwk"]["y"]), jti=jti, iat=iat, nonce=nonce)
+
+
+@lru_cache(maxsize=4096)
+def _thumbprint(x: str, y: str) -> str:
+    return jwk_thumbprint({"crv": "P-256", "kty": "EC", "x": x, "y": y})

@@ -1,63 +1,43 @@
-"""What a phone profile shows: who it is, the school, and the students it follows."""
+"""What a phone profile shows: who it is, the school, and the students it follows (one statement)."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from api.pairing.structs import Child, Profile
-from db.core.tables import Enrolment, Guardianship, School, SchoolClass, User
+import msgspec
+
+from api.pairing.structs import Profile
+from api.read_models import FamilyRead, fetch_read_model
+
+# $1 school, $2 user. Children: the students `family_audience` lets the user read, by first name.
+PROFILE_SQL = """
+SELECT json_build_object(
+    'user_id', u.id, 'role', u.role, 'display_name', u.first_name || ' ' || u.last_name,
+    'school_id', u.school_id, 'school_name', sc.name,
+    'children', coalesce((
+        SELECT json_agg(json_build_object(
+            'id', c.id, 'first_name', c.first_name, 'last_name', c.last_name,
+            'class_name', coalesce((SELECT k.name FROM enrolment e
+                                    JOIN school_class k ON k.school_id = $1 AND k.id = e.class_id
+                                    WHERE e.school_id = $1 AND e.student_id = c.id LIMIT 1), ''))
+            ORDER BY c.first_name COLLATE "C", c.last_name COLLATE "C")
+        FROM family_audience($1, $2, NULL) a JOIN app_user c ON c.school_id = $1 AND c.id = a.student_id), '[]')
+)::text
+FROM app_user u JOIN school sc ON sc.id = u.school_id
+WHERE u.school_id = $1 AND u.id = $2
+"""
 
 
-async def _children(school_id: UUID, user: dict) -> list[Child]:
-    if user["role"] == "student":
-        student_ids = [user["id"]]
-    else:
-        rows = await Guardianship.select(Guardianship.student_id).where(
-            (Guardianship.school_id == school_id) & (Guardianship.parent_id == user["id"])
-        )
-        student_ids = [row["student_id"] for row in rows]
-    if not student_ids:
-        return []
-    students = await User.select(User.id, User.first_name, User.last_name).where(
-        (User.school_id == school_id) & User.id.is_in(student_ids)
-    )
-    enrolments = await Enrolment.select(Enrolment.student_id, Enrolment.class_id).where(
-        (Enrolment.school_id == school_id) & Enrolment.student_id.is_in(student_ids)
-    )
-    class_ids = list({row["class_id"] for row in enrolments})
-    classes = (
-        {
-            row["id"]: row["name"]
-            for row in await SchoolClass.select(SchoolClass.id, SchoolClass.name).where(
-                (SchoolClass.school_id == school_id) & SchoolClass.id.is_in(class_ids)
-            )
-        }
-        if class_ids
-        else {}
-    )
-    class_of = {row["student_id"]: classes.get(row["class_id"], "") for row in enrolments}
-    children = [
-        Child(id=s["id"], first_name=s["first_name"], last_name=s["last_name"], class_name=class_of.get(s["id"], ""))
-        for s in students
-    ]
-    return sorted(children, key=lambda child: (child.first_name, child.last_name))
+PROFILE = FamilyRead(PROFILE_SQL)
+
+
+async def profile_body(school_id: UUID, user_id: UUID) -> bytes:
+    return await fetch_read_model(PROFILE_SQL, school_id, user_id)
 
 
 async def build_profile(school_id: UUID, user_id: UUID) -> Profile:
-    user = (
-        await User.select(User.id, User.role, User.first_name, User.last_name)
-        .where((User.school_id == school_id) & (User.id == user_id))
-        .first()
-    )
-    school = await School.select(School.name).where(School.id == school_id).first()
-    return Profile(
-        user_id=user_id,
-        role=user["role"],
-        display_name=f"{user['first_name']} {user['last_name']}",
-        school_id=school_id,
-        school_name=school["name"],
-        children=await _children(school_id, user),
-    )
+    """The profile a claimed phone receives (the phone reads it later through `PROFILE`)."""
+    return msgspec.json.decode(await profile_body(school_id, user_id), type=Profile)
 
 
 def profile_label(role: str, first_name: str, last_name: str) -> str:

@@ -8,12 +8,13 @@ and a proof carrying a valid nonce is fresh whatever its `iat`. Nonces live on t
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from uuid import UUID, uuid4
 
 from piccolo.table import Table
 
 from api.auth.tokens import new_secret, same
+from api.clock import now
 from api.errors import ApiError
 from api.pairing.dpop import Proof
 from db.devices.tables import ProofJti
@@ -29,11 +30,12 @@ ON CONFLICT (school_id, jti) DO NOTHING RETURNING id
 """
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
+def jti_key(proof: Proof) -> str:
+    """The stored form of a proof's jti, scoped by key: two phones choosing the same jti never collide."""
+    return hashlib.sha256(f"{proof.thumbprint}:{proof.jti}".encode()).hexdigest()
 
 
-async def _nonce_error(table: type[Table], school_id: UUID, subject: dict) -> ApiError:
+async def nonce_error(table: type[Table], school_id: UUID, subject: dict) -> ApiError:
     moment = now()
     nonce = subject.get("dpop_nonce")
     expires_at = subject.get("dpop_nonce_expires_at")
@@ -57,15 +59,9 @@ async def require_fresh(proof: Proof, *, table: type[Table], school_id: UUID, su
     if proof.nonce is not None:
         current, expires_at = subject.get("dpop_nonce"), subject.get("dpop_nonce_expires_at")
         if not current or expires_at is None or expires_at <= moment or not same(proof.nonce, current):
-            raise await _nonce_error(table, school_id, subject)
+            raise await nonce_error(table, school_id, subject)
     elif abs(moment.timestamp() - proof.iat) > IAT_WINDOW.total_seconds():
-        raise await _nonce_error(table, school_id, subject)
-    # Scope the jti by key: two phones choosing the same jti cannot block each other.
-    key = hashlib.sha256(f"{proof.thumbprint}:{proof.jti}".encode()).hexdigest()
-    stored = await ProofJti.raw(_REMEMBER_JTI, uuid4(), school_id, key, moment + JTI_MEMORY)
+        raise await nonce_error(table, school_id, subject)
+    stored = await ProofJti.raw(_REMEMBER_JTI, uuid4(), school_id, jti_key(proof), moment + JTI_MEMORY)
     if not stored:
         raise ApiError(401, "proof_replayed", "Cette requête a déjà été reçue (preuve rejouée).")
-
-
-async def forget_expired(school_id: UUID) -> None:
-    await ProofJti.delete().where((ProofJti.school_id == school_id) & (ProofJti.expires_at < now()))

@@ -16,15 +16,16 @@ import segno
 from litestar import Request
 
 from api.auth.principal import Principal
-from api.auth.tokens import digest, new_secret, same
+from api.auth.tokens import decode_ref, digest, encode_ref, new_secret, same
+from api.clock import now
 from api.config import get_settings
 from api.errors import ApiError
 from api.pairing.device_auth import DPOP_REQUIRED, request_urls
 from api.pairing.dpop import verify_proof
 from api.pairing.profiles import build_profile
-from api.pairing.proofs import now, require_fresh
+from api.pairing.proofs import require_fresh
 from api.pairing.structs import Claimed, ClaimPairing, PairingCreated, PairingStatus
-from api.pairing.tokens import decode_ref, encode_ref, issue_pair
+from api.pairing.tokens import issue_pair
 from api.ratelimit import client_ip, limit
 from db.core.tables import User
 from db.devices.tables import Device, Pairing

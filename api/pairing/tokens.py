@@ -1,5 +1,6 @@
-"""Device tokens: `<ref>.<secret>` where ref = base64url(school id ‖ row id), so lookups stay
-within one school's shard; only SHA-256(secret) is stored.
+"""Device tokens: `<ref>.<secret>` where ref = base64url(school id ‖ row id) (api/auth/tokens.py), so
+lookups stay within one school's shard; only SHA-256(secret) is stored. Presented tokens are checked
+by api/pairing/device_auth.py.
 
 Access tokens are short-lived; refresh tokens rotate (each is used once, with a grace window for
 a lost answer) and last as long as the device's sliding lifetime.
@@ -7,16 +8,16 @@ a lost answer) and last as long as the device's sliding lifetime.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import msgspec
 
-from api.auth.tokens import digest, new_secret, same
+from api.auth.tokens import digest, new_secret, routed_token
+from api.clock import now
 from api.errors import ApiError
-from api.pairing.dpop import b64url, b64url_decode
-from api.pairing.proofs import now
 from db.devices.tables import DeviceToken
+from piccolo_conf import DB
 
 ACCESS_LIFETIME = timedelta(minutes=10)
 # Sliding: every refresh restarts it. A school year plus the summer holidays.
@@ -35,27 +36,13 @@ class TokenPair(msgspec.Struct):
     token_type: str = "DPoP"
 
 
-def encode_ref(school_id: UUID, row_id: UUID) -> str:
-    return b64url(school_id.bytes + row_id.bytes)
-
-
-def decode_ref(text: str) -> tuple[UUID, UUID] | None:
-    try:
-        raw = b64url_decode(text)
-    except ValueError:
-        return None
-    if len(raw) != 32 or len(text) != 43:
-        return None
-    return UUID(bytes=raw[:16]), UUID(bytes=raw[16:])
-
-
 async def _issue(school_id: UUID, device_id: UUID, kind: str, lifetime: timedelta) -> str:
     secret = new_secret()
     row = DeviceToken(
         school_id=school_id, device_id=device_id, kind=kind, token_hash=digest(secret), expires_at=now() + lifetime
     )
     await row.save()
-    return f"{encode_ref(school_id, row.id)}.{secret}"
+    return routed_token(school_id, row.id, secret)
 
 
 async def issue_pair(school_id: UUID, device_id: UUID) -> TokenPair:
@@ -64,35 +51,18 @@ async def issue_pair(school_id: UUID, device_id: UUID) -> TokenPair:
     return TokenPair(access_token=access, refresh_token=refresh, expires_in=int(ACCESS_LIFETIME.total_seconds()))
 
 
-async def find_token(token: str, kind: str) -> dict:
-    """The token row for a presented token (any state); 401 token_invalid if unknown."""
-    ref, _, secret = token.partition(".")
-    ids = decode_ref(ref)
-    if ids is None or not secret or len(token) > 200:
-        raise TOKEN_INVALID
-    school_id, row_id = ids
-    row = (
-        await DeviceToken.select()
-        .where((DeviceToken.school_id == school_id) & (DeviceToken.id == row_id) & (DeviceToken.kind == kind))
-        .first()
-    )
-    if row is None or not same(digest(secret), row["token_hash"]):
-        raise TOKEN_INVALID
-    return row
+_MARK_USED = """
+WITH marked AS (
+    UPDATE device_token SET used_at = $3::timestamptz
+    WHERE school_id = $1 AND id = $2 AND used_at IS NULL RETURNING used_at
+)
+SELECT coalesce((SELECT used_at FROM marked), (SELECT used_at FROM device_token WHERE school_id = $1 AND id = $2))
+"""
 
 
-async def mark_refresh_used(row: dict) -> dict:
-    """Use a refresh token once; returns the row as it is after the attempt (race-safe)."""
-    if row["used_at"] is None:
-        await DeviceToken.update({DeviceToken.used_at: now()}).where(
-            (DeviceToken.school_id == row["school_id"]) & (DeviceToken.id == row["id"]) & DeviceToken.used_at.is_null()
-        )
-        row = (
-            await DeviceToken.select()
-            .where((DeviceToken.school_id == row["school_id"]) & (DeviceToken.id == row["id"]))
-            .first()
-        )
-    return row
+async def mark_refresh_used(school_id: UUID, token_id: UUID) -> datetime:
+    """Use a refresh token once; returns when it was first used (now, or earlier: a replay). Race-safe."""
+    return await DB.pool.fetchval(_MARK_USED, school_id, token_id, now())
 
 
 async def prune(school_id: UUID, device_id: UUID) -> None:

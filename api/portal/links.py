@@ -19,7 +19,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
-from api.dates import utc_now
+from api.clock import now
 from api.errors import ApiError
 from api.openapi import errors
 from api.portal.apps import CATALOGUE, external_app
@@ -101,12 +101,13 @@ class SchoolLinksController(Controller):
         await SchoolLink.raw(
             "INSERT INTO school_link (id, school_id, app_key, url, updated_by_id, updated_at) "
             "VALUES (gen_random_uuid(), {}, {}, {}, {}, {}) ON CONFLICT (school_id, app_key) "
-            "DO UPDATE SET url = EXCLUDED.url, updated_by_id = EXCLUDED.updated_by_id, updated_at = EXCLUDED.updated_at",
+            "DO UPDATE SET url = EXCLUDED.url, updated_by_id = EXCLUDED.updated_by_id, "
+            "updated_at = EXCLUDED.updated_at",
             principal.school_id,
             key,
             https_url(data.url),
             principal.user_id,
-            utc_now(),
+            now(),
         )
         return await _links_out(principal.school_id)
 

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import msgspec
 
+from api.accounts.directory import set_contacts
 from api.accounts.identifiers import allocate_identifier
 from api.auth.principal import Principal
 from api.school_admin.csv_rows import Guardian, Rejection, StudentRow, TeacherRow, fold
@@ -76,11 +77,11 @@ async def _guardian(school_id: UUID, student_id: UUID, guardian: Guardian, repor
         if same_contact or row["id"] in linked:
             changes = {}
             if guardian.phone and not row["phone"]:
-                changes[User.phone] = guardian.phone
+                changes["phone"] = guardian.phone
             if guardian.email and not row["email"]:
-                changes[User.email] = guardian.email
+                changes["email"] = guardian.email
             if changes:
-                await User.update(changes).where((User.school_id == school_id) & (User.id == row["id"]))
+                await set_contacts(school_id, row["id"], **changes)
             return row["id"]
     # No password, no identifier: the parent activates the account (name + phone + child's birth date).
     parent = User(
@@ -93,6 +94,7 @@ async def _guardian(school_id: UUID, student_id: UUID, guardian: Guardian, repor
         email=guardian.email,
     )
     await parent.save()
+    await set_contacts(school_id, parent.id)  # the contact directory: this school's own entries only
     report.parents_created += 1
     return parent.id
 
@@ -153,6 +155,7 @@ async def _teacher_line(school_id: UUID, row: TeacherRow, report: ImportReport) 
             phone=row.phone,
         )
         await teacher.save()
+        await set_contacts(school_id, teacher.id)
         await allocate_identifier(school_id, teacher.id, row.first_name, row.last_name)
         teacher_id = teacher.id
         report.teachers_created += 1

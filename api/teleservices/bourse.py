@@ -10,7 +10,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.auth.principal import Principal
-from api.dates import school_today, utc_now
+from api.clock import now
+from api.dates import school_today
 from api.errors import ApiError
 from api.notifications.notify import Notice, notify_guardians
 from api.people import people, student_card
@@ -73,7 +74,7 @@ async def save_form(principal: Principal, request_id: UUID, form: BourseForm) ->
                 BourseRequest.dependent_children: form.dependent_children,
                 BourseRequest.reference_income: form.reference_income,
                 BourseRequest.sworn_statement: form.sworn_statement,
-                BourseRequest.updated_at: utc_now(),
+                BourseRequest.updated_at: now(),
             }
         )
         .where(

@@ -12,7 +12,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.auth.principal import Principal
-from api.dates import school_today, utc_now
+from api.clock import now
+from api.dates import school_today
 from api.errors import ApiError
 from api.notifications.notify import Notice, notify_guardians
 from api.people import people, student_card
@@ -122,7 +123,7 @@ async def save_wishes(principal: Principal, form_id: UUID, data: WishesIn) -> No
                 for rank, (t, d, s) in enumerate(wanted, 1)
             ]
         )
-        await OrientationForm.update({OrientationForm.updated_at: utc_now()}).where(where)
+        await OrientationForm.update({OrientationForm.updated_at: now()}).where(where)
         await record(ORIENTATION, principal, form_id, "wishes", (locked["state"], locked["state"]))
 
 
@@ -143,7 +144,7 @@ async def family_action(principal: Principal, form_id: UUID, data: FamilyOrienta
     if data.action != "submit":
         values = {
             "responded_by_id": principal.user_id,
-            "responded_at": utc_now(),
+            "responded_at": now(),
             "response_comment": data.comment.strip(),
             "meeting_requested": data.action == "decline",
         }
@@ -218,7 +219,7 @@ async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
         MOVES["answer"],
         message=data.comment.strip(),
         client_id=data.client_id,
-        values={"council_comment": data.comment.strip(), "answered_at": utc_now()},
+        values={"council_comment": data.comment.strip(), "answered_at": now()},
         within=write_answers,
     )
     if changed:

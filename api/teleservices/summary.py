@@ -13,7 +13,8 @@ from uuid import UUID
 import msgspec
 
 from api.auth.principal import Principal
-from api.dates import french, school_today, utc_now
+from api.clock import now
+from api.dates import french, school_today
 from api.people import StudentCard, children_of
 from api.teleservices.campaigns import Window, concerns, current_year, title, window, year_campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS
@@ -118,4 +119,4 @@ async def family_summary(principal: Principal) -> FamilySummary:
                 )
             )
         out.append(ChildDemarches(student=child, demarches=demarches))
-    return FamilySummary(school_year=year["label"], children=out, pending_count=pending_count, generated_at=utc_now())
+    return FamilySummary(school_year=year["label"], children=out, pending_count=pending_count, generated_at=now())

@@ -16,7 +16,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
-from api.auth.sessions import now
+from api.clock import now
 from api.dates import require_school_date
 from api.html import sanitize_html
 from api.timetable.school_service import audience_label, monday_of, names_by_id, owned_lesson, subject_names

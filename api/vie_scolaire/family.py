@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
@@ -14,15 +14,11 @@ from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.errors import ApiError
 from api.ratelimit import limit
-from api.timetable.family_service import names_by_id, require_family, utc_now
-from db.vie_scolaire.tables import Absence, Lateness, Punishment, Remark
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
+from api.vie_scolaire.family_read import JUSTIFICATION_LABELS, VIE_SCOLAIRE_SQL
+from db.vie_scolaire.tables import Absence
 
-JUSTIFICATION_LABELS = {
-    "unjustified": "Non justifiée",
-    "pending": "Justification en attente",
-    "justified": "Justifiée",
-    "refused": "Justification refusée",
-}
+VIE_SCOLAIRE = FamilyRead(VIE_SCOLAIRE_SQL)
 
 
 class AbsenceOut(msgspec.Struct):
@@ -79,80 +75,13 @@ class FamilyVieScolaireController(Controller):
     path = "/api/students/{student_id:uuid}"
     tags = ["vie scolaire"]
 
-    @get("/vie-scolaire", summary="Absences, lateness, remarks and punishments of a student")
-    async def vie_scolaire(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> VieScolaire:
-        require_family(principal)
-        await require_student(principal, student_id)
-        sid = principal.school_id
-        absences = (
-            await Absence.select()
-            .where((Absence.school_id == sid) & (Absence.student_id == student_id))
-            .order_by(Absence.starts_at, ascending=False)
-        )
-        lateness = (
-            await Lateness.select()
-            .where((Lateness.school_id == sid) & (Lateness.student_id == student_id))
-            .order_by(Lateness.occurred_at, ascending=False)
-        )
-        remarks = (
-            await Remark.select()
-            .where((Remark.school_id == sid) & (Remark.student_id == student_id))
-            .order_by(Remark.created_at, ascending=False)
-        )
-        punishments = (
-            await Punishment.select()
-            .where((Punishment.school_id == sid) & (Punishment.student_id == student_id))
-            .order_by(Punishment.created_at, ascending=False)
-        )
-        authors = await names_by_id(sid, {r["author_id"] for r in remarks} | {p["author_id"] for p in punishments})
-        family_ids = {student_id, principal.user_id}
-        return VieScolaire(
-            student_id=student_id,
-            absences=[
-                AbsenceOut(
-                    id=a["id"],
-                    starts_at=a["starts_at"],
-                    ends_at=a["ends_at"],
-                    reason=a["reason"],
-                    justification_state=a["justification_state"],
-                    justification_label=JUSTIFICATION_LABELS.get(a["justification_state"], ""),
-                    reported_by_family=a["reported_by_id"] in family_ids,
-                )
-                for a in absences
-            ],
-            lateness=[
-                LatenessOut(
-                    id=x["id"],
-                    occurred_at=x["occurred_at"],
-                    minutes=x["minutes"],
-                    justified=x["justified"],
-                    reason=x["reason"],
-                )
-                for x in lateness
-            ],
-            remarks=[
-                RemarkOut(
-                    id=r["id"],
-                    kind=r["kind"],
-                    text=r["text"],
-                    author=authors.get(r["author_id"], ""),
-                    created_at=r["created_at"],
-                )
-                for r in remarks
-            ],
-            punishments=[
-                PunishmentOut(
-                    id=p["id"],
-                    kind=p["kind"],
-                    reason=p["reason"],
-                    due_on=p["due_on"],
-                    done=p["done"],
-                    author=authors.get(p["author_id"], ""),
-                )
-                for p in punishments
-            ],
-            generated_at=utc_now(),
-        )
+    @get(
+        "/vie-scolaire",
+        summary="Absences, lateness, remarks and punishments of a student",
+        responses=READ_RESPONSES,
+    )
+    async def vie_scolaire(self, request: Request, student_id: FromPath[UUID]) -> Response[VieScolaire]:
+        return read_response(request, await family_read(request, VIE_SCOLAIRE, student_id))
 
     @post("/absences", summary="A parent reports an absence of their child (idempotent for the same period)")
     async def report_absence(

@@ -22,7 +22,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
-from api.auth.sessions import now
+from api.clock import now
 from api.vie_scolaire import school_service as service
 from api.vie_scolaire.school_structs import (
     AbsenceLine,

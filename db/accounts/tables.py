@@ -1,6 +1,6 @@
 """Sign-in state and account flows: sessions, one-time codes, the outbox, passkeys, portal favourites."""
 
-from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSONB, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key
@@ -14,7 +14,7 @@ class UserSession(Table, tablename="user_session"):
     id = primary_key()
     school_id = school_key()
     user_id = ref()
-    token_hash = Varchar(length=64, unique=True)
+    token_hash = Varchar(length=64)
     csrf_token = Varchar(length=64)
     created_at = created_at()
     last_seen_at = Timestamptz()
@@ -45,7 +45,7 @@ class VerificationCode(Table, tablename="verification_code"):
     school_id = school_key()
     user_id = ref()
     purpose = Varchar(length=30)  # activation | password_recovery | email | passkey_register | passkey_signin
-    flow_hash = Varchar(length=64, unique=True)
+    flow_hash = Varchar(length=64)
     code_hash = Varchar(length=64, default="")
     destination = Varchar(length=200, default="")  # phone or e-mail the code went to; a WebAuthn challenge
     attempts = Integer(default=0)
@@ -53,6 +53,9 @@ class VerificationCode(Table, tablename="verification_code"):
     verified_at = Timestamptz(null=True, default=None)  # the code was right (flow may continue)
     used_at = Timestamptz(null=True, default=None)  # the flow finished: never again
     created_at = created_at()
+    # An activation matching accounts in several schools: [{"school_id", "user_id"}, …] of every one
+    # (this row lives in the first one's school); those whose children's birth dates were proven.
+    accounts = JSONB(null=True, default=None)
 
 
 class OutboxMessage(Table, tablename="outbox_message"):
@@ -71,7 +74,7 @@ class PasskeyCredential(Table, tablename="passkey_credential"):
     id = primary_key()
     school_id = school_key()
     user_id = ref()
-    credential_id = Varchar(length=400, unique=True)  # base64url
+    credential_id = Varchar(length=400)  # base64url
     public_key = Text()  # base64url COSE key
     sign_count = Integer(default=0)
     name = Varchar(length=80, default="")
@@ -94,7 +97,10 @@ REFERENCES = [
     Ref(PasskeyCredential, "user_id", User, "CASCADE"),
     Ref(PortalFavourite, "user_id", User, "CASCADE"),
 ]
+# Citus: a unique index must include the distribution column (school_id).
 INDEXES = [
     "CREATE UNIQUE INDEX portal_favourite_uq ON portal_favourite (school_id, user_id, app_key)",
+    "CREATE UNIQUE INDEX passkey_credential_uq ON passkey_credential (school_id, credential_id)",
+    "CREATE INDEX verification_code_flow_idx ON verification_code (school_id, flow_hash)",
     "CREATE INDEX outbox_message_created_idx ON outbox_message (created_at DESC)",
 ]

@@ -95,6 +95,22 @@ class LoginIdentifier(Table, tablename="login_identifier"):
     user_id = ref()
 
 
+class ContactDirectory(Table, tablename="contact_directory"):
+    """Deployment-wide directory of contacts (a Citus reference table, like `login_identifier`).
+
+    Activation and "identifiant perdu" start from a phone number or an e-mail address, before any
+    school is known: this table says which accounts, in which schools, hold that contact, and each
+    account is then read in its own school (one shard). One person may have several accounts (a
+    parent with a child at the collège and one at the lycée): every match is returned. Kept in step
+    with `app_user.phone/email` by api/accounts/directory.py (`set_contacts`), the seed and the import.
+    """
+
+    id = primary_key()
+    contact = Varchar(length=210)  # "tel:612345678" (last 9 digits) or "email:prenom.nom@example.fr"
+    school_id = school_key()
+    user_id = ref()
+
+
 class Guardianship(Table, tablename="guardianship"):
     """A parent (responsable légal) of a student."""
 
@@ -164,4 +180,6 @@ INDEXES = [
     "CREATE UNIQUE INDEX enrolment_uq ON enrolment (school_id, student_id, class_id)",
     "CREATE UNIQUE INDEX group_membership_uq ON group_membership (school_id, group_id, student_id)",
     "CREATE INDEX app_user_role_idx ON app_user (school_id, role)",
+    "CREATE UNIQUE INDEX contact_directory_uq ON contact_directory (contact, school_id, user_id)",
+    "CREATE INDEX contact_directory_account_idx ON contact_directory (school_id, user_id)",
 ]

@@ -82,6 +82,7 @@ REFERENCES = [
     Ref(Grade, "student_id", User, "CASCADE"),
 ]
 INDEXES = [
-    "CREATE UNIQUE INDEX competence_result_uq ON competence_result (school_id, evaluation_id, competence_id, student_id)",
+    "CREATE UNIQUE INDEX competence_result_uq ON competence_result "
+    "(school_id, evaluation_id, competence_id, student_id)",
     "CREATE UNIQUE INDEX grade_uq ON grade (school_id, evaluation_id, student_id)",
 ]

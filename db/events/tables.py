@@ -44,6 +44,7 @@ REFERENCES = [
 ]
 INDEXES = [
     "CREATE INDEX school_event_days_idx ON school_event (school_id, last_day, first_day)",
-    "CREATE UNIQUE INDEX school_event_client_uq ON school_event (school_id, created_by_id, client_id) WHERE client_id <> ''",
+    "CREATE UNIQUE INDEX school_event_client_uq ON school_event (school_id, created_by_id, client_id) "
+    "WHERE client_id <> ''",
     "CREATE UNIQUE INDEX school_event_class_uq ON school_event_class (school_id, event_id, class_id)",
 ]

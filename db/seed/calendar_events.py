@@ -63,7 +63,7 @@ def build(plan: p.Plan) -> None:
         while day.weekday() > 4:
             day -= timedelta(days=1)
         _event(
-            plan, cpe, "class_council", f"Conseil de classe — {school_class.name}", day, times=(time(17, 30), time(19, 0)),
-            location="Salle du conseil", classes=[school_class],
+            plan, cpe, "class_council", f"Conseil de classe — {school_class.name}", day,
+            times=(time(17, 30), time(19, 0)), location="Salle du conseil", classes=[school_class],
             details=f"Conseil du {plan.current_period.name.lower()} ({content.french_date(day)}).",
         )  # fmt: skip

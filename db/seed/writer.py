@@ -10,6 +10,7 @@ from piccolo.columns import JSON, JSONB
 from piccolo.columns.defaults.base import Default
 from piccolo.table import Table
 
+from api.accounts.directory import contact_keys
 from api.auth.passwords import hash_password
 from db.alerts.tables import SHARDED_TABLES as ALERTS_TABLES
 from db.bulletins.tables import SHARDED_TABLES as BULLETINS_TABLES
@@ -24,6 +25,7 @@ from db.communication.tables import (
     SurveyQuestion,
 )
 from db.core.tables import (
+    ContactDirectory,
     Enrolment,
     GroupMembership,
     Guardianship,
@@ -58,6 +60,7 @@ TABLE_ORDER: list[type[Table]] = [
     TeachingGroup,
     User,
     LoginIdentifier,
+    ContactDirectory,
     Guardianship,
     Enrolment,
     GroupMembership,
@@ -126,6 +129,10 @@ async def hash_passwords(plan: Plan) -> None:
 async def write(plan: Plan) -> dict[str, int]:
     """Insert every queued row (inside the caller's transaction); return row counts by table."""
     people.assign_identifiers(plan, await taken_identifiers(plan))
+    # The deployment-wide contact directory (api/accounts/directory.py) knows every phone and e-mail.
+    for user_id, row in plan.user_rows.items():
+        for contact in contact_keys(row.get("phone"), row.get("email")):
+            plan.add(ContactDirectory, contact=contact, user_id=user_id)
     unknown = set(plan.rows) - set(TABLE_ORDER)
     if unknown:
         raise RuntimeError(f"No insertion order for {sorted(t._meta.tablename for t in unknown)}")

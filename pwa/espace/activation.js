@@ -1,4 +1,4 @@
-import { api, onSubmit, say, watchPassword } from './espace.js';
+import { api, onSubmit, say, showDemoHint, watchPassword } from './espace.js';
 
 const error = document.getElementById('error');
 const forms = [1, 2, 3].map((n) => document.getElementById(`step${n}`));
@@ -17,7 +17,7 @@ function show(step) {
   target.querySelector('input, a')?.focus();
 }
 
-fetch('/api/demo/outbox').then((r) => { if (r.ok) document.getElementById('demo-hint').hidden = false; });
+showDemoHint(document.getElementById('demo-hint'));
 
 onSubmit(forms[0], error, async (data) => {
   const body = { last_name: data.get('last_name').trim(), first_name: data.get('first_name').trim(),
@@ -61,7 +61,7 @@ onSubmit(forms[1], error, async (data) => {
   identifier = verified.identifier;
   document.getElementById('identifier').textContent = identifier;
   document.getElementById('children').textContent = verified.children.length
-    ? `Enfant(s) rattaché(s) : ${verified.children.join(', ')}.` : '';
+    ? `${verified.children.length > 1 ? 'Enfants rattachés' : 'Enfant rattaché'} : ${verified.children.join(', ')}.` : '';
   show(3);
 });
 

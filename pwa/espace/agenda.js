@@ -1,7 +1,7 @@
 // The school calendar: families see the school's and their child's class's events, teachers the
 // whole school's; the vie scolaire and the direction add, change and remove them.
 import { api, el, reporter, say } from './espace.js';
-import { $, badge, childPicker, clientId, day, isoDay, startPage } from './widgets.js';
+import { $, badge, childPicker, clientId, day, localDay, startPage } from './widgets.js';
 
 const run = reporter($('error'));
 let source = null; // the events URL of this reader
@@ -84,7 +84,7 @@ $('first-day').addEventListener('change', () => { if (!$('last-day').value) $('l
 (async () => {
   const me = await startPage('Agenda');
   if (!me) return;
-  $('from').value = isoDay(new Date());
+  $('from').value = localDay();
   if (['student', 'parent'].includes(me.user.role)) {
     childPicker(me, $('child-slot'), (id) => { source = `/api/students/${id}/events`; load(); });
     return;

@@ -1,6 +1,7 @@
 // "Application mobile": compose an ephemeral code, show the pairing QR with its 10-minute countdown,
 // watch it being used, and list / revoke the linked devices (docs/pairing.md).
 import { api, homeFor, say, session } from './espace.js';
+import { count } from '/js/format.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLE_LABELS = { student: 'Élève', parent: 'Responsable légal' };
@@ -50,7 +51,7 @@ async function poll() {
       endQr(STATE_TEXT[state.status]);
       $('pairing-state').classList.add('error');
     } else if (state.attempts_left < 5) {
-      say($('pairing-state'), `Code erroné saisi sur le téléphone : ${state.attempts_left} essai(s) restant(s).`);
+      say($('pairing-state'), `Code erroné saisi sur le téléphone : ${count(state.attempts_left, 'essai restant', 'essais restants')}.`);
     }
   } catch (error) {
     if (error.status === 401) location.replace('/espace/index.html');

@@ -1,18 +1,18 @@
 // Canteen menus: everyone reads the published week; the vie scolaire writes the week (one starter,
 // main and dessert a day, each with its allergens and the vegetarian label) and publishes it.
 import { api, el, reporter, say } from './espace.js';
-import { $, badge, isoDay, longDay, startPage } from './widgets.js';
+import { addDays, formatDay } from '/js/format.js';
+import { $, badge, localDay, startPage } from './widgets.js';
 
 const run = reporter($('error'));
-let monday = null;
+let monday = null; // ISO
 let editing = false;
 let catalogue = null; // { courses, allergens } from the school's week
 
-const mondayOf = (date) => { const d = new Date(date); d.setDate(d.getDate() - ((d.getDay() + 6) % 7)); return d; };
-const plusDays = (iso, days) => { const d = new Date(`${iso}T12:00:00`); d.setDate(d.getDate() + days); return isoDay(d); };
+const mondayOf = (iso) => addDays(iso, -((new Date(`${iso}T00:00:00Z`).getUTCDay() + 6) % 7));
 
 function menuCard(menu) {
-  return el('article', { class: 'menu-day' }, el('h3', {}, longDay(menu.day), menu.vegetarian ? ' ' : null,
+  return el('article', { class: 'menu-day' }, el('h3', {}, formatDay(menu.day), menu.vegetarian ? ' ' : null,
     menu.vegetarian ? badge('ok', 'Menu végétarien') : null),
   el('ul', {}, ...menu.dishes.map((dish) => el('li', {}, el('strong', {}, `${dish.course_label} : `), dish.name,
     dish.vegetarian ? el('span', { class: 'veggie' }, ' (végétarien)') : null,
@@ -23,7 +23,7 @@ function dishEditor(dayIso, course, dish) {
   const id = `${dayIso}-${course.code}`;
   const chosen = new Set((dish?.allergens || []).map((a) => a.code));
   return el('div', { class: 'dish', 'data-course': course.code },
-    el('label', { htmlFor: id }, course.label, el('span', { class: 'visually-hidden' }, ` — ${longDay(dayIso)}`)),
+    el('label', { htmlFor: id }, course.label, el('span', { class: 'sr-only' }, ` — ${formatDay(dayIso)}`)),
     el('input', { type: 'text', id, maxLength: 120, value: dish?.name || '' }),
     el('label', { class: 'check' }, el('input', { type: 'checkbox', class: 'veggie-box', checked: Boolean(dish?.vegetarian) }), 'Végétarien'),
     el('details', {}, el('summary', {}, `Allergènes (${chosen.size})`),
@@ -33,9 +33,9 @@ function dishEditor(dayIso, course, dish) {
 function showEditor(week) {
   const byDay = Object.fromEntries(week.days.map((menu) => [menu.day, menu]));
   $('editor').replaceChildren(...[0, 1, 2, 3, 4].map((offset) => {
-    const dayIso = plusDays(week.monday, offset);
+    const dayIso = addDays(week.monday, offset);
     const menu = byDay[dayIso];
-    return el('fieldset', { 'data-day': dayIso }, el('legend', {}, longDay(dayIso)),
+    return el('fieldset', { 'data-day': dayIso }, el('legend', {}, formatDay(dayIso)),
       ...catalogue.courses.map((course) => dishEditor(dayIso, course, menu?.dishes.find((d) => d.course === course.code))));
   }));
   $('week-state').replaceChildren(week.days.length ? badge(week.published ? 'ok' : 'warn', week.published ? 'Publiée' : 'Brouillon') : '');
@@ -50,21 +50,20 @@ function collect(published) {
       allergens: [...d.querySelectorAll('details input:checked')].map((i) => i.value),
     })),
   })).filter((entry) => entry.dishes.length);
-  return { monday: isoDay(monday), days, published };
+  return { monday, days, published };
 }
 
 async function load() {
-  const iso = isoDay(monday);
-  $('week-date').value = iso;
-  $('week-label').textContent = longDay(iso);
+  $('week-date').value = monday;
+  $('week-label').textContent = formatDay(monday);
   if (editing) {
-    const week = await run(() => api(`/api/school/canteen/week?monday=${iso}`));
+    const week = await run(() => api(`/api/school/canteen/week?monday=${monday}`));
     if (!week) return;
     catalogue = { courses: week.courses, allergens: week.allergens };
     showEditor(week);
     return;
   }
-  const menus = await run(() => api(`/api/canteen/menus?start=${iso}&end=${plusDays(iso, 6)}`));
+  const menus = await run(() => api(`/api/canteen/menus?start=${monday}&end=${addDays(monday, 6)}`));
   if (!menus) return;
   $('menus').replaceChildren(...menus.menus.map(menuCard));
   $('no-menus').hidden = menus.menus.length > 0;
@@ -76,16 +75,16 @@ $('week-form').addEventListener('submit', (event) => run(async () => {
   showEditor(week);
   say($('status'), publish ? 'Menus publiés : les familles les voient.' : 'Brouillon enregistré.');
 }));
-const move = (days) => { if (monday) { monday.setDate(monday.getDate() + days); load(); } };
+const move = (days) => { if (monday) { monday = addDays(monday, days); load(); } };
 $('week-prev').addEventListener('click', () => move(-7));
 $('week-next').addEventListener('click', () => move(7));
-$('week-date').addEventListener('change', () => { if ($('week-date').value) { monday = mondayOf(`${$('week-date').value}T12:00:00`); load(); } });
+$('week-date').addEventListener('change', () => { if ($('week-date').value) { monday = mondayOf($('week-date').value); load(); } });
 
 (async () => {
   const me = await startPage('Menus de la cantine');
   if (!me) return;
   editing = ['staff', 'admin'].includes(me.user.role);
   $('week-form').hidden = !editing;
-  monday = mondayOf(new Date());
+  monday = mondayOf(localDay());
   await load();
 })();

@@ -1,15 +1,16 @@
 // Teacher's space: week of lessons, lesson content and homework (with attachments and the "done"
 // report), roll call, evaluations, communication. Rich text is sanitised again by the server.
 import { api, el, reporter, say, session, signOut } from './espace.js';
+import { count } from '/js/format.js';
 
 const $ = (id) => document.getElementById(id);
 const errorBox = $('error');
-let csrf = null;
 let teaching = [];
 let currentLesson = null;
 let editingHomework = null;
 
-const run = reporter(errorBox);
+const signedIn = session();
+const run = reporter(errorBox, signedIn);
 
 const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 const frDate = (s) => new Date(`${s}T12:00:00`).toLocaleDateString('fr-FR', { weekday: 'long', day: 'numeric', month: 'long' });
@@ -20,11 +21,13 @@ const newId = () => crypto.randomUUID();
 function editor(slot, label) {
   const area = el('div', { class: 'editor', contentEditable: 'true', role: 'textbox', 'aria-multiline': 'true',
     'aria-label': label });
-  const button = (text, command, name) => el('button', { type: 'button', 'aria-label': name, title: name,
-    onclick: () => { area.focus(); document.execCommand(command); } }, text);
+  // The letters G, I, S stand for their names (read out instead); the lists are named as shown.
+  const button = (shown, command, name) => el('button', { type: 'button', title: name,
+    onclick: () => { area.focus(); document.execCommand(command); } },
+  shown ? [el('span', { 'aria-hidden': 'true', text: shown }), el('span', { class: 'sr-only', text: name })] : name);
   slot.replaceChildren(el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': `Mise en forme : ${label}` },
     button('G', 'bold', 'Gras'), button('I', 'italic', 'Italique'), button('S', 'underline', 'Souligné'),
-    button('• Liste', 'insertUnorderedList', 'Liste à puces'), button('1. Liste', 'insertOrderedList', 'Liste numérotée')),
+    button(null, 'insertUnorderedList', 'Liste à puces'), button(null, 'insertOrderedList', 'Liste numérotée')),
   area);
   return {
     get html() {
@@ -42,11 +45,12 @@ function editor(slot, label) {
 async function upload(path, file) {
   const form = new FormData();
   form.append('file', file);
-  const response = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin',
-    headers: { 'X-CSRF-Token': csrf, Accept: 'application/json' } });
-  const data = await response.json().catch(() => null);
-  if (!response.ok) throw Object.assign(new Error(`${file.name} : ${data?.error?.message || 'envoi impossible.'}`), { status: response.status });
-  return data;
+  try {
+    return await api(path, { method: 'POST', form });
+  } catch (error) {
+    error.message = `${file.name} : ${error.message}`;
+    throw error;
+  }
 }
 
 // ---- Week and lessons ----
@@ -118,7 +122,7 @@ async function loadHomework() {
 async function showDone(hw, box) {
   const report = await run(() => api(`/api/school/homework/${hw.id}/done`));
   if (!report) return;
-  box.replaceChildren(el('p', {}, `${report.done_count} élève(s) sur ${report.student_count} l'ont marqué fait.`),
+  box.replaceChildren(el('p', {}, `${count(report.done_count, 'élève', 'élèves')} sur ${report.student_count} ${report.done_count > 1 ? "l'ont" : "l'a"} marqué fait.`),
     el('ul', {}, ...report.students.map((s) => el('li', {}, `${s.last_name} ${s.first_name} : ${s.done ? 'fait' : 'pas encore'}`))));
 }
 
@@ -281,9 +285,11 @@ $('publish-now').addEventListener('click', () => run(async () => {
   say($('evaluation-status'), 'Publiée pour les familles.');
 }));
 $('publish-later').addEventListener('click', () => run(async () => {
-  if (!$('publish-at').value) throw new Error('Choisissez la date de publication.');
+  if (!$('publish-day').value) throw new Error('Choisissez la date de publication.');
+  const at = new Date(`${$('publish-day').value}T${$('publish-time').value || '08:00'}`);
+  if (Number.isNaN(at.getTime())) throw new Error('Date ou heure de publication invalide.');
   renderEvaluation(await api(`/api/school/evaluations/${currentEvaluation.id}/publish`, { method: 'POST',
-    body: { at: new Date($('publish-at').value).toISOString() } }));
+    body: { at: at.toISOString() } }));
   say($('evaluation-status'), 'Publication programmée.');
 }));
 
@@ -298,7 +304,7 @@ async function loadCommunication() {
     el('input', { type: 'checkbox', value: t.class_id || t.group_id, 'data-kind': t.class_id ? 'class' : 'group' }), ` ${t.audience}`)));
   const [posts, discussions] = await Promise.all([run(() => api('/api/school/posts')), run(() => api('/api/school/discussions'))]);
   if (posts) $('posts').replaceChildren(...posts.map((p) => el('li', {}, el('button', { type: 'button', onclick: () => openPost(p.id) },
-    p.title, el('span', { class: 'meta' }, `${p.read}/${p.recipients} lu(s), ${p.acknowledged} accusé(s) de lecture${p.is_survey ? ' · sondage' : ''}`)))));
+    p.title, el('span', { class: 'meta' }, `Lu par ${p.read} sur ${count(p.recipients, 'destinataire', 'destinataires')}, ${count(p.acknowledged, 'accusé de lecture', 'accusés de lecture')}${p.is_survey ? ' · sondage' : ''}`)))));
   if (discussions) $('discussions').replaceChildren(...discussions.map((d) => el('li', {}, el('button', { type: 'button', onclick: () => openDiscussion(d.id) },
     `${d.unread ? '● ' : ''}${d.subject}`, el('span', { class: 'meta' }, d.with_names.join(', '))))));
 }
@@ -310,7 +316,7 @@ async function openPost(id) {
   box.replaceChildren(el('h3', {}, post.title),
     el('table', { class: 'grid' }, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Destinataire'), el('th', { scope: 'col' }, 'Lu'), el('th', { scope: 'col' }, 'Accusé de lecture'))),
       el('tbody', {}, ...post.recipients.map((r) => el('tr', {}, el('td', {}, r.name), el('td', {}, r.read_at ? 'oui' : 'non'), el('td', {}, r.acknowledged_at ? 'oui' : 'non'))))),
-    ...post.questions.map((q) => el('div', {}, el('h4', {}, `${q.text} (${q.answered} réponse(s))`),
+    ...post.questions.map((q) => el('div', {}, el('h4', {}, `${q.text} (${count(q.answered, 'réponse', 'réponses')})`),
       el('ul', {}, ...q.choices.map((c, i) => el('li', {}, `${c} : ${q.counts[i]}`)), ...q.texts.map((t) => el('li', {}, t))))));
 }
 
@@ -364,10 +370,9 @@ $('week-date').addEventListener('change', () => { if ($('week-date').value) load
 $('signout').addEventListener('click', signOut);
 
 (async () => {
-  const me = await session().catch(() => null);
+  const me = await signedIn;
   if (!me) { location.href = '/espace/index.html'; return; }
   if (me.user.role !== 'teacher') { location.href = '/espace/portail.html'; return; }
-  csrf = me.csrf_token;
   $('who').textContent = `${me.user.first_name} ${me.user.last_name}`;
   $('school').textContent = `${me.user.school_name} — Espace enseignant`;
   teaching = (await run(() => api('/api/school/teaching'))) || [];

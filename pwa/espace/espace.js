@@ -1,45 +1,36 @@
-// Shared helpers for the desktop web space (espace) pages: fetch with the session's CSRF token,
-// the common error shape turned into a French message, small form and password-rule helpers.
-let csrfToken = null;
+// Shared helpers for the desktop web space (espace) pages: the session, messages in live regions,
+// form submission, the password rule. Requests go through the app's API client (error shape, CSRF)
+// and elements are built with the app's el(); both are re-exported so pages import one module.
+import { api, request, setCsrf } from '/js/api-client.js';
+import { el } from '/js/dom.js';
+import './date-field.js';
+
+export { api, el, request, setCsrf };
 
 // Every form here is sent by script. Until a page has attached its handler (it may first wait for
 // the session), a native submit would reload the page and put the fields, a password included,
 // in the URL: never let one through.
 document.addEventListener('submit', (event) => event.preventDefault(), { capture: true });
 
+/** The signed-in session (its CSRF token kept by the API client), or null. */
 export async function session() {
-  const response = await fetch('/api/session', { credentials: 'same-origin' });
-  if (response.status === 401) return null;
-  const data = await response.json().catch(() => null);
-  if (!response.ok) return null;
-  csrfToken = data.csrf_token;
-  return data;
-}
-
-export function setCsrf(token) { csrfToken = token; }
-
-export async function api(path, { method = 'GET', body } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const response = await fetch(path, {
-    method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = new Error(data?.error?.message || 'Une erreur est survenue.');
-    error.code = data?.error?.code;
-    error.status = response.status;
-    error.details = data?.error?.details;
-    throw error;
+  try {
+    const current = await api('/api/session');
+    setCsrf(current.csrf_token);
+    return current;
+  } catch {
+    return null;
   }
-  return data;
 }
 
 // Where a signed-in user lands: the first-login steps until they are done, else the portal.
 export function homeFor(sessionBody) {
   return sessionBody.first_login_pending ? '/espace/premiere-connexion.html' : '/espace/portail.html';
+}
+
+// Demo mode shows sent SMS and e-mails at /espace/outbox.html: reveal the hint pointing there.
+export function showDemoHint(hint) {
+  api('/api/demo/outbox').then(() => { hint.hidden = false; }, () => {});
 }
 
 export async function signOut() {
@@ -108,25 +99,16 @@ export function watchPassword(input, list, serverMessage) {
   update();
 }
 
-// Builds an element: `class`, `on<event>` listeners, properties the element has, attributes otherwise
-// (`list` is a read-only property on inputs, so it stays an attribute).
-export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (key in node && key !== 'list') node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
 // Returns run(action): runs it, showing its French error in `errorBox`; a lost session goes to sign-in.
-export function reporter(errorBox) {
+// With `ready` (the page's session() promise), actions wait for it: a click made while the page is
+// still loading must not be sent without the session's CSRF token.
+export function reporter(errorBox, ready = null) {
   return async (action) => {
     say(errorBox, '');
-    try { return await action(); } catch (error) {
+    try {
+      await ready;
+      return await action();
+    } catch (error) {
       if (error.status === 401) location.href = '/espace/index.html';
       say(errorBox, error.message);
       return undefined;

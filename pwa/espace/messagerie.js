@@ -1,6 +1,7 @@
 // Messagerie: discussions and information for every role, on the existing communication APIs
 // (families: /api/me/…; teachers and staff: /api/school/…). Messages are plain text; information
 // HTML was sanitised by the server when it was written.
+import { count } from '/js/format.js';
 import { api, el, reporter, say } from './espace.js';
 import { $, badge, childPicker, clientId, startPage, when } from './widgets.js';
 
@@ -86,7 +87,7 @@ async function loadPosts() {
     el('h3', {}, p.title, ' ', p.is_survey ? badge('info', 'Sondage') : null),
     el('p', { class: 'hint' }, isFamily
       ? `${p.author} · ${when(p.published_at)}${p.acknowledged ? ' · lu et confirmé' : p.read ? ' · lu' : ' · non lu'}`
-      : `${when(p.published_at)} · lu par ${p.read} sur ${p.recipients}, ${p.acknowledged} accusé(s) de lecture`),
+      : `${when(p.published_at)} · lu par ${p.read} sur ${p.recipients}, ${count(p.acknowledged, 'accusé de lecture', 'accusés de lecture')}`),
     el('button', { type: 'button', class: 'link', 'aria-label': `Ouvrir : ${p.title}`, onclick: () => openPost(p) }, 'Ouvrir'))));
   $('no-posts').hidden = posts.length > 0;
 }
@@ -127,7 +128,7 @@ async function openPost(summary) {
     const post = summary.read ? summary : await run(() => api(`/api/me/information/${summary.id}/read`, { method: 'POST' }));
     if (!post) return;
     $('post-meta').textContent = `${post.author} · ${when(post.published_at)}`;
-    $('post-body').innerHTML = post.html; // sanitised by the server (nh3)
+    $('post-body').replaceChildren(el('div', { html: post.html })); // sanitised by the server (nh3)
     const acknowledge = el('button', { type: 'button', onclick: () => run(async () => {
       await api(`/api/me/information/${post.id}/acknowledge`, { method: 'POST' });
       acknowledge.hidden = true;
@@ -142,9 +143,9 @@ async function openPost(summary) {
   const post = await run(() => api(`/api/school/posts/${summary.id}`));
   if (!post) return;
   $('post-meta').textContent = when(post.published_at);
-  $('post-body').innerHTML = post.html; // sanitised by the server (nh3)
+  $('post-body').replaceChildren(el('div', { html: post.html })); // sanitised by the server (nh3)
   const readers = post.recipients.filter((r) => r.read_at).length;
-  $('post-extra').replaceChildren(el('p', {}, `Lu par ${readers} destinataire(s) sur ${post.recipients.length}.`),
+  $('post-extra').replaceChildren(el('p', {}, `Lu par ${count(readers, 'destinataire', 'destinataires')} sur ${post.recipients.length}.`),
     ...post.questions.map((q) => el('section', {}, el('h3', {}, q.text),
       q.kind === 'text' ? el('ul', {}, ...q.texts.map((t) => el('li', {}, t)))
         : el('ul', {}, ...q.choices.map((c, i) => el('li', {}, `${c} : ${q.counts[i]}`))))));

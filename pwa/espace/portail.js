@@ -1,5 +1,6 @@
 import { api, homeFor, say, session, signOut } from './espace.js';
-import { passkeysSupported, registerPasskey } from './passkey-client.js';
+import { registerPasskey } from './passkey-client.js';
+import { webauthnSupported } from '/js/webauthn.js';
 
 const ROLE_LABELS = { student: 'Élève', parent: 'Responsable légal', teacher: 'Enseignant', staff: 'Personnel', admin: 'Direction' };
 const list = document.getElementById('apps');
@@ -112,7 +113,7 @@ async function listPasskeys() {
 }
 
 const addPasskey = document.getElementById('add-passkey');
-if (!passkeysSupported()) addPasskey.hidden = true;
+if (!webauthnSupported()) addPasskey.hidden = true;
 addPasskey.addEventListener('click', async () => {
   const error = document.getElementById('error');
   say(error, '');

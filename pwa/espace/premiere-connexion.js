@@ -1,4 +1,4 @@
-import { api, onSubmit, say, session, signOut, watchPassword } from './espace.js';
+import { api, onSubmit, say, showDemoHint, session, signOut, watchPassword } from './espace.js';
 
 const error = document.getElementById('error');
 const status = document.getElementById('status');
@@ -65,7 +65,7 @@ onSubmit(document.getElementById('charter-step'), error, async (data) => {
 watchPassword(document.getElementById('new-password'), document.getElementById('rules'),
   document.getElementById('password-server'));
 document.getElementById('signout').addEventListener('click', signOut);
-fetch('/api/demo/outbox').then((r) => { if (r.ok) document.getElementById('demo-hint').hidden = false; });
+showDemoHint(document.getElementById('demo-hint'));
 
 const token = new URLSearchParams(location.search).get('validation');
 (token ? confirmEmailLink(token) : Promise.resolve()).then(refresh);

@@ -7,7 +7,6 @@ import { showTeacherSide } from './rendus-teacher.js';
 
 const run = reporter($('error'));
 const ACCEPT = { pdf: '.pdf', png: '.png', jpg: '.jpg,.jpeg', odt: '.odt', docx: '.docx' };
-let csrf = null;
 let studentId = null;
 
 function fileList(files, remove) {
@@ -32,7 +31,7 @@ function item(work) {
       const form = new FormData();
       form.append('file', file);
       form.append('client_id', clientId());
-      await postForm(`/api/students/${studentId}/homework/${work.homework_id}/submission/files`, form, csrf);
+      await postForm(`/api/students/${studentId}/homework/${work.homework_id}/submission/files`, form);
     }
     say($('status'), 'Travail rendu.');
     await load();
@@ -40,11 +39,11 @@ function item(work) {
   return el('li', { class: 'item' },
     el('h3', {}, `${work.subject} — pour le ${day(work.due_on)} `, badge(sub.status, sub.status_label)),
     el('p', { class: 'hint' }, `${work.teacher} · à rendre avant le ${when(work.hand_in.deadline)} · formats : ${work.hand_in.accepted_label}`),
-    Object.assign(el('div', { class: 'rich' }), { innerHTML: work.html }), // sanitised by the server (nh3)
+    el('div', { class: 'rich', html: work.html }), // sanitised by the server (nh3)
     sub.files.length ? fileList(sub.files, remove) : null,
     work.can_hand_in ? el('div', { class: 'actions' },
       el('label', { htmlFor: input.id }, `Fichier à rendre (${work.hand_in.accepted_label}, 5 Mo max.)`), input,
-      el('button', { type: 'button', 'aria-label': `Rendre le fichier : ${work.subject}`, onclick: send }, 'Rendre ce fichier')) : null,
+      el('button', { type: 'button', 'aria-label': `Rendre le fichier : ${work.subject}`, onclick: send }, 'Rendre le fichier')) : null,
     sub.returned_at ? el('div', {}, el('h4', {}, `Rendu corrigé le ${when(sub.returned_at)}`),
       sub.return_comment ? el('p', {}, sub.return_comment) : null,
       sub.corrections.length ? fileList(sub.corrections) : null) : null);
@@ -60,7 +59,6 @@ async function load() {
 (async () => {
   const me = await startPage('Travail à rendre', ['student', 'parent', 'teacher']);
   if (!me) return;
-  csrf = me.csrf_token;
   if (me.user.role === 'teacher') {
     await showTeacherSide(me, run);
     return;

@@ -1,5 +1,6 @@
 import { api, homeFor, onSubmit, say, session, setCsrf } from './espace.js';
-import { passkeySignIn, passkeysSupported } from './passkey-client.js';
+import { passkeySignIn } from './passkey-client.js';
+import { webauthnSupported } from '/js/webauthn.js';
 
 const form = document.getElementById('signin');
 const error = document.getElementById('error');
@@ -31,7 +32,7 @@ onSubmit(form, error, async (data) => {
 });
 
 const passkeyButton = document.getElementById('passkey');
-if (!passkeysSupported()) passkeyButton.hidden = true;
+if (!webauthnSupported()) passkeyButton.hidden = true;
 passkeyButton.addEventListener('click', async () => {
   say(error, '');
   const identifier = document.getElementById('identifier').value.trim();

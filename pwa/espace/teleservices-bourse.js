@@ -78,7 +78,7 @@ function pieces(request, context, run) {
       const body = new FormData();
       body.append('file', file.files[0]);
       body.append('client_id', clientId());
-      await postForm(`/api/teleservices/bourses/${request.id}/pieces`, body, context.csrf);
+      await postForm(`/api/teleservices/bourses/${request.id}/pieces`, body);
       await context.refresh();
       say($('status'), 'Fichier joint.');
     });

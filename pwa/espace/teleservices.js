@@ -7,7 +7,7 @@ import { showOrientation } from './teleservices-orientation.js';
 
 const $ = (id) => document.getElementById(id);
 const run = reporter($('error'));
-const context = { csrf: null, refresh: () => route() };
+const context = { refresh: () => route() };
 
 const START = { file: 'Faire la demande', send_piece: 'Envoyer la pièce', enter_wishes: 'Saisir les vœux', answer: 'Répondre' };
 
@@ -77,7 +77,6 @@ window.addEventListener('hashchange', () => { $('status').hidden = true; route()
     location.href = ['staff', 'admin'].includes(me.user.role) ? '/espace/teleservices-ecole.html' : '/espace/portail.html';
     return;
   }
-  context.csrf = me.csrf_token;
   $('who').textContent = `${me.user.first_name} ${me.user.last_name}`;
   $('school').textContent = `${me.user.school_name} — Téléservices`;
   await route();

@@ -1,26 +1,15 @@
 // Vie scolaire / direction: absences by day (justify, contact the family), punishments, CSV import
 // with its report, student accounts and activation letters.
-import { api, el, reporter, say, session, signOut } from './espace.js';
+import { api, el, reporter, request, say, session, signOut } from './espace.js';
+import { count } from '/js/format.js';
 
 const $ = (id) => document.getElementById(id);
 const errorBox = $('error');
-let csrf = null;
 let classes = [];
 let contactStudent = null;
 
-const run = reporter(errorBox);
-
-// POST returning a file (multipart upload or JSON in, any body out), with the CSRF header.
-async function send(path, body, isForm = false) {
-  const headers = { 'X-CSRF-Token': csrf };
-  if (!isForm) headers['Content-Type'] = 'application/json';
-  const response = await fetch(path, { method: 'POST', body: isForm ? body : JSON.stringify(body), headers, credentials: 'same-origin' });
-  if (!response.ok) {
-    const data = await response.json().catch(() => null);
-    throw Object.assign(new Error(data?.error?.message || 'Une erreur est survenue.'), { status: response.status });
-  }
-  return response;
-}
+const signedIn = session();
+const run = reporter(errorBox, signedIn);
 
 const STATES = { unjustified: 'Non justifiée', pending: 'En attente', justified: 'Justifiée', refused: 'Refusée' };
 const time = (s) => new Date(s).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
@@ -101,11 +90,11 @@ $('import-form').addEventListener('submit', (event) => {
     const kind = document.querySelector('input[name=import-kind]:checked').value;
     const form = new FormData();
     form.append('file', $('import-file').files[0]);
-    const report = await (await send(`/api/school/import/${kind}`, form, true)).json();
+    const report = await api(`/api/school/import/${kind}`, { method: 'POST', form });
     const counts = [['Classes créées', report.classes_created], ['Élèves créés', report.students_created],
       ['Élèves changés de classe', report.students_updated], ['Responsables créés', report.parents_created],
       ['Enseignants créés', report.teachers_created]];
-    $('import-report').replaceChildren(el('h3', {}, `${report.lines} ligne(s) lue(s), ${report.rejected.length} refusée(s)`),
+    $('import-report').replaceChildren(el('h3', {}, `${count(report.lines, 'ligne lue', 'lignes lues')}, ${count(report.rejected.length, 'refusée', 'refusées')}`),
       el('ul', {}, ...counts.map(([label, n]) => el('li', {}, `${label} : ${n}`))),
       report.rejected.length ? el('table', { class: 'grid report' }, el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Ligne'), el('th', { scope: 'col' }, 'Raison'))),
         el('tbody', {}, ...report.rejected.map((r) => el('tr', {}, el('td', {}, String(r.line)), el('td', { class: 'reason' }, r.reason))))) : null);
@@ -122,7 +111,8 @@ async function loadClassStudents() {
 
 async function letters(format) {
   await run(async () => {
-    const response = await send('/api/school/accounts/letters', { class_id: $('letters-class').value, format });
+    const response = await request('/api/school/accounts/letters', { method: 'POST',
+      body: { class_id: $('letters-class').value, format }, headers: { Accept: format === 'pdf' ? 'application/pdf' : 'text/html' } });
     if (format === 'pdf') {
       const url = URL.createObjectURL(await response.blob());
       const link = el('a', { href: url, download: 'lettres-activation.pdf' });
@@ -164,10 +154,9 @@ document.querySelectorAll('[data-tab]').forEach((button) => button.addEventListe
 $('signout').addEventListener('click', signOut);
 
 (async () => {
-  const me = await session().catch(() => null);
+  const me = await signedIn;
   if (!me) { location.href = '/espace/index.html'; return; }
   if (!['staff', 'admin'].includes(me.user.role)) { location.href = '/espace/portail.html'; return; }
-  csrf = me.csrf_token;
   $('who').textContent = `${me.user.first_name} ${me.user.last_name}`;
   $('school').textContent = `${me.user.school_name} — Vie scolaire`;
   $('absence-day').value = today();

@@ -1,16 +1,14 @@
 // Pieces shared by the espace's feature pages: the page start (session, banner, sign-out), dates,
-// multipart uploads (espace.js's api() sends JSON only), labelled fields, idempotency keys, a child
-// picker for parents, and a small badge.
-import { el, homeFor, session, signOut } from './espace.js';
+// multipart uploads, labelled fields, idempotency keys, a child picker for parents, and a small badge.
+import { api, el, homeFor, session, signOut } from './espace.js';
 
 export const $ = (id) => document.getElementById(id);
 
 const dateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
 export const when = (value) => (value ? dateTime.format(new Date(value)) : '—');
 export const day = (value) => new Date(`${value}T12:00:00`).toLocaleDateString('fr-FR');
-export const longDay = (value) => new Date(`${value}T12:00:00`).toLocaleDateString('fr-FR',
-  { weekday: 'long', day: 'numeric', month: 'long' });
-export const isoDay = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+// The day (ISO) a local clock shows at `moment`: "today" for the person at the keyboard.
+export const localDay = (moment = new Date()) => `${moment.getFullYear()}-${String(moment.getMonth() + 1).padStart(2, '0')}-${String(moment.getDate()).padStart(2, '0')}`;
 export const mark = (value) => (value === null || value === undefined ? '—' : value.toFixed(2).replace('.', ','));
 
 // A random idempotency key: a retried click acts once.
@@ -28,16 +26,8 @@ export async function startPage(title, roles) {
   return me;
 }
 
-// POST a multipart form with the session's CSRF token; the answer (or the one error shape) as api() does.
-export async function postForm(path, form, csrf) {
-  const response = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin',
-    headers: { Accept: 'application/json', 'X-CSRF-Token': csrf } });
-  const data = await response.json().catch(() => null);
-  if (!response.ok) {
-    throw Object.assign(new Error(data?.error?.message || 'Envoi impossible.'), { status: response.status });
-  }
-  return data;
-}
+// POST a multipart form (the API client adds the session's CSRF token and reads the error shape).
+export const postForm = (path, form) => api(path, { method: 'POST', form });
 
 // A labelled field: label + control, the label bound to the control's id.
 export function field(label, control, hint) {

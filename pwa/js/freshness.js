@@ -10,9 +10,12 @@ export function describeAge(savedAt, now = Date.now()) {
   return `Mis à jour il y a ${days} j`;
 }
 
-export function freshnessText(savedAt, { online = navigator.onLine, failed = false, now = Date.now() } = {}) {
+// `error`: the API client's error of the last refresh, if it failed.
+export function freshnessText(savedAt, { online = navigator.onLine, error = null, now = Date.now() } = {}) {
   const age = describeAge(savedAt, now);
   if (!online) return `Hors ligne · ${age}`;
-  if (failed) return `Connexion impossible · ${age}`;
+  if (error?.status === 503) return `Service indisponible · ${age}`;
+  if (error?.status === 0) return `Connexion impossible · ${age}`;
+  if (error) return `Mise à jour impossible · ${age}`;
   return age;
 }

@@ -1,16 +1,13 @@
-// Writes made offline wait here (IndexedDB, encrypted body) until the server has them.
-// Each entry has an id the server uses to ignore resends; the device time rides along so the
-// later change wins on the server. An entry leaves the outbox only once the server answered.
+// Writes made on the phone wait here (IndexedDB, encrypted) until the server has them, in order.
+// Each entry carries its own id, which the request body uses as idempotency key (`change_id`,
+// `client_id`), so a resend after a lost answer is recognised by the server. An entry leaves the
+// outbox only once the server answered.
 import { db, encrypt, decrypt } from './store.js';
 
-// "Fait" for one homework: PUT, idempotent by change_id (= entry id).
-export async function queueDone(profileId, studentId, homeworkId, done, at = new Date()) {
-  const id = crypto.randomUUID();
-  const body = { done, changed_at: at.toISOString(), change_id: id };
-  const path = `/api/students/${studentId}/homework/${homeworkId}/done`;
-  const sealed = await encrypt(profileId, { path, method: 'PUT', body });
-  const entry = { id, profileId, target: `done:${studentId}:${homeworkId}`, createdAt: at.getTime(), attempts: 0, ...sealed };
-  await (await db()).put('outbox', entry);
+/** Queue { id, target, method, path, body }; `target` names what it changes ("done:<homework>"). */
+export async function enqueue(profileId, { id = crypto.randomUUID(), target, method, path, body }, at = Date.now()) {
+  const sealed = await encrypt(profileId, { path, method, body });
+  await (await db()).put('outbox', { id, profileId, target, createdAt: at, attempts: 0, ...sealed });
   return id;
 }
 
@@ -25,25 +22,25 @@ export async function pending(profileId) {
   return out;
 }
 
-// The local view: the newest queued "done" per homework, for showing the list as the user left it.
-export async function pendingDone(profileId) {
+/** The newest queued body per target: what the screen shows until the server has it. */
+export async function pendingByTarget(profileId) {
   const latest = new Map();
-  for (const entry of await pending(profileId)) {
-    if (entry.target.startsWith('done:')) latest.set(entry.target.split(':')[2], entry.body.done);
-  }
+  for (const entry of await pending(profileId)) latest.set(entry.target, entry.body);
   return latest;
 }
 
-// Answers that mean "never going to work": drop the entry (the server's state stays the truth).
+// Refusals that will never succeed: drop the entry (the server's state stays the truth).
 const PERMANENT = new Set([400, 403, 404, 409, 410, 422]);
 const flushing = new Map();
 
-// Send everything queued for a profile, oldest first. `send(path, init)` returns a Response or throws.
-// Stops at the first network failure (still offline); returns { sent, dropped, left }.
+/**
+ * Send a profile's queue, oldest first, one run at a time. `send(entry)` resolves when the server
+ * accepted it and throws the API client's ApiError otherwise. Stops at the first answer that means
+ * "later" (offline, 503, 429, 5xx…). → { sent, dropped, left, retryAfter }
+ */
 export function flush(profileId, send) {
   if (!flushing.has(profileId)) {
-    const run = runFlush(profileId, send).finally(() => flushing.delete(profileId));
-    flushing.set(profileId, run);
+    flushing.set(profileId, runFlush(profileId, send).finally(() => flushing.delete(profileId)));
   }
   return flushing.get(profileId);
 }
@@ -51,25 +48,23 @@ export function flush(profileId, send) {
 async function runFlush(profileId, send) {
   let sent = 0;
   let dropped = 0;
+  let retryAfter = null;
   const database = await db();
   for (const entry of await pending(profileId)) {
-    let response;
     try {
-      response = await send(entry.path, {
-        method: entry.method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(entry.body),
-      });
+      await send(entry);
+      sent += 1;
     } catch (error) {
-      const row = await database.get('outbox', entry.id);
-      if (row) await database.put('outbox', { ...row, attempts: row.attempts + 1 });
-      if (error && error.code === 'device_revoked') throw error;
-      break;
+      if (error.code === 'device_revoked') throw error;
+      if (!PERMANENT.has(error.status)) {
+        const row = await database.get('outbox', entry.id);
+        if (row) await database.put('outbox', { ...row, attempts: row.attempts + 1 });
+        retryAfter = error.retryAfter ?? null;
+        break;
+      }
+      dropped += 1;
     }
-    if (response.ok || PERMANENT.has(response.status)) {
-      await database.delete('outbox', entry.id);
-      if (response.ok) sent += 1; else dropped += 1;
-    } else {
-      break; // 401/429/5xx: try again later, in order
-    }
+    await database.delete('outbox', entry.id);
   }
-  return { sent, dropped, left: (await pending(profileId)).length };
+  return { sent, dropped, left: (await pending(profileId)).length, retryAfter };
 }

@@ -1,6 +1,6 @@
 // Camera QR scanning for "Ajouter un profil": BarcodeDetector where the browser has it, jsQR elsewhere
 // (loaded only when this screen needs it). Returns a stop() function.
-import { parsePairingLink } from './device.js';
+import { parsePairingLink } from './pairing-link.js';
 
 let jsqrLoading = null;
 

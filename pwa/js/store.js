@@ -54,18 +54,37 @@ export async function decrypt(profileId, sealed) {
 
 const snapshotKey = (profileId, name) => `${profileId}|${name}`;
 
-// Save the last data seen for a screen ("homework:<studentId>", "home:<studentId>", …).
-export async function saveSnapshot(profileId, name, value, savedAt = Date.now()) {
+// Save the last data seen for a screen ("homework:<studentId>", "home:<studentId>", …) with the
+// ETag it came with (an opaque validator, kept in clear like savedAt). → savedAt
+export async function saveSnapshot(profileId, name, value, { savedAt = Date.now(), etag = null } = {}) {
   const sealed = await encrypt(profileId, value);
-  await (await db()).put('snapshots', { key: snapshotKey(profileId, name), profileId, name, savedAt, ...sealed });
+  await (await db()).put('snapshots', { key: snapshotKey(profileId, name), profileId, name, savedAt, etag, ...sealed });
+  return savedAt;
 }
 
-// → { value, savedAt } or null.
+// → { value, savedAt, etag } or null.
 export async function loadSnapshot(profileId, name) {
   const row = await (await db()).get('snapshots', snapshotKey(profileId, name));
   if (!row) return null;
   const value = await decrypt(profileId, row);
-  return value === undefined ? null : { value, savedAt: row.savedAt };
+  return value === undefined ? null : { value, savedAt: row.savedAt, etag: row.etag ?? null };
+}
+
+// The server said the snapshot is still current (304): it is as fresh as a new download. → savedAt
+export async function touchSnapshot(profileId, name, savedAt = Date.now()) {
+  const database = await db();
+  const row = await database.get('snapshots', snapshotKey(profileId, name));
+  if (row) await database.put('snapshots', { ...row, savedAt });
+  return savedAt;
+}
+
+// Change a snapshot on this phone (a queued write shown at once). Its ETag is dropped: the copy no
+// longer matches any server version, so the next read downloads the server's state in full.
+export async function updateSnapshot(profileId, name, change) {
+  const snapshot = await loadSnapshot(profileId, name);
+  if (!snapshot) return;
+  change(snapshot.value);
+  await saveSnapshot(profileId, name, snapshot.value, { savedAt: snapshot.savedAt });
 }
 
 // Forget everything this device holds for a profile (removal, revocation): key, snapshots, outbox.

@@ -1,26 +1,33 @@
 // "Accueil": today's and tomorrow's lessons, "Pour demain", latest information, unread messages.
-import { cached } from '../app.js';
-import { h, clear, emptyState, formatDay, section } from '../ui.js';
+import { el, clear } from '../dom.js';
+import { count, formatDay } from '../format.js';
+import { emptyState, section } from '../ui.js';
 import { lessonRow } from './timetable.js';
 
-export async function render(ctx) {
-  await cached(ctx, `home:${ctx.studentId}`, `/api/students/${ctx.studentId}/home`, (data) => {
-    clear(ctx.main).append(
-      data.unread_discussions || data.unread_information ? h('a', { class: 'alert', href: '#/messages',
-        text: `${data.unread_discussions} discussion(s) et ${data.unread_information} information(s) non lues` }) : null,
-      section(`Aujourd'hui · ${formatDay(data.today)}`, ...lessons(data.lessons_today)),
-      section('Pour demain', ...(data.homework_tomorrow.length ? data.homework_tomorrow.map((item) =>
-        h('a', { class: 'card', color: item.color, href: '#/devoirs' },
-          h('p', { class: 'meta' }, h('strong', { text: item.subject }), item.done ? ' · Fait' : ''),
-          h('div', { class: 'rich', html: item.html }))) : [emptyState('Rien pour demain.')])),
-      section(`Demain · ${formatDay(data.tomorrow)}`, ...lessons(data.lessons_tomorrow)),
-      section('Dernières informations', ...(data.information.length ? data.information.map((post) =>
-        h('a', { class: post.read ? 'card' : 'card unread', href: '#/messages/infos' },
-          h('strong', { text: post.title }), h('p', { class: 'meta', text: post.author }))) : [emptyState('Aucune information.')])));
-  });
+function unreadText(data) {
+  const parts = [];
+  if (data.unread_discussions) parts.push(count(data.unread_discussions, 'discussion non lue', 'discussions non lues'));
+  if (data.unread_information) parts.push(count(data.unread_information, 'information non lue', 'informations non lues'));
+  return parts.join(' et ');
 }
 
 function lessons(list) {
-  return list.length ? [h('ul', { class: 'lessons' }, list.map(lessonRow))] : [emptyState('Pas de cours.')];
+  return list.length ? [el('ul', { class: 'lessons' }, list.map(lessonRow))] : [emptyState('Pas de cours.')];
 }
 
+export async function render(ctx) {
+  await ctx.show(`home:${ctx.studentId}`, `/api/students/${ctx.studentId}/home`, (data) => {
+    const unread = unreadText(data);
+    clear(ctx.main).append(
+      unread ? el('a', { class: 'alert', href: '#/messages', text: unread }) : null,
+      section(`Aujourd'hui · ${formatDay(data.today)}`, ...lessons(data.lessons_today)),
+      section('Pour demain', ...(data.homework_tomorrow.length ? data.homework_tomorrow.map((item) =>
+        el('a', { class: 'card', style: { '--subject': item.color }, href: '#/devoirs' },
+          el('p', { class: 'meta' }, el('strong', { text: item.subject }), item.done ? ' · Fait' : ''),
+          el('div', { class: 'rich', html: item.html }))) : [emptyState('Rien pour demain.')])),
+      section(`Demain · ${formatDay(data.tomorrow)}`, ...lessons(data.lessons_tomorrow)),
+      section('Dernières informations', ...(data.information.length ? data.information.map((post) =>
+        el('a', { class: post.read ? 'card' : 'card unread', href: '#/messages/infos' },
+          el('strong', { text: post.title }), el('p', { class: 'meta', text: post.author }))) : [emptyState('Aucune information.')])));
+  });
+}

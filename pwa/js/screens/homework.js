@@ -1,79 +1,84 @@
-// "Travail à faire" (by due date, "Fait" toggle for students) and "Contenu des cours".
-import { cached, flushAll, requestSync } from '../app.js';
-import { loadSnapshot, saveSnapshot } from '../store.js';
-import { pendingDone, queueDone } from '../outbox.js';
-import { h, clear, dueLabel, emptyState, formatDay } from '../ui.js';
+// "Travail à faire" (by due date, "Fait" toggle for students, kept offline) and "Contenu des cours".
+import { el, clear } from '../dom.js';
+import { dueLabel, formatDay } from '../format.js';
+import { emptyState } from '../ui.js';
+
+const WAITING = 'En attente d’envoi';
+const doneTarget = (item) => `done:${item.id}`;
 
 export async function render(ctx) {
   const tab = ctx.params[0] === 'contenu' ? 'contenu' : 'travail';
   const name = `homework:${ctx.studentId}`;
-  const tabs = h('nav', { class: 'subtabs', 'aria-label': 'Cahier de textes' },
-    h('a', { href: '#/devoirs', 'aria-current': tab === 'travail' ? 'page' : null, text: 'Travail à faire' }),
-    h('a', { href: '#/devoirs/contenu', 'aria-current': tab === 'contenu' ? 'page' : null, text: 'Contenu des cours' }));
-  const body = h('div', { id: 'homework' });
+  const tabs = el('nav', { class: 'subtabs', 'aria-label': 'Cahier de textes' },
+    el('a', { href: '#/devoirs', 'aria-current': tab === 'travail' ? 'page' : null, text: 'Travail à faire' }),
+    el('a', { href: '#/devoirs/contenu', 'aria-current': tab === 'contenu' ? 'page' : null, text: 'Contenu des cours' }));
+  const body = el('div', { id: 'homework' });
   ctx.main.append(tabs, body);
-  await cached(ctx, name, `/api/students/${ctx.studentId}/homework`, async (data) => {
-    clear(body);
-    if (tab === 'contenu') body.append(...contents(data.contents));
-    else body.append(...await homeworkList(ctx, name, data));
-  });
+  ctx.whenWritesSent(async () => clearSent(await ctx.pendingWrites()));
+  await ctx.show(name, `/api/students/${ctx.studentId}/homework`, async (data) => {
+    const content = tab === 'contenu' ? contents(data.contents) : homeworkList(ctx, name, data, await ctx.pendingWrites());
+    clear(body).append(...content);
+  }, { into: body });
 }
 
 function contents(items) {
   if (!items.length) return [emptyState('Aucun contenu de cours récent.')];
-  return items.map((c) => h('article', { class: 'card', color: c.color },
-    h('p', { class: 'meta' }, h('strong', { text: c.subject }), ` · ${formatDay(c.date)}`),
-    c.title ? h('h3', { text: c.title }) : null,
-    h('div', { class: 'rich', html: c.html })));
+  return items.map((c) => el('article', { class: 'card', style: { '--subject': c.color } },
+    el('p', { class: 'meta' }, el('strong', { text: c.subject }), ` · ${formatDay(c.date)}`),
+    c.title ? el('h2', { class: 'card-title', text: c.title }) : null,
+    el('div', { class: 'rich', html: c.html })));
 }
 
-async function homeworkList(ctx, name, data) {
+function homeworkList(ctx, name, data, waiting) {
   if (!data.items.length) return [emptyState('Aucun travail à faire pour les semaines à venir.')];
-  const local = await pendingDone(ctx.profile.id); // changes not yet on the server
-  const canToggle = ctx.profile.role === 'student';
   const byDay = new Map();
   for (const item of data.items) {
     if (!byDay.has(item.due_on)) byDay.set(item.due_on, []);
     byDay.get(item.due_on).push(item);
   }
-  return [...byDay].map(([day, items]) => h('section', { class: 'card-list' },
-    h('h2', { text: dueLabel(day) }),
-    ...items.map((item) => card(ctx, name, item, local.has(item.id) ? local.get(item.id) : item.done, canToggle, local.has(item.id)))));
+  return [...byDay].map(([day, items]) => el('section', { class: 'card-list' },
+    el('h2', { text: dueLabel(day) }),
+    ...items.map((item) => card(ctx, name, item, waiting.get(doneTarget(item))))));
 }
 
-function card(ctx, name, item, done, canToggle, queued = false) {
+function card(ctx, name, item, queued) {
+  const done = queued ? queued.done : item.done;
   const id = `done-${item.id}`;
-  const state = canToggle
-    ? h('div', { class: 'done-toggle' },
-      h('input', { type: 'checkbox', id, checked: done, onchange: (event) => toggle(ctx, name, item, event.target) }),
-      h('label', { for: id, text: 'Fait' }), queued ? h('span', { class: 'meta', text: 'En attente d’envoi' }) : null)
-    : h('p', { class: done ? 'badge done' : 'badge', text: done ? 'Fait' : 'Non fait' });
-  return h('article', { class: done ? 'card is-done' : 'card', color: item.color, 'data-homework': item.id },
-    h('p', { class: 'meta' }, h('strong', { text: item.subject }), item.teacher ? ` · ${item.teacher}` : ''),
-    h('div', { class: 'rich', html: item.html }),
-    item.attachments.length ? h('ul', { class: 'attachments' }, item.attachments.map((a) =>
-      h('li', {}, h('a', { href: a.url, download: a.filename, text: a.filename })))) : null,
-    item.estimated_minutes ? h('p', { class: 'meta', text: `Temps estimé : ${item.estimated_minutes} min` }) : null,
-    item.lesson_content ? h('details', {}, h('summary', { text: 'Contenu du cours' }),
-      h('div', { class: 'rich', html: item.lesson_content.html })) : null,
+  const state = ctx.profile.role === 'student'
+    ? el('div', { class: 'done-toggle' },
+      el('input', { type: 'checkbox', id, checked: done, onchange: (event) => toggle(ctx, name, item, event.target) }),
+      el('label', { for: id, text: 'Fait' }), queued ? el('span', { class: 'meta waiting', text: WAITING }) : null)
+    : el('p', { class: done ? 'badge done' : 'badge', text: done ? 'Fait' : 'Non fait' });
+  return el('article', { class: done ? 'card is-done' : 'card', style: { '--subject': item.color }, 'data-homework': item.id },
+    el('p', { class: 'meta' }, el('strong', { text: item.subject }), item.teacher ? ` · ${item.teacher}` : ''),
+    el('div', { class: 'rich', html: item.html }),
+    item.attachments.length ? el('ul', { class: 'attachments' }, item.attachments.map((a) =>
+      el('li', {}, el('a', { href: a.url, download: a.filename, text: a.filename })))) : null,
+    item.estimated_minutes ? el('p', { class: 'meta', text: `Temps estimé : ${item.estimated_minutes} min` }) : null,
+    item.lesson_content ? el('details', {}, el('summary', { text: 'Contenu du cours' }),
+      el('div', { class: 'rich', html: item.lesson_content.html })) : null,
     state);
 }
 
+// "Fait" works offline: the change is queued (with its id as idempotency key) and shown at once.
 async function toggle(ctx, name, item, checkbox) {
-  checkbox.closest('.card').classList.toggle('is-done', checkbox.checked);
-  if (!checkbox.nextSibling.nextSibling) checkbox.parentElement.append(h('span', { class: 'meta', text: 'En attente d’envoi' }));
-  await queueDone(ctx.profile.id, ctx.studentId, item.id, checkbox.checked);
-  // Keep the saved list in step, so a reload (even after the change is sent) shows it.
-  const snapshot = await loadSnapshot(ctx.profile.id, name);
-  if (snapshot) {
-    const saved = snapshot.value.items.find((i) => i.id === item.id);
-    if (saved) saved.done = checkbox.checked;
-    await saveSnapshot(ctx.profile.id, name, snapshot.value, snapshot.savedAt);
-  }
-  requestSync();
-  if (navigator.onLine) await flushAll();
-  const still = await pendingDone(ctx.profile.id);
-  for (const card of document.querySelectorAll('[data-homework]')) {
-    if (!still.has(card.dataset.homework)) card.querySelector('.done-toggle .meta')?.remove();
+  const done = checkbox.checked;
+  const card = checkbox.closest('.card');
+  card.classList.toggle('is-done', done);
+  if (!card.querySelector('.waiting')) checkbox.parentElement.append(el('span', { class: 'meta waiting', text: WAITING }));
+  const changeId = crypto.randomUUID();
+  const waiting = await ctx.queue({
+    id: changeId, target: doneTarget(item), method: 'PUT',
+    path: `/api/students/${ctx.studentId}/homework/${item.id}/done`,
+    body: { done, changed_at: new Date().toISOString(), change_id: changeId },
+    snapshot: { name, change: (data) => { const saved = data.items.find((i) => i.id === item.id); if (saved) saved.done = done; } },
+  });
+  clearSent(waiting);
+}
+
+// "En attente d'envoi" goes once the server has the change.
+function clearSent(waiting) {
+  for (const shown of document.querySelectorAll('[data-homework]')) {
+    if (!waiting.has(doneTarget({ id: shown.dataset.homework }))) shown.querySelector('.waiting')?.remove();
   }
 }

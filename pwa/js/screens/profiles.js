@@ -1,15 +1,19 @@
-// The profile list (several children, several accounts on one phone) and "Ajouter un profil".
-import { selectProfile } from '../app.js';
-import { h, emptyState } from '../ui.js';
+// The profiles on this phone (a parent and a student, two parents…) and "Ajouter un profil".
+import { el } from '../dom.js';
+import { emptyState } from '../ui.js';
+
+const ROLE = { parent: 'Responsable', student: 'Élève' };
+
+function profileButton(ctx, profile) {
+  return el('button', { type: 'button', class: 'card profile', onclick: () => ctx.selectProfile(profile.id) },
+    el('strong', { text: profile.displayName }),
+    el('span', { class: 'meta', text: `${ROLE[profile.role] || profile.role} · ${profile.schoolName}` }),
+    profile.role === 'parent' && profile.children?.length
+      ? el('span', { class: 'meta', text: `Enfants : ${profile.children.map((c) => c.firstName).join(', ')}` }) : null);
+}
 
 export async function render(ctx) {
-  ctx.main.append(h('section', { class: 'card-list' }, h('h2', { text: 'Profils sur cet appareil' }),
-    ...(ctx.profiles.length ? ctx.profiles.map((p) => h('button', { type: 'button', class: 'card profile', onclick: () => {
-      selectProfile(p.id);
-      location.hash = '#/accueil';
-    } }, h('strong', { text: p.displayName }),
-    h('span', { class: 'meta', text: `${p.role === 'parent' ? 'Responsable' : 'Élève'} · ${p.schoolName}` }),
-    p.children?.length ? h('span', { class: 'meta', text: p.children.map((c) => c.firstName).join(', ') }) : null))
-      : [emptyState('Aucun profil sur cet appareil.')]),
-    h('a', { class: 'button', href: '#/ajouter-profil', text: 'Ajouter un profil' })));
+  ctx.main.append(el('section', { class: 'card-list' }, el('h2', { text: 'Profils sur cet appareil' }),
+    ...(ctx.profiles.length ? ctx.profiles.map((p) => profileButton(ctx, p)) : [emptyState('Aucun profil sur cet appareil.')]),
+    el('a', { class: 'button', href: '#/ajouter-profil', text: 'Ajouter un profil' })));
 }

@@ -1,32 +1,33 @@
-// "Réglages": device name, app lock, "Retirer ce profil" (which wipes its data on this device).
-import { forgetProfile } from '../app.js';
-import { h, toast } from '../ui.js';
+// "Réglages": this profile, the app lock, "Retirer ce profil" (which wipes its data on this phone).
+import { el } from '../dom.js';
+import { toast } from '../ui.js';
 
 export async function render(ctx) {
   const { profile } = ctx;
-  const lock = h('input', { type: 'checkbox', id: 'lock', checked: profile.lockEnabled, onchange: async (event) => {
-    const appLock = await import('../app-lock.js');
+  const lock = el('input', { type: 'checkbox', id: 'lock', checked: profile.lockEnabled, onchange: async (event) => {
+    const enabled = event.target.checked;
     try {
-      if (event.target.checked) await appLock.enableLock(profile.id); else await appLock.disableLock(profile.id);
-      toast(event.target.checked ? 'Verrouillage activé.' : 'Verrouillage désactivé.');
+      await ctx.setLock(enabled);
+      toast(enabled ? 'Verrouillage activé.' : 'Verrouillage désactivé.');
     } catch (error) {
-      event.target.checked = !event.target.checked;
+      event.target.checked = !enabled;
       toast(error.message || 'Impossible de modifier le verrouillage.');
     }
   } });
   ctx.main.append(
-    h('section', { class: 'card-list' }, h('h2', { text: 'Ce profil' }),
-      h('dl', { class: 'card facts' },
-        h('dt', { text: 'Profil' }), h('dd', { text: `${profile.displayName} (${profile.role === 'parent' ? 'responsable' : 'élève'})` }),
-        h('dt', { text: 'Établissement' }), h('dd', { text: profile.schoolName }),
-        h('dt', { text: 'Nom de cet appareil' }), h('dd', { text: profile.deviceName || '—' }))),
-    h('section', { class: 'card-list' }, h('h2', { text: 'Sécurité' }),
-      h('div', { class: 'card done-toggle' }, lock, h('label', { for: 'lock', text: "Verrouiller l'application sur cet appareil" }))),
-    h('section', { class: 'card-list' }, h('h2', { text: 'Retirer' }),
-      h('p', { text: 'Les devoirs et messages enregistrés pour ce profil seront effacés de cet appareil.' }),
-      h('button', { type: 'button', class: 'danger', text: 'Retirer ce profil', onclick: async () => {
+    el('section', { class: 'card-list' }, el('h2', { text: 'Ce profil' }),
+      el('dl', { class: 'card facts' },
+        el('dt', { text: 'Profil' }), el('dd', { text: `${profile.displayName} (${profile.role === 'parent' ? 'responsable' : 'élève'})` }),
+        el('dt', { text: 'Établissement' }), el('dd', { text: profile.schoolName }),
+        el('dt', { text: 'Nom de cet appareil' }), el('dd', { text: profile.deviceName || '—' })),
+      el('a', { class: 'button secondary', href: '#/profils', text: 'Changer de profil' })),
+    el('section', { class: 'card-list' }, el('h2', { text: 'Sécurité' }),
+      el('div', { class: 'card done-toggle' }, lock, el('label', { for: 'lock', text: "Verrouiller l'application sur cet appareil" }))),
+    el('section', { class: 'card-list' }, el('h2', { text: 'Retirer' }),
+      el('p', { text: 'Les devoirs et messages enregistrés pour ce profil seront effacés de cet appareil.' }),
+      el('button', { type: 'button', class: 'danger', text: 'Retirer ce profil', onclick: async () => {
         if (!confirm(`Retirer le profil de ${profile.displayName} de cet appareil ?`)) return;
-        await forgetProfile(profile.id);
+        await ctx.removeProfile();
         location.hash = '#/profils';
       } })));
 }

@@ -1,15 +1,16 @@
 // "Emploi du temps": a day (default) or the week; cancelled and moved lessons are marked.
-import { cached } from '../app.js';
-import { h, clear, addDays, emptyState, formatDay, hhmm, isoDay } from '../ui.js';
+import { el, clear } from '../dom.js';
+import { addDays, formatDay, hhmm, isoDay } from '../format.js';
+import { emptyState } from '../ui.js';
 
 const STATUS = { cancelled: 'Cours annulé', moved: 'Cours déplacé', exempted: 'Dispensé' };
 
 export function lessonRow(lesson) {
-  return h('li', { class: `lesson ${lesson.status}`, color: lesson.color },
-    h('span', { class: 'time', text: `${hhmm(lesson.starts_at)}–${hhmm(lesson.ends_at)}` }),
-    h('span', { class: 'what' }, h('strong', { text: lesson.subject }),
-      h('span', { class: 'meta', text: [lesson.teacher, lesson.room && `salle ${lesson.room}`].filter(Boolean).join(' · ') }),
-      STATUS[lesson.status] ? h('span', { class: 'status', text: [STATUS[lesson.status], lesson.status_note].filter(Boolean).join(' : ') }) : null));
+  return el('li', { class: `lesson ${lesson.status}`, style: { '--subject': lesson.color } },
+    el('span', { class: 'time', text: `${hhmm(lesson.starts_at)}–${hhmm(lesson.ends_at)}` }),
+    el('span', { class: 'what' }, el('strong', { text: lesson.subject }),
+      el('span', { class: 'meta', text: [lesson.teacher, lesson.room && `salle ${lesson.room}`].filter(Boolean).join(' · ') }),
+      STATUS[lesson.status] ? el('span', { class: 'status', text: [STATUS[lesson.status], lesson.status_note].filter(Boolean).join(' : ') }) : null));
 }
 
 export async function render(ctx) {
@@ -19,18 +20,18 @@ export async function render(ctx) {
   const [start, end] = week ? [monday, addDays(monday, 4)] : [day, day];
   const step = week ? 7 : 1;
   const base = week ? '#/edt/semaine/' : '#/edt/';
-  const bar = h('nav', { class: 'pager', 'aria-label': 'Période' },
-    h('a', { href: base + addDays(day, -step), 'aria-label': week ? 'Semaine précédente' : 'Jour précédent', text: '‹' }),
-    h('a', { href: week ? `#/edt/${day}` : `#/edt/semaine/${day}`, text: week ? 'Vue jour' : 'Vue semaine' }),
-    h('a', { href: base + addDays(day, step), 'aria-label': week ? 'Semaine suivante' : 'Jour suivant', text: '›' }));
-  const body = h('div');
+  const bar = el('nav', { class: 'pager', 'aria-label': 'Période' },
+    el('a', { href: base + addDays(day, -step), 'aria-label': week ? 'Semaine précédente' : 'Jour précédent', text: '‹' }),
+    el('a', { href: week ? `#/edt/${day}` : `#/edt/semaine/${day}`, text: week ? 'Vue jour' : 'Vue semaine' }),
+    el('a', { href: base + addDays(day, step), 'aria-label': week ? 'Semaine suivante' : 'Jour suivant', text: '›' }));
+  const body = el('div');
   ctx.main.append(bar, body);
-  await cached(ctx, `timetable:${ctx.studentId}:${start}`, `/api/students/${ctx.studentId}/timetable?start=${start}&end=${end}`, (data) => {
+  await ctx.show(`timetable:${ctx.studentId}:${start}`, `/api/students/${ctx.studentId}/timetable?start=${start}&end=${end}`, (data) => {
     clear(body);
     for (let d = start; d <= end; d = addDays(d, 1)) {
       const lessons = data.lessons.filter((l) => l.date === d);
-      body.append(h('section', { class: 'card-list' }, h('h2', { text: formatDay(d) }),
-        lessons.length ? h('ul', { class: 'lessons' }, lessons.map(lessonRow)) : emptyState('Pas de cours.')));
+      body.append(el('section', { class: 'card-list' }, el('h2', { text: formatDay(d) }),
+        lessons.length ? el('ul', { class: 'lessons' }, lessons.map(lessonRow)) : emptyState('Pas de cours.')));
     }
-  });
+  }, { into: body });
 }

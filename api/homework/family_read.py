@@ -1,0 +1,85 @@
+"""The family homework list's SQL ("Travail à faire"), as PostgreSQL-built JSON.
+
+`homework_items_json(first, last)` is a fragment: a JSON array of `HomeworkItem` due between the SQL
+expressions `first` and `last`, for the audience row `a` (from `family_audience`) of school `$1`,
+ordered by due date, then given date. The home screen embeds it for "Pour demain".
+"""
+
+from api.timetable.family_read import UNKNOWN_COLOR
+
+CONTENT_LOOKBACK_DAYS = 14
+
+
+def _lesson_content_object(lesson: str, subject: str) -> str:
+    return f"""json_build_object(
+        'lesson_id', {lesson}.id, 'date', {lesson}.date,
+        'subject', coalesce({subject}.name, ''), 'color', coalesce({subject}.color, '{UNKNOWN_COLOR}'),
+        'title', c.title, 'html', c.html)"""
+
+
+def homework_items_json(first: str, last: str) -> str:
+    return f"""coalesce((
+    SELECT json_agg(json_build_object(
+        'id', h.id, 'subject', coalesce(s.name, ''), 'color', coalesce(s.color, '{UNKNOWN_COLOR}'),
+        'teacher', coalesce(display_name(t.first_name, t.last_name), ''),
+        'given_on', h.given_on, 'due_on', h.due_on, 'html', h.html, 'estimated_minutes', h.estimated_minutes,
+        'attachments', coalesce((
+            SELECT json_agg(json_build_object(
+                'id', f.id, 'filename', f.filename, 'content_type', f.content_type, 'size_bytes', f.size_bytes,
+                'url', '/api/homework/' || h.id || '/attachments/' || f.id) ORDER BY f.created_at)
+            FROM homework_attachment f WHERE f.school_id = $1 AND f.homework_id = h.id), '[]'),
+        'done', coalesce(d.done, false), 'done_changed_at', api_timestamp(d.changed_at),
+        'lesson_content', (
+            SELECT {_lesson_content_object("l", "ls")}
+            FROM lesson l
+            JOIN lesson_content c ON c.school_id = $1 AND c.lesson_id = l.id
+            LEFT JOIN subject ls ON ls.school_id = $1 AND ls.id = l.subject_id
+            WHERE l.school_id = $1 AND l.id = h.lesson_id)
+    ) ORDER BY h.due_on, h.given_on, h.id)
+    FROM homework h
+    LEFT JOIN subject s ON s.school_id = $1 AND s.id = h.subject_id
+    LEFT JOIN app_user t ON t.school_id = $1 AND t.id = h.teacher_id
+    LEFT JOIN homework_done d ON d.school_id = $1 AND d.homework_id = h.id AND d.student_id = a.student_id
+    WHERE h.school_id = $1 AND reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)
+      AND h.due_on BETWEEN {first} AND {last}
+), '[]')"""
+
+
+# The lesson content ("contenu du cours") of the student's lessons since two weeks before `first`, and
+# of the lessons the listed homework was given in (even older), latest first.
+def _recent_contents_json(first: str, last: str) -> str:
+    since = f"{first} - {CONTENT_LOOKBACK_DAYS}"
+    return f"""coalesce((
+    SELECT json_agg({_lesson_content_object("r", "s")} ORDER BY r.date DESC, r.starts_at DESC)
+    FROM (
+        SELECT l.id, l.date, l.starts_at, l.subject_id FROM lesson l
+        WHERE l.school_id = $1 AND reaches(a.class_ids, a.group_ids, l.class_id, l.group_id)
+          AND l.date BETWEEN {since} AND {last}
+        UNION
+        SELECT l.id, l.date, l.starts_at, l.subject_id FROM homework h
+        JOIN lesson l ON l.school_id = $1 AND l.id = h.lesson_id
+        WHERE h.school_id = $1 AND reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)
+          AND h.due_on BETWEEN {first} AND {last} AND l.date >= {since}
+    ) r
+    JOIN lesson_content c ON c.school_id = $1 AND c.lesson_id = r.id
+    LEFT JOIN subject s ON s.school_id = $1 AND s.id = r.subject_id
+), '[]')"""
+
+
+# $1 school, $2 reader, $3 student, $4 first due date, $5 last due date.
+HOMEWORK_LIST_SQL = f"""
+SELECT json_build_object(
+    'student_id', a.student_id, 'start', $4::date, 'end', $5::date,
+    'items', {homework_items_json("$4::date", "$5::date")},
+    'contents', {_recent_contents_json("$4::date", "$5::date")}
+)::text
+FROM family_audience($1, $2, $3) a
+"""
+
+# Does homework $2 reach a student $3 of reader $4 in school $1? (the "Fait" toggle, attachments)
+HOMEWORK_REACHES_SQL = """
+SELECT EXISTS (
+    SELECT 1 FROM homework h, family_audience($1, $4, $3) a
+    WHERE h.school_id = $1 AND h.id = $2 AND reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)
+)
+"""

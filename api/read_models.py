@@ -1,0 +1,131 @@
+"""Family screens as read models: ONE SQL statement per request authenticates the caller, checks what
+they may see and has PostgreSQL build the JSON; the bytes go out as they are (no decode, no re-encode).
+
+A screen's SQL takes `$1` school and `$2` reader, then its own parameters. `FamilyRead` composes it
+after the session's or the device's authentication CTEs (api/auth/sessions.py `SESSION_CTES`,
+api/pairing/device_auth.py `DEVICE_CTES`): the reader is the authenticated `caller`, and the body is
+built only when the caller may read. The refusals come out exactly as the `principal` dependency
+gives them (same checks, same order: api/auth/principal.py `check_session`, device_auth `check_device`).
+
+Every family read answers with a weak `ETag` (BLAKE2b of the body without its `generated_at`), and a
+request whose `If-None-Match` names it gets `304 Not Modified` with no body: a phone that already has
+that content downloads nothing. Handlers still declare their msgspec Struct (`Response[HomeworkList]`)
+so the OpenAPI document describes the real body; tests decode every body into that Struct (strict).
+
+SQL building blocks shared by several screens live in the domain that owns them (lessons in
+api/timetable/family_read.py, homework items in api/homework/family_read.py, information posts in
+api/communication/family_read.py); the visibility rule is the SQL function `family_audience` with its
+predicate `reaches` (db/core migration "family read functions").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import msgspec
+from litestar import MediaType, Request, Response
+from litestar.openapi.datastructures import ResponseSpec
+
+from api.auth import sessions
+from api.auth.principal import NOT_SIGNED_IN, check_session
+from api.auth.scope import FAMILY_ONLY, NOT_YOURS
+from api.clock import now
+from api.errors import ErrorResponse
+from api.pairing import device_auth
+from piccolo_conf import DB
+
+NOT_MODIFIED = 304
+
+# The statuses a family read can answer besides 200 (for the OpenAPI document).
+READ_RESPONSES = {
+    NOT_MODIFIED: ResponseSpec(None, description="Not modified: the `If-None-Match` ETag is still current"),
+    401: ResponseSpec(ErrorResponse, description="Not signed in, or the session or device token is not valid"),
+    403: ResponseSpec(ErrorResponse, description="Not a family account, or first login to finish"),
+    404: ResponseSpec(ErrorResponse, description="No such student for this reader"),
+    503: ResponseSpec(ErrorResponse, description="Server busy: retry after `Retry-After` seconds"),
+}
+
+
+FAMILY_ROLES = ("student", "parent")
+
+
+def _after_authentication(ctes: str, auth_params: int, read_sql: str) -> str:
+    """`read_sql` as the body column of one statement after `ctes`: $1 stays the school, $2 becomes the
+    authenticated caller, the screen's own parameters follow the authentication's."""
+
+    def renumber(match: re.Match) -> str:
+        number = int(match.group(1))
+        return "$1" if number == 1 else "caller.user_id" if number == 2 else f"${auth_params + number - 2}"
+
+    read = re.sub(r"\$(\d+)", renumber, read_sql.strip())
+    roles = ", ".join(f"'{role}'" for role in FAMILY_ROLES)
+    body = f"CASE WHEN caller.ok AND caller.role IN ({roles}) THEN ({read}) END AS body"
+    return f"{ctes}\nSELECT caller.*, {body} FROM caller"
+
+
+class FamilyRead:
+    """A family screen's SQL ($1 school, $2 reader, then its own), in its one-statement forms."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+        self.with_session = _after_authentication(sessions.SESSION_CTES, sessions.SESSION_PARAMS, sql)
+        self.with_device = _after_authentication(device_auth.DEVICE_CTES, device_auth.DEVICE_PARAMS, sql)
+
+
+async def family_read(request: Request, read: FamilyRead, *args: Any) -> str:
+    """Authenticate the caller and build the screen in one statement; the body's JSON text.
+
+    Raises what the `principal` dependency and `require_family` would (401, 403), then 404 when the
+    screen's SQL returned nothing (a student who is not the reader's)."""
+    authorization = request.headers.get("authorization", "")
+    if authorization.startswith("DPoP "):
+        access_token = authorization[len("DPoP ") :].strip()
+        school_id, auth, proof_error = device_auth.device_arguments(request, access_token, "access", access_token)
+        row = await DB.pool.fetchrow(read.with_device, *auth, *args)
+        await device_auth.check_device(school_id, row, proof_error)
+        if row["token_expired"]:
+            raise device_auth.TOKEN_EXPIRED
+    else:
+        token = sessions.session_token(request)
+        if not token:
+            raise NOT_SIGNED_IN
+        auth = sessions.session_arguments(token)
+        row = None if auth is None else await DB.pool.fetchrow(read.with_session, *auth, *args)
+        check_session(request, row)
+    if row["role"] not in FAMILY_ROLES:
+        raise FAMILY_ONLY
+    if row["body"] is None:
+        raise NOT_YOURS
+    return row["body"]
+
+
+async def fetch_read_model(sql: str, *args: Any) -> bytes | None:
+    """A read model's JSON for a caller already known (no authentication in the statement)."""
+    text = await DB.pool.fetchval(sql, *args)
+    return None if text is None else text.encode()
+
+
+def etag_of(body: bytes) -> str:
+    return f'W/"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    opaque = etag.removeprefix("W/")
+    candidates = (tag.strip() for tag in if_none_match.split(","))
+    return any(tag == "*" or tag.removeprefix("W/") == opaque for tag in candidates)
+
+
+def read_response(request: Request, text: str, *, stamped: bool = True) -> Response:
+    """200 with the body (plus `generated_at`, the last field of a stamped Struct) and its ETag, or 304."""
+    body = text.encode()
+    etag = etag_of(body)
+    headers = {"ETag": etag}
+    if _matches(request.headers.get("if-none-match", ""), etag):
+        return Response(b"", status_code=NOT_MODIFIED, headers=headers)
+    if stamped:
+        body = body[:-1] + b', "generated_at" : ' + msgspec.json.encode(now()) + b"}"
+    return Response(body, media_type=MediaType.JSON, headers=headers)

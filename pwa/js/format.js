@@ -1,0 +1,22 @@
+// French wording: dates as a French reader expects them, and counts with the right plural.
+const dayFormat = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+const shortFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const plurals = new Intl.PluralRules('fr-FR');
+
+export const isoDay = (date) => date.toISOString().slice(0, 10);
+export const addDays = (iso, days) => isoDay(new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86400000));
+export const formatDay = (iso) => dayFormat.format(new Date(`${iso}T00:00:00Z`));
+export const formatMoment = (iso) => shortFormat.format(new Date(iso));
+export const hhmm = (time) => time.slice(0, 5).replace(':', 'h');
+
+export function dueLabel(iso, today = isoDay(new Date())) {
+  if (iso === addDays(today, 1)) return 'Pour demain';
+  if (iso === today) return "Pour aujourd'hui";
+  return `Pour ${formatDay(iso)}`;
+}
+
+// count(2, 'information non lue', 'informations non lues') → "2 informations non lues".
+// French takes the singular for 0 and 1 ("0 absence", "1 essai restant").
+export function count(n, singular, plural) {
+  return `${n} ${plurals.select(n) === 'one' ? singular : plural}`;
+}

@@ -1,0 +1,56 @@
+// Which profiles this phone holds, which one is shown (and which child of a parent), adding and
+// removing them, and the check that finds the ones revoked from a desktop.
+import { claimPairing, listProfiles, onProfileGone, syncProfile } from './device.js';
+import { wipeProfile } from './store.js';
+
+const CURRENT = 'cartable.profile';
+const childKey = (profile) => `cartable.child.${profile.id}`;
+
+export function currentProfileId() {
+  return localStorage.getItem(CURRENT);
+}
+
+export function selectProfile(profileId) {
+  localStorage.setItem(CURRENT, profileId);
+}
+
+/** The student whose data is shown: the student themself, or the parent's chosen (else first) child. */
+export function studentIdOf(profile) {
+  if (!profile) return null;
+  if (profile.role === 'student') return profile.userId;
+  const chosen = localStorage.getItem(childKey(profile));
+  const children = profile.children || [];
+  return (children.find((c) => c.id === chosen) || children[0] || {}).id || null;
+}
+
+export function selectChild(profile, childId) {
+  localStorage.setItem(childKey(profile), childId);
+}
+
+/** Pair with a desktop's QR link and code; the new profile becomes the one shown. */
+export async function addProfile(link, code, deviceName) {
+  const profile = await claimPairing(link, code, deviceName);
+  try {
+    // The app lock's WebAuthn credential, where the platform has one: never a reason to fail pairing.
+    const { registerLockCredential } = await import('./app-lock.js');
+    if (await registerLockCredential(profile.id)) profile.lockAvailable = true;
+  } catch (error) {
+    console.info('WebAuthn credential not registered:', error?.message || error);
+  }
+  selectProfile(profile.id);
+  return profile;
+}
+
+/**
+ * Ask the server about every profile on this phone (at start and when the network comes back):
+ * names and children are refreshed, revoked profiles are wiped (onProfileGone says which).
+ */
+export async function checkProfiles() {
+  await Promise.all((await listProfiles()).map((profile) => syncProfile(profile.id).catch(() => null)));
+}
+
+// Whatever ends a profile (revoked, disabled, removed here), its data goes with it.
+onProfileGone(async (profile) => {
+  await wipeProfile(profile.id);
+  if (currentProfileId() === profile.id) localStorage.removeItem(CURRENT);
+});

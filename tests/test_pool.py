@@ -1,0 +1,46 @@
+"""The connection pool: no reset round trip, and a bounded wait that ends in 503 server_busy."""
+
+from __future__ import annotations
+
+import asyncio
+
+from piccolo_conf import DB
+from tests.factories import make_family
+from tests.fixtures.api import sign_in
+from tests.statements import counting
+
+
+async def test_a_request_that_cannot_get_a_connection_in_time_gets_503_with_retry_after(client, monkeypatch):
+    family = await make_family()
+    await sign_in(client, family.parent)
+    monkeypatch.setattr(DB.pool, "acquire_timeout", 0.2)
+    held = [await DB.pool.acquire() for _ in range(DB.pool.get_max_size())]
+    try:
+        response = await client.get("/api/me/discussions")
+    finally:
+        for connection in held:
+            await DB.pool.release(connection)
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["error"]["code"] == "server_busy"
+    assert (await client.get("/api/me/discussions")).status_code == 200
+
+
+async def test_releasing_a_connection_sends_no_reset_query(client):
+    family = await make_family()
+    await sign_in(client, family.parent)
+    await client.get("/api/me/discussions")
+    with counting() as sent:
+        assert (await client.get("/api/me/discussions")).status_code == 200
+    assert not [sql for sql in sent if "pg_advisory_unlock_all" in sql or "RESET ALL" in sql]
+    assert len(sent) == 1
+
+
+async def test_an_aborted_transaction_does_not_leak_into_the_next_use(db):
+    async with DB.pool.acquire() as connection:
+        transaction = connection.transaction()
+        await transaction.start()
+        await connection.execute("SET LOCAL application_name = 'left-open'")
+    # Released mid-transaction: asyncpg rolled it back before handing the connection out again.
+    names = await asyncio.gather(*(DB.pool.fetchval("SELECT current_setting('application_name')") for _ in range(5)))
+    assert "left-open" not in names

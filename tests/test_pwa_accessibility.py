@@ -1,0 +1,350 @@
+"""Every screen of the phone app and every page of the espace, in Chromium: axe-core finds no serious or
+critical violation, the keyboard reaches everything with a visible focus, nothing overlaps at 320 px,
+and French is written as French is written. Screenshots of each screen at 360×740 and 320×640 go to
+test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from api.auth.sessions import cookie_name, open_session
+from db.vie_scolaire.tables import Absence
+from tests.factories import enrol, link_parent, make_class, make_family, make_user
+from tests.family_builders import (
+    make_discussion,
+    make_evaluation,
+    make_homework,
+    make_lesson,
+    make_period,
+    make_post,
+    make_teacher_of,
+    make_vie_scolaire,
+    today,
+)
+from tests.fixtures.api import sign_in
+from tests.fixtures.browser import check_screen
+from tests.pairing_builders import CODE
+from tests.test_pwa_browser import pair_in_browser
+
+pytestmark = pytest.mark.browser
+
+FOCUS_RING = """() => {
+  const style = getComputedStyle(document.activeElement);
+  return { tag: document.activeElement.tagName, id: document.activeElement.id, text: document.activeElement.textContent.trim(),
+           style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor };
+}"""
+
+
+async def family_with_everything():
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    french_teacher, french = await make_teacher_of(
+        family, "Français", "#c0392b", first_name="Anne", last_name="Bernard"
+    )
+    lesson = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Thalès</p>")
+    await make_lesson(
+        french_teacher, french, class_ref=family.class_ref, day=today(), hour=10,
+        status="cancelled", status_note="Professeur absent",
+    )  # fmt: skip
+    await make_homework(
+        teacher, maths, class_ref=family.class_ref, due_in_days=1, lesson=lesson, attachment="fiche.pdf"
+    )
+    await make_homework(
+        french_teacher, french, class_ref=family.class_ref, due_in_days=2, html="<p>Lire le chapitre 2</p>"
+    )
+    period = await make_period(family.school)
+    await make_evaluation(teacher, maths, period, family.class_ref, family.student, title="Fractions", grade="14.5")
+    await make_vie_scolaire(teacher, family.student)
+    discussion = await make_discussion(teacher, family.parent, family.student)
+    await make_post(teacher, [family.parent])
+    await make_post(teacher, [family.parent], title="Sortie au théâtre", survey=True)
+    brother = await make_user(family.school, "student", first_name="Hugo")
+    sixth = await make_class(family.school, "6e B")
+    await enrol(brother, sixth)
+    await link_parent(family.parent, brother)
+    await make_homework(teacher, maths, class_ref=sixth, due_in_days=1, html="<p>Tables de multiplication</p>")
+    return family, brother, discussion
+
+
+async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works_offline(page, context, live_server):
+    family, brother, discussion = await family_with_everything()
+    student_id = await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Lire le chapitre 2")
+    await check_screen(page, "pwa-eleve-devoirs")
+    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+    await page.evaluate(
+        "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)]
+    )
+
+    screens = {
+        "accueil": "Pour demain",
+        "devoirs": "Lire le chapitre 2",
+        "devoirs/contenu": "Séance",
+        "edt": "Professeur absent",
+        f"edt/semaine/{today().isoformat()}": "Professeur absent",
+        "notes": "Moyenne : 14,5/20",
+        "vie-scolaire": "Bavardages",
+        "messages": "Progrès",
+        f"messages/d/{discussion.id}": "Léa a progressé",
+        "messages/nouvelle": "Professeur",
+        "messages/infos": "Sortie au théâtre",
+        "reglages": "Téléphone de Sophie",
+        "profils": "Ajouter un profil",
+        "ajouter-profil": "Scanner le QR code",
+    }
+    for route, expected in screens.items():
+        await page.goto(f"{live_server}/#/{route}")
+        await page.wait_for_selector(f"text={expected}")
+        await page.wait_for_load_state("networkidle")
+        if route == "messages/infos":
+            await page.click("summary:has-text('Sortie au théâtre')")  # the survey form, too
+            await page.wait_for_selector("text=Répondre")
+        name = "discussion" if route.startswith("messages/d/") else re.sub(r"[^a-z-]+", "-", route).strip("-")
+        await check_screen(page, f"pwa-{name}")
+
+    # Parents see the "Fait" state but cannot change it; the child switcher shows the other child.
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Lire le chapitre 2")
+    assert await page.locator("input[type=checkbox][id^=done-]").count() == 0
+    assert await page.locator(".badge", has_text="Non fait").count() == 2
+    await page.select_option("#child", str(brother.id))
+    await page.wait_for_selector("text=Tables de multiplication")
+    assert not await page.is_visible("text=Lire le chapitre 2")
+
+    # Offline, every screen seen once comes from the worker's shell and the stored data: nothing the
+    # app needs is missing from the shell list.
+    await page.select_option("#child", str(family.student.id))
+    await page.wait_for_selector("text=Lire le chapitre 2")
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    await context.set_offline(True)
+    for route, expected in screens.items():
+        if route in ("messages/nouvelle", "ajouter-profil"):
+            continue  # need the network by nature (the teacher list; a pairing)
+        await page.goto(f"{live_server}/#/{route}")
+        await page.wait_for_selector(f"text={expected}")
+    assert [url for url in failed if not urlsplit(url).path.startswith("/api/")] == []
+    await context.set_offline(False)
+    assert student_id != parent_id
+
+
+async def test_french_as_it_is_written_and_nothing_runs_together(page, live_server):
+    family = await make_family()
+    teacher, _ = await make_teacher_of(family)
+    await make_discussion(teacher, family.parent, family.student)
+    await make_post(teacher, [family.parent])
+    await make_post(teacher, [family.parent], title="Sortie au théâtre")
+    await pair_in_browser(page, live_server, family.parent)
+    await page.goto(f"{live_server}/#/accueil")
+    assert await page.text_content(".alert", timeout=10_000) == "1 discussion non lue et 2 informations non lues"
+
+    # The profile card: name, role and school, children, each on its own line.
+    await page.goto(f"{live_server}/#/profils")
+    card = page.locator(".card.profile")
+    lines = await card.evaluate("(card) => card.innerText.split('\\n')")
+    assert len(lines) == 3 and lines[0].startswith("Sophie ")
+    assert lines[1].startswith("Responsable · ") and lines[2] == "Enfants : Léa"
+
+    # The tab labels keep clear of each other on the narrowest phones.
+    await page.goto(f"{live_server}/#/accueil")
+    await page.wait_for_selector(".alert")
+    for width in (320, 360):
+        await page.set_viewport_size({"width": width, "height": 640})
+        gaps = await page.evaluate("""() => {
+            const boxes = [...document.querySelectorAll('#tabs a')].map((a) => {
+                const range = document.createRange(); range.selectNodeContents(a.lastChild);
+                return range.getBoundingClientRect(); });
+            return boxes.slice(1).map((box, i) => box.left - boxes[i].right)
+                .concat([boxes[0].left, innerWidth - boxes.at(-1).right]); }""")
+        assert min(gaps) >= 6, (width, gaps)
+
+
+async def test_keyboard_reaches_the_tab_bar_and_sends_a_form_with_a_visible_focus(page, live_server):
+    family = await make_family()
+    await pair_in_browser(page, live_server, family.parent)
+    await page.goto(f"{live_server}/#/vie-scolaire")
+    await page.reload()  # as the app opens: nothing focused yet
+    await page.wait_for_selector("text=Signaler une absence")
+    await page.wait_for_load_state("networkidle")
+
+    # The skip link comes first and moves focus to the content without changing screen.
+    await page.keyboard.press("Tab")
+    assert (await page.evaluate(FOCUS_RING))["text"] == "Aller au contenu"
+    assert await page.is_visible(".skip")
+    await page.keyboard.press("Enter")
+    assert await page.evaluate("document.activeElement.id") == "main"
+    assert page.url.endswith("#/vie-scolaire")
+
+    # Every tab of the bar, in order, with a focus ring; Enter opens the screen.
+    await page.focus("#tabs a[href='#/accueil']")
+    labels = []
+    for _ in range(6):
+        ring = await page.evaluate(FOCUS_RING)
+        assert ring["style"] != "none" and ring["width"] >= 2, ring
+        labels.append(ring["text"][1:])  # after the icon
+        await page.keyboard.press("Tab")
+    assert labels == ["Accueil", "Devoirs", "EDT", "Notes", "Vie sco.", "Messages"]
+    await page.focus("#tabs a[href='#/edt']")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#screen-title:has-text('Emploi du temps')")
+
+    # The absence report, typed and sent from the keyboard alone.
+    await page.goto(f"{live_server}/#/vie-scolaire")
+    await page.wait_for_selector("text=Signaler une absence")
+    await page.focus("#abs-day")
+    for _ in range(20):  # through the day and hour fields (and their parts), keeping what they propose
+        ring = await page.evaluate(FOCUS_RING)
+        assert ring["style"] != "none" and ring["width"] >= 2, ring
+        if await page.evaluate("document.activeElement.id") == "abs-reason":
+            break
+        await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.id") == "abs-reason"
+    await page.keyboard.type("Rendez-vous médical")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#toast:has-text('signalée à la vie scolaire')")
+    assert [row["reason"] for row in await Absence.select(Absence.reason)] == ["Rendez-vous médical"]
+
+
+async def desktop(browser, live_server, user=None, *, locale="fr-FR", width=1280):
+    context = await browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+    if user is not None:
+        token, _ = await open_session(user_id=user.id, school_id=user.school_id)
+        await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
+    return context, await context.new_page()
+
+
+async def test_every_espace_page_is_accessible(browser, live_server):
+    from pathlib import Path
+
+    family = await make_family()
+    teacher = await make_user(family.school, "teacher", first_name="Paul", last_name="Durand")
+    staff = await make_user(family.school, "staff", first_name="Marc", last_name="Cpe")
+    newcomer = await make_user(
+        family.school, "student", first_name="Nora", must_change_password=True,
+        first_login_done_at=None, charter_accepted_at=None, email_verified_at=None,
+    )  # fmt: skip
+    await enrol(newcomer, family.class_ref)
+    # Who sees each page, and what says it is drawn. A page not listed here (a new one) is checked
+    # as the parent sees it once the network is idle.
+    pages = {
+        "index.html": (None, "text=Accéder aux services"),
+        "activation.html": (None, "text=Vos informations"),
+        "mot-de-passe-perdu.html": (None, "text=Recevoir un code"),
+        "identifiant-perdu.html": (None, "text=Recevoir mon identifiant"),
+        "outbox.html": (None, "text=Actualiser"),
+        "premiere-connexion.html": (newcomer, "#password-step:not([hidden])"),
+        "portail.html": (family.parent, "text=Application mobile"),
+        "application-mobile.html": (family.parent, "#code-form button:not([disabled])"),
+        "enseignant.html": (teacher, "#week-label:not(:empty)"),
+        "vie-scolaire.html": (staff, "#who:not(:empty)"),
+        "teleservices.html": (family.parent, "#who:not(:empty)"),
+        "teleservices-ecole.html": (staff, "#who:not(:empty)"),
+    }
+    names = sorted(p.name for p in (Path(__file__).parents[1] / "pwa" / "espace").glob("*.html"))
+    assert set(pages) <= set(names)
+    contexts = {}
+    try:
+        for name in names:
+            user, ready = pages.get(name, (family.parent, None))
+            key = user.id if user else None
+            if key not in contexts:
+                contexts[key] = await desktop(browser, live_server, user)
+            page = contexts[key][1]
+            await page.goto(f"{live_server}/espace/{name}")
+            if ready:
+                await page.wait_for_selector(ready)
+            await page.wait_for_load_state("networkidle")
+            # A page this test does not know yet (a new one) is held to the issue's bar: no serious
+            # or critical violation; the known ones have none at all.
+            impacts = ("minor", "moderate", "serious", "critical") if name in pages else ("serious", "critical")
+            await check_screen(
+                page, f"espace-{name.removesuffix('.html')}", sizes=((1280, 900), (360, 740)), impacts=impacts
+            )
+    finally:
+        for context, _ in contexts.values():
+            await context.close()
+
+
+async def test_espace_dates_are_french_in_an_english_browser_and_the_calendar_works_by_keyboard(browser, live_server):
+    family = await make_family()
+    staff = await make_user(family.school, "staff", first_name="Marc", last_name="Cpe")
+    context, page = await desktop(browser, live_server, staff, locale="en-US")
+    try:
+        await page.goto(f"{live_server}/espace/vie-scolaire.html")
+        day = page.locator("#absence-day")
+        await page.wait_for_function("() => document.getElementById('absence-day').value !== ''")
+        assert await day.get_attribute("placeholder") == "jj/mm/aaaa"
+        shown = await day.input_value()
+        assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", shown) and shown == today().strftime("%d/%m/%Y")
+
+        # Typed loosely, read as French (3 February, not March 2nd), tidied, and asked of the server as ISO.
+        async with page.expect_request(lambda r: "/api/school/absences?day=2026-02-03" in r.url):
+            await day.fill("3/2/2026")
+            await day.press("Tab")
+        assert await day.input_value() == "03/02/2026"
+
+        # The calendar, by keyboard: French month and days, arrows, Enter.
+        await page.focus("#absence-day + .calendar-button")
+        await page.keyboard.press("Enter")
+        await page.wait_for_selector(".calendar .calendar-month:has-text('février 2026')")
+        assert await page.evaluate("document.activeElement.getAttribute('aria-label')") == "mardi 3 février 2026"
+        await check_screen(page, "espace-calendrier", sizes=((1280, 900),))
+        await page.keyboard.press("ArrowDown")
+        await page.keyboard.press("ArrowRight")
+        async with page.expect_request(lambda r: "day=2026-02-11" in r.url):
+            await page.keyboard.press("Enter")
+        assert await day.input_value() == "11/02/2026"
+        assert await page.evaluate("document.activeElement.id") == "absence-day"
+
+        # Nonsense is refused by the field itself.
+        await day.fill("31/02/2026")
+        await day.press("Tab")
+        assert await day.evaluate("(input) => input.validationMessage") == (
+            "Date invalide : écrivez-la sous la forme jj/mm/aaaa."
+        )
+    finally:
+        await context.close()
+
+
+async def test_the_pairing_form_works_from_the_keyboard(page, live_server):
+    family = await make_family()
+    async with httpx.AsyncClient(base_url=live_server) as desktop_client:
+        await sign_in(desktop_client, family.student)
+        link = (await desktop_client.post("/api/pairing/pairings", json={"code": CODE})).json()["link"]
+    await page.goto(f"{live_server}/#/ajouter-profil")
+    await page.wait_for_selector("#pairing-link")
+    await page.focus("#pairing-link")
+    await page.keyboard.type(link)
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#pairing-code:focus")
+    await page.keyboard.type(CODE)
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(lambda url: "#/accueil" in url)
+
+
+async def test_signing_in_on_the_espace_with_the_keyboard_alone(page, live_server):
+    family = await make_family()
+    await page.goto(f"{live_server}/espace/index.html")
+    await page.wait_for_selector("#signin")
+    seen = []
+    await page.keyboard.press("Tab")  # the profile choice (a radio group: arrows change it)
+    for _ in range(10):
+        ring = await page.evaluate(FOCUS_RING)
+        assert ring["style"] != "none" and ring["width"] >= 2, ring
+        seen.append(ring["id"])
+        if ring["id"] == "identifier":
+            break
+        await page.keyboard.press("Tab")
+    assert seen[-1] == "identifier"
+    await page.keyboard.type(family.parent.identifier)
+    await page.keyboard.press("Tab")
+    assert await page.evaluate("document.activeElement.id") == "password"
+    await page.keyboard.type("Cartable-Test1!")
+    await page.keyboard.press("Enter")
+    await page.wait_for_url(re.compile(r"portail\.html"))
+    await page.get_by_role("heading", name="Mes enfants").wait_for()
