@@ -1,4 +1,5 @@
 // One bulletin as a table, the same for every reader (families, teachers, vie scolaire).
+import { count } from '/js/format.js';
 import { el } from './espace.js';
 import { $, mark } from './widgets.js';
 
@@ -19,7 +20,7 @@ export function showBulletin(bulletin, pdfUrl) {
       el('tbody', {}, ...rows, el('tr', {}, el('th', { scope: 'row' }, 'Moyenne générale'),
         el('td', { class: 'num', 'data-label': 'Moyenne' }, mark(bulletin.general_average)),
         el('td', { class: 'num', 'data-label': 'Moy. classe' }, mark(bulletin.class_general_average)))))),
-    el('p', {}, `Absences : ${seen.absent_half_days} demi-journée(s), dont ${seen.unjustified_half_days} non justifiée(s) — retards : ${seen.late}`),
+    el('p', {}, `Absences : ${count(seen.absent_half_days, 'demi-journée', 'demi-journées')}, dont ${count(seen.unjustified_half_days, 'non justifiée', 'non justifiées')} — retards : ${seen.late}`),
     el('h3', {}, 'Appréciation générale du conseil de classe'),
     el('p', {}, bulletin.council_appreciation || '—'),
     bulletin.mention_label ? el('p', {}, el('strong', {}, `Mention : ${bulletin.mention_label}`)) : null,

@@ -51,7 +51,7 @@ async function loadCouncil() {
   const data = await run(() => api(`/api/school/bulletins/${periodId()}/classes/${classId}`));
   if (!data) return;
   const mentions = [['', 'Aucune'], ...Object.entries(context.mentions)];
-  sheet(['Élève', 'Moyenne générale', 'Appréciations', 'Appréciation du conseil', 'Mention', ''], data.students.map((s) => {
+  sheet(['Élève', 'Moyenne générale', 'Appréciations', 'Appréciation du conseil', 'Mention', 'Bulletin'], data.students.map((s) => {
     const name = `${s.first_name} ${s.last_name}`;
     return el('tr', { 'data-student': s.student_id },
       el('th', { scope: 'row' }, `${s.last_name} ${s.first_name}`), cell(mark(s.general_average)), cell(`${s.appreciations}/${s.subjects}`),
