@@ -93,7 +93,9 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
     await pair_in_browser(page, live_server, family.student)
     await page.goto(f"{live_server}/#/devoirs")
     await page.wait_for_selector("text=Exercice 3")
-    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # Functions, not bare expressions: Playwright evaluates a bare one again at each poll with eval(),
+    # which the app's CSP refuses once the first try was false.
+    await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     await page.screenshot(path=artifact("pwa-devoirs-en-ligne.png"))
     cached_urls = await page.evaluate("""async () => {
         const urls = [];
@@ -110,7 +112,7 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
     await page.reload()
     await page.wait_for_selector("text=Exercice 1")
     await page.wait_for_function(
-        "document.getElementById('freshness').textContent.startsWith('Hors ligne · Mis à jour')"
+        "() => document.getElementById('freshness').textContent.startsWith('Hors ligne · Mis à jour')"
     )
     assert await page.locator("details .rich", has_text="Les fractions").count() == 3  # lesson content, offline too
 
