@@ -46,8 +46,6 @@ async def test_an_aborted_transaction_does_not_leak_into_the_next_use(db):
     assert "left-open" not in names
 
 
-
-
 async def test_connections_go_to_requests_in_the_order_they_asked(db):
     # Requests keep arriving while every connection is busy (a busy evening): they must be served in
     # the order they asked. asyncpg's own queue lets a request that arrives just as a connection comes
