@@ -32,14 +32,15 @@ migrate:
 migration app:
     {{python}} -c "import piccolo_conf" && .venv/bin/piccolo migrations new {{app}} --auto
 
+# Ruff on the whole repository: lint (pyflakes, pycodestyle, import order: rules in pyproject.toml) and formatting.
+lint:
+    .venv/bin/ruff check .
+    .venv/bin/ruff format --check .
+
 # Wipe the embedded database (all local data).
 reset:
     rm -rf .data/postgres
     @echo "Données locales effacées."
-
-# Ruff: lint (pyflakes, pycodestyle, import order) the code this project writes.
-lint:
-    .venv/bin/ruff check --select E,F,I,W api db tests/bench tests/shard_check.py tests/statements.py
 
 # Benchmark the family reads (session and phone, c=16 and 64) against a raw-asyncpg reference; PWA shell size.
 # `just bench push`: Web Push fan-out to 10,000 subscriptions and the delay from homework given to push sent.

@@ -15,6 +15,12 @@ APPS = [
     "communication",
     "devices",
     "teleservices",
+    "portal",
+    "bulletins",
+    "submissions",
+    "canteen",
+    "events",
+    "alerts",
     "push",
     "feeds",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import pkgutil
 from collections.abc import AsyncIterator
@@ -43,9 +44,19 @@ def discover_route_handlers() -> list:
     return handlers
 
 
+def freeze_startup_heap() -> None:
+    """Hide what start-up built (modules, routes, the OpenAPI schema, the pool) from the cyclic
+    garbage collector: it lives as long as the process. Without this, every full collection walked
+    ~150,000 such objects, a 100-400 ms pause (measured under `just bench`) that every request in
+    flight waited through: the tail at 64 clients. Requests' own garbage is still collected."""
+    gc.collect()
+    gc.freeze()
+
+
 @asynccontextmanager
 async def database_pool(_: Litestar) -> AsyncIterator[None]:
-    # A host process (the test suite) may already own a pool for this engine; then reuse it.
+    # A host process (the test suite) may already own a pool for this engine; then reuse it. A
+    # server process owns its pool: its start-up is over once the pool is open.
     owns_pool = DB.pool is None
     if owns_pool:
         settings = get_settings()
@@ -56,6 +67,7 @@ async def database_pool(_: Litestar) -> AsyncIterator[None]:
             acquire_timeout=settings.db_acquire_timeout,
             record_statement=statement_file_recorder(settings.sql_log) if settings.sql_log else None,
         )
+        freeze_startup_heap()
     try:
         yield
     finally:

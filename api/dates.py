@@ -1,12 +1,18 @@
-"""The dates a school request may name, and the family screens' day and range parameters.
+"""The dates a school request may name, a school's own day, French short dates, and the family
+screens' day and range parameters.
 
-School life happens well inside these years; refusing the rest up front keeps date arithmetic
-(a week after, the day after) from overflowing into a 500 near 9999-12-31.
+School life happens well inside FIRST_YEAR..LAST_YEAR; refusing the rest up front keeps date
+arithmetic (a week after, the day after) from overflowing into a 500 near 9999-12-31.
 """
 
-from datetime import date
+from __future__ import annotations
 
+from datetime import date
+from uuid import UUID
+
+from api.clock import today_in
 from api.errors import ApiError
+from api.timetable.school_service import school_zone
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -15,6 +21,15 @@ def require_school_date(day: date, field: str) -> date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ApiError(400, "invalid", "Date invalide.", details={field: "range"})
     return day
+
+
+async def school_today(school_id: UUID) -> date:
+    """Today in the school's time zone (a menu, a deadline or a publication date is the school's day)."""
+    return today_in(await school_zone(school_id))
+
+
+def french(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
 def parse_day(value: str | None, default: date, field: str) -> date:

@@ -3,11 +3,11 @@ open campaigns and a small bourse scale."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import msgspec
 
-from api.teleservices.campaigns import utc_now
+from api.clock import now, today
 from db.core.tables import SchoolYear
 from db.teleservices.tables import BourseCeiling, BourseEchelon, TeleserviceCampaign
 from tests.factories import Ref, enrol, link_parent, make_class, make_school, make_user
@@ -35,10 +35,6 @@ class TeleSetup(msgspec.Struct):
     teacher: Ref
 
 
-def today() -> date:
-    return utc_now().date()
-
-
 async def open_campaign(
     setup: TeleSetup, service: str, level: str = "", *, opens: int = -10, closes: int = 20, replies: int = 40
 ) -> Ref:
@@ -51,7 +47,7 @@ async def open_campaign(
         opens_on=today() + timedelta(days=opens),
         closes_on=today() + timedelta(days=closes),
         replies_until=today() + timedelta(days=replies),
-        updated_at=utc_now(),
+        updated_at=now(),
     )
     await row.save()
     return Ref(id=row.id, school_id=setup.school.id)

@@ -162,9 +162,10 @@ async def test_the_espace_agenda_page_makes_and_revokes_a_link(browser, live_ser
         await page.goto(f"{live_server}/espace/agenda.html")
         await page.click("text=Créer le lien")
         url = await page.input_value(f"#url-{setup.student_4a.id}")
-        assert url.startswith(live_server + "/api/calendar/") and await page.evaluate(
-            "() => document.activeElement.id"
-        ) == f"url-{setup.student_4a.id}"
+        assert (
+            url.startswith(live_server + "/api/calendar/")
+            and await page.evaluate("() => document.activeElement.id") == f"url-{setup.student_4a.id}"
+        )
         async with httpx.AsyncClient() as calendar_app:
             assert (await calendar_app.get(url)).status_code == 200
             await check_screen(page, "espace-agenda-lien", sizes=((1280, 900),))

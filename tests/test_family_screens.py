@@ -36,7 +36,7 @@ async def test_timetable_marks_cancelled_lessons_and_stays_in_the_family(client,
     )
     await sign_in(client, family.parent)
     body = (await client.get(f"/api/students/{family.student.id}/timetable?start={today()}&end={today()}")).json()
-    assert [(l["starts_at"], l["status"]) for l in body["lessons"]] == [
+    assert [(lesson["starts_at"], lesson["status"]) for lesson in body["lessons"]] == [
         ("08:00:00", "normal"),
         ("10:00:00", "cancelled"),
     ]

@@ -9,16 +9,13 @@ import pytest
 from api.auth.sessions import cookie_name, open_session
 from db.devices.tables import Device
 from tests.factories import make_family
-from tests.fixtures.browser import artifact, check_screen
+from tests.fixtures.browser import artifact, check_screen, espace_context
 
 pytestmark = pytest.mark.browser
 
 
 async def desktop_page(browser, live_server, user):
-    context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
-    token, _ = await open_session(user_id=user.id, school_id=user.school_id)
-    await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
-    page = await context.new_page()
+    context, page = await espace_context(browser, live_server, user, viewport=(1280, 800))
     await page.goto(f"{live_server}/espace/application-mobile.html")
     return context, page
 

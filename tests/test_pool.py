@@ -44,3 +44,22 @@ async def test_an_aborted_transaction_does_not_leak_into_the_next_use(db):
     # Released mid-transaction: asyncpg rolled it back before handing the connection out again.
     names = await asyncio.gather(*(DB.pool.fetchval("SELECT current_setting('application_name')") for _ in range(5)))
     assert "left-open" not in names
+
+
+async def test_connections_go_to_requests_in_the_order_they_asked(db):
+    # Requests keep arriving while every connection is busy (a busy evening): they must be served in
+    # the order they asked. asyncpg's own queue lets a request that arrives just as a connection comes
+    # back take it from the request woken for it, which then goes to the back of the line: starved.
+    served: list[int] = []
+
+    async def request(number: int) -> None:
+        async with DB.pool.acquire() as connection:
+            served.append(number)
+            await connection.fetchval("SELECT 1")
+
+    requests = []
+    for number in range(80 * DB.pool.get_max_size()):
+        requests.append(asyncio.create_task(request(number)))
+        await asyncio.sleep(0)
+    await asyncio.gather(*requests)
+    assert served == sorted(served)

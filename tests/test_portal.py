@@ -11,7 +11,7 @@ async def test_parent_sees_family_tiles_and_keeps_favourites(client, new_client)
     await sign_in(client, family.parent)
     apps = (await client.get("/api/portal")).json()["apps"]
     keys = {app["key"] for app in apps}
-    assert {"cartable", "application-mobile", "teleservices", "messagerie", "site-college"} <= keys
+    assert {"cartable", "application-mobile", "teleservices", "messagerie", "bulletins"} <= keys
     assert "vie-scolaire" not in keys and "cahier-de-textes" not in keys
     mobile = next(app for app in apps if app["key"] == "application-mobile")
     assert mobile["url"] == "/espace/application-mobile.html"

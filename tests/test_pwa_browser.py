@@ -93,6 +93,8 @@ async def test_homework_offline_from_the_cache_and_three_offline_toggles_reach_t
     await pair_in_browser(page, live_server, family.student)
     await page.goto(f"{live_server}/#/devoirs")
     await page.wait_for_selector("text=Exercice 3")
+    # Functions, not bare expressions: Playwright evaluates a bare one again at each poll with eval(),
+    # which the app's CSP refuses once the first try was false.
     await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     await page.screenshot(path=artifact("pwa-devoirs-en-ligne.png"))
     cached_urls = await page.evaluate("""async () => {

@@ -18,14 +18,14 @@ async def test_roll_call_is_idempotent_and_shows_in_absences_of_the_day(client, 
     for _ in range(2):  # a retried roll call changes nothing
         assert (await client.put(url, json={"entries": entries})).status_code == 200
     roll = (await client.get(url)).json()
-    assert roll["called"] and {(l["first_name"], l["status"], l["minutes"]) for l in roll["students"]} == {
+    assert roll["called"] and {(line["first_name"], line["status"], line["minutes"]) for line in roll["students"]} == {
         ("Léa", "absent", None),
         ("Tom", "late", 10),
     }
     assert await Absence.count().where(Absence.student_id == s.student_4a.id) == 1
 
     corrected = await client.put(url, json={"entries": [{"student_id": str(s.student_4a.id), "status": "present"}]})
-    assert {l["first_name"]: l["status"] for l in corrected.json()["students"]}["Léa"] == "present"
+    assert {line["first_name"]: line["status"] for line in corrected.json()["students"]}["Léa"] == "present"
     await client.put(url, json={"entries": entries})
 
     staff = await new_client()

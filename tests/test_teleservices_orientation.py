@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.teleservices.campaigns import utc_now
+from api.clock import now
 from db.accounts.tables import OutboxMessage
 from db.teleservices.tables import OrientationForm, OrientationWish
 from tests.teleservices_builders import open_campaign, signed_in, tele_setup
@@ -169,7 +169,7 @@ async def test_deadlines_are_enforced(new_client):
 
     # A form sent in time, answered by the council, then the reply deadline passes.
     form = OrientationForm(
-        school_id=s.school.id, campaign_id=campaign.id, student_id=s.student.id, state="submitted", updated_at=utc_now()
+        school_id=s.school.id, campaign_id=campaign.id, student_id=s.student.id, state="submitted", updated_at=now()
     )
     await form.save()
     await OrientationWish.insert(OrientationWish(school_id=s.school.id, form_id=form.id, rank=1, track="2gt"))

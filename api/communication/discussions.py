@@ -214,14 +214,13 @@ async def _add_message(principal: Principal, discussion_id: UUID, body: str, cli
         & (DiscussionParticipant.discussion_id == discussion_id)
         & (DiscussionParticipant.user_id == principal.user_id)
     )
-    readers = await events.connection().fetch(
-        _FAMILY_READERS, principal.school_id, discussion_id, principal.user_id
-    )
+    readers = await events.connection().fetch(_FAMILY_READERS, principal.school_id, discussion_id, principal.user_id)
     await events.record(
         principal.school_id,
         [
-            events.Event("message", r["student_id"], f"messages/d/{discussion_id}", user_id=r["user_id"],
-                         source_id=discussion_id)  # fmt: skip
+            events.Event(
+                "message", r["student_id"], f"messages/d/{discussion_id}", user_id=r["user_id"], source_id=discussion_id
+            )
             for r in readers
             if r["student_id"] is not None
         ],

@@ -33,7 +33,7 @@ from api.communication.school_structs import (
     PostSummary,
     ReplyIn,
 )
-from api.teleservices.openapi import errors
+from api.openapi import errors
 
 
 class SchoolCommunicationController(Controller):

@@ -138,8 +138,15 @@ async def _save_recipients(principal: Principal, post, recipients: set[UUID], st
     await events.record(
         principal.school_id,
         [
-            events.Event("information", student_id, "messages/infos", {"survey": post.is_survey}, user_id=user_id,
-                         source_id=post.id, not_before=post.published_at)  # fmt: skip
+            events.Event(
+                "information",
+                student_id,
+                "messages/infos",
+                {"survey": post.is_survey},
+                user_id=user_id,
+                source_id=post.id,
+                not_before=post.published_at,
+            )
             for user_id, student_id in child_of.items()
         ],
     )

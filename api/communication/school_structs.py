@@ -8,7 +8,8 @@ from uuid import UUID
 
 import msgspec
 
-ClientId = Annotated[str, msgspec.Meta(min_length=8, max_length=64)]
+from api.fields import ClientId
+
 Body = Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
 
 

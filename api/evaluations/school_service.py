@@ -238,8 +238,9 @@ async def publish(principal: Principal, evaluation_id: UUID, data: PublishIn) ->
             await events.record(
                 sid,
                 [
-                    events.Event("evaluation", s["id"], "notes", {"subject": subject}, source_id=evaluation_id,
-                                 not_before=at)  # fmt: skip
+                    events.Event(
+                        "evaluation", s["id"], "notes", {"subject": subject}, source_id=evaluation_id, not_before=at
+                    )
                     for s in students
                 ],
             )

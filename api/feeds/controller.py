@@ -24,8 +24,8 @@ from api.clock import now
 from api.errors import ErrorResponse
 from api.feeds.calendar import feed_calendar
 from api.feeds.service import FeedCreated, FeedOut, NewFeed, make_feed, my_feeds, presented_feed, revoke_feed
+from api.openapi import errors
 from api.read_models import NOT_MODIFIED
-from api.teleservices.openapi import errors
 
 CACHE = "private, max-age=900"
 

@@ -67,8 +67,9 @@ async def my_feeds(principal: Principal) -> list[FeedOut]:
     require_family(principal)
     rows = await DB.pool.fetch(_MINE, principal.school_id, principal.user_id)
     return [
-        FeedOut(row["student_id"], row["first_name"], row["created_at"] is not None, row["created_at"],
-                row["last_used_at"])  # fmt: skip
+        FeedOut(
+            row["student_id"], row["first_name"], row["created_at"] is not None, row["created_at"], row["last_used_at"]
+        )
         for row in rows
     ]
 

@@ -154,9 +154,7 @@ async def change(principal: Principal, homework_id: UUID, data: HomeworkChange) 
     if data.estimated_minutes is not msgspec.UNSET:
         values[Homework.estimated_minutes] = data.estimated_minutes
     async with events.transaction():
-        await Homework.update(values).where(
-            (Homework.school_id == principal.school_id) & (Homework.id == homework_id)
-        )
+        await Homework.update(values).where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
         row = await own_homework(principal, homework_id)
         if data.due_on is not None or data.html is not None:
             await _announce(principal, row, "changed")

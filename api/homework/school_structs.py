@@ -8,10 +8,10 @@ from uuid import UUID
 
 import msgspec
 
+from api.fields import ClientId
+
 Minutes = Annotated[int, msgspec.Meta(ge=1, le=600)]
 Html = Annotated[str, msgspec.Meta(max_length=20000)]
-# Chosen by the page once per form: a retry of a request whose answer was lost gives nothing twice.
-ClientId = Annotated[str, msgspec.Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class HomeworkIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -87,11 +87,16 @@ DEVICE_PARAMS = 12
 _AUTHENTICATE = DEVICE_CTES + "\nSELECT * FROM caller"
 
 
-def request_urls(request: Request) -> list[str]:
-    """Acceptable `htu` values: the public URL (behind a proxy) and the request's own base URL."""
-    path = request.url.path
-    own = str(request.base_url).rstrip("/")
-    return list(dict.fromkeys([get_settings().public_url + path, own + path]))
+def request_urls(request: Request) -> tuple[str, ...]:
+    """Acceptable `htu` values: the public URL (behind a proxy) and the request's own URL.
+
+    Read off the ASGI scope (this runs on every phone request; Litestar's URL objects cost more)."""
+    scope = request.scope
+    path = scope.get("root_path", "") + scope["path"]
+    public = get_settings().public_url + path
+    host = next((value.decode("latin-1") for name, value in scope["headers"] if name == b"host"), None)
+    own = f"{scope['scheme']}://{host}{path}" if host else str(request.base_url).rstrip("/") + scope["path"]
+    return (public,) if own == public else (public, own)
 
 
 def device_arguments(request: Request, token: str, kind: str, access_token: str | None):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any, NamedTuple
 
 import msgspec
 from cryptography.exceptions import InvalidSignature
@@ -47,70 +47,79 @@ def access_token_hash(access_token: str) -> str:
     return b64url(hashlib.sha256(access_token.encode()).digest())
 
 
-def _public_key(jwk: Any) -> ec.EllipticCurvePublicKey:
-    if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or "d" in jwk:
-        raise invalid()
-    x, y = jwk.get("x"), jwk.get("y")
-    if not isinstance(x, str) or not isinstance(y, str):
-        raise invalid()
-    key = _p256_key(x, y)
-    if key is None:
-        raise invalid()
-    return key
+# What a phone signs with: verified with one algorithm object, not one built per request.
+_ES256 = ec.ECDSA(hashes.SHA256())
 
 
-# A phone signs every request with the same key: building (and validating) the curve point once per
-# key, not once per request, takes a good share off the proof check.
+class _Claims(msgspec.Struct):
+    """The payload members checked here; any wrong type makes the proof invalid."""
+
+    jti: Annotated[str, msgspec.Meta(min_length=16, max_length=64)]
+    iat: int  # msgspec refuses a boolean here
+    htm: str = ""
+    htu: str = ""
+    ath: str | None = None
+    nonce: str | None = None
+
+
+_decode_claims = msgspec.json.Decoder(_Claims).decode
+
+
+class _Signer(NamedTuple):
+    key: ec.EllipticCurvePublicKey
+    thumbprint: str
+
+
+# A phone sends the same protected header (its public key) with every proof: parsing it and building
+# (and validating) the curve point once per header, not once per request, takes a good share off the
+# proof check. Bounded: a flood of made-up headers only evicts entries.
 @lru_cache(maxsize=4096)
-def _p256_key(x_b64: str, y_b64: str) -> ec.EllipticCurvePublicKey | None:
+def _signer(header_b64: str) -> _Signer | None:
+    try:
+        header = msgspec.json.decode(b64url_decode(header_b64))
+    except (ValueError, UnicodeDecodeError, msgspec.DecodeError):
+        return None
+    if not isinstance(header, dict) or header.get("typ") != "dpop+jwt" or header.get("alg") != "ES256":
+        return None
+    jwk = header.get("jwk")
+    if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or "d" in jwk:
+        return None
+    x_b64, y_b64 = jwk.get("x"), jwk.get("y")
+    if not isinstance(x_b64, str) or not isinstance(y_b64, str):
+        return None
     try:
         x, y = b64url_decode(x_b64), b64url_decode(y_b64)
         if len(x) != 32 or len(y) != 32:
             return None
-        return ec.EllipticCurvePublicNumbers(
-            int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1()
-        ).public_key()
+        key = ec.EllipticCurvePublicNumbers(int.from_bytes(x, "big"), int.from_bytes(y, "big"), ec.SECP256R1())
+        public_key = key.public_key()
     except (TypeError, ValueError):
         return None
+    return _Signer(public_key, jwk_thumbprint({"crv": "P-256", "kty": "EC", "x": x_b64, "y": y_b64}))
 
 
-def verify_proof(proof: str, *, method: str, urls: list[str], access_token: str | None) -> Proof:
+def verify_proof(proof: str, *, method: str, urls: tuple[str, ...], access_token: str | None) -> Proof:
     """Check a proof's signature and bindings; return its key thumbprint and freshness claims."""
     if not proof or len(proof) > MAX_PROOF_LENGTH or proof.count(".") != 2:
         raise invalid()
     header_b64, payload_b64, signature_b64 = proof.split(".")
+    signer = _signer(header_b64)
     try:
-        header = msgspec.json.decode(b64url_decode(header_b64))
-        payload = msgspec.json.decode(b64url_decode(payload_b64))
+        claims = _decode_claims(b64url_decode(payload_b64))
         signature = b64url_decode(signature_b64)
     except (ValueError, UnicodeDecodeError, msgspec.DecodeError) as exc:
         raise invalid() from exc
-    if not isinstance(header, dict) or not isinstance(payload, dict):
+    if signer is None or len(signature) != 64:
         raise invalid()
-    if header.get("typ") != "dpop+jwt" or header.get("alg") != "ES256" or len(signature) != 64:
-        raise invalid()
-    key = _public_key(header.get("jwk"))
     der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
     try:
-        key.verify(der, f"{header_b64}.{payload_b64}".encode(), ec.ECDSA(hashes.SHA256()))
+        signer.key.verify(der, f"{header_b64}.{payload_b64}".encode(), _ES256)
     except InvalidSignature as exc:
         raise invalid() from exc
-    jti, iat, nonce = payload.get("jti"), payload.get("iat"), payload.get("nonce")
-    if not isinstance(jti, str) or not 16 <= len(jti) <= 64:
-        raise invalid()
-    if not isinstance(iat, int) or isinstance(iat, bool):
-        raise invalid()
-    if nonce is not None and not isinstance(nonce, str):
-        raise invalid()
-    if payload.get("htm") != method.upper():
+    if claims.htm != method.upper():
         raise invalid("Preuve de l'appareil invalide (méthode).")
-    if payload.get("htu") not in urls:
+    if claims.htu not in urls:
         raise invalid("Preuve de l'appareil invalide (adresse).")
-    if access_token is not None and payload.get("ath") != access_token_hash(access_token):
+    if access_token is not None and claims.ath != access_token_hash(access_token):
         raise invalid("Preuve de l'appareil invalide (jeton).")
-    return Proof(thumbprint=_thumbprint(header["jwk"]["x"], header["jwk"]["y"]), jti=jti, iat=iat, nonce=nonce)
-
-
-@lru_cache(maxsize=4096)
-def _thumbprint(x: str, y: str) -> str:
-    return jwk_thumbprint({"crv": "P-256", "kty": "EC", "x": x, "y": y})
+    return Proof(thumbprint=signer.thumbprint, jti=claims.jti, iat=claims.iat, nonce=claims.nonce)

@@ -1,23 +1,30 @@
-"""Téléservice decisions reach the phones too: the push channel of `api/teleservices/notify.py`.
+"""School answers told through `api/notifications/notify.py` reach the phones too: its push channel.
 
-Registered at import (the app imports every module under api/). The decision is already saved when
-the hook runs; its notification rows are written in their own transaction right after.
+Registered at import (the app imports every module under api/). The school's write is already saved
+when the hook runs; the notification rows are written in their own transaction right after. A notice
+becomes a push when it is about a student (`notify_guardians`) and its page is one a preference kind
+stands for; the others (a staff member's alert, a student's returned copy) stay e-mail only.
 """
 
 from __future__ import annotations
 
+from api.notifications.notify import Notice, Recipient, add_channel
 from api.push import events
-from api.teleservices.notify import FamilyNotice, Guardian, add_channel
+from api.teleservices.catalogue import FAMILY_PAGE as TELESERVICES_PAGE
+
+PAGE_KINDS = {TELESERVICES_PAGE: "teleservice"}
 
 
-async def push_channel(notice: FamilyNotice, guardians: list[Guardian]) -> None:
+async def push_channel(notice: Notice, recipients: list[Recipient]) -> None:
+    kind = PAGE_KINDS.get(notice.url)
+    if notice.student_id is None or kind is None or not recipients:
+        return
     async with events.transaction():
         await events.record(
             notice.school_id,
             [
-                events.Event("teleservice", notice.student_id, notice.url, {"subject": notice.subject},
-                             user_id=guardian.id)  # fmt: skip
-                for guardian in guardians
+                events.Event(kind, notice.student_id, notice.url, {"subject": notice.subject}, user_id=recipient.id)
+                for recipient in recipients
             ],
         )
 

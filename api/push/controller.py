@@ -22,13 +22,13 @@ from litestar.params import JSONBody
 from api.auth.principal import Principal
 from api.clock import now
 from api.errors import ApiError
+from api.openapi import errors
 from api.pairing.controllers import phone
 from api.push.keys import public_key
 from api.push.structs import Kind, PushSettingsIn, PushSettingsOut, SubscriptionIn
 from api.push.subscriptions import forget_device
 from api.push.webpush import check_endpoint, check_keys
 from api.ratelimit import limit
-from api.teleservices.openapi import errors
 from db.push.tables import PushSettings, PushSubscription
 from piccolo_conf import DB
 

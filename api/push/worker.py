@@ -63,16 +63,20 @@ JOIN push_settings st ON st.school_id = $1 AND st.device_id = s.device_id
 JOIN app_user u ON u.school_id = $1 AND u.id = e.student_id
 """
 # $4 batch size: what is due (or whose lease ended: its worker died).
-_DUE = _CLAIM.format(selection="""
+_DUE = _CLAIM.format(
+    selection="""
         SELECT q.id FROM notification_delivery q
         WHERE q.school_id = $1 AND q.due_at <= $2
           AND (q.state = 'pending' OR (q.state = 'sending' AND q.claimed_until < $2))
-        ORDER BY q.due_at LIMIT $4 FOR UPDATE SKIP LOCKED""")
+        ORDER BY q.due_at LIMIT $4 FOR UPDATE SKIP LOCKED"""
+)
 # $4 subscriptions: the rest of their due digest, so that each device gets one morning message.
-_REST_OF_DIGEST = _CLAIM.format(selection="""
+_REST_OF_DIGEST = _CLAIM.format(
+    selection="""
         SELECT q.id FROM notification_delivery q
         WHERE q.school_id = $1 AND q.subscription_id = ANY($4::uuid[]) AND q.digest AND q.due_at <= $2
-          AND q.state = 'pending' FOR UPDATE SKIP LOCKED""")
+          AND q.state = 'pending' FOR UPDATE SKIP LOCKED"""
+)
 
 _FINISH = """
 UPDATE notification_delivery d

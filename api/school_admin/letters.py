@@ -12,10 +12,10 @@ import secrets
 from uuid import UUID
 
 import msgspec
-from fpdf import FPDF
 
 from api.accounts.identifiers import allocate_identifier
 from api.auth.passwords import hash_password
+from api.pdf import a4_document, latin1
 from api.timetable.school_service import students_of
 from db.core.tables import LoginIdentifier, School, SchoolClass, User
 
@@ -77,15 +77,8 @@ INSTRUCTIONS = [
 ]
 
 
-def latin1(text: str) -> str:
-    # The PDF core fonts are Latin-1: "œ" and typographic quotes are not in it.
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("’", "'")
-    return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def letters_pdf(school_name: str, letters: list[Letter]) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf = a4_document(margin=20)
     for letter in letters:
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 16)

@@ -23,6 +23,7 @@ from litestar.params import Body, FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.errors import ApiError
+from api.pdf import pdf_response
 from api.ratelimit import limit
 from api.school_admin import csv_rows
 from api.school_admin.letters import issue_letters, letters_html, letters_pdf
@@ -134,11 +135,7 @@ class SchoolAdminController(Controller):
         school_name, letters = await issue_letters(principal.school_id, data.class_id)
         if data.format == "html":
             return Response(letters_html(school_name, letters), media_type="text/html; charset=utf-8")
-        return Response(
-            letters_pdf(school_name, letters),
-            media_type="application/pdf",
-            headers={"Content-Disposition": 'attachment; filename="lettres-activation.pdf"'},
-        )
+        return pdf_response(letters_pdf(school_name, letters), "lettres-activation.pdf")
 
 
 ROUTES = [SchoolAdminController]

@@ -19,11 +19,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
-from api.dates import require_school_date
+from api.clock import now
+from api.dates import require_school_date, school_today
 from api.errors import ApiError
-from api.teleservices.campaigns import CampaignOut, campaign_out, current_year, school_today, utc_now, year_campaigns
+from api.openapi import errors
+from api.teleservices.campaigns import CampaignOut, campaign_out, current_year, year_campaigns
 from api.teleservices.catalogue import ORIENTATION_SERVICES, Service
-from api.teleservices.openapi import errors
 from api.teleservices.scale import Ceiling, EchelonAmount, Scale, ScaleName, load_scale, replace_scale
 from db.teleservices.tables import TeleserviceCampaign
 
@@ -95,7 +96,7 @@ class TeleservicesSettingsController(Controller):
             "opens_on": data.opens_on,
             "closes_on": data.closes_on,
             "replies_until": data.replies_until,
-            "updated_at": utc_now(),
+            "updated_at": now(),
         }
         update = TeleserviceCampaign.update({getattr(TeleserviceCampaign, k): v for k, v in values.items()})
         if await TeleserviceCampaign.exists().where(where):

@@ -2,7 +2,7 @@
 
 One request per child and campaign, owned by the legal guardian who opened it; the child's other
 guardians read it. The school asks for a piece, grants (the échelon's amount comes from the
-year's scale) or refuses; the family is told through `notify.notify_family`.
+year's scale) or refuses; the family is told through `notify_guardians`.
 """
 
 from __future__ import annotations
@@ -10,12 +10,14 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.auth.principal import Principal
+from api.clock import now
+from api.dates import school_today
 from api.errors import ApiError
+from api.notifications.notify import Notice, notify_guardians
+from api.people import people, student_card
 from api.teleservices import campaigns
-from api.teleservices.campaigns import campaign_by_id, school_today, shown_campaign, utc_now
-from api.teleservices.catalogue import BOURSE_STATES, SCALE_OF
-from api.teleservices.notify import FamilyNotice, notify_family
-from api.teleservices.people import people, student_card
+from api.teleservices.campaigns import campaign_by_id, shown_campaign
+from api.teleservices.catalogue import BOURSE_STATES, FAMILY_PAGE, SCALE_OF
 from api.teleservices.requests import BOURSE, Move, find, find_for_family, history, move, open_or_get
 from api.teleservices.scale import amount_of, load_scale, simulate
 from api.teleservices.structs import (
@@ -72,7 +74,7 @@ async def save_form(principal: Principal, request_id: UUID, form: BourseForm) ->
                 BourseRequest.dependent_children: form.dependent_children,
                 BourseRequest.reference_income: form.reference_income,
                 BourseRequest.sworn_statement: form.sworn_statement,
-                BourseRequest.updated_at: utc_now(),
+                BourseRequest.updated_at: now(),
             }
         )
         .where(
@@ -189,13 +191,14 @@ async def school_action(principal: Principal, request_id: UUID, data: SchoolBour
     if changed:
         card = await student_card(principal.school_id, row["student_id"])
         text = NOTICES[action].format(name=card.first_name)
-        await notify_family(
-            FamilyNotice(
+        await notify_guardians(
+            Notice(
                 principal.school_id,
-                card.id,
                 "Téléservices : demande de bourse",
                 text + " Connectez-vous à Cartable, rubrique Téléservices, pour la consulter.",
-            )
+                FAMILY_PAGE,
+            ),
+            card.id,
         )
 
 

@@ -7,15 +7,15 @@ Outside its dates a téléservice reads "fermé", with the dates. Dates are the 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
 import msgspec
 
+from api.dates import french, school_today
 from api.errors import ApiError
 from api.teleservices.catalogue import BOURSE_LEVELS, SERVICE_TITLES
-from api.timetable.school_service import school_zone
 from db.core.tables import SchoolYear
 from db.teleservices.tables import TeleserviceCampaign
 
@@ -39,10 +39,6 @@ class CampaignOut(msgspec.Struct):
     window: Window
 
 
-def french(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def window(campaign: dict, today: date) -> Window:
     opens, closes = campaign["opens_on"], campaign["closes_on"]
     if today < opens:
@@ -57,14 +53,6 @@ def window(campaign: dict, today: date) -> Window:
 def title(campaign: dict) -> str:
     level = f" ({campaign['level']})" if campaign["level"] else ""
     return SERVICE_TITLES[campaign["service"]] + level
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-async def school_today(school_id: UUID) -> date:
-    return datetime.now(await school_zone(school_id)).date()
 
 
 async def current_year(school_id: UUID) -> dict:

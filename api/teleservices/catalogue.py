@@ -12,6 +12,8 @@ Service = Literal["bourse_college", "bourse_lycee", "orientation_provisional", "
 BOURSE_SERVICES = ("bourse_college", "bourse_lycee")
 ORIENTATION_SERVICES = ("orientation_provisional", "orientation_final")
 ORIENTATION_LEVELS = ("3e", "2de")
+# Where a family reads the school's answers (the link of the notices they are sent).
+FAMILY_PAGE = "/espace/teleservices.html"
 
 SERVICE_TITLES = {
     "bourse_college": "Bourse de collège",

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery
 
 from api.auth.principal import Principal, principal_with_roles
+from api.openapi import errors
 from api.teleservices.catalogue import (
     MAX_WISHES,
     SERIES,
@@ -18,7 +19,6 @@ from api.teleservices.catalogue import (
     TRACKS,
     TRACKS_WITH_FIELD,
 )
-from api.teleservices.openapi import errors
 from api.teleservices.structs import Choice, OrientationChoices
 
 

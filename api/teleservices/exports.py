@@ -13,15 +13,17 @@ import io
 from datetime import date
 from uuid import UUID
 
-from fpdf import FPDF
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 
 from api.auth.principal import Principal, principal_with_roles
+from api.dates import french, school_today
 from api.errors import ApiError
-from api.school_admin.letters import latin1
-from api.teleservices.campaigns import current_year, french, school_today, title, year_campaigns
+from api.openapi import errors
+from api.pdf import a4_document, latin1, pdf_response
+from api.people import StudentCard, people, student_cards
+from api.teleservices.campaigns import current_year, title, year_campaigns
 from api.teleservices.catalogue import (
     BOURSE_SERVICES,
     MAX_WISHES,
@@ -30,8 +32,6 @@ from api.teleservices.catalogue import (
     STATE_LABELS,
     wish_label,
 )
-from api.teleservices.openapi import errors
-from api.teleservices.people import StudentCard, people, student_cards
 from api.teleservices.scale import euros
 from api.timetable.school_service import school_zone, students_of
 from db.core.tables import School, SchoolClass
@@ -183,11 +183,7 @@ class TeleserviceExportsController(Controller):
             wishes,
             await school_today(sid),
         )
-        return Response(
-            pdf,
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="teleservices-{class_id}.pdf"'},
-        )
+        return pdf_response(pdf, f"teleservices-{class_id}.pdf")
 
 
 def _request_text(campaign: dict, row: dict, wishes: list[dict]) -> str:
@@ -206,8 +202,7 @@ def _request_text(campaign: dict, row: dict, wishes: list[dict]) -> str:
 def class_summary_pdf(
     heading: str, students: list[StudentCard], campaigns: dict, requests: list[dict], wishes: dict, printed_on: date
 ) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf = a4_document()
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
     pdf.multi_cell(0, 8, latin1(f"Téléservices — {heading}"), new_x="LMARGIN", new_y="NEXT")

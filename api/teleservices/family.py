@@ -23,9 +23,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth.principal import Principal, principal_with_roles
+from api.openapi import errors
 from api.teleservices import bourse, orientation
 from api.teleservices.catalogue import SCALE_OF
-from api.teleservices.openapi import errors
 from api.teleservices.requests import BOURSE, kind_campaign
 from api.teleservices.scale import Simulation, load_scale, simulate
 from api.teleservices.structs import (

@@ -12,10 +12,15 @@ from __future__ import annotations
 from uuid import UUID
 
 from api.auth.principal import Principal
+from api.clock import now
+from api.dates import school_today
 from api.errors import ApiError
+from api.notifications.notify import Notice, notify_guardians
+from api.people import people, student_card
 from api.teleservices import campaigns
-from api.teleservices.campaigns import campaign_by_id, school_today, shown_campaign, utc_now
+from api.teleservices.campaigns import campaign_by_id, shown_campaign
 from api.teleservices.catalogue import (
+    FAMILY_PAGE,
     MAX_WISHES,
     OPINIONS,
     ORIENTATION_STATES,
@@ -26,8 +31,6 @@ from api.teleservices.catalogue import (
     TRACKS_WITH_FIELD,
     wish_label,
 )
-from api.teleservices.notify import FamilyNotice, notify_family
-from api.teleservices.people import people, student_card
 from api.teleservices.requests import ORIENTATION, Move, find, find_for_family, history, move, open_or_get, record
 from api.teleservices.structs import (
     CouncilIn,
@@ -120,7 +123,7 @@ async def save_wishes(principal: Principal, form_id: UUID, data: WishesIn) -> No
                 for rank, (t, d, s) in enumerate(wanted, 1)
             ]
         )
-        await OrientationForm.update({OrientationForm.updated_at: utc_now()}).where(where)
+        await OrientationForm.update({OrientationForm.updated_at: now()}).where(where)
         await record(ORIENTATION, principal, form_id, "wishes", (locked["state"], locked["state"]))
 
 
@@ -141,7 +144,7 @@ async def family_action(principal: Principal, form_id: UUID, data: FamilyOrienta
     if data.action != "submit":
         values = {
             "responded_by_id": principal.user_id,
-            "responded_at": utc_now(),
+            "responded_at": now(),
             "response_comment": data.comment.strip(),
             "meeting_requested": data.action == "decline",
         }
@@ -216,19 +219,20 @@ async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
         MOVES["answer"],
         message=data.comment.strip(),
         client_id=data.client_id,
-        values={"council_comment": data.comment.strip(), "answered_at": utc_now()},
+        values={"council_comment": data.comment.strip(), "answered_at": now()},
         within=write_answers,
     )
     if changed:
         card = await student_card(sid, form["student_id"])
-        await notify_family(
-            FamilyNotice(
+        await notify_guardians(
+            Notice(
                 sid,
-                card.id,
                 "Téléservices : orientation",
                 f"Le conseil de classe a répondu à la fiche dialogue de {card.first_name}. Connectez-vous à "
                 "Cartable, rubrique Téléservices, pour lire sa réponse et y répondre.",
-            )
+                FAMILY_PAGE,
+            ),
+            card.id,
         )
 
 

@@ -23,11 +23,12 @@ from litestar.params import Body, FromPath
 
 from api.attachments import MAX_BYTES, remove_stored, store_upload, stored_file_response
 from api.auth.principal import Principal, principal_with_roles
+from api.dates import school_today
 from api.errors import ApiError
+from api.openapi import errors
 from api.teleservices import campaigns
 from api.teleservices.bourse import bourse_out, family_request, request_row
-from api.teleservices.campaigns import campaign_by_id, school_today
-from api.teleservices.openapi import errors
+from api.teleservices.campaigns import campaign_by_id
 from api.teleservices.structs import BourseOut, ClientId
 from db.teleservices.tables import BoursePiece
 

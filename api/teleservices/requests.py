@@ -1,9 +1,10 @@
 """The one way to find, open and change a request (a bourse request or a fiche dialogue), and its history.
 
 `open_or_get` gives a child's request for a campaign: the one already open (by either guardian),
-or a new draft while the campaign is open. `move` locks the request row, checks the move is allowed from its current state, applies it and
-writes a `teleservice_event` (who, when, from, to, message) in one transaction. Two people acting
-at once cannot both win: the second finds the new state and gets a 409 telling who acted and when.
+or a new draft while the campaign is open. `move` locks the request row, checks the move is allowed
+from its current state, applies it and writes a `teleservice_event` (who, when, from, to, message)
+in one transaction. Two people acting at once cannot both win: the second finds the new state and
+gets a 409 telling who acted and when.
 
 A phone may retry: an action carrying a `client_id` already recorded for this request is answered
 with the request as it is, without acting twice; so is the same person repeating the move that
@@ -22,11 +23,11 @@ from asyncpg.exceptions import UniqueViolationError
 from piccolo.table import Table
 
 from api.auth.principal import Principal
+from api.clock import now
 from api.errors import ApiError
+from api.people import Person, people, require_guardian
 from api.teleservices import campaigns
-from api.teleservices.campaigns import utc_now
 from api.teleservices.catalogue import BOURSE_SERVICES, ORIENTATION_SERVICES, STATE_LABELS
-from api.teleservices.people import Person, people, require_guardian
 from api.timetable.school_service import school_zone
 from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
 from piccolo_conf import DB
@@ -123,7 +124,7 @@ async def open_or_get(kind: Kind, principal: Principal, campaign_id: UUID, stude
         return existing["id"]
     campaigns.require_open(campaign, await campaigns.school_today(principal.school_id))
     row = table(
-        school_id=principal.school_id, campaign_id=campaign["id"], student_id=card.id, updated_at=utc_now(), **fields
+        school_id=principal.school_id, campaign_id=campaign["id"], student_id=card.id, updated_at=now(), **fields
     )
     try:
         async with DB.transaction():
@@ -239,7 +240,7 @@ async def move(
                 raise await conflict(kind, principal.school_id, request_id, row["state"])
             if within is not None and await within(row) is False:
                 return False
-            changes = {table.state: allowed.target, table.updated_at: utc_now()}
+            changes = {table.state: allowed.target, table.updated_at: now()}
             changes.update({getattr(table, name): value for name, value in (values or {}).items()})
             await table.update(changes).where(where)
             await record(

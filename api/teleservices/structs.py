@@ -8,9 +8,9 @@ from uuid import UUID
 
 import msgspec
 
+from api.people import StudentCard
 from api.teleservices.campaigns import CampaignOut
 from api.teleservices.catalogue import Track
-from api.teleservices.people import StudentCard
 from api.teleservices.requests import EventOut
 from api.teleservices.scale import Count, Euros, Simulation
 

@@ -13,19 +13,11 @@ from uuid import UUID
 import msgspec
 
 from api.auth.principal import Principal
-from api.teleservices.campaigns import (
-    Window,
-    concerns,
-    current_year,
-    french,
-    school_today,
-    title,
-    utc_now,
-    window,
-    year_campaigns,
-)
+from api.clock import now
+from api.dates import french, school_today
+from api.people import StudentCard, children_of
+from api.teleservices.campaigns import Window, concerns, current_year, title, window, year_campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS
-from api.teleservices.people import StudentCard, children_of
 from db.teleservices.tables import BourseRequest, OrientationForm
 
 
@@ -127,4 +119,4 @@ async def family_summary(principal: Principal) -> FamilySummary:
                 )
             )
         out.append(ChildDemarches(student=child, demarches=demarches))
-    return FamilySummary(school_year=year["label"], children=out, pending_count=pending_count, generated_at=utc_now())
+    return FamilySummary(school_year=year["label"], children=out, pending_count=pending_count, generated_at=now())

@@ -20,7 +20,7 @@ from api.auth.principal import Principal, principal_with_roles
 from api.clock import now
 from api.dates import require_school_date
 from api.html import sanitize_html
-from api.teleservices.openapi import errors
+from api.openapi import errors
 from api.timetable.changes import change_lesson
 from api.timetable.school_service import audience_label, monday_of, names_by_id, owned_lesson, subject_names
 from api.timetable.school_structs import (
@@ -116,9 +116,7 @@ class SchoolTimetableController(Controller):
             )
         return LessonContentOut(title=data.title, html=html, updated_at=moment)
 
-    @patch(
-        "/lessons/{lesson_id:uuid}", summary="Cancel or move a lesson, or put it back", responses=errors(404)
-    )
+    @patch("/lessons/{lesson_id:uuid}", summary="Cancel or move a lesson, or put it back", responses=errors(404))
     async def change(
         self, principal: NamedDependency[Principal], lesson_id: FromPath[UUID], data: JSONBody[LessonChangeIn]
     ) -> TeacherLesson:

@@ -74,8 +74,10 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
         day = lesson["date"].isoformat()
         await events.record(
             sid,
-            [events.Event("vie_scolaire", student, "vie-scolaire", {"what": what, "day": day}, source_id=lesson_id)
-             for student, what in recorded],  # fmt: skip
+            [
+                events.Event("vie_scolaire", student, "vie-scolaire", {"what": what, "day": day}, source_id=lesson_id)
+                for student, what in recorded
+            ],
         )
     return await roll(principal, lesson_id)
 

@@ -3,7 +3,7 @@
 The protocol is written down in docs/pairing.md; api/pairing implements it.
 """
 
-from piccolo.columns import Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key
@@ -66,10 +66,13 @@ class DeviceToken(Table, tablename="device_token"):
 
 
 class ProofJti(Table, tablename="proof_jti"):
-    """Seen DPoP proof ids, kept until the proof could no longer be accepted: no replay."""
+    """Seen DPoP proof ids, kept until the proof could no longer be accepted: no replay.
+
+    UNLOGGED (its migration, and docs/pairing.md for what that trades): every phone request
+    writes here, and a logged write would cost a WAL flush per read."""
 
     id = primary_key()
-    school_id = school_key()
+    school_id = UUID(null=False)  # no index of its own: (school_id, jti) and (school_id, expires_at) lead with it
     jti = Varchar(length=64)
     expires_at = Timestamptz()
 

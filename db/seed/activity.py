@@ -80,7 +80,9 @@ def _done(plan: p.Plan, homework_row: dict, students: list[p.Student]) -> None:
         )
 
 
-def _evaluation_period(plan: p.Plan) -> p.Period:
+def evaluation_period(plan: p.Plan) -> p.Period:
+    """The term the demo's evaluations (and report cards) belong to: the current one, or the one
+    before during the first two weeks of a term."""
     current = plan.current_period
     index = plan.periods.index(current)
     if (plan.today - current.starts_on).days < 14 and index > 0:
@@ -94,7 +96,7 @@ def evaluations(plan: p.Plan) -> None:
         code: plan.add(Competence, code=code, label=label, domain=domain)["id"]
         for code, label, domain in content.COMPETENCES
     }
-    period = _evaluation_period(plan)
+    period = evaluation_period(plan)
     low = max(period.starts_on, plan.today - timedelta(days=49))
     high = max(low, min(period.ends_on, plan.today - timedelta(days=2)))
     days = plan.school_days(low, high) or [low]

@@ -7,7 +7,18 @@ from datetime import date, time, timedelta
 from uuid import UUID
 
 from db.core.tables import SchoolClass, User
-from db.seed import activity, communication, content, names, teleservices
+from db.seed import (
+    activity,
+    bulletins,
+    calendar_events,
+    canteen,
+    communication,
+    content,
+    ent,
+    hand_ins,
+    names,
+    teleservices,
+)
 from db.seed.builder import paris_today, seed_school
 from db.seed.people import FamilySpec, PersonSpec, SchoolSpec
 from db.seed.plan import Plan
@@ -238,6 +249,11 @@ def _after_all(plan: Plan) -> None:
         about=ines,
     )
     teleservices.build(plan)
+    ent.build(plan)
+    bulletins.build(plan)
+    hand_ins.build(plan)
+    canteen.build(plan)
+    calendar_events.build(plan)
 
 
 async def seed_demo(*, today: date | None = None) -> SeedSummary:

@@ -145,6 +145,11 @@ class Plan:
         return days
 
     @property
+    def set_up_at(self) -> datetime:
+        """When the staff set the school up in Cartable (settings, calendar): before the year began."""
+        return self.past(self.at(self.year_start - timedelta(days=4), time(10, 0)))
+
+    @property
     def monday(self) -> date:
         return self.today - timedelta(days=self.today.weekday())
 

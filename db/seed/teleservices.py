@@ -5,8 +5,7 @@ The scales are DEMONSTRATION DATA in the shape of the national ones (collège: 3
 ceilings for 1 to "8 and more" dependent children, as in 2025-2026; lycée: 6 échelons), with
 plausible figures: they are not the official scale, which the administrator types in each year.
 
-The demo's tax notices are one small generated PDF, written to the attachment store under each
-piece's key (the same bytes on every run), so the seeded pieces can be downloaded.
+The demo's tax notices are one small generated PDF (db/seed/files.py), so they can be downloaded.
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from fpdf import FPDF
-
-from api.attachments import STORE
 from db.core.tables import SchoolYear
 from db.seed import plan as p
+from db.seed.files import demo_pdf, stored_pdf
 from db.teleservices.tables import (
     BourseCeiling,
     BourseEchelon,
@@ -65,7 +62,10 @@ class _Seeder:
         self.rng = random.Random(f"cartable-teleservices:{plan.uai}")
         self.year_id = plan.rows[SchoolYear][0]["id"]
         self.cpe = next(person for person in plan.staff if person.role == "staff" and person.state == "ready")
-        self.notice = _demo_notice()
+        self.notice = demo_pdf(
+            "Avis d'impot - document de demonstration",
+            "Ce document factice illustre une piece jointe a une demande de bourse dans Cartable.",
+        )
 
     def moment(self, days_ago: int, hour: int) -> datetime:
         return self.plan.past(
@@ -113,20 +113,14 @@ class _Seeder:
         )
 
     def piece(self, request_id, kind: str, parent, when) -> None:
-        row = self.plan.add(
+        self.plan.add(
             BoursePiece,
             request_id=request_id,
             kind=kind,
-            filename="avis-imposition.pdf",
-            content_type="application/pdf",
-            size_bytes=len(self.notice),
-            storage_key=f"demo-{self.plan.new_id().hex}",
             uploaded_by_id=parent.id,
             created_at=when,
+            **stored_pdf(self.plan, "avis-imposition.pdf", self.notice),
         )
-        target = STORE / str(self.plan.school_id) / row["storage_key"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(self.notice)
 
     def bourse(self, campaign: dict, student: p.Student, state: str, echelon: int = 2) -> None:
         """A request that went through the usual steps up to `state`, each step an event."""
@@ -216,16 +210,6 @@ class _Seeder:
             form.update(responded_by_id=parent.id, responded_at=when, meeting_requested=state == "declined")
             action = {"accepted": "accept", "declined": "decline"}[state]
             self.event(column, fid, action, ("answered", state), parent, when)
-
-
-def _demo_notice() -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 12, "Avis d'impot - document de demonstration", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
-    pdf.multi_cell(0, 7, "Ce document factice illustre une piece jointe a une demande de bourse dans Cartable.")
-    return bytes(pdf.output())
 
 
 def build(plan: p.Plan) -> None:

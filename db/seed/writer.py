@@ -12,6 +12,9 @@ from piccolo.table import Table
 
 from api.accounts.directory import contact_keys
 from api.auth.passwords import hash_password
+from db.alerts.tables import SHARDED_TABLES as ALERTS_TABLES
+from db.bulletins.tables import SHARDED_TABLES as BULLETINS_TABLES
+from db.canteen.tables import SHARDED_TABLES as CANTEEN_TABLES
 from db.communication.tables import (
     Discussion,
     DiscussionParticipant,
@@ -37,9 +40,12 @@ from db.core.tables import (
     User,
 )
 from db.evaluations.tables import Competence, CompetenceResult, Evaluation, EvaluationCompetence, Grade
+from db.events.tables import SHARDED_TABLES as EVENTS_TABLES
 from db.homework.tables import Homework, HomeworkDone
+from db.portal.tables import SHARDED_TABLES as PORTAL_TABLES
 from db.seed import names, people
 from db.seed.plan import Plan
+from db.submissions.tables import SHARDED_TABLES as SUBMISSIONS_TABLES
 from db.teleservices.tables import SHARDED_TABLES as TELESERVICES_TABLES  # listed parents first
 from db.timetable.tables import Lesson, LessonContent
 from db.vie_scolaire.tables import Absence, Lateness, Punishment, Remark
@@ -80,6 +86,12 @@ TABLE_ORDER: list[type[Table]] = [
     SurveyQuestion,
     SurveyAnswer,
     *TELESERVICES_TABLES,
+    *PORTAL_TABLES,
+    *BULLETINS_TABLES,
+    *SUBMISSIONS_TABLES,
+    *CANTEEN_TABLES,
+    *EVENTS_TABLES,
+    *ALERTS_TABLES,
 ]
 # Serialises seeders: identifiers are allocated against what the directory holds.
 SEED_LOCK = 7_420_314

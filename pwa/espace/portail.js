@@ -16,8 +16,12 @@ function tile(app) {
   const link = document.createElement('a');
   link.href = app.url;
   link.textContent = app.name;
-  if (app.note) {
-    link.addEventListener('click', (event) => { event.preventDefault(); say(note, app.note); });
+  if (app.external) { // the school's own address: another site, in a new tab
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    link.append(document.createElement('span'));
+    link.lastChild.className = 'external';
+    link.lastChild.textContent = ' (site externe, nouvel onglet)';
   }
   title.append(link);
   const text = document.createElement('p');

@@ -1,7 +1,8 @@
 // A family's bourse request: the form with its simulator, the tax notice, filing, the school's
 // request for a piece, the decision. What the viewer may do comes from the request's `actions`.
 import { api, el, say } from './espace.js';
-import { badge, clientId, euros, field, historyList, postForm, when } from './teleservices-common.js';
+import { badge, euros, historyList } from './teleservices-common.js';
+import { clientId, field, postForm, when } from './widgets.js';
 
 const $ = (id) => document.getElementById(id);
 

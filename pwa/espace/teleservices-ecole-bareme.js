@@ -2,7 +2,7 @@
 // échelon (income ceilings in euros), and the yearly amount of each échelon. The administrator edits
 // it (its shape too: how many échelons, how many rows); staff read it.
 import { api, el, say } from './espace.js';
-import { field } from './teleservices-common.js';
+import { field } from './widgets.js';
 
 const $ = (id) => document.getElementById(id);
 

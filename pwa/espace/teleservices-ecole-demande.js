@@ -1,7 +1,8 @@
 // One request on the school's side: a bourse (pieces, expected échelon, ask for a piece, grant,
 // refuse) or a fiche dialogue (the council's opinion on each wish, its proposal in the final phase).
 import { api, el, say } from './espace.js';
-import { badge, clientId, euros, field, historyList, when } from './teleservices-common.js';
+import { badge, euros, historyList } from './teleservices-common.js';
+import { clientId, field, when } from './widgets.js';
 import { wishList } from './teleservices-orientation.js';
 import { wishEditor } from './teleservices-wishes.js';
 

@@ -2,7 +2,8 @@
 // one request at a time, the campaigns' dates, the bourse scale, the exports. Only the administrator
 // sees the forms that change dates and scales; the API enforces it either way.
 import { api, el, reporter, say, session, signOut } from './espace.js';
-import { badge, day, when } from './teleservices-common.js';
+import { badge } from './teleservices-common.js';
+import { day, when } from './widgets.js';
 import { showSchoolRequest } from './teleservices-ecole-demande.js';
 import { showScale } from './teleservices-ecole-bareme.js';
 

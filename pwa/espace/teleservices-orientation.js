@@ -1,7 +1,8 @@
 // A family's fiche dialogue: ranked wishes (choices of the level from the API), sending them, the
 // class council's answers, and the family's answer (the first guardian to answer answers for all).
 import { api, el, say } from './espace.js';
-import { badge, clientId, field, historyList, when } from './teleservices-common.js';
+import { badge, historyList } from './teleservices-common.js';
+import { clientId, field, when } from './widgets.js';
 import { wishEditor } from './teleservices-wishes.js';
 
 const $ = (id) => document.getElementById(id);

@@ -2,7 +2,7 @@
 // 2de pro or a CAP, a series for a 1re techno, three specialities for a 1re générale). Used by the
 // families' wishes and the class council's proposal.
 import { el } from './espace.js';
-import { field } from './teleservices-common.js';
+import { field } from './widgets.js';
 
 export function wishEditor(choices, wish, prefix, legend) {
   const track = el('select', { id: `${prefix}-track` }, el('option', { value: '' }, '—'),

@@ -70,9 +70,12 @@ async def _subscribe(db, push_url: str, school_id, user_ids: list, count: int) -
                                        updated_at)
         SELECT gen_random_uuid(), $1, user_id, device_id, endpoint, p, a, now(), now() FROM paired
         """,
-        school_id, users, [s["endpoint"] for s in subscriptions], [s["keys"]["p256dh"] for s in subscriptions],
+        school_id,
+        users,
+        [s["endpoint"] for s in subscriptions],
+        [s["keys"]["p256dh"] for s in subscriptions],
         [s["keys"]["auth"] for s in subscriptions],
-    )  # fmt: skip
+    )
 
 
 async def _reference(school_id, push_url: str) -> float:
@@ -110,8 +113,8 @@ async def fan_out(url: str, push_url: str, count: int) -> dict:
         from api.push import events, worker
         from db.core.tables import Enrolment
 
-        school_id = (await DB.pool.fetchval("SELECT id FROM school ORDER BY uai LIMIT 1"))
-        student = (await Enrolment.select(Enrolment.student_id).where(Enrolment.school_id == school_id).first())
+        school_id = await DB.pool.fetchval("SELECT id FROM school ORDER BY uai LIMIT 1")
+        student = await Enrolment.select(Enrolment.student_id).where(Enrolment.school_id == school_id).first()
         await _subscribe(DB.pool, push_url, school_id, [student["student_id"]], count)
         reference_s = await _reference(school_id, push_url)
         started = time.perf_counter()
@@ -214,15 +217,19 @@ def main(argv: list[str]) -> None:
         print(f"\n  Fan-out: one notification to {args.subscriptions:,} subscriptions (worker in this process)")
         result = asyncio.run(fan_out(data_set.url, push_url, args.subscriptions))
         rate = result["sent"] / result["elapsed_s"]
-        print(f"    reference (same messages encrypted beforehand, POSTed by the same client): "
-              f"{result['reference_s']:.1f} s, {args.subscriptions / result['reference_s']:,.0f} messages/s")
+        print(
+            f"    reference (same messages encrypted beforehand, POSTed by the same client): "
+            f"{result['reference_s']:.1f} s, {args.subscriptions / result['reference_s']:,.0f} messages/s"
+        )
         print(f"    recorded with its deliveries in {result['recorded_s'] * 1000:.0f} ms (one statement)")
         print(f"    delivered {result['sent']:,} in {result['elapsed_s']:.1f} s: {rate:,.0f} messages/s; "
               f"failed {result['failed']}; push service: {result['received']:,} received, "
               f"{result['refused']} refused")  # fmt: skip
         print(f"    worker / reference = {result['reference_s'] / result['elapsed_s']:.2f}")
-        print(f"    memory: peak RSS of the delivering process {result['rss_mb']:.0f} MB "
-              f"(+{result['rss_growth_mb']:.1f} MB while delivering)")
+        print(
+            f"    memory: peak RSS of the delivering process {result['rss_mb']:.0f} MB "
+            f"(+{result['rss_growth_mb']:.1f} MB while delivering)"
+        )
         cookie, csrf, lesson, subscribers = asyncio.run(teacher_and_class(data_set.url, push_url))
         app = start_app_server(app_port, env={**env, "DATABASE_URL": data_set.url, "PUBLIC_URL": app_url,
                                               "DB_POOL_MIN": "2", "DB_POOL_MAX": "10"})  # fmt: skip

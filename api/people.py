@@ -1,4 +1,4 @@
-"""Who a request is about and who may act on it: students with their class, legal guardians, names.
+"""Who a record is about and who may act on it: students with their class, legal guardians, names.
 
 Every query names the school by equality; a student of another school, or not one's own child,
 is a 404 (ids of other families cannot be probed).
@@ -31,8 +31,8 @@ _STUDENTS_SQL = """
 SELECT u.id, u.first_name, u.last_name, c.id AS class_id, coalesce(c.name, '') AS class_name,
        coalesce(c.level, '') AS level
 FROM app_user u
-LEFT JOIN enrolment e ON e.school_id = u.school_id AND e.student_id = u.id
-LEFT JOIN school_class c ON c.school_id = e.school_id AND c.id = e.class_id
+LEFT JOIN enrolment e ON e.school_id = {} AND e.student_id = u.id
+LEFT JOIN school_class c ON c.school_id = {} AND c.id = e.class_id
 WHERE u.school_id = {} AND u.id = ANY({}) AND u.role = 'student'
 ORDER BY c.name, u.last_name, u.first_name
 """
@@ -41,7 +41,7 @@ ORDER BY c.name, u.last_name, u.first_name
 async def student_cards(school_id: UUID, student_ids: list[UUID]) -> dict[UUID, StudentCard]:
     if not student_ids:
         return {}
-    rows = await User.raw(_STUDENTS_SQL, school_id, list(set(student_ids)))
+    rows = await User.raw(_STUDENTS_SQL, school_id, school_id, school_id, list(set(student_ids)))
     return {row["id"]: StudentCard(**row) for row in rows}
 
 

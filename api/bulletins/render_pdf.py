@@ -1,0 +1,84 @@
+"""A bulletin printed by the server (fpdf2): one A4 page per student, as families keep it."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from fpdf.fonts import FontFace
+from litestar import Response
+
+from api.bulletins.structs import Bulletin
+from api.dates import french, school_today
+from api.pdf import a4_document, latin1, pdf_response
+
+HEADER = ("Matière", "Moyenne", "Moy. classe", "Positionnement", "Appréciation du professeur")
+WIDTHS = (38, 18, 18, 30, 86)
+
+
+async def bulletin_download(school_id: UUID, bulletin: Bulletin) -> Response:
+    """The bulletin printed today (the school's day), as a download."""
+    filename = f"bulletin-{bulletin.period.name}-{bulletin.student}.pdf".replace(" ", "-")
+    return pdf_response(bulletin_pdf(bulletin, await school_today(school_id)), filename)
+
+
+def _mark(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def bulletin_pdf(bulletin: Bulletin, printed_on: date) -> bytes:
+    pdf = a4_document()
+    pdf.set_margins(10, 12, 10)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, latin1(bulletin.school), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(
+        0, 6, latin1(f"Bulletin — {bulletin.period.name} — année {bulletin.school_year}"), new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 8, latin1(f"{bulletin.student} — {bulletin.class_name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "", 9)
+    heading = FontFace(emphasis="BOLD", fill_color=(226, 232, 240))
+    with pdf.table(col_widths=WIDTHS, headings_style=heading, line_height=4.5, padding=1.2) as table:
+        table.row([latin1(text) for text in HEADER])
+        for line in bulletin.subjects:
+            teachers = f"\n{', '.join(line.teachers)}" if line.teachers else ""
+            table.row(
+                [
+                    latin1(line.subject + teachers),
+                    _mark(line.average),
+                    _mark(line.class_average),
+                    latin1(line.positioning_label or ""),
+                    latin1(line.appreciation),
+                ]
+            )
+        table.row(
+            [latin1("Moyenne générale"), _mark(bulletin.general_average), _mark(bulletin.class_general_average), "", ""]
+        )
+    pdf.ln(3)
+    seen = bulletin.attendance
+    pdf.cell(
+        0,
+        6,
+        latin1(
+            f"Absences : {seen.absent_half_days} demi-journée(s), dont {seen.unjustified_half_days} non justifiée(s)"
+            f" — retards : {seen.late}"
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(2)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 6, latin1("Appréciation générale du conseil de classe"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 5, latin1(bulletin.council_appreciation or "—"), new_x="LMARGIN", new_y="NEXT")
+    if bulletin.mention_label:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(0, 7, latin1(f"Mention : {bulletin.mention_label}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "I", 8)
+    published = f"Publié le {french(bulletin.visible_from)} — " if bulletin.visible_from else ""
+    pdf.cell(0, 5, latin1(f"{published}Édité le {french(printed_on)} par Cartable."))
+    return bytes(pdf.output())

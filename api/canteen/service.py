@@ -1,0 +1,118 @@
+"""Reading and writing menus; every query names the school by equality."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from uuid import UUID
+
+from api.auth.principal import Principal
+from api.canteen.catalogue import ALLERGENS, COURSES
+from api.canteen.structs import DishOut, Label, MenuOut, WeekIn
+from api.clock import now
+from api.errors import ApiError
+from db.canteen.tables import CanteenDish, CanteenMenu
+
+
+def labels(names: dict[str, str]) -> list[Label]:
+    return [Label(code, label) for code, label in names.items()]
+
+
+async def menus_between(school_id: UUID, start: date, end: date, *, published_only: bool) -> list[MenuOut]:
+    where = (CanteenMenu.school_id == school_id) & (CanteenMenu.day >= start) & (CanteenMenu.day <= end)
+    if published_only:
+        where = where & CanteenMenu.published_at.is_not_null()
+    menus = await CanteenMenu.select().where(where).order_by(CanteenMenu.day)
+    dishes: dict[UUID, list[dict]] = defaultdict(list)
+    if menus:
+        rows = await CanteenDish.select().where(
+            (CanteenDish.school_id == school_id) & CanteenDish.menu_id.is_in([m["id"] for m in menus])
+        )
+        for row in sorted(rows, key=lambda r: (list(COURSES).index(r["course"]), r["position"])):
+            dishes[row["menu_id"]].append(row)
+    out = []
+    for menu in menus:
+        mine = dishes[menu["id"]]
+        mains = [d for d in mine if d["course"] == "main"]
+        out.append(
+            MenuOut(
+                day=menu["day"],
+                dishes=[
+                    DishOut(
+                        course=d["course"],
+                        course_label=COURSES[d["course"]],
+                        name=d["name"],
+                        allergens=[Label(a, ALLERGENS[a]) for a in d["allergens"]],
+                        vegetarian=d["vegetarian"],
+                    )
+                    for d in mine
+                ],
+                vegetarian=bool(mains) and all(d["vegetarian"] for d in mains),
+                published_at=menu["published_at"],
+            )
+        )
+    return out
+
+
+def require_monday(monday: date) -> date:
+    if monday.weekday() != 0:
+        raise ApiError(400, "not_a_monday", "Une semaine de menus commence un lundi.", details={"monday": "weekday"})
+    return monday
+
+
+async def save_week(principal: Principal, data: WeekIn) -> None:
+    """The week becomes exactly `data` (days left out are removed), published or as a draft."""
+    sid, monday = principal.school_id, data.monday
+    sunday = monday + timedelta(days=6)
+    days = [d.day for d in data.days]
+    if any(not monday <= day <= sunday for day in days) or len(set(days)) != len(days):
+        raise ApiError(400, "invalid_day", "Chaque menu doit tenir dans la semaine, un seul par jour.")
+    moment = now()
+    existing = {
+        m["day"]: m
+        for m in await CanteenMenu.select().where(
+            (CanteenMenu.school_id == sid) & (CanteenMenu.day >= monday) & (CanteenMenu.day <= sunday)
+        )
+    }
+    gone = [m["id"] for day, m in existing.items() if day not in days]
+    if gone:
+        await CanteenMenu.delete().where((CanteenMenu.school_id == sid) & CanteenMenu.id.is_in(gone))
+    for day_in in data.days:
+        menu = existing.get(day_in.day)
+        published_at = ((menu and menu["published_at"]) or moment) if data.published else None
+        if menu is None:
+            row = CanteenMenu(
+                school_id=sid,
+                day=day_in.day,
+                published_at=published_at,
+                updated_by_id=principal.user_id,
+                updated_at=moment,
+            )
+            await row.save()
+            menu_id = row.id
+        else:
+            menu_id = menu["id"]
+            await CanteenMenu.update(
+                {
+                    CanteenMenu.published_at: published_at,
+                    CanteenMenu.updated_by_id: principal.user_id,
+                    CanteenMenu.updated_at: moment,
+                }
+            ).where((CanteenMenu.school_id == sid) & (CanteenMenu.id == menu_id))
+            await CanteenDish.delete().where((CanteenDish.school_id == sid) & (CanteenDish.menu_id == menu_id))
+        positions: dict[str, int] = defaultdict(int)
+        dishes = []
+        for dish in day_in.dishes:
+            positions[dish.course] += 1
+            dishes.append(
+                CanteenDish(
+                    school_id=sid,
+                    menu_id=menu_id,
+                    course=dish.course,
+                    position=positions[dish.course],
+                    name=dish.name.strip(),
+                    allergens=sorted(set(dish.allergens), key=list(ALLERGENS).index),
+                    vegetarian=dish.vegetarian,
+                )
+            )
+        await CanteenDish.insert(*dishes)

@@ -1,0 +1,158 @@
+"""Report cards: teachers' appreciations, the class council, publication on a date by the head of
+school, and the families' bulletin (data and server-printed PDF) from that date only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.parity_builders import make_class_evaluation, pdf_text, setup, signed_in, today
+
+
+async def _results(s) -> None:
+    """Maths in 4e A: Lucas 14 (coef 1) and 17 (coef 2) → 16; Léa 10 → class average 13."""
+    await make_class_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 14), (s.classmate, 10)])
+    await make_class_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 17)], coefficient="2")
+    await make_class_evaluation(
+        s.teacher, s.maths, s.period, s.class_4a, levels=[(s.student, ["satisfaisante", "satisfaisante", "tres_bonne"])]
+    )
+    # Not published yet: it never reaches a bulletin.
+    await make_class_evaluation(s.teacher, s.maths, s.period, s.class_4a, grades=[(s.student, 2)], published=False)
+
+
+async def _write(teacher, staff, s) -> None:
+    appreciation = {
+        "subject_id": str(s.maths.id),
+        "class_id": str(s.class_4a.id),
+        "entries": [{"student_id": str(s.student.id), "text": "Un trimestre solide, continuez ainsi."}],
+    }
+    for _ in range(2):  # idempotent
+        saved = await teacher.put(f"/api/school/bulletins/{s.period.id}/appreciations", json=appreciation)
+        assert saved.status_code == 200, saved.text
+    lines = {line["first_name"]: line for line in saved.json()["students"]}
+    assert lines["Lucas"]["average"] == 16.0 and lines["Lucas"]["positioning_label"] == "Maîtrise satisfaisante"
+    assert lines["Léa"]["text"] == "" and saved.json()["audience"] == "4e A"
+    council = {
+        "entries": [{"student_id": str(s.student.id), "appreciation": "Bon ensemble.", "mention": "encouragements"}]
+    }
+    response = await staff.put(f"/api/school/bulletins/{s.period.id}/classes/{s.class_4a.id}/council", json=council)
+    assert response.status_code == 200, response.text
+    [lucas] = [line for line in response.json()["students"] if line["first_name"] == "Lucas"]
+    assert (lucas["general_average"], lucas["appreciations"], lucas["mention"]) == (16.0, 1, "encouragements")
+
+
+async def test_families_read_the_bulletin_from_the_day_the_head_of_school_chose(new_client):
+    s = await setup()
+    await _results(s)
+    teacher, staff, admin = [await signed_in(new_client, u) for u in (s.teacher, s.staff, s.admin)]
+    await _write(teacher, staff, s)
+    parent, student = await signed_in(new_client, s.parent), await signed_in(new_client, s.student)
+    base = f"/api/students/{s.student.id}/bulletins"
+    assert (await parent.get(base)).json() == []
+    assert (await parent.get(f"{base}/{s.period.id}")).status_code == 404
+
+    publication = f"/api/school/bulletins/{s.period.id}/publication"
+    tomorrow = {"visible_from": str(today() + timedelta(days=1)), "class_ids": [str(s.class_4a.id)]}
+    lines = (await admin.put(publication, json=tomorrow)).json()
+    assert {(line["class_name"], line["visible"]) for line in lines} == {("4e A", False), ("5e A", False)}
+    assert (await parent.get(base)).json() == []  # not before the day
+
+    assert (await admin.put(publication, json={**tomorrow, "visible_from": str(today())})).status_code == 200
+    [item] = (await parent.get(base)).json()
+    assert item["period"]["name"] == "Trimestre 1" and item["visible_from"] == str(today())
+    bulletin = (await parent.get(f"{base}/{s.period.id}")).json()
+    [maths] = bulletin["subjects"]
+    assert (maths["average"], maths["class_average"], maths["positioning"]) == (16.0, 13.0, "satisfaisante")
+    assert maths["appreciation"] == "Un trimestre solide, continuez ainsi." and maths["teachers"] == ["H. Lefèvre"]
+    assert (bulletin["general_average"], bulletin["class_general_average"]) == (16.0, 13.0)
+    assert (bulletin["council_appreciation"], bulletin["mention_label"]) == ("Bon ensemble.", "Encouragements")
+    assert (await student.get(f"{base}/{s.period.id}")).json() == bulletin  # the student reads their own
+
+    pdf = await parent.get(item["pdf_url"])
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"].startswith("attachment;")
+    text = pdf_text(pdf.content)
+    assert b"Lucas Moreau" in text and b"16,00" in text and b"13,00" in text and b"Encouragements" in text
+
+    # Published: nothing on it changes until the head of school withdraws it.
+    entry = {"student_id": str(s.student.id), "text": "Changé."}
+    body = {"subject_id": str(s.maths.id), "class_id": str(s.class_4a.id), "entries": [entry]}
+    locked = await teacher.put(f"/api/school/bulletins/{s.period.id}/appreciations", json=body)
+    assert locked.status_code == 409 and locked.json()["error"]["code"] == "bulletin_published"
+    council = {"entries": [{"student_id": str(s.student.id), "appreciation": "Autre."}]}
+    council_url = f"/api/school/bulletins/{s.period.id}/classes/{s.class_4a.id}/council"
+    assert (await staff.put(council_url, json=council)).status_code == 409
+    assert (await admin.delete(f"{publication}/{s.class_4a.id}")).status_code == 204
+    assert (await parent.get(base)).json() == []
+    assert (await teacher.put(f"/api/school/bulletins/{s.period.id}/appreciations", json=body)).status_code == 200
+
+
+async def test_each_side_reaches_only_its_own_bulletins(new_client):
+    s = await setup()
+    await _results(s)
+    admin = await signed_in(new_client, s.admin)
+    for class_ref in (s.class_4a, s.class_5a):
+        await admin.put(
+            f"/api/school/bulletins/{s.period.id}/publication",
+            json={"visible_from": str(today()), "class_ids": [str(class_ref.id)]},
+        )
+    base = f"/api/students/{s.student.id}/bulletins/{s.period.id}"
+    other_family, foreign = await signed_in(new_client, s.parent_5a), await signed_in(new_client, s.foreign_parent)
+    classmate = await signed_in(new_client, s.classmate)
+    for client in (other_family, foreign, classmate):
+        assert (await client.get(base)).status_code == 404
+        assert (await client.get(f"{base}/pdf")).status_code == 404
+    teacher = await signed_in(new_client, s.teacher)
+    assert (await teacher.get(base)).status_code == 403  # the families' route
+    assert (await teacher.get(f"/api/school/bulletins/{s.period.id}/students/{s.student.id}")).status_code == 200
+
+    other_teacher = await signed_in(new_client, s.other_teacher)  # maths in 5e A only
+    assert (await other_teacher.get(f"/api/school/bulletins/{s.period.id}/students/{s.student.id}")).status_code == 404
+    query = f"subject_id={s.maths.id}&class_id={s.class_4a.id}"
+    assert (await other_teacher.get(f"/api/school/bulletins/{s.period.id}/appreciations?{query}")).status_code == 404
+    body = {"subject_id": str(s.maths.id), "class_id": str(s.class_4a.id), "entries": []}
+    assert (await other_teacher.put(f"/api/school/bulletins/{s.period.id}/appreciations", json=body)).status_code == 404
+    wrong_student = {**body, "entries": [{"student_id": str(s.student_5a.id), "text": "x"}]}
+    assert (
+        await teacher.put(f"/api/school/bulletins/{s.period.id}/appreciations", json=wrong_student)
+    ).status_code == 400
+    assert (await teacher.get(f"/api/school/bulletins/{s.period.id}/classes/{s.class_4a.id}")).status_code == 403
+
+    staff = await signed_in(new_client, s.staff)
+    publication = {"visible_from": str(today()), "class_ids": [str(s.class_4a.id)]}
+    assert (await staff.put(f"/api/school/bulletins/{s.period.id}/publication", json=publication)).status_code == 403
+    foreign_admin = await signed_in(new_client, s.foreign_admin)
+    assert (
+        await foreign_admin.put(f"/api/school/bulletins/{s.period.id}/publication", json=publication)
+    ).status_code == 404
+    assert (await foreign_admin.get(f"/api/school/bulletins/{s.period.id}/students/{s.student.id}")).status_code == 404
+    parent = await signed_in(new_client, s.parent)
+    assert (await parent.get(f"/api/school/bulletins/{s.period.id}/students/{s.student.id}")).status_code == 403
+
+
+async def test_bad_input_is_a_clean_400(new_client):
+    s = await setup()
+    teacher, staff, admin = [await signed_in(new_client, u) for u in (s.teacher, s.staff, s.admin)]
+    url = f"/api/school/bulletins/{s.period.id}/appreciations"
+    both = {
+        "subject_id": str(s.maths.id),
+        "class_id": str(s.class_4a.id),
+        "group_id": str(s.class_4a.id),
+        "entries": [],
+    }
+    long = {
+        "subject_id": str(s.maths.id),
+        "class_id": str(s.class_4a.id),
+        "entries": [{"student_id": str(s.student.id), "text": "x" * 601}],
+    }
+    for body in (both, long, {"entries": []}):
+        response = await teacher.put(url, json=body)
+        assert response.status_code == 400 and response.json()["error"]["message"], body
+    council_url = f"/api/school/bulletins/{s.period.id}/classes/{s.class_4a.id}/council"
+    wrong_mention = {"entries": [{"student_id": str(s.student.id), "appreciation": "", "mention": "bravo"}]}
+    assert (await staff.put(council_url, json=wrong_mention)).status_code == 400
+    publication = f"/api/school/bulletins/{s.period.id}/publication"
+    too_early = {"visible_from": str(today() - timedelta(days=400)), "class_ids": [str(s.class_4a.id)]}
+    assert (await admin.put(publication, json=too_early)).status_code == 400
+    assert (await admin.put(publication, json={"visible_from": str(today()), "class_ids": []})).status_code == 400
+    unknown = {"visible_from": str(today()), "class_ids": [str(s.student.id)]}
+    assert (await admin.put(publication, json=unknown)).status_code == 404

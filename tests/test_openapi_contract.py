@@ -1,0 +1,50 @@
+"""The OpenAPI document is a contract: every status an operation can answer is declared, in the one
+error shape. Checked for the domains that declare their errors (api/openapi.py `errors()`)."""
+
+from __future__ import annotations
+
+DECLARING = ("teleservices", "bulletins", "hand-in", "submission", "canteen", "events", "alerts", "portal")
+
+
+def _operations(schema: dict) -> list[tuple[str, str, dict]]:
+    return [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        if any(word in path for word in DECLARING)
+        for method, operation in item.items()
+    ]
+
+
+def _names_a_record(operation: dict) -> bool:
+    return any(
+        parameter["in"] == "path" and parameter.get("schema", {}).get("format") == "uuid"
+        for parameter in operation.get("parameters", [])
+    )
+
+
+def _uploads_a_file(schema: dict, operation: dict) -> bool:
+    body = operation.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+    if not body:
+        return False
+    ref = body["schema"].get("$ref", "")
+    form = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else body["schema"]
+    return "file" in form.get("properties", {})
+
+
+async def test_every_operation_documents_its_errors_in_the_one_shape(client):
+    schema = (await client.get("/schema/openapi.json")).json()
+    operations = _operations(schema)
+    assert len(operations) >= 70
+    for path, method, operation in operations:
+        declared = set(operation["responses"])
+        assert {"400", "401", "403"} <= declared, (path, method)
+        if _names_a_record(operation):
+            assert "404" in declared, (path, method)  # another school's, family's or class's id
+        if _uploads_a_file(schema, operation):
+            assert {"413", "415", "429"} <= declared, (path, method)  # size, sniffed type, rate limit
+        for status, response in operation["responses"].items():
+            if status.startswith("4"):
+                assert response["content"]["application/json"]["schema"]["$ref"].endswith("ErrorResponse"), (
+                    path,
+                    status,
+                )
