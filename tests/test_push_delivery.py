@@ -102,9 +102,6 @@ async def test_each_school_write_says_what_happened_in_a_few_words(client, new_c
         "title": "Sortie", "html": "<p>Sortie au musée</p>", "class_ids": [str(setup.class_4a.id)],
         "to": ["parents"]})  # fmt: skip
     assert posted.status_code == 201, posted.text
-    from api.teleservices.notify import FamilyNotice, notify_family
-
-    await notify_family(FamilyNotice(setup.school.id, setup.student_4a.id, "Bourse : décision", "…"))
     await deliver(setup.school.id)
 
     from api.push.texts import french_day
@@ -114,12 +111,10 @@ async def test_each_school_write_says_what_happened_in_a_few_words(client, new_c
         f"Absence de Léa enregistrée le {french_day(day.isoformat())}",
         "Nouveau message au sujet de Léa",
         "Nouvelle information de l'établissement",
-        "Bourse : décision (Léa)",
     ]
     screens = [m.payload["screen"] for m in push_service.for_endpoint(parent.subscription["endpoint"])]
     assert screens[0] == f"edt/{day.isoformat()}" and screens[1] == "vie-scolaire"
     assert screens[2] == f"messages/d/{contact.json()['id']}" and screens[3] == "messages/infos"
-    assert screens[4] == "/espace/teleservices.html"
 
 
 async def test_an_evaluation_is_announced_when_it_is_published_and_not_if_withdrawn_before(
