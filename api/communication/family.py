@@ -37,6 +37,7 @@ from api.communication.family_structs import (
 )
 from api.communication.surveys import answer_survey
 from api.errors import ApiError, ErrorResponse
+from api.openapi import errors
 from api.ratelimit import limit
 from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from db.communication.tables import Discussion, DiscussionParticipant, Message
@@ -53,13 +54,6 @@ def _clean_body(body: str) -> str:
             400, "invalid", f"Écrivez un message (au plus {MAX_BODY} caractères).", details={"body": "length"}
         )
     return body
-
-
-def _client_id(value: str) -> str:
-    value = value.strip()
-    if not 8 <= len(value) <= 64:
-        raise ApiError(400, "invalid", "Identifiant d'envoi invalide.", details={"client_id": "length"})
-    return value
 
 
 class FamilyDiscussionsController(Controller):
@@ -80,21 +74,30 @@ class FamilyDiscussionsController(Controller):
     @post(
         "/{discussion_id:uuid}/messages",
         summary="Reply (idempotent by client_id)",
-        responses={409: ResponseSpec(ErrorResponse, description="The school closed the discussion: not sent")},
+        responses={
+            **errors(404, 429),
+            409: ResponseSpec(
+                ErrorResponse, description="The school closed the discussion: not sent, kept on the phone"
+            ),
+        },
     )
     async def reply(
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[NewMessage]
     ) -> list[MessageOut]:
         require_family(principal)
         await my_participation(principal, discussion_id)
-        await write_message(principal, discussion_id, _clean_body(data.body), _client_id(data.client_id))
+        await write_message(principal, discussion_id, _clean_body(data.body), data.client_id)
         return await messages_of(principal, discussion_id)
 
-    @post("/", summary="Start a discussion with a teacher of the child (idempotent by client_id)")
+    @post(
+        "/",
+        summary="Start a discussion with a teacher of the child (idempotent by client_id)",
+        responses=errors(404, 429),
+    )
     async def start(self, principal: NamedDependency[Principal], data: JSONBody[NewDiscussion]) -> DiscussionDetail:
         require_family(principal)
         await require_student(principal, data.student_id)
-        subject, body, client_id = data.subject.strip(), _clean_body(data.body), _client_id(data.client_id)
+        subject, body, client_id = data.subject.strip(), _clean_body(data.body), data.client_id
         if not subject or len(subject) > 200:
             raise ApiError(400, "invalid", "Indiquez un objet (200 caractères au plus).", details={"subject": "length"})
         if data.teacher_id not in await teachers_of_student(principal, data.student_id):
@@ -152,13 +155,15 @@ class FamilyInformationController(Controller):
     async def posts(self, request: Request) -> Response[list[PostOut]]:
         return read_response(request, await family_read(request, INFORMATION, now()), stamped=False)
 
-    @post("/{post_id:uuid}/read", summary="Mark an information read")
+    @post("/{post_id:uuid}/read", summary="Mark an information read", responses=errors(404))
     async def read(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostOut:
         require_family(principal)
         await mark_post(principal, post_id, "read_at")
         return await my_post(principal, post_id)
 
-    @post("/{post_id:uuid}/acknowledge", summary="Acknowledge an information (accusé de lecture)")
+    @post(
+        "/{post_id:uuid}/acknowledge", summary="Acknowledge an information (accusé de lecture)", responses=errors(404)
+    )
     async def acknowledge(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostOut:
         require_family(principal)
         await mark_post(principal, post_id, "acknowledged_at")
@@ -167,13 +172,16 @@ class FamilyInformationController(Controller):
     @post(
         "/{post_id:uuid}/answers",
         summary="Answer a survey (idempotent by client_id; a later answer replaces an earlier one)",
-        responses={409: ResponseSpec(ErrorResponse, description="A later answer is already recorded")},
+        responses={
+            **errors(404),
+            409: ResponseSpec(ErrorResponse, description="A later answer is already recorded: this one is not"),
+        },
     )
     async def answer(
         self, principal: NamedDependency[Principal], post_id: FromPath[UUID], data: JSONBody[Answers]
     ) -> PostOut:
         require_family(principal)
-        client_id = _client_id(data.client_id) if data.client_id is not None else ""
+        client_id = data.client_id or ""
         await answer_survey(principal, post_id, data, client_id)
         return await my_post(principal, post_id)
 

@@ -60,6 +60,7 @@ def _etag(body: bytes) -> str:
     media_type="text/calendar",
     responses={
         NOT_MODIFIED: ResponseSpec(None, description="Not modified: the `If-None-Match` ETag is still current"),
+        400: ResponseSpec(ErrorResponse, description="Requête invalide."),
         404: ResponseSpec(ErrorResponse, description="No such feed: revoked, replaced, or a wrong URL"),
         429: ResponseSpec(ErrorResponse, description="Polled too often: retry after `Retry-After` seconds"),
     },
