@@ -193,11 +193,10 @@ async def test_who_may_make_a_feed(client, new_client):
 
 @pytest.mark.browser
 async def test_the_espace_agenda_page_makes_and_revokes_a_link(browser, live_server):
-    from tests.fixtures.browser import artifact, check_screen
-    from tests.test_pwa_accessibility import desktop
+    from tests.fixtures.browser import artifact, check_screen, espace_context
 
     setup = await school_setup()
-    context, page = await desktop(browser, live_server, setup.parent_4a)
+    context, page = await espace_context(browser, live_server, setup.parent_4a)
     try:
         await page.goto(f"{live_server}/espace/agenda.html")
         await page.click("text=Créer le lien")

@@ -52,5 +52,5 @@ export function calendarSection(ctx) {
   };
   draw();
   return el('section', { class: 'card-list', 'aria-labelledby': 'calendar-title' }, el('h2', { id: 'calendar-title', text: 'Agenda' }),
-    el('p', { class: 'meta', text: "L'emploi du temps, le travail à faire et les évaluations dans l'agenda du téléphone." }), list);
+    el('p', { class: 'meta', text: "L'emploi du temps, le travail à faire, les évaluations et les événements de l'établissement dans l'agenda du téléphone." }), list);
 }
