@@ -37,6 +37,19 @@ FAKE_SUBSCRIBE = """
 """
 
 
+# How many times the app asked for the permission (kept across the page's navigations).
+COUNT_PERMISSION_REQUESTS = """
+if (window.Notification) {
+  const ask = Notification.requestPermission.bind(Notification);
+  Notification.requestPermission = (...args) => {
+    sessionStorage.setItem('asked', String(Number(sessionStorage.getItem('asked') || 0) + 1));
+    return ask(...args);
+  };
+}
+"""
+PERMISSION_REQUESTS = "() => Number(sessionStorage.getItem('asked') || 0)"
+
+
 async def registration_id(cdp) -> str:
     found = asyncio.get_running_loop().create_future()
 
@@ -57,15 +70,20 @@ async def test_a_push_shows_a_notification_and_a_tap_opens_the_right_profile_chi
     teacher, maths = await make_teacher_of(family)
     subscription = push_service.subscription()
     await context.grant_permissions(["notifications"], origin=live_server)
+    await page.add_init_script(COUNT_PERMISSION_REQUESTS)
     await page.goto(f"{live_server}/#/profils")
     await page.evaluate("() => navigator.serviceWorker.ready")
     await page.evaluate(FAKE_SUBSCRIBE, subscription)
     parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+    await page.goto(f"{live_server}/#/accueil")
+    await page.wait_for_selector("#screen-title:has-text('Accueil')")
+    assert await page.evaluate(PERMISSION_REQUESTS) == 0  # never on first open
 
     # Réglages: the permission is asked on a tap, the subscription reaches the server.
     await page.goto(f"{live_server}/#/reglages")
     await page.click("text=Activer les notifications")
     await page.wait_for_selector("text=Activées sur cet appareil pour ce profil.")
+    assert await page.evaluate(PERMISSION_REQUESTS) == 1
     row = await PushSubscription.select().first()
     assert str(row["device_id"]) == parent_id and row["endpoint"] == subscription["endpoint"]
     await page.uncheck("#n-quiet")  # whatever the hour the test runs at

@@ -84,6 +84,7 @@ async def test_far_away_homework_is_not_announced(client, new_client, push_servi
 async def test_each_school_write_says_what_happened_in_a_few_words(client, new_client, push_service):
     setup = await school_setup()
     parent = await subscribed_phone(new_client, setup.parent_4a, push_service)
+    tom = await subscribed_phone(new_client, setup.other_4a, push_service)
     lesson = await lesson_today(setup)
     await sign_in(client, setup.teacher_4a)
     day = utc_now().date()
@@ -91,7 +92,8 @@ async def test_each_school_write_says_what_happened_in_a_few_words(client, new_c
     change = {"status": "cancelled", "status_note": "Professeur absent"}
     cancelled = await client.patch(f"/api/school/lessons/{lesson.id}", json=change)
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    absent = {"entries": [{"student_id": str(setup.student_4a.id), "status": "absent"}]}
+    absent = {"entries": [{"student_id": str(setup.student_4a.id), "status": "absent"},
+                          {"student_id": str(setup.other_4a.id), "status": "late", "minutes": 10}]}  # fmt: skip
     roll = await client.put(f"/api/school/lessons/{lesson.id}/roll", json=absent)
     assert roll.status_code == 200, roll.text
     contact = await client.post("/api/school/discussions", json={
@@ -111,6 +113,10 @@ async def test_each_school_write_says_what_happened_in_a_few_words(client, new_c
         f"Absence de Léa enregistrée le {french_day(day.isoformat())}",
         "Nouveau message au sujet de Léa",
         "Nouvelle information de l'établissement",
+    ]
+    assert bodies(push_service, tom) == [  # the information was for the parents
+        f"Cours de mathématiques annulé le {french_day(day.isoformat())} pour Tom",
+        f"Retard de Tom enregistré le {french_day(day.isoformat())}",
     ]
     screens = [m.payload["screen"] for m in push_service.for_endpoint(parent.subscription["endpoint"])]
     assert screens[0] == f"edt/{day.isoformat()}" and screens[1] == "vie-scolaire"

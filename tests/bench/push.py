@@ -129,6 +129,8 @@ async def fan_out(url: str, push_url: str, count: int) -> dict:
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         async with httpx.AsyncClient(timeout=60) as http:
             stats = (await http.get(f"{push_url}/bench/stats")).json()
+            await http.post(f"{push_url}/bench/reset")
+        reference_s = (reference_s + await _reference(school_id, push_url)) / 2  # before and after: interleaved
         await DB.pool.execute("DELETE FROM push_subscription WHERE school_id = $1", school_id)
         await DB.pool.execute("DELETE FROM device WHERE school_id = $1 AND name = 'bench'", school_id)
         return {"reference_s": reference_s, "recorded_s": recorded, "elapsed_s": elapsed, "sent": report.sent,
@@ -166,17 +168,38 @@ async def teacher_and_class(url: str, push_url: str):
         students = [row["student_id"] for row in rows]
         await _subscribe(DB.pool, push_url, school_id, students, len(students))
         cookie, csrf = await open_session(user_id=service["teacher_id"], school_id=school_id)
-        return cookie, csrf, lesson, len(students)
+        return cookie, csrf, lesson, len(students), await _ready_made(school_id)
     finally:
         await DB.close_connection_pool()
 
 
-async def delays(app_url: str, push_url: str, cookie: str, csrf: str, lesson, subscribers: int, count: int) -> dict:
+async def _ready_made(school_id, count: int = 30) -> list[tuple[str, dict, bytes]]:
+    """Messages for one subscription, encrypted and signed beforehand: the delay's floor (see `delays`)."""
+    from api.push import webpush
+    from api.push.keys import authorization
+    from piccolo_conf import DB
+
+    sql = "SELECT endpoint, p256dh, auth FROM push_subscription WHERE school_id = $1 LIMIT 1"
+    row = await DB.pool.fetchrow(sql, school_id)
+    headers = {"Authorization": authorization(row["endpoint"]), "Content-Encoding": "aes128gcm", "TTL": "60"}
+    payload = '{"title": "Cartable", "body": "Nouveau travail en mathématiques pour Léa"}'.encode()
+    return [(row["endpoint"], headers, webpush.encrypt(payload, row["p256dh"], row["auth"])) for _ in range(count)]
+
+
+async def delays(app_url: str, push_url: str, cookie: str, csrf: str, lesson, subscribers: int, count: int,
+                 ready_made: list) -> dict:  # fmt: skip
+    """From the teacher's request leaving to each push reaching the push service; in the same run, the
+    reference: a ready-made push POSTed straight to the push service (the floor of any delivery)."""
     from api.auth.sessions import cookie_name
 
     sent, requests = [], []
     teacher = {"base_url": app_url, "cookies": {cookie_name(): cookie}, "headers": {"X-CSRF-Token": csrf}}
     async with httpx.AsyncClient(timeout=30, **teacher) as app, httpx.AsyncClient(timeout=30) as push:
+        direct = []
+        for endpoint, headers, body in ready_made:
+            started = time.perf_counter()
+            await push.post(endpoint, content=body, headers=headers)
+            direct.append((time.perf_counter() - started) * 1000)
         await push.post(f"{push_url}/bench/reset")
         due = (datetime.now(timezone.utc).date() + timedelta(days=2)).isoformat()
         for n in range(count):
@@ -197,7 +220,8 @@ async def delays(app_url: str, push_url: str, cookie: str, csrf: str, lesson, su
     for n, started in enumerate(sent):
         waits += [(at - started) * 1000 for at in arrivals[n * subscribers : (n + 1) * subscribers]]
     return {"p50_ms": percentile(waits, 0.5), "p99_ms": percentile(waits, 0.99), "pushes": len(waits),
-            "request_p50_ms": statistics.median(requests) * 1000, "refused": stats["refused_count"]}  # fmt: skip
+            "request_p50_ms": statistics.median(requests) * 1000, "refused": stats["refused_count"],
+            "direct_p50_ms": statistics.median(direct)}  # fmt: skip
 
 
 def main(argv: list[str]) -> None:
@@ -218,26 +242,34 @@ def main(argv: list[str]) -> None:
         result = asyncio.run(fan_out(data_set.url, push_url, args.subscriptions))
         rate = result["sent"] / result["elapsed_s"]
         print(
-            f"    reference (same messages encrypted beforehand, POSTed by the same client): "
+            f"    reference (same messages encrypted beforehand, POSTed by the same client; mean of a run before "
+            f"and one after): "
             f"{result['reference_s']:.1f} s, {args.subscriptions / result['reference_s']:,.0f} messages/s"
         )
         print(f"    recorded with its deliveries in {result['recorded_s'] * 1000:.0f} ms (one statement)")
         print(f"    delivered {result['sent']:,} in {result['elapsed_s']:.1f} s: {rate:,.0f} messages/s; "
               f"failed {result['failed']}; push service: {result['received']:,} received, "
               f"{result['refused']} refused")  # fmt: skip
-        print(f"    worker / reference = {result['reference_s'] / result['elapsed_s']:.2f}")
+        print(f"    throughput, worker / reference = {result['reference_s'] / result['elapsed_s']:.2f}")
         print(
             f"    memory: peak RSS of the delivering process {result['rss_mb']:.0f} MB "
             f"(+{result['rss_growth_mb']:.1f} MB while delivering)"
         )
-        cookie, csrf, lesson, subscribers = asyncio.run(teacher_and_class(data_set.url, push_url))
+        cookie, csrf, lesson, subscribers, ready_made = asyncio.run(teacher_and_class(data_set.url, push_url))
         app = start_app_server(app_port, env={**env, "DATABASE_URL": data_set.url, "PUBLIC_URL": app_url,
                                               "DB_POOL_MIN": "2", "DB_POOL_MAX": "10"})  # fmt: skip
         print(f"\n  Delay: {args.homework} homework given one after the other, {subscribers} phones subscribed")
-        result = asyncio.run(delays(app_url, push_url, cookie, csrf, lesson, subscribers, args.homework))
-        print(f"    teacher's request → push at the push service: p50 {result['p50_ms']:.0f} ms, "
-              f"p99 {result['p99_ms']:.0f} ms over {result['pushes']:,} pushes ({result['refused']} refused); "
-              f"the request itself: p50 {result['request_p50_ms']:.0f} ms")  # fmt: skip
+        result = asyncio.run(delays(app_url, push_url, cookie, csrf, lesson, subscribers, args.homework, ready_made))
+        print(
+            f"    reference (a ready-made push POSTed straight to the push service): p50 "
+            f"{result['direct_p50_ms']:.1f} ms; the teacher's request alone: p50 {result['request_p50_ms']:.0f} ms"
+        )
+        print(
+            f"    teacher's request → push at the push service: p50 {result['p50_ms']:.0f} ms, "
+            f"p99 {result['p99_ms']:.0f} ms over {result['pushes']:,} pushes ({result['refused']} refused)"
+        )
+        print(f"    p50 delay / (request + direct push) = "
+              f"{result['p50_ms'] / (result['request_p50_ms'] + result['direct_p50_ms']):.2f}")  # fmt: skip
     finally:
         for process in (app, push):
             if process is not None:
