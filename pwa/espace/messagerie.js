@@ -60,8 +60,8 @@ $('reply-form').addEventListener('submit', () => run(async () => {
 
 $('close-discussion').addEventListener('click', () => run(async () => {
   await api(`/api/school/discussions/${current.id}/close`, { method: 'POST' });
-  say($('status'), 'Discussion close.');
   await openDiscussion(current.id);
+  say($('status'), 'Discussion close.');
 }));
 
 async function chooseChild(id) {
