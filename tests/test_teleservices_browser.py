@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.fixtures.browser import artifact
+from tests.accounts_builders import last_code
+from tests.fixtures.browser import artifact, check_screen
 from tests.teleservices_builders import PDF, add_scale, open_campaign, tele_setup, today
 from tests.test_pairing_browser import desktop_page
 
@@ -148,3 +149,33 @@ async def test_the_administrator_types_the_scale_and_closes_a_campaign(browser, 
     await admin.get_by_role("button", name="Enregistrer les dates").click()
     await admin.wait_for_selector("#campaigns >> text=Fermé — était ouvert du")
     await admin_context.close()
+
+
+async def test_a_parent_changes_phone_with_the_code_and_the_school_reads_the_log(browser, live_server):
+    s = await tele_setup()
+    parent_context, parent = await _desktop(browser, live_server, s.parent, "/espace/teleservices.html")
+    await parent.get_by_label("Téléphone portable").fill("07 55 44 33 22")
+    await parent.get_by_role("button", name="Changer de numéro").click()
+    await parent.wait_for_selector("#contact-status >> text=Un code a été envoyé à 07 •• •• •• 22")
+    code_field = parent.get_by_label("Code reçu (07 •• •• •• 22)")
+    assert await parent.evaluate("document.activeElement.id") == await code_field.get_attribute("id")
+    await code_field.fill("000000" if (code := await last_code("0755443322")) != "000000" else "111111")
+    await parent.get_by_role("button", name="Confirmer").click()
+    await parent.wait_for_selector("#error >> text=Code incorrect")
+    await code_field.fill(code)
+    await parent.get_by_role("button", name="Confirmer").click()
+    await parent.wait_for_selector("#contact-status >> text=Changement confirmé")
+    assert await parent.input_value("#contact-phone") == "07 55 44 33 22"
+    await parent.wait_for_selector("text=Changements enregistrés")
+    await check_screen(parent, "teleservices-parent-contact", sizes=((1280, 900), (360, 740)))
+
+    staff_context, staff = await _desktop(browser, live_server, s.staff, "/espace/teleservices-ecole.html")
+    await staff.wait_for_selector("#cc-class option >> nth=1", state="attached")
+    await staff.get_by_role("button", name="Coordonnées").click()
+    await staff.wait_for_selector("#cc-lines >> text=07 55 44 33 22")
+    assert "Hugo Fontaine (3e A)" in await staff.inner_text("#cc-lines")
+    await check_screen(staff, "teleservices-staff-contact-log", sizes=((1280, 900), (360, 740)))
+    await staff.select_option("#cc-field", "address")
+    await staff.wait_for_selector("#cc-count >> text=0 changement(s)")
+    await parent_context.close()
+    await staff_context.close()
