@@ -149,9 +149,7 @@ def validated(data: ContactChangeIn) -> tuple[str, str, Address | None]:
     return "address", address_text(address), address
 
 
-def _unchanged(field: str, value: str, old: str) -> bool:
-    if field == "phone":
-        return normalise_phone(old) == value
+def _unchanged(value: str, old: str) -> bool:
     return old.strip().lower() == value.lower()
 
 
@@ -262,9 +260,9 @@ async def start(principal: Principal, data: ContactChangeIn) -> ChangeStarted:
     user, current_address = await _current(principal)
     if field == "address":
         old = address_text(Address(**current_address)) if current_address else ""
-    else:
-        old = user[field] or ""
-    if _unchanged(field, value, old):
+    else:  # a phone as its digits, whichever way it was typed on import
+        old = normalise_phone(user["phone"]) if field == "phone" else user["email"] or ""
+    if _unchanged(value, old):
         raise _bad("unchanged", f"{FIELD_LABELS[field]} : c'est déjà celle que l'établissement connaît.")
     await limit(
         "contact-change",
