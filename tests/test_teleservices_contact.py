@@ -115,6 +115,8 @@ async def test_an_expired_or_burnt_code_changes_nothing_and_a_new_code_can_be_as
     third = (await parent.post(resend)).json()
     throttled = await parent.post(resend)
     assert throttled.status_code == 429 and "Retry-After" in throttled.headers
+    elsewhere = await parent.post(CHANGES, json={"field": "email", "email": "nouvelle@example.fr"})
+    assert elsewhere.status_code == 429 and await ContactChange.count() == 1  # refused before being recorded
     last = await last_code("0612345678")
     done = await parent.post(verify, json={"flow": third["flow"], "code": last})
     assert done.status_code == 200 and done.json()["new_value"] == "0612345678"

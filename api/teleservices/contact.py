@@ -204,9 +204,11 @@ async def contact_details(principal: Principal) -> ContactDetails:
     )
 
 
-async def _send_code(principal: Principal, change: dict) -> str:
-    """A fresh code for a pending change, sent to its new detail; the previous code dies. Returns the flow."""
-    await codes.throttle_sends(principal.user_id)
+async def _send_code(principal: Principal, change: dict, *, counted: bool = False) -> str:
+    """A fresh code for a pending change, sent to its new detail; the previous code dies. Returns the flow.
+    Sends are throttled (`counted`: the caller already counted this one)."""
+    if not counted:
+        await codes.throttle_sends(principal.user_id)
     flow, code = await codes.issue(
         school_id=principal.school_id, user_id=principal.user_id, purpose=PURPOSE, destination=change["new_value"]
     )
@@ -263,7 +265,7 @@ async def start(principal: Principal, data: ContactChangeIn) -> ChangeStarted:
     else:  # a phone as its digits, whichever way it was typed on import
         old = normalise_phone(user["phone"]) if field == "phone" else user["email"] or ""
     if _unchanged(value, old):
-        raise _bad("unchanged", f"{FIELD_LABELS[field]} : c'est déjà celle que l'établissement connaît.")
+        raise _bad("unchanged", f"{FIELD_LABELS[field]} : aucun changement, c'est déjà la valeur enregistrée.")
     await limit(
         "contact-change",
         str(principal.user_id),
@@ -271,6 +273,8 @@ async def start(principal: Principal, data: ContactChangeIn) -> ChangeStarted:
         window=timedelta(days=1),
         message="Trop de changements de coordonnées aujourd'hui. Réessayez demain.",
     )
+    if address is None:  # refused before anything is recorded when too many codes went out
+        await codes.throttle_sends(principal.user_id)
     row = ContactChange(
         school_id=principal.school_id,
         user_id=principal.user_id,
@@ -294,7 +298,7 @@ async def start(principal: Principal, data: ContactChangeIn) -> ChangeStarted:
     if field == "address":
         await _tell_owner(principal, saved)
         return _started(saved, None)
-    return _started(saved, await _send_code(principal, saved))
+    return _started(saved, await _send_code(principal, saved, counted=True))
 
 
 async def resend(principal: Principal, change_id: UUID) -> ChangeStarted:
