@@ -9,11 +9,6 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def today() -> date:
-    """Today's date as the school calendar reads it: UTC, like every default date range of the API."""
-    return now().date()
-
-
 def today_in(zone: tzinfo) -> date:
     """Today on a wall clock in `zone` (a school's own day: menus, deadlines, publication dates)."""
     return now().astimezone(zone).date()

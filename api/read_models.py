@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -31,9 +32,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from api.auth import sessions
 from api.auth.principal import NOT_SIGNED_IN, check_session
 from api.auth.scope import FAMILY_ONLY, NOT_YOURS
-from api.clock import now
+from api.auth.tokens import parse_routed_token
+from api.clock import now, today_in
+from api.dates import school_today
 from api.errors import ErrorResponse
 from api.pairing import device_auth
+from api.timetable.school_service import DEFAULT_ZONE
 from piccolo_conf import DB
 
 NOT_MODIFIED = 304
@@ -79,9 +83,8 @@ async def family_read(request: Request, read: FamilyRead, *args: Any) -> str:
 
     Raises what the `principal` dependency and `require_family` would (401, 403), then 404 when the
     screen's SQL returned nothing (a student who is not the reader's)."""
-    authorization = request.headers.get("authorization", "")
-    if authorization.startswith("DPoP "):
-        access_token = authorization[len("DPoP ") :].strip()
+    if request.headers.get("authorization", "").startswith("DPoP "):
+        access_token = _presented_token(request)
         school_id, auth, proof_error = device_auth.device_arguments(request, access_token, "access", access_token)
         row = await DB.pool.fetchrow(read.with_device, *auth, *args)
         await device_auth.check_device(school_id, row, proof_error)
@@ -99,6 +102,22 @@ async def family_read(request: Request, read: FamilyRead, *args: Any) -> str:
     if row["body"] is None:
         raise NOT_YOURS
     return row["body"]
+
+
+def _presented_token(request: Request) -> str | None:
+    authorization = request.headers.get("authorization", "")
+    if authorization.startswith("DPoP "):
+        return authorization[len("DPoP ") :].strip()
+    return sessions.session_token(request)
+
+
+async def reader_today(request: Request) -> date:
+    """Today in the school of the credential presented (a family screen's default day), read from the
+    token itself: routed tokens carry their school, and school zones are kept per process, so this
+    sends no statement. A malformed credential gets Paris's day; `family_read` refuses it anyway."""
+    token = _presented_token(request)
+    parsed = parse_routed_token(token) if token else None
+    return await school_today(parsed[0]) if parsed else today_in(DEFAULT_ZONE)
 
 
 async def fetch_read_model(sql: str, *args: Any) -> bytes | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
+from api.clock import today_in
+from api.timetable.school_service import DEFAULT_ZONE
 from db.communication.tables import (
     Discussion,
     DiscussionParticipant,
@@ -22,7 +24,8 @@ from tests.factories import Ref, make_subject, make_user
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).date()
+    """The test school's day (Europe/Paris, the default zone), the day its family screens open on."""
+    return today_in(DEFAULT_ZONE)
 
 
 def utc(day: date, hour: int = 8) -> datetime:

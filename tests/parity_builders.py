@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import msgspec
 
-from api.clock import now, today
+from api.clock import now
 from db.core.tables import SchoolYear
 from tests.factories import Ref, assign_teacher, enrol, link_parent, make_class, make_school, make_subject, make_user
-from tests.family_builders import make_period
+from tests.family_builders import make_period, today
 from tests.fixtures.api import sign_in
 from tests.fixtures.browser import espace_context
 

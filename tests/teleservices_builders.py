@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import msgspec
 
-from api.clock import now, today
+from api.clock import now
 from db.core.tables import SchoolYear
 from db.teleservices.tables import BourseCeiling, BourseEchelon, TeleserviceCampaign
 from tests.factories import Ref, enrol, link_parent, make_class, make_school, make_user
+from tests.family_builders import today
 from tests.fixtures.api import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

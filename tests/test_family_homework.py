@@ -1,7 +1,9 @@
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
-from db.homework.tables import HomeworkDone
+from api import clock
+from db.core.tables import School
+from db.homework.tables import Homework, HomeworkDone
 from tests.factories import add_to_group, make_class, make_family, make_group
 from tests.family_builders import make_homework, make_lesson, make_teacher_of, today
 from tests.fixtures.api import sign_in
@@ -90,3 +92,24 @@ async def test_other_families_and_bad_input_are_refused(client):
     assert bad_range.status_code == 400 and "Période" in bad_range.json()["error"]["message"]
     teacher_client_status = (await client.get(f"/api/students/{other.student.id}/homework?start=nope")).status_code
     assert teacher_client_status == 400
+
+
+async def test_the_list_opens_on_the_schools_own_day_not_utcs(client, monkeypatch):
+    """At 23:30 UTC it is already tomorrow in Paris and still today in Guadeloupe: each school's
+    families see the homework due from their own day on (due yesterday there is not listed)."""
+    late_evening_utc = datetime(2027, 3, 10, 23, 30, tzinfo=timezone.utc)
+    monkeypatch.setattr(clock, "now", lambda: late_evening_utc)
+    for zone, first_day in (("Europe/Paris", date(2027, 3, 11)), ("America/Guadeloupe", date(2027, 3, 10))):
+        family = await make_family()
+        await School.update({School.timezone: zone}).where(School.id == family.school.id)
+        teacher, maths = await make_teacher_of(family, last_name=zone.split("/")[1])
+        for due in (date(2027, 3, 10), date(2027, 3, 11)):
+            homework = await make_homework(teacher, maths, class_ref=family.class_ref, html=f"<p>Pour le {due}</p>")
+            await Homework.update({Homework.due_on: due}).where(Homework.id == homework.id)
+        await sign_in(client, family.student)
+
+        body = (await client.get(f"/api/students/{family.student.id}/homework")).json()
+
+        assert [item["due_on"] for item in body["items"]] == [
+            d.isoformat() for d in (date(2027, 3, 10), date(2027, 3, 11)) if d >= first_day
+        ], zone

@@ -2,7 +2,7 @@
 
 The golden file holds what the Python-built endpoints answered (before the read models) for five
 family accounts of the demo school seeded on 2026-10-14 (the seed is deterministic for a past day),
-made with those endpoints and the clock's "today" fixed to that day. Each body now built by
+made with those endpoints and the school's "today" fixed to that day. Each body now built by
 PostgreSQL must decode into its msgspec Struct (strict), re-encode to exactly the JSON sent (no field
 more or less, timestamps written as msgspec writes them), and carry the same content.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import msgspec
 
-from api import clock
+from api import clock, dates
 from api.communication.discussions import DiscussionSummary
 from api.communication.family_structs import PostOut
 from api.evaluations.family import Results
@@ -81,7 +81,7 @@ async def test_read_models_answer_what_the_python_endpoints_answered(client, mon
     golden = json.loads(gzip.decompress(GOLDEN.read_bytes()))
     day = date.fromisoformat(golden["today"])
     await seed_demo(today=day)
-    monkeypatch.setattr(clock, "today", lambda: day)
+    monkeypatch.setattr(dates, "today_in", lambda zone: day)
     users = {u["identifier"]: u for u in await User.select(User.id, User.school_id, User.identifier)}
     await User.update({User.first_login_done_at: clock.now()}, force=True)
     signed_in = None

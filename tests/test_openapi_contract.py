@@ -67,3 +67,25 @@ async def test_every_operation_documents_its_errors_in_the_one_shape(client):
                     path,
                     status,
                 )
+
+
+async def test_the_contact_change_operations_declare_what_they_answer(client):
+    """Each status the contact-change tests (test_teleservices_contact.py) see is in the contract."""
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    expected = {
+        ("/api/teleservices/contact", "get"): {"200", "400", "401", "403"},
+        ("/api/teleservices/contact/changes", "post"): {"200", "400", "401", "403", "429"},
+        ("/api/teleservices/contact/changes/{change_id}/verify", "post"): {"200", "400", "401", "403", "404", "409"},
+        ("/api/teleservices/contact/changes/{change_id}/resend", "post"): {
+            "200",
+            "400",
+            "401",
+            "403",
+            "404",
+            "409",
+            "429",
+        },
+        ("/api/school/teleservices/contact-changes", "get"): {"200", "400", "401", "403"},
+    }
+    for (path, method), statuses in expected.items():
+        assert set(paths[path][method]["responses"]) == statuses, (path, method)

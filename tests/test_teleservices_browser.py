@@ -3,13 +3,18 @@ two wishes to the family's acceptance, each side in its own browser."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 
-from tests.fixtures.browser import artifact
-from tests.teleservices_builders import PDF, add_scale, open_campaign, tele_setup, today
+from db.teleservices.tables import BourseRequest, OrientationForm
+from tests.accounts_builders import last_code
+from tests.fixtures.browser import artifact, check_screen
+from tests.teleservices_builders import PDF, add_scale, open_campaign, signed_in, tele_setup, today, upload
 from tests.test_pairing_browser import desktop_page
+from tests.test_pwa_browser import pair_in_browser
+from tests.test_teleservices_orientation import TWO_WISHES
 
 pytestmark = pytest.mark.browser
 
@@ -148,3 +153,119 @@ async def test_the_administrator_types_the_scale_and_closes_a_campaign(browser, 
     await admin.get_by_role("button", name="Enregistrer les dates").click()
     await admin.wait_for_selector("#campaigns >> text=Fermé — était ouvert du")
     await admin_context.close()
+
+
+async def test_a_parent_changes_phone_with_the_code_and_the_school_reads_the_log(browser, live_server):
+    s = await tele_setup()
+    parent_context, parent = await _desktop(browser, live_server, s.parent, "/espace/teleservices.html")
+    await parent.get_by_label("Téléphone portable").fill("07 55 44 33 22")
+    await parent.get_by_role("button", name="Changer de numéro").click()
+    await parent.wait_for_selector("#contact-status >> text=Un code a été envoyé à 07 •• •• •• 22")
+    code_field = parent.get_by_label("Code reçu (07 •• •• •• 22)")
+    assert await parent.evaluate("document.activeElement.id") == await code_field.get_attribute("id")
+    await code_field.fill("000000" if (code := await last_code("0755443322")) != "000000" else "111111")
+    await parent.get_by_role("button", name="Confirmer").click()
+    await parent.wait_for_selector("#error >> text=Code incorrect")
+    await code_field.fill(code)
+    await parent.get_by_role("button", name="Confirmer").click()
+    await parent.wait_for_selector("#contact-status >> text=Changement confirmé")
+    assert await parent.input_value("#contact-phone") == "07 55 44 33 22"
+    await parent.wait_for_selector("text=Changements enregistrés")
+    await check_screen(parent, "teleservices-parent-contact", sizes=((1280, 900), (360, 740)))
+
+    staff_context, staff = await _desktop(browser, live_server, s.staff, "/espace/teleservices-ecole.html")
+    await staff.wait_for_selector("#cc-class option >> nth=1", state="attached")
+    await staff.get_by_role("button", name="Coordonnées").click()
+    await staff.wait_for_selector("#cc-lines >> text=07 55 44 33 22")
+    assert "Hugo Fontaine (3e A)" in await staff.inner_text("#cc-lines")
+    await check_screen(staff, "teleservices-staff-contact-log", sizes=((1280, 900), (360, 740)))
+    await staff.select_option("#cc-field", "address")
+    await staff.wait_for_selector("#cc-count >> text=0 changement(s)")
+    await parent_context.close()
+    await staff_context.close()
+
+
+async def _state(table, row_id) -> str:
+    return (await table.select(table.state).where(table.id == row_id).first())["state"]
+
+
+async def test_on_the_phone_a_parent_sends_the_missing_piece_reads_the_grant_and_answers_the_council(
+    page, context, live_server, new_client, tmp_path
+):
+    s = await tele_setup()
+    bourse_campaign = await open_campaign(s, "bourse_college")
+    orientation_campaign = await open_campaign(s, "orientation_provisional", "3e")
+    await add_scale(s)
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    # Filed on the desktop (the form and the tax notice), then the school asks for a piece.
+    opened = {"campaign_id": str(bourse_campaign.id), "student_id": str(s.student.id)}
+    bourse_id = (await parent.post("/api/teleservices/bourses", json=opened)).json()["id"]
+    url = f"/api/teleservices/bourses/{bourse_id}"
+    await parent.put(url, json={"dependent_children": 2, "reference_income": 10_500, "sworn_statement": True})
+    await upload(parent, bourse_id)
+    assert (await parent.post(f"{url}/actions", json={"action": "file"})).status_code == 200
+    school = f"/api/school/teleservices/bourses/{bourse_id}/actions"
+    asked = {"action": "request_piece", "message": "Merci de joindre la page 2 de l'avis."}
+    assert (await staff.post(school, json=asked)).status_code == 200
+    # Wishes sent on the desktop, answered by the class council.
+    opened = {"campaign_id": str(orientation_campaign.id), "student_id": str(s.student.id)}
+    form = (await parent.post("/api/teleservices/orientation", json=opened)).json()
+    saved = (await parent.put(f"/api/teleservices/orientation/{form['id']}/wishes", json=TWO_WISHES)).json()
+    await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "submit"})
+    answers = [
+        {"wish_id": saved["wishes"][0]["id"], "opinion": "favourable", "comment": "Très bon trimestre."},
+        {"wish_id": saved["wishes"][1]["id"], "opinion": "reserved", "comment": "Un stage aiderait."},
+    ]
+    council = f"/api/school/teleservices/orientation/{form['id']}/council"
+    assert (await staff.put(council, json={"answers": answers, "comment": "Avis du 2e trimestre."})).status_code == 200
+
+    await pair_in_browser(page, live_server, s.parent, "Téléphone d'Élodie")
+    await page.goto(f"{live_server}/#/accueil")
+    await page.get_by_role("link", name="Démarches").click()
+    await page.wait_for_selector("text=2 démarches vous attendent.")
+    await page.wait_for_selector("text=« Merci de joindre la page 2 de l'avis. »")
+    await check_screen(page, "pwa-demarches")
+
+    # The missing piece, from the phone.
+    await page.get_by_role("link", name="Voir la demande : Bourse de collège, Hugo").click()
+    await page.wait_for_selector("text=L’établissement demande une pièce")
+    await check_screen(page, "pwa-demarches-bourse-piece")
+    piece = tmp_path / "avis-page-2.pdf"
+    piece.write_bytes(PDF)
+    await page.set_input_files("#piece", str(piece))
+    await page.get_by_role("button", name="Envoyer à l’établissement").click()
+    await page.wait_for_selector("#toast >> text=Pièce envoyée à l’établissement.")
+    assert await _state(BourseRequest, bourse_id) == "completed"
+    await page.wait_for_selector("text=Pièce complémentaire : avis-page-2.pdf")
+
+    # The school grants; the phone reads "Accordée" with the échelon, in the list and in the request.
+    assert (await staff.post(school, json={"action": "grant", "echelon": 2})).status_code == 200
+    await page.goto(f"{live_server}/#/demarches")
+    await page.wait_for_selector(".card:has-text('Bourse de collège') >> text=Échelon 2 — 324 € par an")
+    assert await page.inner_text(".card:has-text('Bourse de collège') .badge") == "Accordée"
+    await page.get_by_role("link", name="Voir la demande : Bourse de collège, Hugo").click()
+    await page.wait_for_selector("text=Bourse accordée : échelon 2, 324 € par an.")
+    await check_screen(page, "pwa-demarches-bourse-accordee")
+    await page.screenshot(path=artifact("pwa-demarches-bourse-accordee-full.png"), full_page=True)
+
+    # The council's answer, read on the phone and accepted offline: it waits in the outbox, then goes.
+    await page.goto(f"{live_server}/#/demarches")
+    await page.get_by_role("link", name="Voir la demande : Orientation — phase provisoire (3e), Hugo").click()
+    await page.wait_for_selector("text=Un stage aiderait.")
+    await check_screen(page, "pwa-demarches-orientation")
+    await context.set_offline(True)
+    await page.get_by_label("Commentaire (facultatif)").fill("Merci pour ces conseils.")
+    await page.get_by_role("button", name="J’accepte la réponse du conseil").click()
+    await page.wait_for_selector("text=Votre réponse est en attente d’envoi.")
+    assert await _state(OrientationForm, form["id"]) == "answered"
+    await page.goto(f"{live_server}/#/demarches")  # the list, from this phone's stored copy
+    await page.wait_for_selector(".card:has-text('Bourse de collège') >> text=Échelon 2 — 324 € par an")
+    await context.set_offline(False)
+    for _ in range(100):
+        if await _state(OrientationForm, form["id"]) == "accepted":
+            break
+        await asyncio.sleep(0.1)
+    assert await _state(OrientationForm, form["id"]) == "accepted"
+    await page.goto(f"{live_server}/#/demarches/orientation/{form['id']}")
+    await page.wait_for_selector("text=Réponse de la famille : acceptée par la famille, par Élodie Fontaine")
+    assert "null" not in await page.inner_text("main") and "undefined" not in await page.inner_text("main")

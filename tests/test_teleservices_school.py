@@ -166,6 +166,49 @@ async def test_the_family_summary_lists_pending_actions_per_child(new_client):
     assert (await student.get("/api/teleservices/summary")).status_code == 403
 
 
+async def test_the_summary_carries_the_school_s_word_and_is_not_sent_again_unchanged(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    await add_scale(s)
+    parent, other = await signed_in(new_client, s.parent), await signed_in(new_client, s.other_parent)
+    staff = await signed_in(new_client, s.staff)
+    draft = (
+        await parent.post(
+            "/api/teleservices/bourses", json={"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+        )
+    ).json()
+    url = f"/api/teleservices/bourses/{draft['id']}"
+    await parent.put(url, json={"dependent_children": 2, "reference_income": 10_500, "sworn_statement": True})
+    await upload(parent, draft["id"])
+    await parent.post(f"{url}/actions", json={"action": "file"})
+    first = await parent.get("/api/teleservices/summary")
+    etag = first.headers["etag"]
+    assert etag.startswith('W/"') and first.json()["generated_at"]
+    unchanged = await parent.get("/api/teleservices/summary", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+
+    staff_url = f"/api/school/teleservices/bourses/{draft['id']}/actions"
+    await staff.post(staff_url, json={"action": "request_piece", "message": "Il manque la page 2."})
+    changed = await parent.get("/api/teleservices/summary", headers={"If-None-Match": etag})
+    [item] = changed.json()["children"][0]["demarches"]
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert (item["state_label"], item["school_message"], item["pending"]["code"]) == (
+        "Incomplète",
+        "Il manque la page 2.",
+        "send_piece",
+    )
+    await upload(parent, draft["id"])
+    await parent.post(f"{url}/actions", json={"action": "complete"})
+    await staff.post(staff_url, json={"action": "grant", "echelon": 2, "message": "Versée en trois fois."})
+    for reader in (parent, other):  # the other guardian reads the decision too (not the household's resources)
+        [item] = (await reader.get("/api/teleservices/summary")).json()["children"][0]["demarches"]
+        assert (item["state_label"], item["outcome"], item["school_message"]) == (
+            "Accordée",
+            "Échelon 2 — 324 € par an",
+            "Versée en trois fois.",
+        )
+
+
 async def test_the_portal_tile_leads_each_profile_to_its_side(new_client):
     s = await tele_setup()
     parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from api.accounts.phones import normalise_phone
 from api.teleservices.catalogue import BOURSE_STATES, ORIENTATION_STATES
 from db.core.tables import User
 from db.seed import seed_demo
@@ -36,3 +37,14 @@ async def test_demo_campaigns_are_open_with_requests_in_every_state(client):
     assert request["school_message"] and request["pieces"]
     download = await client.get(request["pieces"][0]["url"])
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
+
+    # The school's log of contact changes has a line of each kind, and each account holds its new detail.
+    staff = await User.select().where(User.role == "staff").first()
+    await sign_in(client, Ref(id=staff["id"], school_id=staff["school_id"]))
+    lines = (await client.get("/api/school/teleservices/contact-changes")).json()
+    assert sorted(line["field"] for line in lines) == ["address", "email", "phone"]
+    for line in lines:
+        if line["field"] != "address":
+            holder = await User.select(User.phone, User.email).where(User.id == line["guardian_id"]).first()
+            held = holder["email"] if line["field"] == "email" else normalise_phone(holder["phone"])
+            assert held == line["new_value"] and line["old_value"] != line["new_value"] and line["children"]

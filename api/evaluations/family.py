@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from api import clock
 from api.errors import ApiError
 from api.evaluations.family_read import EVALUATIONS_SQL, PERIOD_UNKNOWN
-from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response, reader_today
 
 PERIOD_NOT_FOUND = ApiError(404, "not_found", "Période introuvable.")
 EVALUATIONS = FamilyRead(EVALUATIONS_SQL)
@@ -73,7 +73,7 @@ class FamilyEvaluationsController(Controller):
         student_id: FromPath[UUID],
         period_id: FromQuery[UUID | None] = None,
     ) -> Response[Results]:
-        body = await family_read(request, EVALUATIONS, student_id, period_id, clock.today(), clock.now())
+        body = await family_read(request, EVALUATIONS, student_id, period_id, await reader_today(request), clock.now())
         if body == PERIOD_UNKNOWN:
             raise PERIOD_NOT_FOUND
         return read_response(request, body)

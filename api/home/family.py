@@ -18,7 +18,7 @@ from api.communication.family_read import UNREAD_DISCUSSIONS_COUNT, posts_json, 
 from api.communication.family_structs import PostOut
 from api.homework.family_read import homework_items_json
 from api.homework.family_structs import HomeworkItem
-from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response, reader_today
 from api.timetable.family import LessonOut
 from api.timetable.family_read import lessons_json
 
@@ -69,7 +69,7 @@ class FamilyHomeController(Controller):
 
     @get("/", summary="The Accueil summary of a student, for the signed-in family member", responses=READ_RESPONSES)
     async def home(self, request: Request, student_id: FromPath[UUID]) -> Response[Home]:
-        today = clock.today()
+        today = await reader_today(request)
         body = await family_read(request, HOME, student_id, today, next_school_day(today), clock.now())
         return read_response(request, body)
 

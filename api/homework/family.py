@@ -21,7 +21,7 @@ from api.errors import ApiError
 from api.homework.family_read import HOMEWORK_LIST_SQL, HOMEWORK_REACHES_SQL
 from api.homework.family_service import set_done
 from api.homework.family_structs import DoneChange, DoneState, HomeworkList
-from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response, reader_today
 from piccolo_conf import DB
 
 DEFAULT_WEEKS = 3
@@ -43,7 +43,7 @@ class FamilyHomeworkController(Controller):
         start: FromQuery[str | None] = None,
         end: FromQuery[str | None] = None,
     ) -> Response[HomeworkList]:
-        first = parse_day(start, clock.today(), "start")
+        first = parse_day(start, await reader_today(request), "start")
         last = parse_day(end, first + timedelta(weeks=DEFAULT_WEEKS), "end")
         check_range(first, last, MAX_DAYS)
         return read_response(request, await family_read(request, HOMEWORK_LIST, student_id, first, last))

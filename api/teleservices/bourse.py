@@ -19,7 +19,7 @@ from api.teleservices import campaigns
 from api.teleservices.campaigns import campaign_by_id, shown_campaign
 from api.teleservices.catalogue import BOURSE_STATES, FAMILY_PAGE, SCALE_OF
 from api.teleservices.requests import BOURSE, Move, find, find_for_family, history, move, open_or_get
-from api.teleservices.scale import amount_of, load_scale, simulate
+from api.teleservices.scale import amount_of, euros, load_scale, simulate
 from api.teleservices.structs import (
     BourseForm,
     BourseOut,
@@ -45,6 +45,13 @@ PIECE_KINDS = {"tax_notice": "Avis d'imposition", "additional": "Pièce complém
 READ_ONLY = ApiError(
     403, "read_only", "Cette demande a été faite par un autre responsable légal : vous pouvez seulement la consulter."
 )
+
+
+def decision_text(row: dict) -> str:
+    """The school's decision in a line: "Échelon 2 — 324 € par an", the reason of a refusal, or ""."""
+    if row["state"] == "granted":
+        return f"Échelon {row['echelon']} — {euros(row['yearly_amount_cents'] or 0)} par an"
+    return row["decision_reason"] if row["state"] == "refused" else ""
 
 
 async def request_row(school_id: UUID, request_id: UUID) -> dict:

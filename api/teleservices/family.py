@@ -18,12 +18,14 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get, post, put
+import msgspec
+from litestar import Controller, Request, Response, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth.principal import Principal, principal_with_roles
 from api.openapi import errors
+from api.read_models import NOT_MODIFIED, READ_RESPONSES, read_response
 from api.teleservices import bourse, orientation
 from api.teleservices.catalogue import SCALE_OF
 from api.teleservices.requests import BOURSE, kind_campaign
@@ -57,9 +59,15 @@ class FamilyTeleservicesController(Controller):
     tags = ["téléservices"]
     dependencies = {"principal": Provide(principal_with_roles("parent"))}
 
-    @get("/summary", summary="My children's téléservices: states and pending actions", responses=errors(404))
-    async def summary(self, principal: NamedDependency[Principal]) -> FamilySummary:
-        return await family_summary(principal)
+    @get(
+        "/summary",
+        summary="My children's téléservices: states, the school's last message, pending actions (ETag, 304)",
+        responses={**errors(404), NOT_MODIFIED: READ_RESPONSES[NOT_MODIFIED]},
+    )
+    async def summary(self, request: Request, principal: NamedDependency[Principal]) -> Response[FamilySummary]:
+        fields = msgspec.to_builtins(await family_summary(principal))
+        del fields["generated_at"]  # the ETag is of the content; read_response stamps the time after it
+        return read_response(request, msgspec.json.encode(fields).decode())
 
     @get(
         "/campaigns/{campaign_id:uuid}/simulation",

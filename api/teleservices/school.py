@@ -25,7 +25,6 @@ from api.people import StudentCard, student_cards
 from api.teleservices import bourse, orientation
 from api.teleservices.campaigns import current_year, title, year_campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS, Service, State, wish_label
-from api.teleservices.scale import euros
 from api.teleservices.structs import BourseOut, CouncilIn, OrientationOut, SchoolBourseAction
 from db.teleservices.tables import BourseRequest, OrientationForm, OrientationWish
 
@@ -42,12 +41,6 @@ class RequestLine(msgspec.Struct):
     state_label: str
     summary: str  # échelon and amount, refusal reason, first wish or proposal…
     updated_at: datetime
-
-
-def _bourse_summary(row: dict) -> str:
-    if row["state"] == "granted":
-        return f"Échelon {row['echelon']} — {euros(row['yearly_amount_cents'] or 0)} par an"
-    return row["decision_reason"] if row["state"] == "refused" else ""
 
 
 async def _first_wishes(school_id: UUID, form_ids: list[UUID]) -> dict[UUID, str]:
@@ -93,7 +86,7 @@ async def request_lines(
             student=cards[row["student_id"]],
             state=row["state"],
             state_label=STATE_LABELS[kind][row["state"]],
-            summary=_bourse_summary(row) if kind == "bourse" else wishes.get(row["id"], ""),
+            summary=bourse.decision_text(row) if kind == "bourse" else wishes.get(row["id"], ""),
             updated_at=row["updated_at"],
         )
         for kind, row in lines

@@ -1,8 +1,9 @@
 """A family's "Démarches": for each child, every téléservice of the school year that concerns them,
 its dates, the state of the request and what the family has to do next.
 
-This is the one read the PWA's "Démarches" screen needs (a list, badges, a pending count); the
-desktop page starts from it too.
+This is the one read the PWA's "Démarches" screen needs (a list, badges, the school's last word, a
+pending count); the desktop page starts from it too. It answers with a weak ETag (304 when unchanged),
+as the family read models do, so a phone that already has it downloads nothing.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from api.auth.principal import Principal
 from api.clock import now
 from api.dates import french, school_today
 from api.people import StudentCard, children_of
+from api.teleservices.bourse import decision_text
 from api.teleservices.campaigns import Window, concerns, current_year, title, window, year_campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS
-from db.teleservices.tables import BourseRequest, OrientationForm
+from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
+
+# The school's moves whose message is meant for the family (which piece, the decision, the council).
+SCHOOL_ACTIONS = ("request_piece", "grant", "refuse", "answer")
 
 
 class PendingAction(msgspec.Struct):
@@ -37,6 +42,8 @@ class Demarche(msgspec.Struct):
     state: str | None
     state_label: str
     mine: bool  # a bourse opened by the viewer (the other guardian's is read-only)
+    outcome: str  # a bourse's decision: "Échelon 2 — 324 € par an", a refusal's reason, or ""
+    school_message: str  # the school's last message on the request ("" if none)
     pending: PendingAction | None
     updated_at: datetime | None
 
@@ -82,6 +89,22 @@ async def _requests(table, school_id: UUID, campaign_ids: list[UUID], student_id
     return {(row["campaign_id"], row["student_id"]): row for row in rows}
 
 
+_SCHOOL_MESSAGES = """
+SELECT coalesce(bourse_request_id, orientation_form_id) AS request_id, message FROM teleservice_event
+WHERE school_id = {} AND action = ANY({}) AND message <> ''
+  AND (bourse_request_id = ANY({}) OR orientation_form_id = ANY({}))
+ORDER BY created_at
+"""
+
+
+async def _school_messages(school_id: UUID, request_ids: list[UUID]) -> dict[UUID, str]:
+    """Per request (bourse or fiche dialogue): the last message the school wrote on it."""
+    if not request_ids:
+        return {}
+    rows = await TeleserviceEvent.raw(_SCHOOL_MESSAGES, school_id, list(SCHOOL_ACTIONS), request_ids, request_ids)
+    return {row["request_id"]: row["message"] for row in rows}
+
+
 async def family_summary(principal: Principal) -> FamilySummary:
     sid = principal.school_id
     year = await current_year(sid)
@@ -92,6 +115,7 @@ async def family_summary(principal: Principal) -> FamilySummary:
     student_ids = [child.id for child in children]
     bourses = await _requests(BourseRequest, sid, ids, student_ids)
     forms = await _requests(OrientationForm, sid, ids, student_ids)
+    messages = await _school_messages(sid, [row["id"] for row in (*bourses.values(), *forms.values())])
     out, pending_count = [], 0
     for child in children:
         demarches = []
@@ -114,6 +138,8 @@ async def family_summary(principal: Principal) -> FamilySummary:
                     state=request["state"] if request else None,
                     state_label=STATE_LABELS[kind][request["state"]] if request else "Aucune demande",
                     mine=bool(request) and request.get("filed_by_id") == principal.user_id,
+                    outcome=decision_text(request) if request and kind == "bourse" else "",
+                    school_message=messages.get(request["id"], "") if request else "",
                     pending=pending,
                     updated_at=request["updated_at"] if request else None,
                 )

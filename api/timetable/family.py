@@ -9,9 +9,8 @@ import msgspec
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
-from api import clock
 from api.dates import check_range, parse_day
-from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response, reader_today
 from api.timetable.family_read import TIMETABLE_SQL
 
 TIMETABLE = FamilyRead(TIMETABLE_SQL)
@@ -55,7 +54,7 @@ class FamilyTimetableController(Controller):
         start: FromQuery[str | None] = None,
         end: FromQuery[str | None] = None,
     ) -> Response[Timetable]:
-        day = clock.today()
+        day = await reader_today(request)
         monday = day - timedelta(days=day.weekday())
         first = parse_day(start, monday, "start")
         last = parse_day(end, first + timedelta(days=6), "end")

@@ -90,9 +90,20 @@ async def subject_names(school_id: UUID, ids) -> dict[UUID, str]:
     return await names_by_id(Subject, school_id, ids)
 
 
+# A school's time zone is set when the school is created and never changed by the API: each process
+# keeps the zones it has read (one entry per school), so a school's "today" costs no statement.
+_zones: dict[UUID, ZoneInfo] = {}
+DEFAULT_ZONE = ZoneInfo("Europe/Paris")
+
+
 async def school_zone(school_id: UUID) -> ZoneInfo:
-    row = await School.select(School.timezone).where(School.id == school_id).first()
-    return ZoneInfo(row["timezone"] if row else "Europe/Paris")
+    zone = _zones.get(school_id)
+    if zone is None:
+        row = await School.select(School.timezone).where(School.id == school_id).first()
+        if row is None:  # unknown (e.g. a forged credential's school): not remembered
+            return DEFAULT_ZONE
+        zone = _zones[school_id] = ZoneInfo(row["timezone"])
+    return zone
 
 
 def at(day: date, moment: time, zone: ZoneInfo) -> datetime:

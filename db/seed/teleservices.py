@@ -13,6 +13,10 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+import msgspec
+
+from api.accounts.phones import normalise_phone
+from api.teleservices.contact import Address, address_text
 from db.core.tables import SchoolYear
 from db.seed import plan as p
 from db.seed.files import demo_pdf, stored_pdf
@@ -21,8 +25,10 @@ from db.teleservices.tables import (
     BourseEchelon,
     BoursePiece,
     BourseRequest,
+    ContactChange,
     OrientationForm,
     OrientationWish,
+    PostalAddress,
     TeleserviceCampaign,
     TeleserviceEvent,
 )
@@ -211,6 +217,32 @@ class _Seeder:
             action = {"accepted": "accept", "declined": "decline"}[state]
             self.event(column, fid, action, ("answered", state), parent, when)
 
+    def contact_changes(self, parents: list[p.Person]) -> None:
+        """A few guardians who changed a detail this year: the school's log has lines to show.
+        Each account already holds the new detail; the old one is a fictional number or address."""
+        moved, renumbered, remailed = parents[:3]
+        old_address = Address("5 impasse des Tilleuls", "", "17240", "Saint-Genis-de-Saintonge")
+        new_address = Address("18 rue de la Gare", "Appartement 3", "17800", "Pons")
+        when = self.moment(9, 18)
+        self.plan.add(PostalAddress, user_id=moved.id, **msgspec.structs.asdict(new_address), updated_at=when)
+        changes = [
+            (moved, "address", address_text(old_address), address_text(new_address), when),
+            (renumbered, "phone", normalise_phone(self.plan.phones.take()), normalise_phone(renumbered.phone), None),
+            (remailed, "email", f"ancienne.adresse.{self.rng.randint(10, 99)}@example.org", remailed.email, None),
+        ]
+        for days_ago, (parent, field, old, new, applied) in zip((9, 25, 60), changes, strict=True):
+            applied = applied or self.moment(days_ago, 20)
+            self.plan.add(
+                ContactChange,
+                user_id=parent.id,
+                field=field,
+                old_value=old,
+                new_value=new,
+                state="applied",
+                created_at=applied - timedelta(minutes=3),
+                applied_at=applied,
+            )
+
 
 def build(plan: p.Plan) -> None:
     seeder = _Seeder(plan)
@@ -249,3 +281,5 @@ def build(plan: p.Plan) -> None:
         seeder.orientation(provisional, student, state)
     for student in in_3e[len(ORIENTATION_STATES) : len(ORIENTATION_STATES) + 2]:
         seeder.bourse(lycee, student, "filed")
+    guardians = [g for s in others for g in s.parents if g.phone and g.email]
+    seeder.contact_changes(list(dict.fromkeys(guardians)))

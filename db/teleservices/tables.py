@@ -4,9 +4,12 @@ A campaign opens one téléservice for one school year between two dates. The bo
 (amounts per échelon, income ceilings per number of dependent children), edited by the school's
 administrator each year. Every change of state of a request is one `teleservice_event` row: who,
 when, from which state to which, and the message that went with it.
+
+A guardian's change of contact details is one `contact_change` row: a new phone or e-mail waits
+for the code sent to it, a postal address applies at once; the school reads them as a dated log.
 """
 
-from piccolo.columns import Array, Boolean, Date, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Array, Boolean, Date, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key
@@ -136,6 +139,40 @@ class TeleserviceEvent(Table, tablename="teleservice_event"):
     created_at = created_at()
 
 
+class PostalAddress(Table, tablename="postal_address"):
+    """A legal guardian's postal address (one per account; changed through `contact_change`)."""
+
+    id = primary_key()
+    school_id = school_key()
+    user_id = ref()
+    line1 = Varchar(length=120)
+    line2 = Varchar(length=120, default="")
+    postcode = Varchar(length=10)
+    city = Varchar(length=80)
+    updated_at = Timestamptz()
+
+
+class ContactChange(Table, tablename="contact_change"):
+    """A guardian changes a phone, an e-mail or a postal address.
+
+    A new phone or e-mail stays `pending` until the code sent to it is entered (the code lives in
+    `verification_code`, accounts app: `verification_id`), then `applied`; asking again for the
+    same detail `cancelled`s the previous pending change. An address is `applied` at once.
+    """
+
+    id = primary_key()
+    school_id = school_key()
+    user_id = ref()
+    field = Varchar(length=8)  # phone | email | address
+    old_value = Text(default="")
+    new_value = Text()
+    state = Varchar(length=10, default="pending")  # pending | applied | cancelled
+    verification_id = UUID(null=True, default=None)  # the code's row (no FK: codes may be purged, the log stays)
+    client_id = Varchar(length=64, default="")  # idempotency key of the request ("" if none)
+    created_at = created_at()
+    applied_at = Timestamptz(null=True, default=None)
+
+
 SHARDED_TABLES = [
     TeleserviceCampaign,
     BourseEchelon,
@@ -145,6 +182,8 @@ SHARDED_TABLES = [
     OrientationForm,
     OrientationWish,
     TeleserviceEvent,
+    PostalAddress,
+    ContactChange,
 ]
 REFERENCES = [
     Ref(TeleserviceCampaign, "school_year_id", SchoolYear, "CASCADE"),
@@ -162,6 +201,8 @@ REFERENCES = [
     Ref(TeleserviceEvent, "bourse_request_id", BourseRequest, "CASCADE"),
     Ref(TeleserviceEvent, "orientation_form_id", OrientationForm, "CASCADE"),
     Ref(TeleserviceEvent, "actor_id", User),
+    Ref(PostalAddress, "user_id", User, "CASCADE"),
+    Ref(ContactChange, "user_id", User, "CASCADE"),
 ]
 INDEXES = [
     "CREATE UNIQUE INDEX teleservice_campaign_uq ON teleservice_campaign (school_id, school_year_id, service, level)",
@@ -190,4 +231,10 @@ INDEXES = [
         "ALTER TABLE teleservice_event ADD CONSTRAINT teleservice_event_one_request "
         "CHECK (num_nonnulls(bourse_request_id, orientation_form_id) = 1)"
     ),
+    "CREATE UNIQUE INDEX postal_address_uq ON postal_address (school_id, user_id)",
+    (
+        "CREATE UNIQUE INDEX contact_change_client_uq ON contact_change (school_id, user_id, client_id) "
+        "WHERE client_id <> ''"
+    ),
+    "CREATE INDEX contact_change_applied_idx ON contact_change (school_id, applied_at DESC) WHERE state = 'applied'",
 ]

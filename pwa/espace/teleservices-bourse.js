@@ -108,9 +108,11 @@ function actions(request, context, run) {
 export async function showBourse(id, context, run) {
   const request = await run(() => api(`/api/teleservices/bourses/${id}`));
   if (!request) return null;
-  const owner = request.mine ? null : el('p', { class: 'hint' },
-    `Demande faite par ${request.filed_by} : vous pouvez la consulter. Les ressources du foyer et l'avis d'imposition
-    ne sont visibles que par le responsable qui a fait la demande.`);
+  // The household's income and tax notice are the filer's: the other guardian may live elsewhere.
+  const privacy = 'Les ressources du foyer et l\'avis d\'imposition sont visibles par le responsable qui a déposé la demande'
+    + ' et par l\'établissement seulement.';
+  const owner = el('p', { class: 'hint' },
+    request.mine ? privacy : `Demande faite par ${request.filed_by} : vous pouvez la consulter. ${privacy}`);
   $('detail-body').replaceChildren(...[
     el('p', {}, 'État : ', badge(request.state, request.state_label), ` · ${request.campaign.window.label}`),
     owner,

@@ -5,6 +5,9 @@ import { when } from './widgets.js';
 
 export const euros = (cents) => `${(cents / 100).toLocaleString('fr-FR', { maximumFractionDigits: 2 })} €`;
 
+// A detail as people write it: "07 55 44 33 22" (the API keeps phones as bare digits).
+export const contactValue = (field, value) => (field === 'phone' && value ? value.replace(/(\d{2})(?=\d)/g, '$1 ') : value);
+
 export function badge(state, label) {
   return el('span', { class: `ts-badge ts-${state || 'none'}` }, label);
 }

@@ -6,6 +6,7 @@ import { badge } from './teleservices-common.js';
 import { day, when } from './widgets.js';
 import { showSchoolRequest } from './teleservices-ecole-demande.js';
 import { showScale } from './teleservices-ecole-bareme.js';
+import { showContactLog } from './teleservices-ecole-coordonnees.js';
 
 const $ = (id) => document.getElementById(id);
 const run = reporter($('error'));
@@ -83,19 +84,21 @@ $('export-class').addEventListener('change', exportLinks);
 
 async function loadClasses() {
   const classes = (await run(() => api('/api/school/classes'))) || [];
-  $('f-class').append(...classes.map((c) => el('option', { value: c.id }, c.name)));
+  for (const filter of ['f-class', 'cc-class']) $(filter).append(...classes.map((c) => el('option', { value: c.id }, c.name)));
   $('export-class').replaceChildren(...classes.map((c) => el('option', { value: c.id }, c.name)));
   exportLinks();
 }
 
 // ---- Start ----
-const loaders = { demandes: loadRequests, campagnes: loadCampaigns, bareme: () => showScale(context, run), exports: async () => {} };
+const loaders = { demandes: loadRequests, campagnes: loadCampaigns, bareme: () => showScale(context, run),
+  coordonnees: () => showContactLog(run), exports: async () => {} };
 document.querySelectorAll('[data-tab]').forEach((button) => button.addEventListener('click', () => {
   document.querySelectorAll('[data-tab]').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
   document.querySelectorAll('.tab-panel').forEach((panel) => { panel.hidden = panel.id !== `tab-${button.dataset.tab}`; });
   loaders[button.dataset.tab]();
 }));
 $('scale-name').addEventListener('change', () => showScale(context, run));
+$('cc-filters').addEventListener('change', () => showContactLog(run));
 $('signout').addEventListener('click', signOut);
 
 (async () => {

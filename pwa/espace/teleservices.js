@@ -3,6 +3,7 @@
 import { api, el, reporter, session, signOut } from './espace.js';
 import { badge } from './teleservices-common.js';
 import { showBourse } from './teleservices-bourse.js';
+import { showContact } from './teleservices-coordonnees.js';
 import { showOrientation } from './teleservices-orientation.js';
 
 const $ = (id) => document.getElementById(id);
@@ -37,6 +38,8 @@ function item(child, demarche) {
 async function showList() {
   $('detail').hidden = true;
   $('list').hidden = false;
+  $('contact').hidden = false;
+  showContact(run);
   const summary = await run(() => api('/api/teleservices/summary'));
   if (!summary) return;
   $('pending').hidden = summary.pending_count === 0;
@@ -52,6 +55,7 @@ async function showList() {
 
 async function showRequest(kind, id) {
   $('list').hidden = true;
+  $('contact').hidden = true;
   $('detail').hidden = false;
   $('detail').setAttribute('aria-busy', 'true');
   const shown = kind === 'bourse' ? await showBourse(id, context, run) : await showOrientation(id, context, run);

@@ -21,6 +21,7 @@ const SCREENS = {
   'vie-scolaire': ['Vie scolaire', () => import('./screens/vie-scolaire.js'), true],
   messages: ['Communication', () => import('./screens/communication.js'), true],
   reglages: ['Réglages', () => import('./screens/settings.js'), true],
+  demarches: ['Démarches', () => import('./screens/demarches.js'), true],
   profils: ['Profils', () => import('./screens/profiles.js'), false],
   'ajouter-profil': ['Ajouter un profil', () => import('./screens/add-profile.js'), false],
 };

@@ -18,8 +18,11 @@ function lessons(list) {
 export async function render(ctx) {
   await ctx.show(`home:${ctx.studentId}`, `/api/students/${ctx.studentId}/home`, (data) => {
     const unread = unreadText(data);
-    clear(ctx.main).append(
+    // DOM append() writes null as "null": the optional parts are filtered out.
+    clear(ctx.main).append(...[
       unread ? el('a', { class: 'alert', href: '#/messages', text: unread }) : null,
+      ctx.profile.role === 'parent' ? el('a', { class: 'card', href: '#/demarches' }, el('strong', { text: 'Démarches' }),
+        el('p', { class: 'meta', text: 'Bourse, orientation : vos demandes et les réponses de l’établissement' })) : null,
       section(`Aujourd'hui · ${formatDay(data.today)}`, ...lessons(data.lessons_today)),
       section('Pour demain', ...(data.homework_tomorrow.length ? data.homework_tomorrow.map((item) =>
         el('a', { class: 'card', style: { '--subject': item.color }, href: '#/devoirs' },
@@ -28,6 +31,7 @@ export async function render(ctx) {
       section(`Demain · ${formatDay(data.tomorrow)}`, ...lessons(data.lessons_tomorrow)),
       section('Dernières informations', ...(data.information.length ? data.information.map((post) =>
         el('a', { class: post.read ? 'card' : 'card unread', href: '#/messages/infos' },
-          el('strong', { text: post.title }), el('p', { class: 'meta', text: post.author }))) : [emptyState('Aucune information.')])));
+          el('strong', { text: post.title }), el('p', { class: 'meta', text: post.author }))) : [emptyState('Aucune information.')]))]
+      .filter(Boolean));
   });
 }
