@@ -82,7 +82,6 @@ self.addEventListener('push', (event) => {
 });
 
 async function openScreen({ profile, child, screen } = {}) {
-  if (screen?.startsWith('/')) return self.clients.openWindow(screen); // a page of the espace
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   const app = windows.find((client) => new URL(client.url).pathname === '/');
   if (app) {

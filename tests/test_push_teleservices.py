@@ -47,7 +47,7 @@ async def test_a_bourse_decision_pushes_to_each_guardian_of_that_student(new_cli
     assert bodies(push_service, parent) == expected and bodies(push_service, other_parent) == expected
     assert bodies(push_service, student) == [] and bodies(push_service, another_family) == []
     message = push_service.for_endpoint(parent.subscription["endpoint"])[0]
-    assert message.payload["screen"] == "/espace/teleservices.html"
+    assert message.payload["screen"] == "demarches"  # the app's "Démarches" of that profile and child
     assert message.payload["profile"] == parent.device_id and message.payload["child"] == str(s.student.id)
     assert "avis" not in message.payload["body"]  # the school's message stays in Cartable
     # E-mail is still the first channel: push was added, nothing replaced.

@@ -3,7 +3,8 @@
 Registered at import (the app imports every module under api/). The school's write is already saved
 when the hook runs; the notification rows are written in their own transaction right after. A notice
 becomes a push when it is about a student (`notify_guardians`) and its page is one a preference kind
-stands for; the others (a staff member's alert, a student's returned copy) stay e-mail only.
+stands for; a tap opens the app's screen for that page. The others (a staff member's alert, a student's
+returned copy) stay e-mail only.
 """
 
 from __future__ import annotations
@@ -12,18 +13,19 @@ from api.notifications.notify import Notice, Recipient, add_channel
 from api.push import events
 from api.teleservices.catalogue import FAMILY_PAGE as TELESERVICES_PAGE
 
-PAGE_KINDS = {TELESERVICES_PAGE: "teleservice"}
+# The espace page a notice names → (preference kind, the app's screen a tap opens).
+PAGE_KINDS = {TELESERVICES_PAGE: ("teleservice", "demarches")}
 
 
 async def push_channel(notice: Notice, recipients: list[Recipient]) -> None:
-    kind = PAGE_KINDS.get(notice.url)
+    kind, screen = PAGE_KINDS.get(notice.url, (None, None))
     if notice.student_id is None or kind is None or not recipients:
         return
     async with events.transaction():
         await events.record(
             notice.school_id,
             [
-                events.Event(kind, notice.student_id, notice.url, {"subject": notice.subject}, user_id=recipient.id)
+                events.Event(kind, notice.student_id, screen, {"subject": notice.subject}, user_id=recipient.id)
                 for recipient in recipients
             ],
         )
