@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from api.push.worker import Report, deliver_due
 from tests import statements
+from tests.family_builders import today
 from tests.pairing_builders import PairedPhone, pair_phone
 from tests.push_service import PushService
 from tests.school_builders import make_lesson
@@ -45,7 +46,7 @@ def bodies(push: PushService, phone: PairedPhone) -> list[str]:
 
 async def lesson_today(setup, teacher=None, class_ref=None):
     return await make_lesson(teacher or setup.teacher_4a, setup.subject, class_ref=class_ref or setup.class_4a,
-                             day=utc_now().date())  # fmt: skip
+                             day=today())  # fmt: skip
 
 
 def paris_clock(moment: datetime) -> time:
@@ -60,4 +61,5 @@ def utc_now() -> datetime:
 
 
 def in_days(days: int) -> str:
-    return (utc_now().date() + timedelta(days=days)).isoformat()
+    """A day `days` after the school's today, as the API takes it."""
+    return (today() + timedelta(days=days)).isoformat()

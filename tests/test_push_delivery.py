@@ -14,6 +14,7 @@ from api.push import keys, reminders, worker
 from db.push.tables import NotificationDelivery, NotificationEvent, PushSubscription
 from tests import statements
 from tests.factories import enrol, link_parent, make_user
+from tests.family_builders import today
 from tests.fixtures.api import sign_in
 from tests.push_builders import (
     bodies,
@@ -87,7 +88,7 @@ async def test_each_school_write_says_what_happened_in_a_few_words(client, new_c
     tom = await subscribed_phone(new_client, setup.other_4a, push_service)
     lesson = await lesson_today(setup)
     await sign_in(client, setup.teacher_4a)
-    day = utc_now().date()
+    day = today()
 
     change = {"status": "cancelled", "status_note": "Professeur absent"}
     cancelled = await client.patch(f"/api/school/lessons/{lesson.id}", json=change)
@@ -298,12 +299,9 @@ async def test_the_daily_reminder_lists_homework_due_tomorrow_not_done(client, n
                                      reminder_time=earlier.strftime("%H:%M"))  # fmt: skip
     silent = await subscribed_phone(new_client, setup.other_4a, push_service)  # not opted in
     lesson = await lesson_today(setup)
-    from zoneinfo import ZoneInfo
-
-    tomorrow = (moment.astimezone(ZoneInfo("Europe/Paris")).date() + timedelta(days=1)) - moment.date()
-    first = await give_homework(client, setup, lesson, due_in_days=tomorrow.days, html="<p>Un</p>")
-    await give_homework(client, setup, lesson, due_in_days=tomorrow.days, html="<p>Deux</p>")
-    await give_homework(client, setup, lesson, due_in_days=tomorrow.days + 3, html="<p>Plus tard</p>")
+    first = await give_homework(client, setup, lesson, due_in_days=1, html="<p>Un</p>")  # the school's tomorrow
+    await give_homework(client, setup, lesson, due_in_days=1, html="<p>Deux</p>")
+    await give_homework(client, setup, lesson, due_in_days=4, html="<p>Plus tard</p>")
     await deliver(setup.school.id)  # the homework notifications themselves
     push_service.clear()
     mark = {"done": True, "changed_at": moment.isoformat(), "change_id": "done-0001"}

@@ -19,6 +19,7 @@ import nh3
 from icalendar import Calendar, Event
 
 from api.events.structs import KINDS as EVENT_KINDS
+from api.timetable.school_service import school_zone
 from piccolo_conf import DB
 
 PAST = timedelta(days=28)
@@ -115,7 +116,7 @@ def _event(row, stamp: datetime) -> Event:
 
 async def feed_calendar(school_id, reader_id, student_id, first_name: str, moment: datetime) -> bytes:
     """The feed's iCalendar bytes."""
-    today = moment.date()
+    today = moment.astimezone(await school_zone(school_id)).date()  # the school's day
     rows = await DB.pool.fetch(_ITEMS, school_id, reader_id, student_id, today - PAST, today + FUTURE, moment)
     calendar = Calendar()
     calendar.add("prodid", "-//Cartable//Agenda de la vie scolaire//FR")

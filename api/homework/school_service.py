@@ -10,7 +10,8 @@ import msgspec
 from asyncpg.exceptions import UniqueViolationError
 
 from api.auth.principal import Principal
-from api.clock import now, today
+from api.clock import now
+from api.dates import school_today
 from api.errors import ApiError
 from api.homework.school_structs import AttachmentOut, DoneLine, DoneReport, HomeworkChange, HomeworkIn, HomeworkOut
 from api.html import sanitize_html
@@ -104,7 +105,8 @@ async def _given_with(principal: Principal, client_id: str | None) -> dict | Non
 
 async def _announce(principal: Principal, row: dict, change: str) -> None:
     """Tell the families of the class or group (new or changed homework for the coming days)."""
-    if not today() <= row["due_on"] <= today() + NOTIFY_HORIZON:
+    today = await school_today(principal.school_id)
+    if not today <= row["due_on"] <= today + NOTIFY_HORIZON:
         return
     students = await students_of(principal.school_id, row["class_id"], row["group_id"])
     subject = (await subject_names(principal.school_id, [row["subject_id"]])).get(row["subject_id"], "")

@@ -11,7 +11,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from api.auth.principal import Principal
-from api.clock import today
+from api.dates import school_today
 from api.errors import ApiError
 from api.push import events
 from api.timetable.school_service import owned_lesson, students_of, subject_names
@@ -40,7 +40,8 @@ async def change_lesson(principal: Principal, lesson_id: UUID, data: LessonChang
     where = (Lesson.school_id == principal.school_id) & (Lesson.id == lesson_id)
     async with events.transaction():
         await Lesson.update(values).where(where)
-        soon = any(today() <= d <= today() + NOTIFY_HORIZON for d in (lesson["date"], day))
+        today = await school_today(principal.school_id)
+        soon = any(today <= d <= today + NOTIFY_HORIZON for d in (lesson["date"], day))
         if data.status in ("cancelled", "moved") and soon:
             students = await students_of(principal.school_id, lesson["class_id"], lesson["group_id"])
             subject = (await subject_names(principal.school_id, [lesson["subject_id"]])).get(lesson["subject_id"], "")
