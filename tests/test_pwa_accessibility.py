@@ -88,6 +88,7 @@ def app_screens(discussion) -> dict[str, str]:
         "messages/nouvelle": "Professeur",
         "messages/infos": "Sortie au théâtre",
         "reglages": "Téléphone de Sophie",
+        "demarches": "Aucun téléservice ouvert",
         "profils": "Ajouter un profil",
         "ajouter-profil": "Scanner le QR code",
     }
