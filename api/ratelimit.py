@@ -26,7 +26,8 @@ RETURNING hits
 
 
 def client_ip(request: Request) -> str:
-    # Behind a reverse proxy, run uvicorn with --proxy-headers so this is the real client.
+    """The client's address, the per-IP limits' key: the TCP peer, or what a trusted proxy forwarded
+    (TRUSTED_PROXIES, api/client_address.py); never a header from anyone else."""
     return request.client.host if request.client else "unknown"
 
 
