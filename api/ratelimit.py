@@ -56,6 +56,16 @@ async def limit(
     return hits
 
 
+async def within(scope: str, subject: str, *, max_hits: int, window: timedelta) -> bool:
+    """Count one hit like `limit`, but answer False beyond `max_hits` instead of raising: for limits
+    that must stay silent (a 429 there would tell a real account from a made-up one)."""
+    try:
+        await limit(scope, subject, max_hits=max_hits, window=window)
+    except ApiError:
+        return False
+    return True
+
+
 async def reset(scope: str, subject: str) -> None:
     """Forget a key's hits (e.g. after a successful sign-in)."""
     await RateLimitCounter.delete().where(RateLimitCounter.key == f"{scope}:{subject}"[:200])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
@@ -13,14 +14,19 @@ STRONG = "Vélo-Rouge-42!"
 
 
 async def last_message(destination: str) -> str:
-    row = (
-        await OutboxMessage.select(OutboxMessage.body)
-        .where(OutboxMessage.destination == destination)
-        .order_by(OutboxMessage.created_at, ascending=False)
-        .first()
-    )
-    assert row is not None, f"no message sent to {destination}"
-    return row["body"]
+    """The latest message to `destination`. Messages go out just after the answer (api/accounts/codes.py
+    `answer`): a live server may still be sending, so wait for one a little."""
+    for _ in range(50):
+        row = (
+            await OutboxMessage.select(OutboxMessage.body)
+            .where(OutboxMessage.destination == destination)
+            .order_by(OutboxMessage.created_at, ascending=False)
+            .first()
+        )
+        if row is not None:
+            return row["body"]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no message sent to {destination}")
 
 
 async def messages_to(destination: str) -> list[str]:

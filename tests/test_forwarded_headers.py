@@ -9,6 +9,7 @@ import httpx
 from api.app import create_app
 from db.accounts.tables import RateLimitCounter
 from tests.factories import make_family
+from tests.fixtures.api import client_from
 from tests.pairing_builders import pair_phone
 from tests.server import free_port, start_app_server
 
@@ -22,8 +23,7 @@ async def _limited_keys() -> set[str]:
 
 
 async def _check_from(app, peer: str, headers: dict[str, str]) -> None:
-    transport = httpx.ASGITransport(app=app, client=(peer, 5555))
-    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+    async with client_from(app, peer) as client:
         response = await client.post("/api/accounts/password-check", json={"password": "x"}, headers=headers)
         assert response.status_code == 200
 

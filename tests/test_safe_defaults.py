@@ -13,6 +13,7 @@ from api.__main__ import listen_address
 from api.config import get_settings
 from tests.accounts_builders import make_parent_to_activate
 from tests.factories import make_family
+from tests.fixtures.api import client_from
 from tests.server import ROOT, free_port, start_app_server
 
 ACTIVATION = {"last_name": "Dupont", "first_name": "Sophie", "phone": "06 12 34 56 78"}
@@ -69,10 +70,6 @@ def test_python_m_api_with_database_url_serves_without_demo_on_loopback():
         process.wait(timeout=15)
 
 
-def _client(app, peer: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(peer, 4321)), base_url="http://localhost")
-
-
 async def test_the_outbox_answers_this_machine_only(app, client):
     family = await make_family()
     await make_parent_to_activate(family)
@@ -81,7 +78,7 @@ async def test_the_outbox_answers_this_machine_only(app, client):
     assert here.status_code == 200 and "code d'activation" in here.json()["messages"][0]["body"]
 
     for peer in ("192.0.2.10", "10.0.0.7", "2001:db8::1"):
-        async with _client(app, peer) as stranger:
+        async with client_from(app, peer) as stranger:
             refused = await stranger.get("/api/demo/outbox")
             assert refused.status_code == 403, peer
             assert refused.json()["error"]["code"] == "local_only"

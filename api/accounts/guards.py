@@ -19,6 +19,7 @@ FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT_AND_IP = 5
 MAX_FAILURES_PER_ACCOUNT = 20
 MAX_ATTEMPTS_PER_IP = 300  # a school network may put many families behind one address
+DELAY_STEP = 0.5  # seconds added to each answer after the second failure in a row
 
 LOCKED = ApiError(
     429,
@@ -46,7 +47,7 @@ async def before_password_attempt(identifier: str, ip: str) -> None:
         raise LOCKED
     if pair >= 2:
         # Progressive delay: 0.5 s, 1 s, 1.5 s… before answering (a human barely notices).
-        await asyncio.sleep(0.5 * (pair - 1))
+        await asyncio.sleep(DELAY_STEP * (pair - 1))
 
 
 async def record_failure(identifier: str, ip: str) -> None:

@@ -43,7 +43,8 @@ class VerificationCode(Table, tablename="verification_code"):
 
     id = primary_key()
     school_id = school_key()
-    user_id = ref()
+    # None for a flow opened before sign-in: it acts on `accounts`, and lives in a school drawn at random.
+    user_id = ref(null=True)
     purpose = Varchar(length=30)  # activation | password_recovery | email | passkey_register | passkey_signin
     flow_hash = Varchar(length=64)
     code_hash = Varchar(length=64, default="")
@@ -53,8 +54,9 @@ class VerificationCode(Table, tablename="verification_code"):
     verified_at = Timestamptz(null=True, default=None)  # the code was right (flow may continue)
     used_at = Timestamptz(null=True, default=None)  # the flow finished: never again
     created_at = created_at()
-    # An activation matching accounts in several schools: [{"school_id", "user_id"}, …] of every one
-    # (this row lives in the first one's school); those whose children's birth dates were proven.
+    # A flow opened before sign-in (api/accounts/codes.py `open_public_flow`): [{"school_id", "user_id"}, …]
+    # of the accounts it acts on, possibly none; after activation's step 2, those whose children's
+    # birth dates were proven.
     accounts = JSONB(null=True, default=None)
 
 
