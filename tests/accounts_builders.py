@@ -78,6 +78,20 @@ async def make_parent_to_activate(
     return Ref(id=user.id, school_id=family.school.id, role="parent")
 
 
+async def register_passkey(client: httpx.AsyncClient, authenticator: SoftAuthenticator) -> None:
+    """Add `authenticator`'s passkey to the account signed in on `client`."""
+    started = (await client.post("/api/accounts/passkeys/register/options")).json()
+    response = await client.post(
+        "/api/accounts/passkeys/register",
+        json={
+            "flow": started["flow"],
+            "name": "Ordinateur du salon",
+            "credential": authenticator.create(started["options"]),
+        },
+    )
+    assert response.status_code == 201, response.text
+
+
 class SoftAuthenticator:
     """A minimal software passkey (ES256, "none" attestation) to drive WebAuthn through the API."""
 

@@ -84,6 +84,20 @@ class PasskeyCredential(Table, tablename="passkey_credential"):
     last_used_at = Timestamptz(null=True, default=None)
 
 
+class KnownBrowser(Table, tablename="known_browser"):
+    """A browser that signed in to an account (OWASP "device cookies", api/accounts/known_browsers.py):
+    it may still sign in while the account is locked against strangers. Only the SHA-256 of the
+    cookie's secret is stored."""
+
+    id = primary_key()
+    school_id = school_key()
+    user_id = ref()
+    token_hash = Varchar(length=64)
+    created_at = created_at()
+    last_used_at = Timestamptz()
+    expires_at = Timestamptz()
+
+
 class PortalFavourite(Table, tablename="portal_favourite"):
     id = primary_key()
     school_id = school_key()
@@ -92,11 +106,12 @@ class PortalFavourite(Table, tablename="portal_favourite"):
     created_at = created_at()
 
 
-SHARDED_TABLES = [UserSession, VerificationCode, OutboxMessage, PasskeyCredential, PortalFavourite]
+SHARDED_TABLES = [UserSession, VerificationCode, OutboxMessage, PasskeyCredential, KnownBrowser, PortalFavourite]
 REFERENCES = [
     Ref(UserSession, "user_id", User, "CASCADE"),
     Ref(VerificationCode, "user_id", User, "CASCADE"),
     Ref(PasskeyCredential, "user_id", User, "CASCADE"),
+    Ref(KnownBrowser, "user_id", User, "CASCADE"),
     Ref(PortalFavourite, "user_id", User, "CASCADE"),
 ]
 # Citus: a unique index must include the distribution column (school_id).
