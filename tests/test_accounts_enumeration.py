@@ -53,6 +53,20 @@ def comparable(response: httpx.Response) -> tuple:
     return response.status_code, body, "retry-after" in response.headers
 
 
+class Answers:
+    """One person's way through a flow: (step, comparable answer, code comparisons the step made)."""
+
+    def __init__(self, browser: httpx.AsyncClient, base: str, comparisons: list[str]) -> None:
+        self.browser, self.base, self.comparisons = browser, base, comparisons
+        self.steps: list[tuple[str, tuple, int]] = []
+
+    async def post(self, step: str, body: dict) -> httpx.Response:
+        before = len(self.comparisons)
+        response = await self.browser.post(f"{self.base}/{step}", json=body)
+        self.steps.append((step, comparable(response), len(self.comparisons) - before))
+        return response
+
+
 async def a_code_never_sent(destination: str) -> str:
     sent = {re.search(r"\b(\d{6})\b", body).group(1) for body in await messages_to(destination)}
     return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in sent)
@@ -124,28 +138,17 @@ async def test_lost_password_answers_alike_at_every_step(app, code_comparisons):
     wrong = await a_code_never_sent("0611223355")  # none of the codes the real parent will get
     sequences = []
     for n, (identifier, channel) in enumerate(people):
-        steps: list = []
         async with client_from(app, f"198.51.100.{n + 1}") as browser:
-
-            async def step(path: str, body: dict) -> None:
-                compared = len(code_comparisons)
-                response = await browser.post(f"/api/accounts/recovery/password/{path}", json=body)
-                steps.append((path, comparable(response), len(code_comparisons) - compared))
-
-            starts = [
-                await browser.post(
-                    "/api/accounts/recovery/password/start", json={"identifier": identifier, "channel": channel}
-                )
-                for _ in range(4)  # beyond the 3 codes a person may get in 15 minutes
-            ]
-            steps += [("start", comparable(start), 0) for start in starts]
+            answers = Answers(browser, "/api/accounts/recovery/password", code_comparisons)
+            # Beyond the 3 codes a person may get in 15 minutes.
+            starts = [await answers.post("start", {"identifier": identifier, "channel": channel}) for _ in range(4)]
             flow = starts[0].json()["flow"]
             for _ in range(4):  # 2 tries left, 1, then burnt
-                await step("verify", {"flow": flow, "code": wrong})
+                await answers.post("verify", {"flow": flow, "code": wrong})
             for _ in range(3):  # two new codes on one flow, then 429
-                await step("resend", {"flow": flow})
-            await step("verify", {"flow": flow, "code": wrong})
-        sequences.append(steps)
+                await answers.post("resend", {"flow": flow})
+            await answers.post("verify", {"flow": flow, "code": wrong})
+        sequences.append(answers.steps)
     assert sequences[0] == sequences[1] == sequences[2] == sequences[3]
     verifies = [answer for path, answer, _ in sequences[0] if path == "verify"]
     assert "Il vous reste 2 essais" in verifies[0][1]["error"]["message"]
@@ -182,25 +185,17 @@ async def test_activation_answers_alike_at_every_step_and_checks_the_code_first(
     wrong = await a_code_never_sent("06 12 34 56 78")
     sequences = []
     for n, person in enumerate(people):
-        steps: list = []
         async with client_from(app, f"198.51.100.{n + 1}") as browser:
-
-            async def step(path: str, body: dict) -> None:
-                compared = len(code_comparisons)
-                response = await browser.post(f"/api/accounts/activation/{path}", json=body)
-                steps.append((path, comparable(response), len(code_comparisons) - compared))
-
-            starts = [await browser.post("/api/accounts/activation/start", json=person) for _ in range(4)]
-            steps += [("start", comparable(start), 0) for start in starts]
+            answers = Answers(browser, "/api/accounts/activation", code_comparisons)
+            starts = [await answers.post("start", person) for _ in range(4)]
             flow = starts[0].json()["flow"]
-            await step("verify", {"flow": flow, "code": wrong, "birth_dates": [BIRTH_DATE]})
-            await step("verify", {"flow": flow, "code": wrong, "birth_dates": ["2001-01-01"]})
+            for birth_dates in ([BIRTH_DATE], ["2001-01-01"]):
+                await answers.post("verify", {"flow": flow, "code": wrong, "birth_dates": birth_dates})
             for _ in range(3):
-                await step("resend", {"flow": flow})
-            await step("verify", {"flow": flow, "code": wrong, "birth_dates": ["2001-01-01"]})
-            await step("verify", {"flow": flow, "code": wrong, "birth_dates": [BIRTH_DATE]})
-            await step("verify", {"flow": flow, "code": wrong, "birth_dates": [BIRTH_DATE]})
-        sequences.append(steps)
+                await answers.post("resend", {"flow": flow})
+            for birth_dates in (["2001-01-01"], [BIRTH_DATE], [BIRTH_DATE]):
+                await answers.post("verify", {"flow": flow, "code": wrong, "birth_dates": birth_dates})
+        sequences.append(answers.steps)
     assert sequences[0] == sequences[1] == sequences[2]
     assert [answer[0] for _, answer, _ in sequences[0]] == [200] * 4 + [400, 400, 200, 200, 429, 400, 400, 400]
     verifies = [answer for path, answer, _ in sequences[0] if path == "verify"]
