@@ -12,7 +12,7 @@ default:
 run:
     {{python}} -m api
 
-# Serve in production: migrations, then N workers (default: one per core) on uvloop + httptools. Set CARTABLE_DEMO=0.
+# Serve in production: migrations, then N workers (default: one per core) on uvloop + httptools, on HOST (default 127.0.0.1).
 serve workers=num_cpus():
     {{python}} -m api --workers {{workers}}
 

@@ -3,6 +3,11 @@
 Without DATABASE_URL an embedded PostgreSQL keeps its data in .data/postgres, so a restart
 keeps everything; `just reset` wipes it.
 
+Safe defaults: the server listens on 127.0.0.1 unless HOST names another address, and demo mode
+(on by default only with the embedded database) refuses any other address unless
+CARTABLE_DEMO_PUBLIC=1 says it is meant: its accounts have a password everyone knows. Forwarded
+headers are trusted by the app (TRUSTED_PROXIES, api/client_address.py), never by uvicorn itself.
+
 Serving: uvicorn on uvloop with the httptools parser, N worker processes (`just serve` defaults to
 the number of cores). `just bench --server …` measured it against uvicorn's pure-Python loop and
 parser and against granian: see ARCHITECTURE.md.
@@ -13,11 +18,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 
 import uvicorn
 
-from api.config import get_settings
+from api.client_address import is_loopback
+from api.config import Settings, flag, get_settings
 from db.database import resolve_database_url
 
 
@@ -44,18 +51,39 @@ def serve_options() -> dict:
     return {"loop": "uvloop", "http": "httptools"} if sys.platform != "win32" else {}
 
 
+DEFAULT_HOST = "127.0.0.1"
+
+
+def listen_address(settings: Settings) -> str:
+    """HOST, or 127.0.0.1. Raises SystemExit (a clear message) for demo mode on another address
+    without CARTABLE_DEMO_PUBLIC=1."""
+    host = os.environ.get("HOST", "").strip() or DEFAULT_HOST
+    if settings.demo_mode and not is_loopback(host) and not flag("CARTABLE_DEMO_PUBLIC"):
+        raise SystemExit(
+            f"Cartable ne démarre pas : le mode démonstration écouterait sur {host}, joignable depuis d'autres "
+            "machines, alors que ses comptes ont un mot de passe connu de tous.\n"
+            "  - pour un essai sur cet ordinateur : ne définissez pas HOST (127.0.0.1) ;\n"
+            "  - en production : CARTABLE_DEMO=0 ;\n"
+            "  - pour une démonstration ouverte au réseau, en connaissance de cause : CARTABLE_DEMO_PUBLIC=1."
+        )
+    return host
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m api", description="Run Cartable.")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (production: one per core)")
     workers = parser.parse_args().workers
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
+    host = listen_address(settings)
+    # Decided here, before resolve_database_url() sets DATABASE_URL for the workers: they inherit it.
+    os.environ["CARTABLE_DEMO"] = "1" if settings.demo_mode else "0"
     url = resolve_database_url()
     accounts = asyncio.run(prepare())
     print(f"\n  Cartable est prêt : {settings.public_url}/espace/  (espace web : connexion, portail)")
     print(f"  Application mobile (PWA) : {settings.public_url}/")
     if settings.demo_mode:
-        print(f"  SMS et e-mails de démonstration : {settings.public_url}/espace/outbox.html")
+        print(f"  SMS et e-mails de démonstration : {settings.public_url}/espace/outbox.html (depuis cet ordinateur)")
     print(f"  Base de données : {'embarquée (.data/postgres)' if 'host=/' in url else 'DATABASE_URL'}")
     if accounts:
         print("\n  Comptes de démonstration :")
@@ -71,8 +99,9 @@ def main() -> None:
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        host="0.0.0.0",
+        host=host,
         port=settings.port,
+        proxy_headers=False,  # the app reads forwarded headers, from TRUSTED_PROXIES only
         log_level="info",
         workers=workers,
         **serve_options(),

@@ -12,10 +12,15 @@ import msgspec
 
 class Settings(msgspec.Struct, frozen=True):
     port: int
-    # Demo mode shows the SMS/e-mail outbox page and seeds the demo school. Never on in production.
+    # Demo mode shows the SMS/e-mail outbox page (to this machine only) and seeds the demo school.
+    # On by default only with the embedded database (no DATABASE_URL). Never on in production.
     demo_mode: bool
     # Public origin, used in links (QR codes, e-mails) and as the WebAuthn relying party.
     public_url: str
+    # PUBLIC_URL was given: then it is the only URL a phone's DPoP proof may name (not the Host header).
+    public_url_pinned: bool
+    # Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by default.
+    trusted_proxies: tuple[str, ...]
     # Cookies get `Secure` and the `__Host-` prefix everywhere but on plain-HTTP localhost.
     secure_cookies: bool
     # Per worker process: N workers open up to N x db_pool_max connections.
@@ -45,7 +50,7 @@ PUSH_SERVICES = (
 )
 
 
-def _flag(name: str, default: bool) -> bool:
+def flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -53,22 +58,26 @@ def _flag(name: str, default: bool) -> bool:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     port = int(os.environ.get("PORT", "8000"))
-    public_url = os.environ.get("PUBLIC_URL", f"http://localhost:{port}").rstrip("/")
+    public_url = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
     return Settings(
         port=port,
-        demo_mode=_flag("CARTABLE_DEMO", True),
-        public_url=public_url,
-        secure_cookies=_flag("SECURE_COOKIES", public_url.startswith("https://")),
+        demo_mode=flag("CARTABLE_DEMO", not os.environ.get("DATABASE_URL")),
+        public_url=public_url or f"http://localhost:{port}",
+        public_url_pinned=bool(public_url),
+        trusted_proxies=tuple(item for item in os.environ.get("TRUSTED_PROXIES", "").replace(",", " ").split() if item),
+        secure_cookies=flag("SECURE_COOKIES", public_url.startswith("https://")),
         db_pool_min=int(os.environ.get("DB_POOL_MIN", "2")),
         db_pool_max=int(os.environ.get("DB_POOL_MAX", "20")),
         db_acquire_timeout=float(os.environ.get("DB_ACQUIRE_TIMEOUT", "2")),
         sql_log=os.environ.get("CARTABLE_SQL_LOG", ""),
         vapid_key_file=os.environ.get("CARTABLE_VAPID_KEY", str(DATA_DIR / "vapid" / "private.pem")),
-        push_contact=os.environ.get("CARTABLE_PUSH_CONTACT", f"mailto:webmaster@{urlsplit(public_url).hostname}"),
+        push_contact=os.environ.get(
+            "CARTABLE_PUSH_CONTACT", f"mailto:webmaster@{urlsplit(public_url).hostname or 'localhost'}"
+        ),
         push_services=tuple(
             origin.strip()
             for origin in os.environ.get("CARTABLE_PUSH_SERVICES", ",".join(PUSH_SERVICES)).split(",")
             if origin.strip()
         ),
-        push_worker=_flag("CARTABLE_PUSH_WORKER", True),
+        push_worker=flag("CARTABLE_PUSH_WORKER", True),
     )

@@ -26,7 +26,8 @@ RETURNING hits
 
 
 def client_ip(request: Request) -> str:
-    # Behind a reverse proxy, run uvicorn with --proxy-headers so this is the real client.
+    """The client's address, the per-IP limits' key: the TCP peer, or what a trusted proxy forwarded
+    (TRUSTED_PROXIES, api/client_address.py); never a header from anyone else."""
     return request.client.host if request.client else "unknown"
 
 
@@ -53,6 +54,16 @@ async def limit(
         retry_after = int((start + window - moment).total_seconds()) + 1
         raise ApiError(429, "too_many_requests", message, headers={"Retry-After": str(retry_after)})
     return hits
+
+
+async def within(scope: str, subject: str, *, max_hits: int, window: timedelta) -> bool:
+    """Count one hit like `limit`, but answer False beyond `max_hits` instead of raising: for limits
+    that must stay silent (a 429 there would tell a real account from a made-up one)."""
+    try:
+        await limit(scope, subject, max_hits=max_hits, window=window)
+    except ApiError:
+        return False
+    return True
 
 
 async def reset(scope: str, subject: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import httpx
@@ -13,14 +14,19 @@ STRONG = "Vélo-Rouge-42!"
 
 
 async def last_message(destination: str) -> str:
-    row = (
-        await OutboxMessage.select(OutboxMessage.body)
-        .where(OutboxMessage.destination == destination)
-        .order_by(OutboxMessage.created_at, ascending=False)
-        .first()
-    )
-    assert row is not None, f"no message sent to {destination}"
-    return row["body"]
+    """The latest message to `destination`. Messages go out just after the answer (api/accounts/codes.py
+    `answer`): a live server may still be sending, so wait for one a little."""
+    for _ in range(50):
+        row = (
+            await OutboxMessage.select(OutboxMessage.body)
+            .where(OutboxMessage.destination == destination)
+            .order_by(OutboxMessage.created_at, ascending=False)
+            .first()
+        )
+        if row is not None:
+            return row["body"]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no message sent to {destination}")
 
 
 async def messages_to(destination: str) -> list[str]:
@@ -70,6 +76,20 @@ async def make_parent_to_activate(
 
     await set_contacts(family.school.id, user.id)  # the school's import records the phone in the directory
     return Ref(id=user.id, school_id=family.school.id, role="parent")
+
+
+async def register_passkey(client: httpx.AsyncClient, authenticator: SoftAuthenticator) -> None:
+    """Add `authenticator`'s passkey to the account signed in on `client`."""
+    started = (await client.post("/api/accounts/passkeys/register/options")).json()
+    response = await client.post(
+        "/api/accounts/passkeys/register",
+        json={
+            "flow": started["flow"],
+            "name": "Ordinateur du salon",
+            "credential": authenticator.create(started["options"]),
+        },
+    )
+    assert response.status_code == 201, response.text
 
 
 class SoftAuthenticator:

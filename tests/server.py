@@ -17,8 +17,9 @@ APP = "api.app:create_app"
 
 # The ways `just bench --server` can serve an ASGI app; `just serve` uses the one the bench chose.
 SERVERS = {
-    "uvicorn": ["-m", "uvicorn", "--loop", "asyncio", "--http", "h11"],
-    "uvicorn-uvloop": ["-m", "uvicorn", "--loop", "uvloop", "--http", "httptools"],
+    # --no-proxy-headers: as `python -m api`, the app alone decides whom to trust (TRUSTED_PROXIES).
+    "uvicorn": ["-m", "uvicorn", "--loop", "asyncio", "--http", "h11", "--no-proxy-headers"],
+    "uvicorn-uvloop": ["-m", "uvicorn", "--loop", "uvloop", "--http", "httptools", "--no-proxy-headers"],
     "granian": ["-m", "granian", "--interface", "asgi", "--loop", "uvloop", "--no-ws"],
 }
 
@@ -40,15 +41,17 @@ def server_command(server: str, app: str, port: int, workers: int) -> list[str]:
 def start_app_server(
     port: int,
     *,
-    env: dict[str, str],
+    env: dict[str, str | None],
     workers: int = 1,
     log: IO | None = None,
     server: str = "uvicorn-uvloop",
     app: str = APP,
+    command: list[str] | None = None,
 ) -> subprocess.Popen:
-    """Start `app` on 127.0.0.1:`port` and wait until it answers; raise if it never does."""
-    process = subprocess.Popen(server_command(server, app, port, workers), cwd=ROOT,
-                               env={**os.environ, "PORT": str(port), **env},
+    """Start `app` on 127.0.0.1:`port` (or run `command`, e.g. `python -m api`, which must serve the
+    app there) and wait until it answers; raise if it never does. A None in `env` unsets a variable."""
+    environment = {name: value for name, value in {**os.environ, "PORT": str(port), **env}.items() if value is not None}
+    process = subprocess.Popen(command or server_command(server, app, port, workers), cwd=ROOT, env=environment,
                                stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)  # fmt: skip
     probe = "/api/health" if app == APP else "/"
     deadline = time.monotonic() + 30

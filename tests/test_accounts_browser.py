@@ -131,8 +131,9 @@ async def test_student_first_login_with_temporary_password(live_server, page):
 
 
 async def test_passkey_added_on_the_portal_then_signs_in_without_password(live_server, context, page):
-    # A virtual authenticator stands in for the fingerprint reader; WebAuthn needs a domain, so use localhost.
-    base = live_server.replace("127.0.0.1", "localhost")
+    # A virtual authenticator stands in for the fingerprint reader (the live server is on localhost:
+    # WebAuthn needs a domain).
+    base = live_server
     cdp = await context.new_cdp_session(page)
     await cdp.send("WebAuthn.enable")
     await cdp.send(

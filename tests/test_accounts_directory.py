@@ -106,3 +106,22 @@ async def test_the_demo_seed_fills_the_directory(db):
     users = await User.select(User.phone, User.email)
     contacts = sum(bool(u["phone"]) + bool(u["email"] and "@" in u["email"]) for u in users)
     assert contacts > 10 and await ContactDirectory.count() == contacts
+
+
+async def test_accounts_made_before_the_directory_are_found_after_the_backfill_migration():
+    """An old data directory's accounts get the same directory keys as `set_contacts` would write."""
+    from api.accounts.directory import contact_keys
+    from db.core.piccolo_migrations.core_2026_11_25t05_20_00_000001 import BACKFILL
+
+    school = await make_school()
+    contacts = [("+33 6 12 34 56 78", " Nadia.Roux@Example.FR "), ("0033712345678", None), ("06 1", "sans-arobase")]
+    users = [await make_user(school, "parent", phone=phone, email=email) for phone, email in contacts]
+    await ContactDirectory.delete().where(ContactDirectory.school_id == school.school_id)
+
+    await School.raw(BACKFILL)
+
+    for user, (phone, email) in zip(users, contacts, strict=True):
+        rows = await ContactDirectory.select(ContactDirectory.contact).where(
+            (ContactDirectory.school_id == school.school_id) & (ContactDirectory.user_id == user.id)
+        )
+        assert sorted(r["contact"] for r in rows) == sorted(contact_keys(phone, email)), (phone, email)

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 from api.auth.sessions import cookie_name
 from db.accounts.tables import PasskeyCredential, UserSession
-from tests.accounts_builders import SoftAuthenticator, password_sign_in
+from tests.accounts_builders import SoftAuthenticator, password_sign_in, register_passkey
 from tests.factories import make_family
 from tests.fixtures.api import sign_in
-
-
-async def _register(client, authenticator: SoftAuthenticator) -> None:
-    started = (await client.post("/api/accounts/passkeys/register/options")).json()
-    response = await client.post(
-        "/api/accounts/passkeys/register",
-        json={
-            "flow": started["flow"],
-            "name": "Ordinateur du salon",
-            "credential": authenticator.create(started["options"]),
-        },
-    )
-    assert response.status_code == 201, response.text
 
 
 async def test_add_a_passkey_then_sign_in_without_password(client, new_client):
     family = await make_family()
     await sign_in(client, family.parent)
     authenticator = SoftAuthenticator()
-    await _register(client, authenticator)
+    await register_passkey(client, authenticator)
     assert [p["name"] for p in (await client.get("/api/accounts/passkeys")).json()] == ["Ordinateur du salon"]
 
     browser = await new_client()
@@ -49,7 +36,7 @@ async def test_passkey_of_someone_else_or_forged_is_refused(client, new_client):
     first, second = await make_family(), await make_family()
     await sign_in(client, first.parent)
     authenticator = SoftAuthenticator()
-    await _register(client, authenticator)
+    await register_passkey(client, authenticator)
     browser = await new_client()
     # First parent's passkey presented for the second parent's identifier: refused.
     options = (
@@ -91,7 +78,7 @@ async def test_adding_a_passkey_needs_a_session_and_csrf(client):
 async def test_a_parent_cannot_see_or_remove_another_familys_passkey(client, new_client):
     first, second = await make_family(), await make_family()
     await sign_in(client, first.parent)
-    await _register(client, SoftAuthenticator())
+    await register_passkey(client, SoftAuthenticator())
     passkey_id = (await client.get("/api/accounts/passkeys")).json()[0]["id"]
     other = await new_client()
     await sign_in(other, second.parent)

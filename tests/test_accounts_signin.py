@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import httpx
-
 from api.auth.sessions import cookie_name
 from db.accounts.tables import UserSession
 from tests.accounts_builders import password_sign_in
 from tests.factories import make_family, make_user
+from tests.fixtures.api import client_from
 
 
 async def test_parent_signs_in_reads_session_with_children_and_signs_out(client):
@@ -77,10 +76,7 @@ async def test_account_locks_after_repeated_failures_but_not_for_the_parent_else
     assert locked.status_code == 429 and locked.json()["error"]["code"] == "account_locked"
     assert await UserSession.count() == 0
     # The lock is per account *and* address first: the real parent elsewhere can still sign in.
-    other = httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, client=("198.51.100.7", 1)), base_url="http://localhost"
-    )
-    async with other:
+    async with client_from(app, "198.51.100.7") as other:
         assert (await password_sign_in(other, family.parent.identifier)).status_code == 200
 
 

@@ -9,7 +9,7 @@ import pytest
 from api.auth.sessions import cookie_name, open_session
 from db.devices.tables import Device
 from tests.factories import make_family
-from tests.fixtures.browser import artifact, check_screen, espace_context
+from tests.fixtures.browser import artifact, check_screen, espace_context, without_webauthn
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +49,6 @@ async def phone_context(browser):
     return context, page
 
 
-def on_localhost(url: str) -> str:
-    # WebAuthn refuses IP addresses as relying party ids: the phone uses the same server as "localhost".
-    return url.replace("127.0.0.1", "localhost")
-
-
 async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(browser, live_server):
     family = await make_family()
     desktop_context, desktop = await desktop_page(browser, live_server, family.parent)
@@ -70,7 +65,7 @@ async def test_pair_a_phone_by_link_lock_it_then_revoke_it_from_the_desktop(brow
         assert await desktop.input_value("#code") == ""  # the code never stays on screen beside its QR
 
         # The phone opens the link (as the camera app would) and types a wrong code, then the right one.
-        await phone.goto(on_localhost(link))
+        await phone.goto(link)
         await phone.wait_for_selector("#pairing-code")
         assert "s=" not in phone.url  # the secret left the address bar
         await phone.fill("#pairing-code", "zz9q")
@@ -148,9 +143,9 @@ async def test_a_second_profile_is_added_by_pasting_the_link_and_removed_from_th
             link = await show_qr(desktop, code)
             # A fresh load (as when the app is reopened), not a hash change under a screen still rendering.
             await phone.goto("about:blank")
-            await phone.goto(on_localhost(f"{live_server}/#/ajouter-profil"))
+            await phone.goto(f"{live_server}/#/ajouter-profil")
             await phone.wait_for_selector("#pairing-link")
-            await phone.fill("#pairing-link", on_localhost(link))
+            await phone.fill("#pairing-link", link)
             await phone.click("text=Continuer")
             await phone.fill("#pairing-code", code.lower())
             await phone.click("text=Ajouter le profil")
@@ -214,8 +209,8 @@ async def test_scanning_the_qr_with_the_camera_pairs_the_phone_even_without_weba
     try:
         context = await camera_browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
         await context.grant_permissions(["camera"], origin=live_server)
+        await without_webauthn(context)  # no app lock can be registered: pairing must not care
         phone = await context.new_page()
-        # On 127.0.0.1 WebAuthn cannot register (an IP is no relying party id): pairing must not care.
         await phone.goto(f"{live_server}/#/ajouter-profil")
         await phone.click("text=Scanner le QR code")
         await phone.wait_for_selector("#pairing-code", timeout=20_000)

@@ -28,7 +28,7 @@ from tests.family_builders import (
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import PHONE_SIZES, check_screen, espace_context
+from tests.fixtures.browser import PHONE_SIZES, check_screen, espace_context, without_webauthn
 from tests.pairing_builders import CODE
 from tests.parity_builders import setup, signed_in
 from tests.test_pwa_browser import pair_in_browser
@@ -450,6 +450,7 @@ async def test_the_pairing_form_works_from_the_keyboard(page, live_server):
     async with httpx.AsyncClient(base_url=live_server) as desktop_client:
         await sign_in(desktop_client, family.student)
         link = (await desktop_client.post("/api/pairing/pairings", json={"code": CODE})).json()["link"]
+    await without_webauthn(page.context)
     await page.goto(f"{live_server}/#/ajouter-profil")
     await page.wait_for_selector("#pairing-link")
     await page.focus("#pairing-link")

@@ -4,8 +4,10 @@
 2. the code and the birth date of each child → the identifier (p.nom, numbered if taken) is shown;
 3. a password of their choosing → the account is active.
 
-Step 1 answers the same whether or not the details match an account (no enumeration): with no
-match, the flow token is a dead one and step 2 says "Code incorrect".
+No step tells whether the details match an account (no enumeration): step 1 opens a flow for
+everyone (`codes.open_public_flow`; with no match, a dead one whose code matches nothing), sends the
+SMS after answering, and stays silent past the per-person limit; step 2 checks the code before the
+birth dates, so a stranger only ever meets the code's answers, the same on a dead flow.
 
 The school is not known at step 1: the contact directory (api/accounts/directory.py) gives every
 account holding that phone, in every school, and each is checked in its own school (name, not yet
@@ -20,7 +22,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import timedelta
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, Response, post
+from litestar.background_tasks import BackgroundTask
 from litestar.params import JSONBody
 
 from api.accounts import codes
@@ -41,7 +44,6 @@ from api.accounts.structs import (
     Resend,
 )
 from api.auth.passwords import character_classes, password_problems
-from api.auth.tokens import decoy_token
 from api.errors import ApiError
 from api.notifications.sender import send_sms
 from api.ratelimit import client_ip, limit
@@ -116,65 +118,60 @@ async def _identifier_of(user: dict) -> str:
     return await allocate_identifier(user["school_id"], user["id"], user["first_name"], user["last_name"])
 
 
-def _ref(school_id, user_id) -> dict:
-    return {"school_id": str(school_id), "user_id": str(user_id)}
-
-
 class ActivationController(Controller):
     path = "/api/accounts/activation"
     tags = ["accounts"]
 
     @post("/start", summary="Step 1: name, first name, phone → SMS code", status_code=200)
-    async def start(self, request: Request, data: JSONBody[ActivationStart]) -> FlowStarted:
+    async def start(self, request: Request, data: JSONBody[ActivationStart]) -> Response[FlowStarted]:
         require_same_origin(request)
         await limit("activation:ip", client_ip(request), max_hits=10, window=HOUR)
         accounts = await _accounts_to_activate(data)
-        if not accounts:
-            return FlowStarted(flow=decoy_token(), message=SENT)
-        lead = accounts[0]  # the flow is kept in this account's school; it acts on all of them
-        await codes.throttle_sends(lead["id"])
-        flow, code = await codes.issue(
-            school_id=lead["school_id"],
-            user_id=lead["id"],
-            purpose=PURPOSE,
-            destination=lead["phone"],
-            accounts=[_ref(a["school_id"], a["id"]) for a in accounts] if len(accounts) > 1 else None,
-        )
-        await send_sms(lead["school_id"], lead["phone"], sms_text(code))
-        return FlowStarted(flow=flow, message=SENT)
+        refs = [(account["school_id"], account["id"]) for account in accounts]
+        flow, code = await codes.open_public_flow(PURPOSE, refs, destination="sms")
+        sends = []
+        if await codes.may_send(refs):
+            lead = accounts[0]  # every match holds this phone: one SMS for the person
+            sends.append(BackgroundTask(send_sms, lead["school_id"], lead["phone"], sms_text(code)))
+        return codes.answer(FlowStarted(flow=flow, message=SENT), sends)
 
     @post("/resend", summary="A new SMS code for the same flow (throttled)", status_code=200)
-    async def resend(self, request: Request, data: JSONBody[Resend]) -> Done:
+    async def resend(self, request: Request, data: JSONBody[Resend]) -> Response[Done]:
         require_same_origin(request)
         await limit("activation:ip", client_ip(request), max_hits=10, window=HOUR)
         row = await codes.find_flow(data.flow, PURPOSE)
+        sends = []
         if row is not None and row["verified_at"] is None:
             code = await codes.renew_code(row, data.flow)
-            await send_sms(row["school_id"], row["destination"], sms_text(code))
-        return Done(message="Si la démarche est en cours, un nouveau code a été envoyé par SMS.")
+            accounts = codes.flow_accounts(row)
+            if await codes.may_send(accounts):
+                lead = (
+                    await User.select(User.phone)
+                    .where((User.school_id == accounts[0][0]) & (User.id == accounts[0][1]))
+                    .first()
+                )
+                sends.append(BackgroundTask(send_sms, accounts[0][0], lead["phone"], sms_text(code)))
+        return codes.answer(Done(message="Si la démarche est en cours, un nouveau code a été envoyé par SMS."), sends)
 
     @post("/verify", summary="Step 2: SMS code + children's birth dates → identifier", status_code=200)
     async def verify(self, request: Request, data: JSONBody[ActivationVerify]) -> ActivationVerified:
         require_same_origin(request)
         await limit("code:verify:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
         row = await codes.find_flow(data.flow, PURPOSE)
-        proven, children = [], []
-        if row is not None and row["verified_at"] is None:
-            proven, children = await _proven_accounts(row, set(data.birth_dates))
-            if not proven:
-                # Checked before the code so a wrong date costs a try like a wrong code does.
-                if codes.now() < row["expires_at"] and await codes.add_attempt(row) is not None:
-                    raise ApiError(
-                        400,
-                        "wrong_birth_dates",
-                        "Les dates de naissance ne correspondent pas à celles de vos enfants "
-                        "connues de l'établissement.",
-                    )
-        await codes.check_code(row, data.flow, data.code)
-        if row["accounts"] is not None:  # the accounts step 3 activates: those proven here
-            await VerificationCode.update({VerificationCode.accounts: [_ref(*a) for a in proven]}).where(
-                (VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"])
+        # The code first: only who received it learns anything about the birth dates (or the account).
+        await codes.check_code(row, data.flow, data.code, then_verify=False)
+        proven, children = await _proven_accounts(row, set(data.birth_dates))
+        if not proven:  # this try is spent, as a wrong code's would be
+            raise ApiError(
+                400,
+                "wrong_birth_dates",
+                "Les dates de naissance ne correspondent pas à celles de vos enfants connues de l'établissement.",
             )
+        await codes.mark_verified(row)
+        # The accounts step 3 activates: those proven here.
+        await VerificationCode.update({VerificationCode.accounts: codes.account_refs(proven)}).where(
+            (VerificationCode.school_id == row["school_id"]) & (VerificationCode.id == row["id"])
+        )
         activated = []
         for school_id, user_id in proven:
             user = await User.select().where((User.school_id == school_id) & (User.id == user_id)).first()

@@ -3,9 +3,15 @@
 A flow starts with `issue()`: the browser gets a flow token (its school and row plus 256 random
 bits, see api/auth/tokens.py: it is found in one school), the user gets a 6-digit code by SMS or
 e-mail. Only SHA-256(flow) and SHA-256(flow:code) are stored, so a database leak reveals neither.
-Answers that must not reveal whether an account exists hand out `decoy_token()`s of the same shape.
 A code lives 10 minutes, is single use, and 3 wrong tries burn it (a new one must be requested,
 which is throttled).
+
+Flows that start before anyone signs in (activation, lost password, passkey sign-in) must not tell
+whether an account exists: `open_public_flow()` opens one for whoever asked, a real person or not.
+Its row is kept in a school drawn at random (so the token's school says nothing about the person),
+lists the accounts it acts on in `accounts` (none for a made-up person: a dead flow whose code
+matches nothing), and keeps no contact detail, only the channel. Every later step then runs the
+same code on a dead flow as on a live one: the same tries, messages, throttles and expiry.
 """
 
 from __future__ import annotations
@@ -15,15 +21,18 @@ import secrets
 from datetime import timedelta
 from uuid import UUID, uuid4
 
+from litestar import Response
+from litestar.background_tasks import BackgroundTask, BackgroundTasks
+
 from api.accounts.guards import clear_failures
 from api.auth.passwords import hash_password, password_problems
 from api.auth.sessions import close_all_sessions
-from api.auth.tokens import digest, new_secret, parse_routed_token, routed_token, same
+from api.auth.tokens import decoy_token, digest, new_secret, parse_routed_token, routed_token, same
 from api.clock import now
 from api.errors import ApiError
-from api.ratelimit import limit
+from api.ratelimit import limit, within
 from db.accounts.tables import VerificationCode
-from db.core.tables import User
+from db.core.tables import School, User
 
 CODE_TTL = timedelta(minutes=10)
 # After the code was right, the rest of the flow (birth dates, password) may take a little longer.
@@ -47,6 +56,7 @@ def _code_hash(flow: str, code: str) -> str:
 
 
 async def throttle_sends(user_id: UUID) -> None:
+    """A signed-in user's sends (SENDS_PER_WINDOW per person): a 429 beyond, which tells nothing new."""
     await limit(
         "code:send",
         str(user_id),
@@ -56,19 +66,66 @@ async def throttle_sends(user_id: UUID) -> None:
     )
 
 
+async def may_send(accounts: list[tuple[UUID, UUID]]) -> bool:
+    """Whether a code may go to this person now (SENDS_PER_WINDOW per person, whatever the flow).
+
+    Silent: past the limit nothing is sent, and the answer stays the one everybody gets."""
+    return bool(accounts) and await within(
+        "code:send", str(accounts[0][1]), max_hits=SENDS_PER_WINDOW, window=SEND_WINDOW
+    )
+
+
+def answer(body, sends: list[BackgroundTask]) -> Response:
+    """The same answer whoever asked; the SMS or e-mail goes out after it, so that neither its
+    provider's latency nor its failure tells a real person from a made-up one."""
+    return Response(body, background=BackgroundTasks(sends) if sends else None)
+
+
+async def open_public_flow(
+    purpose: str,
+    accounts: list[tuple[UUID, UUID]],
+    *,
+    destination: str,
+    with_code: bool = True,
+    ttl: timedelta = CODE_TTL,
+) -> tuple[str, str]:
+    """A pre-sign-in flow acting on `accounts` ((school id, user id), possibly none): (flow token, code).
+
+    `destination` is what the flow keeps: the channel ("sms", "email") or a ceremony's challenge,
+    never a phone number or an address (it may be another school's person). See the module docstring."""
+    school = await School.raw("SELECT id FROM school ORDER BY random() LIMIT 1")
+    if not school:  # no school at all: no account either, and nothing to route a flow to
+        return decoy_token(), new_code()
+    return await issue(
+        school_id=school[0]["id"],
+        user_id=None,
+        purpose=purpose,
+        destination=destination,
+        with_code=with_code and bool(accounts),
+        ttl=ttl,
+        accounts=account_refs(accounts),
+    )
+
+
+def account_refs(accounts: list[tuple[UUID, UUID]]) -> list[dict]:
+    """How a flow row lists its accounts (`flow_accounts` reads them back)."""
+    return [{"school_id": str(school_id), "user_id": str(user_id)} for school_id, user_id in accounts]
+
+
 async def issue(
     *,
     school_id: UUID,
-    user_id: UUID,
+    user_id: UUID | None,
     purpose: str,
     destination: str,
     with_code: bool = True,
     ttl: timedelta = CODE_TTL,
     accounts: list[dict] | None = None,
 ) -> tuple[str, str]:
-    """Start a flow; returns (flow token, code). The caller sends the code."""
+    """Start a flow; returns (flow token, code). The caller sends the code. Without `with_code`,
+    no code can ever match (a ceremony's flow, or a dead flow: the same comparison still runs)."""
     row_id = uuid4()
-    flow, code = routed_token(school_id, row_id, new_secret()), new_code() if with_code else ""
+    flow, code = routed_token(school_id, row_id, new_secret()), new_code()
     await VerificationCode.insert(
         VerificationCode(
             id=row_id,
@@ -86,12 +143,20 @@ async def issue(
 
 
 async def renew_code(row: dict, flow: str) -> str:
-    """A fresh code on the same flow (resend): old code dead, tries and clock reset."""
-    await throttle_sends(row["user_id"])
+    """A fresh code on the same flow (resend): old code dead, tries and clock reset.
+
+    At most SENDS_PER_WINDOW - 1 per flow (429, dead flows alike); the caller asks `may_send()`."""
+    await limit(
+        "code:resend",
+        str(row["id"]),
+        max_hits=SENDS_PER_WINDOW - 1,
+        window=SEND_WINDOW,
+        message="Trop de codes demandés. Réessayez dans quelques minutes.",
+    )
     code = new_code()
     await VerificationCode.update(
         {
-            VerificationCode.code_hash: _code_hash(flow, code),
+            VerificationCode.code_hash: _code_hash(flow, code) if flow_accounts(row) else "",
             VerificationCode.attempts: 0,
             VerificationCode.expires_at: now() + CODE_TTL,
             VerificationCode.verified_at: None,
@@ -120,8 +185,11 @@ async def find_flow(flow: str, purpose: str) -> dict | None:
     return row
 
 
-async def check_code(row: dict | None, flow: str, code: str) -> dict:
-    """Verify the code of an open flow; marks it verified (single use). Raises a clear 400 otherwise."""
+async def check_code(row: dict | None, flow: str, code: str, *, then_verify: bool = True) -> dict:
+    """Verify the code of an open flow and mark it verified (single use); raise a clear 400 otherwise.
+
+    `then_verify=False`: the caller checks more (activation's birth dates) then calls `mark_verified`;
+    a wrong answer there has cost this try."""
     if row is None:
         raise WRONG_CODE  # unknown flow: same answer as a wrong code (no account enumeration)
     if row["verified_at"] is not None:
@@ -137,6 +205,13 @@ async def check_code(row: dict | None, flow: str, code: str) -> dict:
         if left <= 0:
             raise CODE_BURNT
         raise ApiError(400, "wrong_code", f"Code incorrect. Il vous reste {left} essai{'s' if left > 1 else ''}.")
+    if then_verify:
+        await mark_verified(row)
+    return row
+
+
+async def mark_verified(row: dict) -> None:
+    """The code was right: the flow may go on (for VERIFIED_TTL), and the code never serves again."""
     verified = await VerificationCode.raw(
         "UPDATE verification_code SET verified_at = {}, expires_at = {} "
         "WHERE school_id = {} AND id = {} AND verified_at IS NULL RETURNING id",
@@ -147,7 +222,6 @@ async def check_code(row: dict | None, flow: str, code: str) -> dict:
     )
     if not verified:  # the same code sent twice at once: only one request wins
         raise ApiError(400, "code_used", "Ce code a déjà été utilisé.")
-    return row
 
 
 async def add_attempt(row: dict) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
+from uuid import UUID
 
 from litestar import Request
 
@@ -15,10 +16,14 @@ from db.accounts.tables import RateLimitCounter
 FAILURE_WINDOW = timedelta(minutes=15)
 # Per (account, IP): the attacker's own attempts on one account. Per account, from anywhere: a higher
 # ceiling so a distributed guess is also stopped. Both locks are temporary (the window), never applied
-# to passkey sign-in, and cleared by a password reset: an attacker cannot keep a victim out for good.
+# to passkey sign-in, cleared by a password reset, and passed by a browser that signed in to the account
+# before (api/accounts/known_browsers.py), which has its own limit instead: an attacker cannot keep
+# the owner out.
 MAX_FAILURES_PER_ACCOUNT_AND_IP = 5
 MAX_FAILURES_PER_ACCOUNT = 20
+MAX_FAILURES_PER_KNOWN_BROWSER = 10
 MAX_ATTEMPTS_PER_IP = 300  # a school network may put many families behind one address
+DELAY_STEP = 0.5  # seconds added to each answer after the second failure in a row
 
 LOCKED = ApiError(
     429,
@@ -37,31 +42,51 @@ async def _failures(key: str) -> int:
     return row["hits"] if row else 0
 
 
-async def before_password_attempt(identifier: str, ip: str) -> None:
-    """Refuse while locked; otherwise slow down progressively after a few failures."""
+async def before_password_attempt(identifier: str, ip: str, known_browser: UUID | None) -> UUID | None:
+    """Refuse while locked; otherwise slow down progressively after a few failures.
+
+    `known_browser`: this browser's entry for the account, if it has one. It passes the account's
+    locks while under its own limit; returned then (failures count against it), else None."""
     await limit("signin:ip", ip, max_hits=MAX_ATTEMPTS_PER_IP, window=FAILURE_WINDOW)
+    if known_browser is not None:
+        failures = await _failures(f"signin:browser:{known_browser}")
+        if failures < MAX_FAILURES_PER_KNOWN_BROWSER:
+            await _slow_down(failures)
+            return known_browser
     pair = await _failures(f"signin:pair:{identifier}|{ip}")
     account = await _failures(f"signin:account:{identifier}")
     if pair >= MAX_FAILURES_PER_ACCOUNT_AND_IP or account >= MAX_FAILURES_PER_ACCOUNT:
         raise LOCKED
-    if pair >= 2:
+    await _slow_down(pair)
+    return None
+
+
+async def _slow_down(failures: int) -> None:
+    if failures >= 2:
         # Progressive delay: 0.5 s, 1 s, 1.5 s… before answering (a human barely notices).
-        await asyncio.sleep(0.5 * (pair - 1))
+        await asyncio.sleep(DELAY_STEP * (failures - 1))
 
 
-async def record_failure(identifier: str, ip: str) -> None:
+async def record_failure(identifier: str, ip: str, known_browser: UUID | None) -> None:
     big = 1_000_000  # only counting here; the check above decides
+    if known_browser is not None:
+        await limit("signin:browser", str(known_browser), max_hits=big, window=FAILURE_WINDOW)
+        return
     await limit("signin:pair", f"{identifier}|{ip}", max_hits=big, window=FAILURE_WINDOW)
     await limit("signin:account", identifier, max_hits=big, window=FAILURE_WINDOW)
 
 
-async def clear_failures(identifier: str, ip: str | None = None) -> None:
-    """After a sign-in from `ip`, forget that pair's failures; with no ip (password reset), every pair's."""
+async def clear_failures(identifier: str, ip: str | None = None, known_browser: UUID | None = None) -> None:
+    """After a sign-in from `ip` (and `known_browser`), forget their failures on the account. The
+    account-wide count runs on (its owner is not held by it): only a password reset (no ip) clears
+    it, with every address's."""
     if ip is not None:
         await reset("signin:pair", f"{identifier}|{ip}")
-    else:
-        prefix = f"signin:pair:{identifier}|"
-        await RateLimitCounter.raw("DELETE FROM rate_limit_counter WHERE left(key, {}) = {}", len(prefix), prefix)
+        if known_browser is not None:
+            await reset("signin:browser", str(known_browser))
+        return
+    prefix = f"signin:pair:{identifier}|"
+    await RateLimitCounter.raw("DELETE FROM rate_limit_counter WHERE left(key, {}) = {}", len(prefix), prefix)
     await reset("signin:account", identifier)
 
 

@@ -39,7 +39,6 @@ from api.accounts.structs import (
     SessionBody,
 )
 from api.auth.principal import Principal
-from api.auth.tokens import decoy_token
 from api.config import get_settings
 from api.errors import ApiError
 from api.ratelimit import client_ip, limit
@@ -170,17 +169,14 @@ class PasskeyController(Controller):
             rp_id=rp_id, challenge=challenge, user_verification=UserVerificationRequirement.PREFERRED
         )
         found = await locate(data.identifier)
-        if found is None:
-            flow = decoy_token()  # same answer for an unknown identifier; the flow leads nowhere
-        else:
-            flow, _ = await codes.issue(
-                school_id=found["school_id"],
-                user_id=found["user_id"],
-                purpose="passkey_signin",
-                destination=bytes_to_base64url(challenge),
-                with_code=False,
-                ttl=CEREMONY_TTL,
-            )
+        # A flow for everyone: an unknown identifier's leads nowhere, and its token looks the same.
+        flow, _ = await codes.open_public_flow(
+            "passkey_signin",
+            [(found["school_id"], found["user_id"])] if found else [],
+            destination=bytes_to_base64url(challenge),
+            with_code=False,
+            ttl=CEREMONY_TTL,
+        )
         return PasskeyOptions(flow=flow, options=webauthn.options_to_json(options))
 
     @post("/signin", summary="Finish a passkey sign-in: opens a session", status_code=200)
@@ -190,6 +186,10 @@ class PasskeyController(Controller):
         row = await codes.find_flow(data.flow, "passkey_signin")
         if row is None or row["expires_at"] <= codes.now() or not await codes.finish(row):
             raise NOT_RECOGNISED
+        accounts = codes.flow_accounts(row)
+        if not accounts:
+            raise NOT_RECOGNISED
+        [(school_id, user_id)] = accounts
         try:
             credential_id = json.loads(data.credential)["rawId"]
         except (ValueError, KeyError, TypeError) as exc:
@@ -197,8 +197,8 @@ class PasskeyController(Controller):
         stored = (
             await PasskeyCredential.select()
             .where(
-                (PasskeyCredential.school_id == row["school_id"])
-                & (PasskeyCredential.user_id == row["user_id"])
+                (PasskeyCredential.school_id == school_id)
+                & (PasskeyCredential.user_id == user_id)
                 & (PasskeyCredential.credential_id == str(credential_id))
             )
             .first()
@@ -217,13 +217,13 @@ class PasskeyController(Controller):
             )
         except (InvalidAuthenticationResponse, ValueError, KeyError) as exc:
             raise NOT_RECOGNISED from exc
-        user = await _user(row["school_id"], row["user_id"])
+        user = await _user(school_id, user_id)
         if user is None or user["disabled"]:
             raise NOT_RECOGNISED
         await PasskeyCredential.update(
             {PasskeyCredential.sign_count: verified.new_sign_count, PasskeyCredential.last_used_at: codes.now()}
         ).where((PasskeyCredential.school_id == stored["school_id"]) & (PasskeyCredential.id == stored["id"]))
-        return await start_session(request, row["school_id"], row["user_id"])
+        return await start_session(request, school_id, user_id)
 
 
 ROUTES = [PasskeyController]

@@ -1,7 +1,10 @@
 """ "Identifiant perdu" and "Mot de passe perdu", by SMS or e-mail to what the school has on file.
 
 Every answer is the same whether or not an account matches: nothing here tells a stranger that an
-identifier, a phone number or an address exists. A contact is looked up in the contact directory
+identifier, a phone number or an address exists. The same limits count for everyone, messages go
+out after the answer, a lost password opens a flow for everyone (`codes.open_public_flow`, dead when
+no account can receive the code), and past a per-person limit nothing is sent, silently.
+A contact is looked up in the contact directory
 (api/accounts/directory.py), then each account in its own school: a parent with accounts in two
 schools gets each school's identifier(s), in one message per school.
 """
@@ -10,7 +13,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, Response, post
+from litestar.background_tasks import BackgroundTask
 from litestar.params import JSONBody
 
 from api.accounts import codes
@@ -27,10 +31,8 @@ from api.accounts.structs import (
     PasswordRecoveryStart,
     Resend,
 )
-from api.auth.tokens import decoy_token
-from api.errors import ApiError
 from api.notifications.sender import send_email, send_sms
-from api.ratelimit import client_ip, limit
+from api.ratelimit import client_ip, limit, within
 from db.core.tables import User
 
 PURPOSE = "password_recovery"
@@ -58,12 +60,27 @@ async def _accounts_by_contact(channel: str, value: str) -> list[dict]:
     return found
 
 
-async def _within(scope: str, subject: str, max_hits: int, window: timedelta = HOUR) -> bool:
-    try:
-        await limit(scope, subject, max_hits=max_hits, window=window)
-    except ApiError:
-        return False
-    return True
+async def _recoverable(identifier: str) -> dict | None:
+    """The account an identifier names, if it may recover its password (not disabled)."""
+    found = await locate(identifier)
+    if found is None:
+        return None
+    user = await User.select().where((User.school_id == found["school_id"]) & (User.id == found["user_id"])).first()
+    return user if user and not user["disabled"] else None
+
+
+def _destination(user: dict | None, channel: str) -> str | None:
+    """Where a code for `user` goes on `channel` ("sms" or "email"): what the school has on file."""
+    if user is None:
+        return None
+    return user["phone"] if channel == "sms" else user["email"]
+
+
+def _message(school_id, channel: str, destination: str, subject: str, text: str) -> BackgroundTask:
+    """An SMS or e-mail to send once the answer is out."""
+    if channel == "sms":
+        return BackgroundTask(send_sms, school_id, destination, text)
+    return BackgroundTask(send_email, school_id, destination, subject, text)
 
 
 class RecoveryController(Controller):
@@ -71,68 +88,57 @@ class RecoveryController(Controller):
     tags = ["accounts"]
 
     @post("/identifier", summary="Identifiant perdu: send my identifier(s) to my phone or e-mail", status_code=200)
-    async def identifier(self, request: Request, data: JSONBody[IdentifierRecovery]) -> Done:
+    async def identifier(self, request: Request, data: JSONBody[IdentifierRecovery]) -> Response[Done]:
         require_same_origin(request)
         await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
+        # Counted for every contact, known or not; past the limit, silence (no enumeration).
+        within_limit = await within("recovery:contact", data.value.strip().lower(), max_hits=3, window=HOUR)
         accounts = await _accounts_by_contact(data.channel, data.value)
-        # Too many requests for one contact: stay silent rather than answer differently (no enumeration).
-        if accounts and await _within("recovery:contact", data.value.strip().lower(), 3):
-            by_school: dict = {}
-            for account in accounts:
-                by_school.setdefault(account["school_id"], []).append(account)
-            for school_id, mine in by_school.items():  # each school sends its own accounts' identifiers
-                names = ", ".join(sorted(account["identifier"] for account in mine))
-                text = f"Cartable : votre identifiant est {names}. Conservez-le précieusement."
-                if data.channel == "sms":
-                    await send_sms(school_id, mine[0]["phone"], text)
-                else:
-                    await send_email(school_id, mine[0]["email"], "Votre identifiant", text)
-        return Done(message=IDENTIFIER_SENT)
+        by_school: dict = {}
+        for account in accounts if within_limit else []:
+            by_school.setdefault(account["school_id"], []).append(account)
+        sends = []
+        for school_id, mine in by_school.items():  # each school sends its own accounts' identifiers
+            names = ", ".join(sorted(account["identifier"] for account in mine))
+            text = f"Cartable : votre identifiant est {names}. Conservez-le précieusement."
+            destination = _destination(mine[0], data.channel)
+            sends.append(_message(school_id, data.channel, destination, "Votre identifiant", text))
+        return codes.answer(Done(message=IDENTIFIER_SENT), sends)
 
     @post("/password/start", summary="Mot de passe perdu: a code by SMS or e-mail", status_code=200)
-    async def password_start(self, request: Request, data: JSONBody[PasswordRecoveryStart]) -> FlowStarted:
+    async def password_start(self, request: Request, data: JSONBody[PasswordRecoveryStart]) -> Response[FlowStarted]:
         require_same_origin(request)
         await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
-        found = await locate(data.identifier)
-        user = None
-        if found:
-            user = (
-                await User.select()
-                .where((User.school_id == found["school_id"]) & (User.id == found["user_id"]))
-                .first()
+        user = await _recoverable(data.identifier)
+        destination = _destination(user, data.channel)
+        accounts = [(user["school_id"], user["id"])] if destination else []
+        flow, code = await codes.open_public_flow(PURPOSE, accounts, destination=data.channel)
+        sends = []
+        if await codes.may_send(accounts):
+            text = (
+                f"Cartable : votre code pour changer de mot de passe est {code}. Il est valable 10 minutes. "
+                "Si vous n'avez rien demandé, ignorez ce message."
             )
-        destination = None
-        if user and not user["disabled"]:
-            destination = user["phone"] if data.channel == "sms" else user["email"]
-        if not destination or not await _within(
-            "code:send", str(user["id"]), codes.SENDS_PER_WINDOW, codes.SEND_WINDOW
-        ):
-            return FlowStarted(flow=decoy_token(), message=CODE_SENT)
-        flow, code = await codes.issue(
-            school_id=user["school_id"], user_id=user["id"], purpose=PURPOSE, destination=destination
-        )
-        text = (
-            f"Cartable : votre code pour changer de mot de passe est {code}. Il est valable 10 minutes. "
-            "Si vous n'avez rien demandé, ignorez ce message."
-        )
-        if data.channel == "sms":
-            await send_sms(user["school_id"], destination, text)
-        else:
-            await send_email(user["school_id"], destination, "Mot de passe perdu", text)
-        return FlowStarted(flow=flow, message=CODE_SENT)
+            sends.append(_message(user["school_id"], data.channel, destination, "Mot de passe perdu", text))
+        return codes.answer(FlowStarted(flow=flow, message=CODE_SENT), sends)
 
     @post("/password/resend", summary="A new code for the same flow (throttled)", status_code=200)
-    async def password_resend(self, request: Request, data: JSONBody[Resend]) -> Done:
+    async def password_resend(self, request: Request, data: JSONBody[Resend]) -> Response[Done]:
         require_same_origin(request)
+        await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
         row = await codes.find_flow(data.flow, PURPOSE)
+        sends = []
         if row is not None and row["verified_at"] is None:
             code = await codes.renew_code(row, data.flow)
-            text = f"Cartable : votre nouveau code est {code}. Il est valable 10 minutes."
-            if "@" in row["destination"]:
-                await send_email(row["school_id"], row["destination"], "Mot de passe perdu", text)
-            else:
-                await send_sms(row["school_id"], row["destination"], text)
-        return Done(message="Si la démarche est en cours, un nouveau code a été envoyé.")
+            accounts = codes.flow_accounts(row)
+            if await codes.may_send(accounts):
+                school_id, user_id = accounts[0]
+                user = await User.select().where((User.school_id == school_id) & (User.id == user_id)).first()
+                text = f"Cartable : votre nouveau code est {code}. Il est valable 10 minutes."
+                destination = _destination(user, row["destination"])
+                if destination:
+                    sends.append(_message(school_id, row["destination"], destination, "Mot de passe perdu", text))
+        return codes.answer(Done(message="Si la démarche est en cours, un nouveau code a été envoyé."), sends)
 
     @post("/password/verify", summary="Check the code", status_code=200)
     async def password_verify(self, request: Request, data: JSONBody[CodeCheck]) -> Done:

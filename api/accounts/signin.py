@@ -6,6 +6,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
+from api.accounts import known_browsers
 from api.accounts.guards import before_password_attempt, clear_failures, record_failure, require_same_origin
 from api.accounts.identifiers import locate, normalise
 from api.accounts.session_body import session_body
@@ -24,7 +25,8 @@ WRONG_CREDENTIALS = ApiError(401, "wrong_credentials", "Identifiant ou mot de pa
 
 
 async def start_session(request: Request, school_id, user_id) -> Response[SessionBody]:
-    """A fresh session (new id at every sign-in; the previous one of this browser is closed)."""
+    """A fresh session (new id at every sign-in; the previous one of this browser is closed), and
+    this browser known to the account from now on (api/accounts/known_browsers.py)."""
     previous = sessions.session_token(request)
     if previous:
         await sessions.close_session(previous)
@@ -33,6 +35,7 @@ async def start_session(request: Request, school_id, user_id) -> Response[Sessio
     )
     response = Response(await session_body(school_id, user_id, csrf))
     sessions.set_session_cookie(response, token)
+    await known_browsers.remember(request, response, school_id, user_id)
     return response
 
 
@@ -44,8 +47,9 @@ class SessionController(Controller):
     async def sign_in(self, request: Request, data: JSONBody[SignIn]) -> Response[SessionBody]:
         require_same_origin(request)
         identifier, ip = normalise(data.identifier), client_ip(request)
-        await before_password_attempt(identifier, ip)
         found = await locate(identifier)
+        # A browser that signed in to this account before passes its locks (its own limit instead).
+        known_browser = await before_password_attempt(identifier, ip, await known_browsers.recognised(request, found))
         user = None
         if found:
             user = (
@@ -56,9 +60,9 @@ class SessionController(Controller):
         # Always verify (against a dummy hash when there is no account): same cost, no timing oracle.
         password_ok = verify_password(user["password_hash"] if user else None, data.password)
         if not password_ok or user is None or user["disabled"] or user["role"] not in PROFILE_ROLES[data.profile]:
-            await record_failure(identifier, ip)
+            await record_failure(identifier, ip, known_browser)
             raise WRONG_CREDENTIALS
-        await clear_failures(identifier, ip)
+        await clear_failures(identifier, ip, known_browser)
         if needs_rehash(user["password_hash"]):
             await User.update({User.password_hash: hash_password(data.password)}).where(
                 (User.school_id == user["school_id"]) & (User.id == user["id"])

@@ -88,12 +88,16 @@ _AUTHENTICATE = DEVICE_CTES + "\nSELECT * FROM caller"
 
 
 def request_urls(request: Request) -> tuple[str, ...]:
-    """Acceptable `htu` values: the public URL (behind a proxy) and the request's own URL.
+    """Acceptable `htu` values: the public URL; without PUBLIC_URL (development), also the request's
+    own URL. With PUBLIC_URL set, the Host header (anyone's to write) plays no part.
 
     Read off the ASGI scope (this runs on every phone request; Litestar's URL objects cost more)."""
     scope = request.scope
     path = scope.get("root_path", "") + scope["path"]
-    public = get_settings().public_url + path
+    settings = get_settings()
+    public = settings.public_url + path
+    if settings.public_url_pinned:
+        return (public,)
     host = next((value.decode("latin-1") for name, value in scope["headers"] if name == b"host"), None)
     own = f"{scope['scheme']}://{host}{path}" if host else str(request.base_url).rstrip("/") + scope["path"]
     return (public,) if own == public else (public, own)

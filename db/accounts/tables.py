@@ -43,7 +43,8 @@ class VerificationCode(Table, tablename="verification_code"):
 
     id = primary_key()
     school_id = school_key()
-    user_id = ref()
+    # None for a flow opened before sign-in: it acts on `accounts`, and lives in a school drawn at random.
+    user_id = ref(null=True)
     purpose = Varchar(length=30)  # activation | password_recovery | email | passkey_register | passkey_signin
     flow_hash = Varchar(length=64)
     code_hash = Varchar(length=64, default="")
@@ -53,8 +54,9 @@ class VerificationCode(Table, tablename="verification_code"):
     verified_at = Timestamptz(null=True, default=None)  # the code was right (flow may continue)
     used_at = Timestamptz(null=True, default=None)  # the flow finished: never again
     created_at = created_at()
-    # An activation matching accounts in several schools: [{"school_id", "user_id"}, …] of every one
-    # (this row lives in the first one's school); those whose children's birth dates were proven.
+    # A flow opened before sign-in (api/accounts/codes.py `open_public_flow`): [{"school_id", "user_id"}, …]
+    # of the accounts it acts on, possibly none; after activation's step 2, those whose children's
+    # birth dates were proven.
     accounts = JSONB(null=True, default=None)
 
 
@@ -82,6 +84,20 @@ class PasskeyCredential(Table, tablename="passkey_credential"):
     last_used_at = Timestamptz(null=True, default=None)
 
 
+class KnownBrowser(Table, tablename="known_browser"):
+    """A browser that signed in to an account (OWASP "device cookies", api/accounts/known_browsers.py):
+    it may still sign in while the account is locked against strangers. Only the SHA-256 of the
+    cookie's secret is stored."""
+
+    id = primary_key()
+    school_id = school_key()
+    user_id = ref()
+    token_hash = Varchar(length=64)
+    created_at = created_at()
+    last_used_at = Timestamptz()
+    expires_at = Timestamptz()
+
+
 class PortalFavourite(Table, tablename="portal_favourite"):
     id = primary_key()
     school_id = school_key()
@@ -90,11 +106,12 @@ class PortalFavourite(Table, tablename="portal_favourite"):
     created_at = created_at()
 
 
-SHARDED_TABLES = [UserSession, VerificationCode, OutboxMessage, PasskeyCredential, PortalFavourite]
+SHARDED_TABLES = [UserSession, VerificationCode, OutboxMessage, PasskeyCredential, KnownBrowser, PortalFavourite]
 REFERENCES = [
     Ref(UserSession, "user_id", User, "CASCADE"),
     Ref(VerificationCode, "user_id", User, "CASCADE"),
     Ref(PasskeyCredential, "user_id", User, "CASCADE"),
+    Ref(KnownBrowser, "user_id", User, "CASCADE"),
     Ref(PortalFavourite, "user_id", User, "CASCADE"),
 ]
 # Citus: a unique index must include the distribution column (school_id).
