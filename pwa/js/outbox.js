@@ -1,32 +1,44 @@
 // Writes made on the phone wait here (IndexedDB, encrypted) until the server has them, in order.
 // Each entry carries its own id, which the request body uses as idempotency key (`change_id`,
 // `client_id`), so a resend after a lost answer is recognised by the server. An entry leaves the
-// outbox only once the server answered.
+// outbox only once the server answered. What the person typed (`keep`: a message, an answer) never
+// goes silently: refused for good (a discussion closed meanwhile), it stays here, marked `refused`
+// with the server's French reason, until the person has seen it and lets it go.
 import { db, encrypt, decrypt } from './store.js';
 
-/** Queue { id, target, method, path, body }; `target` names what it changes ("done:<homework>"). */
-export async function enqueue(profileId, { id = crypto.randomUUID(), target, method, path, body }, at = Date.now()) {
+/** Queue { id, target, method, path, body, keep }; `target` names what it changes ("done:<homework>"). */
+export async function enqueue(profileId, { id = crypto.randomUUID(), target, method, path, body, keep = false }, at = Date.now()) {
   const sealed = await encrypt(profileId, { path, method, body });
-  await (await db()).put('outbox', { id, profileId, target, createdAt: at, attempts: 0, ...sealed });
+  await (await db()).put('outbox', { id, profileId, target, keep, createdAt: at, attempts: 0, ...sealed });
   return id;
 }
 
-// → [{ id, target, createdAt, attempts, path, method, body }] oldest first.
+// → [{ id, target, keep, refused, createdAt, attempts, path, method, body }] oldest first.
 export async function pending(profileId) {
   const rows = await (await db()).getAllFromIndex('outbox', 'profileId', profileId);
   const out = [];
   for (const row of rows.sort((a, b) => a.createdAt - b.createdAt)) {
     const request = await decrypt(profileId, row);
-    if (request) out.push({ id: row.id, target: row.target, createdAt: row.createdAt, attempts: row.attempts, ...request });
+    if (request) {
+      out.push({ id: row.id, target: row.target, keep: Boolean(row.keep), refused: row.refused || null,
+        createdAt: row.createdAt, attempts: row.attempts, ...request });
+    }
   }
   return out;
 }
 
-/** The newest queued body per target: what the screen shows until the server has it. */
+/** The newest queued body per target, refused ones aside: what the screen shows until the server has it. */
 export async function pendingByTarget(profileId) {
   const latest = new Map();
-  for (const entry of await pending(profileId)) latest.set(entry.target, entry.body);
+  for (const entry of await pending(profileId)) if (!entry.refused) latest.set(entry.target, entry.body);
   return latest;
+}
+
+/** Let a refused write go (the person has read why, and copied what they wanted). */
+export async function forget(profileId, id) {
+  const database = await db();
+  const row = await database.get('outbox', id);
+  if (row?.profileId === profileId) await database.delete('outbox', id);
 }
 
 // Refusals that will never succeed: drop the entry (the server's state stays the truth).
@@ -36,7 +48,7 @@ const flushing = new Map();
 /**
  * Send a profile's queue, oldest first, one run at a time. `send(entry)` resolves when the server
  * accepted it and throws the API client's ApiError otherwise. Stops at the first answer that means
- * "later" (offline, 503, 429, 5xx…). → { sent, dropped, left, retryAfter }
+ * "later" (offline, 503, 429, 5xx…). → { sent, dropped, refused: [{ code, message }], left, retryAfter }
  */
 export function flush(profileId, send) {
   if (!flushing.has(profileId)) {
@@ -48,9 +60,11 @@ export function flush(profileId, send) {
 async function runFlush(profileId, send) {
   let sent = 0;
   let dropped = 0;
+  const refused = [];
   let retryAfter = null;
   const database = await db();
   for (const entry of await pending(profileId)) {
+    if (entry.refused) continue;
     try {
       await send(entry);
       sent += 1;
@@ -62,9 +76,17 @@ async function runFlush(profileId, send) {
         retryAfter = error.retryAfter ?? null;
         break;
       }
+      if (entry.keep) {
+        const row = await database.get('outbox', entry.id);
+        const reason = { code: error.code, message: error.message, at: Date.now() };
+        if (row) await database.put('outbox', { ...row, refused: reason });
+        refused.push(reason);
+        continue;
+      }
       dropped += 1;
     }
     await database.delete('outbox', entry.id);
   }
-  return { sent, dropped, left: (await pending(profileId)).length, retryAfter };
+  const left = (await pending(profileId)).filter((entry) => !entry.refused).length;
+  return { sent, dropped, refused, left, retryAfter };
 }
