@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
-from db.pool import ServerBusy
+from db.pool import BoundedPool, ServerBusy
+from piccolo_conf import DB
 
 logger = logging.getLogger("cartable.errors")
 
@@ -97,8 +99,52 @@ def handle_server_busy(_: Request, __: ServerBusy) -> Response[ErrorResponse]:
     )
 
 
+# Seconds a client is asked to wait when the database cannot be reached (a restart takes a few).
+UNAVAILABLE_RETRY_AFTER = 5
+
+
+def handle_database_unavailable(request: Request, exc: Exception) -> Response[ErrorResponse]:
+    """The database cannot be reached: refused or lost connections, a server starting or shutting
+    down. Nothing was done (or the transaction was rolled back with the connection): the client may
+    retry. The pool replaces every connection it had, and serves again once the server is back."""
+    if isinstance(exc, asyncpg.InterfaceError) and not _lost_connection(exc):
+        return handle_unexpected(request, exc)  # a misuse of a connection, not an outage
+    if isinstance(DB.pool, BoundedPool):
+        DB.pool.forget_connections()
+    # A protocol error is kept with its traceback: it follows a lost connection, but could be a bug.
+    logger.warning(
+        "Database unavailable on %s %s: %r", request.method, request.url.path, exc,
+        exc_info=isinstance(exc, asyncpg.InternalClientError),
+    )  # fmt: skip
+    return error_response(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "service_unavailable",
+        "Cartable est momentanément indisponible. Réessayez dans quelques instants.",
+        headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
+    )
+
+
+def _lost_connection(exc: asyncpg.InterfaceError) -> bool:
+    return "connection is closed" in str(exc) or "connection was closed" in str(exc)
+
+
+# What "the database is not there" looks like: the socket refused or gone (OSError), a connection
+# lost mid-query (or the protocol state it leaves behind), or PostgreSQL starting, stopping or out of
+# connection slots.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
+
 EXCEPTION_HANDLERS = {
     HTTPException: handle_http_exception,
     ServerBusy: handle_server_busy,
+    **dict.fromkeys(DATABASE_UNAVAILABLE, handle_database_unavailable),
     Exception: handle_unexpected,
 }

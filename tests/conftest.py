@@ -16,7 +16,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from db.database import ensure_database, start_embedded_server, use_database_url, with_database
+from db.database import embedded_server, ensure_database, start_embedded_server, use_database_url, with_database
 from db.migrate import all_tables, apply_migrations
 from db.pool import open_pool
 from piccolo_conf import DB
@@ -76,6 +76,14 @@ async def migrated_database():
     )
     yield
     await DB.close_connection_pool()
+
+
+@pytest.fixture
+def embedded_postgres():
+    """The run's embedded server, for tests that stop and start it (skipped on a DATABASE_URL server)."""
+    if TEST_DATA_DIR is None:
+        pytest.skip("The database is DATABASE_URL's server: the tests do not restart it.")
+    return embedded_server(TEST_DATA_DIR)
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -18,6 +18,7 @@ import pytest
 from db.database import DATABASE_NAME
 from tests.server import ROOT, free_port
 
+
 def _environment(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "CARTABLE_SQL_LOG"}}
     return {**env, "CARTABLE_DATA_DIR": str(data_dir), "DB_POOL_MIN": "1", "DB_POOL_MAX": "2", **extra}
