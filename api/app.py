@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 
 import api
 from api.auth.principal import current_principal
+from api.boundary import MAX_JSON_BYTES, StrictRequest, url_boundary_middleware
 from api.client_address import proxy_headers_middleware
 from api.config import get_settings
 from api.errors import EXCEPTION_HANDLERS
@@ -91,7 +92,13 @@ def create_app() -> Litestar:
         dependencies={"principal": Provide(current_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_pool],
-        middleware=[*proxy_headers_middleware(settings.trusted_proxies), security_headers_middleware],
+        middleware=[
+            *proxy_headers_middleware(settings.trusted_proxies),
+            security_headers_middleware,
+            url_boundary_middleware,
+        ],
+        request_class=StrictRequest,
+        request_max_body_size=MAX_JSON_BYTES,
         # The PWA's files go gzipped (its 60 KB budget is counted so); API answers are left as they are.
         compression_config=CompressionConfig(backend="gzip", exclude="^/api/"),
         # JSON only: the HTML renderers load scripts from a CDN, which the app never does.

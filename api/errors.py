@@ -14,6 +14,7 @@ import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from webauthn.helpers.exceptions import WebAuthnException
 
 from db.pool import BoundedPool, ServerBusy
 from piccolo_conf import DB
@@ -66,7 +67,14 @@ def error_response(
     )
 
 
-def handle_http_exception(_: Request, exc: HTTPException) -> Response[ErrorResponse]:
+# Where `api/boundary.py` keeps the strict decoder's error for a body it refused, reported here once
+# Litestar's own validation of the handler's arguments failed on that body.
+REFUSED_BODY_ERROR = "cartable.refused_body_error"
+
+
+def handle_http_exception(request: Request, exc: HTTPException) -> Response[ErrorResponse]:
+    if isinstance(exc, ValidationException):
+        exc = request.scope.get(REFUSED_BODY_ERROR, exc)
     headers = dict(exc.headers or {})
     if isinstance(exc, ApiError):
         return error_response(exc.status_code, exc.code, exc.message, exc.details, headers)
@@ -142,9 +150,24 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.InternalClientError,
 )
 
+
+def handle_refused_character(_: Request, __: Exception) -> Response[ErrorResponse]:
+    """PostgreSQL refused a NUL character (text cannot hold one) that came in some way the request
+    boundary (`api/boundary.py`) does not read, such as a multipart field."""
+    return error_response(400, "invalid_character", "Le texte envoyé contient un caractère non autorisé.")
+
+
+def handle_unreadable_passkey(_: Request, __: WebAuthnException) -> Response[ErrorResponse]:
+    """py_webauthn could not read the credential the browser sent (malformed JSON, CBOR, key...)."""
+    return error_response(400, "passkey_invalid", "La clé d'accès envoyée est illisible. Réessayez.")
+
+
 EXCEPTION_HANDLERS = {
     HTTPException: handle_http_exception,
     ServerBusy: handle_server_busy,
+    asyncpg.CharacterNotInRepertoireError: handle_refused_character,
+    asyncpg.UntranslatableCharacterError: handle_refused_character,
+    WebAuthnException: handle_unreadable_passkey,
     **dict.fromkeys(DATABASE_UNAVAILABLE, handle_database_unavailable),
     Exception: handle_unexpected,
 }

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, MediaType, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
@@ -134,7 +134,7 @@ class SchoolAdminController(Controller):
         await limit("school_letters", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
         school_name, letters = await issue_letters(principal.school_id, data.class_id)
         if data.format == "html":
-            return Response(letters_html(school_name, letters), media_type="text/html; charset=utf-8")
+            return Response(letters_html(school_name, letters), media_type=MediaType.HTML)  # charset added once
         return pdf_response(letters_pdf(school_name, letters), "lettres-activation.pdf")
 
 
