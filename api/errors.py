@@ -58,10 +58,17 @@ _DEFAULTS: dict[int, tuple[str, str]] = {
 }
 
 
+# A 429 or 503 always says when to come back (RFC 9110 `Retry-After`), in seconds: this when its
+# raiser did not say.
+DEFAULT_RETRY_AFTER = {429: "60", 503: "5"}
+
+
 def error_response(
     status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
 ) -> Response[ErrorResponse]:
     merged = {"Cache-Control": "no-store", **(headers or {})}
+    if status in DEFAULT_RETRY_AFTER and not any(name.lower() == "retry-after" for name in merged):
+        merged["Retry-After"] = DEFAULT_RETRY_AFTER[status]
     return Response(
         ErrorResponse(ErrorBody(code, message, details)), status_code=status, media_type=MediaType.JSON, headers=merged
     )
@@ -157,6 +164,12 @@ def handle_refused_character(_: Request, __: Exception) -> Response[ErrorRespons
     return error_response(400, "invalid_character", "Le texte envoyé contient un caractère non autorisé.")
 
 
+def handle_undecodable_text(_: Request, __: UnicodeDecodeError) -> Response[ErrorResponse]:
+    """Text the client sent that is not UTF-8 where UTF-8 is due (a form field read by Litestar's
+    multipart parser; JSON bodies are checked earlier, in `api/boundary.py`)."""
+    return error_response(400, "invalid_encoding", "Le texte envoyé n'est pas encodé en UTF-8.")
+
+
 def handle_unreadable_passkey(_: Request, __: WebAuthnException) -> Response[ErrorResponse]:
     """py_webauthn could not read the credential the browser sent (malformed JSON, CBOR, key...)."""
     return error_response(400, "passkey_invalid", "La clé d'accès envoyée est illisible. Réessayez.")
@@ -168,6 +181,7 @@ EXCEPTION_HANDLERS = {
     asyncpg.CharacterNotInRepertoireError: handle_refused_character,
     asyncpg.UntranslatableCharacterError: handle_refused_character,
     WebAuthnException: handle_unreadable_passkey,
+    UnicodeDecodeError: handle_undecodable_text,
     **dict.fromkeys(DATABASE_UNAVAILABLE, handle_database_unavailable),
     Exception: handle_unexpected,
 }

@@ -35,6 +35,7 @@ from api.communication.family_structs import (
     TeacherOut,
 )
 from api.errors import ApiError
+from api.openapi import errors
 from api.ratelimit import limit
 from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from db.communication.tables import Discussion, DiscussionParticipant, Message, SurveyQuestion
@@ -75,7 +76,7 @@ class FamilyDiscussionsController(Controller):
         require_family(principal)
         return await read_discussion(principal, discussion_id)
 
-    @post("/{discussion_id:uuid}/messages", summary="Reply (idempotent by client_id)")
+    @post("/{discussion_id:uuid}/messages", summary="Reply (idempotent by client_id)", responses=errors(404, 429))
     async def reply(
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[NewMessage]
     ) -> list[MessageOut]:
@@ -84,7 +85,11 @@ class FamilyDiscussionsController(Controller):
         await write_message(principal, discussion_id, _clean_body(data.body), _client_id(data.client_id))
         return await messages_of(principal, discussion_id)
 
-    @post("/", summary="Start a discussion with a teacher of the child (idempotent by client_id)")
+    @post(
+        "/",
+        summary="Start a discussion with a teacher of the child (idempotent by client_id)",
+        responses=errors(404, 429),
+    )
     async def start(self, principal: NamedDependency[Principal], data: JSONBody[NewDiscussion]) -> DiscussionDetail:
         require_family(principal)
         await require_student(principal, data.student_id)

@@ -27,6 +27,7 @@ from api.communication.school_structs import (
     PostSummary,
     ReplyIn,
 )
+from api.openapi import errors
 
 
 class SchoolCommunicationController(Controller):
@@ -34,7 +35,7 @@ class SchoolCommunicationController(Controller):
     tags = ["school"]
     dependencies = {"principal": Provide(principal_with_roles("teacher", "staff", "admin"))}
 
-    @post("/posts", summary="Post an information or a survey")
+    @post("/posts", summary="Post an information or a survey", responses=errors(404, 429))
     async def post_information(self, principal: NamedDependency[Principal], data: JSONBody[PostIn]) -> PostSummary:
         return await service.post_information(principal, data)
 
@@ -50,7 +51,7 @@ class SchoolCommunicationController(Controller):
     async def discussions(self, principal: NamedDependency[Principal]) -> list[DiscussionSummary]:
         return await discussion_summaries(principal)
 
-    @post("/discussions", summary="Contact a student's family")
+    @post("/discussions", summary="Contact a student's family", responses=errors(404, 429))
     async def contact(self, principal: NamedDependency[Principal], data: JSONBody[ContactIn]) -> DiscussionDetail:
         return await service.contact_family(principal, data)
 
@@ -60,7 +61,7 @@ class SchoolCommunicationController(Controller):
     ) -> DiscussionDetail:
         return await read_discussion(principal, discussion_id)
 
-    @post("/discussions/{discussion_id:uuid}/messages", summary="Reply in a discussion")
+    @post("/discussions/{discussion_id:uuid}/messages", summary="Reply in a discussion", responses=errors(404, 429))
     async def reply(
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[ReplyIn]
     ) -> DiscussionDetail:

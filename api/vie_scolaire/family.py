@@ -13,6 +13,7 @@ from litestar.params import FromPath, JSONBody
 from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.errors import ApiError
+from api.openapi import errors
 from api.ratelimit import limit
 from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from api.vie_scolaire.family_read import JUSTIFICATION_LABELS, VIE_SCOLAIRE_SQL
@@ -83,7 +84,11 @@ class FamilyVieScolaireController(Controller):
     async def vie_scolaire(self, request: Request, student_id: FromPath[UUID]) -> Response[VieScolaire]:
         return read_response(request, await family_read(request, VIE_SCOLAIRE, student_id))
 
-    @post("/absences", summary="A parent reports an absence of their child (idempotent for the same period)")
+    @post(
+        "/absences",
+        summary="A parent reports an absence of their child (idempotent for the same period)",
+        responses=errors(404, 429),
+    )
     async def report_absence(
         self, principal: NamedDependency[Principal], student_id: FromPath[UUID], data: JSONBody[AbsenceReport]
     ) -> AbsenceOut:
