@@ -270,3 +270,21 @@ async def test_unknown_json_fields_and_wrong_types_still_name_the_field(world):
     error = assert_clean_refusal(await world.clients["teacher"].post("/api/school/homework", json=body), {400})
     assert error["details"][0]["key"] == "estimated_minutes"
     assert uuid.UUID(str(s.lesson_4a.id))
+
+
+async def test_a_multipart_text_field_that_is_not_utf8_is_refused(new_client):
+    s = await school_setup()
+    staff = await new_client()
+    await sign_in(staff, s.staff)
+    boundary = "frontiere"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"\r\n\r\n'.encode()
+        + b"\xff\xfe\x97 pas du texte\r\n"
+        + f"--{boundary}--\r\n".encode()
+    )
+    response = await staff.post(
+        "/api/school/import/students",
+        content=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert_clean_refusal(response, {400}, "invalid_encoding")
