@@ -26,11 +26,11 @@ seed *args:
 
 # Apply pending migrations.
 migrate:
-    {{python}} -c "import asyncio, piccolo_conf; from db.migrate import apply_migrations; asyncio.run(apply_migrations(verbose=True))"
+    {{python}} -m db.migrate
 
 # Write a new auto migration for a Piccolo app (core, accounts, homework, …).
 migration app:
-    {{python}} -c "import piccolo_conf" && .venv/bin/piccolo migrations new {{app}} --auto
+    {{python}} -m db.migrate new {{app}}
 
 # Ruff on the whole repository: lint (pyflakes, pycodestyle, import order: rules in pyproject.toml) and formatting.
 lint:

@@ -1,9 +1,12 @@
-"""Piccolo's configuration: one engine, one Piccolo app per domain under db/."""
+"""Piccolo's configuration: one engine, one Piccolo app per domain under db/.
+
+Importing it connects to nothing and starts nothing: entry points call
+`db.database.resolve_database_url()` first (see there).
+"""
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
 
-from db.database import resolve_database_url
+from db.database import ENGINE_CONFIG, Engine
 
 APPS = [
     "core",
@@ -25,6 +28,6 @@ APPS = [
     "feeds",
 ]
 
-DB = PostgresEngine(config={"dsn": resolve_database_url()}, log_queries=False)
+DB = Engine(config=ENGINE_CONFIG, log_queries=False)
 
 APP_REGISTRY = AppRegistry(apps=[f"db.{app}.piccolo_app" for app in APPS])

@@ -26,17 +26,15 @@ import uvicorn
 from api.client_address import is_loopback
 from api.config import Settings, flag, get_settings
 from db.database import resolve_database_url
+from db.migrate import apply_migrations
+from db.seed import seed_demo
+from piccolo_conf import DB
 
 
 async def prepare() -> list:
-    from db.migrate import apply_migrations
-    from piccolo_conf import DB
-
     await apply_migrations()
     accounts: list = []
     if get_settings().demo_mode:
-        from db.seed import seed_demo
-
         await DB.start_connection_pool(min_size=1, max_size=4)
         try:
             summary = await seed_demo()

@@ -13,15 +13,16 @@ from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 import api
 from api.auth.principal import current_principal
+from api.boundary import MAX_JSON_BYTES, StrictRequest, url_boundary_middleware
 from api.client_address import proxy_headers_middleware
 from api.config import get_settings
 from api.errors import EXCEPTION_HANDLERS
 from api.http_headers import security_headers_middleware
+from api.openapi import ContractJsonPlugin, WallClockTimeSchema, document_errors
 from api.push.worker import delivery_worker
 from db.pool import open_pool, statement_file_recorder
 from piccolo_conf import DB
@@ -87,16 +88,28 @@ def create_app() -> Litestar:
         for path, directory in VENDOR_DIRECTORIES.items()
     ]
     settings = get_settings()
-    return Litestar(
+    app = Litestar(
         route_handlers=[*discover_route_handlers(), *vendor, pwa],
         dependencies={"principal": Provide(current_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[database_pool, delivery_worker],
-        middleware=[*proxy_headers_middleware(settings.trusted_proxies), security_headers_middleware],
+        middleware=[
+            *proxy_headers_middleware(settings.trusted_proxies),
+            security_headers_middleware,
+            url_boundary_middleware,
+        ],
+        request_class=StrictRequest,
+        plugins=[WallClockTimeSchema()],
+        request_max_body_size=MAX_JSON_BYTES,
         # The PWA's files go gzipped (its 60 KB budget is counted so); API answers are left as they are.
         compression_config=CompressionConfig(backend="gzip", exclude="^/api/"),
         # JSON only: the HTML renderers load scripts from a CDN, which the app never does.
         openapi_config=OpenAPIConfig(
-            title="Cartable API", version="0.1.0", path="/schema", render_plugins=[JsonRenderPlugin(path="/")]
+            title="Cartable API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[ContractJsonPlugin(path=["/", "/openapi.json"])],
         ),
     )
+    document_errors(app)
+    return app

@@ -38,6 +38,7 @@ from api.auth.principal import Principal, principal_with_roles
 from api.errors import ApiError
 from api.homework.school_service import own_homework
 from api.homework.school_structs import AttachmentOut
+from api.openapi import errors
 from api.ratelimit import limit
 from db.homework.tables import HomeworkAttachment
 from piccolo_conf import DB
@@ -146,7 +147,12 @@ class SchoolAttachmentsController(Controller):
     tags = ["school"]
     dependencies = {"principal": Provide(principal_with_roles("teacher"))}
 
-    @post("/", summary="Attach a file to one's homework", request_max_body_size=MAX_BYTES + 64 * 1024)
+    @post(
+        "/",
+        summary="Attach a file to one's homework",
+        request_max_body_size=MAX_BYTES + 64 * 1024,
+        responses=errors(404, 413, 415, 429),
+    )
     async def upload(
         self,
         principal: NamedDependency[Principal],

@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
+from webauthn.helpers.exceptions import WebAuthnException
 
-from db.pool import ServerBusy
+from db.pool import BoundedPool, ServerBusy
+from piccolo_conf import DB
 
 logger = logging.getLogger("cartable.errors")
 
@@ -55,16 +58,30 @@ _DEFAULTS: dict[int, tuple[str, str]] = {
 }
 
 
+# A 429 or 503 always says when to come back (RFC 9110 `Retry-After`), in seconds: this when its
+# raiser did not say.
+DEFAULT_RETRY_AFTER = {429: "60", 503: "5"}
+
+
 def error_response(
     status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
 ) -> Response[ErrorResponse]:
     merged = {"Cache-Control": "no-store", **(headers or {})}
+    if status in DEFAULT_RETRY_AFTER and not any(name.lower() == "retry-after" for name in merged):
+        merged["Retry-After"] = DEFAULT_RETRY_AFTER[status]
     return Response(
         ErrorResponse(ErrorBody(code, message, details)), status_code=status, media_type=MediaType.JSON, headers=merged
     )
 
 
-def handle_http_exception(_: Request, exc: HTTPException) -> Response[ErrorResponse]:
+# Where `api/boundary.py` keeps the strict decoder's error for a body it refused, reported here once
+# Litestar's own validation of the handler's arguments failed on that body.
+REFUSED_BODY_ERROR = "cartable.refused_body_error"
+
+
+def handle_http_exception(request: Request, exc: HTTPException) -> Response[ErrorResponse]:
+    if isinstance(exc, ValidationException):
+        exc = request.scope.get(REFUSED_BODY_ERROR, exc)
     headers = dict(exc.headers or {})
     if isinstance(exc, ApiError):
         return error_response(exc.status_code, exc.code, exc.message, exc.details, headers)
@@ -97,8 +114,74 @@ def handle_server_busy(_: Request, __: ServerBusy) -> Response[ErrorResponse]:
     )
 
 
+# Seconds a client is asked to wait when the database cannot be reached (a restart takes a few).
+UNAVAILABLE_RETRY_AFTER = 5
+
+
+def handle_database_unavailable(request: Request, exc: Exception) -> Response[ErrorResponse]:
+    """The database cannot be reached: refused or lost connections, a server starting or shutting
+    down. Nothing was done (or the transaction was rolled back with the connection): the client may
+    retry. The pool replaces every connection it had, and serves again once the server is back."""
+    if isinstance(exc, asyncpg.InterfaceError) and not _lost_connection(exc):
+        return handle_unexpected(request, exc)  # a misuse of a connection, not an outage
+    if isinstance(DB.pool, BoundedPool):
+        DB.pool.forget_connections()
+    # A protocol error is kept with its traceback: it follows a lost connection, but could be a bug.
+    logger.warning(
+        "Database unavailable on %s %s: %r", request.method, request.url.path, exc,
+        exc_info=isinstance(exc, asyncpg.InternalClientError),
+    )  # fmt: skip
+    return error_response(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "service_unavailable",
+        "Cartable est momentanément indisponible. Réessayez dans quelques instants.",
+        headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
+    )
+
+
+def _lost_connection(exc: asyncpg.InterfaceError) -> bool:
+    return "connection is closed" in str(exc) or "connection was closed" in str(exc)
+
+
+# What "the database is not there" looks like: the socket refused or gone (OSError), a connection
+# lost mid-query (or the protocol state it leaves behind), or PostgreSQL starting, stopping or out of
+# connection slots.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
+
+
+def handle_refused_character(_: Request, __: Exception) -> Response[ErrorResponse]:
+    """PostgreSQL refused a NUL character (text cannot hold one) that came in some way the request
+    boundary (`api/boundary.py`) does not read, such as a multipart field."""
+    return error_response(400, "invalid_character", "Le texte envoyé contient un caractère non autorisé.")
+
+
+def handle_undecodable_text(_: Request, __: UnicodeDecodeError) -> Response[ErrorResponse]:
+    """Text the client sent that is not UTF-8 where UTF-8 is due (a form field read by Litestar's
+    multipart parser; JSON bodies are checked earlier, in `api/boundary.py`)."""
+    return error_response(400, "invalid_encoding", "Le texte envoyé n'est pas encodé en UTF-8.")
+
+
+def handle_unreadable_passkey(_: Request, __: WebAuthnException) -> Response[ErrorResponse]:
+    """py_webauthn could not read the credential the browser sent (malformed JSON, CBOR, key...)."""
+    return error_response(400, "passkey_invalid", "La clé d'accès envoyée est illisible. Réessayez.")
+
+
 EXCEPTION_HANDLERS = {
     HTTPException: handle_http_exception,
     ServerBusy: handle_server_busy,
+    asyncpg.CharacterNotInRepertoireError: handle_refused_character,
+    asyncpg.UntranslatableCharacterError: handle_refused_character,
+    WebAuthnException: handle_unreadable_passkey,
+    UnicodeDecodeError: handle_undecodable_text,
+    **dict.fromkeys(DATABASE_UNAVAILABLE, handle_database_unavailable),
     Exception: handle_unexpected,
 }

@@ -19,7 +19,9 @@ that planning (milliseconds) cost more than the execution. Every statement here 
 and reads through indexes, so the generic plan is the right one.
 
 A request never waits for a connection longer than `acquire_timeout`: past it, `ServerBusy` (the API
-answers 503 `server_busy` with `Retry-After`) instead of queueing clients for seconds.
+answers 503 `server_busy` with `Retry-After`) instead of queueing clients for seconds. When the
+database itself is lost (a restart), the API answers 503 `service_unavailable` and calls
+`forget_connections()`: every connection opened before is replaced on its next use.
 
 Requests get connections in the order they asked. asyncpg's own queue does not guarantee it: a
 request that arrives while a released connection is on its way back takes it ahead of the request
@@ -61,23 +63,23 @@ class BoundedPool(asyncpg.Pool):
         except TimeoutError:
             raise ServerBusy from None
         try:
-            return await super()._acquire(max(deadline - loop.time(), 0.001))
+            proxy = await super()._acquire(max(deadline - loop.time(), 0.001))
         except BaseException as error:
             self._turnstile.release()
             if isinstance(error, TimeoutError):
                 raise ServerBusy from None
             raise
+        # The permit goes back when the connection does, however it does: released, or closed while
+        # handed out (a connection lost mid-transaction, whose rollback then fails, is never released:
+        # Piccolo's transaction skips the release; asyncpg returns its slot when the socket closes).
+        proxy._holder._in_use.add_done_callback(lambda _: self._turnstile.release())
+        return proxy
 
-    async def release(self, connection, *, timeout=None):
-        # A connection handed out by _acquire and not yet released frees its turnstile permit once
-        # it is back in the pool (asyncpg ignores a second release of the same connection).
-        holder = getattr(connection, "_holder", None)
-        handed_out = holder is not None and holder._pool is self and connection._con is not None
-        try:
-            await super().release(connection, timeout=timeout)
-        finally:
-            if handed_out:
-                self._turnstile.release()
+    def forget_connections(self) -> None:
+        """The database was lost: replace every open connection on its next use instead of trusting
+        it (asyncpg's `expire_connections`, callable from synchronous code). Without a reset query
+        on release, a connection cut by a server shutdown could go back to the pool mid-protocol."""
+        self._generation += 1
 
 
 async def _keep_session(_connection: asyncpg.Connection) -> None:

@@ -13,24 +13,30 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import asyncpg
 import pytest
 
+from db.database import embedded_server, ensure_database, start_embedded_server, use_database_url, with_database
+from db.migrate import all_tables, apply_migrations
+from db.pool import open_pool
+from piccolo_conf import DB
+from tests import statements
+
 _external_server: tuple[str, str] | None = None  # (admin URL, test database) on a DATABASE_URL server
+TEST_DATA_DIR: Path | None = None  # the embedded server's folder, when the run started one
 
 
 def _prepare_database() -> None:
-    global _external_server
-    from db.database import ensure_database, start_embedded_server, with_database
-
+    global _external_server, TEST_DATA_DIR
     name = f"cartable_test_{uuid.uuid4().hex[:8]}"
     if os.environ.get("DATABASE_URL"):
         admin_url = os.environ["DATABASE_URL"]
         _external_server = (admin_url, name)
     else:
-        data_dir = Path(tempfile.mkdtemp(prefix="cartable-test-pg-"))
-        admin_url = start_embedded_server(data_dir, delete_on_exit=True)
+        TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="cartable-test-pg-"))
+        admin_url = start_embedded_server(TEST_DATA_DIR, delete_on_exit=True)
     asyncio.run(ensure_database(admin_url, name))
-    os.environ["DATABASE_URL"] = with_database(admin_url, name)
+    use_database_url(with_database(admin_url, name))
     os.environ["DB_POOL_MIN"] = "1"
     os.environ["DB_POOL_MAX"] = "5"
     os.environ.setdefault("CARTABLE_DEMO", "1")
@@ -38,19 +44,11 @@ def _prepare_database() -> None:
     os.environ["CARTABLE_VAPID_KEY"] = str(Path(tempfile.mkdtemp(prefix="cartable-test-vapid-")) / "private.pem")
     os.environ["CARTABLE_PUSH_SERVICES"] = "http://127.0.0.1:*"
     # The browser tests' app server (a subprocess) logs its statements for the Citus check.
-    from tests.statements import SERVER_LOG
-
-    SERVER_LOG.unlink(missing_ok=True)
-    os.environ["CARTABLE_SQL_LOG"] = str(SERVER_LOG)
+    statements.SERVER_LOG.unlink(missing_ok=True)
+    os.environ["CARTABLE_SQL_LOG"] = str(statements.SERVER_LOG)
 
 
-# Must run before anything imports piccolo_conf (which reads DATABASE_URL at import).
 _prepare_database()
-
-from db.migrate import all_tables, apply_migrations  # noqa: E402
-from db.pool import open_pool  # noqa: E402
-from piccolo_conf import DB  # noqa: E402
-from tests import statements  # noqa: E402
 
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser", "tests.fixtures.push"]
 
@@ -60,7 +58,6 @@ def pytest_unconfigure(config) -> None:
     statements.SERVER_LOG.unlink(missing_ok=True)
     if _external_server is None:
         return
-    import asyncpg
 
     async def drop() -> None:
         admin_url, name = _external_server
@@ -82,6 +79,14 @@ async def migrated_database():
     )
     yield
     await DB.close_connection_pool()
+
+
+@pytest.fixture
+def embedded_postgres():
+    """The run's embedded server, for tests that stop and start it (skipped on a DATABASE_URL server)."""
+    if TEST_DATA_DIR is None:
+        pytest.skip("The database is DATABASE_URL's server: the tests do not restart it.")
+    return embedded_server(TEST_DATA_DIR)
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -32,6 +32,7 @@ from api.auth.principal import Principal
 from api.config import get_settings
 from api.errors import ApiError
 from api.notifications.sender import mask, send_email
+from api.openapi import errors
 from api.ratelimit import client_ip, limit
 from db.accounts.tables import UserSession, VerificationCode
 from db.core.tables import Enrolment, SchoolClass, User
@@ -124,7 +125,7 @@ class FirstLoginController(Controller):
             email_sent_to=mask(pending["destination"]) if pending else None,
         )
 
-    @post("/password", summary="Replace the temporary password", status_code=200)
+    @post("/password", summary="Replace the temporary password", status_code=200, responses=errors(409))
     async def password(self, principal: NamedDependency[Principal], data: JSONBody[NewPassword]) -> Done:
         user = await _user(principal)
         if not user["must_change_password"]:
@@ -148,7 +149,7 @@ class FirstLoginController(Controller):
         await _complete_if_done(user["id"], user["school_id"])
         return Done(message="Mot de passe modifié.")
 
-    @post("/student", summary="The student confirms their information", status_code=200)
+    @post("/student", summary="The student confirms their information", status_code=200, responses=errors(404, 429))
     async def student(self, principal: NamedDependency[Principal], data: JSONBody[StudentConfirmation]) -> Done:
         user = await _user(principal)
         if user["role"] != "student":
@@ -176,7 +177,7 @@ class FirstLoginController(Controller):
         await _complete_if_done(user["id"], user["school_id"])
         return Done(message="Informations confirmées.")
 
-    @post("/email", summary="Send a validation link to an e-mail address", status_code=200)
+    @post("/email", summary="Send a validation link to an e-mail address", status_code=200, responses=errors(429))
     async def email(self, principal: NamedDependency[Principal], data: JSONBody[EmailToVerify]) -> Done:
         user = await _user(principal)
         await codes.throttle_sends(user["id"])

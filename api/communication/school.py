@@ -41,7 +41,7 @@ class SchoolCommunicationController(Controller):
     tags = ["school"]
     dependencies = {"principal": Provide(principal_with_roles("teacher", "staff", "admin"))}
 
-    @post("/posts", summary="Post an information or a survey")
+    @post("/posts", summary="Post an information or a survey", responses=errors(404, 429))
     async def post_information(self, principal: NamedDependency[Principal], data: JSONBody[PostIn]) -> PostSummary:
         return await service.post_information(principal, data)
 
@@ -57,7 +57,7 @@ class SchoolCommunicationController(Controller):
     async def discussions(self, principal: NamedDependency[Principal]) -> list[DiscussionSummary]:
         return await discussion_summaries(principal)
 
-    @post("/discussions", summary="Contact a student's family")
+    @post("/discussions", summary="Contact a student's family", responses=errors(404, 429))
     async def contact(self, principal: NamedDependency[Principal], data: JSONBody[ContactIn]) -> DiscussionDetail:
         return await service.contact_family(principal, data)
 
@@ -67,7 +67,9 @@ class SchoolCommunicationController(Controller):
     ) -> DiscussionDetail:
         return await read_discussion(principal, discussion_id)
 
-    @post("/discussions/{discussion_id:uuid}/messages", summary="Reply in a discussion")
+    @post(
+        "/discussions/{discussion_id:uuid}/messages", summary="Reply in a discussion", responses=errors(404, 409, 429)
+    )
     async def reply(
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[ReplyIn]
     ) -> DiscussionDetail:

@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, current_principal
 from api.errors import ApiError
+from api.openapi import errors
 from api.pairing import devices, service
 from api.pairing.profiles import PROFILE
 from api.pairing.structs import (
@@ -51,7 +52,11 @@ class DesktopPairingController(Controller):
     tags = ["pairing"]
     dependencies = {"principal": Provide(desktop_family)}
 
-    @post("/pairings", summary="Create a pairing QR code with an ephemeral code (kills the previous one)")
+    @post(
+        "/pairings",
+        summary="Create a pairing QR code with an ephemeral code (kills the previous one)",
+        responses=errors(429),
+    )
     async def create(self, principal: NamedDependency[Principal], data: JSONBody[CreatePairing]) -> PairingCreated:
         return await service.create_pairing(principal, data.code)
 
@@ -72,7 +77,11 @@ class PhonePairingController(Controller):
     path = "/api/pairing"
     tags = ["pairing"]
 
-    @post("/claim", summary="Claim a pairing from the phone (QR secret + code + DPoP proof of the new key)")
+    @post(
+        "/claim",
+        summary="Claim a pairing from the phone (QR secret + code + DPoP proof of the new key)",
+        responses=errors(404, 410, 429),
+    )
     async def claim(self, request: Request, data: JSONBody[ClaimPairing]) -> Claimed:
         return await service.claim_pairing(request, data)
 

@@ -8,6 +8,7 @@ punctuation ignored). Each data line becomes either a row or a rejection with a 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -93,11 +94,24 @@ def _field(header: str) -> str | None:
     return None
 
 
+NOT_CSV = ApiError(
+    400, "not_csv", "Ce fichier n'est pas un fichier CSV : enregistrez-le au format CSV depuis votre tableur."
+)
+
+
 def decode(raw: bytes) -> str:
+    """The file's text (UTF-16 after its mark, UTF-8, else Windows-1252 as Excel writes it); a binary
+    file (a spreadsheet's .xlsx or .ods, an image) is refused: no text holds a NUL character."""
     try:
-        return raw.decode("utf-8-sig")
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            text = raw.decode("utf-16")
+        else:
+            text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        text = raw.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise NOT_CSV
+    return text
 
 
 def _records(text: str) -> tuple[list[tuple[int, dict[str, str]]], set[str]]:
@@ -106,15 +120,18 @@ def _records(text: str) -> tuple[list[tuple[int, dict[str, str]]], set[str]]:
         raise ApiError(400, "empty_file", "Le fichier est vide.")
     delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [_field(h) for h in next(reader)]
     records = []
-    for values in reader:
-        if reader.line_num > MAX_LINES + 1:
-            raise ApiError(400, "too_many_lines", f"Le fichier dépasse {MAX_LINES} lignes : découpez-le.")
-        if not any(v.strip() for v in values):
-            continue
-        record = {name: value.strip() for name, value in zip(header, values) if name}
-        records.append((reader.line_num, record))
+    try:
+        header = [_field(h) for h in next(reader)]
+        for values in reader:
+            if reader.line_num > MAX_LINES + 1:
+                raise ApiError(400, "too_many_lines", f"Le fichier dépasse {MAX_LINES} lignes : découpez-le.")
+            if not any(v.strip() for v in values):
+                continue
+            record = {name: value.strip() for name, value in zip(header, values) if name}
+            records.append((reader.line_num, record))
+    except csv.Error:  # e.g. a field larger than the csv module accepts
+        raise NOT_CSV from None
     return records, set(filter(None, header))
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, MediaType, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
@@ -23,6 +23,7 @@ from litestar.params import Body, FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.errors import ApiError
+from api.openapi import also_served_as, errors
 from api.pdf import pdf_response
 from api.ratelimit import limit
 from api.school_admin import csv_rows
@@ -75,6 +76,7 @@ class SchoolAdminController(Controller):
         summary="Import students and legal guardians from CSV",
         status_code=200,
         request_max_body_size=MAX_CSV_BYTES + 64 * 1024,
+        responses=errors(413, 415, 429),
     )
     async def import_students(
         self,
@@ -90,6 +92,7 @@ class SchoolAdminController(Controller):
         summary="Import teachers from CSV",
         status_code=200,
         request_max_body_size=MAX_CSV_BYTES + 64 * 1024,
+        responses=errors(413, 415, 429),
     )
     async def import_teachers(
         self,
@@ -125,7 +128,14 @@ class SchoolAdminController(Controller):
             for r in rows
         ]
 
-    @post("/accounts/letters", summary="Activation letters (new temporary passwords)", status_code=200)
+    @post(
+        "/accounts/letters",
+        summary="Activation letters (new temporary passwords): a PDF, or an HTML page (`format`)",
+        status_code=200,
+        media_type="application/pdf",
+        operation_class=also_served_as(MediaType.HTML),
+        responses=errors(404, 429),
+    )
     async def letters(self, principal: NamedDependency[Principal], data: JSONBody[LettersIn]) -> Response:
         if not await SchoolClass.exists().where(
             (SchoolClass.school_id == principal.school_id) & (SchoolClass.id == data.class_id)
@@ -134,7 +144,7 @@ class SchoolAdminController(Controller):
         await limit("school_letters", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
         school_name, letters = await issue_letters(principal.school_id, data.class_id)
         if data.format == "html":
-            return Response(letters_html(school_name, letters), media_type="text/html; charset=utf-8")
+            return Response(letters_html(school_name, letters), media_type=MediaType.HTML)  # charset added once
         return pdf_response(letters_pdf(school_name, letters), "lettres-activation.pdf")
 
 

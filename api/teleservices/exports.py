@@ -53,7 +53,7 @@ def _csv(header: list[str], rows: list[list], filename: str) -> Response:
     writer.writerows([[_cell(value) for value in row] for row in rows])
     return Response(
         "\ufeff" + buffer.getvalue(),  # the BOM lets French spreadsheets read UTF-8
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",  # Litestar adds `; charset=utf-8`
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -95,7 +95,12 @@ class TeleserviceExportsController(Controller):
     tags = ["téléservices (établissement)"]
     dependencies = {"principal": Provide(principal_with_roles("staff", "admin"))}
 
-    @get("/exports/bourses.csv", summary="Granted bourses of the school year (CSV)", responses=errors(404))
+    @get(
+        "/exports/bourses.csv",
+        summary="Granted bourses of the school year (CSV)",
+        responses=errors(404),
+        media_type="text/csv",
+    )
     async def bourses_csv(self, principal: NamedDependency[Principal]) -> Response:
         sid = principal.school_id
         chosen, rows = await _year_requests(sid, BOURSE_SERVICES, BourseRequest)
@@ -119,7 +124,12 @@ class TeleserviceExportsController(Controller):
         header = ["Classe", "Nom", "Prénom", "Bourse", "Échelon", "Montant annuel (€)", "Accordée le", "Demandeur"]
         return _csv(header, lines, "bourses-accordees.csv")
 
-    @get("/exports/orientation.csv", summary="Orientation results by class (CSV)", responses=errors(404))
+    @get(
+        "/exports/orientation.csv",
+        summary="Orientation results by class (CSV)",
+        responses=errors(404),
+        media_type="text/csv",
+    )
     async def orientation_csv(
         self, principal: NamedDependency[Principal], class_id: FromQuery[UUID | None] = None
     ) -> Response:
@@ -158,6 +168,7 @@ class TeleserviceExportsController(Controller):
         "/classes/{class_id:uuid}/summary.pdf",
         summary="Printable summary of a class's téléservices (PDF)",
         responses=errors(404),
+        media_type="application/pdf",
     )
     async def class_summary(self, principal: NamedDependency[Principal], class_id: FromPath[UUID]) -> Response:
         sid = principal.school_id

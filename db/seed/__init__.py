@@ -5,8 +5,8 @@ hundred students and their families, a timetable from last week to two weeks ahe
 evaluations, vie scolaire and messages. The same day gives the same data (a seeded
 `random.Random`); dates move with today. Run it with `python -m db.seed`.
 
-Import `piccolo_conf` before starting the event loop (the app and the tests do): without
-DATABASE_URL it starts the embedded server with `asyncio.run`.
+Call `db.database.resolve_database_url()` first (outside the event loop): without DATABASE_URL it
+starts the embedded server.
 """
 
 from db.seed.demo import DEMO_PASSWORD, DEMO_UAI, TEMPORARY_PASSWORD, DemoAccount, SeedSummary, read_summary, seed_demo

@@ -7,6 +7,10 @@ import asyncio
 import time
 from datetime import date
 
+from db.database import resolve_database_url
+from db.migrate import apply_migrations
+from db.seed import seed_demo, seed_scale
+
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m db.seed", description=__doc__)
@@ -17,9 +21,6 @@ def _arguments() -> argparse.Namespace:
 
 
 async def _main(arguments: argparse.Namespace) -> None:
-    from db.migrate import apply_migrations
-    from db.seed import seed_demo, seed_scale
-
     await apply_migrations()
     started = time.perf_counter()
     if arguments.schools:
@@ -37,7 +38,5 @@ async def _main(arguments: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     arguments = _arguments()
-    # Resolves the database (DATABASE_URL, or an embedded server it starts) outside any event loop.
-    import piccolo_conf  # noqa: F401
-
+    resolve_database_url()  # DATABASE_URL, or the embedded server, started outside any event loop
     asyncio.run(_main(arguments))

@@ -9,6 +9,7 @@ from uuid import UUID
 from db.seed import activity, communication, people, timetable, writer
 from db.seed.people import SchoolSpec
 from db.seed.plan import PARIS, Plan
+from piccolo_conf import DB
 
 Hook = Callable[[Plan], None]
 
@@ -36,8 +37,6 @@ async def seed_school(
     spec: SchoolSpec, *, today: date, after_people: Hook | None = None, after_all: Hook | None = None
 ) -> tuple[UUID, bool, dict[str, int]]:
     """Seed `spec` unless a school with its UAI exists; return (school id, created, rows by table)."""
-    from piccolo_conf import DB
-
     existing = await writer.School.select(writer.School.id).where(writer.School.uai == spec.uai).first()
     if existing:
         return existing["id"], False, {}

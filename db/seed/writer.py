@@ -49,6 +49,7 @@ from db.submissions.tables import SHARDED_TABLES as SUBMISSIONS_TABLES
 from db.teleservices.tables import SHARDED_TABLES as TELESERVICES_TABLES  # listed parents first
 from db.timetable.tables import Lesson, LessonContent
 from db.vie_scolaire.tables import Absence, Lateness, Punishment, Remark
+from piccolo_conf import DB
 
 # Composite foreign keys (school_id, x_id) need parents first.
 TABLE_ORDER: list[type[Table]] = [
@@ -97,15 +98,9 @@ TABLE_ORDER: list[type[Table]] = [
 SEED_LOCK = 7_420_314
 
 
-def _engine():
-    from piccolo_conf import DB  # resolved late: importing it may start an embedded server
-
-    return DB
-
-
 async def lock_and_find(uai: str):
     """In the open transaction: wait for other seeders, then return the school with this UAI, if any."""
-    await _engine().run_ddl(f"SELECT pg_advisory_xact_lock({SEED_LOCK})")
+    await DB.run_ddl(f"SELECT pg_advisory_xact_lock({SEED_LOCK})")
     return await School.select(School.id).where(School.uai == uai).first()
 
 
@@ -142,14 +137,14 @@ async def write(plan: Plan) -> dict[str, int]:
         if rows:
             await copy_rows(table, rows)
             # Fresh statistics let the foreign-key checks of the next tables use their indexes.
-            await _engine().run_ddl(f"ANALYZE {table._meta.tablename}")
+            await DB.run_ddl(f"ANALYZE {table._meta.tablename}")
             counts[table._meta.tablename] = len(rows)
     return counts
 
 
 async def copy_rows(table: type[Table], rows: Iterable[dict]) -> None:
     """COPY rows into `table` on the current transaction's connection; missing columns get their defaults."""
-    transaction = _engine().current_transaction.get()
+    transaction = DB.current_transaction.get()
     if transaction is None:
         raise RuntimeError("copy_rows must run inside DB.transaction()")
     columns = table._meta.columns

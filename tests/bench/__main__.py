@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 
@@ -169,7 +168,6 @@ def main(argv: list[str] | None = None) -> None:
     server = database.BenchServer()
     one = database.DataSet("one school", server.database("bench_one"), 1)
     many = database.DataSet(f"{args.schools} schools", server.database("bench_many"), args.schools)
-    os.environ["DATABASE_URL"] = one.url  # before anything imports piccolo_conf
     app_port, many_port, reference_port = free_port(), free_port(), free_port()
     app_url, many_url, reference_url = (f"http://127.0.0.1:{p}" for p in (app_port, many_port, reference_port))
     print("Preparing the data sets…")

