@@ -165,7 +165,7 @@ async def open_here(
     device_name: str = "Ordinateur (Linux)",
     proof: str | None = None,
 ) -> httpx.Response:
-    """"Ouvrir sur cet ordinateur": the signed-in `desktop` adds itself with `key` (as the espace does)."""
+    """ "Ouvrir sur cet ordinateur" as the espace does it: the signed-in `desktop` adds itself with `key`."""
     key = key or DeviceKey()
     headers = {"DPoP": proof if proof is not None else key.proof("POST", f"{BASE_URL}{BROWSER}")}
     body = {"client_id": client_id or secrets.token_urlsafe(16), "shared": shared, "device_name": device_name}

@@ -50,7 +50,8 @@ async def test_a_signed_in_parent_adds_this_browser_with_all_their_children(clie
     assert (await browser.request("GET", f"/api/students/{student_id}/homework")).status_code == 200
     # Listed with the phones ("Appareils associés").
     devices = (await client.get("/api/pairing/devices")).json()
-    assert [(d["id"], d["name"], d["shared"]) for d in devices] == [(opened["device_id"], "Ordinateur (Windows)", False)]
+    listed = [(d["id"], d["name"], d["shared"]) for d in devices]
+    assert listed == [(opened["device_id"], "Ordinateur (Windows)", False)]
 
 
 async def test_a_student_adds_this_browser_and_sees_only_themself(client):
