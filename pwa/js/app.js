@@ -3,6 +3,7 @@
 import { listProfiles, onProfileGone } from './device.js';
 import { checkProfiles, selectChild, selectProfile } from './profiles.js';
 import { render, showFreshness, shownProfileId } from './router.js';
+import { SIGNED_OUT, forgetEndedSession, signOutWhenIdle } from './shared-computer.js';
 import { onOutboxSent, sendOutboxes } from './sync.js';
 import { applyTheme } from './theme.js';
 import { toast } from './ui.js';
@@ -91,5 +92,6 @@ window.addEventListener('offline', () => showFreshness());
 setInterval(() => showFreshness(), 60_000);
 applyTheme();
 registerServiceWorker();
+signOutWhenIdle(() => location.replace(SIGNED_OUT));
 const opened = notificationInAddress(); // a notification tapped with no Cartable window open
-(opened ? openFromNotification(opened) : render()).then(catchUp);
+forgetEndedSession().catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);

@@ -8,6 +8,7 @@ import { freshnessText } from './freshness.js';
 import { forget, pending, pendingByTarget } from './outbox.js';
 import { pushControls } from './push.js';
 import { addProfile, currentProfileId, selectChild, selectProfile, studentIdOf } from './profiles.js';
+import { SIGNED_OUT, signOut } from './shared-computer.js';
 import { onOutboxSent, queueWrite } from './sync.js';
 import { currentTheme, setTheme } from './theme.js';
 import { emptyState, toast } from './ui.js';
@@ -65,6 +66,10 @@ function header(title, profile) {
       el('span', { class: 'sr-only', text: 'Changer de profil : ' }), profile.displayName.split(' ')[0]));
     row.push(el('a', { href: '#/reglages', class: 'settings-link' },
       el('span', { 'aria-hidden': 'true', text: '⚙' }), el('span', { class: 'sr-only', text: 'Réglages' })));
+  }
+  if (profile?.shared) {
+    row.push(el('button', { type: 'button', class: 'signout', text: 'Se déconnecter',
+      onclick: () => signOut().then(() => location.replace(SIGNED_OUT)) }));
   }
   clear(document.getElementById('topbar-row')).append(...row);
 }
