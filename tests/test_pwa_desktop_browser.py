@@ -156,11 +156,15 @@ async def test_signing_out_of_the_espace_forgets_a_shared_profile_but_not_a_pers
         await section.get_by_role("button", name="Ouvrir Cartable sur cet ordinateur").click()
         await page.wait_for_url(f"{live_server}/#/accueil")
         await page.wait_for_selector("text=Exercice 12 page 40")
-        await page.goto(f"{live_server}/espace/portail.html")
-        await page.get_by_role("button", name="Se déconnecter").click()
+        # Signing out in the portal's tab: the tab still showing Cartable leaves the child's screens too.
+        portal = await context.new_page()
+        await portal.goto(f"{live_server}/espace/portail.html")
+        await portal.get_by_role("button", name="Se déconnecter").click()
+        await portal.wait_for_url(f"{live_server}/espace/index.html")
         await page.wait_for_url(f"{live_server}/espace/index.html")
         assert nothing_stored(await page.evaluate(STORED))
         assert await live_devices(family.parent) == []
+        await portal.close()
 
         # Personal: kept offline like a phone, and still there after signing out of the espace.
         from api.auth.sessions import cookie_name, open_session
@@ -197,7 +201,8 @@ async def test_a_shared_profile_goes_when_the_browser_session_ends_or_after_idli
         assert await live_devices(family.parent) == []
         assert "Exercice 12" not in await page.inner_text("body")
 
-        # Left alone for 15 minutes: signed out, nothing left.
+        # Left alone for 15 minutes: Cartable forgotten (back to the portal: the espace session has its own
+        # time-out), nothing left.
         await page.clock.install()
         await open_from_portal(page, live_server)
         await page.wait_for_selector("text=Exercice 12 page 40")
@@ -210,9 +215,10 @@ async def test_a_shared_profile_goes_when_the_browser_session_ends_or_after_idli
         await page.wait_for_timeout(1000)  # real time: a sign-out would have gone through by now
         assert page.url.endswith("/#/accueil") and (await page.evaluate(STORED))["devices"] == {"profiles": 1}
         await page.clock.fast_forward("02:00")
-        await page.wait_for_url(f"{live_server}/espace/index.html")
+        await page.wait_for_url(f"{live_server}/espace/portail.html")
         assert nothing_stored(await page.evaluate(STORED))
         assert await live_devices(family.parent) == []
+        assert (await page.evaluate("() => fetch('/api/session').then((r) => r.status)")) == 200
     finally:
         await context.close()
 

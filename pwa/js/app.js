@@ -3,7 +3,7 @@
 import { listProfiles, onProfileGone } from './device.js';
 import { checkProfiles, selectChild, selectProfile } from './profiles.js';
 import { render, showFreshness, shownProfileId } from './router.js';
-import { SIGNED_OUT, forgetEndedSession, signOutWhenIdle } from './shared-computer.js';
+import { PORTAL, forgetEndedSession, forgetWhenIdle, onForgottenElsewhere } from './shared-computer.js';
 import { onOutboxSent, sendOutboxes } from './sync.js';
 import { applyTheme } from './theme.js';
 import { toast } from './ui.js';
@@ -92,6 +92,9 @@ window.addEventListener('offline', () => showFreshness());
 setInterval(() => showFreshness(), 60_000);
 applyTheme();
 registerServiceWorker();
-signOutWhenIdle(() => location.replace(SIGNED_OUT));
+// A shared computer's Cartable: forgotten after 15 idle minutes (the espace session stays), and every
+// tab leaves the child's screens when another tab forgets it (this page's memory goes with it).
+forgetWhenIdle(() => location.replace(PORTAL));
+onForgottenElsewhere(async () => { if ((await listProfiles()).length) location.reload(); else location.replace(PORTAL); });
 const opened = notificationInAddress(); // a notification tapped with no Cartable window open
 forgetEndedSession().catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);

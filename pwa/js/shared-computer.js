@@ -1,16 +1,20 @@
 // A profile opened on a shared computer ("Ordinateur partagé", docs/pairing.md §6). Its data never
 // reach the disk (store.js keeps them in the page); the profile itself is forgotten, and revoked on
-// the server when it answers, at sign-out (here or in the espace), when the browser session ends (a
-// cookie without expiry, which the browser drops when it closes) and after IDLE_MS without input.
-// The server ends it too: with its espace session, and after 30 minutes without a request.
+// the server when it answers, at sign-out (here or in the espace: every tab of Cartable hears it),
+// when the browser session ends (a cookie without expiry, which the browser drops when it closes) and
+// after IDLE_MS without input in any tab. The server ends it too: with its espace session, and after
+// 30 minutes without a request.
 import { api, setCsrf } from './api-client.js';
 import { listProfiles } from './device.js';
 import { forgetSharedProfiles } from './profiles.js';
 
 const COOKIE = 'cartable_shared';
+const ACTIVE = 'cartable.shared.active'; // the last input in any tab (localStorage: tabs share it)
 const IDLE_MS = 15 * 60_000;
 const INPUT = ['pointerdown', 'keydown', 'wheel', 'touchstart'];
+const channel = 'BroadcastChannel' in globalThis ? new BroadcastChannel('cartable-shared') : null;
 export const SIGNED_OUT = '/espace/index.html';
+export const PORTAL = '/espace/portail.html';
 
 /** This browser session holds a shared profile (set when one is opened). */
 export function markBrowserSession() {
@@ -19,6 +23,17 @@ export function markBrowserSession() {
 
 const browserSessionOpen = () => document.cookie.split(/;\s*/).includes(`${COOKIE}=1`);
 
+/** Forget this browser's shared profiles, and tell the other tabs. */
+export async function forgetHere() {
+  localStorage.removeItem(ACTIVE);
+  if (await forgetSharedProfiles()) channel?.postMessage('forgotten');
+}
+
+/** callback() when another tab forgot the shared profiles (this page may still show one). */
+export function onForgottenElsewhere(callback) {
+  channel?.addEventListener('message', callback);
+}
+
 /** At start, before anything is drawn: a shared profile from a browser session that ended goes. */
 export async function forgetEndedSession() {
   if (!browserSessionOpen()) await forgetSharedProfiles();
@@ -26,7 +41,7 @@ export async function forgetEndedSession() {
 
 /** "Se déconnecter" on a shared computer: its profiles go, then the espace session. */
 export async function signOut() {
-  await forgetSharedProfiles();
+  await forgetHere();
   try {
     setCsrf((await api('/api/session')).csrf_token);
     await api('/api/session', { method: 'DELETE' });
@@ -34,15 +49,23 @@ export async function signOut() {
   document.cookie = `${COOKIE}=; path=/; max-age=0`;
 }
 
-/** Sign out after IDLE_MS without a key, a click or a touch while a shared profile is on this browser. */
-export function signOutWhenIdle(then) {
+/** Forget the shared profiles after IDLE_MS without a key, a click or a touch in any tab, then then(). */
+export function forgetWhenIdle(then) {
   let timer = null;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      if ((await listProfiles()).some((profile) => profile.shared)) await signOut().then(then);
-    }, IDLE_MS);
+  let last = 0;
+  let written = 0;
+  const lastInput = () => Math.max(last, Number(localStorage.getItem(ACTIVE)) || 0);
+  const check = async () => {
+    const idle = Date.now() - lastInput();
+    if (idle < IDLE_MS) { arm(IDLE_MS - idle); return; }
+    if ((await listProfiles()).some((profile) => profile.shared)) await forgetHere().then(then);
   };
-  for (const type of INPUT) addEventListener(type, arm, { capture: true, passive: true });
-  arm();
+  const arm = (delay) => { clearTimeout(timer); timer = setTimeout(check, delay); };
+  const onInput = () => {
+    last = Date.now();
+    if (last - written > 5_000) localStorage.setItem(ACTIVE, String((written = last))); // a write per 5 s at most
+    arm(IDLE_MS);
+  };
+  for (const type of INPUT) addEventListener(type, onInput, { capture: true, passive: true });
+  onInput();
 }
