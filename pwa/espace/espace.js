@@ -36,7 +36,7 @@ export function showDemoHint(hint) {
 export async function signOut() {
   try {
     // Cartable opened on this shared computer goes with the session (and is revoked on the server).
-    await (await import('/js/shared-computer.js')).forgetHere().catch(() => {});
+    await (await import('/desktop/shared-computer.js')).forgetHere().catch(() => {});
     await api('/api/session', { method: 'DELETE' });
   } finally { location.href = '/espace/index.html'; }
 }

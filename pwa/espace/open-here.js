@@ -4,10 +4,12 @@
 // at sign-out, when the browser closes and after 15 minutes without activity; on their own computer,
 // a parent loses only a click the next time, while the other way round would leave a child's school
 // life on a family, library or office computer.
-import { el, say } from './espace.js';
-import { addThisBrowser, listProfiles, syncProfile } from '/js/device.js';
+import { el, request, say } from './espace.js';
+import { sessionFetch } from '/js/api-client.js';
+import { listProfiles, saveClaimed, syncProfile } from '/js/device.js';
+import { newDeviceKey, signedFetch } from '/js/dpop.js';
 import { selectProfile } from '/js/profiles.js';
-import { markBrowserSession } from '/js/shared-computer.js';
+import { markBrowserSession } from '/desktop/shared-computer.js';
 
 const APP = '/#/accueil';
 
@@ -16,6 +18,20 @@ function platformName() {
   const found = [['Windows', /Win/], ['Mac', /Mac/], ['Chromebook', /CrOS|Chrome OS/], ['Linux', /Linux/]]
     .find(([, pattern]) => pattern.test(agent));
   return found ? `Ordinateur (${found[0]})` : 'Ordinateur';
+}
+
+/**
+ * This browser becomes a profile of the signed-in user, with its own new key, in one request (session
+ * cookie + CSRF + a proof of the key). A lost answer is asked again with the same client id.
+ */
+async function addThisBrowser({ shared, deviceName }) {
+  const key = { ...(await newDeviceKey()), nonce: null };
+  const body = { client_id: crypto.randomUUID(), shared, device_name: deviceName };
+  const send = () => request('/api/pairing/browser', {
+    method: 'POST', body, via: (path, init) => signedFetch(key, path, init, null, sessionFetch) });
+  const response = await send().catch((error) => { if (error.status === 0) return send(); throw error; });
+  const opened = await response.json();
+  return saveClaimed(opened, key, deviceName, opened.shared);
 }
 
 /** The profile of `user` this browser already holds, if the server still knows it (else it is forgotten). */

@@ -1,9 +1,8 @@
 // The phone app's entry point: draws the screen the address names, and keeps the phone in step with
 // the server — revoked profiles wiped, queued writes sent, new versions of the app offered.
 import { listProfiles, onProfileGone } from './device.js';
-import { checkProfiles, selectChild, selectProfile } from './profiles.js';
+import { checkProfiles, forgetSharedProfiles, selectChild, selectProfile } from './profiles.js';
 import { render, showFreshness, shownProfileId } from './router.js';
-import { PORTAL, forgetEndedSession, forgetWhenIdle, onForgottenElsewhere } from './shared-computer.js';
 import { onOutboxSent, sendOutboxes } from './sync.js';
 import { applyTheme } from './theme.js';
 import { toast } from './ui.js';
@@ -92,9 +91,13 @@ window.addEventListener('offline', () => showFreshness());
 setInterval(() => showFreshness(), 60_000);
 applyTheme();
 registerServiceWorker();
-// A shared computer's Cartable: forgotten after 15 idle minutes (the espace session stays), and every
-// tab leaves the child's screens when another tab forgets it (this page's memory goes with it).
-forgetWhenIdle(() => location.replace(PORTAL));
-onForgottenElsewhere(async () => { if ((await listProfiles()).length) location.reload(); else location.replace(PORTAL); });
+
+// A shared computer's Cartable (docs/pairing.md §6) is watched from before the first screen; offline,
+// where its online-only module cannot load, it has nothing to show anyway: it goes.
+async function watchSharedComputer() {
+  if (!(await listProfiles()).some((profile) => profile.shared)) return;
+  await import('/desktop/shared-computer.js').then((shared) => shared.watch(), () => forgetSharedProfiles());
+}
+
 const opened = notificationInAddress(); // a notification tapped with no Cartable window open
-forgetEndedSession().catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);
+watchSharedComputer().catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);

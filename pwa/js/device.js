@@ -1,10 +1,10 @@
 // Phone profiles bound to a device key (docs/pairing.md): the records in IndexedDB (`cartable-devices`),
-// the claim that creates one (a phone's QR, or this browser from the espace session), its tokens, and
-// the signed fetch its API calls go through.
+// the QR claim that creates one (a browser signed in to the espace claims in espace/open-here.js), its
+// tokens, and the signed fetch its API calls go through.
 // A record keeps its private key as a non-extractable CryptoKey object, never as bytes. A shared
 // computer's record (`shared`) holds only that key, its tokens and names: its data stay in the page.
 import { openDB } from '/vendor/idb/index.js';
-import { ApiError, errorFrom, request, sessionFetch } from './api-client.js';
+import { ApiError, errorFrom, request } from './api-client.js';
 import { newDeviceKey, signedFetch } from './dpop.js';
 import { parsePairingLink } from './pairing-link.js';
 import { keepInPage } from './store.js';
@@ -100,7 +100,8 @@ export async function claimPairing(linkText, code, deviceName) {
   return saveClaimed(claimed, key, deviceName || 'Téléphone');
 }
 
-async function saveClaimed(claimed, key, deviceName, shared = false) {
+/** Keep a claimed profile (the server's answer) with its key; → its public view. */
+export async function saveClaimed(claimed, key, deviceName, shared = false) {
   const profile = claimed.profile;
   const record = known(await saveRecord({
     id: claimed.device_id, userId: profile.user_id, role: profile.role, displayName: profile.display_name,
@@ -113,20 +114,6 @@ async function saveClaimed(claimed, key, deviceName, shared = false) {
   return publicView(record);
 }
 
-/**
- * "Ouvrir sur cet ordinateur": this browser becomes a profile of the espace's signed-in user, with its
- * own new key, in one request (session cookie + CSRF + a proof of the key). `shared`: a shared
- * computer's profile, ended with the session. A lost answer is asked again with the same client id.
- */
-export async function addThisBrowser({ shared, deviceName }) {
-  const key = { ...(await newDeviceKey()), nonce: null };
-  const body = { client_id: crypto.randomUUID(), shared, device_name: deviceName };
-  const send = () => request('/api/pairing/browser', {
-    method: 'POST', body, via: (path, init) => signedFetch(key, path, init, null, sessionFetch) });
-  const response = await send().catch((error) => { if (error.status === 0) return send(); throw error; });
-  const opened = await response.json();
-  return saveClaimed(opened, key, deviceName, opened.shared);
-}
 
 // ---- tokens ----
 async function withLock(name, task) {

@@ -8,7 +8,6 @@ import { freshnessText } from './freshness.js';
 import { forget, pending, pendingByTarget } from './outbox.js';
 import { pushControls } from './push.js';
 import { addProfile, currentProfileId, selectChild, selectProfile, studentIdOf } from './profiles.js';
-import { SIGNED_OUT, signOut } from './shared-computer.js';
 import { onOutboxSent, queueWrite } from './sync.js';
 import { currentTheme, setTheme } from './theme.js';
 import { emptyState, toast } from './ui.js';
@@ -69,7 +68,11 @@ function header(title, profile) {
   }
   if (profile?.shared) {
     row.push(el('button', { type: 'button', class: 'signout', text: 'Se déconnecter',
-      onclick: () => signOut().then(() => location.replace(SIGNED_OUT)) }));
+      onclick: async () => {
+        const shared = await import('/desktop/shared-computer.js');
+        await shared.signOut();
+        location.replace(shared.SIGNED_OUT);
+      } }));
   }
   clear(document.getElementById('topbar-row')).append(...row);
 }

@@ -1,9 +1,8 @@
 // Per-profile encrypted cache in IndexedDB: each profile has its own AES-GCM key, created
 // non-extractable (the key object is stored, its bytes can never be read back by script), so
 // what sits on disk is ciphertext. Removing a profile deletes its key first: leftovers are noise.
-// A shared computer's profile keeps all of it in the page instead (page-memory.js): nothing on disk.
+// A shared computer's profile keeps all of it in the page instead (/desktop/page-memory.js): nothing on disk.
 import { openDB } from '/vendor/idb/index.js';
-import { pageMemory } from './page-memory.js';
 
 const DB_NAME = 'cartable-cache';
 const pageOnly = new Set();
@@ -16,7 +15,7 @@ export function keepInPage(profileId) {
 
 /** Where a profile's snapshots, key and outbox live: IndexedDB, or this page for a shared computer. */
 export function db(profileId) {
-  if (pageOnly.has(profileId)) return Promise.resolve(pageMemory);
+  if (pageOnly.has(profileId)) return import('/desktop/page-memory.js').then((module) => module.pageMemory);
   dbPromise ??= openDB(DB_NAME, 1, {
     upgrade(database) {
       database.createObjectStore('keys', { keyPath: 'profileId' });

@@ -4,9 +4,11 @@
 // when the browser session ends (a cookie without expiry, which the browser drops when it closes) and
 // after IDLE_MS without input in any tab. The server ends it too: with its espace session, and after
 // 30 minutes without a request.
-import { api, setCsrf } from './api-client.js';
-import { listProfiles } from './device.js';
-import { forgetSharedProfiles } from './profiles.js';
+// Online only, like everything in /desktop/ (api/pwa_shell.py): the app loads it when this browser holds
+// a shared profile, which nobody opens offline, and the phone's precached shell stays small.
+import { api, setCsrf } from '/js/api-client.js';
+import { listProfiles } from '/js/device.js';
+import { forgetSharedProfiles } from '/js/profiles.js';
 
 const COOKIE = 'cartable_shared';
 const ACTIVE = 'cartable.shared.active'; // the last input in any tab (localStorage: tabs share it)
@@ -14,7 +16,7 @@ const IDLE_MS = 15 * 60_000;
 const INPUT = ['pointerdown', 'keydown', 'wheel', 'touchstart'];
 const channel = 'BroadcastChannel' in globalThis ? new BroadcastChannel('cartable-shared') : null;
 export const SIGNED_OUT = '/espace/index.html';
-export const PORTAL = '/espace/portail.html';
+const PORTAL = '/espace/portail.html';
 
 /** This browser session holds a shared profile (set when one is opened). */
 export function markBrowserSession() {
@@ -29,14 +31,18 @@ export async function forgetHere() {
   if (await forgetSharedProfiles()) channel?.postMessage('forgotten');
 }
 
-/** callback() when another tab forgot the shared profiles (this page may still show one). */
-export function onForgottenElsewhere(callback) {
-  channel?.addEventListener('message', callback);
-}
-
-/** At start, before anything is drawn: a shared profile from a browser session that ended goes. */
-export async function forgetEndedSession() {
+/**
+ * From the app's start, before anything is drawn: a shared profile of a browser session that ended
+ * goes; then it goes after 15 idle minutes (the espace session stays), and this tab leaves the child's
+ * screens when another one forgets it (this page's memory goes with it).
+ */
+export async function watch() {
   if (!browserSessionOpen()) await forgetSharedProfiles();
+  forgetWhenIdle(() => location.replace(PORTAL));
+  channel?.addEventListener('message', async () => {
+    if ((await listProfiles()).length) location.reload();
+    else location.replace(PORTAL);
+  });
 }
 
 /** "Se déconnecter" on a shared computer: its profiles go, then the espace session. */
@@ -50,7 +56,7 @@ export async function signOut() {
 }
 
 /** Forget the shared profiles after IDLE_MS without a key, a click or a touch in any tab, then then(). */
-export function forgetWhenIdle(then) {
+function forgetWhenIdle(then) {
   let timer = null;
   let last = 0;
   let written = 0;
