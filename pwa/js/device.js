@@ -114,7 +114,6 @@ export async function saveClaimed(claimed, key, deviceName, shared = false) {
   return publicView(record);
 }
 
-
 // ---- tokens ----
 async function withLock(name, task) {
   if (navigator.locks?.request) return navigator.locks.request(name, task);
