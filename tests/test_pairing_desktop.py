@@ -272,3 +272,13 @@ async def test_a_session_pairing_cannot_be_claimed_as_a_qr_code(client, new_clie
         json={"pairing": encode_ref(family.school.id, pairing["id"]), "secret": "", "code": "K7P2"},
     )
     assert response.status_code == 404 and error_code(response) == "pairing_not_found"
+
+
+async def test_a_shared_computer_cannot_take_push_notifications(client, new_client, push_service):
+    family = await make_family()
+    shared = await open_browser_profile(client, family.parent, shared=True)
+    response = await shared.request("PUT", "/api/push/subscription", json=push_service.subscription())
+    assert response.status_code == 409 and error_code(response) == "shared_computer"
+    personal = await open_browser_profile(await new_client(), family.parent, shared=False)
+    response = await personal.request("PUT", "/api/push/subscription", json=push_service.subscription())
+    assert response.status_code == 200, response.text

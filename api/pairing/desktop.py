@@ -35,6 +35,7 @@ MAX_PER_HOUR = 20
 # How long the row answers the nonce of a browser whose clock is off (then a retry still finds it).
 SESSION_PAIRING_LIFETIME = timedelta(minutes=10)
 
+SHARED_COMPUTER = ApiError(409, "shared_computer", "Les notifications ne sont pas proposées sur un ordinateur partagé.")
 CLIENT_ID_REUSED = ApiError(
     409,
     "client_id_reused",
@@ -57,6 +58,13 @@ WHERE school_id = $1 AND user_id = $2 AND client_id = $3 AND kind = 'session'
 
 _LOCK = "SELECT device_id FROM pairing WHERE school_id = {} AND id = {} FOR UPDATE"
 _CONSUME = "UPDATE pairing SET status = 'used', device_id = {}, device_name = {} WHERE school_id = {} AND id = {}"
+
+
+async def shared_computer(school_id, device_id) -> bool:
+    """A shared computer's device: nothing may outlive its session there (no push subscription)."""
+    return await Device.exists().where(
+        (Device.school_id == school_id) & (Device.id == device_id) & Device.shared_session_id.is_not_null()
+    )
 
 
 def device_name(requested: str, shared: bool) -> str:

@@ -36,7 +36,7 @@ export async function pendingByTarget(profileId) {
 
 /** Let a refused write go (the person has read why, and copied what they wanted). */
 export async function forget(profileId, id) {
-  const database = await db();
+  const database = await db(profileId);
   const row = await database.get('outbox', id);
   if (row?.profileId === profileId) await database.delete('outbox', id);
 }
