@@ -123,6 +123,12 @@ async def test_a_parent_opens_cartable_here_from_the_portal_and_sees_their_child
         eight, ten = [await lesson.bounding_box() for lesson in await monday.all()][:2]
         assert ten["y"] - eight["y"] == pytest.approx(2 * 72, abs=2)
         await check_screen(page, "pwa-edt-semaine-ordinateur", sizes=(DESKTOP,))
+        await page.emulate_media(color_scheme="dark")
+        await check_screen(page, "pwa-edt-semaine-ordinateur-sombre", sizes=(DESKTOP,))
+        await page.goto(f"{live_server}/#/accueil")
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        await check_screen(page, "pwa-accueil-ordinateur-sombre", sizes=(DESKTOP,))
+        await page.emulate_media(color_scheme="light")
 
         # Homework: the work on the left, its facts beside it, the lesson's content open.
         await page.goto(f"{live_server}/#/devoirs")
@@ -232,9 +238,8 @@ async def test_the_keyboard_opens_cartable_here_and_goes_round_the_desktop_app(b
         await button.focus()
         await page.keyboard.press("Enter")
         dialog = page.get_by_role("dialog", name="Ouvrir Cartable sur cet ordinateur")
-        await dialog.wait_for()
         # Focus is in the dialog, on the preselected choice; arrows change it; Escape leaves.
-        assert await page.evaluate("() => document.activeElement.id") == "oh-shared"
+        await page.wait_for_function("() => document.activeElement.id === 'oh-shared'")
         await page.keyboard.press("ArrowDown")
         assert await dialog.get_by_label("Mon ordinateur personnel").is_checked()
         await page.keyboard.press("ArrowUp")
@@ -242,6 +247,7 @@ async def test_the_keyboard_opens_cartable_here_and_goes_round_the_desktop_app(b
         assert not await dialog.is_visible()
         await button.focus()
         await page.keyboard.press("Enter")
+        await page.wait_for_function("() => document.activeElement.id === 'oh-shared'")
         await page.keyboard.press("Tab")
         ring = await page.evaluate(FOCUS_RING)
         assert ring["text"] == "Ouvrir Cartable sur cet ordinateur" and ring["style"] != "none" and ring["width"] >= 2
