@@ -79,6 +79,12 @@ async def live_devices(user) -> list[dict]:
     return await Device.select().where((Device.user_id == user.id) & Device.revoked_at.is_null())
 
 
+async def assert_forgotten(page, user) -> None:
+    """Nothing of the shared profile is left in this browser, and the server revoked it."""
+    assert nothing_stored(await page.evaluate(STORED))
+    assert await live_devices(user) == []
+
+
 async def test_a_parent_opens_cartable_here_from_the_portal_and_sees_their_children_at_desktop_width(
     browser, live_server
 ):
@@ -145,8 +151,7 @@ async def test_a_parent_opens_cartable_here_from_the_portal_and_sees_their_child
         # "Se déconnecter" in the app: back to the espace's sign-in, nothing left, the device revoked.
         await page.get_by_role("button", name="Se déconnecter").click()
         await page.wait_for_url(f"{live_server}/espace/index.html")
-        assert nothing_stored(await page.evaluate(STORED))
-        assert await live_devices(family.parent) == []
+        await assert_forgotten(page, family.parent)
         assert (await page.evaluate("() => fetch('/api/session').then((r) => r.status)")) == 401
     finally:
         await context.close()
@@ -168,8 +173,7 @@ async def test_signing_out_of_the_espace_forgets_a_shared_profile_but_not_a_pers
         await portal.get_by_role("button", name="Se déconnecter").click()
         await portal.wait_for_url(f"{live_server}/espace/index.html")
         await page.wait_for_url(f"{live_server}/espace/index.html")
-        assert nothing_stored(await page.evaluate(STORED))
-        assert await live_devices(family.parent) == []
+        await assert_forgotten(page, family.parent)
         await portal.close()
 
         # Personal: kept offline like a phone, and still there after signing out of the espace.
@@ -203,8 +207,7 @@ async def test_a_shared_profile_goes_when_the_browser_session_ends_or_after_idli
         await context.clear_cookies(name="cartable_shared")
         await page.reload()
         await page.wait_for_selector("#screen-title:has-text('Ajouter un profil')")
-        assert nothing_stored(await page.evaluate(STORED))
-        assert await live_devices(family.parent) == []
+        await assert_forgotten(page, family.parent)
         assert "Exercice 12" not in await page.inner_text("body")
 
         # Left alone for 15 minutes: Cartable forgotten (back to the portal: the espace session has its own
@@ -222,8 +225,7 @@ async def test_a_shared_profile_goes_when_the_browser_session_ends_or_after_idli
         assert page.url.endswith("/#/accueil") and (await page.evaluate(STORED))["devices"] == {"profiles": 1}
         await page.clock.fast_forward("02:00")
         await page.wait_for_url(f"{live_server}/espace/portail.html")
-        assert nothing_stored(await page.evaluate(STORED))
-        assert await live_devices(family.parent) == []
+        await assert_forgotten(page, family.parent)
         assert (await page.evaluate("() => fetch('/api/session').then((r) => r.status)")) == 200
     finally:
         await context.close()
