@@ -20,7 +20,9 @@ from litestar import Response, get
 from api.pwa_build import served_directories
 
 WORKER = "service-worker.js"
-ONLINE_ONLY = ("espace/",)  # the desktop web space is not part of the phone app
+# The desktop web space is not part of the phone app; nor is what only a browser opened from it on a
+# shared computer needs (loaded online when used, never precached: the phone's shell stays small).
+ONLINE_ONLY = ("espace/", "desktop/")
 VENDOR_IMPORT = re.compile(r"""\bfrom\s*['"](/vendor/[^'"]+)['"]""")
 
 

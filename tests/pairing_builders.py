@@ -151,3 +151,31 @@ async def pair_phone(
     response = await claim(phone_client, created["link"], code, key=key, device_name=device_name)
     assert response.status_code == 201, response.text
     return PairedPhone(phone_client, key, response.json())
+
+
+BROWSER = "/api/pairing/browser"
+
+
+async def open_here(
+    desktop: httpx.AsyncClient,
+    *,
+    key: DeviceKey | None = None,
+    client_id: str | None = None,
+    shared: bool = True,
+    device_name: str = "Ordinateur (Linux)",
+    proof: str | None = None,
+) -> httpx.Response:
+    """ "Ouvrir sur cet ordinateur" as the espace does it: the signed-in `desktop` adds itself with `key`."""
+    key = key or DeviceKey()
+    headers = {"DPoP": proof if proof is not None else key.proof("POST", f"{BASE_URL}{BROWSER}")}
+    body = {"client_id": client_id or secrets.token_urlsafe(16), "shared": shared, "device_name": device_name}
+    return await desktop.post(BROWSER, headers=headers, json=body)
+
+
+async def open_browser_profile(desktop: httpx.AsyncClient, user, *, shared: bool = True) -> PairedPhone:
+    """Sign `user` in on `desktop` and add that browser as a profile (its requests go on `desktop`)."""
+    await sign_in(desktop, user)
+    key = DeviceKey()
+    response = await open_here(desktop, key=key, shared=shared)
+    assert response.status_code == 201, response.text
+    return PairedPhone(desktop, key, response.json())

@@ -90,3 +90,21 @@ async def test_the_contact_change_operations_declare_what_they_answer(client):
     }
     for (path, method), statuses in expected.items():
         assert statuses <= set(paths[path][method]["responses"]), (path, method)
+
+
+async def test_adding_this_browser_documents_every_status_it_answers(client):
+    """POST /api/pairing/browser (issue #14): the statuses tests/test_pairing_desktop.py provokes, no more."""
+    schema = (await client.get("/schema/openapi.json")).json()
+    operation = schema["paths"]["/api/pairing/browser"]["post"]
+    assert {"201", "400", "401", "403", "409", "429"} <= set(operation["responses"])
+    for status in ("400", "401", "403", "409", "429"):
+        body = operation["responses"][status]["content"]["application/json"]["schema"]
+        assert body["$ref"].endswith("ErrorResponse"), status
+    created = operation["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert {"device_id", "access_token", "refresh_token", "profile", "shared", "idle_timeout"} <= set(
+        schema["components"]["schemas"][created]["properties"]
+    )
+    for path, method in (("/api/pairing/devices", "get"), ("/api/pairing/devices/{device_id}", "delete")):
+        declared = set(schema["paths"][path][method]["responses"])
+        assert {"400", "401", "403"} <= declared, (path, method)
+    assert "404" in schema["paths"]["/api/pairing/devices/{device_id}"]["delete"]["responses"]

@@ -338,6 +338,7 @@ ENT_VIEWS = [
     ("signalement", "l.moreau", "eleve", "#alert-form:not([hidden])", []),
     ("signalements", "s.girard", "cpe", "#alerts li", [clicking("#alerts button", "#reads li")]),
     ("parametres", "o.marchand", "direction", "#audit tr", []),
+    ("portail", "a.moreau", "parent-ouvrir-ici", ".app .oh-open", [clicking(".app .oh-open", "dialog[open] fieldset")]),
 ]  # fmt: skip
 
 

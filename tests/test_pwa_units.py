@@ -329,3 +329,37 @@ async def test_freshness_wording(module_page):
         "Service indisponible · Mis à jour il y a 1 min",
         "Mise à jour impossible · Mis à jour il y a 1 min",
     ]
+
+
+@pytest.mark.browser
+async def test_a_shared_computer_profile_keeps_its_snapshots_and_outbox_in_the_page_only(module_page):
+    result = await run(
+        module_page,
+        """
+        store.keepInPage('shared');
+        await store.saveSnapshot('shared', 'home:s', { n: 1 }, { etag: '"v1"' });
+        await store.updateSnapshot('shared', 'home:s', (value) => { value.n = 2; });
+        await outbox.enqueue('shared', { id: 'w1', target: 'done:h1', method: 'PUT', path: '/x', body: { done: true } });
+        await store.saveSnapshot('phone', 'home:s', { n: 9 });
+        const disk = await store.db();
+        const onDisk = { snapshots: (await disk.getAll('snapshots')).map((row) => row.profileId),
+                         keys: (await disk.getAll('keys')).map((row) => row.profileId),
+                         outbox: (await disk.getAll('outbox')).length };
+        const seen = { snapshot: (await store.loadSnapshot('shared', 'home:s')).value,
+                       queued: (await outbox.pending('shared')).map((entry) => entry.body),
+                       hasData: await store.profileHasData('shared') };
+        const failed = await outbox.flush('shared', async () => { throw new client.ApiError(0, 'offline', 'x'); });
+        const attempts = (await outbox.pending('shared'))[0].attempts;
+        const sent = await outbox.flush('shared', async () => {});
+        seen.flushes = [failed.left, attempts, sent.sent, sent.left];
+        await outbox.enqueue('shared', { id: 'w2', target: 'done:h2', method: 'PUT', path: '/y', body: {} });
+        await store.wipeProfile('shared');
+        return { onDisk, seen, afterWipe: { snapshot: await store.loadSnapshot('shared', 'home:s'),
+                 queued: (await outbox.pending('shared')).length, hasData: await store.profileHasData('shared') } };
+    """,
+    )
+    assert result == {
+        "onDisk": {"snapshots": ["phone"], "keys": ["phone"], "outbox": 0},
+        "seen": {"snapshot": {"n": 2}, "queued": [{"done": True}], "hasData": True, "flushes": [1, 1, 1, 0]},
+        "afterWipe": {"snapshot": None, "queued": 0, "hasData": False},
+    }

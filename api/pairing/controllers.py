@@ -11,13 +11,15 @@ from litestar.params import FromPath, JSONBody
 from api.auth.principal import Principal, current_principal
 from api.errors import ApiError
 from api.openapi import errors
-from api.pairing import devices, service
+from api.pairing import desktop, devices, service
 from api.pairing.profiles import PROFILE
 from api.pairing.structs import (
     Claimed,
     ClaimPairing,
     CreatePairing,
     LinkedDevice,
+    OpenedHere,
+    OpenHere,
     PairingCreated,
     PairingStatus,
     Profile,
@@ -64,11 +66,35 @@ class DesktopPairingController(Controller):
     async def status(self, principal: NamedDependency[Principal], pairing_id: FromPath[UUID]) -> PairingStatus:
         return await service.pairing_status(principal, pairing_id)
 
-    @get("/devices", summary="Linked devices of the signed-in user")
+    @post(
+        "/browser",
+        summary="Add this browser as a profile from the signed-in session: no QR, no code (DPoP proof of its new key)",
+        description=(
+            "The session (cookie + `X-CSRF-Token`) proves who is asking; the `DPoP` header is a proof signed by "
+            "the browser's new non-extractable P-256 key, whose public JWK it carries (no `ath`). Answers the same "
+            "device-bound tokens as a phone's claim. Idempotent by `client_id`: a retry with the same key gets the "
+            "same device with fresh tokens. `shared`: the profile ends with this session (sign-out, expiry) and "
+            "after `idle_timeout` seconds without a request. 401 codes: `not_authenticated`, `session_expired`, "
+            "`dpop_required`, `proof_invalid`, `use_dpop_nonce` (retry with the `DPoP-Nonce` header's value), "
+            "`proof_replayed`; 403: `csrf`, `forbidden` (not a parent or student), `desktop_only` (a device "
+            "token), `first_login_required`; 409: `client_id_reused`; 429: `too_many_requests`."
+        ),
+        responses=errors(409, 429),
+    )
+    async def open_here(
+        self, request: Request, principal: NamedDependency[Principal], data: JSONBody[OpenHere]
+    ) -> OpenedHere:
+        return await desktop.open_here(request, principal, data)
+
+    @get("/devices", summary="Linked devices of the signed-in user", responses=errors())
     async def list_devices(self, principal: NamedDependency[Principal]) -> list[LinkedDevice]:
         return await devices.list_devices(principal)
 
-    @delete("/devices/{device_id:uuid}", summary="Revoke a linked device (effective on its next request)")
+    @delete(
+        "/devices/{device_id:uuid}",
+        summary="Revoke a linked device (effective on its next request)",
+        responses=errors(404),
+    )
     async def revoke(self, principal: NamedDependency[Principal], device_id: FromPath[UUID]) -> None:
         await devices.revoke_from_desktop(principal, device_id)
 

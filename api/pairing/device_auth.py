@@ -21,7 +21,7 @@ from api.config import get_settings
 from api.errors import ApiError
 from api.pairing.dpop import verify_proof
 from api.pairing.proofs import IAT_WINDOW, JTI_MEMORY, jti_key, nonce_error
-from api.pairing.tokens import DEVICE_LIFETIME, TOKEN_INVALID
+from api.pairing.tokens import DEVICE_LIFETIME, SHARED_IDLE, TOKEN_INVALID
 from db.devices.tables import Device
 from piccolo_conf import DB
 
@@ -45,10 +45,22 @@ TOKEN_EXPIRED = ApiError(
 )
 PROOF_REPLAYED = ApiError(401, "proof_replayed", "Cette requête a déjà été reçue (preuve rejouée).")
 
+
+def device_ended(device: str, school: str, moment: str, lifetime: str, shared_idle: str) -> str:
+    """SQL: the device row `device` can no longer be used: revoked, unused for its whole lifetime, or
+    a shared computer's profile whose espace session ended (signed out, expired) or left idle."""
+    return f"""({device}.revoked_at IS NOT NULL
+            OR coalesce({device}.last_seen_at, {device}.created_at) + {lifetime}::interval < {moment}
+            OR ({device}.shared_session_id IS NOT NULL AND (
+                coalesce({device}.last_seen_at, {device}.created_at) + {shared_idle}::interval < {moment}
+                OR NOT EXISTS (SELECT 1 FROM user_session s WHERE s.school_id = {school}
+                               AND s.id = {device}.shared_session_id AND s.expires_at > {moment}))))"""
+
+
 # $1 school, $2 token id, $3 kind, $4 SHA-256 of the token's secret, $5 the proof key's thumbprint
 # (NULL: invalid proof), $6 the proof's nonce, $7 its iat is recent, $8 now, $9 jti key, $10 jti kept
-# until, $11 device lifetime, $12 touch interval. `caller`: one row when the token exists, `ok` when
-# every check passed (then the jti is stored and the device touched).
+# until, $11 device lifetime, $12 touch interval, $13 a shared computer's idle time. `caller`: one row
+# when the token exists, `ok` when every check passed (then the jti is stored and the device touched).
 DEVICE_CTES = """
 WITH presented AS (
     SELECT t.device_id, t.expires_at FROM device_token t
@@ -58,7 +70,7 @@ WITH presented AS (
            coalesce(d.key_thumbprint = $5, false) AS key_ok,
            CASE WHEN $6::text IS NULL THEN $7::boolean
                 ELSE coalesce(d.dpop_nonce = $6 AND d.dpop_nonce_expires_at > $8::timestamptz, false) END AS fresh,
-           d.revoked_at IS NOT NULL OR coalesce(d.last_seen_at, d.created_at) + $11::interval < $8 AS revoked,
+           {ended} AS revoked,
            coalesce(u.disabled, true) AS disabled, u.role
     FROM presented t
     JOIN device d ON d.school_id = $1 AND d.id = t.device_id
@@ -82,8 +94,8 @@ WITH presented AS (
            coalesce(d.key_ok AND d.fresh AND NOT d.revoked AND NOT d.disabled AND t.expires_at > $8, false)
                AND EXISTS (SELECT 1 FROM remembered) AS ok
     FROM presented t LEFT JOIN bound d ON true
-)"""
-DEVICE_PARAMS = 12
+)""".replace("{ended}", device_ended("d", "$1", "$8::timestamptz", "$11", "$13"))
+DEVICE_PARAMS = 13
 _AUTHENTICATE = DEVICE_CTES + "\nSELECT * FROM caller"
 
 
@@ -134,6 +146,7 @@ def device_arguments(request: Request, token: str, kind: str, access_token: str 
         moment + JTI_MEMORY,
         DEVICE_LIFETIME,
         TOUCH_INTERVAL,
+        SHARED_IDLE,
     )
     return school_id, arguments, proof_error
 

@@ -10,13 +10,22 @@ from api.auth.principal import Principal
 from api.auth.tokens import parse_routed_token
 from api.clock import now
 from api.errors import ApiError
-from api.pairing.device_auth import DEVICE_REVOKED, authenticate_token
+from api.pairing.device_auth import DEVICE_REVOKED, authenticate_token, device_ended
 from api.pairing.profiles import profile_label
 from api.pairing.structs import LinkedDevice
-from api.pairing.tokens import REFRESH_GRACE, TokenPair, issue_pair, mark_refresh_used, prune
+from api.pairing.tokens import (
+    DEVICE_LIFETIME,
+    REFRESH_GRACE,
+    SHARED_IDLE,
+    TokenPair,
+    issue_pair,
+    mark_refresh_used,
+    prune,
+)
 from api.push.subscriptions import forget_device
 from db.core.tables import User
 from db.devices.tables import Device
+from piccolo_conf import DB
 
 
 async def revoke(school_id: UUID, device_id: UUID, reason: str) -> None:
@@ -42,33 +51,28 @@ async def refresh(request: Request, refresh_token: str) -> TokenPair:
     return pair
 
 
+# $1 school, $2 user, $3 now, $4 device lifetime, $5 a shared computer's idle time: the devices still
+# usable (a shared computer's profile whose session ended is gone, though nobody revoked it).
+_LIVE_DEVICES = f"""
+SELECT d.id, d.name, d.created_at, d.last_seen_at, d.webauthn_credential_id IS NOT NULL AS lock_available,
+       d.shared_session_id IS NOT NULL AS shared
+FROM device d
+WHERE d.school_id = $1 AND d.user_id = $2 AND NOT {device_ended("d", "$1", "$3::timestamptz", "$4", "$5")}
+ORDER BY d.created_at DESC
+"""
+
+
 async def list_devices(principal: Principal) -> list[LinkedDevice]:
     user = (
         await User.select(User.role, User.first_name, User.last_name)
         .where((User.school_id == principal.school_id) & (User.id == principal.user_id))
         .first()
     )
-    rows = (
-        await Device.select()
-        .where(
-            (Device.school_id == principal.school_id)
-            & (Device.user_id == principal.user_id)
-            & Device.revoked_at.is_null()
-        )
-        .order_by(Device.created_at, ascending=False)
+    rows = await DB.pool.fetch(
+        _LIVE_DEVICES, principal.school_id, principal.user_id, now(), DEVICE_LIFETIME, SHARED_IDLE
     )
     label = profile_label(user["role"], user["first_name"], user["last_name"])
-    return [
-        LinkedDevice(
-            id=row["id"],
-            name=row["name"],
-            profile=label,
-            created_at=row["created_at"],
-            last_seen_at=row["last_seen_at"],
-            lock_available=row["webauthn_credential_id"] is not None,
-        )
-        for row in rows
-    ]
+    return [LinkedDevice(profile=label, **row) for row in rows]
 
 
 async def revoke_from_desktop(principal: Principal, device_id: UUID) -> None:

@@ -98,6 +98,7 @@ async def create_pairing(principal: Principal, code: str) -> PairingCreated:
             (Pairing.school_id == principal.school_id)
             & (Pairing.user_id == principal.user_id)
             & (Pairing.status == "pending")
+            & (Pairing.kind == "qr")
         )
         pairing = Pairing(
             school_id=principal.school_id,
@@ -192,7 +193,8 @@ async def claim_pairing(request: Request, body: ClaimPairing) -> Claimed:
         raise NOT_FOUND
     school_id, pairing_id = ids
     pairing = await Pairing.select().where((Pairing.school_id == school_id) & (Pairing.id == pairing_id)).first()
-    if pairing is None or not same(digest(body.secret), pairing["secret_hash"]):
+    # A `session` pairing (this browser, from the espace: api/pairing/desktop.py) has no secret to claim.
+    if pairing is None or pairing["kind"] != "qr" or not same(digest(body.secret), pairing["secret_hash"]):
         raise NOT_FOUND
     proof_header = request.headers.get("dpop")
     if not proof_header:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
+from api.fields import ClientId
 from api.pairing.tokens import TokenPair
 
 __all__ = ["TokenPair"]
@@ -64,6 +66,20 @@ class Claimed(msgspec.Struct):
     token_type: str = "DPoP"
 
 
+class OpenHere(msgspec.Struct):
+    """This browser, from the signed-in espace session (the DPoP proof's header holds its public key)."""
+
+    client_id: ClientId  # one per click: a retry with it gets the same device
+    # A shared or public computer keeps nothing offline and forgets the profile when the session ends.
+    shared: bool = True
+    device_name: Annotated[str, msgspec.Meta(max_length=80)] = ""
+
+
+class OpenedHere(Claimed):
+    shared: bool = True
+    idle_timeout: int | None = None  # seconds without a request after which a shared profile ends
+
+
 class RefreshRequest(msgspec.Struct):
     refresh_token: str
 
@@ -75,6 +91,7 @@ class LinkedDevice(msgspec.Struct):
     created_at: datetime
     last_seen_at: datetime | None
     lock_available: bool
+    shared: bool = False  # a shared computer's profile: ends with the espace session that opened it
 
 
 class WebAuthnOptions(msgspec.Struct):

@@ -22,6 +22,10 @@ from piccolo_conf import DB
 ACCESS_LIFETIME = timedelta(minutes=10)
 # Sliding: every refresh restarts it. A school year plus the summer holidays.
 DEVICE_LIFETIME = timedelta(days=400)
+# A shared computer's profile ends with its espace session, and after this long without a request
+# (the page forgets it after less: pwa/js/shared-computer.js; this is the backstop for a browser
+# closed or a computer left on).
+SHARED_IDLE = timedelta(minutes=30)
 REFRESH_GRACE = timedelta(minutes=5)
 # Used refresh tokens are kept this long so that a replay is recognised (then forgotten).
 USED_REFRESH_MEMORY = timedelta(days=30)

@@ -24,6 +24,7 @@ from api.clock import now
 from api.errors import ApiError
 from api.openapi import errors
 from api.pairing.controllers import phone
+from api.pairing.desktop import SHARED_COMPUTER, shared_computer
 from api.push.keys import public_key
 from api.push.structs import Kind, PushSettingsIn, PushSettingsOut, SubscriptionIn
 from api.push.subscriptions import forget_device
@@ -137,8 +138,10 @@ class PushController(Controller):
         return await _settings(principal)
 
     @put("/subscription", summary="Push to this profile on this device (the browser's subscription)",
-         responses=errors(429))  # fmt: skip
+         responses=errors(409, 429))  # fmt: skip
     async def subscribe(self, principal: NamedDependency[Principal], data: JSONBody[SubscriptionIn]) -> PushSettingsOut:
+        if await shared_computer(principal.school_id, principal.device_id):
+            raise SHARED_COMPUTER  # it would keep showing a child's news to whoever uses it next
         check_endpoint(data.endpoint)
         check_keys(data.keys.p256dh, data.keys.auth)
         await limit("push:subscribe", str(principal.device_id), max_hits=30, window=timedelta(hours=1))

@@ -12,7 +12,7 @@ from db.sharding import Ref
 
 
 class Device(Table, tablename="device"):
-    """A phone profile bound to a key pair whose private half never leaves the phone."""
+    """A phone (or desktop browser) profile bound to a key pair whose private half never leaves it."""
 
     id = primary_key()
     school_id = school_key()
@@ -23,6 +23,10 @@ class Device(Table, tablename="device"):
     last_seen_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)
     revoked_reason = Varchar(length=30, null=True, default=None)  # desktop | phone | refresh_reuse
+    # Set for an "ordinateur partagé": the espace session this browser profile lives in. No foreign
+    # key: signing out deletes the session row, and that ends the device (api/pairing/device_auth.py,
+    # which also gives it a short idle time). NULL for a phone or a personal computer.
+    shared_session_id = UUID(null=True, default=None)
     # Current DPoP nonce (RFC 9449 §8), handed out when the phone's clock is off.
     dpop_nonce = Varchar(length=64, null=True, default=None)
     dpop_nonce_expires_at = Timestamptz(null=True, default=None)
@@ -35,7 +39,8 @@ class Device(Table, tablename="device"):
 
 
 class Pairing(Table, tablename="pairing"):
-    """A QR code shown on the desktop: single use, 10 minutes, 5 wrong codes at most."""
+    """A QR code shown on the desktop: single use, 10 minutes, 5 wrong codes at most; or (kind
+    `session`) this browser added from a signed-in espace session, keyed by the client's id."""
 
     id = primary_key()
     school_id = school_key()
@@ -45,6 +50,8 @@ class Pairing(Table, tablename="pairing"):
     created_at = created_at()
     expires_at = Timestamptz()
     status = Varchar(length=12, default="pending")  # pending | used | dead | superseded
+    kind = Varchar(length=8, default="qr")  # qr (QR + code, claimed by a phone) | session (this browser)
+    client_id = Varchar(length=64, default="")  # idempotency key of a `session` pairing ("" for a QR)
     failed_attempts = Integer(default=0)
     device_id = ref(null=True)
     device_name = Varchar(length=80, default="")
@@ -85,5 +92,6 @@ REFERENCES = [
 ]
 INDEXES = [
     "CREATE UNIQUE INDEX proof_jti_uq ON proof_jti (school_id, jti)",
+    "CREATE UNIQUE INDEX pairing_client_uq ON pairing (school_id, user_id, client_id) WHERE client_id <> ''",
     "CREATE INDEX proof_jti_expires_idx ON proof_jti (school_id, expires_at)",
 ]

@@ -1,6 +1,7 @@
 // "Application mobile": compose an ephemeral code, show the pairing QR with its 10-minute countdown,
 // watch it being used, and list / revoke the linked devices (docs/pairing.md).
 import { api, homeFor, say, session } from './espace.js';
+import { openHereForm } from './open-here.js';
 import { count } from '/js/format.js';
 
 const $ = (id) => document.getElementById(id);
@@ -130,6 +131,8 @@ async function start() {
     $('code-form').hidden = true;
     return;
   }
+  $('here').append(openHereForm(user, { prefix: 'here' }));
+  $('here').hidden = false;
   $('code-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const button = event.target.querySelector('button[type=submit]');

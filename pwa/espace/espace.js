@@ -34,7 +34,11 @@ export function showDemoHint(hint) {
 }
 
 export async function signOut() {
-  try { await api('/api/session', { method: 'DELETE' }); } finally { location.href = '/espace/index.html'; }
+  try {
+    // Cartable opened on this shared computer goes with the session (and is revoked on the server).
+    await (await import('/desktop/shared-computer.js')).forgetHere().catch(() => {});
+    await api('/api/session', { method: 'DELETE' });
+  } finally { location.href = '/espace/index.html'; }
 }
 
 // Show a message in a live region (role=alert / role=status in the HTML) and move focus there for errors.

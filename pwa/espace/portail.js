@@ -1,4 +1,5 @@
 import { api, homeFor, say, session, signOut } from './espace.js';
+import { openHereDialog } from './open-here.js';
 import { registerPasskey } from './passkey-client.js';
 import { webauthnSupported } from '/js/webauthn.js';
 
@@ -8,6 +9,7 @@ const search = document.getElementById('search');
 const note = document.getElementById('note');
 let apps = [];
 let category = 'Toutes mes applications';
+let openHere = null; // a parent's or student's "Ouvrir sur cet ordinateur"
 
 function tile(app) {
   const item = document.createElement('li');
@@ -34,6 +36,16 @@ function tile(app) {
   star.setAttribute('aria-label', `${app.name} : favori`);
   star.addEventListener('click', () => toggleFavourite(app));
   item.append(title, text, star);
+  if (app.key === 'cartable' && openHere) {
+    // Cartable itself, here: in one step from this session, never the phone's "Ajouter un profil".
+    link.addEventListener('click', (event) => { event.preventDefault(); openHere(); });
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'oh-open';
+    button.textContent = 'Ouvrir sur cet ordinateur';
+    button.addEventListener('click', () => openHere());
+    item.append(button);
+  }
   return item;
 }
 
@@ -75,6 +87,7 @@ async function start() {
   const { user, children } = current;
   document.getElementById('school').textContent = user.school_name || 'Cartable';
   document.getElementById('who').textContent = `${user.first_name} ${user.last_name} (${ROLE_LABELS[user.role] || user.role})`;
+  if (user.role === 'parent' || user.role === 'student') openHere = openHereDialog(user);
   if (user.role === 'parent') {
     document.getElementById('family').hidden = false;
     document.getElementById('children').replaceChildren(...children.map((child) => {

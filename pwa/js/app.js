@@ -1,7 +1,7 @@
 // The phone app's entry point: draws the screen the address names, and keeps the phone in step with
 // the server — revoked profiles wiped, queued writes sent, new versions of the app offered.
 import { listProfiles, onProfileGone } from './device.js';
-import { checkProfiles, selectChild, selectProfile } from './profiles.js';
+import { checkProfiles, forgetSharedProfiles, selectChild, selectProfile } from './profiles.js';
 import { render, showFreshness, shownProfileId } from './router.js';
 import { onOutboxSent, sendOutboxes } from './sync.js';
 import { applyTheme } from './theme.js';
@@ -91,5 +91,13 @@ window.addEventListener('offline', () => showFreshness());
 setInterval(() => showFreshness(), 60_000);
 applyTheme();
 registerServiceWorker();
+
+// A shared computer's Cartable (docs/pairing.md §6) is watched from before the first screen; offline,
+// where its online-only module cannot load, it has nothing to show anyway: it goes.
+async function watchSharedComputer() {
+  if (!(await listProfiles()).some((profile) => profile.shared)) return;
+  await import('/desktop/shared-computer.js').then((shared) => shared.watch(), () => forgetSharedProfiles());
+}
+
 const opened = notificationInAddress(); // a notification tapped with no Cartable window open
-(opened ? openFromNotification(opened) : render()).then(catchUp);
+watchSharedComputer().catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);

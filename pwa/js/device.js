@@ -1,10 +1,13 @@
 // Phone profiles bound to a device key (docs/pairing.md): the records in IndexedDB (`cartable-devices`),
-// the claim that creates one, its tokens, and the signed fetch its API calls go through.
-// A record keeps its private key as a non-extractable CryptoKey object, never as bytes.
+// the QR claim that creates one (a browser signed in to the espace claims in espace/open-here.js), its
+// tokens, and the signed fetch its API calls go through.
+// A record keeps its private key as a non-extractable CryptoKey object, never as bytes. A shared
+// computer's record (`shared`) holds only that key, its tokens and names: its data stay in the page.
 import { openDB } from '/vendor/idb/index.js';
 import { ApiError, errorFrom, request } from './api-client.js';
 import { newDeviceKey, signedFetch } from './dpop.js';
 import { parsePairingLink } from './pairing-link.js';
+import { keepInPage } from './store.js';
 
 const STORE = 'profiles';
 // Answers after which this phone will never be let in again with this profile.
@@ -25,14 +28,21 @@ function publicView(record) {
     id: record.id, userId: record.userId, role: record.role, displayName: record.displayName,
     schoolName: record.schoolName, children: record.children, deviceName: record.deviceName,
     lockEnabled: Boolean(record.lockEnabled), lockAvailable: Boolean(record.lockAvailable), push: Boolean(record.push),
+    shared: Boolean(record.shared),
   };
+}
+
+// Every read of the records goes through here: a shared computer's data are kept in the page (store.js).
+function known(record) {
+  if (record?.shared) keepInPage(record.id);
+  return record;
 }
 
 function childrenFrom(profile) {
   return profile.children.map((c) => ({ id: c.id, firstName: c.first_name, lastName: c.last_name, className: c.class_name }));
 }
 
-const getRecord = async (profileId) => (await database()).get(STORE, profileId);
+const getRecord = async (profileId) => known(await (await database()).get(STORE, profileId));
 
 async function saveRecord(record) {
   await (await database()).put(STORE, record);
@@ -53,7 +63,7 @@ export async function getProfile(profileId) {
 }
 
 export async function listProfiles() {
-  const records = await (await database()).getAll(STORE);
+  const records = (await (await database()).getAll(STORE)).map(known);
   records.sort((a, b) => a.createdAt - b.createdAt);
   return records.map(publicView);
 }
@@ -87,15 +97,20 @@ export async function claimPairing(linkText, code, deviceName) {
     method: 'POST', via: (path, init) => signedFetch(key, path, init),
     body: { pairing: link.pairingId, secret: link.secret, code: cleanCode, device_name: deviceName || '' },
   })).json();
+  return saveClaimed(claimed, key, deviceName || 'Téléphone');
+}
+
+/** Keep a claimed profile (the server's answer) with its key; → its public view. */
+export async function saveClaimed(claimed, key, deviceName, shared = false) {
   const profile = claimed.profile;
-  const record = await saveRecord({
+  const record = known(await saveRecord({
     id: claimed.device_id, userId: profile.user_id, role: profile.role, displayName: profile.display_name,
     schoolName: profile.school_name, children: childrenFrom(profile),
-    deviceName: deviceName || 'Téléphone', lockEnabled: false, lockAvailable: false,
+    deviceName, lockEnabled: false, lockAvailable: false, shared,
     privateKey: key.privateKey, publicJwk: key.publicJwk, nonce: key.nonce,
     accessToken: claimed.access_token, accessExpiresAt: Date.now() + claimed.expires_in * 1000,
     refreshToken: claimed.refresh_token, createdAt: Date.now(),
-  });
+  }));
   return publicView(record);
 }
 

@@ -25,18 +25,22 @@ async function proof(key, method, url, accessToken, nonce) {
   return `${input}.${toBase64url(signature)}`;
 }
 
+// A device's requests carry no cookie: the key and its token are the only credentials.
+const withoutCookies = (path, init) => fetch(path, { ...init, credentials: 'omit' });
+
 /**
  * fetch() with a fresh proof from `key` ({ privateKey, publicJwk, nonce }) and, when given, the access
  * token. A server nonce is written back to `key.nonce`; on `use_dpop_nonce` (a phone whose clock is
- * off) the request is sent once more with it.
+ * off) the request is sent once more with it. `send` is the fetch underneath: the espace session's
+ * (cookie + CSRF) when a signed-in browser adds itself, no cookies otherwise.
  */
-export async function signedFetch(key, path, init = {}, accessToken = null) {
+export async function signedFetch(key, path, init = {}, accessToken = null, send = withoutCookies) {
   const method = (init.method || 'GET').toUpperCase();
   for (let attempt = 0; ; attempt += 1) {
     const headers = new Headers(init.headers);
     if (accessToken) headers.set('Authorization', `DPoP ${accessToken}`);
     headers.set('DPoP', await proof(key, method, location.origin + path, accessToken, key.nonce));
-    const response = await fetch(path, { ...init, method, headers, credentials: 'omit' });
+    const response = await send(path, { ...init, method, headers });
     const serverNonce = response.headers.get('DPoP-Nonce');
     if (serverNonce) key.nonce = serverNonce;
     if (attempt === 0 && serverNonce && response.status === 401

@@ -9,13 +9,13 @@ import { db, encrypt, decrypt } from './store.js';
 /** Queue { id, target, method, path, body, keep }; `target` names what it changes ("done:<homework>"). */
 export async function enqueue(profileId, { id = crypto.randomUUID(), target, method, path, body, keep = false }, at = Date.now()) {
   const sealed = await encrypt(profileId, { path, method, body });
-  await (await db()).put('outbox', { id, profileId, target, keep, createdAt: at, attempts: 0, ...sealed });
+  await (await db(profileId)).put('outbox', { id, profileId, target, keep, createdAt: at, attempts: 0, ...sealed });
   return id;
 }
 
 // → [{ id, target, keep, refused, createdAt, attempts, path, method, body }] oldest first.
 export async function pending(profileId) {
-  const rows = await (await db()).getAllFromIndex('outbox', 'profileId', profileId);
+  const rows = await (await db(profileId)).getAllFromIndex('outbox', 'profileId', profileId);
   const out = [];
   for (const row of rows.sort((a, b) => a.createdAt - b.createdAt)) {
     const request = await decrypt(profileId, row);
@@ -36,7 +36,7 @@ export async function pendingByTarget(profileId) {
 
 /** Let a refused write go (the person has read why, and copied what they wanted). */
 export async function forget(profileId, id) {
-  const database = await db();
+  const database = await db(profileId);
   const row = await database.get('outbox', id);
   if (row?.profileId === profileId) await database.delete('outbox', id);
 }
@@ -62,7 +62,7 @@ async function runFlush(profileId, send) {
   let dropped = 0;
   const refused = [];
   let retryAfter = null;
-  const database = await db();
+  const database = await db(profileId);
   for (const entry of await pending(profileId)) {
     if (entry.refused) continue;
     try {

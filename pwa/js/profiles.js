@@ -1,6 +1,6 @@
 // Which profiles this phone holds, which one is shown (and which child of a parent), adding and
 // removing them, and the check that finds the ones revoked from a desktop.
-import { claimPairing, listProfiles, onProfileGone, syncProfile } from './device.js';
+import { claimPairing, listProfiles, onProfileGone, removeProfile, syncProfile } from './device.js';
 import { wipeProfile } from './store.js';
 
 const CURRENT = 'cartable.profile';
@@ -49,8 +49,16 @@ export async function checkProfiles() {
   await Promise.all((await listProfiles()).map((profile) => syncProfile(profile.id).catch(() => null)));
 }
 
+/** Forget this browser's shared-computer profiles (revoked on the server when it answers). → how many */
+export async function forgetSharedProfiles() {
+  const shared = (await listProfiles()).filter((profile) => profile.shared);
+  await Promise.all(shared.map((profile) => removeProfile(profile.id)));
+  return shared.length;
+}
+
 // Whatever ends a profile (revoked, disabled, removed here), its data goes with it.
 onProfileGone(async (profile) => {
   await wipeProfile(profile.id);
+  localStorage.removeItem(childKey(profile));
   if (currentProfileId() === profile.id) localStorage.removeItem(CURRENT);
 });

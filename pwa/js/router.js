@@ -66,6 +66,14 @@ function header(title, profile) {
     row.push(el('a', { href: '#/reglages', class: 'settings-link' },
       el('span', { 'aria-hidden': 'true', text: '⚙' }), el('span', { class: 'sr-only', text: 'Réglages' })));
   }
+  if (profile?.shared) {
+    row.push(el('button', { type: 'button', class: 'signout', text: 'Se déconnecter',
+      onclick: async () => {
+        const shared = await import('/desktop/shared-computer.js');
+        await shared.signOut();
+        location.replace(shared.SIGNED_OUT);
+      } }));
+  }
   clear(document.getElementById('topbar-row')).append(...row);
 }
 

@@ -1,12 +1,21 @@
 // Per-profile encrypted cache in IndexedDB: each profile has its own AES-GCM key, created
 // non-extractable (the key object is stored, its bytes can never be read back by script), so
 // what sits on disk is ciphertext. Removing a profile deletes its key first: leftovers are noise.
+// A shared computer's profile keeps all of it in the page instead (/desktop/page-memory.js): nothing on disk.
 import { openDB } from '/vendor/idb/index.js';
 
 const DB_NAME = 'cartable-cache';
+const pageOnly = new Set();
 let dbPromise = null;
 
-export function db() {
+/** A shared computer's profile (device.js says which): its data never reach IndexedDB. */
+export function keepInPage(profileId) {
+  pageOnly.add(profileId);
+}
+
+/** Where a profile's snapshots, key and outbox live: IndexedDB, or this page for a shared computer. */
+export function db(profileId) {
+  if (pageOnly.has(profileId)) return import('/desktop/page-memory.js').then((module) => module.pageMemory);
   dbPromise ??= openDB(DB_NAME, 1, {
     upgrade(database) {
       database.createObjectStore('keys', { keyPath: 'profileId' });
@@ -18,7 +27,7 @@ export function db() {
 }
 
 async function profileKey(profileId, create = true) {
-  const database = await db();
+  const database = await db(profileId);
   const row = await database.get('keys', profileId);
   if (row) return row.key;
   if (!create) return null;
@@ -58,13 +67,13 @@ const snapshotKey = (profileId, name) => `${profileId}|${name}`;
 // ETag it came with (an opaque validator, kept in clear like savedAt). → savedAt
 export async function saveSnapshot(profileId, name, value, { savedAt = Date.now(), etag = null } = {}) {
   const sealed = await encrypt(profileId, value);
-  await (await db()).put('snapshots', { key: snapshotKey(profileId, name), profileId, name, savedAt, etag, ...sealed });
+  await (await db(profileId)).put('snapshots', { key: snapshotKey(profileId, name), profileId, name, savedAt, etag, ...sealed });
   return savedAt;
 }
 
 // → { value, savedAt, etag } or null.
 export async function loadSnapshot(profileId, name) {
-  const row = await (await db()).get('snapshots', snapshotKey(profileId, name));
+  const row = await (await db(profileId)).get('snapshots', snapshotKey(profileId, name));
   if (!row) return null;
   const value = await decrypt(profileId, row);
   return value === undefined ? null : { value, savedAt: row.savedAt, etag: row.etag ?? null };
@@ -72,7 +81,7 @@ export async function loadSnapshot(profileId, name) {
 
 // The server said the snapshot is still current (304): it is as fresh as a new download. → savedAt
 export async function touchSnapshot(profileId, name, savedAt = Date.now()) {
-  const database = await db();
+  const database = await db(profileId);
   const row = await database.get('snapshots', snapshotKey(profileId, name));
   if (row) await database.put('snapshots', { ...row, savedAt });
   return savedAt;
@@ -89,7 +98,7 @@ export async function updateSnapshot(profileId, name, change) {
 
 // Forget everything this device holds for a profile (removal, revocation): key, snapshots, outbox.
 export async function wipeProfile(profileId) {
-  const database = await db();
+  const database = await db(profileId);
   const tx = database.transaction(['keys', 'snapshots', 'outbox'], 'readwrite');
   await tx.objectStore('keys').delete(profileId);
   for (const storeName of ['snapshots', 'outbox']) {
@@ -102,6 +111,6 @@ export async function wipeProfile(profileId) {
 }
 
 export async function profileHasData(profileId) {
-  const database = await db();
+  const database = await db(profileId);
   return Boolean(await database.get('keys', profileId)) || (await database.countFromIndex('snapshots', 'profileId', profileId)) > 0;
 }

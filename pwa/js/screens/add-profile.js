@@ -60,6 +60,9 @@ export function render(ctx) {
     pasteInput,
     el('button', { type: 'submit', text: 'Continuer' }));
     body.replaceChildren(
+      el('p', { class: 'pairing-help desktop-only' }, 'Pour consulter Cartable sur cet ordinateur, sans QR code : ',
+        el('a', { href: '/espace/', text: 'connectez-vous à votre espace' }),
+        ' puis choisissez « Ouvrir sur cet ordinateur » sur la vignette Cartable.'),
       el('p', { class: 'pairing-help' }, 'Sur un ordinateur, connectez-vous à votre espace Cartable, ouvrez ',
         el('strong', { text: 'Application mobile' }), ' et composez un code de 4 caractères : un QR code apparaît.'),
       scanButton, camera, pasteForm);

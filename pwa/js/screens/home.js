@@ -11,6 +11,11 @@ function unreadText(data) {
   return parts.join(' et ');
 }
 
+const area = (name, node) => {
+  node.classList.add(`home-${name}`);
+  return node;
+};
+
 function lessons(list) {
   return list.length ? [el('ul', { class: 'lessons' }, list.map(lessonRow))] : [emptyState('Pas de cours.')];
 }
@@ -18,20 +23,19 @@ function lessons(list) {
 export async function render(ctx) {
   await ctx.show(`home:${ctx.studentId}`, `/api/students/${ctx.studentId}/home`, (data) => {
     const unread = unreadText(data);
-    // DOM append() writes null as "null": the optional parts are filtered out.
-    clear(ctx.main).append(...[
+    // In reading order; on a desktop, lessons on the left, homework and information on the right.
+    clear(ctx.main).append(el('div', { class: 'home' },
       unread ? el('a', { class: 'alert', href: '#/messages', text: unread }) : null,
-      ctx.profile.role === 'parent' ? el('a', { class: 'card', href: '#/demarches' }, el('strong', { text: 'Démarches' }),
-        el('p', { class: 'meta', text: 'Bourse, orientation : vos demandes et les réponses de l’établissement' })) : null,
-      section(`Aujourd'hui · ${formatDay(data.today)}`, ...lessons(data.lessons_today)),
-      section('Pour demain', ...(data.homework_tomorrow.length ? data.homework_tomorrow.map((item) =>
+      ctx.profile.role === 'parent' ? area('links', el('a', { class: 'card', href: '#/demarches' }, el('strong', { text: 'Démarches' }),
+        el('p', { class: 'meta', text: 'Bourse, orientation : vos demandes et les réponses de l’établissement' }))) : null,
+      area('today', section(`Aujourd'hui · ${formatDay(data.today)}`, ...lessons(data.lessons_today))),
+      area('homework', section('Pour demain', ...(data.homework_tomorrow.length ? data.homework_tomorrow.map((item) =>
         el('a', { class: 'card', style: { '--subject': item.color }, href: '#/devoirs' },
           el('p', { class: 'meta' }, el('strong', { text: item.subject }), item.done ? ' · Fait' : ''),
-          el('div', { class: 'rich', html: item.html }))) : [emptyState('Rien pour demain.')])),
-      section(`Demain · ${formatDay(data.tomorrow)}`, ...lessons(data.lessons_tomorrow)),
-      section('Dernières informations', ...(data.information.length ? data.information.map((post) =>
+          el('div', { class: 'rich', html: item.html }))) : [emptyState('Rien pour demain.')]))),
+      area('tomorrow', section(`Demain · ${formatDay(data.tomorrow)}`, ...lessons(data.lessons_tomorrow))),
+      area('info', section('Dernières informations', ...(data.information.length ? data.information.map((post) =>
         el('a', { class: post.read ? 'card' : 'card unread', href: '#/messages/infos' },
-          el('strong', { text: post.title }), el('p', { class: 'meta', text: post.author }))) : [emptyState('Aucune information.')]))]
-      .filter(Boolean));
+          el('strong', { text: post.title }), el('p', { class: 'meta', text: post.author }))) : [emptyState('Aucune information.')])))));
   });
 }

@@ -4,6 +4,7 @@ import { dueLabel, formatDay } from '../format.js';
 import { emptyState } from '../ui.js';
 
 const WAITING = 'En attente d’envoi';
+const DESKTOP = '(min-width: 1000px)';
 const doneTarget = (item) => `done:${item.id}`;
 
 export async function render(ctx) {
@@ -49,15 +50,17 @@ function card(ctx, name, item, queued) {
       el('input', { type: 'checkbox', id, checked: done, onchange: (event) => toggle(ctx, name, item, event.target) }),
       el('label', { for: id, text: 'Fait' }), queued ? el('span', { class: 'meta waiting', text: WAITING }) : null)
     : el('p', { class: done ? 'badge done' : 'badge', text: done ? 'Fait' : 'Non fait' });
+  // On a desktop the facts (time, "Fait") stand beside the work, and the lesson's content is open.
   return el('article', { class: done ? 'card is-done' : 'card', style: { '--subject': item.color }, 'data-homework': item.id },
     el('p', { class: 'meta' }, el('strong', { text: item.subject }), item.teacher ? ` · ${item.teacher}` : ''),
     el('div', { class: 'rich', html: item.html }),
     item.attachments.length ? el('ul', { class: 'attachments' }, item.attachments.map((a) =>
       el('li', {}, el('a', { href: a.url, download: a.filename, text: a.filename })))) : null,
-    item.estimated_minutes ? el('p', { class: 'meta', text: `Temps estimé : ${item.estimated_minutes} min` }) : null,
-    item.lesson_content ? el('details', {}, el('summary', { text: 'Contenu du cours' }),
+    item.lesson_content ? el('details', { open: matchMedia(DESKTOP).matches }, el('summary', { text: 'Contenu du cours' }),
       el('div', { class: 'rich', html: item.lesson_content.html })) : null,
-    state);
+    el('div', { class: 'facts-side' },
+      item.estimated_minutes ? el('p', { class: 'meta', text: `Temps estimé : ${item.estimated_minutes} min` }) : null,
+      state));
 }
 
 // "Fait" works offline: the change is queued (with its id as idempotency key) and shown at once.

@@ -35,7 +35,7 @@ export async function render(ctx) {
         el('dt', { text: 'Établissement' }), el('dd', { text: profile.schoolName }),
         el('dt', { text: 'Nom de cet appareil' }), el('dd', { text: profile.deviceName || '—' })),
       el('a', { class: 'button secondary', href: '#/profils', text: 'Changer de profil' })),
-    notificationsSection(ctx),
+    profile.shared ? null : notificationsSection(ctx), // nothing pushed to a shared computer
     calendarSection(ctx),
     appearance(ctx),
     el('section', { class: 'card-list' }, el('h2', { text: 'Sécurité' }),

@@ -1,9 +1,25 @@
-// "Emploi du temps": a day (default) or the week; cancelled and moved lessons are marked.
+// "Emploi du temps": a day (default on a phone) or the week (default on a desktop, drawn there as a
+// grid of days by the hour); cancelled and moved lessons are marked.
 import { el, clear } from '../dom.js';
 import { addDays, formatDay, hhmm, isoDay } from '../format.js';
 import { emptyState } from '../ui.js';
 
 const STATUS = { cancelled: 'Cours annulé', moved: 'Cours déplacé', exempted: 'Dispensé' };
+const DESKTOP = '(min-width: 1000px)';
+const minutes = (time) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+// The week grid's hours (CSS places each lesson from --start and --length, in minutes from the first).
+function weekHours(lessons) {
+  const first = Math.min(8, ...lessons.map((l) => Math.floor(minutes(l.starts_at) / 60)));
+  const last = Math.max(17, ...lessons.map((l) => Math.ceil(minutes(l.ends_at) / 60)));
+  return { first, count: last - first };
+}
+
+function placed(row, lesson, first) {
+  row.style.setProperty('--start', minutes(lesson.starts_at) - first * 60);
+  row.style.setProperty('--length', minutes(lesson.ends_at) - minutes(lesson.starts_at));
+  return row;
+}
 
 export function lessonRow(lesson) {
   return el('li', { class: `lesson ${lesson.status}`, style: { '--subject': lesson.color } },
@@ -14,7 +30,7 @@ export function lessonRow(lesson) {
 }
 
 export async function render(ctx) {
-  const week = ctx.params[0] === 'semaine';
+  const week = ctx.params[0] === 'semaine' || (!ctx.params[0] && matchMedia(DESKTOP).matches);
   const day = ctx.params[week ? 1 : 0] || isoDay(new Date());
   const monday = addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
   const [start, end] = week ? [monday, addDays(monday, 4)] : [day, day];
@@ -27,11 +43,19 @@ export async function render(ctx) {
   const body = el('div');
   ctx.main.append(bar, body);
   await ctx.show(`timetable:${ctx.studentId}:${start}`, `/api/students/${ctx.studentId}/timetable?start=${start}&end=${end}`, (data) => {
-    clear(body);
+    const hours = weekHours(data.lessons);
+    const days = [];
     for (let d = start; d <= end; d = addDays(d, 1)) {
       const lessons = data.lessons.filter((l) => l.date === d);
-      body.append(el('section', { class: 'card-list' }, el('h2', { text: formatDay(d) }),
-        lessons.length ? el('ul', { class: 'lessons' }, lessons.map(lessonRow)) : emptyState('Pas de cours.')));
+      const today = d === isoDay(new Date());
+      days.push(el('section', { class: today ? 'card-list day today' : 'card-list day', 'aria-current': today ? 'date' : null },
+        el('h2', { text: formatDay(d) }),
+        lessons.length ? el('ul', { class: 'lessons' }, lessons.map((l) => placed(lessonRow(l), l, hours.first)))
+          : emptyState('Pas de cours.')));
     }
+    if (!week) { clear(body).append(...days); return; }
+    const gutter = el('div', { class: 'hours', 'aria-hidden': 'true' },
+      Array.from({ length: hours.count }, (_, i) => el('span', { text: `${hours.first + i}h` })));
+    clear(body).append(el('div', { class: 'week', style: { '--hours': hours.count } }, gutter, ...days));
   }, { into: body });
 }

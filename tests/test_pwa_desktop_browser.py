@@ -1,0 +1,277 @@
+"""Cartable on a desktop, in Chromium: a parent signed in to the espace opens it on this computer in one
+step (no QR, no code), sees their children on screens that use the width, and a shared computer keeps
+nothing once they sign out, close the browser or leave it idle."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from db.devices.tables import Device
+from tests.factories import enrol, link_parent, make_class, make_family, make_user
+from tests.family_builders import make_homework, make_lesson, make_post, make_teacher_of, today
+from tests.fixtures.browser import check_screen, espace_context
+from tests.test_pwa_accessibility import FOCUS_RING
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = (1280, 800)
+
+# What this browser keeps on disk: profile records, and every row of the data cache (no store, no row:
+# a database the app never opened is not created by looking).
+STORED = """async () => {
+  const names = (await indexedDB.databases()).map((d) => d.name);
+  const rows = (name) => new Promise((resolve) => {
+    if (!names.includes(name)) { resolve({}); return; }
+    const request = indexedDB.open(name);
+    request.onsuccess = () => {
+      const db = request.result, stores = [...db.objectStoreNames], out = {};
+      if (!stores.length) { db.close(); resolve(out); return; }
+      const tx = db.transaction(stores);
+      let left = stores.length;
+      for (const store of stores) {
+        tx.objectStore(store).count().onsuccess = (event) => {
+          out[store] = event.target.result;
+          if (--left === 0) { db.close(); resolve(out); }
+        };
+      }
+    };
+  });
+  return { devices: await rows('cartable-devices'), cache: await rows('cartable-cache') };
+}"""
+
+
+def nothing_stored(stored: dict) -> bool:
+    return not any(stored["devices"].values()) and not any(stored["cache"].values())
+
+
+async def family_week():
+    """A parent of two, lessons today, tomorrow and on this week's Monday, homework and news."""
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    monday = today() - timedelta(days=today().weekday())
+    await make_lesson(teacher, maths, class_ref=family.class_ref, day=today(), content="<p>Thalès</p>")
+    await make_lesson(teacher, maths, class_ref=family.class_ref, day=today() + timedelta(days=1), hour=9)
+    for hour in (8, 10):
+        await make_lesson(teacher, maths, class_ref=family.class_ref, day=monday, hour=hour)
+    await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=1, html="<p>Exercice 12 page 40</p>")
+    await make_post(teacher, [family.parent], title="Réunion parents-professeurs")
+    zoe = await make_user(family.school, "student", first_name="Zoé")  # after Léa: Léa's screens come first
+    await enrol(zoe, await make_class(family.school, "6e B"))
+    await link_parent(family.parent, zoe)
+    return family
+
+
+async def open_from_portal(page, live_server, *, personal=False):
+    await page.goto(f"{live_server}/espace/portail.html")
+    tile = page.locator(".app", has=page.get_by_role("link", name="Cartable", exact=True))
+    await tile.get_by_role("button", name="Ouvrir sur cet ordinateur").click()
+    dialog = page.get_by_role("dialog", name="Ouvrir Cartable sur cet ordinateur")
+    await dialog.wait_for()
+    if personal:
+        await dialog.get_by_label("Mon ordinateur personnel").check()
+    await dialog.get_by_role("button", name="Ouvrir Cartable sur cet ordinateur").click()
+    await page.wait_for_url(f"{live_server}/#/accueil")
+
+
+async def live_devices(user) -> list[dict]:
+    return await Device.select().where((Device.user_id == user.id) & Device.revoked_at.is_null())
+
+
+async def assert_forgotten(page, user) -> None:
+    """Nothing of the shared profile is left in this browser, and the server revoked it."""
+    assert nothing_stored(await page.evaluate(STORED))
+    assert await live_devices(user) == []
+
+
+async def test_a_parent_opens_cartable_here_from_the_portal_and_sees_their_children_at_desktop_width(
+    browser, live_server
+):
+    family = await family_week()
+    context, page = await espace_context(browser, live_server, family.parent, viewport=DESKTOP)
+    try:
+        await page.goto(f"{live_server}/espace/portail.html")
+        tile = page.locator(".app", has=page.get_by_role("link", name="Cartable", exact=True))
+        await tile.get_by_role("button", name="Ouvrir sur cet ordinateur").click()
+        dialog = page.get_by_role("dialog", name="Ouvrir Cartable sur cet ordinateur")
+        await dialog.wait_for()
+        # A shared computer unless the parent says otherwise.
+        assert await dialog.get_by_label("Partagé ou public (ordinateur familial, CDI, travail)").is_checked()
+        assert not await dialog.get_by_label("Mon ordinateur personnel").is_checked()
+        await check_screen(page, "espace-ouvrir-sur-cet-ordinateur", sizes=(DESKTOP,))
+        await dialog.get_by_role("button", name="Ouvrir Cartable sur cet ordinateur").click()
+
+        # The family app, straight away: both children, no QR code, no code to type.
+        await page.wait_for_url(f"{live_server}/#/accueil")
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        assert await page.locator("#child option").all_inner_texts() == ["Léa (4e A)", "Zoé (6e B)"]
+        body = await page.inner_text("body")
+        assert "QR" not in body and "Ajouter un profil" not in body
+        [device] = await live_devices(family.parent)
+        assert device["shared_session_id"] is not None and device["name"].endswith("(partagé)")
+
+        # Accueil in two columns: lessons on the left, homework and news on the right.
+        today_box = await page.locator(".home-today").bounding_box()
+        homework_box = await page.locator(".home-homework").bounding_box()
+        info_box = await page.locator(".home-info").bounding_box()
+        assert homework_box["x"] > today_box["x"] + today_box["width"] and abs(homework_box["y"] - today_box["y"]) < 2
+        assert info_box["x"] == homework_box["x"] and info_box["y"] > homework_box["y"]
+        assert today_box["width"] + homework_box["width"] > 900  # not a phone column
+        await check_screen(page, "pwa-accueil-ordinateur", sizes=(DESKTOP, (360, 740)))
+
+        # The timetable is the week, a column per day, each lesson at its hour.
+        await page.goto(f"{live_server}/#/edt")
+        await page.wait_for_selector(".week .day >> nth=4")
+        columns = [box["x"] for box in [await d.bounding_box() for d in await page.locator(".week .day").all()]]
+        assert len(columns) == 5 and columns == sorted(columns) and columns[1] - columns[0] > 120
+        monday = page.locator(".week .day").first.locator(".lesson")
+        eight, ten = [await lesson.bounding_box() for lesson in await monday.all()][:2]
+        assert ten["y"] - eight["y"] == pytest.approx(2 * 72, abs=2)
+        await check_screen(page, "pwa-edt-semaine-ordinateur", sizes=(DESKTOP,))
+        await page.emulate_media(color_scheme="dark")
+        await check_screen(page, "pwa-edt-semaine-ordinateur-sombre", sizes=(DESKTOP,))
+        await page.goto(f"{live_server}/#/accueil")
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        await check_screen(page, "pwa-accueil-ordinateur-sombre", sizes=(DESKTOP,))
+        await page.emulate_media(color_scheme="light")
+
+        # Homework: the work on the left, its facts beside it, the lesson's content open.
+        await page.goto(f"{live_server}/#/devoirs")
+        card = page.locator("[data-homework]").first
+        await card.wait_for()
+        work, facts = await card.locator(".rich").first.bounding_box(), await card.locator(".facts-side").bounding_box()
+        assert facts["x"] > work["x"] + work["width"]
+        await check_screen(page, "pwa-devoirs-ordinateur", sizes=(DESKTOP,))
+
+        # A shared computer: nothing of the child's school life reached the disk.
+        stored = await page.evaluate(STORED)
+        assert stored["devices"] == {"profiles": 1} and not any(stored["cache"].values()), stored
+
+        # "Se déconnecter" in the app: back to the espace's sign-in, nothing left, the device revoked.
+        await page.get_by_role("button", name="Se déconnecter").click()
+        await page.wait_for_url(f"{live_server}/espace/index.html")
+        await assert_forgotten(page, family.parent)
+        assert (await page.evaluate("() => fetch('/api/session').then((r) => r.status)")) == 401
+    finally:
+        await context.close()
+
+
+async def test_signing_out_of_the_espace_forgets_a_shared_profile_but_not_a_personal_one(browser, live_server):
+    family = await family_week()
+    context, page = await espace_context(browser, live_server, family.parent, viewport=DESKTOP)
+    try:
+        # Shared, opened from the Application mobile page this time.
+        await page.goto(f"{live_server}/espace/application-mobile.html")
+        section = page.locator("#here")
+        await section.get_by_role("button", name="Ouvrir Cartable sur cet ordinateur").click()
+        await page.wait_for_url(f"{live_server}/#/accueil")
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        # Signing out in the portal's tab: the tab still showing Cartable leaves the child's screens too.
+        portal = await context.new_page()
+        await portal.goto(f"{live_server}/espace/portail.html")
+        await portal.get_by_role("button", name="Se déconnecter").click()
+        await portal.wait_for_url(f"{live_server}/espace/index.html")
+        await page.wait_for_url(f"{live_server}/espace/index.html")
+        await assert_forgotten(page, family.parent)
+        await portal.close()
+
+        # Personal: kept offline like a phone, and still there after signing out of the espace.
+        from api.auth.sessions import cookie_name, open_session
+
+        token, _ = await open_session(user_id=family.parent.id, school_id=family.parent.school_id)
+        await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
+        await open_from_portal(page, live_server, personal=True)
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        stored = await page.evaluate(STORED)
+        assert stored["devices"] == {"profiles": 1} and stored["cache"]["snapshots"] > 0
+        assert not await page.get_by_role("button", name="Se déconnecter").count()
+        await page.goto(f"{live_server}/espace/portail.html")
+        await page.get_by_role("button", name="Se déconnecter").click()
+        await page.wait_for_url(f"{live_server}/espace/index.html")
+        await page.goto(f"{live_server}/#/accueil")
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        [device] = await live_devices(family.parent)
+        assert device["shared_session_id"] is None
+    finally:
+        await context.close()
+
+
+async def test_a_shared_profile_goes_when_the_browser_session_ends_or_after_idling(browser, live_server):
+    family = await family_week()
+    context, page = await espace_context(browser, live_server, family.parent, viewport=DESKTOP)
+    try:
+        await open_from_portal(page, live_server)
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        # The browser was closed (its session cookies went): the next start forgets the profile first.
+        await context.clear_cookies(name="cartable_shared")
+        await page.reload()
+        await page.wait_for_selector("#screen-title:has-text('Ajouter un profil')")
+        await assert_forgotten(page, family.parent)
+        assert "Exercice 12" not in await page.inner_text("body")
+
+        # Left alone for 15 minutes: Cartable forgotten (back to the portal: the espace session has its own
+        # time-out), nothing left.
+        await page.clock.install()
+        await open_from_portal(page, live_server)
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        await page.clock.fast_forward("14:00")
+        assert page.url.endswith("/#/accueil")
+        await page.mouse.move(10, 10)
+        await page.mouse.down()  # any input restarts the 15 minutes
+        await page.mouse.up()
+        await page.clock.fast_forward("14:00")
+        await page.wait_for_timeout(1000)  # real time: a sign-out would have gone through by now
+        assert page.url.endswith("/#/accueil") and (await page.evaluate(STORED))["devices"] == {"profiles": 1}
+        await page.clock.fast_forward("02:00")
+        await page.wait_for_url(f"{live_server}/espace/portail.html")
+        await assert_forgotten(page, family.parent)
+        assert (await page.evaluate("() => fetch('/api/session').then((r) => r.status)")) == 200
+    finally:
+        await context.close()
+
+
+async def test_the_keyboard_opens_cartable_here_and_goes_round_the_desktop_app(browser, live_server):
+    family = await family_week()
+    context, page = await espace_context(browser, live_server, family.parent, viewport=DESKTOP)
+    try:
+        await page.goto(f"{live_server}/espace/portail.html")
+        button = page.get_by_role("button", name="Ouvrir sur cet ordinateur")
+        await button.focus()
+        await page.keyboard.press("Enter")
+        dialog = page.get_by_role("dialog", name="Ouvrir Cartable sur cet ordinateur")
+        # Focus is in the dialog, on the preselected choice; arrows change it; Escape leaves.
+        await page.wait_for_function("() => document.activeElement.id === 'oh-shared'")
+        await page.keyboard.press("ArrowDown")
+        assert await dialog.get_by_label("Mon ordinateur personnel").is_checked()
+        await page.keyboard.press("ArrowUp")
+        await page.keyboard.press("Escape")
+        assert not await dialog.is_visible()
+        await button.focus()
+        await page.keyboard.press("Enter")
+        await page.wait_for_function("() => document.activeElement.id === 'oh-shared'")
+        await page.keyboard.press("Tab")
+        ring = await page.evaluate(FOCUS_RING)
+        assert ring["text"] == "Ouvrir Cartable sur cet ordinateur" and ring["style"] != "none" and ring["width"] >= 2
+        await page.keyboard.press("Enter")
+        await page.wait_for_url(f"{live_server}/#/accueil")
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        assert (await live_devices(family.parent))[0]["shared_session_id"] is not None  # the default, kept
+
+        # In the app: skip link, then the top bar (child, profile, settings, sign-out), then the side rail.
+        await page.reload()
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        await page.keyboard.press("Tab")
+        assert (await page.evaluate(FOCUS_RING))["text"] == "Aller au contenu"
+        reached = []
+        for _ in range(12):
+            await page.keyboard.press("Tab")
+            ring = await page.evaluate(FOCUS_RING)
+            assert ring["style"] != "none" and ring["width"] >= 2, ring
+            reached.append(ring["text"] or ring["id"])
+        assert "Se déconnecter" in reached and "✎Devoirs" in reached and "▦EDT" in reached
+        await page.focus("#tabs a[href='#/edt']")
+        await page.keyboard.press("Enter")
+        await page.wait_for_selector(".week")
+    finally:
+        await context.close()
