@@ -144,6 +144,10 @@ def family_read_paths(family) -> list[str]:
         f"{student}/vie-scolaire",
         "/api/me/discussions",
         "/api/me/information",
+        f"{student}/hand-ins",
+        f"{student}/events",
+        f"{student}/bulletins",
+        "/api/canteen/menus",
     ]
 
 
