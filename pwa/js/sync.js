@@ -25,7 +25,7 @@ export async function sendOutboxes() {
   for (const profile of await listProfiles()) {
     const via = deviceFetch(profile.id);
     try {
-      const result = await flush(profile.id, (entry) => request(entry.path, { method: entry.method, body: entry.body, via }));
+      const result = await flush(profile.id, (entry) => request(entry.path, { method: entry.method, body: entry.body, form: entry.form, via }));
       if (result.sent || result.dropped) {
         for (const callback of sentListeners) callback({ profileId: profile.id, sent: result.sent, dropped: result.dropped });
       }
