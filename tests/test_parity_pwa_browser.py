@@ -16,6 +16,7 @@ from tests.fixtures.browser import artifact, check_screen
 from tests.parity_builders import JPEG, espace, make_class_evaluation, make_homework, pdf_text, setup, signed_in, today
 from tests.test_pwa_accessibility import FOCUS_RING
 from tests.test_pwa_browser import pair_in_browser
+from tests.test_pwa_units import run
 
 pytestmark = pytest.mark.browser
 
@@ -220,3 +221,34 @@ async def test_a_student_sends_an_alert_a_parent_never_sees_it(page, live_server
     await page.goto(f"{live_server}/#/signaler")
     await page.wait_for_selector("text=Le signalement est réservé aux élèves.")
     assert "moque" not in await page.inner_text("main")
+
+
+async def test_a_queued_upload_is_sealed_on_the_phone_and_sent_once_as_multipart(page, live_server):
+    await page.goto(f"{live_server}/manifest.json")
+    result = await run(
+        page,
+        """
+        const form = new FormData();
+        form.append('client_id', 'c-1');
+        form.append('file', new File(['SECRET-PHOTO'], 'ma-copie.jpg', { type: 'image/jpeg' }));
+        await outbox.enqueue('p', { id: 'c-1', target: 'handin:h:c-1', method: 'POST', path: '/api/x/files', form });
+        const row = await (await store.db()).get('outbox', 'c-1');
+        const raw = [row.data, ...row.blobs.map((b) => b.data)].map((d) => new TextDecoder().decode(d)).join();
+        const waiting = (await outbox.pendingByTarget('p')).get('handin:h:c-1').get('file').name;
+        const sent = [];
+        const send = async (entry) => {
+            const file = entry.form.get('file');
+            sent.push([entry.form.get('client_id'), file.name, file.type, await file.text()]);
+        };
+        await outbox.flush('p', send);
+        const clear = [raw, JSON.stringify(row)].some((t) => t.includes('SECRET-PHOTO') || t.includes('ma-copie'));
+        return { clear,
+                 waiting, sent, left: (await outbox.pending('p')).length };
+        """,
+    )
+    assert result == {
+        "clear": False,  # neither the photo nor its name is readable in IndexedDB
+        "waiting": "ma-copie.jpg",
+        "sent": [["c-1", "ma-copie.jpg", "image/jpeg", "SECRET-PHOTO"]],
+        "left": 0,
+    }
