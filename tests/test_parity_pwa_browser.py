@@ -10,10 +10,25 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
+from api.attachments import STORE
 from db.alerts.tables import StudentAlert
+from db.homework.tables import HomeworkAttachment
 from db.submissions.tables import Submission, SubmissionFile
+from tests.factories import make_family
+from tests.family_builders import make_homework as make_family_homework
+from tests.family_builders import make_teacher_of
 from tests.fixtures.browser import artifact, check_screen
-from tests.parity_builders import JPEG, espace, make_class_evaluation, make_homework, pdf_text, setup, signed_in, today
+from tests.parity_builders import (
+    JPEG,
+    PDF,
+    espace,
+    make_class_evaluation,
+    make_homework,
+    pdf_text,
+    setup,
+    signed_in,
+    today,
+)
 from tests.test_pwa_accessibility import FOCUS_RING
 from tests.test_pwa_browser import pair_in_browser
 from tests.test_pwa_units import run
@@ -95,6 +110,23 @@ async def test_a_parent_reads_where_the_child_stands_without_handing_in(page, li
     await page.goto(f"{live_server}/#/rendre/{homework.id}")
     await page.wait_for_selector(".card .badge:has-text('Non rendu')")
     assert await page.locator("input[type=file]").count() == 0
+
+
+async def test_a_homework_attachment_downloads_on_a_paired_phone(page, live_server):
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    homework = await make_family_homework(teacher, maths, class_ref=family.class_ref, attachment="fiche.pdf")
+    [row] = await HomeworkAttachment.select().where(HomeworkAttachment.homework_id == homework.id)
+    stored = STORE / str(family.school.id) / row["storage_key"]
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(PDF)
+    await pair_in_browser(page, live_server, family.parent)  # no session cookie: only the signed fetch works
+    await page.goto(f"{live_server}/#/devoirs")
+    async with page.expect_download() as download_info:
+        await page.get_by_role("button", name="fiche.pdf").click()
+    with open(await (await download_info.value).path(), "rb") as downloaded:
+        assert downloaded.read() == PDF
+    stored.unlink()
 
 
 async def _published_bulletin(new_client, s):

@@ -3,7 +3,7 @@
 import { el, clear } from '../dom.js';
 import { dueLabel, formatDay } from '../format.js';
 import { emptyState } from '../ui.js';
-import { handInRule, handInStatus, waitingFiles } from './hand-in.js';
+import { fetchFile, handInRule, handInStatus, waitingFiles } from './hand-in.js';
 
 const WAITING = 'En attente d’envoi';
 const doneTarget = (item) => `done:${item.id}`;
@@ -68,7 +68,7 @@ function card(ctx, name, item, queued, waiting) {
     el('p', { class: 'meta' }, el('strong', { text: item.subject }), item.teacher ? ` · ${item.teacher}` : ''),
     el('div', { class: 'rich', html: item.html }),
     item.attachments.length ? el('ul', { class: 'attachments' }, item.attachments.map((a) =>
-      el('li', {}, el('a', { href: a.url, download: a.filename, text: a.filename })))) : null,
+      el('li', {}, el('button', { type: 'button', class: 'link', text: a.filename, onclick: () => fetchFile(ctx, a) })))) : null,
     item.estimated_minutes ? el('p', { class: 'meta', text: `Temps estimé : ${item.estimated_minutes} min` }) : null,
     item.lesson_content ? el('details', {}, el('summary', { text: 'Contenu du cours' }),
       el('div', { class: 'rich', html: item.lesson_content.html })) : null,
