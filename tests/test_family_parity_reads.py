@@ -109,7 +109,7 @@ async def test_late_or_on_time_reads_the_same_for_the_family_and_the_teacher(new
     assert [f["filename"] for f in line["submission"]["files"]] == [f["filename"] for f in family["files"]]
 
 
-async def _publish_menus(staff, days: list, *, published: bool = True):
+async def publish_menus(staff, days: list, *, published: bool = True):
     monday = min(days) - timedelta(days=min(days).weekday())
     week = {
         "monday": str(monday),
@@ -130,7 +130,7 @@ async def _publish_menus(staff, days: list, *, published: bool = True):
     assert response.status_code == 200, response.text
 
 
-async def _event(staff, title: str, day, **fields):
+async def add_event(staff, title: str, day, **fields):
     event = {"kind": "outing", "title": title, "first_day": str(day), "last_day": str(day), **fields}
     response = await staff.post("/api/school/events", json=event)
     assert response.status_code == 200, response.text
@@ -145,14 +145,14 @@ async def test_accueil_shows_the_menus_the_coming_week_the_hand_ins_due_and_the_
     assert home.today == today() and (home.canteen, home.events, home.hand_ins_due) == ([], [], 0)
 
     for week in sorted({d - timedelta(days=d.weekday()) for d in (home.today, home.tomorrow)}):
-        await _publish_menus(staff, [d for d in (home.today, home.tomorrow) if d - timedelta(days=d.weekday()) == week])
+        await publish_menus(staff, [d for d in (home.today, home.tomorrow) if d - timedelta(days=d.weekday()) == week])
     later = home.tomorrow + timedelta(days=1)
-    await _event(staff, "Sortie au musée", today() + timedelta(days=2), class_ids=[str(s.class_4a.id)])
-    await _event(
+    await add_event(staff, "Sortie au musée", today() + timedelta(days=2), class_ids=[str(s.class_4a.id)])
+    await add_event(
         staff, "Journée portes ouvertes", today() + timedelta(days=6), starts_at="09:00:00", ends_at="12:00:00"
     )
-    await _event(staff, "Conseil de classe de 5e A", today() + timedelta(days=1), class_ids=[str(s.class_5a.id)])
-    await _event(staff, "Carnaval", today() + timedelta(days=7))  # beyond the coming week
+    await add_event(staff, "Conseil de classe de 5e A", today() + timedelta(days=1), class_ids=[str(s.class_5a.id)])
+    await add_event(staff, "Carnaval", today() + timedelta(days=7))  # beyond the coming week
     for days in (2, 5):
         await _mark(teacher, await make_homework(s.teacher, s.maths, s.class_4a, due=days), days=days)
     handed = await make_homework(s.teacher, s.maths, s.class_4a, due=4)
@@ -180,7 +180,7 @@ async def test_accueil_shows_the_menus_the_coming_week_the_hand_ins_due_and_the_
     assert (await admin.put("/api/school/alerts/settings", json={**settings, "enabled": False})).status_code == 200
     assert (await student.get(url)).json()["alert_button"] is False  # the school turned it off
 
-    await _publish_menus(staff, [later], published=False)  # a draft stays with the school
+    await publish_menus(staff, [later], published=False)  # a draft stays with the school
     week = decoded((await parent.get(f"/api/canteen/menus?start={later}&end={later}")).content, Menus)
     assert week.menus == []
 
@@ -189,12 +189,12 @@ async def test_the_timetable_week_carries_the_school_events_of_those_days(new_cl
     s = await setup()
     staff, parent = await signed_in(new_client, s.staff), await signed_in(new_client, s.parent)
     monday = today() - timedelta(days=today().weekday())
-    await _event(
+    await add_event(
         staff, "Vacances", monday - timedelta(days=3), last_day=str(monday + timedelta(days=1)), kind="holiday"
     )
-    await _event(staff, "Réunion parents-professeurs", monday + timedelta(days=3), kind="parents_evening")
-    await _event(staff, "Conseil de classe de 5e A", monday + timedelta(days=2), class_ids=[str(s.class_5a.id)])
-    await _event(staff, "Semaine suivante", monday + timedelta(days=7))
+    await add_event(staff, "Réunion parents-professeurs", monday + timedelta(days=3), kind="parents_evening")
+    await add_event(staff, "Conseil de classe de 5e A", monday + timedelta(days=2), class_ids=[str(s.class_5a.id)])
+    await add_event(staff, "Semaine suivante", monday + timedelta(days=7))
     url = f"/api/students/{s.student.id}/timetable?start={monday}&end={monday + timedelta(days=4)}"
     week = decoded((await parent.get(url)).content, Timetable)
     assert [(e.title, e.kind_label) for e in week.events] == [
@@ -231,8 +231,8 @@ async def test_the_phase_one_family_reads_answer_304_while_unchanged(new_client)
     homework = await make_homework(s.teacher, s.maths, s.class_4a)
     teacher, staff = await signed_in(new_client, s.teacher), await signed_in(new_client, s.staff)
     await _mark(teacher, homework)
-    await _publish_menus(staff, [today()])
-    await _event(staff, "Sortie au musée", today() + timedelta(days=2))
+    await publish_menus(staff, [today()])
+    await add_event(staff, "Sortie au musée", today() + timedelta(days=2))
     parent = await signed_in(new_client, s.parent)
     phone = await pair_phone(await new_client(), await new_client(), s.parent)
     for path, shape in phase_one_reads(s):
