@@ -43,5 +43,6 @@ reset:
     @echo "Données locales effacées."
 
 # Benchmark the family reads (session and phone, c=16 and 64) against a raw-asyncpg reference; PWA shell size.
+# `just bench push`: Web Push fan-out to 10,000 subscriptions and the delay from homework given to push sent.
 bench *args:
     {{python}} -m tests.bench {{args}}

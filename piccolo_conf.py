@@ -21,6 +21,8 @@ APPS = [
     "canteen",
     "events",
     "alerts",
+    "push",
+    "feeds",
 ]
 
 DB = PostgresEngine(config={"dsn": resolve_database_url()}, log_queries=False)

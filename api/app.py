@@ -22,6 +22,7 @@ from api.client_address import proxy_headers_middleware
 from api.config import get_settings
 from api.errors import EXCEPTION_HANDLERS
 from api.http_headers import security_headers_middleware
+from api.push.worker import delivery_worker
 from db.pool import open_pool, statement_file_recorder
 from piccolo_conf import DB
 
@@ -90,7 +91,7 @@ def create_app() -> Litestar:
         route_handlers=[*discover_route_handlers(), *vendor, pwa],
         dependencies={"principal": Provide(current_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_pool],
+        lifespan=[database_pool, delivery_worker],
         middleware=[*proxy_headers_middleware(settings.trusted_proxies), security_headers_middleware],
         # The PWA's files go gzipped (its 60 KB budget is counted so); API answers are left as they are.
         compression_config=CompressionConfig(backend="gzip", exclude="^/api/"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -28,6 +30,24 @@ class Settings(msgspec.Struct, frozen=True):
     db_acquire_timeout: float
     # When set, every SQL statement the app sends is appended to this file (debugging, the Citus check).
     sql_log: str
+    # Web Push (api/push): where the VAPID private key is kept (made on first start, never committed),
+    # the contact the push services see (VAPID `sub`), the push services subscriptions may point to
+    # (origins, `*` wildcards), and whether this process runs the delivery worker.
+    vapid_key_file: str
+    push_contact: str
+    push_services: tuple[str, ...]
+    push_worker: bool
+
+
+# Local data that is not in PostgreSQL (uploads, keys): git-ignored.
+DATA_DIR = Path(__file__).resolve().parent.parent / ".data"
+# The push services of the browsers families use (Chrome/Android, Firefox, Safari/iOS, Edge/Windows).
+PUSH_SERVICES = (
+    "https://fcm.googleapis.com",
+    "https://updates.push.services.mozilla.com",
+    "https://web.push.apple.com",
+    "https://*.notify.windows.com",
+)
 
 
 def flag(name: str, default: bool = False) -> bool:
@@ -50,4 +70,14 @@ def get_settings() -> Settings:
         db_pool_max=int(os.environ.get("DB_POOL_MAX", "20")),
         db_acquire_timeout=float(os.environ.get("DB_ACQUIRE_TIMEOUT", "2")),
         sql_log=os.environ.get("CARTABLE_SQL_LOG", ""),
+        vapid_key_file=os.environ.get("CARTABLE_VAPID_KEY", str(DATA_DIR / "vapid" / "private.pem")),
+        push_contact=os.environ.get(
+            "CARTABLE_PUSH_CONTACT", f"mailto:webmaster@{urlsplit(public_url).hostname or 'localhost'}"
+        ),
+        push_services=tuple(
+            origin.strip()
+            for origin in os.environ.get("CARTABLE_PUSH_SERVICES", ",".join(PUSH_SERVICES)).split(",")
+            if origin.strip()
+        ),
+        push_worker=flag("CARTABLE_PUSH_WORKER", True),
     )

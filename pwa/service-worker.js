@@ -66,3 +66,34 @@ self.addEventListener('sync', (event) => {
     for (const client of clients) client.postMessage({ type: 'flush-outbox' });
   }));
 });
+
+// Web Push: the server sends a short line, already worded for a lock screen (or generic text), and
+// what a tap opens: a profile of this phone (its device id), a child, a screen of the app.
+self.addEventListener('push', (event) => {
+  let message = {};
+  try { message = event.data?.json() || {}; } catch { /* not ours: show the generic line */ }
+  event.waitUntil(self.registration.showNotification(message.title || 'Cartable', {
+    body: message.body || 'Du nouveau dans Cartable.',
+    tag: message.tag, // a copy sent again replaces the first instead of showing twice
+    lang: 'fr',
+    icon: '/icons/icon-192.png',
+    data: { profile: message.profile, child: message.child, screen: message.screen },
+  }));
+});
+
+async function openScreen({ profile, child, screen } = {}) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const app = windows.find((client) => new URL(client.url).pathname === '/');
+  if (app) {
+    app.postMessage({ type: 'open', profile, child, screen });
+    return app.focus().catch(() => app); // focusing needs the tap's activation
+  }
+  const query = new URLSearchParams({ profil: profile || '', enfant: child || '' });
+  return self.clients.openWindow(`/?${query}#/${screen || 'accueil'}`);
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const opening = openScreen(event.notification.data || {});
+  if (event.isTrusted) event.waitUntil(opening); // a click dispatched by script cannot extend the event
+});

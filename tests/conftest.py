@@ -34,6 +34,9 @@ def _prepare_database() -> None:
     os.environ["DB_POOL_MIN"] = "1"
     os.environ["DB_POOL_MAX"] = "5"
     os.environ.setdefault("CARTABLE_DEMO", "1")
+    # Web Push: a VAPID key made for this run (as on a first start), and the tests' own push service.
+    os.environ["CARTABLE_VAPID_KEY"] = str(Path(tempfile.mkdtemp(prefix="cartable-test-vapid-")) / "private.pem")
+    os.environ["CARTABLE_PUSH_SERVICES"] = "http://127.0.0.1:*"
     # The browser tests' app server (a subprocess) logs its statements for the Citus check.
     from tests.statements import SERVER_LOG
 
@@ -49,7 +52,7 @@ from db.pool import open_pool  # noqa: E402
 from piccolo_conf import DB  # noqa: E402
 from tests import statements  # noqa: E402
 
-pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser"]
+pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser", "tests.fixtures.push"]
 
 
 def pytest_unconfigure(config) -> None:

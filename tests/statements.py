@@ -44,6 +44,16 @@ def tracked(app):
 
 
 @contextmanager
+def as_app():
+    """Count the statements sent inside the block as the app's (the push worker, run by a test)."""
+    token = _in_request.set(True)
+    try:
+        yield
+    finally:
+        _in_request.reset(token)
+
+
+@contextmanager
 def counting():
     """Collect the statements the app sends inside the block: `with counting() as sent: …; len(sent)`."""
     sent: list[str] = []

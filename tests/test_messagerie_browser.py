@@ -1,5 +1,6 @@
 """Messagerie in the desktop espace: a parent writes to a teacher, who answers from the same page;
-the parent reads an information and confirms it. Phone-width screenshots in the artifacts."""
+the parent reads an information and confirms it; the teacher closes the discussion. Phone-width
+screenshots in the artifacts."""
 
 from __future__ import annotations
 
@@ -51,5 +52,14 @@ async def test_a_parent_and_a_teacher_talk_and_the_parent_reads_an_information(b
     await parent.wait_for_selector("#post-status >> text=Lecture confirmée.")
     await parent.wait_for_selector("#posts >> text=lu et confirmé")
     await parent.screenshot(path=artifact("messagerie-parent-information-360.png"), full_page=True)
+
+    # The teacher closes the discussion: no reply form any more, on either side.
+    await teacher.get_by_role("button", name="Clore la discussion").click()
+    await teacher.wait_for_selector("#closed-note:not([hidden])")
+    assert await teacher.is_hidden("#reply-form") and await teacher.is_visible("#status >> text=Discussion close.")
+    await parent.reload()
+    await parent.get_by_role("button", name="Lire : Calcul littéral").click()
+    await parent.wait_for_selector("#closed-note:not([hidden])")
+    assert await parent.is_hidden("#reply-form") and await parent.is_hidden("#close-discussion")
     await parent_context.close()
     await teacher_context.close()

@@ -34,7 +34,7 @@ from tests.family_builders import (
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import check_screen, espace_context, without_webauthn
+from tests.fixtures.browser import PHONE_SIZES, check_screen, espace_context, without_webauthn
 from tests.pairing_builders import CODE
 from tests.parity_builders import setup, signed_in
 from tests.test_pwa_browser import pair_in_browser
@@ -107,22 +107,11 @@ async def parity_screens_data(family, teacher, homework, period) -> None:
     await AlertRecipient.insert(AlertRecipient(school_id=sid, user_id=cpe.id))
 
 
-async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works_offline(page, context, live_server):
-    family, brother, discussion = await family_with_everything()
-    student_id = await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
-    await page.goto(f"{live_server}/#/devoirs")
-    await page.wait_for_selector("text=Lire le chapitre 2")
-    await check_screen(page, "pwa-eleve-devoirs")
-    await page.goto(f"{live_server}/#/signaler")  # students only
-    await page.wait_for_selector("text=Envoyer le signalement")
-    await check_screen(page, "pwa-eleve-signaler")
+async def app_screens(discussion) -> dict[str, str]:
+    """Every screen of the app (as `family_with_everything`'s parent sees it) → a text that says it is drawn."""
     [reading] = [h["id"] for h in await HandIn.select(HandIn.homework_id.as_alias("id"))]
-    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
-    await page.evaluate(
-        "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)]
-    )
-
-    screens = {
+    bulletin = (await ReportCardPublication.select().first())["period_id"]
+    return {
         "accueil": "Pour demain",
         "devoirs": "Lire le chapitre 2",
         "devoirs/contenu": "Séance",
@@ -130,7 +119,7 @@ async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works
         f"edt/semaine/{today().isoformat()}": "Professeur absent",
         "notes": "Moyenne : 14,5/20",
         "bulletins": "Bulletin du",
-        f"bulletins/{(await ReportCardPublication.select().first())['period_id']}": "Télécharger le PDF",
+        f"bulletins/{bulletin}": "Télécharger le PDF",
         "cantine": "Allergènes : Céréales contenant du gluten, Lait",
         f"rendre/{reading}": "À rendre en ligne avant le",
         "vie-scolaire": "Bavardages",
@@ -139,9 +128,14 @@ async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works
         "messages/nouvelle": "Professeur",
         "messages/infos": "Sortie au théâtre",
         "reglages": "Téléphone de Sophie",
+        "demarches": "Aucun téléservice ouvert",
         "profils": "Ajouter un profil",
         "ajouter-profil": "Scanner le QR code",
     }
+
+
+async def tour(page, live_server, screens: dict[str, str], *, suffix: str = "", sizes=PHONE_SIZES) -> None:
+    """Open each screen and hold it to axe (no violation) with screenshots (`pwa-<screen><suffix>-<width>.png`)."""
     for route, expected in screens.items():
         await page.goto(f"{live_server}/#/{route}")
         await page.wait_for_selector(f"text={expected}")
@@ -152,7 +146,25 @@ async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works
         kept = {"messages/d/": "discussion", "bulletins/": "bulletin", "rendre/": "rendre"}
         name = next((n for start, n in kept.items() if route.startswith(start)), None)
         name = name or re.sub(r"[^a-z-]+", "-", route).strip("-")
-        await check_screen(page, f"pwa-{name}")
+        await check_screen(page, f"pwa-{name}{suffix}", sizes=sizes)
+
+
+async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works_offline(page, context, live_server):
+    family, brother, discussion = await family_with_everything()
+    student_id = await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Lire le chapitre 2")
+    await check_screen(page, "pwa-eleve-devoirs")
+    await page.goto(f"{live_server}/#/signaler")  # students only
+    await page.wait_for_selector("text=Envoyer le signalement")
+    await check_screen(page, "pwa-eleve-signaler")
+    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+    await page.evaluate(
+        "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)]
+    )
+
+    screens = await app_screens(discussion)
+    await tour(page, live_server, screens)
 
     # Parents see the "Fait" state but cannot change it; the child switcher shows the other child.
     await page.goto(f"{live_server}/#/devoirs")
@@ -334,6 +346,15 @@ def clicking(target: str, drawn: str):
     return step
 
 
+def drawn(selector: str):
+    """A step that only waits for a part of the page that loads on its own."""
+
+    async def step(page):
+        await page.wait_for_selector(selector)
+
+    return step
+
+
 async def choosing_chloe(page):  # her bulletin (6e A) is the published one
     await page.select_option("#child", label="Chloé Moreau (6e A)")
     await page.wait_for_selector("#published li")
@@ -357,7 +378,7 @@ ENT_VIEWS = [
      [clicking("#homework li:has(.badge) button", "#copies table")]),
     ("cantine", "a.moreau", "parent", "#menus .menu-day", []),
     ("cantine", "s.girard", "cpe", "#editor .dish", []),
-    ("agenda", "l.moreau", "eleve", "#events li", []),
+    ("agenda", "l.moreau", "eleve", "#events li", [drawn("#feeds button")]),
     ("agenda", "o.marchand", "direction", "#classes input", []),
     ("signalement", "l.moreau", "eleve", "#alert-form:not([hidden])", []),
     ("signalements", "s.girard", "cpe", "#alerts li", [clicking("#alerts button", "#reads li")]),
@@ -507,3 +528,38 @@ async def test_signing_in_on_the_espace_with_the_keyboard_alone(page, live_serve
     await page.keyboard.press("Enter")
     await page.wait_for_url(re.compile(r"portail\.html"))
     await page.get_by_role("heading", name="Mes enfants").wait_for()
+
+
+async def test_every_screen_is_accessible_in_dark_mode_too_and_follows_the_text_size(page, live_server):
+    family, _, discussion = await family_with_everything()
+    await page.emulate_media(color_scheme="dark")
+    await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
+    await tour(page, live_server, {"signaler": "Envoyer le signalement"}, suffix="-eleve-sombre", sizes=((360, 740),))
+    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+    choose = "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)"
+    await page.evaluate(choose, [parent_id, str(family.student.id)])
+    await tour(page, live_server, await app_screens(discussion), suffix="-sombre", sizes=((360, 740),))
+    background = "() => getComputedStyle(document.documentElement).backgroundColor"
+    assert await page.evaluate(background) == "rgb(17, 20, 23)"
+
+    # Réglages › Apparence overrides the phone's choice, and keeps it.
+    await page.goto(f"{live_server}/#/reglages")
+    await page.check("input[name=theme][value=light]")
+    assert await page.evaluate(background) == "rgb(243, 245, 248)"
+    await page.reload()
+    await page.wait_for_selector("text=Téléphone de Sophie")
+    assert await page.evaluate("() => document.documentElement.dataset.theme") == "light"
+    await page.emulate_media(color_scheme="light")
+    await page.check("input[name=theme][value=dark]")
+    assert await page.evaluate(background) == "rgb(17, 20, 23)"
+    await page.check("input[name=theme][value=auto]")
+
+    # Text follows the size the person chose for their browser/phone (here: 24 px instead of 16).
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Lire le chapitre 2")
+    size = "() => parseFloat(getComputedStyle(document.querySelector('.rich')).fontSize)"
+    before = await page.evaluate(size)
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 24}})
+    await page.wait_for_function(f"() => ({size.removeprefix('() => ')}) > {before}")
+    assert await page.evaluate(size) == pytest.approx(before * 1.5)

@@ -125,10 +125,10 @@ async def test_outbox_keeps_everything_while_offline_and_sends_each_change_once_
                  ids: new Set(sent.map(([, body]) => body.change_id)).size, left: (await outbox.pending('p')).length };
     """,
     )
-    assert result["offline"] == {"sent": 0, "dropped": 0, "left": 3, "retryAfter": None}
+    assert result["offline"] == {"sent": 0, "dropped": 0, "refused": [], "left": 3, "retryAfter": None}
     assert result["attempts"] == [1, 0, 0]  # stopped at the first failure, kept everything
     assert result["local"] == {"done:h1": False, "done:h2": True}  # the screen shows the latest local change
-    assert result["a"] == {"sent": 3, "dropped": 0, "left": 0, "retryAfter": None} and result["same"]
+    assert result["a"] == {"sent": 3, "dropped": 0, "refused": [], "left": 0, "retryAfter": None} and result["same"]
     assert result["sent"] == [
         ["/api/students/s/homework/h1/done", True, 36],
         ["/api/students/s/homework/h2/done", True, 36],
@@ -157,10 +157,35 @@ async def test_outbox_keeps_writes_through_a_503_until_retry_after_and_drops_ref
         return { first, kept, second, revoked, stillQueued: (await outbox.pending('p')).length };
     """,
     )
-    assert result["first"] == {"sent": 0, "dropped": 1, "left": 1, "retryAfter": 120_000}
+    assert result["first"] == {"sent": 0, "dropped": 1, "refused": [], "left": 1, "retryAfter": 120_000}
     assert result["kept"] == ["done:later"]
-    assert result["second"] == {"sent": 1, "dropped": 0, "left": 0, "retryAfter": None}
+    assert result["second"] == {"sent": 1, "dropped": 0, "refused": [], "left": 0, "retryAfter": None}
     assert result["revoked"] == "device_revoked" and result["stillQueued"] == 1
+
+
+@pytest.mark.browser
+async def test_what_was_typed_is_kept_when_the_server_refuses_it_until_the_person_lets_it_go(module_page):
+    result = await run(
+        module_page,
+        QUEUE_DONE
+        + """
+        await outbox.enqueue('p', { id: 'r1', target: 'reply:d1', method: 'POST', path: '/api/me/discussions/d1/messages',
+                                    body: { body: 'Ma réponse', client_id: 'r1' }, keep: true });
+        await outbox.enqueue('p', { id: 'n1', target: 'read:x', method: 'POST', path: '/x', body: {} });
+        const closed = { error: { code: 'discussion_closed', message: 'Cette discussion a été close.' } };
+        const flushed = await outbox.flush('p', sendVia(async (path) => (path === '/x' ? answer(404, { error: {} }) : answer(409, closed))));
+        const kept = (await outbox.pending('p')).map((e) => [e.id, e.body.body ?? null, e.refused?.code ?? null]);
+        const shown = [...(await outbox.pendingByTarget('p')).keys()];
+        const again = await outbox.flush('p', sendVia(async () => { throw new Error('must not be sent again'); }));
+        await outbox.forget('p', 'r1');
+        return { refused: flushed.refused.map((r) => r.code), dropped: flushed.dropped, kept, shown, again,
+                 left: (await outbox.pending('p')).length };
+    """,
+    )
+    assert result["refused"] == ["discussion_closed"] and result["dropped"] == 1
+    assert result["kept"] == [["r1", "Ma réponse", "discussion_closed"]]  # the typed text, and why
+    assert result["shown"] == []  # no longer "waiting"
+    assert result["again"]["sent"] == 0 and result["left"] == 0
 
 
 @pytest.mark.browser

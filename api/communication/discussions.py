@@ -15,10 +15,25 @@ from api.auth.principal import Principal
 from api.clock import now
 from api.display_names import names_by_id
 from api.errors import ApiError
+from api.push import events
 from api.ratelimit import limit
 from db.communication.tables import Discussion, DiscussionParticipant, Message
 
 DISCUSSION_NOT_FOUND = ApiError(404, "not_found", "Discussion introuvable.")
+DISCUSSION_CLOSED = ApiError(
+    409,
+    "discussion_closed",
+    "Cette discussion a été close par l'établissement : votre message n'a pas été envoyé. "
+    "Il est conservé ci-dessous ; vous pouvez le copier dans une nouvelle discussion.",
+)
+# $1 school, $2 discussion, $3 author: the family readers to tell, each with the student it is about.
+_FAMILY_READERS = """
+SELECT p.user_id, coalesce(dn.about_student_id, CASE WHEN u.role = 'student' THEN u.id END) AS student_id
+FROM discussion_participant p
+JOIN discussion dn ON dn.school_id = $1 AND dn.id = p.discussion_id
+JOIN app_user u ON u.school_id = $1 AND u.id = p.user_id AND u.role IN ('student', 'parent')
+WHERE p.school_id = $1 AND p.discussion_id = $2 AND p.user_id <> $3
+"""
 
 
 class MessageOut(msgspec.Struct):
@@ -34,6 +49,7 @@ class DiscussionDetail(msgspec.Struct):
     subject: str
     with_names: list[str]
     messages: list[MessageOut]
+    closed: bool = False  # closed by the school: no more replies
 
 
 class DiscussionSummary(msgspec.Struct):
@@ -140,7 +156,19 @@ async def read_discussion(principal: Principal, discussion_id: UUID) -> Discussi
         subject=row["subject"],
         with_names=others.get(discussion_id, []),
         messages=await messages_of(principal, discussion_id),
+        closed=row["closed_at"] is not None,
     )
+
+
+async def close_discussion(principal: Principal, discussion_id: UUID) -> DiscussionDetail:
+    """A school participant closes the discussion (once; closing again changes nothing)."""
+    await my_participation(principal, discussion_id)
+    await Discussion.update({Discussion.closed_at: now()}).where(
+        (Discussion.school_id == principal.school_id)
+        & (Discussion.id == discussion_id)
+        & Discussion.closed_at.is_null()
+    )
+    return await read_discussion(principal, discussion_id)
 
 
 async def write_message(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
@@ -153,7 +181,19 @@ async def write_message(principal: Principal, discussion_id: UUID, body: str, cl
     )
     if exists:
         return
+    closed = await Discussion.exists().where(
+        (Discussion.school_id == principal.school_id)
+        & (Discussion.id == discussion_id)
+        & Discussion.closed_at.is_not_null()
+    )
+    if closed:
+        raise DISCUSSION_CLOSED
     await limit("message", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
+    async with events.transaction():
+        await _add_message(principal, discussion_id, body, client_id)
+
+
+async def _add_message(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
     moment = now()
     await Message.insert(
         Message(
@@ -173,4 +213,15 @@ async def write_message(principal: Principal, discussion_id: UUID, body: str, cl
         (DiscussionParticipant.school_id == principal.school_id)
         & (DiscussionParticipant.discussion_id == discussion_id)
         & (DiscussionParticipant.user_id == principal.user_id)
+    )
+    readers = await events.connection().fetch(_FAMILY_READERS, principal.school_id, discussion_id, principal.user_id)
+    await events.record(
+        principal.school_id,
+        [
+            events.Event(
+                "message", r["student_id"], f"messages/d/{discussion_id}", user_id=r["user_id"], source_id=discussion_id
+            )
+            for r in readers
+            if r["student_id"] is not None
+        ],
     )

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal
@@ -26,7 +27,7 @@ from api.communication.discussions import (
     write_message,
 )
 from api.communication.family_read import DISCUSSIONS_SQL, INFORMATION_SQL
-from api.communication.family_service import POST_NOT_FOUND, mark_post, my_post, teachers_of_student
+from api.communication.family_service import mark_post, my_post, teachers_of_student
 from api.communication.family_structs import (
     Answers,
     NewDiscussion,
@@ -34,10 +35,12 @@ from api.communication.family_structs import (
     PostOut,
     TeacherOut,
 )
-from api.errors import ApiError
+from api.communication.surveys import answer_survey
+from api.errors import ApiError, ErrorResponse
+from api.openapi import errors
 from api.ratelimit import limit
 from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
-from db.communication.tables import Discussion, DiscussionParticipant, Message, SurveyQuestion
+from db.communication.tables import Discussion, DiscussionParticipant, Message
 
 MAX_BODY = 5000
 DISCUSSIONS = FamilyRead(DISCUSSIONS_SQL)
@@ -51,13 +54,6 @@ def _clean_body(body: str) -> str:
             400, "invalid", f"Écrivez un message (au plus {MAX_BODY} caractères).", details={"body": "length"}
         )
     return body
-
-
-def _client_id(value: str) -> str:
-    value = value.strip()
-    if not 8 <= len(value) <= 64:
-        raise ApiError(400, "invalid", "Identifiant d'envoi invalide.", details={"client_id": "length"})
-    return value
 
 
 class FamilyDiscussionsController(Controller):
@@ -75,20 +71,33 @@ class FamilyDiscussionsController(Controller):
         require_family(principal)
         return await read_discussion(principal, discussion_id)
 
-    @post("/{discussion_id:uuid}/messages", summary="Reply (idempotent by client_id)")
+    @post(
+        "/{discussion_id:uuid}/messages",
+        summary="Reply (idempotent by client_id)",
+        responses={
+            **errors(404, 429),
+            409: ResponseSpec(
+                ErrorResponse, description="The school closed the discussion: not sent, kept on the phone"
+            ),
+        },
+    )
     async def reply(
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[NewMessage]
     ) -> list[MessageOut]:
         require_family(principal)
         await my_participation(principal, discussion_id)
-        await write_message(principal, discussion_id, _clean_body(data.body), _client_id(data.client_id))
+        await write_message(principal, discussion_id, _clean_body(data.body), data.client_id)
         return await messages_of(principal, discussion_id)
 
-    @post("/", summary="Start a discussion with a teacher of the child (idempotent by client_id)")
+    @post(
+        "/",
+        summary="Start a discussion with a teacher of the child (idempotent by client_id)",
+        responses=errors(404, 429),
+    )
     async def start(self, principal: NamedDependency[Principal], data: JSONBody[NewDiscussion]) -> DiscussionDetail:
         require_family(principal)
         await require_student(principal, data.student_id)
-        subject, body, client_id = data.subject.strip(), _clean_body(data.body), _client_id(data.client_id)
+        subject, body, client_id = data.subject.strip(), _clean_body(data.body), data.client_id
         if not subject or len(subject) > 200:
             raise ApiError(400, "invalid", "Indiquez un objet (200 caractères au plus).", details={"subject": "length"})
         if data.teacher_id not in await teachers_of_student(principal, data.student_id):
@@ -146,63 +155,35 @@ class FamilyInformationController(Controller):
     async def posts(self, request: Request) -> Response[list[PostOut]]:
         return read_response(request, await family_read(request, INFORMATION, now()), stamped=False)
 
-    @post("/{post_id:uuid}/read", summary="Mark an information read")
+    @post("/{post_id:uuid}/read", summary="Mark an information read", responses=errors(404))
     async def read(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostOut:
         require_family(principal)
         await mark_post(principal, post_id, "read_at")
         return await my_post(principal, post_id)
 
-    @post("/{post_id:uuid}/acknowledge", summary="Acknowledge an information (accusé de lecture)")
+    @post(
+        "/{post_id:uuid}/acknowledge", summary="Acknowledge an information (accusé de lecture)", responses=errors(404)
+    )
     async def acknowledge(self, principal: NamedDependency[Principal], post_id: FromPath[UUID]) -> PostOut:
         require_family(principal)
         await mark_post(principal, post_id, "acknowledged_at")
         return await my_post(principal, post_id)
 
-    @post("/{post_id:uuid}/answers", summary="Answer a survey (answering again replaces my answers)")
+    @post(
+        "/{post_id:uuid}/answers",
+        summary="Answer a survey (idempotent by client_id; a later answer replaces an earlier one)",
+        responses={
+            **errors(404),
+            409: ResponseSpec(ErrorResponse, description="A later answer is already recorded: this one is not"),
+        },
+    )
     async def answer(
         self, principal: NamedDependency[Principal], post_id: FromPath[UUID], data: JSONBody[Answers]
     ) -> PostOut:
         require_family(principal)
-        post = await my_post(principal, post_id)
-        if not post.is_survey:
-            raise POST_NOT_FOUND
-        questions = {q.id: q for q in post.questions}
-        for a in data.answers:
-            q = questions.get(a.question_id)
-            if q is None:
-                raise ApiError(400, "invalid", "Question inconnue.", details={"question_id": str(a.question_id)})
-            if q.kind == "text":
-                text = (a.text or "").strip()
-                if not text or len(text) > 2000:
-                    raise ApiError(400, "invalid", "Réponse vide ou trop longue.", details={str(q.id): "text"})
-                value = {"text": text}
-            else:
-                choices = sorted(set(a.choices or []))
-                if (
-                    not choices
-                    or any(c < 0 or c >= len(q.choices) for c in choices)
-                    or (q.kind == "single" and len(choices) != 1)
-                ):
-                    raise ApiError(400, "invalid", "Choix invalide.", details={str(q.id): "choices"})
-                value = choices
-            await SurveyQuestion.raw(
-                "INSERT INTO survey_answer (id, school_id, question_id, user_id, answer, answered_at) "
-                "VALUES (gen_random_uuid(), {}, {}, {}, {}::jsonb, now()) "
-                "ON CONFLICT (school_id, question_id, user_id) DO UPDATE SET answer = EXCLUDED.answer, "
-                "answered_at = EXCLUDED.answered_at",
-                principal.school_id,
-                q.id,
-                principal.user_id,
-                _dumps(value),
-            )
-        await mark_post(principal, post_id, "read_at")
+        client_id = data.client_id or ""
+        await answer_survey(principal, post_id, data, client_id)
         return await my_post(principal, post_id)
-
-
-def _dumps(value) -> str:
-    import json
-
-    return json.dumps(value)
 
 
 ROUTES = [FamilyDiscussionsController, FamilyTeachersController, FamilyInformationController]

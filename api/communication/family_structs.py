@@ -8,10 +8,12 @@ from uuid import UUID
 
 import msgspec
 
+from api.fields import ClientId
+
 
 class NewMessage(msgspec.Struct, forbid_unknown_fields=True):
     body: str
-    client_id: str  # idempotency key from the device: a resend adds nothing
+    client_id: ClientId  # from the device: a resend adds nothing
 
 
 class NewDiscussion(msgspec.Struct, forbid_unknown_fields=True):
@@ -19,7 +21,7 @@ class NewDiscussion(msgspec.Struct, forbid_unknown_fields=True):
     student_id: UUID
     subject: str
     body: str
-    client_id: str
+    client_id: ClientId
 
 
 class TeacherOut(msgspec.Struct):
@@ -56,3 +58,5 @@ class Answer(msgspec.Struct, forbid_unknown_fields=True):
 
 class Answers(msgspec.Struct, forbid_unknown_fields=True):
     answers: list[Answer]
+    client_id: ClientId | None = None  # from the device: a resend changes nothing
+    answered_at: datetime | None = None  # when the reader answered (device time); the latest answer wins

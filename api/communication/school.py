@@ -19,7 +19,13 @@ from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.communication import school_service as service
-from api.communication.discussions import DiscussionDetail, DiscussionSummary, discussion_summaries, read_discussion
+from api.communication.discussions import (
+    DiscussionDetail,
+    DiscussionSummary,
+    close_discussion,
+    discussion_summaries,
+    read_discussion,
+)
 from api.communication.school_structs import (
     ContactIn,
     PostDetail,
@@ -27,6 +33,7 @@ from api.communication.school_structs import (
     PostSummary,
     ReplyIn,
 )
+from api.openapi import errors
 
 
 class SchoolCommunicationController(Controller):
@@ -65,6 +72,15 @@ class SchoolCommunicationController(Controller):
         self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID], data: JSONBody[ReplyIn]
     ) -> DiscussionDetail:
         return await service.reply(principal, discussion_id, data)
+
+    @post(
+        "/discussions/{discussion_id:uuid}/close",
+        summary="Close a discussion (no more replies; a family's pending reply is refused and kept on its phone)",
+        status_code=200,
+        responses=errors(404),
+    )
+    async def close(self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID]) -> DiscussionDetail:
+        return await close_discussion(principal, discussion_id)
 
 
 ROUTES = [SchoolCommunicationController]

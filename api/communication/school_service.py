@@ -26,6 +26,7 @@ from api.communication.school_structs import (
 )
 from api.errors import ApiError
 from api.html import sanitize_html
+from api.push import events
 from api.ratelimit import limit
 from api.timetable.school_service import require_audience, students_of
 from db.communication.tables import (
@@ -102,7 +103,14 @@ async def post_information(principal: Principal, data: PostIn) -> PostSummary:
             "roles": list(data.to),
         },
     )
-    await post.save()
+    async with events.transaction():
+        await post.save()
+        await _save_recipients(principal, post, recipients, students, data)
+    return (await my_posts(principal, post.id))[0]
+
+
+async def _save_recipients(principal: Principal, post, recipients: set[UUID], students: set[UUID], data: PostIn):
+    """The post's recipients and questions, and a notification for each recipient (about which child)."""
     await InformationRecipient.insert(
         *[
             InformationRecipient(school_id=principal.school_id, post_id=post.id, user_id=user_id)
@@ -120,7 +128,28 @@ async def post_information(principal: Principal, data: PostIn) -> PostSummary:
                 choices=question.choices if question.kind != "text" else [],
             )
         )
-    return (await my_posts(principal, post.id))[0]
+    child_of = {user_id: user_id for user_id in recipients & students}
+    links = await Guardianship.select(Guardianship.parent_id, Guardianship.student_id).where(
+        (Guardianship.school_id == principal.school_id) & Guardianship.student_id.is_in(list(students) or [post.id])
+    )
+    for link in sorted(links, key=lambda link: str(link["student_id"])):
+        if link["parent_id"] in recipients:
+            child_of.setdefault(link["parent_id"], link["student_id"])
+    await events.record(
+        principal.school_id,
+        [
+            events.Event(
+                "information",
+                student_id,
+                "messages/infos",
+                {"survey": post.is_survey},
+                user_id=user_id,
+                source_id=post.id,
+                not_before=post.published_at,
+            )
+            for user_id, student_id in child_of.items()
+        ],
+    )
 
 
 async def my_posts(principal: Principal, post_id: UUID | None = None) -> list[PostSummary]:

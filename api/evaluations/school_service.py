@@ -17,7 +17,8 @@ from api.evaluations.school_structs import (
     ResultsIn,
     StudentResults,
 )
-from api.timetable.school_service import audience_label, require_audience, students_of
+from api.push import events
+from api.timetable.school_service import audience_label, require_audience, students_of, subject_names
 from db.core.tables import Period, TeachingService
 from db.evaluations.tables import LEVELS, Competence, CompetenceResult, Evaluation, EvaluationCompetence, Grade
 
@@ -222,16 +223,35 @@ async def record(principal: Principal, evaluation_id: UUID, data: ResultsIn) -> 
 
 
 async def publish(principal: Principal, evaluation_id: UUID, data: PublishIn) -> EvaluationOut:
-    await own(principal, evaluation_id)
-    await Evaluation.update({Evaluation.publish_at: data.at or now()}).where(
-        (Evaluation.school_id == principal.school_id) & (Evaluation.id == evaluation_id)
-    )
+    """Families see it from `at` (now by default) and are told then; publishing again moves that moment."""
+    row = await own(principal, evaluation_id)
+    sid, at = principal.school_id, data.at or now()
+    async with events.transaction():
+        await Evaluation.update({Evaluation.publish_at: at}).where(
+            (Evaluation.school_id == sid) & (Evaluation.id == evaluation_id)
+        )
+        already_seen = row["publish_at"] is not None and row["publish_at"] <= now()
+        if not already_seen:
+            await events.withdraw(sid, evaluation_id)
+            subject = (await subject_names(sid, [row["subject_id"]])).get(row["subject_id"], "")
+            students = await students_of(sid, row["class_id"], row["group_id"])
+            await events.record(
+                sid,
+                [
+                    events.Event(
+                        "evaluation", s["id"], "notes", {"subject": subject}, source_id=evaluation_id, not_before=at
+                    )
+                    for s in students
+                ],
+            )
     return await detail(principal, evaluation_id)
 
 
 async def unpublish(principal: Principal, evaluation_id: UUID) -> EvaluationOut:
     await own(principal, evaluation_id)
-    await Evaluation.update({Evaluation.publish_at: None}).where(
-        (Evaluation.school_id == principal.school_id) & (Evaluation.id == evaluation_id)
-    )
+    async with events.transaction():
+        await Evaluation.update({Evaluation.publish_at: None}).where(
+            (Evaluation.school_id == principal.school_id) & (Evaluation.id == evaluation_id)
+        )
+        await events.withdraw(principal.school_id, evaluation_id)  # not announced if not yet shown
     return await detail(principal, evaluation_id)

@@ -119,9 +119,9 @@ async def change_event(principal: Principal, event_id: UUID, data: EventIn) -> N
     await event_by_id(principal.school_id, event_id)
     await _check(principal, data)
     values = {getattr(SchoolEvent, k): v for k, v in _values(data).items()}
-    await SchoolEvent.update({**values, SchoolEvent.updated_at: now()}).where(
-        (SchoolEvent.school_id == principal.school_id) & (SchoolEvent.id == event_id)
-    )
+    await SchoolEvent.update(
+        {**values, SchoolEvent.updated_at: now(), SchoolEvent.revision: SchoolEvent.revision + 1}
+    ).where((SchoolEvent.school_id == principal.school_id) & (SchoolEvent.id == event_id))
     await _set_classes(principal.school_id, event_id, data.class_ids)
 
 

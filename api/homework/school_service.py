@@ -3,6 +3,7 @@ see who marked it done. Homework HTML is sanitised before it is stored, so every
 
 from __future__ import annotations
 
+from datetime import timedelta
 from uuid import UUID
 
 import msgspec
@@ -10,13 +11,17 @@ from asyncpg.exceptions import UniqueViolationError
 
 from api.auth.principal import Principal
 from api.clock import now
+from api.dates import school_today
 from api.errors import ApiError
 from api.homework.school_structs import AttachmentOut, DoneLine, DoneReport, HomeworkChange, HomeworkIn, HomeworkOut
 from api.html import sanitize_html
-from api.timetable.school_service import owned_lesson, students_of
+from api.push import events
+from api.timetable.school_service import owned_lesson, students_of, subject_names
 from db.homework.tables import Homework, HomeworkAttachment, HomeworkDone
 
 HOMEWORK_NOT_FOUND = ApiError(404, "not_found", "Devoir introuvable.")
+# Families hear of new or changed homework due within this many days (not of next term's).
+NOTIFY_HORIZON = timedelta(days=14)
 
 
 def _clean(html: str) -> str:
@@ -98,6 +103,20 @@ async def _given_with(principal: Principal, client_id: str | None) -> dict | Non
     )
 
 
+async def _announce(principal: Principal, row: dict, change: str) -> None:
+    """Tell the families of the class or group (new or changed homework for the coming days)."""
+    today = await school_today(principal.school_id)
+    if not today <= row["due_on"] <= today + NOTIFY_HORIZON:
+        return
+    students = await students_of(principal.school_id, row["class_id"], row["group_id"])
+    subject = (await subject_names(principal.school_id, [row["subject_id"]])).get(row["subject_id"], "")
+    params = {"subject": subject, "change": change}
+    await events.record(
+        principal.school_id,
+        [events.Event("homework", s["id"], "devoirs", params, source_id=row["id"]) for s in students],
+    )
+
+
 async def give(principal: Principal, data: HomeworkIn) -> HomeworkOut:
     lesson = await owned_lesson(principal, data.lesson_id)
     _check_due(lesson["date"], data.due_on)
@@ -118,7 +137,9 @@ async def give(principal: Principal, data: HomeworkIn) -> HomeworkOut:
         client_id=data.client_id or "",
     )
     try:
-        await row.save()
+        async with events.transaction():
+            await row.save()
+            await _announce(principal, row.to_dict(), "new")
     except UniqueViolationError:  # the same request twice at once: the first one stands
         row.id = (await _given_with(principal, data.client_id))["id"]
     return to_out(await own_homework(principal, row.id))
@@ -126,7 +147,7 @@ async def give(principal: Principal, data: HomeworkIn) -> HomeworkOut:
 
 async def change(principal: Principal, homework_id: UUID, data: HomeworkChange) -> HomeworkOut:
     row = await own_homework(principal, homework_id)
-    values = {Homework.updated_at: now()}
+    values = {Homework.updated_at: now(), Homework.revision: Homework.revision + 1}
     if data.due_on is not None:
         _check_due(row["given_on"], data.due_on)
         values[Homework.due_on] = data.due_on
@@ -134,8 +155,11 @@ async def change(principal: Principal, homework_id: UUID, data: HomeworkChange) 
         values[Homework.html] = _clean(data.html)
     if data.estimated_minutes is not msgspec.UNSET:
         values[Homework.estimated_minutes] = data.estimated_minutes
-    await Homework.update(values).where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
-    row = await own_homework(principal, homework_id)
+    async with events.transaction():
+        await Homework.update(values).where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
+        row = await own_homework(principal, homework_id)
+        if data.due_on is not None or data.html is not None:
+            await _announce(principal, row, "changed")
     return to_out(row, (await attachments_of(principal.school_id, [homework_id]))[homework_id])
 
 

@@ -4,7 +4,8 @@
     await notify_guardians(Notice(...), student_id)      # every legal guardian of the student
 
 E-mail (through the one sender, `api/notifications/sender.py`) is the first channel; Web Push
-(issue #13) plugs in with `add_channel(push_channel)` and needs no change here or in the callers.
+(`api/push/channels.py`) plugs in with `add_channel(push_channel)`: `notify_guardians` tells the
+channels which student the notice is about, so that a phone opens that child.
 A failing channel is logged and never undoes the action, which is already saved.
 
 Messages carry no personal detail (no income, no name of a pupil who raised an alert): only that
@@ -31,6 +32,7 @@ class Notice(msgspec.Struct, frozen=True):
     subject: str
     text: str
     url: str  # where to read more, relative to the public origin
+    student_id: UUID | None = None  # the student it is about (set by `notify_guardians`)
 
 
 class Recipient(msgspec.Struct, frozen=True):
@@ -77,4 +79,5 @@ async def notify_guardians(notice: Notice, student_id: UUID) -> None:
     links = await Guardianship.select(Guardianship.parent_id).where(
         (Guardianship.school_id == notice.school_id) & (Guardianship.student_id == student_id)
     )
-    await notify_users(notice, [link["parent_id"] for link in links])
+    about = msgspec.structs.replace(notice, student_id=student_id)
+    await notify_users(about, [link["parent_id"] for link in links])

@@ -14,15 +14,18 @@ from api.pairing.device_auth import DEVICE_REVOKED, authenticate_token
 from api.pairing.profiles import profile_label
 from api.pairing.structs import LinkedDevice
 from api.pairing.tokens import REFRESH_GRACE, TokenPair, issue_pair, mark_refresh_used, prune
+from api.push.subscriptions import forget_device
 from db.core.tables import User
 from db.devices.tables import Device
 
 
 async def revoke(school_id: UUID, device_id: UUID, reason: str) -> None:
-    # The row stays (revoked_at set) so that the phone is told `device_revoked` and wipes the profile.
+    # The row stays (revoked_at set) so that the phone is told `device_revoked` and wipes the profile;
+    # nothing is pushed to it any more.
     await Device.update({Device.revoked_at: now(), Device.revoked_reason: reason}).where(
         (Device.school_id == school_id) & (Device.id == device_id) & Device.revoked_at.is_null()
     )
+    await forget_device(school_id, device_id)
 
 
 async def refresh(request: Request, refresh_token: str) -> TokenPair:

@@ -4,6 +4,7 @@ GET  /api/school/lessons?week=YYYY-MM-DD   the teacher's lessons of that week (a
 GET  /api/school/lessons/{id}/content      the lesson's content
 PUT  /api/school/lessons/{id}/content      write it (HTML sanitised on the way in)
 GET  /api/school/teaching                  the classes and groups the teacher teaches, by subject
+PATCH /api/school/lessons/{id}             cancel or move a lesson, or put it back (families are told)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from uuid import UUID
 
-from litestar import Controller, get, put
+from litestar import Controller, get, patch, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -19,8 +20,17 @@ from api.auth.principal import Principal, principal_with_roles
 from api.clock import now
 from api.dates import require_school_date
 from api.html import sanitize_html
+from api.openapi import errors
+from api.timetable.changes import change_lesson
 from api.timetable.school_service import audience_label, monday_of, names_by_id, owned_lesson, subject_names
-from api.timetable.school_structs import LessonContentIn, LessonContentOut, TeacherLesson, TeacherWeek, Teaching
+from api.timetable.school_structs import (
+    LessonChangeIn,
+    LessonContentIn,
+    LessonContentOut,
+    TeacherLesson,
+    TeacherWeek,
+    Teaching,
+)
 from db.core.tables import SchoolClass, TeachingGroup, TeachingService
 from db.timetable.tables import Lesson, LessonContent
 
@@ -105,6 +115,29 @@ class SchoolTimetableController(Controller):
                 )
             )
         return LessonContentOut(title=data.title, html=html, updated_at=moment)
+
+    @patch("/lessons/{lesson_id:uuid}", summary="Cancel or move a lesson, or put it back", responses=errors(404))
+    async def change(
+        self, principal: NamedDependency[Principal], lesson_id: FromPath[UUID], data: JSONBody[LessonChangeIn]
+    ) -> TeacherLesson:
+        row = await change_lesson(principal, lesson_id, data)
+        sid = principal.school_id
+        return TeacherLesson(
+            id=row["id"],
+            date=row["date"],
+            starts_at=row["starts_at"],
+            ends_at=row["ends_at"],
+            subject_id=row["subject_id"],
+            subject=(await subject_names(sid, [row["subject_id"]])).get(row["subject_id"], ""),
+            class_id=row["class_id"],
+            group_id=row["group_id"],
+            audience=await audience_label(sid, row["class_id"], row["group_id"]),
+            room=row["room"],
+            status=row["status"],
+            has_content=await LessonContent.exists().where(
+                (LessonContent.school_id == sid) & (LessonContent.lesson_id == lesson_id) & (LessonContent.html != "")
+            ),
+        )
 
     @get("/teaching", summary="The classes and groups a teacher teaches")
     async def teaching(self, principal: NamedDependency[Principal]) -> list[Teaching]:

@@ -48,3 +48,14 @@ class Teaching(msgspec.Struct):
     class_id: UUID | None
     group_id: UUID | None
     audience: str
+
+
+class LessonChangeIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A change families must know of: the lesson cancelled, moved (new day or hours), or back to normal."""
+
+    status: Annotated[str, msgspec.Meta(pattern=r"^(normal|cancelled|moved)$")]
+    status_note: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    date: date | None = None
+    starts_at: time | None = None
+    ends_at: time | None = None
+    room: Annotated[str, msgspec.Meta(max_length=30)] | None = None

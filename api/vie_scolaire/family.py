@@ -13,6 +13,8 @@ from litestar.params import FromPath, JSONBody
 from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.errors import ApiError
+from api.fields import ClientId
+from api.openapi import errors
 from api.ratelimit import limit
 from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from api.vie_scolaire.family_read import JUSTIFICATION_LABELS, VIE_SCOLAIRE_SQL
@@ -69,6 +71,7 @@ class AbsenceReport(msgspec.Struct, forbid_unknown_fields=True):
     starts_at: datetime
     ends_at: datetime
     reason: str
+    client_id: ClientId | None = None  # from the device (a report queued offline, sent again)
 
 
 class FamilyVieScolaireController(Controller):
@@ -83,7 +86,11 @@ class FamilyVieScolaireController(Controller):
     async def vie_scolaire(self, request: Request, student_id: FromPath[UUID]) -> Response[VieScolaire]:
         return read_response(request, await family_read(request, VIE_SCOLAIRE, student_id))
 
-    @post("/absences", summary="A parent reports an absence of their child (idempotent for the same period)")
+    @post(
+        "/absences",
+        summary="A parent reports an absence of their child (idempotent by client_id, and for the same period)",
+        responses=errors(404, 429),
+    )
     async def report_absence(
         self, principal: NamedDependency[Principal], student_id: FromPath[UUID], data: JSONBody[AbsenceReport]
     ) -> AbsenceOut:
@@ -97,19 +104,17 @@ class FamilyVieScolaireController(Controller):
             raise ApiError(400, "invalid", "La fin de l'absence doit suivre son début.", details={"ends_at": "order"})
         if data.ends_at - data.starts_at > timedelta(days=31):
             raise ApiError(400, "invalid", "Une absence signalée dure au plus 31 jours.", details={"ends_at": "range"})
+        client_id = data.client_id or ""
         await limit("absence-report", str(principal.user_id), max_hits=30, window=timedelta(hours=1))
         sid = principal.school_id
-        same = (
-            await Absence.select()
-            .where(
-                (Absence.school_id == sid)
-                & (Absence.student_id == student_id)
-                & (Absence.starts_at == data.starts_at)
-                & (Absence.ends_at == data.ends_at)
-                & (Absence.reported_by_id == principal.user_id)
-            )
-            .first()
+        mine = (Absence.school_id == sid) & (Absence.reported_by_id == principal.user_id)
+        same_period = (
+            (Absence.student_id == student_id)
+            & (Absence.starts_at == data.starts_at)
+            & (Absence.ends_at == data.ends_at)
         )
+        resent = await Absence.select().where(mine & (Absence.client_id == client_id)).first() if client_id else None
+        same = resent or await Absence.select().where(mine & same_period).first()
         if same is None:  # a resend of the same report creates nothing new
             row = Absence(
                 school_id=sid,
@@ -119,6 +124,7 @@ class FamilyVieScolaireController(Controller):
                 reason=reason,
                 justification_state="pending",
                 reported_by_id=principal.user_id,
+                client_id=client_id,
             )
             await row.save()
             same = {

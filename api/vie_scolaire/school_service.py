@@ -15,6 +15,7 @@ from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.dates import require_school_date
 from api.errors import ApiError
+from api.push import events
 from api.timetable.school_service import at, names_by_id, owned_lesson, school_zone, students_of
 from api.vie_scolaire.school_structs import (
     AbsenceLine,
@@ -68,6 +69,23 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
         raise ApiError(400, "not_in_lesson", "Un élève de l'appel n'est pas inscrit à ce cours.")
     zone = await school_zone(sid)
     starts, ends = at(lesson["date"], lesson["starts_at"], zone), at(lesson["date"], lesson["ends_at"], zone)
+    async with events.transaction():
+        recorded = await _record_roll(principal, lesson_id, data, starts, ends)
+        day = lesson["date"].isoformat()
+        await events.record(
+            sid,
+            [
+                events.Event("vie_scolaire", student, "vie-scolaire", {"what": what, "day": day}, source_id=lesson_id)
+                for student, what in recorded
+            ],
+        )
+    return await roll(principal, lesson_id)
+
+
+async def _record_roll(principal: Principal, lesson_id: UUID, data: RollIn, starts, ends) -> list[tuple[UUID, str]]:
+    """Write the roll; (student, "absence" | "lateness") for each one newly recorded."""
+    sid = principal.school_id
+    recorded = []
     for entry in data.entries:
         absence = (
             (Absence.school_id == sid) & (Absence.lesson_id == lesson_id) & (Absence.student_id == entry.student_id)
@@ -81,6 +99,7 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
             await Lateness.delete().where(lateness)
         # An absence already recorded is kept as is: a resent roll must not undo its justification.
         if entry.status == "absent" and not await Absence.exists().where(absence):
+            recorded.append((entry.student_id, "absence"))
             await Absence.insert(
                 Absence(
                     school_id=sid,
@@ -95,6 +114,7 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
             if await Lateness.exists().where(lateness):
                 await Lateness.update({Lateness.minutes: entry.minutes or 5}).where(lateness)
             else:
+                recorded.append((entry.student_id, "lateness"))
                 await Lateness.insert(
                     Lateness(
                         school_id=sid,
@@ -104,7 +124,7 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
                         minutes=entry.minutes or 5,
                     )
                 )
-    return await roll(principal, lesson_id)
+    return recorded
 
 
 async def add_remark(principal: Principal, data: RemarkIn) -> RemarkOut:

@@ -16,6 +16,7 @@ class Discussion(Table, tablename="discussion"):
     about_student_id = ref(null=True)
     created_at = created_at()
     last_message_at = Timestamptz()
+    closed_at = Timestamptz(null=True, default=None)  # closed by the school: no more replies
 
 
 class DiscussionParticipant(Table, tablename="discussion_participant"):
@@ -74,7 +75,8 @@ class SurveyAnswer(Table, tablename="survey_answer"):
     question_id = ref()
     user_id = ref()
     answer = JSONB()  # list of choice indexes, or {"text": ...}
-    answered_at = created_at()
+    answered_at = created_at()  # when the reader answered (their device's time): the latest answer wins
+    client_id = Varchar(length=64, default="")  # idempotency key of the answer's request
 
 
 SHARDED_TABLES = [

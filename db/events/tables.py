@@ -1,7 +1,7 @@
 """The school calendar: outings, parents' evenings, class councils, holidays, for the whole school
 or for some classes."""
 
-from piccolo.columns import Date, Text, Time, Timestamptz, Varchar
+from piccolo.columns import Date, Integer, Text, Time, Timestamptz, Varchar
 from piccolo.table import Table
 
 from db.columns import primary_key, ref, school_key
@@ -24,6 +24,7 @@ class SchoolEvent(Table, tablename="school_event"):
     ends_at = Time(null=True, default=None)
     created_by_id = ref()
     updated_at = Timestamptz()
+    revision = Integer(default=0)  # +1 at each change (calendar feeds' SEQUENCE)
     client_id = Varchar(length=64, default="")  # idempotency key of the creation ("" if none)
 
 

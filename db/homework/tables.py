@@ -24,6 +24,7 @@ class Homework(Table, tablename="homework"):
     created_at = created_at()
     updated_at = Timestamptz()
     client_id = Varchar(length=64, default="")  # idempotency key of the teacher's request ("" if none)
+    revision = Integer(default=0)  # +1 at each change (calendar feeds' SEQUENCE)
 
 
 class HomeworkAttachment(Table, tablename="homework_attachment"):

@@ -1,6 +1,6 @@
 """The timetable: lessons and what was done in them (compte rendu de séance)."""
 
-from piccolo.columns import Date, Text, Time, Timestamptz, Varchar
+from piccolo.columns import Date, Integer, Text, Time, Timestamptz, Varchar
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key
@@ -23,6 +23,7 @@ class Lesson(Table, tablename="lesson"):
     room = Varchar(length=30, default="")
     status = Varchar(length=10, default="normal")  # one of LESSON_STATUSES
     status_note = Varchar(length=200, default="")  # "Déplacé au jeudi 10h", "Professeur absent"
+    revision = Integer(default=0)  # +1 at each change families see (calendar feeds' SEQUENCE)
 
 
 class LessonContent(Table, tablename="lesson_content"):

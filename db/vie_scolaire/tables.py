@@ -22,6 +22,7 @@ class Absence(Table, tablename="absence"):
     justification_state = Varchar(length=12, default="unjustified")
     reported_by_id = ref(null=True)  # a teacher's roll call, or a parent's report
     created_at = created_at()
+    client_id = Varchar(length=64, default="")  # idempotency key of a parent's report ("" otherwise)
 
 
 class Lateness(Table, tablename="lateness"):

@@ -1,7 +1,9 @@
 // The school calendar: families see the school's and their child's class's events, teachers the
-// whole school's; the vie scolaire and the direction add, change and remove them.
+// whole school's; the vie scolaire and the direction add, change and remove them. Families also make
+// their calendar feed links here (agenda-feeds.js).
 import { api, el, reporter, say } from './espace.js';
 import { $, badge, childPicker, clientId, day, localDay, startPage } from './widgets.js';
+import { drawFeeds } from './agenda-feeds.js';
 
 const run = reporter($('error'));
 let source = null; // the events URL of this reader
@@ -87,6 +89,8 @@ $('first-day').addEventListener('change', () => { if (!$('last-day').value) $('l
   $('from').value = localDay();
   if (['student', 'parent'].includes(me.user.role)) {
     childPicker(me, $('child-slot'), (id) => { source = `/api/students/${id}/events`; load(); });
+    $('feeds-card').hidden = false;
+    await drawFeeds(run);
     return;
   }
   source = '/api/school/events';

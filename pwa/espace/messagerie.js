@@ -41,6 +41,10 @@ async function openDiscussion(id) {
   $('discussion-title').textContent = `${discussion.subject} — ${discussion.with_names.join(', ')}`;
   $('messages').replaceChildren(...discussion.messages.map((m) => el('li', { class: m.mine ? 'mine' : '' },
     el('span', { class: 'meta' }, `${m.mine ? 'Moi' : m.author} · ${when(m.created_at)}`), m.body)));
+  // A closed discussion takes no reply (a phone's queued one is refused and kept there); the school closes.
+  $('reply-form').hidden = discussion.closed;
+  $('closed-note').hidden = !discussion.closed;
+  $('close-discussion').hidden = isFamily;
   $('discussion-title').focus();
   loadDiscussions();
 }
@@ -52,6 +56,12 @@ $('reply-form').addEventListener('submit', () => run(async () => {
   $('reply-body').value = '';
   say($('status'), 'Message envoyé.');
   await openDiscussion(current.id);
+}));
+
+$('close-discussion').addEventListener('click', () => run(async () => {
+  await api(`/api/school/discussions/${current.id}/close`, { method: 'POST' });
+  await openDiscussion(current.id);
+  say($('status'), 'Discussion close.');
 }));
 
 async function chooseChild(id) {

@@ -1,9 +1,10 @@
 // The phone app's entry point: draws the screen the address names, and keeps the phone in step with
 // the server — revoked profiles wiped, queued writes sent, new versions of the app offered.
-import { onProfileGone } from './device.js';
-import { checkProfiles } from './profiles.js';
+import { listProfiles, onProfileGone } from './device.js';
+import { checkProfiles, selectChild, selectProfile } from './profiles.js';
 import { render, showFreshness, shownProfileId } from './router.js';
 import { onOutboxSent, sendOutboxes } from './sync.js';
+import { applyTheme } from './theme.js';
 import { toast } from './ui.js';
 
 // ---- profiles revoked elsewhere ----
@@ -23,7 +24,10 @@ onProfileGone((profile, reason) => {
   if (profile.id === shownProfileId()) render();
 });
 
-onOutboxSent(({ dropped }) => { if (dropped) toast('Une modification a été refusée par le serveur.'); });
+onOutboxSent(({ dropped, refused }) => {
+  if (refused.length) toast(`Non envoyé : ${refused[0].message}`);
+  else if (dropped) toast('Une modification a été refusée par le serveur.');
+});
 
 // Every profile is checked when the app starts and whenever the network comes back.
 async function catchUp() {
@@ -52,7 +56,28 @@ function registerServiceWorker() {
   });
   navigator.serviceWorker.addEventListener('message', (event) => {
     if (event.data?.type === 'flush-outbox') sendOutboxes();
+    if (event.data?.type === 'open') openFromNotification(event.data);
   });
+}
+
+// A tapped notification names the profile (its device id), the child and the screen to open.
+async function openFromNotification({ profile, child, screen }) {
+  const profiles = await listProfiles();
+  const chosen = profiles.find((p) => p.id === profile);
+  if (chosen) {
+    selectProfile(chosen.id);
+    if (chosen.children?.some((c) => c.id === child)) selectChild(chosen, child);
+  }
+  const hash = `#/${screen || 'accueil'}`;
+  if (location.hash === hash) render();
+  else location.hash = hash;
+}
+
+function notificationInAddress() {
+  const query = new URLSearchParams(location.search);
+  if (!query.has('profil')) return null;
+  history.replaceState(history.state, '', `/${location.hash}`); // the ids leave the address bar
+  return { profile: query.get('profil'), child: query.get('enfant'), screen: location.hash.replace(/^#\/?/, '') };
 }
 
 // The skip link moves focus to the content; following its #main would be read as a route.
@@ -64,5 +89,7 @@ window.addEventListener('hashchange', () => render());
 window.addEventListener('online', () => { showFreshness(); catchUp().then(() => render()); });
 window.addEventListener('offline', () => showFreshness());
 setInterval(() => showFreshness(), 60_000);
+applyTheme();
 registerServiceWorker();
-render().then(catchUp);
+const opened = notificationInAddress(); // a notification tapped with no Cartable window open
+(opened ? openFromNotification(opened) : render()).then(catchUp);

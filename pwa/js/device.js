@@ -24,7 +24,7 @@ function publicView(record) {
   return {
     id: record.id, userId: record.userId, role: record.role, displayName: record.displayName,
     schoolName: record.schoolName, children: record.children, deviceName: record.deviceName,
-    lockEnabled: Boolean(record.lockEnabled), lockAvailable: Boolean(record.lockAvailable),
+    lockEnabled: Boolean(record.lockEnabled), lockAvailable: Boolean(record.lockAvailable), push: Boolean(record.push),
   };
 }
 

@@ -1,14 +1,17 @@
 // Writes made on the phone wait here (IndexedDB, encrypted) until the server has them, in order.
 // Each entry carries its own id, which the request body uses as idempotency key (`change_id`,
 // `client_id`), so a resend after a lost answer is recognised by the server. An entry leaves the
-// outbox only once the server answered.
+// outbox only once the server answered. What the person typed (`keep`: a message, an answer) never
+// goes silently: refused for good (a discussion closed meanwhile), it stays here, marked `refused`
+// with the server's French reason, until the person has seen it and lets it go.
 import { db, encrypt, decrypt, decryptBlob, encryptBlob } from './store.js';
 
 /**
- * Queue { id, target, method, path, body } or, for an upload, { …, form } (FormData: its files' bytes
- * are sealed apart, their names and types with the request); `target` names what it changes ("done:<homework>").
+ * Queue { id, target, method, path, body, keep } or, for an upload, { …, form } (FormData: its files'
+ * bytes are sealed apart, their names and types with the request); `target` names what it changes
+ * ("done:<homework>").
  */
-export async function enqueue(profileId, { id = crypto.randomUUID(), target, method, path, body, form }, at = Date.now()) {
+export async function enqueue(profileId, { id = crypto.randomUUID(), target, method, path, body, form, keep = false }, at = Date.now()) {
   const fields = [];
   const files = [];
   const blobs = [];
@@ -20,7 +23,7 @@ export async function enqueue(profileId, { id = crypto.randomUUID(), target, met
     }
   }
   const sealed = await encrypt(profileId, { path, method, body, ...(form ? { fields, files } : {}) });
-  await (await db()).put('outbox', { id, profileId, target, createdAt: at, attempts: 0, blobs, ...sealed });
+  await (await db()).put('outbox', { id, profileId, target, keep, createdAt: at, attempts: 0, blobs, ...sealed });
   return id;
 }
 
@@ -36,7 +39,7 @@ async function formOf(profileId, { fields, files }, blobs = []) {
   return form;
 }
 
-// → [{ id, target, createdAt, attempts, path, method, body | form }] oldest first.
+// → [{ id, target, keep, refused, createdAt, attempts, path, method, body | form }] oldest first.
 export async function pending(profileId) {
   const rows = await (await db()).getAllFromIndex('outbox', 'profileId', profileId);
   const out = [];
@@ -44,17 +47,25 @@ export async function pending(profileId) {
     const { fields, files, ...request } = (await decrypt(profileId, row)) || {};
     if (fields) request.form = await formOf(profileId, { fields, files }, row.blobs);
     if (request.path && (!fields || request.form)) {
-      out.push({ id: row.id, target: row.target, createdAt: row.createdAt, attempts: row.attempts, ...request });
+      out.push({ id: row.id, target: row.target, keep: Boolean(row.keep), refused: row.refused || null,
+        createdAt: row.createdAt, attempts: row.attempts, ...request });
     }
   }
   return out;
 }
 
-/** The newest queued body per target: what the screen shows until the server has it. */
+/** The newest queued body per target, refused ones aside: what the screen shows until the server has it. */
 export async function pendingByTarget(profileId) {
   const latest = new Map();
-  for (const entry of await pending(profileId)) latest.set(entry.target, entry.body ?? entry.form);
+  for (const entry of await pending(profileId)) if (!entry.refused) latest.set(entry.target, entry.body ?? entry.form);
   return latest;
+}
+
+/** Let a refused write go (the person has read why, and copied what they wanted). */
+export async function forget(profileId, id) {
+  const database = await db();
+  const row = await database.get('outbox', id);
+  if (row?.profileId === profileId) await database.delete('outbox', id);
 }
 
 // Refusals that will never succeed: drop the entry (the server's state stays the truth).
@@ -64,7 +75,7 @@ const flushing = new Map();
 /**
  * Send a profile's queue, oldest first, one run at a time. `send(entry)` resolves when the server
  * accepted it and throws the API client's ApiError otherwise. Stops at the first answer that means
- * "later" (offline, 503, 429, 5xx…). → { sent, dropped, left, retryAfter }
+ * "later" (offline, 503, 429, 5xx…). → { sent, dropped, refused: [{ code, message }], left, retryAfter }
  */
 export function flush(profileId, send) {
   if (!flushing.has(profileId)) {
@@ -76,9 +87,11 @@ export function flush(profileId, send) {
 async function runFlush(profileId, send) {
   let sent = 0;
   let dropped = 0;
+  const refused = [];
   let retryAfter = null;
   const database = await db();
   for (const entry of await pending(profileId)) {
+    if (entry.refused) continue;
     try {
       await send(entry);
       sent += 1;
@@ -90,9 +103,17 @@ async function runFlush(profileId, send) {
         retryAfter = error.retryAfter ?? null;
         break;
       }
+      if (entry.keep) {
+        const row = await database.get('outbox', entry.id);
+        const reason = { code: error.code, message: error.message, at: Date.now() };
+        if (row) await database.put('outbox', { ...row, refused: reason });
+        refused.push(reason);
+        continue;
+      }
       dropped += 1;
     }
     await database.delete('outbox', entry.id);
   }
-  return { sent, dropped, left: (await pending(profileId)).length, retryAfter };
+  const left = (await pending(profileId)).filter((entry) => !entry.refused).length;
+  return { sent, dropped, refused, left, retryAfter };
 }

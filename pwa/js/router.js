@@ -5,9 +5,11 @@ import { el, clear } from './dom.js';
 import { read } from './data.js';
 import { deviceFetch, listProfiles, removeProfile } from './device.js';
 import { freshnessText } from './freshness.js';
-import { pendingByTarget } from './outbox.js';
+import { forget, pending, pendingByTarget } from './outbox.js';
+import { pushControls } from './push.js';
 import { addProfile, currentProfileId, selectChild, selectProfile, studentIdOf } from './profiles.js';
 import { onOutboxSent, queueWrite } from './sync.js';
+import { currentTheme, setTheme } from './theme.js';
 import { emptyState, toast } from './ui.js';
 
 // name → [title, module, needs a profile]
@@ -118,6 +120,10 @@ function profileContext(profile, main, isCurrent) {
     blob: async (path) => (await request(path, { via, headers: { Accept: '*/*' } })).blob(),
     queue: (write) => queueWrite(profile.id, write),
     pendingWrites: () => pendingByTarget(profile.id),
+    // Every queued write with its state: waiting, or `refused` (typed text the server refused, kept).
+    writes: () => pending(profile.id),
+    forgetWrite: (id) => forget(profile.id, id),
+    push: pushControls(profile),
     // callback() when queued writes of this profile reached the server, while this screen is shown.
     whenWritesSent: (callback) => {
       const stop = onOutboxSent(({ profileId }) => {
@@ -156,7 +162,7 @@ export async function render() {
   const module = await load();
   if (!isCurrent()) return;
   const ctx = {
-    main: clear(container), params, profiles, isCurrent, refresh: render,
+    main: clear(container), params, profiles, isCurrent, refresh: render, theme: currentTheme, setTheme,
     selectProfile: (id) => { selectProfile(id); navigate('#/accueil'); },
     link: location.href,
     addProfile: async (link, code, deviceName) => { await addProfile(link, code, deviceName); navigate('#/accueil'); },

@@ -11,8 +11,9 @@ const sentListeners = new Set();
 let retryTimer = null;
 
 /**
- * callback({ profileId, sent, dropped }) each time a profile's queue got answers: `sent` writes the
- * server has, `dropped` ones it refused for good (both gone from the outbox). Returns unsubscribe.
+ * callback({ profileId, sent, dropped, refused }) each time a profile's queue got answers: `sent` writes
+ * the server has, `dropped` ones it refused for good (gone from the outbox), `refused` the reasons of
+ * typed ones it refused (kept in the outbox for the person to see). Returns unsubscribe.
  */
 export function onOutboxSent(callback) {
   sentListeners.add(callback);
@@ -25,9 +26,11 @@ export async function sendOutboxes() {
   for (const profile of await listProfiles()) {
     const via = deviceFetch(profile.id);
     try {
-      const result = await flush(profile.id, (entry) => request(entry.path, { method: entry.method, body: entry.body, form: entry.form, via }));
-      if (result.sent || result.dropped) {
-        for (const callback of sentListeners) callback({ profileId: profile.id, sent: result.sent, dropped: result.dropped });
+      const send = (entry) => request(entry.path, { method: entry.method, body: entry.body, form: entry.form, via });
+      const result = await flush(profile.id, send);
+      if (result.sent || result.dropped || result.refused.length) {
+        const news = { profileId: profile.id, sent: result.sent, dropped: result.dropped, refused: result.refused };
+        for (const callback of sentListeners) callback(news);
       }
       if (result.left) wait = Math.min(wait ?? Infinity, result.retryAfter ?? DEFAULT_RETRY_MS);
     } catch { /* revoked: the profile and its outbox are gone */ }
@@ -44,9 +47,9 @@ async function requestSync() {
 }
 
 /**
- * A write that must survive being offline: { id, target, method, path, body } (body carrying `id`
- * as its idempotency key), and `snapshot: { name, change(value) }` to show it in stored data at once.
- * → the targets still waiting for the server.
+ * A write that must survive being offline: { id, target, method, path, body | form, keep } (body carrying `id`
+ * as its idempotency key; `keep` for what the person typed), and `snapshot: { name, change(value) }`
+ * to show it in stored data at once. → the targets still waiting for the server.
  */
 export async function queueWrite(profileId, { snapshot, ...write }) {
   await enqueue(profileId, write);

@@ -1,6 +1,20 @@
-// "Réglages": this profile, the app lock, "Retirer ce profil" (which wipes its data on this phone).
+// "Réglages": this profile, notifications, the calendar link, appearance, the app lock, and
+// "Retirer ce profil" (which wipes its data on this phone).
 import { el } from '../dom.js';
 import { toast } from '../ui.js';
+import { calendarSection } from './settings-calendar.js';
+import { notificationsSection } from './settings-notifications.js';
+
+const THEMES = [['auto', 'Comme le téléphone'], ['light', 'Clair'], ['dark', 'Sombre']];
+
+function appearance(ctx) {
+  const current = ctx.theme();
+  return el('section', { class: 'card-list' }, el('h2', { text: 'Apparence' }),
+    el('fieldset', { class: 'card' }, el('legend', { text: 'Thème' }),
+      THEMES.map(([value, label]) => el('label', { class: 'choice' },
+        el('input', { type: 'radio', name: 'theme', value, checked: value === current, onchange: () => ctx.setTheme(value) }),
+        ` ${label}`))));
+}
 
 export async function render(ctx) {
   const { profile } = ctx;
@@ -21,6 +35,9 @@ export async function render(ctx) {
         el('dt', { text: 'Établissement' }), el('dd', { text: profile.schoolName }),
         el('dt', { text: 'Nom de cet appareil' }), el('dd', { text: profile.deviceName || '—' })),
       el('a', { class: 'button secondary', href: '#/profils', text: 'Changer de profil' })),
+    notificationsSection(ctx),
+    calendarSection(ctx),
+    appearance(ctx),
     el('section', { class: 'card-list' }, el('h2', { text: 'Sécurité' }),
       el('div', { class: 'card done-toggle' }, lock, el('label', { for: 'lock', text: "Verrouiller l'application sur cet appareil" }))),
     el('section', { class: 'card-list' }, el('h2', { text: 'Retirer' }),

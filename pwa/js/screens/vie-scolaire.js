@@ -1,7 +1,9 @@
-// "Vie scolaire": absences, lateness, remarks, punishments; a parent reports an absence.
+// "Vie scolaire": absences, lateness, remarks, punishments; a parent reports an absence (offline too:
+// queued with its client id, shown "En attente d'envoi" until the school has it).
 import { el, clear } from '../dom.js';
 import { formatDay, formatMoment, isoDay } from '../format.js';
 import { emptyState, field, section, toast } from '../ui.js';
+import { refusedCard, WAITING } from './writes.js';
 
 const list = (items, empty, card) => (items.length ? items.map(card) : [emptyState(empty)]);
 
@@ -9,12 +11,18 @@ export async function render(ctx) {
   const body = el('div');
   ctx.main.append(body);
   if (ctx.profile.role === 'parent') ctx.main.append(reportForm(ctx));
-  await ctx.show(`vie-scolaire:${ctx.studentId}`, `/api/students/${ctx.studentId}/vie-scolaire`, (data) => {
+  ctx.whenWritesSent(() => ctx.isCurrent() && ctx.refresh());
+  await ctx.show(`vie-scolaire:${ctx.studentId}`, `/api/students/${ctx.studentId}/vie-scolaire`, async (data) => {
+    const reports = (await ctx.writes()).filter((write) => write.target === `absence:${ctx.studentId}`);
     clear(body).append(
-      section('Absences', ...list(data.absences, 'Aucune absence.', (a) => el('article', { class: 'card' },
+      section('Absences', ...reports.map((write) => (write.refused ? refusedCard(ctx, write, write.body.reason)
+        : el('article', { class: 'card' },
+          el('p', {}, el('strong', { text: `Du ${formatMoment(write.body.starts_at)} au ${formatMoment(write.body.ends_at)}` })),
+          el('p', { text: write.body.reason }), el('p', { class: 'meta waiting', text: WAITING })))),
+      ...(data.absences.length || !reports.length ? list(data.absences, 'Aucune absence.', (a) => el('article', { class: 'card' },
         el('p', {}, el('strong', { text: `Du ${formatMoment(a.starts_at)} au ${formatMoment(a.ends_at)}` })),
         a.reason ? el('p', { text: a.reason }) : null,
-        el('p', { class: `badge ${a.justification_state}`, text: a.justification_label })))),
+        el('p', { class: `badge ${a.justification_state}`, text: a.justification_label }))) : [])),
       section('Retards', ...list(data.lateness, 'Aucun retard.', (x) => el('article', { class: 'card' },
         el('p', {}, el('strong', { text: `${formatMoment(x.occurred_at)} · ${x.minutes} min` })),
         el('p', { class: 'badge', text: x.justified ? 'Justifié' : 'Non justifié' })))),
@@ -35,15 +43,15 @@ function reportForm(ctx) {
     event.preventDefault();
     const f = new FormData(form);
     const at = (day, time) => new Date(`${day}T${time}`).toISOString();
-    try {
-      await ctx.api(`/api/students/${ctx.studentId}/absences`, { method: 'POST', body: {
+    const clientId = crypto.randomUUID();
+    await ctx.queue({ id: clientId, target: `absence:${ctx.studentId}`, method: 'POST', keep: true,
+      path: `/api/students/${ctx.studentId}/absences`, body: {
         starts_at: at(f.get('day'), f.get('from')), ends_at: at(f.get('to_day') || f.get('day'), f.get('to')),
-        reason: f.get('reason') } });
-      toast("L'absence a été signalée à la vie scolaire.");
-      ctx.refresh();
-    } catch (error) {
-      toast(error.offline ? 'Hors ligne : réessayez une fois connecté.' : error.message);
-    }
+        reason: f.get('reason'), client_id: clientId } });
+    const queued = (await ctx.writes()).find((write) => write.id === clientId);
+    if (!queued) toast("L'absence a été signalée à la vie scolaire.");
+    else if (!queued.refused) toast("Hors ligne : l'absence sera signalée dès le retour du réseau.");
+    ctx.refresh();
   } },
   el('h2', { text: 'Signaler une absence' }),
   field('abs-day', 'Du', input('abs-day', 'day', 'date', today)),

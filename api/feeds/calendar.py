@@ -1,0 +1,131 @@
+"""A calendar feed's content: the student's timetable, homework due, evaluation dates and the school
+calendar's events (the whole school's and the student's classes'), as iCalendar (RFC 5545, written
+with the `icalendar` package).
+
+Calendar apps poll the URL and reconcile by UID: every event keeps the UID of what it stands for
+(`lesson-<id>@cartable`…) and its SEQUENCE is the thing's revision, so a moved lesson is updated in
+place and a cancelled one becomes STATUS:CANCELLED instead of a duplicate. What is shown is what the
+family app shows, through the same visibility rule (`family_audience`, `reaches`): evaluations only
+once published, school events for the whole school or one of the student's classes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime, timedelta
+
+import nh3
+from icalendar import Calendar, Event
+
+from api.events.structs import KINDS as EVENT_KINDS
+from api.timetable.school_service import school_zone
+from piccolo_conf import DB
+
+PAST = timedelta(days=28)
+FUTURE = timedelta(days=120)
+
+# $1 school, $2 reader, $3 student, $4 first day, $5 last day, $6 now. For a school event, `subject` is
+# its title, `room` its place and `status` its kind.
+_ITEMS = """
+SELECT 'lesson' AS kind, l.id, l.date AS day, l.date AS last_day,
+       (l.date + l.starts_at) AT TIME ZONE sc.timezone AS starts_at,
+       (l.date + l.ends_at) AT TIME ZONE sc.timezone AS ends_at, coalesce(s.name, '') AS subject, l.room,
+       l.status, l.status_note, l.revision, coalesce(display_name(t.first_name, t.last_name), '') AS detail
+FROM family_audience($1, $2, $3) a
+JOIN school sc ON sc.id = $1
+JOIN lesson l ON l.school_id = $1 AND reaches(a.class_ids, a.group_ids, l.class_id, l.group_id)
+             AND l.date BETWEEN $4 AND $5
+LEFT JOIN subject s ON s.school_id = $1 AND s.id = l.subject_id
+LEFT JOIN app_user t ON t.school_id = $1 AND t.id = l.teacher_id
+UNION ALL
+SELECT 'homework', h.id, h.due_on, h.due_on, NULL, NULL, coalesce(s.name, ''), '', 'normal', '', h.revision, h.html
+FROM family_audience($1, $2, $3) a
+JOIN homework h ON h.school_id = $1 AND reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)
+               AND h.due_on BETWEEN $4 AND $5
+LEFT JOIN subject s ON s.school_id = $1 AND s.id = h.subject_id
+UNION ALL
+SELECT 'evaluation', e.id, e.given_on, e.given_on, NULL, NULL, coalesce(s.name, ''), '', 'normal', '', 0, e.title
+FROM family_audience($1, $2, $3) a
+JOIN evaluation e ON e.school_id = $1 AND reaches(a.class_ids, a.group_ids, e.class_id, e.group_id)
+                 AND e.given_on BETWEEN $4 AND $5 AND e.publish_at <= $6
+LEFT JOIN subject s ON s.school_id = $1 AND s.id = e.subject_id
+UNION ALL
+SELECT 'event', ev.id, ev.first_day, ev.last_day, (ev.first_day + ev.starts_at) AT TIME ZONE sc.timezone,
+       (ev.last_day + ev.ends_at) AT TIME ZONE sc.timezone, ev.title, ev.location, ev.kind, '',
+       ev.revision, ev.details
+FROM family_audience($1, $2, $3) a
+JOIN school sc ON sc.id = $1
+JOIN school_event ev ON ev.school_id = $1 AND ev.first_day <= $5 AND ev.last_day >= $4
+WHERE NOT EXISTS (SELECT 1 FROM school_event_class c WHERE c.school_id = $1 AND c.event_id = ev.id)
+   OR EXISTS (SELECT 1 FROM school_event_class c
+              WHERE c.school_id = $1 AND c.event_id = ev.id AND c.class_id = ANY(a.class_ids))
+ORDER BY day, starts_at NULLS FIRST, kind, id
+"""
+
+
+def plain_text(rich: str) -> str:
+    """Teacher HTML as the text a calendar shows: no markup, entities decoded, blank lines squeezed."""
+    spaced = re.sub(r"<(br|/p|/li|/div|/h\d)\b[^>]*>", "\n", rich, flags=re.IGNORECASE)
+    text = html.unescape(nh3.clean(spaced, tags=set()))
+    return re.sub(r"\n\s*\n+", "\n", text).strip()
+
+
+def _all_day(event: Event, day: date, last_day: date | None = None) -> None:
+    event.add("dtstart", day)
+    event.add("dtend", (last_day or day) + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+
+
+def _event(row, stamp: datetime) -> Event:
+    event = Event()
+    event.add("uid", f"{row['kind']}-{row['id']}@cartable")
+    event.add("dtstamp", stamp)
+    event.add("sequence", row["revision"])
+    subject = row["subject"]
+    if row["kind"] == "lesson":
+        cancelled = row["status"] == "cancelled"
+        label = {"cancelled": "Annulé : ", "moved": "Déplacé : "}.get(row["status"], "")
+        event.add("summary", f"{label}{subject}")
+        event.add("dtstart", row["starts_at"])
+        event.add("dtend", row["ends_at"])
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        if row["room"]:
+            event.add("location", f"Salle {row['room']}")
+        event.add("description", "\n".join(filter(None, [row["detail"], row["status_note"]])))
+    elif row["kind"] == "homework":
+        event.add("summary", f"Travail à faire : {subject}")
+        event.add("description", plain_text(row["detail"]))
+        _all_day(event, row["day"])
+    elif row["kind"] == "evaluation":
+        event.add("summary", f"Évaluation : {row['detail']} ({subject})")
+        _all_day(event, row["day"])
+    else:
+        event.add("summary", f"{EVENT_KINDS.get(row['status'], 'Événement')} : {subject}")
+        if row["starts_at"] is None:
+            _all_day(event, row["day"], row["last_day"])
+        else:
+            event.add("dtstart", row["starts_at"])
+            event.add("dtend", row["ends_at"])
+        if row["room"]:
+            event.add("location", row["room"])
+        if row["detail"]:
+            event.add("description", row["detail"])
+    return event
+
+
+async def feed_calendar(school_id, reader_id, student_id, first_name: str, moment: datetime) -> bytes:
+    """The feed's iCalendar bytes."""
+    today = moment.astimezone(await school_zone(school_id)).date()  # the school's day
+    rows = await DB.pool.fetch(_ITEMS, school_id, reader_id, student_id, today - PAST, today + FUTURE, moment)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Cartable//Agenda de la vie scolaire//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Cartable — {first_name}")
+    calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
+    for row in rows:
+        calendar.add_component(_event(row, moment))
+    return calendar.to_ical()

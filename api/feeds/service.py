@@ -1,0 +1,124 @@
+"""Calendar feed URLs: made, listed, revoked; and the token check of a calendar app's request.
+
+A feed URL is `/api/calendar/<token>.ics`, token = routed_token(school, feed row, 256-bit secret)
+(api/auth/tokens.py): looked up by `school_id = … AND id = …`, the secret compared with its stored
+SHA-256 in constant time. It is not a session: it opens that one feed, read-only, and nothing else
+(no cookie, no principal). Making a new URL for the same child replaces the old one (which then
+answers 404), and so does revoking it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import msgspec
+
+from api.auth.principal import Principal
+from api.auth.scope import require_family, require_student
+from api.auth.tokens import digest, new_secret, parse_routed_token, routed_token, same
+from api.clock import now
+from api.config import get_settings
+from api.errors import ApiError
+from api.ratelimit import limit
+from db.feeds.tables import CalendarFeed
+from piccolo_conf import DB
+
+FEED_NOT_FOUND = ApiError(404, "not_found", "Agenda introuvable : ce lien a été révoqué ou remplacé.")
+TOUCH_INTERVAL = timedelta(hours=1)
+
+# $1 school, $2 reader: each child the reader follows, with their feed if there is one.
+_MINE = """
+SELECT a.student_id, c.first_name, f.created_at, f.last_used_at
+FROM family_audience($1, $2, NULL) a
+JOIN app_user c ON c.school_id = $1 AND c.id = a.student_id
+LEFT JOIN calendar_feed f ON f.school_id = $1 AND f.user_id = $2 AND f.student_id = a.student_id
+ORDER BY c.first_name, a.student_id
+"""
+# $1 school, $2 feed: the feed, if its reader is still active and may still see the student.
+_PRESENTED = """
+SELECT f.user_id, f.student_id, f.secret_hash, f.last_used_at, c.first_name
+FROM calendar_feed f
+JOIN app_user u ON u.school_id = $1 AND u.id = f.user_id AND NOT u.disabled
+JOIN app_user c ON c.school_id = $1 AND c.id = f.student_id
+WHERE f.school_id = $1 AND f.id = $2 AND EXISTS (SELECT 1 FROM family_audience($1, f.user_id, f.student_id))
+"""
+
+
+class FeedOut(msgspec.Struct):
+    student_id: UUID
+    first_name: str
+    active: bool
+    created_at: datetime | None
+    last_used_at: datetime | None
+
+
+class FeedCreated(msgspec.Struct):
+    student_id: UUID
+    url: str  # shown once: only its hash is kept
+    webcal_url: str  # the same, for calendar apps that subscribe on a tap
+
+
+class NewFeed(msgspec.Struct, forbid_unknown_fields=True):
+    student_id: UUID
+
+
+async def my_feeds(principal: Principal) -> list[FeedOut]:
+    require_family(principal)
+    rows = await DB.pool.fetch(_MINE, principal.school_id, principal.user_id)
+    return [
+        FeedOut(
+            row["student_id"], row["first_name"], row["created_at"] is not None, row["created_at"], row["last_used_at"]
+        )
+        for row in rows
+    ]
+
+
+async def make_feed(principal: Principal, student_id: UUID) -> FeedCreated:
+    """A new URL for the child's feed; the previous one stops working."""
+    require_family(principal)
+    await require_student(principal, student_id)
+    await limit("calendar:new", str(principal.user_id), max_hits=20, window=timedelta(hours=1))
+    secret = new_secret()
+    where = (
+        (CalendarFeed.school_id == principal.school_id)
+        & (CalendarFeed.user_id == principal.user_id)
+        & (CalendarFeed.student_id == student_id)
+    )
+    async with DB.transaction():
+        await CalendarFeed.delete().where(where)
+        row = CalendarFeed(school_id=principal.school_id, user_id=principal.user_id, student_id=student_id,
+                           secret_hash=digest(secret))  # fmt: skip
+        await row.save()
+    url = f"{get_settings().public_url}/api/calendar/{routed_token(principal.school_id, row.id, secret)}.ics"
+    return FeedCreated(student_id=student_id, url=url, webcal_url="webcal://" + url.split("://", 1)[1])
+
+
+async def revoke_feed(principal: Principal, student_id: UUID) -> None:
+    require_family(principal)
+    await require_student(principal, student_id)
+    await CalendarFeed.delete().where(
+        (CalendarFeed.school_id == principal.school_id)
+        & (CalendarFeed.user_id == principal.user_id)
+        & (CalendarFeed.student_id == student_id)
+    )
+
+
+async def presented_feed(token: str) -> tuple[UUID, dict]:
+    """(school, feed row) of a valid feed token; 404 otherwise (never says which part was wrong)."""
+    parsed = parse_routed_token(token.removesuffix(".ics"))
+    if parsed is None:
+        raise FEED_NOT_FOUND
+    school_id, feed_id, secret = parsed
+    # Calendar apps poll every few minutes to hours: 60 fetches an hour per URL is plenty, and bounds guessing.
+    await limit("calendar:feed", f"{school_id}:{feed_id}", max_hits=60, window=timedelta(hours=1),
+                message="Trop de demandes pour cet agenda. Réessayez plus tard.")  # fmt: skip
+    row = await DB.pool.fetchrow(_PRESENTED, school_id, feed_id)
+    if row is None or not same(digest(secret), row["secret_hash"]):
+        raise FEED_NOT_FOUND
+    moment = now()
+    if row["last_used_at"] is None or moment - row["last_used_at"] > TOUCH_INTERVAL:
+        await CalendarFeed.update({CalendarFeed.last_used_at: moment}).where(
+            (CalendarFeed.school_id == school_id) & (CalendarFeed.id == feed_id)
+        )
+    return school_id, dict(row)

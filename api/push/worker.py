@@ -1,0 +1,288 @@
+"""The delivery worker: claims due outbox rows, sends them (api/push/webpush.py), records the outcome.
+
+It runs inside each app process (the app's lifespan; `CARTABLE_PUSH_WORKER=0` turns it off). Work is
+found two ways: a transaction that recorded events wakes this process's worker for that school at
+once (api/push/events.py), and a sweep every `SWEEP_SECONDS` visits every school for what time made
+due (retries, morning digests, publication dates, reminders). Each school is asked separately: every
+statement pins `school_id` (one shard under Citus).
+
+Several processes share the outbox safely: a claim is `FOR UPDATE SKIP LOCKED` and moves the rows to
+`sending` with a lease, so two workers never take the same row; the outcome is written after the
+push service answered. Only a worker that dies between sending and writing the outcome leaves a row
+for another to send again once the lease ends; that copy carries the same `Topic` (RFC 8030 §5.4),
+so a push service still holding the first replaces it, and the same notification tag, so a phone that
+already shows it replaces it instead of showing two.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import httpx
+
+from api.clock import now
+from api.config import get_settings
+from api.push import events, keys, reminders, texts
+from api.push.webpush import Answer, send
+from piccolo_conf import DB
+
+logger = logging.getLogger("cartable.push")
+
+BATCH = 500
+CONCURRENCY = 64
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LAST_RETRY = timedelta(hours=1)
+SWEEP_SECONDS = 20.0
+KEEP_DONE = timedelta(days=7)
+
+# $1 school, $2 now, $3 lease, then the selection's own parameters: claim rows (→ `sending`) and read
+# what their messages are made of.
+_CLAIM = """
+WITH claimed AS (
+    UPDATE notification_delivery d
+    SET state = 'sending', attempts = d.attempts + 1, claimed_until = $2::timestamptz + $3::interval
+    WHERE d.school_id = $1 AND d.id IN ({selection})
+    RETURNING d.id, d.event_id, d.subscription_id, d.digest, d.attempts
+)
+SELECT c.id, c.subscription_id, c.digest, c.attempts, e.kind, e.params::text AS params, e.screen, e.student_id,
+       u.first_name, s.endpoint, s.p256dh, s.auth, s.device_id, st.generic_text
+FROM claimed c
+JOIN notification_event e ON e.school_id = $1 AND e.id = c.event_id
+JOIN push_subscription s ON s.school_id = $1 AND s.id = c.subscription_id
+JOIN push_settings st ON st.school_id = $1 AND st.device_id = s.device_id
+JOIN app_user u ON u.school_id = $1 AND u.id = e.student_id
+"""
+# $4 batch size: what is due (or whose lease ended: its worker died).
+_DUE = _CLAIM.format(
+    selection="""
+        SELECT q.id FROM notification_delivery q
+        WHERE q.school_id = $1 AND q.due_at <= $2
+          AND (q.state = 'pending' OR (q.state = 'sending' AND q.claimed_until < $2))
+        ORDER BY q.due_at LIMIT $4 FOR UPDATE SKIP LOCKED"""
+)
+# $4 subscriptions: the rest of their due digest, so that each device gets one morning message.
+_REST_OF_DIGEST = _CLAIM.format(
+    selection="""
+        SELECT q.id FROM notification_delivery q
+        WHERE q.school_id = $1 AND q.subscription_id = ANY($4::uuid[]) AND q.digest AND q.due_at <= $2
+          AND q.state = 'pending' FOR UPDATE SKIP LOCKED"""
+)
+
+_FINISH = """
+UPDATE notification_delivery d
+SET state = r.state, due_at = coalesce(r.due_at, d.due_at), claimed_until = NULL, last_error = r.error,
+    sent_at = CASE WHEN r.state = 'sent' THEN $2::timestamptz END
+FROM unnest($3::uuid[], $4::text[], $5::timestamptz[], $6::text[]) AS r(id, state, due_at, error)
+WHERE d.school_id = $1 AND d.id = r.id AND d.state = 'sending'
+"""
+_FORGET_SUBSCRIPTIONS = "DELETE FROM push_subscription WHERE school_id = $1 AND endpoint = ANY($2::text[])"
+_PRUNE_DELIVERIES = """
+DELETE FROM notification_delivery WHERE school_id = $1 AND state IN ('sent', 'failed') AND due_at < $2
+"""
+_PRUNE_EVENTS = """
+DELETE FROM notification_event e WHERE e.school_id = $1 AND e.created_at < $2
+  AND NOT EXISTS (SELECT 1 FROM notification_delivery d WHERE d.school_id = $1 AND d.event_id = e.id)
+"""
+
+
+@dataclass
+class Report:
+    sent: int = 0  # messages the push services accepted
+    retried: int = 0
+    failed: int = 0
+    gone: int = 0  # subscriptions forgotten (404/410)
+
+
+@dataclass
+class _Message:
+    rows: list  # the claimed deliveries it stands for (several for a digest)
+    payload: bytes
+    outcome: Answer | None = field(default=None)
+
+
+def _message(rows: list) -> _Message:
+    first = rows[0]
+    if first["digest"]:
+        body = texts.digest(len(rows), [row["first_name"] for row in rows])
+        screen = "accueil"
+    else:
+        body = texts.text(first["kind"], json.loads(first["params"]), first["first_name"])
+        screen = first["screen"]
+    payload = {
+        "title": texts.TITLE,
+        "body": texts.GENERIC if first["generic_text"] else body,
+        "tag": first["id"].hex,  # a copy sent again replaces the first on the phone
+        "profile": str(first["device_id"]),
+        "child": str(first["student_id"]),
+        "screen": screen,
+    }
+    return _Message(rows, json.dumps(payload, ensure_ascii=False).encode())
+
+
+def _messages(rows: list) -> list[_Message]:
+    digests: dict[UUID, list] = {}
+    out = []
+    for row in rows:
+        if row["digest"]:
+            digests.setdefault(row["subscription_id"], []).append(row)
+        else:
+            out.append(_message([row]))
+    return out + [_message(group) for group in digests.values()]
+
+
+def backoff(attempts: int, retry_after: float | None) -> timedelta:
+    """Wait before attempt `attempts + 1`: doubling from 30 s to 1 h, with jitter; Retry-After if longer."""
+    wait = min(FIRST_RETRY * 2 ** (attempts - 1), LAST_RETRY) * random.uniform(0.8, 1.2)
+    return max(wait, timedelta(seconds=retry_after or 0))
+
+
+async def _send_all(client: httpx.AsyncClient, messages: list[_Message]) -> None:
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(message: _Message) -> None:
+        row = message.rows[0]
+        async with gate:
+            message.outcome = await send(client, row["endpoint"], row["p256dh"], row["auth"], message.payload,
+                                         topic=row["id"].hex, urgency="normal")  # fmt: skip
+
+    await asyncio.gather(*(one(message) for message in messages))
+
+
+async def _finish(school_id: UUID, messages: list[_Message], moment: datetime, report: Report) -> None:
+    ids, states, due, errors, gone = [], [], [], [], set()
+    for message in messages:
+        answer = message.outcome
+        if answer.gone:
+            gone.add(message.rows[0]["endpoint"])
+            report.gone += 1
+            continue
+        attempts = max(row["attempts"] for row in message.rows)
+        if answer.delivered:
+            state, when, report.sent = "sent", None, report.sent + 1
+        elif answer.worth_retrying and attempts < MAX_ATTEMPTS:
+            state, when, report.retried = "pending", moment + backoff(attempts, answer.retry_after), report.retried + 1
+        else:
+            state, when, report.failed = "failed", None, report.failed + 1
+        error = "" if answer.delivered else f"HTTP {answer.status}" if answer.status else "network"
+        for row in message.rows:
+            ids.append(row["id"])
+            states.append(state)
+            due.append(when)
+            errors.append(error)
+    async with DB.transaction():
+        connection = DB.current_transaction.get().connection
+        if ids:
+            await connection.execute(_FINISH, school_id, moment, ids, states, due, errors)
+        if gone:  # the push service says the browser unsubscribed: its deliveries go with it
+            await connection.execute(_FORGET_SUBSCRIPTIONS, school_id, sorted(gone))
+
+
+async def deliver_due(
+    school_id: UUID, client: httpx.AsyncClient | None = None, moment: datetime | None = None
+) -> Report:
+    """Send every delivery of a school that is due (in batches); what happened."""
+    report = Report()
+    own_client = client is None
+    client = client or new_client()
+    try:
+        while True:
+            moment = moment or now()
+            rows = await DB.pool.fetch(_DUE, school_id, moment, LEASE, BATCH)
+            if not rows:
+                return report
+            digest_of = sorted({row["subscription_id"] for row in rows if row["digest"]})
+            if digest_of:
+                rows += await DB.pool.fetch(_REST_OF_DIGEST, school_id, moment, LEASE, digest_of)
+            messages = _messages(rows)
+            await _send_all(client, messages)
+            await _finish(school_id, messages, moment, report)
+            if len(rows) < BATCH:
+                return report
+            moment = None
+    finally:
+        if own_client:
+            await client.aclose()
+
+
+def new_client() -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    return httpx.AsyncClient(timeout=httpx.Timeout(30.0), limits=limits)
+
+
+async def prune(school_id: UUID, moment: datetime) -> None:
+    await DB.pool.execute(_PRUNE_DELIVERIES, school_id, moment - KEEP_DONE)
+    await DB.pool.execute(_PRUNE_EVENTS, school_id, moment - KEEP_DONE)
+
+
+class DeliveryWorker:
+    """This process's loop: a woken school at once, every school at each sweep."""
+
+    def __init__(self, sweep_seconds: float = SWEEP_SECONDS) -> None:
+        self.sweep_seconds = sweep_seconds
+        self.woken: set[UUID] = set()
+        self.signal = asyncio.Event()
+        self.next_sweep = 0.0
+        self.last_prune: datetime | None = None
+
+    def wake(self, school_id: UUID) -> None:
+        self.woken.add(school_id)
+        self.signal.set()
+
+    async def run(self) -> None:
+        stop_listening = events.on_recorded(self.wake)
+        loop = asyncio.get_running_loop()
+        try:
+            async with new_client() as client:
+                while True:
+                    with suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self.signal.wait(), max(0.0, self.next_sweep - loop.time()))
+                    self.signal.clear()
+                    sweep = loop.time() >= self.next_sweep
+                    if sweep:
+                        self.next_sweep = loop.time() + self.sweep_seconds
+                    await self._round(client, sweep)
+        finally:
+            stop_listening()
+
+    async def _round(self, client: httpx.AsyncClient, sweep: bool) -> None:
+        woken, self.woken = self.woken, set()
+        schools = [row["id"] for row in await DB.pool.fetch("SELECT id FROM school")] if sweep else list(woken)
+        moment = now()
+        prune_now = sweep and (self.last_prune is None or moment - self.last_prune > timedelta(hours=1))
+        for school_id in schools:
+            try:
+                if sweep:
+                    await reminders.queue_due(school_id, moment)
+                    if prune_now:
+                        await prune(school_id, moment)
+                await deliver_due(school_id, client)
+            except Exception:  # one school's trouble (or a database restart) must not stop the others
+                logger.exception("Push delivery failed for school %s", school_id)
+        if prune_now:
+            self.last_prune = moment
+
+
+@asynccontextmanager
+async def delivery_worker(_app) -> AsyncIterator[None]:
+    """The app's lifespan: the VAPID key (made on first start), and the worker while the process serves."""
+    keys.vapid()
+    if not get_settings().push_worker:
+        yield
+        return
+    task = asyncio.create_task(DeliveryWorker().run(), name="push-delivery")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task

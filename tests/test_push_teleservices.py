@@ -1,0 +1,74 @@
+"""A téléservice answer reaches the family's phones: the school's decision goes through the one notify
+hook (`api/notifications/notify.py`), whose push channel writes a "teleservice" notification for each
+legal guardian of that student, and only for them, unless they muted it for that child."""
+
+from __future__ import annotations
+
+from db.accounts.tables import OutboxMessage
+from tests.push_builders import bodies, change_settings, deliver, subscribed_phone
+from tests.teleservices_builders import add_scale, open_campaign, signed_in, tele_setup, upload
+
+
+async def filed_bourse(parent, campaign, student) -> str:
+    opened = await parent.post(
+        "/api/teleservices/bourses", json={"campaign_id": str(campaign.id), "student_id": str(student.id)}
+    )
+    assert opened.status_code == 200, opened.text
+    request_id = opened.json()["id"]
+    form = {"dependent_children": 2, "reference_income": 10_500, "sworn_statement": True}
+    assert (await parent.put(f"/api/teleservices/bourses/{request_id}", json=form)).status_code == 200
+    assert (await upload(parent, request_id)).status_code == 200
+    filed = await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
+    assert filed.json()["state"] == "filed", filed.text
+    return request_id
+
+
+async def test_a_bourse_decision_pushes_to_each_guardian_of_that_student(new_client, push_service):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    await add_scale(s)
+    parent = await subscribed_phone(new_client, s.parent, push_service)
+    other_parent = await subscribed_phone(new_client, s.other_parent, push_service)
+    student = await subscribed_phone(new_client, s.student, push_service)
+    another_family = await subscribed_phone(new_client, s.parent_2de, push_service)
+    request_id = await filed_bourse(await signed_in(new_client, s.parent), campaign, s.student)
+    staff = await signed_in(new_client, s.staff)
+
+    asked = await staff.post(
+        f"/api/school/teleservices/bourses/{request_id}/actions",
+        json={"action": "request_piece", "message": "Joindre l'avis 2025.", "client_id": "ask-1"},
+    )
+    assert asked.status_code == 200 and asked.json()["state"] == "incomplete"
+    await deliver(s.school.id)
+
+    # The guardians hear it, with the subject and the first name only; the student (the request is the
+    # parents') and another family do not.
+    expected = ["Téléservices : demande de bourse (Hugo)"]
+    assert bodies(push_service, parent) == expected and bodies(push_service, other_parent) == expected
+    assert bodies(push_service, student) == [] and bodies(push_service, another_family) == []
+    message = push_service.for_endpoint(parent.subscription["endpoint"])[0]
+    assert message.payload["screen"] == "demarches"  # the app's "Démarches" of that profile and child
+    assert message.payload["profile"] == parent.device_id and message.payload["child"] == str(s.student.id)
+    assert "avis" not in message.payload["body"]  # the school's message stays in Cartable
+    # E-mail is still the first channel: push was added, nothing replaced.
+    assert await OutboxMessage.count().where(OutboxMessage.destination == "elodie@example.fr") == 1
+
+    # A retried decision changes nothing and pushes nothing; one guardian muting it no longer hears it.
+    again = await staff.post(
+        f"/api/school/teleservices/bourses/{request_id}/actions",
+        json={"action": "request_piece", "message": "Joindre l'avis 2025.", "client_id": "ask-1"},
+    )
+    assert again.status_code == 200
+    assert (await deliver(s.school.id)).sent == 0
+    await change_settings(other_parent, muted=[f"{s.student.id}:teleservice"])
+    parent_client = await signed_in(new_client, s.parent)
+    await upload(parent_client, request_id)
+    completed = await parent_client.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "complete"})
+    assert completed.status_code == 200, completed.text
+    granted = await staff.post(
+        f"/api/school/teleservices/bourses/{request_id}/actions", json={"action": "grant", "echelon": 2}
+    )
+    assert granted.status_code == 200 and granted.json()["state"] == "granted"
+    await deliver(s.school.id)
+    assert bodies(push_service, parent) == expected * 2
+    assert bodies(push_service, other_parent) == expected
