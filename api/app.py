@@ -7,7 +7,6 @@ import importlib
 import pkgutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
@@ -23,14 +22,9 @@ from api.config import get_settings
 from api.errors import EXCEPTION_HANDLERS
 from api.http_headers import security_headers_middleware
 from api.push.worker import delivery_worker
+from api.pwa_build import served_directories
 from db.pool import open_pool, statement_file_recorder
 from piccolo_conf import DB
-
-ROOT = Path(__file__).resolve().parent.parent
-PWA_DIR = ROOT / "pwa"
-NODE_MODULES = ROOT / "node_modules"
-# The PWA's npm dependencies, installed by ./just (npm ci) and served from node_modules, never copied.
-VENDOR_DIRECTORIES = {"/vendor/idb": NODE_MODULES / "idb" / "build", "/vendor/jsqr": NODE_MODULES / "jsqr" / "dist"}
 
 
 def discover_route_handlers() -> list:
@@ -77,14 +71,17 @@ async def database_pool(_: Litestar) -> AsyncIterator[None]:
 
 
 def create_app() -> Litestar:
+    # The PWA and its npm dependencies (installed by ./just, never copied), minified: api/pwa_build.py.
+    served = served_directories()
     pwa = create_static_files_router(
-        path="/", directories=[PWA_DIR], html_mode=True, name="pwa", include_in_schema=False
+        path="/", directories=[served["/"]], html_mode=True, name="pwa", include_in_schema=False
     )
     vendor = [
         create_static_files_router(
-            path=path, directories=[directory], name=f"vendor-{directory.parent.name}", include_in_schema=False
+            path=prefix, directories=[directory], name=f"vendor-{prefix.rsplit('/', 1)[1]}", include_in_schema=False
         )
-        for path, directory in VENDOR_DIRECTORIES.items()
+        for prefix, directory in served.items()
+        if prefix != "/"
     ]
     settings = get_settings()
     return Litestar(

@@ -4,7 +4,8 @@ Browsers install a new worker only when its bytes change. With a hand-kept versi
 changed without a bump never reached installed phones; here the worker names a hash of every shell
 file, so any change to the shell is a new worker. The shell is derived too: every file of the app
 (`pwa/` but the desktop espace and the worker itself) and the vendor modules it imports statically
-(jsQR, loaded on demand by the scanner, joins the cache when used).
+(jsQR, loaded on demand by the scanner, joins the cache when used), as served: minified
+(api/pwa_build.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from litestar import Response, get
 
-from api.app import PWA_DIR, VENDOR_DIRECTORIES
+from api.pwa_build import served_directories
 
 WORKER = "service-worker.js"
 ONLINE_ONLY = ("espace/",)  # the desktop web space is not part of the phone app
@@ -24,14 +25,15 @@ VENDOR_IMPORT = re.compile(r"""\bfrom\s*['"](/vendor/[^'"]+)['"]""")
 
 
 def _vendor_file(url: str) -> Path:
-    for prefix, directory in VENDOR_DIRECTORIES.items():
-        if url.startswith(prefix + "/"):
+    for prefix, directory in served_directories().items():
+        if prefix != "/" and url.startswith(prefix + "/"):
             return directory / url[len(prefix) + 1 :]
     raise LookupError(f"{url} is not served by any vendor directory")
 
 
-def shell_files(pwa_dir: Path = PWA_DIR) -> dict[str, Path]:
-    """URL → file for everything the worker precaches, sorted by URL."""
+def shell_files(pwa_dir: Path | None = None) -> dict[str, Path]:
+    """URL → file (as served: minified) for everything the worker precaches, sorted by URL."""
+    pwa_dir = pwa_dir or served_directories()["/"]
     files: dict[str, Path] = {}
     for path in pwa_dir.rglob("*"):
         relative = path.relative_to(pwa_dir).as_posix()
@@ -63,9 +65,10 @@ def _fill(template: str, name: str, value: str) -> str:
 _cache: tuple[tuple, str] | None = None
 
 
-def worker_source(pwa_dir: Path = PWA_DIR) -> str:
+def worker_source(pwa_dir: Path | None = None) -> str:
     """The worker with VERSION and SHELL written in (recomputed when a file's size or mtime changes)."""
     global _cache
+    pwa_dir = pwa_dir or served_directories()["/"]
     files = shell_files(pwa_dir)
     template_path = pwa_dir / WORKER
     signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in [template_path, *files.values()])
