@@ -35,7 +35,8 @@ from api.auth.scope import FAMILY_ONLY, NOT_YOURS
 from api.auth.tokens import parse_routed_token
 from api.clock import now, today_in
 from api.dates import school_today
-from api.errors import ErrorResponse
+from api.errors import ApiError, ErrorResponse
+from api.openapi import errors
 from api.pairing import device_auth
 from api.timetable.school_service import DEFAULT_ZONE
 from piccolo_conf import DB
@@ -52,10 +53,28 @@ READ_RESPONSES = {
 }
 
 
+def sql_label(expression: str, names: dict[str, str]) -> str:
+    """SQL for the label of a code (`names`: code → French label), as the Python side maps it."""
+    branches = " ".join(f"WHEN '{code}' THEN '{label.replace(chr(39), chr(39) * 2)}'" for code, label in names.items())
+    return f"CASE {expression} {branches} END"
+
+
+def sql_rank(expression: str, codes) -> str:
+    """SQL for the position of a code in `codes` (to order as the catalogue does)."""
+    return f"CASE {expression} " + " ".join(f"WHEN '{code}' THEN {n}" for n, code in enumerate(codes)) + " END"
+
+
+def read_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """A read's statuses for the domains that declare theirs (api/openapi.py `errors`): 400, 401,
+    403, `statuses`, and the read's own (304, 503)."""
+    return {**errors(*statuses), **READ_RESPONSES}
+
+
 FAMILY_ROLES = ("student", "parent")
+SCHOOL_ROLES = ("student", "parent", "teacher", "staff", "admin")
 
 
-def _after_authentication(ctes: str, auth_params: int, read_sql: str) -> str:
+def _after_authentication(ctes: str, auth_params: int, read_sql: str, roles: tuple[str, ...]) -> str:
     """`read_sql` as the body column of one statement after `ctes`: $1 stays the school, $2 becomes the
     authenticated caller, the screen's own parameters follow the authentication's."""
 
@@ -64,25 +83,29 @@ def _after_authentication(ctes: str, auth_params: int, read_sql: str) -> str:
         return "$1" if number == 1 else "caller.user_id" if number == 2 else f"${auth_params + number - 2}"
 
     read = re.sub(r"\$(\d+)", renumber, read_sql.strip())
-    roles = ", ".join(f"'{role}'" for role in FAMILY_ROLES)
-    body = f"CASE WHEN caller.ok AND caller.role IN ({roles}) THEN ({read}) END AS body"
+    allowed = ", ".join(f"'{role}'" for role in roles)
+    body = f"CASE WHEN caller.ok AND caller.role IN ({allowed}) THEN ({read}) END AS body"
     return f"{ctes}\nSELECT caller.*, {body} FROM caller"
 
 
 class FamilyRead:
-    """A family screen's SQL ($1 school, $2 reader, then its own), in its one-statement forms."""
+    """A family screen's SQL ($1 school, $2 reader, then its own), in its one-statement forms.
 
-    def __init__(self, sql: str) -> None:
+    `roles`: who may read it (the family by default; SCHOOL_ROLES for what the whole school reads,
+    such as the canteen menus)."""
+
+    def __init__(self, sql: str, roles: tuple[str, ...] = FAMILY_ROLES) -> None:
         self.sql = sql
-        self.with_session = _after_authentication(sessions.SESSION_CTES, sessions.SESSION_PARAMS, sql)
-        self.with_device = _after_authentication(device_auth.DEVICE_CTES, device_auth.DEVICE_PARAMS, sql)
+        self.roles = roles
+        self.with_session = _after_authentication(sessions.SESSION_CTES, sessions.SESSION_PARAMS, sql, roles)
+        self.with_device = _after_authentication(device_auth.DEVICE_CTES, device_auth.DEVICE_PARAMS, sql, roles)
 
 
-async def family_read(request: Request, read: FamilyRead, *args: Any) -> str:
+async def family_read(request: Request, read: FamilyRead, *args: Any, missing: ApiError = NOT_YOURS) -> str:
     """Authenticate the caller and build the screen in one statement; the body's JSON text.
 
-    Raises what the `principal` dependency and `require_family` would (401, 403), then 404 when the
-    screen's SQL returned nothing (a student who is not the reader's)."""
+    Raises what the `principal` dependency and `require_family` would (401, 403), then `missing` (a
+    404) when the screen's SQL returned nothing (a student who is not the reader's)."""
     if request.headers.get("authorization", "").startswith("DPoP "):
         access_token = _presented_token(request)
         school_id, auth, proof_error = device_auth.device_arguments(request, access_token, "access", access_token)
@@ -97,10 +120,10 @@ async def family_read(request: Request, read: FamilyRead, *args: Any) -> str:
         auth = sessions.session_arguments(token)
         row = None if auth is None else await DB.pool.fetchrow(read.with_session, *auth, *args)
         check_session(request, row)
-    if row["role"] not in FAMILY_ROLES:
+    if row["role"] not in read.roles:
         raise FAMILY_ONLY
     if row["body"] is None:
-        raise NOT_YOURS
+        raise missing
     return row["body"]
 
 

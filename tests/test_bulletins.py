@@ -59,7 +59,10 @@ async def test_families_read_the_bulletin_from_the_day_the_head_of_school_chose(
     assert (await admin.put(publication, json={**tomorrow, "visible_from": str(today())})).status_code == 200
     [item] = (await parent.get(base)).json()
     assert item["period"]["name"] == "Trimestre 1" and item["visible_from"] == str(today())
-    bulletin = (await parent.get(f"{base}/{s.period.id}")).json()
+    read = await parent.get(f"{base}/{s.period.id}")
+    bulletin = read.json()
+    again = await parent.get(f"{base}/{s.period.id}", headers={"If-None-Match": read.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""  # published: a phone keeps its copy
     [maths] = bulletin["subjects"]
     assert (maths["average"], maths["class_average"], maths["positioning"]) == (16.0, 13.0, "satisfaisante")
     assert maths["appreciation"] == "Un trimestre solide, continuez ainsi." and maths["teachers"] == ["H. Lefèvre"]

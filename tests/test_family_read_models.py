@@ -63,6 +63,16 @@ def decoded(body: bytes, shape):
     return typed
 
 
+def golden_fields(actual, expected):
+    """`actual` (builtins) with only the fields the golden file has: fields added to a screen since
+    (hand-ins, canteen, events on Accueil…) have their own tests; a golden field missing still fails."""
+    if isinstance(actual, dict) and isinstance(expected, dict):
+        return {key: golden_fields(actual[key], value) for key, value in expected.items() if key in actual}
+    if isinstance(actual, list) and isinstance(expected, list) and len(actual) == len(expected):
+        return [golden_fields(a, e) for a, e in zip(actual, expected)]
+    return actual
+
+
 def comparable(value):
     """Content to compare: no `generated_at`, and orders the old code left undefined made definite."""
     data = msgspec.to_builtins(value)
@@ -98,7 +108,8 @@ async def test_read_models_answer_what_the_python_endpoints_answered(client, mon
         response = await client.get(path)
         assert response.status_code == 200, (key, response.text)
         shape = shape_of(path)
-        assert comparable(decoded(response.content, shape)) == comparable(msgspec.convert(expected, shape)), key
+        actual = golden_fields(msgspec.to_builtins(decoded(response.content, shape)), expected)
+        assert comparable(actual) == comparable(expected), key
     assert len(golden["responses"]) > 50
 
 
@@ -133,6 +144,10 @@ def family_read_paths(family) -> list[str]:
         f"{student}/vie-scolaire",
         "/api/me/discussions",
         "/api/me/information",
+        f"{student}/hand-ins",
+        f"{student}/events",
+        f"{student}/bulletins",
+        "/api/canteen/menus",
     ]
 
 

@@ -6,14 +6,20 @@ test-artifacts/."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from db.alerts.tables import StudentAlert
+from api import clock
+from db.alerts.tables import AlertRecipient, StudentAlert
+from db.bulletins.tables import ReportCardPublication
+from db.canteen.tables import CanteenDish, CanteenMenu
 from db.core.tables import User
+from db.events.tables import SchoolEvent
 from db.seed import seed_demo
+from db.submissions.tables import HandIn
 from db.vie_scolaire.tables import Absence
 from tests.factories import Ref, enrol, link_parent, make_class, make_family, make_user
 from tests.family_builders import (
@@ -56,10 +62,11 @@ async def family_with_everything():
     await make_homework(
         teacher, maths, class_ref=family.class_ref, due_in_days=1, lesson=lesson, attachment="fiche.pdf"
     )
-    await make_homework(
+    reading = await make_homework(
         french_teacher, french, class_ref=family.class_ref, due_in_days=2, html="<p>Lire le chapitre 2</p>"
     )
     period = await make_period(family.school)
+    await parity_screens_data(family, teacher, reading, period)
     await make_evaluation(teacher, maths, period, family.class_ref, family.student, title="Fractions", grade="14.5")
     await make_vie_scolaire(teacher, family.student)
     discussion = await make_discussion(teacher, family.parent, family.student)
@@ -73,8 +80,37 @@ async def family_with_everything():
     return family, brother, discussion
 
 
-def app_screens(discussion) -> dict[str, str]:
+async def parity_screens_data(family, teacher, homework, period) -> None:
+    """Issue #14's screens: a homework to hand in, a published bulletin, today's menu, an event, and
+    the alert button open (someone designated)."""
+    sid = family.school.id
+    moment = clock.now()
+    await HandIn.insert(
+        HandIn(school_id=sid, homework_id=homework.id, deadline=moment + timedelta(days=2), accepted_types=["pdf", "jpg"],
+               updated_at=moment)
+    )  # fmt: skip
+    await ReportCardPublication.insert(
+        ReportCardPublication(school_id=sid, period_id=period.id, class_id=family.class_ref.id, visible_from=today(),
+                              published_by_id=teacher.id, updated_at=moment)
+    )  # fmt: skip
+    menu = CanteenMenu(school_id=sid, day=today(), published_at=moment, updated_by_id=teacher.id, updated_at=moment)
+    await menu.save()
+    await CanteenDish.insert(
+        CanteenDish(school_id=sid, menu_id=menu.id, course="main", position=1, name="Lasagnes aux légumes",
+                    allergens=["gluten", "milk"], vegetarian=True)
+    )  # fmt: skip
+    await SchoolEvent.insert(
+        SchoolEvent(school_id=sid, kind="outing", title="Sortie au musée", first_day=today(), last_day=today(),
+                    created_by_id=teacher.id, updated_at=moment)
+    )  # fmt: skip
+    cpe = await make_user(family.school, "staff", first_name="Stéphane")
+    await AlertRecipient.insert(AlertRecipient(school_id=sid, user_id=cpe.id))
+
+
+async def app_screens(discussion) -> dict[str, str]:
     """Every screen of the app (as `family_with_everything`'s parent sees it) → a text that says it is drawn."""
+    [reading] = [h["id"] for h in await HandIn.select(HandIn.homework_id.as_alias("id"))]
+    bulletin = (await ReportCardPublication.select().first())["period_id"]
     return {
         "accueil": "Pour demain",
         "devoirs": "Lire le chapitre 2",
@@ -82,6 +118,10 @@ def app_screens(discussion) -> dict[str, str]:
         "edt": "Professeur absent",
         f"edt/semaine/{today().isoformat()}": "Professeur absent",
         "notes": "Moyenne : 14,5/20",
+        "bulletins": "Bulletin du",
+        f"bulletins/{bulletin}": "Télécharger le PDF",
+        "cantine": "Allergènes : Céréales contenant du gluten, Lait",
+        f"rendre/{reading}": "À rendre en ligne avant le",
         "vie-scolaire": "Bavardages",
         "messages": "Progrès",
         f"messages/d/{discussion.id}": "Léa a progressé",
@@ -103,7 +143,9 @@ async def tour(page, live_server, screens: dict[str, str], *, suffix: str = "", 
         if route == "messages/infos":
             await page.click("summary:has-text('Sortie au théâtre')")  # the survey form, too
             await page.wait_for_selector("text=Répondre")
-        name = "discussion" if route.startswith("messages/d/") else re.sub(r"[^a-z-]+", "-", route).strip("-")
+        kept = {"messages/d/": "discussion", "bulletins/": "bulletin", "rendre/": "rendre"}
+        name = next((n for start, n in kept.items() if route.startswith(start)), None)
+        name = name or re.sub(r"[^a-z-]+", "-", route).strip("-")
         await check_screen(page, f"pwa-{name}{suffix}", sizes=sizes)
 
 
@@ -113,12 +155,15 @@ async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works
     await page.goto(f"{live_server}/#/devoirs")
     await page.wait_for_selector("text=Lire le chapitre 2")
     await check_screen(page, "pwa-eleve-devoirs")
+    await page.goto(f"{live_server}/#/signaler")  # students only
+    await page.wait_for_selector("text=Envoyer le signalement")
+    await check_screen(page, "pwa-eleve-signaler")
     parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
     await page.evaluate(
         "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)]
     )
 
-    screens = app_screens(discussion)
+    screens = await app_screens(discussion)
     await tour(page, live_server, screens)
 
     # Parents see the "Fait" state but cannot change it; the child switcher shows the other child.
@@ -488,11 +533,13 @@ async def test_signing_in_on_the_espace_with_the_keyboard_alone(page, live_serve
 
 async def test_every_screen_is_accessible_in_dark_mode_too_and_follows_the_text_size(page, live_server):
     family, _, discussion = await family_with_everything()
+    await page.emulate_media(color_scheme="dark")
+    await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
+    await tour(page, live_server, {"signaler": "Envoyer le signalement"}, suffix="-eleve-sombre", sizes=((360, 740),))
     parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
     choose = "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)"
     await page.evaluate(choose, [parent_id, str(family.student.id)])
-    await page.emulate_media(color_scheme="dark")
-    await tour(page, live_server, app_screens(discussion), suffix="-sombre", sizes=((360, 740),))
+    await tour(page, live_server, await app_screens(discussion), suffix="-sombre", sizes=((360, 740),))
     background = "() => getComputedStyle(document.documentElement).backgroundColor"
     assert await page.evaluate(background) == "rgb(17, 20, 23)"
 

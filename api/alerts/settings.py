@@ -20,6 +20,7 @@ from api.errors import ApiError
 from api.openapi import errors
 from db.alerts.tables import AlertRecipient, AlertSettings, StudentAlert
 from db.core.tables import User
+from piccolo_conf import DB
 
 DESIGNABLE_ROLES = ("staff", "admin")
 AUDIT_LINES = 500
@@ -41,9 +42,15 @@ async def recipient_ids(school_id: UUID) -> list[UUID]:
     return [row["user_id"] for row in rows]
 
 
+# Students see the button only when it is on (no settings row: on) and someone designated will read
+# what they send. SQL on school $1, also embedded in the student's Accueil (api/home/family.py).
+ALERTS_OPEN = """(coalesce((SELECT s.enabled FROM alert_settings s WHERE s.school_id = $1), true)
+    AND EXISTS (SELECT 1 FROM alert_recipient r JOIN app_user u ON u.school_id = $1 AND u.id = r.user_id
+                WHERE r.school_id = $1 AND NOT u.disabled))"""
+
+
 async def alerts_open(school_id: UUID) -> bool:
-    """Students see the button only when it is on and someone will read what they send."""
-    return await _enabled(school_id) and bool(await recipient_ids(school_id))
+    return await DB.pool.fetchval(f"SELECT {ALERTS_OPEN}", school_id)
 
 
 async def _people(school_id: UUID, where) -> list[Person]:

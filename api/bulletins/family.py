@@ -4,64 +4,61 @@ of school chose, as data or as a PDF printed by the server.
 GET /api/students/{student_id}/bulletins                          the periods published to date
 GET /api/students/{student_id}/bulletins/{period_id}              one bulletin
 GET /api/students/{student_id}/bulletins/{period_id}/pdf          the same, printed
+
+The list is one statement (api/read_models.py); a bulletin is computed from the period's results
+(api/bulletins/report.py) and, published, never changes: its ETag spares a phone the download.
 """
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Controller, Response, get
+import msgspec
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from api.auth.principal import Principal, principal_with_roles
-from api.auth.scope import require_student
+from api.auth.scope import NOT_YOURS
 from api.bulletins.render_pdf import bulletin_download
-from api.bulletins.report import build_bulletins, period_out, period_row
+from api.bulletins.report import build_bulletins, period_row
 from api.bulletins.structs import Bulletin, PublishedBulletin
 from api.dates import school_today
 from api.errors import ApiError
 from api.openapi import errors
-from db.bulletins.tables import ReportCardPublication
-from db.core.tables import Enrolment, Period
+from api.read_models import FamilyRead, family_read, read_response, read_responses, reader_today
+from piccolo_conf import DB
 
 NOT_PUBLISHED = ApiError(404, "not_found", "Ce bulletin n'est pas encore publié.")
 
-
-async def published(principal: Principal, student_id: UUID) -> list[PublishedBulletin]:
-    """The periods whose bulletin the student's class families read today, latest first."""
-    sid = principal.school_id
-    await require_student(principal, student_id)
-    today = await school_today(sid)
-    classes = await Enrolment.select(Enrolment.class_id).where(
-        (Enrolment.school_id == sid) & (Enrolment.student_id == student_id)
-    )
-    if not classes:
-        return []
-    rows = await ReportCardPublication.select().where(
-        (ReportCardPublication.school_id == sid)
-        & ReportCardPublication.class_id.is_in([c["class_id"] for c in classes])
-        & (ReportCardPublication.visible_from <= today)
-    )
-    visible = {r["period_id"]: r["visible_from"] for r in rows}
-    if not visible:
-        return []
-    periods = await Period.select().where((Period.school_id == sid) & Period.id.is_in(list(visible)))
-    return [
-        PublishedBulletin(
-            period=period_out(p),
-            visible_from=visible[p["id"]],
-            pdf_url=f"/api/students/{student_id}/bulletins/{p['id']}/pdf",
-        )
-        for p in sorted(periods, key=lambda p: p["starts_on"], reverse=True)
-    ]
+# $1 school, $2 reader, $3 student, $4 today (the school's): the periods whose bulletin the student's
+# class reads today, latest first.
+PUBLISHED_SQL = """
+SELECT coalesce((
+    SELECT json_agg(json_build_object(
+        'period', json_build_object('id', p.id, 'name', p.name, 'starts_on', p.starts_on, 'ends_on', p.ends_on),
+        'visible_from', x.visible_from,
+        'pdf_url', '/api/students/' || a.student_id || '/bulletins/' || p.id || '/pdf'
+    ) ORDER BY p.starts_on DESC)
+    FROM (SELECT r.period_id, min(r.visible_from) AS visible_from FROM report_card_publication r
+          WHERE r.school_id = $1 AND r.class_id = ANY(a.class_ids) AND r.visible_from <= $4::date
+          GROUP BY r.period_id) x
+    JOIN period p ON p.school_id = $1 AND p.id = x.period_id
+), '[]')::text
+FROM family_audience($1, $2, $3) a
+"""
+PUBLISHED = FamilyRead(PUBLISHED_SQL)
 
 
 async def family_bulletin(principal: Principal, student_id: UUID, period_id: UUID) -> Bulletin:
-    if period_id not in {item.period.id for item in await published(principal, student_id)}:
+    sid = principal.school_id
+    listed = await DB.pool.fetchval(PUBLISHED_SQL, sid, principal.user_id, student_id, await school_today(sid))
+    if listed is None:
+        raise NOT_YOURS
+    if period_id not in {item.period.id for item in msgspec.json.decode(listed, type=list[PublishedBulletin])}:
         raise NOT_PUBLISHED
-    period = await period_row(principal.school_id, period_id)
-    return (await build_bulletins(principal.school_id, period, [student_id]))[student_id]
+    period = await period_row(sid, period_id)
+    return (await build_bulletins(sid, period, [student_id]))[student_id]
 
 
 class FamilyBulletinsController(Controller):
@@ -69,17 +66,21 @@ class FamilyBulletinsController(Controller):
     tags = ["bulletins"]
     dependencies = {"principal": Provide(principal_with_roles("student", "parent"))}
 
-    @get("/", summary="The published bulletins of a student, latest first", responses=errors(404))
-    async def published(
-        self, principal: NamedDependency[Principal], student_id: FromPath[UUID]
-    ) -> list[PublishedBulletin]:
-        return await published(principal, student_id)
+    @get("/", summary="The published bulletins of a student, latest first", responses=read_responses(404))
+    async def published(self, request: Request, student_id: FromPath[UUID]) -> Response[list[PublishedBulletin]]:
+        body = await family_read(request, PUBLISHED, student_id, await reader_today(request))
+        return read_response(request, body, stamped=False)
 
-    @get("/{period_id:uuid}", summary="A published bulletin", responses=errors(404))
+    @get("/{period_id:uuid}", summary="A published bulletin", responses=read_responses(404))
     async def bulletin(
-        self, principal: NamedDependency[Principal], student_id: FromPath[UUID], period_id: FromPath[UUID]
-    ) -> Bulletin:
-        return await family_bulletin(principal, student_id, period_id)
+        self,
+        request: Request,
+        principal: NamedDependency[Principal],
+        student_id: FromPath[UUID],
+        period_id: FromPath[UUID],
+    ) -> Response[Bulletin]:
+        bulletin = await family_bulletin(principal, student_id, period_id)
+        return read_response(request, msgspec.json.encode(bulletin).decode(), stamped=False)
 
     @get(
         "/{period_id:uuid}/pdf",

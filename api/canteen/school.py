@@ -14,7 +14,8 @@ from litestar.params import FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.canteen.catalogue import ALLERGENS, COURSES
-from api.canteen.service import labels, menus_between, require_monday, save_week
+from api.canteen.read import menus_with_drafts
+from api.canteen.service import labels, require_monday, save_week
 from api.canteen.structs import WeekIn, WeekOut
 from api.dates import require_school_date, school_today
 from api.openapi import errors
@@ -23,7 +24,7 @@ from piccolo_conf import DB
 
 
 async def week_out(principal: Principal, monday: date) -> WeekOut:
-    days = await menus_between(principal.school_id, monday, monday + timedelta(days=6), published_only=False)
+    days = await menus_with_drafts(principal.school_id, monday, monday + timedelta(days=6))
     return WeekOut(
         monday=monday,
         published=bool(days) and all(day.published_at for day in days),

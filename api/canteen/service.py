@@ -1,14 +1,13 @@
-"""Reading and writing menus; every query names the school by equality."""
+"""Writing menus (reading them: api/canteen/read.py); every query names the school by equality."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from uuid import UUID
 
 from api.auth.principal import Principal
-from api.canteen.catalogue import ALLERGENS, COURSES
-from api.canteen.structs import DishOut, Label, MenuOut, WeekIn
+from api.canteen.catalogue import ALLERGENS
+from api.canteen.structs import Label, WeekIn
 from api.clock import now
 from api.errors import ApiError
 from db.canteen.tables import CanteenDish, CanteenMenu
@@ -16,42 +15,6 @@ from db.canteen.tables import CanteenDish, CanteenMenu
 
 def labels(names: dict[str, str]) -> list[Label]:
     return [Label(code, label) for code, label in names.items()]
-
-
-async def menus_between(school_id: UUID, start: date, end: date, *, published_only: bool) -> list[MenuOut]:
-    where = (CanteenMenu.school_id == school_id) & (CanteenMenu.day >= start) & (CanteenMenu.day <= end)
-    if published_only:
-        where = where & CanteenMenu.published_at.is_not_null()
-    menus = await CanteenMenu.select().where(where).order_by(CanteenMenu.day)
-    dishes: dict[UUID, list[dict]] = defaultdict(list)
-    if menus:
-        rows = await CanteenDish.select().where(
-            (CanteenDish.school_id == school_id) & CanteenDish.menu_id.is_in([m["id"] for m in menus])
-        )
-        for row in sorted(rows, key=lambda r: (list(COURSES).index(r["course"]), r["position"])):
-            dishes[row["menu_id"]].append(row)
-    out = []
-    for menu in menus:
-        mine = dishes[menu["id"]]
-        mains = [d for d in mine if d["course"] == "main"]
-        out.append(
-            MenuOut(
-                day=menu["day"],
-                dishes=[
-                    DishOut(
-                        course=d["course"],
-                        course_label=COURSES[d["course"]],
-                        name=d["name"],
-                        allergens=[Label(a, ALLERGENS[a]) for a in d["allergens"]],
-                        vegetarian=d["vegetarian"],
-                    )
-                    for d in mine
-                ],
-                vegetarian=bool(mains) and all(d["vegetarian"] for d in mains),
-                published_at=menu["published_at"],
-            )
-        )
-    return out
 
 
 def require_monday(monday: date) -> date:

@@ -16,7 +16,9 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
+from api.dates import school_today
 from api.events import service
+from api.events.read import school_events
 from api.events.structs import EventIn, EventOut, Events
 from api.openapi import errors
 from piccolo_conf import DB
@@ -41,8 +43,8 @@ class SchoolEventsController(Controller):
         start: FromQuery[date | None] = None,
         end: FromQuery[date | None] = None,
     ) -> Events:
-        start, end = await service.date_range(principal.school_id, start, end)
-        return await service.school_events(principal.school_id, start, end)
+        start, end = service.date_range(await school_today(principal.school_id), start, end)
+        return await school_events(principal.school_id, start, end)
 
     @post("/", summary="Add an event (idempotent by client_id)", status_code=200, responses=errors(404))
     async def create(self, principal: NamedDependency[Principal], data: JSONBody[EventIn]) -> EventOut:

@@ -1,8 +1,7 @@
-"""Reading and writing the school calendar; every query names the school by equality."""
+"""Writing the school calendar (reading it: api/events/read.py); every query names the school by equality."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -10,9 +9,10 @@ from asyncpg.exceptions import UniqueViolationError
 
 from api.auth.principal import Principal
 from api.clock import now
-from api.dates import require_school_date, school_today
+from api.dates import require_school_date
 from api.errors import ApiError
-from api.events.structs import KINDS, ClassRef, EventIn, EventOut, Events
+from api.events.read import one_event
+from api.events.structs import EventIn, EventOut
 from db.core.tables import SchoolClass
 from db.events.tables import SchoolEvent, SchoolEventClass
 
@@ -21,76 +21,21 @@ MAX_LENGTH = timedelta(days=120)  # the longest event (a term's holidays are far
 MAX_RANGE = 366
 DEFAULT_RANGE = timedelta(days=60)
 
-_RANGE_SQL = """
-SELECT e.* FROM school_event e
-WHERE e.school_id = {} AND e.first_day <= {} AND e.last_day >= {}
-ORDER BY e.first_day, e.starts_at NULLS FIRST, e.title
-"""
-# A class's view: the whole school's events (no class) and those of its classes.
-_FOR_CLASSES_SQL = """
-SELECT e.* FROM school_event e
-WHERE e.school_id = {} AND e.first_day <= {} AND e.last_day >= {}
-  AND (NOT EXISTS (SELECT 1 FROM school_event_class c WHERE c.school_id = {} AND c.event_id = e.id)
-       OR EXISTS (SELECT 1 FROM school_event_class c
-                  WHERE c.school_id = {} AND c.event_id = e.id AND c.class_id = ANY({}::uuid[])))
-ORDER BY e.first_day, e.starts_at NULLS FIRST, e.title
-"""
 
-
-async def date_range(school_id: UUID, start: date | None, end: date | None) -> tuple[date, date]:
-    start = require_school_date(start or await school_today(school_id), "start")
+def date_range(today: date, start: date | None, end: date | None) -> tuple[date, date]:
+    """The days asked for (default: `today`, the school's, and the 60 after)."""
+    start = require_school_date(start or today, "start")
     end = require_school_date(end or start + DEFAULT_RANGE, "end")
     if not start <= end <= start + timedelta(days=MAX_RANGE):
         raise ApiError(400, "invalid_range", f"Choisissez au plus {MAX_RANGE} jours, dans l'ordre.")
     return start, end
 
 
-async def _out(school_id: UUID, rows: list[dict]) -> list[EventOut]:
-    links: dict[UUID, list[ClassRef]] = defaultdict(list)
-    if rows:
-        link_rows = await SchoolEventClass.select(SchoolEventClass.event_id, SchoolEventClass.class_id).where(
-            (SchoolEventClass.school_id == school_id) & SchoolEventClass.event_id.is_in([r["id"] for r in rows])
-        )
-        names = {
-            c["id"]: c["name"]
-            for c in await SchoolClass.select(SchoolClass.id, SchoolClass.name).where(
-                SchoolClass.school_id == school_id
-            )
-        }
-        for link in link_rows:
-            links[link["event_id"]].append(ClassRef(link["class_id"], names.get(link["class_id"], "")))
-    return [
-        EventOut(
-            id=r["id"],
-            kind=r["kind"],
-            kind_label=KINDS[r["kind"]],
-            title=r["title"],
-            details=r["details"],
-            location=r["location"],
-            first_day=r["first_day"],
-            last_day=r["last_day"],
-            starts_at=r["starts_at"],
-            ends_at=r["ends_at"],
-            classes=sorted(links[r["id"]], key=lambda c: c.name),
-        )
-        for r in rows
-    ]
-
-
-async def school_events(school_id: UUID, start: date, end: date) -> Events:
-    return Events(start, end, await _out(school_id, await SchoolEvent.raw(_RANGE_SQL, school_id, end, start)))
-
-
-async def class_events(school_id: UUID, class_ids: list[UUID], start: date, end: date) -> Events:
-    rows = await SchoolEvent.raw(_FOR_CLASSES_SQL, school_id, end, start, school_id, school_id, class_ids)
-    return Events(start, end, await _out(school_id, rows))
-
-
 async def event_by_id(school_id: UUID, event_id: UUID) -> EventOut:
-    rows = await SchoolEvent.select().where((SchoolEvent.school_id == school_id) & (SchoolEvent.id == event_id))
-    if not rows:
+    event = await one_event(school_id, event_id)
+    if event is None:
         raise EVENT_NOT_FOUND
-    return (await _out(school_id, rows))[0]
+    return event
 
 
 async def _check(principal: Principal, data: EventIn) -> None:

@@ -2,9 +2,11 @@
 
 `homework_items_json(first, last)` is a fragment: a JSON array of `HomeworkItem` due between the SQL
 expressions `first` and `last`, for the audience row `a` (from `family_audience`) of school `$1`,
-ordered by due date, then given date. The home screen embeds it for "Pour demain".
+ordered by due date, then given date, each with its hand-in setting and the student's hand-in when
+it is "à rendre" (api/homework/submissions_read.py). The home screen embeds it for "Pour demain".
 """
 
+from api.homework.submissions_read import hand_in_json, submission_summary_json
 from api.timetable.family_read import UNKNOWN_COLOR
 
 CONTENT_LOOKBACK_DAYS = 14
@@ -34,12 +36,16 @@ def homework_items_json(first: str, last: str) -> str:
             FROM lesson l
             JOIN lesson_content c ON c.school_id = $1 AND c.lesson_id = l.id
             LEFT JOIN subject ls ON ls.school_id = $1 AND ls.id = l.subject_id
-            WHERE l.school_id = $1 AND l.id = h.lesson_id)
+            WHERE l.school_id = $1 AND l.id = h.lesson_id),
+        'hand_in', {hand_in_json("r")}, 'submission', {submission_summary_json("sub", "r")}
     ) ORDER BY h.due_on, h.given_on, h.id)
     FROM homework h
     LEFT JOIN subject s ON s.school_id = $1 AND s.id = h.subject_id
     LEFT JOIN app_user t ON t.school_id = $1 AND t.id = h.teacher_id
     LEFT JOIN homework_done d ON d.school_id = $1 AND d.homework_id = h.id AND d.student_id = a.student_id
+    LEFT JOIN homework_hand_in r ON r.school_id = $1 AND r.homework_id = h.id
+    LEFT JOIN homework_submission sub ON sub.school_id = $1 AND sub.homework_id = h.id
+                                     AND sub.student_id = a.student_id
     WHERE h.school_id = $1 AND reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)
       AND h.due_on BETWEEN {first} AND {last}
 ), '[]')"""

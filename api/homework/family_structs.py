@@ -7,6 +7,8 @@ from uuid import UUID
 
 import msgspec
 
+from api.homework.submissions_structs import HandInOut, SubmissionSummary
+
 
 class Attachment(msgspec.Struct):
     id: UUID
@@ -38,6 +40,8 @@ class HomeworkItem(msgspec.Struct):
     done: bool
     done_changed_at: datetime | None
     lesson_content: LessonContentOut | None
+    hand_in: HandInOut | None  # to hand in online ("à rendre"): by when, in which formats
+    submission: SubmissionSummary | None  # the student's hand-in, when there is one to make
 
 
 class HomeworkList(msgspec.Struct):

@@ -1,6 +1,8 @@
 """Handing in work, the family side: a student hands in files for a homework "à rendre" and reads
 the teacher's return; their parents read the same (only the student hands in).
 
+The reads are one statement each with an ETag (api/homework/submissions_read.py builds the JSON).
+
 Under /api/students/{student_id}:
 GET    /hand-ins                                          the work to hand in (recent and coming)
 GET    /homework/{homework_id}/submission                 one, with my files and the return
@@ -15,7 +17,8 @@ from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Response, delete, get, post
+import msgspec
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
@@ -23,43 +26,24 @@ from litestar.params import Body, FromPath
 from api.attachments import MAX_BYTES, remove_stored, stored_file_response
 from api.auth.principal import Principal, principal_with_roles
 from api.auth.scope import family_student_audience
-from api.dates import school_today
 from api.errors import ApiError
-from api.homework.submissions_service import (
-    add_file,
-    hand_in_out,
-    open_submission,
-    rule_of,
-    rules_for,
-    submission_file,
-    submission_out,
-    submissions_for,
-)
+from api.homework.submissions_read import HAND_IN_ITEMS_SQL, ONE_HAND_IN_SQL
+from api.homework.submissions_service import add_file, open_submission, rule_of, submission_file, submissions_for
 from api.homework.submissions_structs import HandInItem, UploadForm
 from api.openapi import errors
-from api.people import people
-from db.core.tables import Subject
+from api.read_models import FamilyRead, family_read, read_response, read_responses, reader_today
 from db.homework.tables import Homework
 from db.submissions.tables import Submission as SubmissionRow
 from db.submissions.tables import SubmissionFile
+from piccolo_conf import DB
 
 HOMEWORK_NOT_FOUND = ApiError(404, "not_found", "Devoir introuvable.")
 RETURNED = ApiError(
     409, "already_returned", "Le professeur a déjà rendu la copie corrigée : elle ne peut plus changer."
 )
 PAST_DAYS = 30  # the list keeps a month of past work, for the returns
-
-_HAND_INS_SQL = """
-SELECT h.* FROM homework h
-JOIN homework_hand_in r ON r.school_id = h.school_id AND r.homework_id = h.id
-WHERE h.school_id = {} AND r.school_id = {} AND (h.class_id = ANY({}::uuid[]) OR h.group_id = ANY({}::uuid[]))
-  AND h.due_on >= {}
-ORDER BY r.deadline
-"""
-
-
-def _file_url(student_id: UUID):
-    return lambda row, file: f"/api/students/{student_id}/homework/{row['homework_id']}/submission/files/{file['id']}"
+HAND_IN_ITEMS = FamilyRead(HAND_IN_ITEMS_SQL)
+ONE_HAND_IN = FamilyRead(ONE_HAND_IN_SQL)
 
 
 async def _visible_homework(principal: Principal, student_id: UUID, homework_id: UUID) -> dict:
@@ -74,44 +58,12 @@ async def _visible_homework(principal: Principal, student_id: UUID, homework_id:
     return row
 
 
-async def _items(principal: Principal, student_id: UUID, homework: list[dict]) -> list[HandInItem]:
-    if not homework:
-        return []
-    sid = principal.school_id
-    ids = [h["id"] for h in homework]
-    rules = await rules_for(sid, ids)
-    submissions = await submissions_for(sid, ids, [student_id])
-    subjects = {
-        s["id"]: s
-        for s in await Subject.select().where(
-            (Subject.school_id == sid) & Subject.id.is_in([h["subject_id"] for h in homework])
-        )
-    }
-    teachers = await people(sid, [h["teacher_id"] for h in homework])
-    items = []
-    for h in homework:
-        row = submissions.get((h["id"], student_id))
-        items.append(
-            HandInItem(
-                homework_id=h["id"],
-                subject=subjects[h["subject_id"]]["name"],
-                color=subjects[h["subject_id"]]["color"],
-                teacher=teachers[h["teacher_id"]].name if h["teacher_id"] in teachers else "",
-                given_on=h["given_on"],
-                due_on=h["due_on"],
-                html=h["html"],
-                hand_in=hand_in_out(rules[h["id"]]),
-                submission=submission_out(row, rules[h["id"]], _file_url(student_id)),
-                can_hand_in=principal.user_id == student_id and not (row and row["returned_at"]),
-            )
-        )
-    return items
-
-
 async def hand_in_item(principal: Principal, student_id: UUID, homework_id: UUID) -> HandInItem:
-    homework = await _visible_homework(principal, student_id, homework_id)
-    await rule_of(principal.school_id, homework_id)
-    return (await _items(principal, student_id, [homework]))[0]
+    """The item as the family reads it (after a write: the reader is known)."""
+    text = await DB.pool.fetchval(ONE_HAND_IN_SQL, principal.school_id, principal.user_id, student_id, homework_id)
+    if text is None:
+        raise HOMEWORK_NOT_FOUND
+    return msgspec.json.decode(text, type=HandInItem)
 
 
 async def _own_open_submission(principal: Principal, student_id: UUID, homework_id: UUID) -> tuple[dict, dict]:
@@ -148,23 +100,25 @@ class FamilyHandInsController(Controller):
     tags = ["homework"]
     dependencies = {"principal": Provide(principal_with_roles("student", "parent"))}
 
-    @get("/hand-ins", summary="The work to hand in online, its deadline and my submission", responses=errors(404))
-    async def hand_ins(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> list[HandInItem]:
-        sid = principal.school_id
-        classes, groups = await family_student_audience(principal, student_id)
-        since = await school_today(sid) - timedelta(days=PAST_DAYS)
-        homework = await Homework.raw(_HAND_INS_SQL, sid, sid, classes, groups, since)
-        return await _items(principal, student_id, homework)
+    @get(
+        "/hand-ins",
+        summary="The work to hand in online, its deadline and my submission",
+        responses=read_responses(404),
+    )
+    async def hand_ins(self, request: Request, student_id: FromPath[UUID]) -> Response[list[HandInItem]]:
+        since = await reader_today(request) - timedelta(days=PAST_DAYS)
+        return read_response(request, await family_read(request, HAND_IN_ITEMS, student_id, since), stamped=False)
 
     @get(
         "/homework/{homework_id:uuid}/submission",
         summary="A homework to hand in, my files and the teacher's return",
-        responses=errors(404),
+        responses=read_responses(404),
     )
     async def submission(
-        self, principal: NamedDependency[Principal], student_id: FromPath[UUID], homework_id: FromPath[UUID]
-    ) -> HandInItem:
-        return await hand_in_item(principal, student_id, homework_id)
+        self, request: Request, student_id: FromPath[UUID], homework_id: FromPath[UUID]
+    ) -> Response[HandInItem]:
+        body = await family_read(request, ONE_HAND_IN, student_id, homework_id, missing=HOMEWORK_NOT_FOUND)
+        return read_response(request, body, stamped=False)
 
     @post(
         "/homework/{homework_id:uuid}/submission/files",

@@ -63,8 +63,18 @@ class Submission(msgspec.Struct):
     corrections: list[FileOut]
 
 
+class SubmissionSummary(msgspec.Struct):
+    """Where a student's hand-in stands, on a homework of the family list (the details: HandInItem)."""
+
+    status: Status
+    handed_in_at: datetime | None
+    file_count: int
+    returned_at: datetime | None
+    has_comment: bool  # the teacher's return carries a comment
+
+
 class HandInItem(msgspec.Struct):
-    """A homework to hand in, in a student's list (and, later, in the family homework list)."""
+    """A homework to hand in, with the student's files and the teacher's return ("Travail à rendre")."""
 
     homework_id: UUID
     subject: str

@@ -1,4 +1,5 @@
-"""Family timetable ("Emploi du temps"): a student's lessons for a day or a week, changes marked."""
+"""Family timetable ("Emploi du temps"): a student's lessons for a day or a week, changes marked, and
+the school events of those days."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
 from api.dates import check_range, parse_day
+from api.events.structs import EventOut
 from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response, reader_today
 from api.timetable.family_read import TIMETABLE_SQL
 
@@ -35,6 +37,7 @@ class Timetable(msgspec.Struct):
     start: date
     end: date
     lessons: list[LessonOut]
+    events: list[EventOut]  # the school's and the class's events over these days
     generated_at: datetime
 
 

@@ -2,8 +2,11 @@
 
 `lessons_json(first, last)` is a fragment: a JSON array of `LessonOut`, for the audience row `a`
 (from `family_audience`) of school `$1`, between the SQL expressions `first` and `last`. The home
-screen (Accueil) embeds it twice.
+screen (Accueil) embeds it twice. The week also carries the school events the student's classes see
+(api/events/read.py).
 """
+
+from api.events.read import events_json
 
 UNKNOWN_COLOR = "#777777"
 
@@ -29,7 +32,8 @@ def lessons_json(first: str, last: str) -> str:
 TIMETABLE_SQL = f"""
 SELECT json_build_object(
     'student_id', a.student_id, 'start', $4::date, 'end', $5::date,
-    'lessons', {lessons_json("$4::date", "$5::date")}
+    'lessons', {lessons_json("$4::date", "$5::date")},
+    'events', {events_json("$4::date", "$5::date", classes="a.class_ids")}
 )::text
 FROM family_audience($1, $2, $3) a
 """

@@ -8,6 +8,9 @@ export const addDays = (iso, days) => isoDay(new Date(Date.parse(`${iso}T00:00:0
 export const formatDay = (iso) => dayFormat.format(new Date(`${iso}T00:00:00Z`));
 export const formatMoment = (iso) => shortFormat.format(new Date(iso));
 export const hhmm = (time) => time.slice(0, 5).replace(':', 'h');
+// Today on this device's calendar (a family's phone lives in its school's time zone), and a week's Monday.
+export const localToday = () => isoDay(new Date(Date.now() - new Date().getTimezoneOffset() * 60000));
+export const mondayOf = (iso) => addDays(iso, -((new Date(`${iso}T00:00:00Z`).getUTCDay() + 6) % 7));
 
 export function dueLabel(iso, today = isoDay(new Date())) {
   if (iso === addDays(today, 1)) return 'Pour demain';

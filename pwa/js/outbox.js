@@ -4,22 +4,49 @@
 // outbox only once the server answered. What the person typed (`keep`: a message, an answer) never
 // goes silently: refused for good (a discussion closed meanwhile), it stays here, marked `refused`
 // with the server's French reason, until the person has seen it and lets it go.
-import { db, encrypt, decrypt } from './store.js';
+import { db, encrypt, decrypt, decryptBlob, encryptBlob } from './store.js';
 
-/** Queue { id, target, method, path, body, keep }; `target` names what it changes ("done:<homework>"). */
-export async function enqueue(profileId, { id = crypto.randomUUID(), target, method, path, body, keep = false }, at = Date.now()) {
-  const sealed = await encrypt(profileId, { path, method, body });
-  await (await db(profileId)).put('outbox', { id, profileId, target, keep, createdAt: at, attempts: 0, ...sealed });
+/**
+ * Queue { id, target, method, path, body, keep } or, for an upload, { …, form } (FormData: its files'
+ * bytes are sealed apart, their names and types with the request); `target` names what it changes
+ * ("done:<homework>").
+ */
+export async function enqueue(profileId, { id = crypto.randomUUID(), target, method, path, body, form, keep = false }, at = Date.now()) {
+  const fields = [];
+  const files = [];
+  const blobs = [];
+  for (const [key, value] of form || []) {
+    if (!(value instanceof Blob)) fields.push([key, value]);
+    else {
+      files.push({ key, name: value.name, type: value.type });
+      blobs.push(await encryptBlob(profileId, value));
+    }
+  }
+  const sealed = await encrypt(profileId, { path, method, body, ...(form ? { fields, files } : {}) });
+  await (await db(profileId)).put('outbox', { id, profileId, target, keep, createdAt: at, attempts: 0, blobs, ...sealed });
   return id;
 }
 
-// → [{ id, target, keep, refused, createdAt, attempts, path, method, body }] oldest first.
+// The FormData of a queued upload, its files decrypted (null if one can no longer be).
+async function formOf(profileId, { fields, files }, blobs = []) {
+  const form = new FormData();
+  for (const [key, value] of fields) form.append(key, value);
+  for (const [n, file] of files.entries()) {
+    const blob = blobs[n] && await decryptBlob(profileId, blobs[n], file.type);
+    if (!blob) return null;
+    form.append(file.key, new File([blob], file.name, { type: file.type }));
+  }
+  return form;
+}
+
+// → [{ id, target, keep, refused, createdAt, attempts, path, method, body | form }] oldest first.
 export async function pending(profileId) {
   const rows = await (await db(profileId)).getAllFromIndex('outbox', 'profileId', profileId);
   const out = [];
   for (const row of rows.sort((a, b) => a.createdAt - b.createdAt)) {
-    const request = await decrypt(profileId, row);
-    if (request) {
+    const { fields, files, ...request } = (await decrypt(profileId, row)) || {};
+    if (fields) request.form = await formOf(profileId, { fields, files }, row.blobs);
+    if (request.path && (!fields || request.form)) {
       out.push({ id: row.id, target: row.target, keep: Boolean(row.keep), refused: row.refused || null,
         createdAt: row.createdAt, attempts: row.attempts, ...request });
     }
@@ -30,7 +57,7 @@ export async function pending(profileId) {
 /** The newest queued body per target, refused ones aside: what the screen shows until the server has it. */
 export async function pendingByTarget(profileId) {
   const latest = new Map();
-  for (const entry of await pending(profileId)) if (!entry.refused) latest.set(entry.target, entry.body);
+  for (const entry of await pending(profileId)) if (!entry.refused) latest.set(entry.target, entry.body ?? entry.form);
   return latest;
 }
 
@@ -42,7 +69,7 @@ export async function forget(profileId, id) {
 }
 
 // Refusals that will never succeed: drop the entry (the server's state stays the truth).
-const PERMANENT = new Set([400, 403, 404, 409, 410, 422]);
+const PERMANENT = new Set([400, 403, 404, 409, 410, 413, 415, 422]);
 const flushing = new Map();
 
 /**

@@ -1,6 +1,6 @@
 // Hash routes → screens. A screen module exports render(ctx) and imports nothing of the app: its
 // profile, data reads, writes and actions arrive in ctx (see ARCHITECTURE.md, "Adding a screen").
-import { api } from './api-client.js';
+import { api, request } from './api-client.js';
 import { el, clear } from './dom.js';
 import { read } from './data.js';
 import { deviceFetch, listProfiles, removeProfile } from './device.js';
@@ -22,6 +22,10 @@ const SCREENS = {
   messages: ['Communication', () => import('./screens/communication.js'), true],
   reglages: ['Réglages', () => import('./screens/settings.js'), true],
   demarches: ['Démarches', () => import('./screens/demarches.js'), true],
+  bulletins: ['Bulletins', () => import('./screens/bulletins.js'), true],
+  cantine: ['Cantine', () => import('./screens/canteen.js'), true],
+  rendre: ['Travail à rendre', () => import('./screens/hand-in.js'), true],
+  signaler: ['Signaler', () => import('./screens/alert.js'), true],
   profils: ['Profils', () => import('./screens/profiles.js'), false],
   'ajouter-profil': ['Ajouter un profil', () => import('./screens/add-profile.js'), false],
 };
@@ -120,6 +124,8 @@ function profileContext(profile, main, isCurrent) {
       },
     }),
     api: (path, options = {}) => api(path, { ...options, via }),
+    // A file through the profile's signed fetch (a bulletin's PDF, a handed-in copy) → Blob.
+    blob: async (path) => (await request(path, { via, headers: { Accept: '*/*' } })).blob(),
     queue: (write) => queueWrite(profile.id, write),
     pendingWrites: () => pendingByTarget(profile.id),
     // Every queued write with its state: waiting, or `refused` (typed text the server refused, kept).

@@ -40,25 +40,39 @@ async function profileKey(profileId, create = true) {
   return existing ? existing.key : key;
 }
 
-export async function encrypt(profileId, value) {
+// The profile id is bound as additional data: a blob moved to another profile fails to decrypt.
+async function seal(profileId, bytes) {
   const key = await profileKey(profileId);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const plain = new TextEncoder().encode(JSON.stringify(value));
-  // The profile id is bound as additional data: a blob moved to another profile fails to decrypt.
-  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(profileId) }, key, plain);
+  const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(profileId) }, key, bytes);
   return { iv, data };
 }
 
-export async function decrypt(profileId, sealed) {
+async function unseal(profileId, sealed) {
   const key = await profileKey(profileId, false);
   if (!key) return undefined;
   try {
-    const plain = await crypto.subtle.decrypt(
+    return await crypto.subtle.decrypt(
       { name: 'AES-GCM', iv: sealed.iv, additionalData: new TextEncoder().encode(profileId) }, key, sealed.data);
-    return JSON.parse(new TextDecoder().decode(plain));
   } catch {
     return undefined; // tampered or from a wiped key: treat as absent
   }
+}
+
+export const encrypt = (profileId, value) => seal(profileId, new TextEncoder().encode(JSON.stringify(value)));
+
+export async function decrypt(profileId, sealed) {
+  const plain = await unseal(profileId, sealed);
+  return plain === undefined ? undefined : JSON.parse(new TextDecoder().decode(plain));
+}
+
+// A file waiting in the outbox (a photo handed in offline): its bytes sealed like the rest, its name
+// and type inside the sealed request. → { iv, data } / a Blob, or undefined.
+export const encryptBlob = async (profileId, blob) => seal(profileId, await blob.arrayBuffer());
+
+export async function decryptBlob(profileId, sealed, type) {
+  const plain = await unseal(profileId, sealed);
+  return plain === undefined ? undefined : new Blob([plain], { type });
 }
 
 const snapshotKey = (profileId, name) => `${profileId}|${name}`;

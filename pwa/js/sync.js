@@ -26,7 +26,8 @@ export async function sendOutboxes() {
   for (const profile of await listProfiles()) {
     const via = deviceFetch(profile.id);
     try {
-      const result = await flush(profile.id, (entry) => request(entry.path, { method: entry.method, body: entry.body, via }));
+      const send = (entry) => request(entry.path, { method: entry.method, body: entry.body, form: entry.form, via });
+      const result = await flush(profile.id, send);
       if (result.sent || result.dropped || result.refused.length) {
         const news = { profileId: profile.id, sent: result.sent, dropped: result.dropped, refused: result.refused };
         for (const callback of sentListeners) callback(news);
@@ -46,7 +47,7 @@ async function requestSync() {
 }
 
 /**
- * A write that must survive being offline: { id, target, method, path, body, keep } (body carrying `id`
+ * A write that must survive being offline: { id, target, method, path, body | form, keep } (body carrying `id`
  * as its idempotency key; `keep` for what the person typed), and `snapshot: { name, change(value) }`
  * to show it in stored data at once. → the targets still waiting for the server.
  */

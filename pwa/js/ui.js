@@ -23,3 +23,13 @@ export function toast(text, action) {
   clearTimeout(toastTimer);
   if (!action) toastTimer = setTimeout(() => { box.hidden = true; }, 6000);
 }
+
+// A file the app fetched itself (signed, DPoP) handed to the browser as a download.
+export function saveBlob(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -2,6 +2,7 @@
 import { el, clear } from '../dom.js';
 import { formatDay } from '../format.js';
 import { emptyState, field } from '../ui.js';
+import { notesTabs } from './bulletins.js';
 
 const LEVEL_CLASS = { tres_bonne: 'lvl-a', satisfaisante: 'lvl-b', fragile: 'lvl-c', insuffisante: 'lvl-d' };
 const number = (value) => String(value).replace('.', ',');
@@ -23,7 +24,7 @@ export async function render(ctx) {
   const period = ctx.params[0] || '';
   const path = `/api/students/${ctx.studentId}/evaluations${period ? `?period_id=${period}` : ''}`;
   await ctx.show(`evaluations:${ctx.studentId}:${period}`, path, (data) => {
-    clear(ctx.main);
+    clear(ctx.main).append(notesTabs('notes'));
     if (data.periods.length) {
       const select = el('select', { id: 'period', onchange: (e) => { location.hash = `#/notes/${e.target.value}`; } },
         data.periods.map((p) => el('option', { value: p.id, text: p.name })));

@@ -1,8 +1,10 @@
-// "Accueil": today's and tomorrow's lessons, "Pour demain", latest information, unread messages.
+// "Accueil": today's and tomorrow's lessons, "Pour demain", latest information, unread messages, the
+// work to hand in, the canteen's menus, the coming week's events and (students) the alert button.
 import { el, clear } from '../dom.js';
 import { count, formatDay } from '../format.js';
 import { emptyState, section } from '../ui.js';
-import { lessonRow } from './timetable.js';
+import { menuCard } from './canteen.js';
+import { eventCard, lessonRow } from './timetable.js';
 
 function unreadText(data) {
   const parts = [];
@@ -26,6 +28,10 @@ export async function render(ctx) {
     // In reading order; on a desktop, lessons on the left, homework and information on the right.
     clear(ctx.main).append(el('div', { class: 'home' },
       unread ? el('a', { class: 'alert', href: '#/messages', text: unread }) : null,
+      data.hand_ins_due ? el('a', { class: 'alert', href: '#/devoirs',
+        text: count(data.hand_ins_due, 'travail à rendre en ligne', 'travaux à rendre en ligne') }) : null,
+      data.alert_button ? area('links', el('a', { class: 'card alert-button', href: '#/signaler' }, el('strong', { text: 'Signaler un harcèlement' }),
+        el('p', { class: 'meta', text: 'Confidentiel : lu seulement par les personnes désignées par ton établissement.' }))) : null,
       ctx.profile.role === 'parent' ? area('links', el('a', { class: 'card', href: '#/demarches' }, el('strong', { text: 'Démarches' }),
         el('p', { class: 'meta', text: 'Bourse, orientation : vos demandes et les réponses de l’établissement' }))) : null,
       area('today', section(`Aujourd'hui · ${formatDay(data.today)}`, ...lessons(data.lessons_today))),
@@ -34,6 +40,9 @@ export async function render(ctx) {
           el('p', { class: 'meta' }, el('strong', { text: item.subject }), item.done ? ' · Fait' : ''),
           el('div', { class: 'rich', html: item.html }))) : [emptyState('Rien pour demain.')]))),
       area('tomorrow', section(`Demain · ${formatDay(data.tomorrow)}`, ...lessons(data.lessons_tomorrow))),
+      area('canteen', section('Cantine', ...(data.canteen || []).map((menu) => menuCard(menu, menu.day === data.today ? 'Aujourd’hui' : 'Demain')),
+        data.canteen?.length ? null : emptyState('Menu pas encore publié.'), el('a', { href: '#/cantine', text: 'Menus de la semaine' }))),
+      data.events?.length ? area('events', section('Cette semaine', ...data.events.map(eventCard))) : null,
       area('info', section('Dernières informations', ...(data.information.length ? data.information.map((post) =>
         el('a', { class: post.read ? 'card' : 'card unread', href: '#/messages/infos' },
           el('strong', { text: post.title }), el('p', { class: 'meta', text: post.author }))) : [emptyState('Aucune information.')])))));

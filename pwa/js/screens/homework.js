@@ -1,7 +1,9 @@
-// "Travail à faire" (by due date, "Fait" toggle for students, kept offline) and "Contenu des cours".
+// "Travail à faire" (by due date, "Fait" toggle for students, kept offline; the work to hand in online
+// and where it stands) and "Contenu des cours".
 import { el, clear } from '../dom.js';
 import { dueLabel, formatDay } from '../format.js';
 import { emptyState } from '../ui.js';
+import { fetchFile, handInRule, handInStatus, waitingFiles } from './hand-in.js';
 
 const WAITING = 'En attente d’envoi';
 const DESKTOP = '(min-width: 1000px)';
@@ -15,7 +17,11 @@ export async function render(ctx) {
     el('a', { href: '#/devoirs/contenu', 'aria-current': tab === 'contenu' ? 'page' : null, text: 'Contenu des cours' }));
   const body = el('div', { id: 'homework' });
   ctx.main.append(tabs, body);
-  ctx.whenWritesSent(async () => clearSent(await ctx.pendingWrites()));
+  ctx.whenWritesSent(async () => {
+    const waiting = await ctx.pendingWrites();
+    if (body.querySelector('[data-hand-in-waiting]')) ctx.refresh(); // a handed-in file reached the teacher
+    else clearSent(waiting);
+  });
   await ctx.show(name, `/api/students/${ctx.studentId}/homework`, async (data) => {
     const content = tab === 'contenu' ? contents(data.contents) : homeworkList(ctx, name, data, await ctx.pendingWrites());
     clear(body).append(...content);
@@ -39,10 +45,19 @@ function homeworkList(ctx, name, data, waiting) {
   }
   return [...byDay].map(([day, items]) => el('section', { class: 'card-list' },
     el('h2', { text: dueLabel(day) }),
-    ...items.map((item) => card(ctx, name, item, waiting.get(doneTarget(item))))));
+    ...items.map((item) => card(ctx, name, item, waiting.get(doneTarget(item)), waiting))));
 }
 
-function card(ctx, name, item, queued) {
+function handIn(ctx, item, waiting) {
+  const files = waitingFiles(waiting, item.id);
+  const s = item.submission;
+  return el('div', { class: 'hand-in', 'data-hand-in-waiting': files.length ? '' : null }, handInRule(item.hand_in),
+    handInStatus(s, files.length), s.returned_at ? el('span', { class: 'badge done', text: s.has_comment ? 'Corrigé · commentaire' : 'Corrigé' }) : null,
+    el('a', { class: 'button secondary', href: `#/rendre/${item.id}`,
+      text: ctx.profile.role === 'student' && !s.returned_at ? 'Rendre mon travail' : 'Voir le rendu' }));
+}
+
+function card(ctx, name, item, queued, waiting) {
   const done = queued ? queued.done : item.done;
   const id = `done-${item.id}`;
   const state = ctx.profile.role === 'student'
@@ -55,11 +70,12 @@ function card(ctx, name, item, queued) {
     el('p', { class: 'meta' }, el('strong', { text: item.subject }), item.teacher ? ` · ${item.teacher}` : ''),
     el('div', { class: 'rich', html: item.html }),
     item.attachments.length ? el('ul', { class: 'attachments' }, item.attachments.map((a) =>
-      el('li', {}, el('a', { href: a.url, download: a.filename, text: a.filename })))) : null,
+      el('li', {}, el('button', { type: 'button', class: 'link', text: a.filename, onclick: () => fetchFile(ctx, a) })))) : null,
     item.lesson_content ? el('details', { open: matchMedia(DESKTOP).matches }, el('summary', { text: 'Contenu du cours' }),
       el('div', { class: 'rich', html: item.lesson_content.html })) : null,
     el('div', { class: 'facts-side' },
       item.estimated_minutes ? el('p', { class: 'meta', text: `Temps estimé : ${item.estimated_minutes} min` }) : null,
+      item.hand_in ? handIn(ctx, item, waiting) : null,
       state));
 }
 

@@ -1,7 +1,7 @@
 // "Emploi du temps": a day (default on a phone) or the week (default on a desktop, drawn there as a
-// grid of days by the hour); cancelled and moved lessons are marked.
+// grid of days by the hour); cancelled and moved lessons are marked, school events shown.
 import { el, clear } from '../dom.js';
-import { addDays, formatDay, hhmm, isoDay } from '../format.js';
+import { addDays, formatDay, hhmm, localToday, mondayOf } from '../format.js';
 import { emptyState } from '../ui.js';
 
 const STATUS = { cancelled: 'Cours annulé', moved: 'Cours déplacé', exempted: 'Dispensé' };
@@ -29,10 +29,22 @@ export function lessonRow(lesson) {
       STATUS[lesson.status] ? el('span', { class: 'status', text: [STATUS[lesson.status], lesson.status_note].filter(Boolean).join(' : ') }) : null));
 }
 
+// A school event (outing, parents' evening, holidays…), on Accueil and over the timetable's days.
+export function eventCard(event) {
+  const days = event.first_day === event.last_day ? formatDay(event.first_day)
+    : `du ${formatDay(event.first_day)} au ${formatDay(event.last_day)}`;
+  const hours = event.starts_at ? ` · ${hhmm(event.starts_at)}–${hhmm(event.ends_at)}` : '';
+  return el('article', { class: 'card event' },
+    el('p', { class: 'meta' }, el('span', { class: 'badge', text: event.kind_label }), ` ${days}${hours}`),
+    el('strong', { text: event.title }),
+    event.location ? el('p', { class: 'meta', text: event.location }) : null,
+    event.details ? el('p', { text: event.details }) : null);
+}
+
 export async function render(ctx) {
   const week = ctx.params[0] === 'semaine' || (!ctx.params[0] && matchMedia(DESKTOP).matches);
-  const day = ctx.params[week ? 1 : 0] || isoDay(new Date());
-  const monday = addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const day = ctx.params[week ? 1 : 0] || localToday();
+  const monday = mondayOf(day);
   const [start, end] = week ? [monday, addDays(monday, 4)] : [day, day];
   const step = week ? 7 : 1;
   const base = week ? '#/edt/semaine/' : '#/edt/';
@@ -47,9 +59,10 @@ export async function render(ctx) {
     const days = [];
     for (let d = start; d <= end; d = addDays(d, 1)) {
       const lessons = data.lessons.filter((l) => l.date === d);
-      const today = d === isoDay(new Date());
+      const events = (data.events || []).filter((e) => e.first_day <= d && d <= e.last_day);
+      const today = d === localToday();
       days.push(el('section', { class: today ? 'card-list day today' : 'card-list day', 'aria-current': today ? 'date' : null },
-        el('h2', { text: formatDay(d) }),
+        el('h2', { text: formatDay(d) }), events.map(eventCard),
         lessons.length ? el('ul', { class: 'lessons' }, lessons.map((l) => placed(lessonRow(l), l, hours.first)))
           : emptyState('Pas de cours.')));
     }
