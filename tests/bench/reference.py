@@ -32,12 +32,29 @@ items AS (
                         'content_type', a.content_type, 'size_bytes', a.size_bytes,
                         'url', '/api/homework/' || h.id || '/attachments/' || a.id) ORDER BY a.created_at)
                      FROM homework_attachment a WHERE a.school_id = h.school_id AND a.homework_id = h.id), '[]')
-               AS attachments
+               AS attachments,
+           CASE WHEN r.id IS NOT NULL THEN json_build_object(
+               'deadline', r.deadline, 'accepted_types', to_json(r.accepted_types),
+               'accepted_label', (SELECT string_agg(CASE x.code WHEN 'pdf' THEN 'PDF' WHEN 'png' THEN 'PNG'
+                                        WHEN 'jpg' THEN 'JPEG' WHEN 'odt' THEN 'ODT' WHEN 'docx' THEN 'DOCX' END,
+                                        ', ' ORDER BY x.n)
+                                  FROM unnest(r.accepted_types) WITH ORDINALITY x(code, n))) END AS hand_in,
+           CASE WHEN r.id IS NOT NULL THEN json_build_object(
+               'status', CASE WHEN sub.handed_in_at IS NULL THEN 'missing'
+                              WHEN sub.handed_in_at > r.deadline THEN 'late' ELSE 'on_time' END,
+               'handed_in_at', sub.handed_in_at,
+               'file_count', (SELECT count(*) FROM homework_submission_file f
+                              WHERE f.school_id = sub.school_id AND f.submission_id = sub.id AND f.kind = 'work'),
+               'returned_at', sub.returned_at, 'has_comment', coalesce(sub.return_comment <> '', false)) END
+               AS submission
     FROM student st
     JOIN homework h ON h.school_id = st.school_id
     JOIN subject s ON s.school_id = h.school_id AND s.id = h.subject_id
     LEFT JOIN app_user t ON t.school_id = h.school_id AND t.id = h.teacher_id
     LEFT JOIN homework_done d ON d.school_id = h.school_id AND d.homework_id = h.id AND d.student_id = st.id
+    LEFT JOIN homework_hand_in r ON r.school_id = h.school_id AND r.homework_id = h.id
+    LEFT JOIN homework_submission sub ON sub.school_id = h.school_id AND sub.homework_id = h.id
+                                     AND sub.student_id = st.id
     WHERE (h.class_id = ANY(st.classes) OR h.group_id = ANY(st.groups)) AND h.due_on BETWEEN $2::date AND $3::date
 ),
 content AS (
@@ -62,7 +79,8 @@ SELECT json_build_object(
         'attachments', i.attachments, 'done', i.done, 'done_changed_at', i.done_changed_at,
         'lesson_content', (SELECT json_build_object('lesson_id', c.id, 'date', c.date, 'subject', c.subject,
                                                     'color', c.color, 'title', c.title, 'html', c.html)
-                           FROM content c WHERE c.id = i.lesson_id))
+                           FROM content c WHERE c.id = i.lesson_id),
+        'hand_in', i.hand_in, 'submission', i.submission)
         ORDER BY i.due_on, i.given_on, i.id) FROM items i), '[]'),
     'contents', coalesce((SELECT json_agg(json_build_object('lesson_id', c.id, 'date', c.date, 'subject', c.subject,
                                                              'color', c.color, 'title', c.title, 'html', c.html)
