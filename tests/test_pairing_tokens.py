@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 from db.core.tables import User
 from db.devices.tables import Device, DeviceToken
+from piccolo_conf import DB
 from tests.factories import make_family
 from tests.pairing_builders import BASE_URL, DeviceKey, pair_phone
 
@@ -62,6 +63,27 @@ async def test_a_replayed_proof_is_refused(client, new_client):
     headers = phone.headers("GET", PROFILE)
     assert (await phone.client.get(PROFILE, headers=headers)).status_code == 200
     replay = await phone.client.get(PROFILE, headers=headers)
+    assert replay.status_code == 401 and error_code(replay) == "proof_replayed"
+
+
+async def test_a_writes_proof_stays_refused_after_a_database_crash(client, new_client):
+    """Reads remember their proofs in the UNLOGGED proof_jti, which a crash empties; a write's proof
+    (it binds the method and URL, not the body) is remembered in the logged proof_jti_write."""
+    _, phone = await paired(client, new_client)
+    assert (await phone.request("GET", PROFILE)).status_code == 200
+    refresh = {"headers": {"DPoP": phone.key.proof("POST", f"{BASE_URL}/api/pairing/token")},
+               "json": {"refresh_token": phone.refresh_token}}  # fmt: skip
+    assert (await phone.client.post("/api/pairing/token", **refresh)).status_code == 201
+    memories = await DB.pool.fetch(
+        "SELECT c.relname, c.relpersistence::text, (SELECT count(*) FROM proof_jti) AS reads,"
+        " (SELECT count(*) FROM proof_jti_write) AS writes FROM pg_class c"
+        " WHERE c.relname IN ('proof_jti', 'proof_jti_write') ORDER BY c.relname"
+    )
+    assert [(m["relname"], m["relpersistence"]) for m in memories] == [("proof_jti", "u"), ("proof_jti_write", "p")]
+    assert (memories[0]["reads"], memories[0]["writes"]) == (1, 2)  # the GET; the pairing claim and the refresh
+
+    await DB.pool.execute("TRUNCATE proof_jti")  # what a crash does to an unlogged table
+    replay = await phone.client.post("/api/pairing/token", **refresh)
     assert replay.status_code == 401 and error_code(replay) == "proof_replayed"
 
 

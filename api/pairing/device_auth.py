@@ -61,7 +61,8 @@ def device_ended(device: str, school: str, moment: str, lifetime: str, shared_id
 # (NULL: invalid proof), $6 the proof's nonce, $7 its iat is recent, $8 now, $9 jti key, $10 jti kept
 # until, $11 device lifetime, $12 touch interval, $13 a shared computer's idle time. `caller`: one row
 # when the token exists, `ok` when every check passed (then the jti is stored and the device touched).
-DEVICE_CTES = """
+# {jti_table}: where the proof's jti is remembered (`replay_memory`).
+_DEVICE_CTES = """
 WITH presented AS (
     SELECT t.device_id, t.expires_at FROM device_token t
     WHERE t.school_id = $1 AND t.id = $2 AND t.kind = $3 AND t.token_hash = $4
@@ -76,7 +77,7 @@ WITH presented AS (
     JOIN device d ON d.school_id = $1 AND d.id = t.device_id
     LEFT JOIN app_user u ON u.school_id = $1 AND u.id = d.user_id
 ), remembered AS (
-    INSERT INTO proof_jti (id, school_id, jti, expires_at)
+    INSERT INTO {jti_table} (id, school_id, jti, expires_at)
     SELECT gen_random_uuid(), $1, $9, $10::timestamptz FROM bound WHERE key_ok AND fresh
     ON CONFLICT (school_id, jti) DO NOTHING
     RETURNING 1
@@ -86,7 +87,7 @@ WITH presented AS (
       AND EXISTS (SELECT 1 FROM remembered) AND (last_seen_at IS NULL OR last_seen_at <= $8 - $12::interval)
     RETURNING 1
 ), forgotten AS (
-    DELETE FROM proof_jti WHERE school_id = $1 AND expires_at < $8 AND EXISTS (SELECT 1 FROM touched)
+    DELETE FROM {jti_table} WHERE school_id = $1 AND expires_at < $8 AND EXISTS (SELECT 1 FROM touched)
 ), caller AS (
     SELECT t.expires_at <= $8 AS token_expired, d.id AS device_id, d.user_id, d.role, d.key_ok, d.fresh,
            d.revoked, d.disabled, d.dpop_nonce, d.dpop_nonce_expires_at,
@@ -96,7 +97,22 @@ WITH presented AS (
     FROM presented t LEFT JOIN bound d ON true
 )""".replace("{ended}", device_ended("d", "$1", "$8::timestamptz", "$11", "$13"))
 DEVICE_PARAMS = 13
-_AUTHENTICATE = DEVICE_CTES + "\nSELECT * FROM caller"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def replay_memory(method: str) -> str:
+    """The table that remembers a proof's jti. A read's goes to the UNLOGGED `proof_jti` (no WAL flush
+    per phone read; a database crash forgets it, and a replayed read only reads again); anything
+    else's to the logged `proof_jti_write`, since a proof binds the method and URL, not the body."""
+    return "proof_jti" if method.upper() in SAFE_METHODS else "proof_jti_write"
+
+
+def device_ctes(jti_table: str) -> str:
+    return _DEVICE_CTES.replace("{jti_table}", jti_table)
+
+
+DEVICE_CTES = device_ctes("proof_jti")  # the family reads' (api/read_models.py: GET only)
+_AUTHENTICATE = {table: device_ctes(table) + "\nSELECT * FROM caller" for table in ("proof_jti", "proof_jti_write")}
 
 
 def request_urls(request: Request) -> tuple[str, ...]:
@@ -177,7 +193,7 @@ async def authenticate_token(request: Request, token: str, kind: str, access_tok
 
     Returns (school id, row: device_id, user_id, role, token_expired); raises the first failure."""
     school_id, arguments, proof_error = device_arguments(request, token, kind, access_token)
-    row = await DB.pool.fetchrow(_AUTHENTICATE, *arguments)
+    row = await DB.pool.fetchrow(_AUTHENTICATE[replay_memory(request.method)], *arguments)
     await check_device(school_id, row, proof_error)
     return school_id, row
 

@@ -17,7 +17,7 @@ from api.auth.tokens import new_secret, same
 from api.clock import now
 from api.errors import ApiError
 from api.pairing.dpop import Proof
-from db.devices.tables import ProofJti
+from db.devices.tables import ProofJtiWrite
 
 IAT_WINDOW = timedelta(seconds=60)
 NONCE_LIFETIME = timedelta(minutes=5)
@@ -25,7 +25,7 @@ NONCE_LIFETIME = timedelta(minutes=5)
 JTI_MEMORY = timedelta(minutes=10)
 
 _REMEMBER_JTI = """
-INSERT INTO proof_jti (id, school_id, jti, expires_at) VALUES ({}, {}, {}, {})
+INSERT INTO proof_jti_write (id, school_id, jti, expires_at) VALUES ({}, {}, {}, {})
 ON CONFLICT (school_id, jti) DO NOTHING RETURNING id
 """
 
@@ -62,6 +62,6 @@ async def require_fresh(proof: Proof, *, table: type[Table], school_id: UUID, su
             raise await nonce_error(table, school_id, subject)
     elif abs(moment.timestamp() - proof.iat) > IAT_WINDOW.total_seconds():
         raise await nonce_error(table, school_id, subject)
-    stored = await ProofJti.raw(_REMEMBER_JTI, uuid4(), school_id, jti_key(proof), moment + JTI_MEMORY)
+    stored = await ProofJtiWrite.raw(_REMEMBER_JTI, uuid4(), school_id, jti_key(proof), moment + JTI_MEMORY)
     if not stored:
         raise ApiError(401, "proof_replayed", "Cette requête a déjà été reçue (preuve rejouée).")

@@ -73,9 +73,9 @@ class DeviceToken(Table, tablename="device_token"):
 
 
 class ProofJti(Table, tablename="proof_jti"):
-    """Seen DPoP proof ids, kept until the proof could no longer be accepted: no replay.
+    """Seen DPoP proof ids of reads (GET, HEAD), kept until the proof could no longer be accepted.
 
-    UNLOGGED (its migration, and docs/pairing.md for what that trades): every phone request
+    UNLOGGED (docs/pairing.md, "The replay memory", says what that trades): every phone read
     writes here, and a logged write would cost a WAL flush per read."""
 
     id = primary_key()
@@ -84,7 +84,17 @@ class ProofJti(Table, tablename="proof_jti"):
     expires_at = Timestamptz()
 
 
-SHARDED_TABLES = [Device, Pairing, DeviceToken, ProofJti]
+class ProofJtiWrite(Table, tablename="proof_jti_write"):
+    """Seen DPoP proof ids of every other request (writes, claims, refreshes): logged, so that a
+    database crash never lets a write's proof be replayed (a proof does not bind the body)."""
+
+    id = primary_key()
+    school_id = UUID(null=False)  # no index of its own, as proof_jti
+    jti = Varchar(length=64)
+    expires_at = Timestamptz()
+
+
+SHARDED_TABLES = [Device, Pairing, DeviceToken, ProofJti, ProofJtiWrite]
 REFERENCES = [
     Ref(Device, "user_id", User, "CASCADE"),
     Ref(Pairing, "user_id", User, "CASCADE"),
@@ -94,4 +104,6 @@ INDEXES = [
     "CREATE UNIQUE INDEX proof_jti_uq ON proof_jti (school_id, jti)",
     "CREATE UNIQUE INDEX pairing_client_uq ON pairing (school_id, user_id, client_id) WHERE client_id <> ''",
     "CREATE INDEX proof_jti_expires_idx ON proof_jti (school_id, expires_at)",
+    "CREATE UNIQUE INDEX proof_jti_write_uq ON proof_jti_write (school_id, jti)",
+    "CREATE INDEX proof_jti_write_expires_idx ON proof_jti_write (school_id, expires_at)",
 ]
