@@ -5,7 +5,7 @@ from __future__ import annotations
 from db.accounts.tables import OutboxMessage
 from db.teleservices.tables import BoursePiece, TeleserviceEvent
 from tests.factories import make_family, make_user
-from tests.teleservices_builders import PNG, add_scale, open_campaign, signed_in, tele_setup, upload
+from tests.teleservices_builders import PNG, add_scale, open_campaign, set_dates, signed_in, tele_setup, upload
 
 
 async def _draft(parent, campaign, student):
@@ -216,6 +216,51 @@ async def test_closed_campaigns_and_children_not_concerned(new_client):
     )
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "not_concerned"
     assert (await lycee_family.get("/api/teleservices/summary")).json()["children"][0]["demarches"] == []
+
+
+async def test_filing_after_the_campaign_closes_is_refused_by_the_deadline(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent = await signed_in(new_client, s.parent)
+    request_id = await _filled(parent, campaign, s.student)  # ready to file: only the date can refuse it
+    url = f"/api/teleservices/bourses/{request_id}"
+    await set_dates(campaign, closes=-1)
+
+    late = await parent.post(f"{url}/actions", json={"action": "file"})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "campaign_closed"
+    assert "était ouvert du" in late.json()["error"]["message"]
+    form = {"dependent_children": 2, "reference_income": 10_500, "sworn_statement": True}
+    edit = await parent.put(url, json=form)
+    assert edit.status_code == 409 and edit.json()["error"]["code"] == "campaign_closed"
+    another = await upload(parent, request_id)
+    assert another.status_code == 409 and another.json()["error"]["code"] == "campaign_closed"
+    shown = (await parent.get(url)).json()
+    assert shown["state"] == "draft" and "file" not in shown["actions"] and "upload" not in shown["actions"]
+
+
+async def test_the_missing_piece_is_refused_after_the_reply_deadline(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    request_id = await _filled(parent, campaign, s.student)
+    url = f"/api/teleservices/bourses/{request_id}"
+    assert (await parent.post(f"{url}/actions", json={"action": "file"})).json()["state"] == "filed"
+    asked = await staff.post(
+        f"/api/school/teleservices/bourses/{request_id}/actions",
+        json={"action": "request_piece", "message": "La page 2 manque."},
+    )
+    assert asked.json()["state"] == "incomplete"
+    # The piece arrives in time, but the family completes after the date (the campaign closed long ago).
+    assert (await upload(parent, request_id, PNG, "page2.png")).status_code == 200
+    await set_dates(campaign, closes=-5, replies=-1)
+
+    late = await parent.post(f"{url}/actions", json={"action": "complete"})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "reply_deadline_passed"
+    too_late = await upload(parent, request_id, PNG, "page2-bis.png")
+    assert too_late.status_code == 409 and too_late.json()["error"]["code"] == "reply_deadline_passed"
+    shown = (await parent.get(url)).json()
+    assert shown["state"] == "incomplete" and shown["actions"] == ["withdraw"]
+    assert len(shown["pieces"]) == 2
 
 
 async def test_uploads_are_sniffed_limited_and_rate_limited(new_client):
