@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from db.accounts.tables import OutboxMessage
+from tests.factories import make_family, make_user
 from tests.teleservices_builders import open_campaign, set_dates, signed_in, tele_setup
 
 TWO_WISHES = {
@@ -213,3 +214,30 @@ async def test_orientation_access(new_client):
     assert (
         await parent.put(f"/api/school/teleservices/orientation/{form['id']}/council", json={"answers": []})
     ).status_code == 403
+
+
+async def test_another_school_and_a_teacher_cannot_reach_a_fiche_dialogue(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_provisional", "3e")
+    parent = await signed_in(new_client, s.parent)
+    form = await _submitted(parent, campaign, s.student)
+    family_url = f"/api/teleservices/orientation/{form['id']}"
+    council_url = f"/api/school/teleservices/orientation/{form['id']}/council"
+    answer = {"answers": _answers(form, "unfavourable", "unfavourable"), "comment": "Intrus"}
+
+    elsewhere = await make_family()
+    foreign_parent = await signed_in(new_client, elsewhere.parent)
+    opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+    assert (await foreign_parent.post("/api/teleservices/orientation", json=opening)).status_code == 404
+    assert (await foreign_parent.get(family_url)).status_code == 404
+    assert (await foreign_parent.put(f"{family_url}/wishes", json=TWO_WISHES)).status_code == 404
+    assert (await foreign_parent.post(f"{family_url}/actions", json={"action": "submit"})).status_code == 404
+    foreign_staff = await signed_in(new_client, await make_user(elsewhere.school, "staff"))
+    assert (await foreign_staff.get(f"/api/school/teleservices/orientation/{form['id']}")).status_code == 404
+    assert (await foreign_staff.put(council_url, json=answer)).status_code == 404
+    teacher = await signed_in(new_client, s.teacher)
+    assert (await teacher.put(council_url, json=answer)).status_code == 403
+
+    shown = (await parent.get(family_url)).json()  # nobody answered for the council
+    assert shown["state"] == "submitted" and shown["council_comment"] == ""
+    assert [w["opinion"] for w in shown["wishes"]] == ["", ""]

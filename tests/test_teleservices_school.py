@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from db.core.tables import User
+from tests.factories import make_family, make_user
 from tests.parity_builders import pdf_text
 from tests.teleservices_builders import (
     CEILINGS,
@@ -125,6 +126,48 @@ async def test_lists_filter_and_exports_read_well(new_client):
     assert (await staff.get(f"/api/school/teleservices/classes/{s.student.id}/summary.pdf")).status_code == 404
     teacher = await signed_in(new_client, s.teacher)
     assert (await teacher.get("/api/school/teleservices/exports/bourses.csv")).status_code == 403
+
+
+async def test_exports_are_for_the_school_s_staff_only(new_client):
+    s = await tele_setup()
+    bourse_campaign = await open_campaign(s, "bourse_college")
+    orientation_campaign = await open_campaign(s, "orientation_provisional", "3e")
+    await add_scale(s)
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    opening = {"campaign_id": str(bourse_campaign.id), "student_id": str(s.student.id)}
+    request_id = (await parent.post("/api/teleservices/bourses", json=opening)).json()["id"]
+    form = {"dependent_children": 1, "reference_income": 2_000, "sworn_statement": True}
+    await parent.put(f"/api/teleservices/bourses/{request_id}", json=form)
+    await upload(parent, request_id)
+    await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
+    await staff.post(f"/api/school/teleservices/bourses/{request_id}/actions", json={"action": "grant", "echelon": 3})
+    opening["campaign_id"] = str(orientation_campaign.id)
+    form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
+    await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)
+    exports = {
+        "bourses": "/api/school/teleservices/exports/bourses.csv",
+        "orientation": f"/api/school/teleservices/exports/orientation.csv?class_id={s.class_3e.id}",
+        "summary": f"/api/school/teleservices/classes/{s.class_3e.id}/summary.pdf",
+    }
+    for url in exports.values():  # the school's own staff read each of them, with Hugo in it
+        response = await staff.get(url)
+        assert response.status_code == 200 and b"Fontaine" in (
+            pdf_text(response.content) if url.endswith(".pdf") else response.content
+        ), url
+
+    student, teacher = await signed_in(new_client, s.student), await signed_in(new_client, s.teacher)
+    for reader in (parent, student, teacher):
+        for url in exports.values():
+            assert (await reader.get(url)).status_code == 403, url
+
+    # Another school's staff: our class does not exist for them, and their lists hold none of our pupils.
+    elsewhere = await make_family()
+    foreign_staff = await signed_in(new_client, await make_user(elsewhere.school, "staff"))
+    assert (await foreign_staff.get(exports["summary"])).status_code == 404
+    for url in (exports["bourses"], exports["orientation"], "/api/school/teleservices/exports/orientation.csv"):
+        response = await foreign_staff.get(url)
+        assert response.status_code == 200 and len(response.content.decode("utf-8-sig").splitlines()) == 1, url
+        assert b"Fontaine" not in response.content
 
 
 async def test_a_spreadsheet_formula_in_a_name_stays_text(new_client):
