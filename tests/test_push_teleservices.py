@@ -72,3 +72,32 @@ async def test_a_bourse_decision_pushes_to_each_guardian_of_that_student(new_cli
     await deliver(s.school.id)
     assert bodies(push_service, parent) == expected * 2
     assert bodies(push_service, other_parent) == expected
+
+
+async def test_the_council_s_answer_pushes_to_the_guardians(new_client, push_service):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_provisional", "3e")
+    parent = await subscribed_phone(new_client, s.parent, push_service)
+    other_parent = await subscribed_phone(new_client, s.other_parent, push_service)
+    student = await subscribed_phone(new_client, s.student, push_service)
+    family = await signed_in(new_client, s.parent)
+    opened = await family.post(
+        "/api/teleservices/orientation", json={"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+    )
+    url = f"/api/teleservices/orientation/{opened.json()['id']}"
+    assert (await family.put(f"{url}/wishes", json={"wishes": [{"track": "2gt"}]})).status_code == 200
+    sent = (await family.post(f"{url}/actions", json={"action": "submit"})).json()
+    await deliver(s.school.id)
+    assert bodies(push_service, parent) == []  # the family's own moves are not pushed back to it
+
+    staff = await signed_in(new_client, s.staff)
+    answer = {"answers": [{"wish_id": sent["wishes"][0]["id"], "opinion": "favourable"}], "client_id": "council-1"}
+    council = f"/api/school/teleservices/orientation/{sent['id']}/council"
+    assert (await staff.put(council, json=answer)).status_code == 200
+    await deliver(s.school.id)
+    expected = ["Téléservices : orientation (Hugo)"]
+    assert bodies(push_service, parent) == expected and bodies(push_service, other_parent) == expected
+    assert bodies(push_service, student) == []
+    assert push_service.for_endpoint(parent.subscription["endpoint"])[0].payload["screen"] == "demarches"
+    assert (await staff.put(council, json=answer)).status_code == 200  # a retry pushes nothing more
+    assert (await deliver(s.school.id)).sent == 0

@@ -141,6 +141,77 @@ async def test_withdraw_reopen_and_refuse(new_client):
     assert late.status_code == 409
 
 
+async def test_the_family_withdraws_a_draft_an_incomplete_or_a_completed_request(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    request_id = await _filled(parent, campaign, s.student)
+    url = f"/api/teleservices/bourses/{request_id}/actions"
+    staff_url = f"/api/school/teleservices/bourses/{request_id}/actions"
+
+    async def act(client, target, body):
+        response = await client.post(target, json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    assert (await act(parent, url, {"action": "withdraw"}))["state"] == "withdrawn"  # a draft
+    await act(parent, url, {"action": "reopen"})
+    await act(parent, url, {"action": "file"})
+    await act(staff, staff_url, {"action": "request_piece", "message": "RIB"})
+    assert (await act(parent, url, {"action": "withdraw"}))["state"] == "withdrawn"  # incomplete
+    await act(parent, url, {"action": "reopen"})
+    await act(parent, url, {"action": "file"})
+    await act(staff, staff_url, {"action": "request_piece", "message": "RIB, encore"})
+    assert (await upload(parent, request_id, PNG, "rib.png")).status_code == 200
+    assert (await act(parent, url, {"action": "complete"}))["state"] == "completed"
+    final = await act(parent, url, {"action": "withdraw"})  # completed, not yet decided
+    assert (final["state_label"], final["actions"]) == ("Retirée", ["reopen"])
+    withdrawals = [e["from_state"] for e in final["history"] if e["action"] == "withdraw"]
+    assert withdrawals == ["draft", "incomplete", "completed"]
+    gone = await staff.post(staff_url, json={"action": "refuse", "reason": "Trop tard"})
+    assert gone.status_code == 409 and gone.json()["error"]["details"]["state"] == "withdrawn"
+
+
+async def test_a_completed_request_may_be_asked_again_then_refused_and_the_refusal_is_emailed(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    other = await signed_in(new_client, s.other_parent)
+    request_id = await _filled(parent, campaign, s.student)
+    url = f"/api/teleservices/bourses/{request_id}"
+    staff_url = f"/api/school/teleservices/bourses/{request_id}/actions"
+    await parent.post(f"{url}/actions", json={"action": "file"})
+    await staff.post(staff_url, json={"action": "request_piece", "message": "Avis complet."})
+    await upload(parent, request_id, PNG, "avis-p2.png")
+    assert (await parent.post(f"{url}/actions", json={"action": "complete"})).json()["state"] == "completed"
+
+    again = await staff.post(staff_url, json={"action": "request_piece", "message": "Il manque encore la page 3."})
+    assert again.status_code == 200 and again.json()["state"] == "incomplete"
+    seen = (await parent.get(url)).json()
+    assert seen["school_message"] == "Il manque encore la page 3." and "complete" in seen["actions"]
+    # The family must send a new piece: the one sent for the first request does not answer the second.
+    early = await parent.post(f"{url}/actions", json={"action": "complete"})
+    assert early.status_code == 400 and early.json()["error"]["code"] == "piece_missing"
+    await upload(parent, request_id, PNG, "avis-p3.png")
+    assert (await parent.post(f"{url}/actions", json={"action": "complete"})).json()["state"] == "completed"
+    await OutboxMessage.delete().where(OutboxMessage.school_id == s.school.id)
+
+    refused = await staff.post(staff_url, json={"action": "refuse", "reason": "Ressources au-dessus du plafond."})
+    assert refused.status_code == 200
+    assert [(e["action"], e["from_state"]) for e in refused.json()["history"]][-1] == ("refuse", "completed")
+    mails = await OutboxMessage.select().where(OutboxMessage.school_id == s.school.id)
+    assert {m["destination"] for m in mails} == {"elodie@example.fr", "sebastien@example.fr"}
+    assert all(
+        m["subject"] == "Téléservices : demande de bourse"
+        and "Hugo a reçu une réponse" in m["body"]
+        and "plafond" not in m["body"]  # the reason is read in Cartable, not in a shared mailbox
+        for m in mails
+    )
+    for reader in (parent, other):  # both guardians read the decision and its reason
+        shown = (await reader.get(url)).json()
+        assert (shown["state_label"], shown["decision_reason"]) == ("Refusée", "Ressources au-dessus du plafond.")
+
+
 async def test_the_other_guardian_reads_without_the_household_details(new_client):
     s = await tele_setup()
     campaign = await open_campaign(s, "bourse_college")

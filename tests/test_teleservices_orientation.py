@@ -112,6 +112,37 @@ async def test_final_phase_proposal_declined_asks_for_a_meeting(new_client):
     ]
 
 
+async def test_the_council_may_change_its_answer_until_the_family_replies(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_provisional", "3e")
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    form = await _submitted(parent, campaign, s.student)
+    council = f"/api/school/teleservices/orientation/{form['id']}/council"
+    first = await staff.put(council, json={"answers": _answers(form, "favourable", "reserved")})
+    assert first.status_code == 200
+
+    corrected = await staff.put(
+        council, json={"answers": _answers(form, "reserved", "unfavourable"), "comment": "Avis corrigé."}
+    )
+    assert corrected.status_code == 200
+    seen = (await parent.get(f"/api/teleservices/orientation/{form['id']}")).json()
+    assert [w["opinion_label"] for w in seen["wishes"]] == ["Réservé", "Défavorable"]
+    assert (seen["state"], seen["council_comment"], seen["actions"]) == (
+        "answered",
+        "Avis corrigé.",
+        ["accept", "decline"],
+    )
+    answers = [(e["from_state"], e["to_state"], e["message"]) for e in seen["history"] if e["action"] == "answer"]
+    assert answers == [("submitted", "answered", ""), ("answered", "answered", "Avis corrigé.")]
+    assert await OutboxMessage.count().where(OutboxMessage.channel == "email") == 4  # both guardians, twice
+
+    await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "accept"})
+    frozen = await staff.put(council, json={"answers": _answers(form, "unfavourable", "unfavourable")})
+    assert frozen.status_code == 409 and frozen.json()["error"]["details"]["state"] == "accepted"
+    kept = (await parent.get(f"/api/teleservices/orientation/{form['id']}")).json()
+    assert [w["opinion"] for w in kept["wishes"]] == ["reserved", "unfavourable"]
+
+
 async def test_wishes_follow_the_level_and_the_limit(new_client):
     s = await tele_setup()
     campaign_3e = await open_campaign(s, "orientation_provisional", "3e")
