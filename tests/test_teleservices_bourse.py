@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import asyncpg
+
 from db.accounts.tables import OutboxMessage
-from db.teleservices.tables import BoursePiece, TeleserviceEvent
+from db.teleservices.tables import BoursePiece, BourseRequest, TeleserviceEvent
+from piccolo_conf import DB
 from tests.factories import make_family, make_user
 from tests.teleservices_builders import PNG, add_scale, open_campaign, set_dates, signed_in, tele_setup, upload
 
@@ -217,8 +222,9 @@ async def test_the_other_guardian_reads_without_the_household_details(new_client
     campaign = await open_campaign(s, "bourse_college")
     parent, other = await signed_in(new_client, s.parent), await signed_in(new_client, s.other_parent)
     request_id = await _filled(parent, campaign, s.student)
+    assert (await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})).is_success
 
-    # Opening "again" from the other guardian gives the same request, read-only.
+    # Opening "again" from the other guardian gives the same request, filed: read-only.
     seen = await other.post(
         "/api/teleservices/bourses", json={"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
     )
@@ -227,13 +233,119 @@ async def test_the_other_guardian_reads_without_the_household_details(new_client
     assert body["reference_income"] is None and body["pieces"] == [] and body["details_visible"] is False
     form = {"dependent_children": 1, "reference_income": 1, "sworn_statement": True}
     assert (await other.put(f"/api/teleservices/bourses/{request_id}", json=form)).status_code == 403
-    refused = await other.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
+    refused = await other.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "withdraw"})
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "read_only"
+    taken = await other.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "take_over"})
+    assert taken.status_code == 409 and "Élodie Fontaine" in taken.json()["error"]["message"]
     assert (await upload(other, request_id)).status_code == 403
     piece = await BoursePiece.select(BoursePiece.id).first()
     download = f"/api/teleservices/bourses/{request_id}/pieces/{piece['id']}"
     assert (await other.get(download)).status_code == 404
     assert (await parent.get(download)).content.startswith(b"%PDF")
+
+
+async def test_a_draft_nobody_filed_does_not_lock_the_other_guardian_out(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent, other = await signed_in(new_client, s.parent), await signed_in(new_client, s.other_parent)
+    draft = await _draft(parent, campaign, s.student)  # Élodie merely opens the form
+    url = f"/api/teleservices/bourses/{draft['id']}"
+
+    [item] = (await other.get("/api/teleservices/summary")).json()["children"][0]["demarches"]
+    assert (item["request_id"], item["mine"], item["pending"]["code"]) == (draft["id"], False, "file")
+    seen = await _draft(other, campaign, s.student)  # Sébastien finds her draft, not a second request
+    assert (seen["id"], seen["mine"], seen["filed_by"], seen["actions"]) == (
+        draft["id"],
+        False,
+        "Élodie Fontaine",
+        ["take_over"],
+    )
+    form = {"dependent_children": 3, "reference_income": 8_000, "sworn_statement": True}
+    refused = await other.put(url, json=form)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "read_only"
+    assert "reprenez-la à votre nom" in refused.json()["error"]["message"]
+
+    # She had started to fill it in; he takes it over: her figures and her tax notice are wiped, not shown to him.
+    await parent.put(url, json={"dependent_children": 2, "reference_income": 10_500, "sworn_statement": True})
+    piece_url = (await upload(parent, draft["id"])).json()["pieces"][0]["url"]
+    taken = await other.post(f"{url}/actions", json={"action": "take_over", "client_id": "t1"})
+    assert taken.status_code == 200, taken.text
+    body = taken.json()
+    assert (body["state"], body["mine"], body["filed_by"]) == ("draft", True, "Sébastien Fontaine")
+    assert (body["dependent_children"], body["reference_income"], body["pieces"]) == (None, None, [])
+    assert set(body["actions"]) == {"edit", "upload", "file", "withdraw"}
+    last = body["history"][-1]
+    assert (last["action"], last["from_state"], last["to_state"], last["by"]) == (
+        "take_over",
+        "draft",
+        "draft",
+        "Sébastien Fontaine",
+    )
+    assert "autre responsable légal" in last["label"]
+    assert await BoursePiece.count() == 0 and (await parent.get(piece_url)).status_code == 404
+    again = await other.post(f"{url}/actions", json={"action": "take_over", "client_id": "t1"})  # a retry
+    assert again.status_code == 200 and len(again.json()["history"]) == len(body["history"])
+
+    # Now hers is read-only (she may take it back while nobody filed it); he files.
+    hers = (await parent.get(url)).json()
+    assert (hers["mine"], hers["actions"], hers["details_visible"]) == (False, ["take_over"], False)
+    late = await parent.post(f"{url}/actions", json={"action": "file"})
+    assert late.status_code == 403 and late.json()["error"]["code"] == "read_only"
+    assert (await upload(parent, draft["id"])).status_code == 403
+    await other.put(url, json=form)
+    await upload(other, draft["id"])
+    assert (await other.post(f"{url}/actions", json={"action": "file"})).json()["state"] == "filed"
+
+    # Filed: the request is the family's, his; she reads it and can no longer take it over.
+    hers = (await parent.get(url)).json()
+    assert (hers["actions"], hers["reference_income"], hers["filed_by"]) == ([], None, "Sébastien Fontaine")
+    too_late = await parent.post(f"{url}/actions", json={"action": "take_over"})
+    assert too_late.status_code == 409 and "Sébastien Fontaine" in too_late.json()["error"]["message"]
+    [item] = (await parent.get("/api/teleservices/summary")).json()["children"][0]["demarches"]
+    assert (item["state"], item["mine"], item["pending"]) == ("filed", False, None)
+    assert await BourseRequest.count() == 1  # still one request per child and campaign
+
+
+async def test_a_withdrawn_request_may_be_taken_over_and_filed_by_the_other_guardian(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent, other = await signed_in(new_client, s.parent), await signed_in(new_client, s.other_parent)
+    staff = await signed_in(new_client, s.staff)
+    request_id = await _filled(parent, campaign, s.student)
+    url = f"/api/teleservices/bourses/{request_id}"
+    await parent.post(f"{url}/actions", json={"action": "file"})
+    assert (await parent.post(f"{url}/actions", json={"action": "withdraw"})).json()["state"] == "withdrawn"
+    own = await parent.post(f"{url}/actions", json={"action": "take_over"})  # she reopens hers instead
+    assert own.status_code == 409 and own.json()["error"]["code"] == "already_yours"
+
+    assert (await other.get(url)).json()["actions"] == ["take_over"]
+    taken = (await other.post(f"{url}/actions", json={"action": "take_over"})).json()
+    assert (taken["state"], taken["mine"], taken["reference_income"], taken["sworn_statement"]) == (
+        "draft",
+        True,
+        None,
+        False,
+    )
+    early = await other.post(f"{url}/actions", json={"action": "file"})  # her tax notice went with her form
+    assert early.status_code == 400 and "tax_notice" in early.json()["error"]["details"]["missing"]
+    await other.put(url, json={"dependent_children": 1, "reference_income": 16_000, "sworn_statement": True})
+    await upload(other, request_id)
+    filed = (await other.post(f"{url}/actions", json={"action": "file"})).json()
+    assert [(e["action"], e["by"]) for e in filed["history"]] == [
+        ("create", "Élodie Fontaine"),
+        ("file", "Élodie Fontaine"),
+        ("withdraw", "Élodie Fontaine"),
+        ("take_over", "Sébastien Fontaine"),
+        ("file", "Sébastien Fontaine"),
+    ]
+    school_view = (await staff.get(f"/api/school/teleservices/bourses/{request_id}")).json()
+    assert (school_view["filed_by"], school_view["reference_income"], len(school_view["pieces"])) == (
+        "Sébastien Fontaine",
+        16_000,
+        1,
+    )
+    reopen = await parent.post(f"{url}/actions", json={"action": "reopen"})
+    assert reopen.status_code == 403 and reopen.json()["error"]["code"] == "read_only"
 
 
 async def test_students_teachers_other_families_and_schools_are_refused(new_client):
@@ -332,6 +444,27 @@ async def test_the_missing_piece_is_refused_after_the_reply_deadline(new_client)
     shown = (await parent.get(url)).json()
     assert shown["state"] == "incomplete" and shown["actions"] == ["withdraw"]
     assert len(shown["pieces"]) == 2
+
+
+async def test_a_piece_sent_while_the_request_is_being_filed_waits_and_is_refused(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent = await signed_in(new_client, s.parent)
+    request_id = await _filled(parent, campaign, s.student)
+    where = "WHERE school_id = $1 AND id = $2"
+    filing = await asyncpg.connect(DB.config["dsn"])  # another request filing it, holding its row lock
+    try:
+        async with filing.transaction():
+            await filing.execute(f"SELECT id FROM bourse_request {where} FOR UPDATE", s.school.id, request_id)
+            sending = asyncio.create_task(upload(parent, request_id, PNG, "encore.png"))
+            await asyncio.sleep(0.5)
+            assert not sending.done()  # the upload waits for the filing to end
+            await filing.execute(f"UPDATE bourse_request SET state = 'filed' {where}", s.school.id, request_id)
+        late = await sending
+    finally:
+        await filing.close()
+    assert late.status_code == 409 and late.json()["error"]["code"] == "not_editable"
+    assert await BoursePiece.count().where(BoursePiece.request_id == request_id) == 1  # the filed tax notice only
 
 
 async def test_uploads_are_sniffed_limited_and_rate_limited(new_client):

@@ -204,7 +204,9 @@ async def test_the_family_summary_lists_pending_actions_per_child(new_client):
     )
     others = (await other.get("/api/teleservices/summary")).json()
     item = next(d for d in others["children"][0]["demarches"] if d["kind"] == "bourse")
-    assert (item["state_label"], item["mine"], item["pending"]) == ("Brouillon", False, None)
+    # A draft nobody filed does not take the other guardian's "file" away.
+    assert (item["state_label"], item["mine"], item["pending"]["code"]) == ("Brouillon", False, "file")
+    assert "reprendre" in item["pending"]["label"]
     student = await signed_in(new_client, s.student)
     assert (await student.get("/api/teleservices/summary")).status_code == 403
 

@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "refuse": "Bourse refusée",
     "withdraw": "Demande retirée",
     "reopen": "Demande reprise",
+    "take_over": "Demande reprise à son nom par un autre responsable légal (brouillon précédent effacé)",
     "wishes": "Vœux enregistrés",
     "submit": "Vœux transmis à l'établissement",
     "answer": "Réponse du conseil de classe",
