@@ -7,7 +7,7 @@ previous holder, which describe that household, are wiped, and the draft is the 
 filed, the filer's request is the family's: the other guardians read it, without the household's
 resources. Who holds the request is checked again under the row lock of each move. The school asks
 for a piece, grants (the échelon's amount comes from the year's scale) or refuses; the family is told
-through `notify_guardians`.
+(`notices.py`: a push in the decision's transaction, an e-mail after it).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from api.auth.principal import Principal
 from api.clock import now
 from api.dates import school_today
 from api.errors import ApiError
-from api.notifications.notify import Notice, notify_guardians
 from api.people import people, student_card
 from api.teleservices import campaigns
 from api.teleservices.campaigns import campaign_by_id, shown_campaign
-from api.teleservices.catalogue import BOURSE_STATES, FAMILY_PAGE, SCALE_OF
+from api.teleservices.catalogue import BOURSE_STATES, SCALE_OF
+from api.teleservices.notices import email_guardians, push_guardians
 from api.teleservices.requests import BOURSE, Move, find, find_for_family, history, move, open_or_get
 from api.teleservices.scale import amount_of, euros, load_scale, simulate
 from api.teleservices.structs import (
@@ -234,6 +234,8 @@ NOTICES = {
     "grant": "La demande de bourse de {name} a reçu une réponse de l'établissement.",
     "refuse": "La demande de bourse de {name} a reçu une réponse de l'établissement.",
 }
+SUBJECT = "Téléservices : demande de bourse"
+READ_IT = " Connectez-vous à Cartable, rubrique Téléservices, pour la consulter."
 
 
 async def school_action(principal: Principal, request_id: UUID, data: SchoolBourseAction) -> None:
@@ -259,19 +261,12 @@ async def school_action(principal: Principal, request_id: UUID, data: SchoolBour
         message=message,
         client_id=data.client_id,
         values=values,
+        announce=push_guardians(SUBJECT),
     )
     if changed:
         card = await student_card(principal.school_id, row["student_id"])
-        text = NOTICES[action].format(name=card.first_name)
-        await notify_guardians(
-            Notice(
-                principal.school_id,
-                "Téléservices : demande de bourse",
-                text + " Connectez-vous à Cartable, rubrique Téléservices, pour la consulter.",
-                FAMILY_PAGE,
-            ),
-            card.id,
-        )
+        text = NOTICES[action].format(name=card.first_name) + READ_IT
+        await email_guardians(principal.school_id, card.id, SUBJECT, text)
 
 
 def _actions(row: dict, viewer: Principal, window_open: bool, replies_open: bool) -> list[str]:
