@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 
 import asyncpg
 
 from db.accounts.tables import OutboxMessage
+from db.core.tables import SchoolYear
 from db.teleservices.tables import BoursePiece, BourseRequest, TeleserviceEvent
 from piccolo_conf import DB
 from tests.factories import make_family, make_user
@@ -91,6 +93,21 @@ async def test_a_bourse_goes_from_draft_to_granted_and_every_step_is_recorded(ne
         ("grant", "completed", "granted", "Stéphane Girard", True),
     ]
     assert await OutboxMessage.count().where(OutboxMessage.channel == "email") == 4
+
+
+async def test_the_form_names_the_tax_notice_of_the_school_year(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "bourse_college")
+    parent = await signed_in(new_client, s.parent)
+    draft = await _draft(parent, campaign, s.student)
+    starts = (await SchoolYear.select(SchoolYear.starts_on).where(SchoolYear.id == s.year_id).first())["starts_on"]
+    assert draft["tax_notice"] == f"avis d'impôt {starts.year} sur les revenus {starts.year - 1}"
+    # Read from the school year's dates, not written in the code: another year, another notice.
+    await SchoolYear.update({SchoolYear.starts_on: date(2031, 9, 1)}).where(
+        (SchoolYear.school_id == s.school.id) & (SchoolYear.id == s.year_id)
+    )
+    shown = (await parent.get(f"/api/teleservices/bourses/{draft['id']}")).json()
+    assert shown["tax_notice"] == "avis d'impôt 2031 sur les revenus 2030"
 
 
 async def test_retries_act_once_and_impossible_moves_are_conflicts(new_client):

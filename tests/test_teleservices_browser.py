@@ -41,6 +41,8 @@ async def test_a_parent_files_a_bourse_the_school_asks_a_piece_then_grants(brows
 
     await parent.get_by_role("button", name="Faire la demande : Bourse de collège — Hugo").click()
     await parent.get_by_label("Nombre d'enfants à charge").fill("2")
+    notice_year = (today() - timedelta(days=120)).year  # the year tele_setup's school year starts
+    await parent.wait_for_selector(f"#ts-form >> text=avis d'impôt {notice_year} sur les revenus {notice_year - 1}")
     await parent.get_by_label("Revenu fiscal de référence (en euros)").fill("10500")
     await parent.wait_for_selector("#ts-simulation >> text=Échelon 2")
     await parent.get_by_label("Je certifie sur l'honneur").check()

@@ -21,8 +21,8 @@ from api.dates import school_today
 from api.errors import ApiError
 from api.people import people, student_card
 from api.teleservices import campaigns
-from api.teleservices.campaigns import campaign_by_id, shown_campaign
-from api.teleservices.catalogue import BOURSE_STATES, SCALE_OF
+from api.teleservices.campaigns import campaign_by_id, school_year, shown_campaign
+from api.teleservices.catalogue import BOURSE_STATES, SCALE_OF, tax_notice
 from api.teleservices.notices import email_guardians, push_guardians
 from api.teleservices.requests import BOURSE, Move, find, find_for_family, history, move, open_or_get
 from api.teleservices.scale import amount_of, euros, load_scale, simulate
@@ -307,6 +307,7 @@ async def bourse_out(viewer: Principal, row: dict) -> BourseOut:
         filed_by=filer.name if filer else "",
         mine=row["filed_by_id"] == viewer.user_id,
         details_visible=details,
+        tax_notice=tax_notice((await school_year(sid, campaign["school_year_id"]))["starts_on"]),
         dependent_children=row["dependent_children"] if details else None,
         reference_income=row["reference_income"] if details else None,
         sworn_statement=row["sworn_statement"],

@@ -123,6 +123,10 @@ async def campaign_by_id(school_id: UUID, campaign_id: UUID) -> dict:
     return row
 
 
+async def school_year(school_id: UUID, year_id: UUID) -> dict:
+    return await SchoolYear.select().where((SchoolYear.school_id == school_id) & (SchoolYear.id == year_id)).first()
+
+
 async def year_label(school_id: UUID, year_id: UUID) -> str:
     row = (
         await SchoolYear.select(SchoolYear.label)

@@ -79,6 +79,7 @@ class BourseOut(msgspec.Struct):
     # The household's resources and tax notice are shown to the guardian who filed and to the school,
     # not to the other guardian (who may live in another household).
     details_visible: bool
+    tax_notice: str  # the notice that applies this school year: "avis d'impôt 2026 sur les revenus 2025"
     dependent_children: int | None
     reference_income: int | None
     sworn_statement: bool

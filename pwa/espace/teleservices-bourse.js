@@ -39,7 +39,8 @@ function form(request, context, run) {
   income.addEventListener('input', simulate);
   const save = el('form', { id: 'ts-form' },
     field('Nombre d\'enfants à charge', children),
-    field('Revenu fiscal de référence (en euros)', income, 'Il figure sur la première page de votre avis d\'imposition.'),
+    field('Revenu fiscal de référence (en euros)', income,
+      `Il figure en première page de votre ${request.tax_notice} : c'est cet avis qui compte pour l'année ${request.campaign.school_year}.`),
     estimate,
     el('label', { class: 'check' }, sworn,
       'Je certifie sur l\'honneur l\'exactitude des renseignements fournis.'),
@@ -69,7 +70,7 @@ function pieces(request, context, run) {
       : null)));
   if (!request.actions.includes('upload')) return request.pieces.length ? el('div', {}, el('h3', {}, 'Pièces jointes'), list) : null;
   const file = el('input', { type: 'file', id: 'ts-file', accept: 'application/pdf,image/png,image/jpeg', required: true });
-  const what = request.state === 'incomplete' ? 'Pièce demandée' : 'Avis d\'imposition';
+  const what = request.state === 'incomplete' ? 'Pièce demandée' : `Votre ${request.tax_notice}`;
   const upload = el('form', { id: 'ts-upload' }, field(`${what} (PDF, PNG ou JPEG, 5 Mo au plus)`, file),
     el('button', { type: 'submit', class: 'secondary' }, 'Joindre le fichier'));
   upload.addEventListener('submit', (event) => {
