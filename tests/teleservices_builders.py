@@ -54,6 +54,15 @@ async def open_campaign(
     return Ref(id=row.id, school_id=setup.school.id)
 
 
+async def set_dates(campaign: Ref, **days: int) -> None:
+    """Move a campaign's dates (`opens`, `closes`, `replies`: days from today), e.g. to let a deadline pass."""
+    columns = {"opens": TeleserviceCampaign.opens_on, "closes": TeleserviceCampaign.closes_on}
+    columns["replies"] = TeleserviceCampaign.replies_until
+    await TeleserviceCampaign.update({columns[name]: today() + timedelta(days=n) for name, n in days.items()}).where(
+        (TeleserviceCampaign.school_id == campaign.school_id) & (TeleserviceCampaign.id == campaign.id)
+    )
+
+
 async def add_scale(setup: TeleSetup, scale: str = "college") -> None:
     common = {"school_id": setup.school.id, "school_year_id": setup.year_id, "scale": scale}
     await BourseEchelon.insert(*[BourseEchelon(**common, echelon=e, yearly_amount_cents=a) for e, a in ECHELONS])

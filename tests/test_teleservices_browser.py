@@ -41,6 +41,8 @@ async def test_a_parent_files_a_bourse_the_school_asks_a_piece_then_grants(brows
 
     await parent.get_by_role("button", name="Faire la demande : Bourse de collège — Hugo").click()
     await parent.get_by_label("Nombre d'enfants à charge").fill("2")
+    notice_year = (today() - timedelta(days=120)).year  # the year tele_setup's school year starts
+    await parent.wait_for_selector(f"#ts-form >> text=avis d'impôt {notice_year} sur les revenus {notice_year - 1}")
     await parent.get_by_label("Revenu fiscal de référence (en euros)").fill("10500")
     await parent.wait_for_selector("#ts-simulation >> text=Échelon 2")
     await parent.get_by_label("Je certifie sur l'honneur").check()
@@ -152,6 +154,22 @@ async def test_the_administrator_types_the_scale_and_closes_a_campaign(browser, 
     await admin.fill("#c-closes", yesterday)
     await admin.get_by_role("button", name="Enregistrer les dates").click()
     await admin.wait_for_selector("#campaigns >> text=Fermé — était ouvert du")
+
+    # Next year's campaigns are prepared before it begins: the administrator adds the year, then dates in it.
+    await admin.get_by_role("button", name="Préparer l'année scolaire suivante").click()
+    await admin.wait_for_selector("#year-status >> text=prête")
+    coming = await admin.eval_on_selector("#school-year", "select => select.selectedOptions[0].textContent")
+    await admin.wait_for_selector(f"#campaigns >> text=Aucun téléservice pour {coming}")
+    opens = await admin.get_attribute("#c-opens", "min")
+    await admin.select_option("#c-service", "bourse_lycee")
+    await admin.fill("#c-opens", opens)
+    await admin.fill("#c-closes", opens)
+    await admin.fill("#c-replies", opens)
+    await admin.get_by_role("button", name="Enregistrer les dates").click()
+    await admin.wait_for_selector(f"#campaign-status >> text=Bourse de lycée ({coming})")
+    await admin.select_option("#school-year", index=0)
+    await admin.wait_for_selector("#campaigns >> text=Bourse de collège")
+    assert "Bourse de lycée" not in await admin.inner_text("#campaigns")
     await admin_context.close()
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from api.clock import now
 from db.accounts.tables import OutboxMessage
-from db.teleservices.tables import OrientationForm, OrientationWish
-from tests.teleservices_builders import open_campaign, signed_in, tele_setup
+from tests.factories import make_family, make_user
+from tests.teleservices_builders import open_campaign, set_dates, signed_in, tele_setup
 
 TWO_WISHES = {
     "wishes": [
@@ -113,6 +112,37 @@ async def test_final_phase_proposal_declined_asks_for_a_meeting(new_client):
     ]
 
 
+async def test_the_council_may_change_its_answer_until_the_family_replies(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_provisional", "3e")
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    form = await _submitted(parent, campaign, s.student)
+    council = f"/api/school/teleservices/orientation/{form['id']}/council"
+    first = await staff.put(council, json={"answers": _answers(form, "favourable", "reserved")})
+    assert first.status_code == 200
+
+    corrected = await staff.put(
+        council, json={"answers": _answers(form, "reserved", "unfavourable"), "comment": "Avis corrigé."}
+    )
+    assert corrected.status_code == 200
+    seen = (await parent.get(f"/api/teleservices/orientation/{form['id']}")).json()
+    assert [w["opinion_label"] for w in seen["wishes"]] == ["Réservé", "Défavorable"]
+    assert (seen["state"], seen["council_comment"], seen["actions"]) == (
+        "answered",
+        "Avis corrigé.",
+        ["accept", "decline"],
+    )
+    answers = [(e["from_state"], e["to_state"], e["message"]) for e in seen["history"] if e["action"] == "answer"]
+    assert answers == [("submitted", "answered", ""), ("answered", "answered", "Avis corrigé.")]
+    assert await OutboxMessage.count().where(OutboxMessage.channel == "email") == 4  # both guardians, twice
+
+    await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "accept"})
+    frozen = await staff.put(council, json={"answers": _answers(form, "unfavourable", "unfavourable")})
+    assert frozen.status_code == 409 and frozen.json()["error"]["details"]["state"] == "accepted"
+    kept = (await parent.get(f"/api/teleservices/orientation/{form['id']}")).json()
+    assert [w["opinion"] for w in kept["wishes"]] == ["reserved", "unfavourable"]
+
+
 async def test_wishes_follow_the_level_and_the_limit(new_client):
     s = await tele_setup()
     campaign_3e = await open_campaign(s, "orientation_provisional", "3e")
@@ -160,32 +190,43 @@ async def test_wishes_follow_the_level_and_the_limit(new_client):
 
 async def test_deadlines_are_enforced(new_client):
     s = await tele_setup()
-    campaign = await open_campaign(s, "orientation_provisional", "3e", opens=-30, closes=-1, replies=5)
+    campaign = await open_campaign(s, "orientation_provisional", "3e")
     parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
-    closed = await parent.post(
-        "/api/teleservices/orientation", json={"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+    late_child = await open_campaign(s, "orientation_provisional", "2de", opens=-30, closes=-1, replies=5)
+    closed = await (await signed_in(new_client, s.parent_2de)).post(
+        "/api/teleservices/orientation", json={"campaign_id": str(late_child.id), "student_id": str(s.student_2de.id)}
     )
-    assert closed.status_code == 409 and "était ouvert du" in closed.json()["error"]["message"]
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "campaign_closed"
+    assert "était ouvert du" in closed.json()["error"]["message"]
 
-    # A form sent in time, answered by the council, then the reply deadline passes.
-    form = OrientationForm(
-        school_id=s.school.id, campaign_id=campaign.id, student_id=s.student.id, state="submitted", updated_at=now()
-    )
-    await form.save()
-    await OrientationWish.insert(OrientationWish(school_id=s.school.id, form_id=form.id, rank=1, track="2gt"))
-    loaded = (await staff.get(f"/api/school/teleservices/orientation/{form.id}")).json()
+    # Wishes entered in time but not sent: after the close, neither sending nor changing them is possible.
+    form = await _form(parent, campaign, s.student)
+    url = f"/api/teleservices/orientation/{form['id']}"
+    assert (await parent.put(f"{url}/wishes", json=TWO_WISHES)).status_code == 200
+    await set_dates(campaign, closes=-1)
+    late = await parent.post(f"{url}/actions", json={"action": "submit"})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "campaign_closed"
+    assert (await parent.get(url)).json()["state"] == "draft"
+
+    # Wishes sent in time (still editable until the council answers): changing them after the close is refused.
+    await set_dates(campaign, closes=5)
+    assert (await parent.post(f"{url}/actions", json={"action": "submit"})).json()["state"] == "submitted"
+    await set_dates(campaign, closes=-1)
+    edit = await parent.put(f"{url}/wishes", json={"wishes": [{"track": "2gt"}]})
+    assert edit.status_code == 409 and edit.json()["error"]["code"] == "campaign_closed"
+
+    # The council answers after the close; the family may reply until `replies_until`, not after.
+    loaded = (await staff.get(f"/api/school/teleservices/orientation/{form['id']}")).json()
     answered = await staff.put(
-        f"/api/school/teleservices/orientation/{form.id}/council", json={"answers": _answers(loaded, "favourable")}
+        f"/api/school/teleservices/orientation/{form['id']}/council",
+        json={"answers": _answers(loaded, "favourable", "reserved")},
     )
-    assert answered.status_code == 200
-    assert (await parent.put(f"/api/teleservices/orientation/{form.id}/wishes", json=TWO_WISHES)).status_code == 409
-    await OrientationForm.raw(
-        "UPDATE teleservice_campaign SET replies_until = current_date - 1 WHERE school_id = {} AND id = {}",
-        s.school.id,
-        campaign.id,
-    )
-    too_late = await parent.post(f"/api/teleservices/orientation/{form.id}/actions", json={"action": "accept"})
+    assert answered.status_code == 200 and answered.json()["state"] == "answered"
+    await set_dates(campaign, replies=-1)
+    assert (await parent.get(url)).json()["actions"] == []
+    too_late = await parent.post(f"{url}/actions", json={"action": "accept"})
     assert too_late.status_code == 409 and too_late.json()["error"]["code"] == "reply_deadline_passed"
+    assert (await parent.get(url)).json()["state"] == "answered"
 
 
 async def test_orientation_access(new_client):
@@ -204,3 +245,30 @@ async def test_orientation_access(new_client):
     assert (
         await parent.put(f"/api/school/teleservices/orientation/{form['id']}/council", json={"answers": []})
     ).status_code == 403
+
+
+async def test_another_school_and_a_teacher_cannot_reach_a_fiche_dialogue(new_client):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_provisional", "3e")
+    parent = await signed_in(new_client, s.parent)
+    form = await _submitted(parent, campaign, s.student)
+    family_url = f"/api/teleservices/orientation/{form['id']}"
+    council_url = f"/api/school/teleservices/orientation/{form['id']}/council"
+    answer = {"answers": _answers(form, "unfavourable", "unfavourable"), "comment": "Intrus"}
+
+    elsewhere = await make_family()
+    foreign_parent = await signed_in(new_client, elsewhere.parent)
+    opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+    assert (await foreign_parent.post("/api/teleservices/orientation", json=opening)).status_code == 404
+    assert (await foreign_parent.get(family_url)).status_code == 404
+    assert (await foreign_parent.put(f"{family_url}/wishes", json=TWO_WISHES)).status_code == 404
+    assert (await foreign_parent.post(f"{family_url}/actions", json={"action": "submit"})).status_code == 404
+    foreign_staff = await signed_in(new_client, await make_user(elsewhere.school, "staff"))
+    assert (await foreign_staff.get(f"/api/school/teleservices/orientation/{form['id']}")).status_code == 404
+    assert (await foreign_staff.put(council_url, json=answer)).status_code == 404
+    teacher = await signed_in(new_client, s.teacher)
+    assert (await teacher.put(council_url, json=answer)).status_code == 403
+
+    shown = (await parent.get(family_url)).json()  # nobody answered for the council
+    assert shown["state"] == "submitted" and shown["council_comment"] == ""
+    assert [w["opinion"] for w in shown["wishes"]] == ["", ""]

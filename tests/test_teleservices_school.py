@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from uuid import uuid4
 
-from db.core.tables import User
+from db.core.tables import SchoolYear, User
+from tests.factories import make_family, make_user
 from tests.parity_builders import pdf_text
 from tests.teleservices_builders import (
     CEILINGS,
@@ -81,6 +83,81 @@ async def test_the_administrator_sets_campaigns_and_the_scale(new_client):
     }
 
 
+async def test_in_summer_the_administrator_prepares_next_year_s_campaigns_and_scale(new_client):
+    s = await tele_setup()
+    # Summer: the school year ended ten days ago, the next one is not there yet.
+    await SchoolYear.update(
+        {SchoolYear.starts_on: today() - timedelta(days=310), SchoolYear.ends_on: today() - timedelta(days=10)}
+    ).where((SchoolYear.school_id == s.school.id) & (SchoolYear.id == s.year_id))
+    admin, staff = await signed_in(new_client, s.admin), await signed_in(new_client, s.staff)
+    years = (await staff.get("/api/school/teleservices/years")).json()
+    assert [(y["id"], y["current"]) for y in years] == [(str(s.year_id), True)]
+    assert (await staff.post("/api/school/teleservices/years/next")).status_code == 403
+    prepared = await admin.post("/api/school/teleservices/years/next")
+    assert prepared.status_code == 200, prepared.text
+    coming = prepared.json()
+    starts = today() + timedelta(days=55)  # a year after the current one's start
+    assert (coming["current"], coming["starts_on"], coming["label"]) == (
+        False,
+        str(starts),
+        f"{starts.year}-{starts.year + 1}",
+    )
+    assert (await admin.post("/api/school/teleservices/years/next")).json()["id"] == coming["id"]  # once
+    listed = (await staff.get("/api/school/teleservices/years")).json()
+    assert [y["id"] for y in listed] == [str(s.year_id), coming["id"]]
+
+    dates = {
+        "service": "bourse_college",
+        "opens_on": str(today() + timedelta(days=60)),
+        "closes_on": str(today() + timedelta(days=90)),
+        "replies_until": str(today() + timedelta(days=100)),
+    }
+    in_current = await admin.put("/api/school/teleservices/campaigns", json=dates)  # the year that just ended
+    assert in_current.status_code == 400 and in_current.json()["error"]["code"] == "outside_year"
+    opened = await admin.put("/api/school/teleservices/campaigns", json={**dates, "school_year_id": coming["id"]})
+    assert opened.status_code == 200, opened.text
+    assert (opened.json()["school_year"], opened.json()["window"]["status"]) == (coming["label"], "upcoming")
+    assert (await staff.get("/api/school/teleservices/campaigns")).json() == []
+    next_campaigns = await staff.get("/api/school/teleservices/campaigns", params={"school_year_id": coming["id"]})
+    assert [c["title"] for c in next_campaigns.json()] == ["Bourse de collège"]
+
+    scale_url = "/api/school/teleservices/scales/college"
+    saved = await admin.put(scale_url, params={"school_year_id": coming["id"]}, json=_scale_body())
+    assert saved.status_code == 200 and saved.json()["school_year"] == coming["label"]
+    read = (await staff.get(scale_url, params={"school_year_id": coming["id"]})).json()
+    assert len(read["ceilings"]) == len(CEILINGS)
+    assert (await staff.get(scale_url)).json()["ceilings"] == []  # the current year's scale is untouched
+
+
+async def test_the_chosen_school_year_is_the_school_s_own_and_not_a_past_one(new_client):
+    s = await tele_setup()
+    admin = await signed_in(new_client, s.admin)
+    past = SchoolYear(school_id=s.school.id, label="2020-2021", starts_on=date(2020, 9, 1), ends_on=date(2021, 7, 4))
+    await past.save()
+    elsewhere = await make_family()
+    foreign = await SchoolYear.select(SchoolYear.id).where(SchoolYear.school_id == elsewhere.school.id).first()
+    dates = {"service": "bourse_college", "opens_on": "2020-09-10", "closes_on": "2020-10-10"}
+    dates["replies_until"] = "2020-11-10"
+    for year_id, status, code in [
+        (uuid4(), 404, "unknown_school_year"),
+        (foreign["id"], 404, "unknown_school_year"),
+        (past.id, 409, "past_school_year"),
+    ]:
+        campaign = await admin.put("/api/school/teleservices/campaigns", json={**dates, "school_year_id": str(year_id)})
+        assert (campaign.status_code, campaign.json()["error"]["code"]) == (status, code)
+        scale = await admin.put(
+            "/api/school/teleservices/scales/college", params={"school_year_id": str(year_id)}, json=_scale_body()
+        )
+        assert (scale.status_code, scale.json()["error"]["code"]) == (status, code)
+    listed = await admin.get("/api/school/teleservices/campaigns", params={"school_year_id": str(foreign["id"])})
+    assert listed.status_code == 404
+    history = await admin.get("/api/school/teleservices/campaigns", params={"school_year_id": str(past.id)})
+    assert history.status_code == 200 and history.json() == []  # a past year may be read
+    assert (await admin.get("/api/school/teleservices/campaigns", params={"school_year_id": "x"})).status_code == 400
+    years = (await admin.get("/api/school/teleservices/years")).json()
+    assert [y["id"] for y in years] == [str(s.year_id)]
+
+
 async def test_lists_filter_and_exports_read_well(new_client):
     s = await tele_setup()
     bourse_campaign = await open_campaign(s, "bourse_college")
@@ -127,6 +204,48 @@ async def test_lists_filter_and_exports_read_well(new_client):
     assert (await teacher.get("/api/school/teleservices/exports/bourses.csv")).status_code == 403
 
 
+async def test_exports_are_for_the_school_s_staff_only(new_client):
+    s = await tele_setup()
+    bourse_campaign = await open_campaign(s, "bourse_college")
+    orientation_campaign = await open_campaign(s, "orientation_provisional", "3e")
+    await add_scale(s)
+    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
+    opening = {"campaign_id": str(bourse_campaign.id), "student_id": str(s.student.id)}
+    request_id = (await parent.post("/api/teleservices/bourses", json=opening)).json()["id"]
+    form = {"dependent_children": 1, "reference_income": 2_000, "sworn_statement": True}
+    await parent.put(f"/api/teleservices/bourses/{request_id}", json=form)
+    await upload(parent, request_id)
+    await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
+    await staff.post(f"/api/school/teleservices/bourses/{request_id}/actions", json={"action": "grant", "echelon": 3})
+    opening["campaign_id"] = str(orientation_campaign.id)
+    form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
+    await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)
+    exports = {
+        "bourses": "/api/school/teleservices/exports/bourses.csv",
+        "orientation": f"/api/school/teleservices/exports/orientation.csv?class_id={s.class_3e.id}",
+        "summary": f"/api/school/teleservices/classes/{s.class_3e.id}/summary.pdf",
+    }
+    for url in exports.values():  # the school's own staff read each of them, with Hugo in it
+        response = await staff.get(url)
+        assert response.status_code == 200 and b"Fontaine" in (
+            pdf_text(response.content) if url.endswith(".pdf") else response.content
+        ), url
+
+    student, teacher = await signed_in(new_client, s.student), await signed_in(new_client, s.teacher)
+    for reader in (parent, student, teacher):
+        for url in exports.values():
+            assert (await reader.get(url)).status_code == 403, url
+
+    # Another school's staff: our class does not exist for them, and their lists hold none of our pupils.
+    elsewhere = await make_family()
+    foreign_staff = await signed_in(new_client, await make_user(elsewhere.school, "staff"))
+    assert (await foreign_staff.get(exports["summary"])).status_code == 404
+    for url in (exports["bourses"], exports["orientation"], "/api/school/teleservices/exports/orientation.csv"):
+        response = await foreign_staff.get(url)
+        assert response.status_code == 200 and len(response.content.decode("utf-8-sig").splitlines()) == 1, url
+        assert b"Fontaine" not in response.content
+
+
 async def test_a_spreadsheet_formula_in_a_name_stays_text(new_client):
     s = await tele_setup()
     await User.update({User.last_name: '=HYPERLINK("http://x")'}).where(User.id == s.student.id)
@@ -161,7 +280,9 @@ async def test_the_family_summary_lists_pending_actions_per_child(new_client):
     )
     others = (await other.get("/api/teleservices/summary")).json()
     item = next(d for d in others["children"][0]["demarches"] if d["kind"] == "bourse")
-    assert (item["state_label"], item["mine"], item["pending"]) == ("Brouillon", False, None)
+    # A draft nobody filed does not take the other guardian's "file" away.
+    assert (item["state_label"], item["mine"], item["pending"]["code"]) == ("Brouillon", False, "file")
+    assert "reprendre" in item["pending"]["label"]
     student = await signed_in(new_client, s.student)
     assert (await student.get("/api/teleservices/summary")).status_code == 403
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 from api.accounts.phones import normalise_phone
-from api.teleservices.catalogue import BOURSE_STATES, ORIENTATION_STATES
+from api.teleservices.catalogue import BOURSE_STATES, ORIENTATION_STATES, SCALE_OF
+from api.teleservices.scale import amount_of, expected_echelon, load_scale
 from db.core.tables import User
 from db.seed import seed_demo
-from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
+from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceCampaign, TeleserviceEvent
 from tests.factories import Ref
 from tests.fixtures.api import sign_in
 
@@ -18,6 +19,17 @@ async def test_demo_campaigns_are_open_with_requests_in_every_state(client):
     bourses = Counter(row["state"] for row in await BourseRequest.select(BourseRequest.state))
     forms = Counter(row["state"] for row in await OrientationForm.select(OrientationForm.state))
     assert set(bourses) == set(BOURSE_STATES) and set(forms) == set(ORIENTATION_STATES)
+    # The decisions agree with the seeded resources and the year's scale, as the simulator would say.
+    decided = await BourseRequest.select().where(BourseRequest.state.is_in(["granted", "refused"]))
+    for request in decided:
+        campaign = await TeleserviceCampaign.select().where(TeleserviceCampaign.id == request["campaign_id"]).first()
+        scale = await load_scale(request["school_id"], campaign["school_year_id"], SCALE_OF[campaign["service"]])
+        expected = expected_echelon(scale, request["dependent_children"], request["reference_income"])
+        assert (expected, amount_of(scale, expected) if expected else None) == (
+            request["echelon"],
+            request["yearly_amount_cents"],
+        ), request
+    assert {r["state"] for r in decided} == {"granted", "refused"}
     # Every request has its history, from its opening.
     opened = await TeleserviceEvent.count().where(TeleserviceEvent.action == "create")
     assert opened == sum(bourses.values()) + sum(forms.values())

@@ -3,10 +3,10 @@
     await notify_users(Notice(school_id, subject, text, url), user_ids)
     await notify_guardians(Notice(...), student_id)      # every legal guardian of the student
 
-E-mail (through the one sender, `api/notifications/sender.py`) is the first channel; Web Push
-(`api/push/channels.py`) plugs in with `add_channel(push_channel)`: `notify_guardians` tells the
-channels which student the notice is about, so that a phone opens that child.
-A failing channel is logged and never undoes the action, which is already saved.
+E-mail goes through the one sender (`api/notifications/sender.py`), after the action is saved: a
+failing channel is logged and never undoes the action. Push notifications are not sent from here:
+the school write records them in its own transaction (`api/push/events.py`; téléservices:
+`api/teleservices/notices.py`).
 
 Messages carry no personal detail (no income, no name of a pupil who raised an alert): only that
 something changed and where to read it, since an e-mail may be read by anyone who shares the mailbox.
@@ -54,11 +54,6 @@ async def email_channel(notice: Notice, recipients: list[Recipient]) -> None:
 
 
 _channels: list[Channel] = [email_channel]
-
-
-def add_channel(channel: Channel) -> None:
-    if channel not in _channels:
-        _channels.append(channel)
 
 
 async def notify_users(notice: Notice, user_ids: list[UUID]) -> None:

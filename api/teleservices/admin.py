@@ -1,37 +1,51 @@
-"""Campaign dates and the bourse scale of the current school year: staff read them, the school's
-administrator sets them.
+"""Campaign dates and the bourse scale of each school year: staff read them, the school's
+administrator sets them, for the current year or a later one (in summer, next year's are prepared
+before it begins). `school_year_id` names the year (one of the school's); without it, the current one.
 
-GET /api/school/teleservices/campaigns          staff, admin
-PUT /api/school/teleservices/campaigns          admin: open (or move, or close) a téléservice with its dates
-GET /api/school/teleservices/scales/{scale}     staff, admin (college | lycee)
-PUT /api/school/teleservices/scales/{scale}     admin: replace the year's scale
+GET  /api/school/teleservices/years                  staff, admin: the current year and those after it
+POST /api/school/teleservices/years/next             admin: add the year after the current one, if missing
+GET  /api/school/teleservices/campaigns?school_year_id=         staff, admin
+PUT  /api/school/teleservices/campaigns              admin: open (or move, or close) a téléservice with its dates
+GET  /api/school/teleservices/scales/{scale}?school_year_id=    staff, admin (college | lycee)
+PUT  /api/school/teleservices/scales/{scale}?school_year_id=    admin: replace the year's scale
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Literal
+from uuid import UUID
 
 import msgspec
 from asyncpg.exceptions import UniqueViolationError
-from litestar import Controller, get, put
+from litestar import Controller, get, post, put
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.clock import now
 from api.dates import require_school_date, school_today
 from api.errors import ApiError
 from api.openapi import errors
-from api.teleservices.campaigns import CampaignOut, campaign_out, current_year, year_campaigns
+from api.teleservices.campaigns import (
+    CampaignOut,
+    campaign_out,
+    chosen_year,
+    coming_years,
+    current_year,
+    year_campaigns,
+)
 from api.teleservices.catalogue import ORIENTATION_SERVICES, Service
 from api.teleservices.scale import Ceiling, EchelonAmount, Scale, ScaleName, load_scale, replace_scale
+from db.core.tables import SchoolYear
 from db.teleservices.tables import TeleserviceCampaign
+from piccolo_conf import DB
 
 ADMIN_ONLY = {"principal": Provide(principal_with_roles("admin"))}
 
 
 class CampaignIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    school_year_id: UUID | None = None  # the current school year if not given
     service: Service
     level: Literal["", "3e", "2de"] = ""  # orientation: 3e or 2de; bourses: ""
     opens_on: date
@@ -44,6 +58,26 @@ class YearScale(msgspec.Struct):
     school_year: str
     echelons: list[EchelonAmount]
     ceilings: list[Ceiling]
+    school_year_id: UUID | None = None
+
+
+class YearOut(msgspec.Struct):
+    id: UUID
+    label: str
+    starts_on: date
+    ends_on: date
+    current: bool  # the year families' téléservices are in today
+
+
+def _year_out(year: dict, current: dict) -> YearOut:
+    return YearOut(year["id"], year["label"], year["starts_on"], year["ends_on"], year["id"] == current["id"])
+
+
+def _a_year_later(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _check_campaign(data: CampaignIn, year: dict) -> None:
@@ -64,27 +98,73 @@ class TeleservicesSettingsController(Controller):
     tags = ["téléservices (établissement)"]
     dependencies = {"principal": Provide(principal_with_roles("staff", "admin"))}
 
-    @get("/campaigns", summary="The téléservices of the current school year and their dates", responses=errors(404))
-    async def campaigns(self, principal: NamedDependency[Principal]) -> list[CampaignOut]:
-        year = await current_year(principal.school_id)
-        today = await school_today(principal.school_id)
-        return [campaign_out(c, year["label"], today) for c in await year_campaigns(principal.school_id, year["id"])]
+    @get(
+        "/years",
+        summary="The school years whose téléservices may be set: the current one and later ones",
+        responses=errors(404),
+    )
+    async def years(self, principal: NamedDependency[Principal]) -> list[YearOut]:
+        current, coming = await coming_years(principal.school_id)
+        return [_year_out(year, current) for year in coming]
 
-    @get("/scales/{scale:str}", summary="The bourse scale of the current school year", responses=errors(404))
-    async def scale(self, principal: NamedDependency[Principal], scale: FromPath[ScaleName]) -> YearScale:
-        year = await current_year(principal.school_id)
-        current = await load_scale(principal.school_id, year["id"], scale)
-        return YearScale(scale, year["label"], current.echelons, current.ceilings)
-
-    @put(
-        "/campaigns",
-        summary="Set a téléservice's dates for the current school year (creates it, or moves its dates)",
+    @post(
+        "/years/next",
+        summary="Prepare the next school year (its dates a year after the current one's), if it is not there yet",
+        status_code=200,
         dependencies=ADMIN_ONLY,
         responses=errors(404),
     )
+    async def next_year(self, principal: NamedDependency[Principal]) -> YearOut:
+        sid = principal.school_id
+        async with DB.transaction():
+            current = await current_year(sid)
+            # Two admins at once: the second waits here, then finds the year the first one added.
+            await (
+                SchoolYear.select(SchoolYear.id)
+                .where((SchoolYear.school_id == sid) & (SchoolYear.id == current["id"]))
+                .lock_rows()
+            )
+            current, coming = await coming_years(sid)
+            if len(coming) > 1:
+                return _year_out(coming[1], current)
+            starts_on = _a_year_later(current["starts_on"])
+            year = SchoolYear(
+                school_id=sid,
+                label=f"{starts_on.year}-{starts_on.year + 1}",
+                starts_on=starts_on,
+                ends_on=_a_year_later(current["ends_on"]),
+            )
+            await year.save()
+        return _year_out(year.to_dict(), current)
+
+    @get("/campaigns", summary="The téléservices of a school year and their dates", responses=errors(404))
+    async def campaigns(
+        self, principal: NamedDependency[Principal], school_year_id: FromQuery[UUID | None] = None
+    ) -> list[CampaignOut]:
+        year = await chosen_year(principal.school_id, school_year_id)
+        today = await school_today(principal.school_id)
+        return [campaign_out(c, year["label"], today) for c in await year_campaigns(principal.school_id, year["id"])]
+
+    @get("/scales/{scale:str}", summary="The bourse scale of a school year", responses=errors(404))
+    async def scale(
+        self,
+        principal: NamedDependency[Principal],
+        scale: FromPath[ScaleName],
+        school_year_id: FromQuery[UUID | None] = None,
+    ) -> YearScale:
+        year = await chosen_year(principal.school_id, school_year_id)
+        current = await load_scale(principal.school_id, year["id"], scale)
+        return YearScale(scale, year["label"], current.echelons, current.ceilings, year["id"])
+
+    @put(
+        "/campaigns",
+        summary="Set a téléservice's dates for a school year (creates it, or moves its dates)",
+        dependencies=ADMIN_ONLY,
+        responses=errors(404, 409),
+    )
     async def set_campaign(self, principal: NamedDependency[Principal], data: JSONBody[CampaignIn]) -> CampaignOut:
         sid = principal.school_id
-        year = await current_year(sid)
+        year = await chosen_year(sid, data.school_year_id, to_change=True)
         _check_campaign(data, year)
         where = (
             (TeleserviceCampaign.school_id == sid)
@@ -114,16 +194,20 @@ class TeleservicesSettingsController(Controller):
 
     @put(
         "/scales/{scale:str}",
-        summary="Replace the bourse scale of the current school year",
+        summary="Replace the bourse scale of a school year",
         dependencies=ADMIN_ONLY,
-        responses=errors(404),
+        responses=errors(404, 409),
     )
     async def set_scale(
-        self, principal: NamedDependency[Principal], scale: FromPath[ScaleName], data: JSONBody[Scale]
+        self,
+        principal: NamedDependency[Principal],
+        scale: FromPath[ScaleName],
+        data: JSONBody[Scale],
+        school_year_id: FromQuery[UUID | None] = None,
     ) -> YearScale:
-        year = await current_year(principal.school_id)
+        year = await chosen_year(principal.school_id, school_year_id, to_change=True)
         await replace_scale(principal.school_id, year["id"], scale, data)
-        return YearScale(scale, year["label"], data.echelons, data.ceilings)
+        return YearScale(scale, year["label"], data.echelons, data.ceilings, year["id"])
 
 
 ROUTES = [TeleservicesSettingsController]

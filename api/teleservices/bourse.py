@@ -1,23 +1,29 @@
 """Bourse requests: brouillon → déposée → incomplète → complétée → accordée | refusée, or retirée.
 
-One request per child and campaign, owned by the legal guardian who opened it; the child's other
-guardians read it. The school asks for a piece, grants (the échelon's amount comes from the
-year's scale) or refuses; the family is told through `notify_guardians`.
+One request per child and campaign, held by one legal guardian (`filed_by_id`): a draft is its
+author's until it is filed; while it is not filed (a draft, or a request withdrawn) another guardian
+of the child may take it over (`take_over`, an event like any move): the form and pieces of the
+previous holder, which describe that household, are wiped, and the draft is the new holder's. Once
+filed, the filer's request is the family's: the other guardians read it, without the household's
+resources. Who holds the request is checked again under the row lock of each move. The school asks
+for a piece, grants (the échelon's amount comes from the year's scale) or refuses; the family is told
+(`notices.py`: a push in the decision's transaction, an e-mail after it).
 """
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from api.attachments import remove_stored
 from api.auth.principal import Principal
 from api.clock import now
 from api.dates import school_today
 from api.errors import ApiError
-from api.notifications.notify import Notice, notify_guardians
 from api.people import people, student_card
 from api.teleservices import campaigns
-from api.teleservices.campaigns import campaign_by_id, shown_campaign
-from api.teleservices.catalogue import BOURSE_STATES, FAMILY_PAGE, SCALE_OF
+from api.teleservices.campaigns import campaign_by_id, school_year, shown_campaign
+from api.teleservices.catalogue import BOURSE_STATES, SCALE_OF, tax_notice
+from api.teleservices.notices import email_guardians, push_guardians
 from api.teleservices.requests import BOURSE, Move, find, find_for_family, history, move, open_or_get
 from api.teleservices.scale import amount_of, euros, load_scale, simulate
 from api.teleservices.structs import (
@@ -37,14 +43,31 @@ MOVES = {
     "complete": Move(("incomplete",), "completed"),
     "withdraw": Move(("draft", "filed", "incomplete", "completed"), "withdrawn"),
     "reopen": Move(("withdrawn",), "draft"),
+    "take_over": Move(("draft", "withdrawn"), "draft"),  # by another guardian than the holder
     "request_piece": Move(("filed", "completed"), "incomplete"),
     "grant": Move(("filed", "completed"), "granted"),
     "refuse": Move(("filed", "completed"), "refused"),
 }
 PIECE_KINDS = {"tax_notice": "Avis d'imposition", "additional": "Pièce complémentaire"}
-READ_ONLY = ApiError(
-    403, "read_only", "Cette demande a été faite par un autre responsable légal : vous pouvez seulement la consulter."
-)
+# A request nobody has filed yet (or withdrawn): another guardian may take it over.
+NOT_FILED = ("draft", "withdrawn")
+
+
+def read_only(row: dict) -> ApiError:
+    """The refusal a guardian gets acting on a request another guardian holds."""
+    if row["state"] in NOT_FILED:
+        message = (
+            "Cette demande est au nom d'un autre responsable légal et n'est pas déposée : "
+            "reprenez-la à votre nom pour la compléter."
+        )
+    else:
+        message = "Cette demande a été déposée par un autre responsable légal : vous pouvez seulement la consulter."
+    return ApiError(403, "read_only", message, details={"state": row["state"]})
+
+
+def require_holder(principal: Principal, row: dict) -> None:
+    if row["filed_by_id"] != principal.user_id:
+        raise read_only(row)
 
 
 def decision_text(row: dict) -> str:
@@ -59,15 +82,27 @@ async def request_row(school_id: UUID, request_id: UUID) -> dict:
 
 
 async def family_request(principal: Principal, request_id: UUID, *, owner: bool = False) -> dict:
-    """The request, if the principal is a guardian of its student (and, with `owner`, the one who filed it)."""
+    """The request, if the principal is a guardian of its student (and, with `owner`, the one who holds it).
+
+    The holder check here answers early; a write checks it again under the row lock."""
     row = await find_for_family(BOURSE, principal, request_id)
-    if owner and row["filed_by_id"] != principal.user_id:
-        raise READ_ONLY
+    if owner:
+        require_holder(principal, row)
     return row
 
 
+async def lock_request(school_id: UUID, request_id: UUID) -> dict:
+    """The request's row, locked until the caller's transaction ends (pieces and moves take turns)."""
+    return await (
+        BourseRequest.select()
+        .where((BourseRequest.school_id == school_id) & (BourseRequest.id == request_id))
+        .lock_rows()
+        .first()
+    )
+
+
 async def open_request(principal: Principal, data: OpenRequest) -> UUID:
-    """The child's request for this campaign: the existing one, or a new draft owned by the principal."""
+    """The child's request for this campaign: the existing one (whoever holds it), or a new draft of the principal's."""
     return await open_or_get(BOURSE, principal, data.campaign_id, data.student_id, filed_by_id=principal.user_id)
 
 
@@ -87,11 +122,14 @@ async def save_form(principal: Principal, request_id: UUID, form: BourseForm) ->
         .where(
             (BourseRequest.school_id == principal.school_id)
             & (BourseRequest.id == request_id)
-            & (BourseRequest.state == "draft")  # in the same statement: a request filed meanwhile stays as filed
+            # In the same statement: a request filed or taken over meanwhile stays as it is.
+            & (BourseRequest.state == "draft")
+            & (BourseRequest.filed_by_id == principal.user_id)
         )
         .returning(BourseRequest.id)
     )
     if not changed:
+        require_holder(principal, await request_row(principal.school_id, request_id))
         raise ApiError(409, "not_editable", "La demande a été déposée : elle ne peut plus être modifiée.")
 
 
@@ -117,10 +155,12 @@ async def _last_piece_request(school_id: UUID, request_id: UUID) -> dict | None:
 
 
 async def family_action(principal: Principal, request_id: UUID, data: FamilyBourseAction) -> None:
-    row = await family_request(principal, request_id, owner=True)
+    taking_over = data.action == "take_over"
+    row = await family_request(principal, request_id, owner=not taking_over)
     campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
     today = await school_today(principal.school_id)
     sid = principal.school_id
+    wiped: list[str] = []  # the previous holder's files, removed from disk once the take-over is committed
 
     async def ready_to_file(current: dict) -> None:
         campaigns.require_open(campaign, today)
@@ -151,8 +191,29 @@ async def family_action(principal: Principal, request_id: UUID, data: FamilyBour
     async def still_open(_: dict) -> None:
         campaigns.require_open(campaign, today)
 
+    async def take_over(current: dict) -> bool:
+        campaigns.require_open(campaign, today)
+        if current["filed_by_id"] == principal.user_id:
+            if current["state"] == "draft":
+                return False  # already the principal's draft (a retry)
+            raise ApiError(409, "already_yours", "Cette demande est déjà à votre nom : reprenez-la avec « Reprendre ».")
+        where = (BoursePiece.school_id == sid) & (BoursePiece.request_id == request_id)
+        wiped.extend(piece["storage_key"] for piece in await BoursePiece.select(BoursePiece.storage_key).where(where))
+        await BoursePiece.delete().where(where)
+        return True
+
     checks = {"file": ready_to_file, "complete": piece_sent, "reopen": still_open}
-    await move(
+
+    async def as_holder(current: dict) -> None:
+        require_holder(principal, current)  # again under the lock: the other guardian may have taken it over
+        if data.action in checks:
+            await checks[data.action](current)
+
+    values = None
+    if taking_over:  # the new holder starts from an empty form
+        values = {"filed_by_id": principal.user_id, "dependent_children": None, "reference_income": None}
+        values["sworn_statement"] = False
+    changed = await move(
         BOURSE,
         principal,
         request_id,
@@ -160,8 +221,12 @@ async def family_action(principal: Principal, request_id: UUID, data: FamilyBour
         MOVES[data.action],
         message=data.message.strip(),
         client_id=data.client_id,
-        within=checks.get(data.action),
+        values=values,
+        within=take_over if taking_over else as_holder,
     )
+    if changed:
+        for key in wiped:
+            remove_stored(sid, key)
 
 
 NOTICES = {
@@ -169,6 +234,8 @@ NOTICES = {
     "grant": "La demande de bourse de {name} a reçu une réponse de l'établissement.",
     "refuse": "La demande de bourse de {name} a reçu une réponse de l'établissement.",
 }
+SUBJECT = "Téléservices : demande de bourse"
+READ_IT = " Connectez-vous à Cartable, rubrique Téléservices, pour la consulter."
 
 
 async def school_action(principal: Principal, request_id: UUID, data: SchoolBourseAction) -> None:
@@ -194,19 +261,12 @@ async def school_action(principal: Principal, request_id: UUID, data: SchoolBour
         message=message,
         client_id=data.client_id,
         values=values,
+        announce=push_guardians(SUBJECT),
     )
     if changed:
         card = await student_card(principal.school_id, row["student_id"])
-        text = NOTICES[action].format(name=card.first_name)
-        await notify_guardians(
-            Notice(
-                principal.school_id,
-                "Téléservices : demande de bourse",
-                text + " Connectez-vous à Cartable, rubrique Téléservices, pour la consulter.",
-                FAMILY_PAGE,
-            ),
-            card.id,
-        )
+        text = NOTICES[action].format(name=card.first_name) + READ_IT
+        await email_guardians(principal.school_id, card.id, SUBJECT, text)
 
 
 def _actions(row: dict, viewer: Principal, window_open: bool, replies_open: bool) -> list[str]:
@@ -214,7 +274,7 @@ def _actions(row: dict, viewer: Principal, window_open: bool, replies_open: bool
     if viewer.role in ("staff", "admin"):
         return ["request_piece", "grant", "refuse"] if state in ("filed", "completed") else []
     if row["filed_by_id"] != viewer.user_id:
-        return []
+        return ["take_over"] if state in NOT_FILED and window_open else []
     actions = []
     if state == "draft" and window_open:
         actions += ["edit", "upload", "file"]
@@ -247,6 +307,7 @@ async def bourse_out(viewer: Principal, row: dict) -> BourseOut:
         filed_by=filer.name if filer else "",
         mine=row["filed_by_id"] == viewer.user_id,
         details_visible=details,
+        tax_notice=tax_notice((await school_year(sid, campaign["school_year_id"]))["starts_on"]),
         dependent_children=row["dependent_children"] if details else None,
         reference_income=row["reference_income"] if details else None,
         sworn_statement=row["sworn_statement"],

@@ -37,6 +37,7 @@ class CampaignOut(msgspec.Struct):
     title: str
     school_year: str
     window: Window
+    school_year_id: UUID | None = None
 
 
 def window(campaign: dict, today: date) -> Window:
@@ -55,17 +56,52 @@ def title(campaign: dict) -> str:
     return SERVICE_TITLES[campaign["service"]] + level
 
 
-async def current_year(school_id: UUID) -> dict:
-    """The school year containing today, else the latest one begun, else the first one."""
-    today = await school_today(school_id)
+async def school_years(school_id: UUID) -> list[dict]:
     years = await SchoolYear.select().where(SchoolYear.school_id == school_id).order_by(SchoolYear.starts_on)
     if not years:
         raise ApiError(404, "no_school_year", "Aucune année scolaire n'est définie pour l'établissement.")
+    return years
+
+
+def _current(years: list[dict], today: date) -> dict:
     current = next((year for year in years if year["starts_on"] <= today <= year["ends_on"]), None)
     if current:
         return current
     begun = [year for year in years if year["starts_on"] <= today]
     return begun[-1] if begun else years[0]
+
+
+async def current_year(school_id: UUID) -> dict:
+    """The school year containing today, else the latest one begun (in summer: the year just ended),
+    else the first one."""
+    return _current(await school_years(school_id), await school_today(school_id))
+
+
+async def coming_years(school_id: UUID) -> tuple[dict, list[dict]]:
+    """(the current year, the current year and those after it): the years whose campaigns and scale
+    the administrator may set (in summer, next year's may be prepared before it begins)."""
+    years = await school_years(school_id)
+    current = _current(years, await school_today(school_id))
+    return current, [year for year in years if year["starts_on"] >= current["starts_on"]]
+
+
+async def chosen_year(school_id: UUID, year_id: UUID | None, *, to_change: bool = False) -> dict:
+    """The school year a request names (one of the school's), else the current one; with `to_change`,
+    the current year or a later one only: a past year's campaigns and scale stay as they were."""
+    if year_id is None:
+        return await current_year(school_id)
+    current, coming = await coming_years(school_id)
+    year = await SchoolYear.select().where((SchoolYear.school_id == school_id) & (SchoolYear.id == year_id)).first()
+    if year is None:
+        raise ApiError(404, "unknown_school_year", "Cette année scolaire n'existe pas dans l'établissement.")
+    if to_change and year["id"] not in {y["id"] for y in coming}:
+        raise ApiError(
+            409,
+            "past_school_year",
+            f"L'année scolaire {year['label']} est passée : ses téléservices ne changent plus "
+            f"(année en cours : {current['label']}).",
+        )
+    return year
 
 
 async def year_campaigns(school_id: UUID, year_id: UUID) -> list[dict]:
@@ -87,6 +123,10 @@ async def campaign_by_id(school_id: UUID, campaign_id: UUID) -> dict:
     return row
 
 
+async def school_year(school_id: UUID, year_id: UUID) -> dict:
+    return await SchoolYear.select().where((SchoolYear.school_id == school_id) & (SchoolYear.id == year_id)).first()
+
+
 async def year_label(school_id: UUID, year_id: UUID) -> str:
     row = (
         await SchoolYear.select(SchoolYear.label)
@@ -104,6 +144,7 @@ def campaign_out(campaign: dict, year: str, today: date) -> CampaignOut:
         title=title(campaign),
         school_year=year,
         window=window(campaign, today),
+        school_year_id=campaign["school_year_id"],
     )
 
 

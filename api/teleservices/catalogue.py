@@ -6,6 +6,7 @@ a campaign and the bourse scale are data, edited by the school (see `campaigns.p
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 Service = Literal["bourse_college", "bourse_lycee", "orientation_provisional", "orientation_final"]
@@ -28,6 +29,14 @@ BOURSE_LEVELS = {
     "bourse_college": ("6e", "5e", "4e", "3e"),
     "bourse_lycee": ("3e", "2de", "1re", "Tle"),
 }
+
+
+def tax_notice(school_year_starts_on: date) -> str:
+    """The tax notice a bourse request of a school year rests on: the one sent out the year the school
+    year starts, on the previous year's income (2026-2027: "avis d'impôt 2026 sur les revenus 2025")."""
+    year = school_year_starts_on.year
+    return f"avis d'impôt {year} sur les revenus {year - 1}"
+
 
 BOURSE_STATES = {
     "draft": "Brouillon",

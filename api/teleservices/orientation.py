@@ -15,12 +15,10 @@ from api.auth.principal import Principal
 from api.clock import now
 from api.dates import school_today
 from api.errors import ApiError
-from api.notifications.notify import Notice, notify_guardians
 from api.people import people, student_card
 from api.teleservices import campaigns
 from api.teleservices.campaigns import campaign_by_id, shown_campaign
 from api.teleservices.catalogue import (
-    FAMILY_PAGE,
     MAX_WISHES,
     OPINIONS,
     ORIENTATION_STATES,
@@ -31,6 +29,7 @@ from api.teleservices.catalogue import (
     TRACKS_WITH_FIELD,
     wish_label,
 )
+from api.teleservices.notices import email_guardians, push_guardians
 from api.teleservices.requests import ORIENTATION, Move, find, find_for_family, history, move, open_or_get, record
 from api.teleservices.structs import (
     CouncilIn,
@@ -211,6 +210,7 @@ async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
             )
         return True
 
+    subject = "Téléservices : orientation"
     changed = await move(
         ORIENTATION,
         principal,
@@ -221,19 +221,15 @@ async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
         client_id=data.client_id,
         values={"council_comment": data.comment.strip(), "answered_at": now()},
         within=write_answers,
+        announce=push_guardians(subject),
     )
     if changed:
         card = await student_card(sid, form["student_id"])
-        await notify_guardians(
-            Notice(
-                sid,
-                "Téléservices : orientation",
-                f"Le conseil de classe a répondu à la fiche dialogue de {card.first_name}. Connectez-vous à "
-                "Cartable, rubrique Téléservices, pour lire sa réponse et y répondre.",
-                FAMILY_PAGE,
-            ),
-            card.id,
+        text = (
+            f"Le conseil de classe a répondu à la fiche dialogue de {card.first_name}. Connectez-vous à "
+            "Cartable, rubrique Téléservices, pour lire sa réponse et y répondre."
         )
+        await email_guardians(sid, card.id, subject, text)
 
 
 def _wish_out(row: dict) -> WishOut:

@@ -5,7 +5,10 @@ random key, served as a download, uploads rate-limited), restricted to PDF and i
 
 POST   /api/teleservices/bourses/{id}/pieces             multipart `file` (+ optional `client_id`)
 DELETE /api/teleservices/bourses/{id}/pieces/{piece_id}  while the request is a draft
-GET    /api/teleservices/bourses/{id}/pieces/{piece_id}  the guardian who filed, the school's staff
+GET    /api/teleservices/bourses/{id}/pieces/{piece_id}  the guardian who holds the request, the school's staff
+
+Adding or removing a piece locks the request's row, as a move does: a piece never lands on a
+request filed (or taken over by the other guardian) while the file was being received.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from api.dates import school_today
 from api.errors import ApiError
 from api.openapi import errors
 from api.teleservices import campaigns
-from api.teleservices.bourse import bourse_out, family_request, request_row
+from api.teleservices.bourse import bourse_out, family_request, lock_request, request_row, require_holder
 from api.teleservices.campaigns import campaign_by_id
 from api.teleservices.structs import BourseOut, ClientId
 from db.teleservices.tables import BoursePiece
+from piccolo_conf import DB
 
 MAX_PIECES = 10
 PIECE_TYPES = ("pdf", "png", "jpg")
@@ -46,8 +50,12 @@ def _piece_where(school_id: UUID, request_id: UUID):
     return (BoursePiece.school_id == school_id) & (BoursePiece.request_id == request_id)
 
 
-async def _upload_kind(principal: Principal, row: dict) -> str:
-    """tax_notice with a draft (campaign open), additional when the school asked (replies open)."""
+async def _allowed_upload(principal: Principal, row: dict) -> str:
+    """The kind of piece the principal may add now: tax_notice to their draft (campaign open), additional
+    when the school asked (replies open); else the refusal."""
+    require_holder(principal, row)
+    if await BoursePiece.count().where(_piece_where(principal.school_id, row["id"])) >= MAX_PIECES:
+        raise ApiError(400, "too_many_pieces", f"{MAX_PIECES} pièces au plus par demande.")
     campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
     today = await school_today(principal.school_id)
     if row["state"] == "draft":
@@ -84,22 +92,25 @@ class PiecesController(Controller):
         where = _piece_where(sid, request_id)
         if data.client_id and await BoursePiece.exists().where(where & (BoursePiece.client_id == data.client_id)):
             return await bourse_out(principal, row)  # a retried upload: the first one is kept
-        kind = await _upload_kind(principal, row)
-        if await BoursePiece.count().where(where) >= MAX_PIECES:
-            raise ApiError(400, "too_many_pieces", f"{MAX_PIECES} pièces au plus par demande.")
+        await _allowed_upload(principal, row)  # answered before receiving the file, checked again below
         stored = await store_upload(principal, data.file, PIECE_TYPES)
-        piece = BoursePiece(
-            school_id=sid,
-            request_id=request_id,
-            kind=kind,
-            uploaded_by_id=principal.user_id,
-            client_id=data.client_id,
-            **msgspec.structs.asdict(stored),
-        )
         try:
-            await piece.save()
-        except UniqueViolationError:  # the same upload twice at once
+            async with DB.transaction():
+                current = await lock_request(sid, request_id)
+                kind = await _allowed_upload(principal, current)
+                await BoursePiece(
+                    school_id=sid,
+                    request_id=request_id,
+                    kind=kind,
+                    uploaded_by_id=principal.user_id,
+                    client_id=data.client_id,
+                    **msgspec.structs.asdict(stored),
+                ).save()
+        except UniqueViolationError:  # the same upload twice at once: the first one is kept
             remove_stored(sid, stored.storage_key)
+        except ApiError:
+            remove_stored(sid, stored.storage_key)
+            raise
         return await bourse_out(principal, await request_row(sid, request_id))
 
     @delete(
@@ -108,14 +119,19 @@ class PiecesController(Controller):
     async def remove(
         self, principal: NamedDependency[Principal], request_id: FromPath[UUID], piece_id: FromPath[UUID]
     ) -> None:
-        row = await family_request(principal, request_id, owner=True)
-        if row["state"] != "draft":
-            raise ApiError(409, "not_editable", "La demande a été déposée : ses pièces ne peuvent plus être retirées.")
+        await family_request(principal, request_id, owner=True)
         where = _piece_where(principal.school_id, request_id) & (BoursePiece.id == piece_id)
-        piece = await BoursePiece.select(BoursePiece.storage_key).where(where).first()
-        if piece is None:
-            raise PIECE_NOT_FOUND
-        await BoursePiece.delete().where(where)
+        async with DB.transaction():
+            current = await lock_request(principal.school_id, request_id)
+            require_holder(principal, current)
+            if current["state"] != "draft":
+                raise ApiError(
+                    409, "not_editable", "La demande a été déposée : ses pièces ne peuvent plus être retirées."
+                )
+            piece = await BoursePiece.select(BoursePiece.storage_key).where(where).first()
+            if piece is None:
+                raise PIECE_NOT_FOUND
+            await BoursePiece.delete().where(where)
         remove_stored(principal.school_id, piece["storage_key"])
 
     @get(
@@ -128,7 +144,7 @@ class PiecesController(Controller):
         self, principal: NamedDependency[Principal], request_id: FromPath[UUID], piece_id: FromPath[UUID]
     ) -> Response:
         if principal.role == "parent":
-            try:  # the household's tax notice is for the guardian who filed, not the other one
+            try:  # the household's tax notice is for the guardian who holds the request, not the other one
                 await family_request(principal, request_id, owner=True)
             except ApiError:
                 raise PIECE_NOT_FOUND from None

@@ -3,8 +3,8 @@
 `open_or_get` gives a child's request for a campaign: the one already open (by either guardian),
 or a new draft while the campaign is open. `move` locks the request row, checks the move is allowed
 from its current state, applies it and writes a `teleservice_event` (who, when, from, to, message)
-in one transaction. Two people acting at once cannot both win: the second finds the new state and
-gets a 409 telling who acted and when.
+and, for a school decision, the families' push events, in one transaction. Two people acting at
+once cannot both win: the second finds the new state and gets a 409 telling who acted and when.
 
 A phone may retry: an action carrying a `client_id` already recorded for this request is answered
 with the request as it is, without acting twice; so is the same person repeating the move that
@@ -26,6 +26,7 @@ from api.auth.principal import Principal
 from api.clock import now
 from api.errors import ApiError
 from api.people import Person, people, require_guardian
+from api.push import events as push_events
 from api.teleservices import campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, ORIENTATION_SERVICES, STATE_LABELS
 from api.timetable.school_service import school_zone
@@ -41,6 +42,7 @@ ACTION_LABELS = {
     "refuse": "Bourse refusée",
     "withdraw": "Demande retirée",
     "reopen": "Demande reprise",
+    "take_over": "Demande reprise à son nom par un autre responsable légal (brouillon précédent effacé)",
     "wishes": "Vœux enregistrés",
     "submit": "Vœux transmis à l'établissement",
     "answer": "Réponse du conseil de classe",
@@ -200,6 +202,7 @@ async def conflict(kind: Kind, school_id: UUID, request_id: UUID, state: str) ->
 
 
 Within = Callable[[dict], Awaitable[bool | None]]
+Announce = Callable[[dict], Awaitable[None]]
 
 
 async def move(
@@ -213,16 +216,19 @@ async def move(
     client_id: str = "",
     values: dict | None = None,
     within: Within | None = None,
+    announce: Announce | None = None,
 ) -> bool:
     """Apply `action` to the request; True if it changed something, False for a replay.
 
     `within(row)` runs in the transaction once the move is allowed: it may refuse (raise), write
     what goes with the move, or return False when the action changes nothing (no event is written).
+    `announce(row)` records in the same transaction the push events of the move (`notices.py`): they
+    exist if and only if the move is committed, and the commit wakes the push worker.
     """
     table = kind.table
     where = (table.school_id == principal.school_id) & (table.id == request_id)
     try:
-        async with DB.transaction():
+        async with push_events.transaction():
             row = await table.select().where(where).lock_rows().first()
             if row is None:
                 raise kind.not_found
@@ -243,6 +249,8 @@ async def move(
             changes = {table.state: allowed.target, table.updated_at: now()}
             changes.update({getattr(table, name): value for name, value in (values or {}).items()})
             await table.update(changes).where(where)
+            if announce is not None:
+                await announce(row)
             await record(
                 kind,
                 principal,

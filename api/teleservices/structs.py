@@ -33,7 +33,7 @@ class BourseForm(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class FamilyBourseAction(msgspec.Struct, forbid_unknown_fields=True):
-    action: Literal["file", "complete", "withdraw", "reopen"]
+    action: Literal["file", "complete", "withdraw", "reopen", "take_over"]  # take_over: another guardian's draft
     message: Message = ""
     client_id: ClientId = ""
 
@@ -74,11 +74,12 @@ class BourseOut(msgspec.Struct):
     student: StudentCard
     state: str
     state_label: str
-    filed_by: str
-    mine: bool  # the viewer is the guardian who owns the request
+    filed_by: str  # the guardian who holds it: the author of a draft, the filer once filed
+    mine: bool  # the viewer is the guardian who holds the request
     # The household's resources and tax notice are shown to the guardian who filed and to the school,
     # not to the other guardian (who may live in another household).
     details_visible: bool
+    tax_notice: str  # the notice that applies this school year: "avis d'impôt 2026 sur les revenus 2025"
     dependent_children: int | None
     reference_income: int | None
     sworn_statement: bool
@@ -89,7 +90,9 @@ class BourseOut(msgspec.Struct):
     school_message: str  # what the school asks for, while the request is incomplete
     pieces: list[PieceOut]
     history: list[EventOut]
-    actions: list[str]  # what the viewer may do now: edit, upload, file, complete, withdraw, reopen, …
+    # What the viewer may do now: edit, upload, file, complete, withdraw, reopen; take_over (another
+    # guardian's request not filed); request_piece, grant, refuse (the school).
+    actions: list[str]
     updated_at: datetime
 
 

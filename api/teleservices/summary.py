@@ -41,7 +41,7 @@ class Demarche(msgspec.Struct):
     request_id: UUID | None
     state: str | None
     state_label: str
-    mine: bool  # a bourse opened by the viewer (the other guardian's is read-only)
+    mine: bool  # a bourse the viewer holds (another guardian's may be taken over until filed, then read only)
     outcome: str  # a bourse's decision: "Échelon 2 — 324 € par an", a refusal's reason, or ""
     school_message: str  # the school's last message on the request ("" if none)
     pending: PendingAction | None
@@ -66,8 +66,11 @@ def _pending(kind: str, request: dict | None, campaign: dict, shown: Window, tod
     closes, replies = campaign["closes_on"], campaign["replies_until"]
     if kind == "bourse":
         mine = request is None or request["filed_by_id"] == viewer
-        if mine and state in (None, "draft") and is_open:
-            return PendingAction("file", f"Faire la demande de bourse avant le {french(closes)}", closes)
+        if state in (None, "draft") and is_open:  # a draft nobody filed is every guardian's to finish
+            label = f"Faire la demande de bourse avant le {french(closes)}"
+            if not mine:
+                label += " (un brouillon de l'autre responsable légal n'est pas déposé : vous pouvez le reprendre)"
+            return PendingAction("file", label, closes)
         if mine and state == "incomplete" and replies_open:
             return PendingAction("send_piece", f"Envoyer la pièce demandée avant le {french(replies)}", replies)
         return None

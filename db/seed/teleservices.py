@@ -56,6 +56,7 @@ LYCEE_CEILINGS = {
     7: (44_382, 38_450, 32_653, 26_334, 18_403, 10_472),
     8: (49_314, 43_066, 36_573, 29_494, 20_804, 12_111),
 }
+SCALES = {"bourse_college": (COLLEGE_AMOUNTS, COLLEGE_CEILINGS), "bourse_lycee": (LYCEE_AMOUNTS, LYCEE_CEILINGS)}
 # The states the demo shows, in the order the families' requests are given them.
 BOURSE_STATES = ["granted", "filed", "incomplete", "completed", "refused", "draft", "withdrawn", "granted", "filed"]
 ORIENTATION_STATES = ["submitted", "answered", "accepted", "declined", "draft", "submitted", "answered", "accepted"]
@@ -128,18 +129,31 @@ class _Seeder:
             **stored_pdf(self.plan, "avis-imposition.pdf", self.notice),
         )
 
+    def resources(self, service: str, state: str, echelon: int) -> tuple[int, int]:
+        """(dependent children, reference income) that agree with the seeded scale: within `echelon`'s
+        bracket for a grant, above the first ceiling for a refusal (the reason says so), any else."""
+        children = self.rng.randint(1, 4)
+        ceilings = SCALES[service][1][children]  # ceilings of échelons 1, 2, 3… (decreasing)
+        if state == "granted":
+            lowest = ceilings[echelon] + 10 if echelon < len(ceilings) else 500
+            return children, self.rng.randrange(lowest, ceilings[echelon - 1] + 1, 10)
+        if state == "refused":
+            return children, self.rng.randrange(ceilings[0] + 10, ceilings[0] + 9_000, 10)
+        return children, self.rng.randrange(2_000, 24_000, 10)
+
     def bourse(self, campaign: dict, student: p.Student, state: str, echelon: int = 2) -> None:
         """A request that went through the usual steps up to `state`, each step an event."""
         parent = student.parents[0]
         days = 18
+        children, income = self.resources(campaign["service"], state, echelon)
         request = self.plan.add(
             BourseRequest,
             campaign_id=campaign["id"],
             student_id=student.id,
             filed_by_id=parent.id,
             state=state,
-            dependent_children=self.rng.randint(1, 4),
-            reference_income=self.rng.randrange(2_000, 24_000, 10),
+            dependent_children=children,
+            reference_income=income,
             sworn_statement=state != "draft",
             created_at=self.moment(days, 20),
             updated_at=self.moment(2, 11),
@@ -171,7 +185,7 @@ class _Seeder:
             self.event(column, rid, action, (before, after), actor, when, message)
             before = after
         if state == "granted":
-            request.update(echelon=echelon, yearly_amount_cents=COLLEGE_AMOUNTS[echelon] * 100)
+            request.update(echelon=echelon, yearly_amount_cents=SCALES[campaign["service"]][0][echelon] * 100)
         if state == "refused":
             request["decision_reason"] = "Ressources supérieures au plafond du barème."
 

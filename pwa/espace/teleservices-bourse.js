@@ -39,7 +39,8 @@ function form(request, context, run) {
   income.addEventListener('input', simulate);
   const save = el('form', { id: 'ts-form' },
     field('Nombre d\'enfants à charge', children),
-    field('Revenu fiscal de référence (en euros)', income, 'Il figure sur la première page de votre avis d\'imposition.'),
+    field('Revenu fiscal de référence (en euros)', income,
+      `Il figure en première page de votre ${request.tax_notice} : c'est cet avis qui compte pour l'année ${request.campaign.school_year}.`),
     estimate,
     el('label', { class: 'check' }, sworn,
       'Je certifie sur l\'honneur l\'exactitude des renseignements fournis.'),
@@ -69,7 +70,7 @@ function pieces(request, context, run) {
       : null)));
   if (!request.actions.includes('upload')) return request.pieces.length ? el('div', {}, el('h3', {}, 'Pièces jointes'), list) : null;
   const file = el('input', { type: 'file', id: 'ts-file', accept: 'application/pdf,image/png,image/jpeg', required: true });
-  const what = request.state === 'incomplete' ? 'Pièce demandée' : 'Avis d\'imposition';
+  const what = request.state === 'incomplete' ? 'Pièce demandée' : `Votre ${request.tax_notice}`;
   const upload = el('form', { id: 'ts-upload' }, field(`${what} (PDF, PNG ou JPEG, 5 Mo au plus)`, file),
     el('button', { type: 'submit', class: 'secondary' }, 'Joindre le fichier'));
   upload.addEventListener('submit', (event) => {
@@ -91,6 +92,14 @@ const BUTTONS = {
   complete: ['Envoyer la pièce à l\'établissement', 'Pièce envoyée à l\'établissement.'],
   withdraw: ['Retirer la demande', 'Demande retirée.'],
   reopen: ['Reprendre la demande', 'Demande reprise : vous pouvez la compléter et la déposer.'],
+  take_over: ['Faire la demande à mon nom', 'La demande est à votre nom : complétez le formulaire et déposez-la.'],
+};
+
+// What a guardian is asked before acting, when the action cannot be undone.
+const CONFIRM = {
+  withdraw: () => 'Retirer cette demande de bourse ?',
+  take_over: (request) => `Faire la demande à votre nom ? Le formulaire et les pièces saisis par ${request.filed_by}`
+    + ' seront effacés ; la reprise est inscrite dans l\'historique de la demande.',
 };
 
 function actions(request, context, run) {
@@ -98,7 +107,7 @@ function actions(request, context, run) {
   return el('div', { class: 'ts-actions' }, ...shown.map((action) => el('button', {
     type: 'button', class: action === 'withdraw' ? 'secondary' : '',
     onclick: () => run(async () => {
-      if (action === 'withdraw' && !window.confirm('Retirer cette demande de bourse ?')) return;
+      if (CONFIRM[action] && !window.confirm(CONFIRM[action](request))) return;
       await api(`/api/teleservices/bourses/${request.id}/actions`, { method: 'POST', body: { action, client_id: clientId() } });
       await context.refresh();
       say($('status'), BUTTONS[action][1]);
@@ -109,10 +118,13 @@ export async function showBourse(id, context, run) {
   const request = await run(() => api(`/api/teleservices/bourses/${id}`));
   if (!request) return null;
   // The household's income and tax notice are the filer's: the other guardian may live elsewhere.
-  const privacy = 'Les ressources du foyer et l\'avis d\'imposition sont visibles par le responsable qui a déposé la demande'
+  const privacy = 'Les ressources du foyer et l\'avis d\'imposition sont visibles par le responsable au nom duquel est la demande'
     + ' et par l\'établissement seulement.';
-  const owner = el('p', { class: 'hint' },
-    request.mine ? privacy : `Demande faite par ${request.filed_by} : vous pouvez la consulter. ${privacy}`);
+  const holder = {
+    draft: `Brouillon commencé par ${request.filed_by}, pas encore déposé : vous pouvez faire la demande à votre nom.`,
+    withdrawn: `Demande retirée par ${request.filed_by} : vous pouvez faire la demande à votre nom.`,
+  }[request.state] ?? `Demande déposée par ${request.filed_by} : vous pouvez la consulter.`;
+  const owner = el('p', { class: 'hint' }, request.mine ? privacy : `${holder} ${privacy}`);
   $('detail-body').replaceChildren(...[
     el('p', {}, 'État : ', badge(request.state, request.state_label), ` · ${request.campaign.window.label}`),
     owner,

@@ -1,4 +1,4 @@
-// The bourse scale of the year as a grid: one row per number of dependent children, one column per
+// The bourse scale of a school year as a grid: one row per number of dependent children, one column per
 // échelon (income ceilings in euros), and the yearly amount of each échelon. The administrator edits
 // it (its shape too: how many échelons, how many rows); staff read it.
 import { api, el, say } from './espace.js';
@@ -36,9 +36,10 @@ function read(shape) {
   return { echelons, ceilings };
 }
 
-export async function showScale(context, run) {
+// `query` names the school year ("?school_year_id=…"; empty: the current one).
+export async function showScale(context, run, query = '') {
   const name = $('scale-name').value;
-  const scale = await run(() => api(`/api/school/teleservices/scales/${name}`));
+  const scale = await run(() => api(`/api/school/teleservices/scales/${name}${query}`));
   if (!scale) return;
   const values = { amounts: {}, ceilings: {} };
   for (const e of scale.echelons) values.amounts[e.echelon] = e.yearly_amount_cents / 100;
@@ -60,7 +61,7 @@ export async function showScale(context, run) {
     holder.replaceChildren(grid(shape, values, false));
   } }, 'Redessiner la grille');
   const save = el('button', { type: 'button', onclick: () => run(async () => {
-    await api(`/api/school/teleservices/scales/${name}`, { method: 'PUT', body: read(shape) });
+    await api(`/api/school/teleservices/scales/${name}${query}`, { method: 'PUT', body: read(shape) });
     say($('scale-status'), `Barème ${scale.school_year} enregistré.`);
   }) }, 'Enregistrer le barème');
   $('scale').replaceChildren(el('p', { class: 'hint' }, `Année ${scale.school_year}.`),

@@ -1,6 +1,7 @@
 // The school's téléservices (secretariat, CPE, administrator): the year's requests with filters and
-// one request at a time, the campaigns' dates, the bourse scale, the exports. Only the administrator
-// sees the forms that change dates and scales; the API enforces it either way.
+// one request at a time, the campaigns' dates and the bourse scale of a chosen school year (the
+// current one or a later one: in summer, next year's are prepared), the exports. Only the
+// administrator sees the forms that change years, dates and scales; the API enforces it either way.
 import { api, el, reporter, say, session, signOut } from './espace.js';
 import { badge } from './teleservices-common.js';
 import { day, when } from './widgets.js';
@@ -10,7 +11,7 @@ import { showContactLog } from './teleservices-ecole-coordonnees.js';
 
 const $ = (id) => document.getElementById(id);
 const run = reporter($('error'));
-const context = { admin: false, refresh: null };
+const context = { admin: false, refresh: null, year: null, years: null };
 
 // ---- Requests ----
 async function loadRequests() {
@@ -42,14 +43,49 @@ async function openRequest(kind, id) {
 
 $('filters').addEventListener('change', loadRequests);
 
+// ---- School years (campaigns and scale) ----
+const yearQuery = () => (context.year ? `?school_year_id=${context.year.id}` : '');
+
+function chooseYear(year) {
+  context.year = year;
+  $('school-year').value = year.id;
+  document.querySelectorAll('.year-label').forEach((span) => { span.textContent = year.label; });
+  for (const id of ['c-opens', 'c-closes', 'c-replies']) Object.assign($(id), { min: year.starts_on, max: year.ends_on });
+}
+
+async function loadYears() {
+  const years = await run(() => api('/api/school/teleservices/years'));
+  if (!years) return;
+  context.years = years;
+  $('school-year').replaceChildren(...years.map((y) => el('option', { value: y.id },
+    y.current ? `${y.label} (en cours)` : y.label)));
+  $('prepare-year').hidden = !context.admin || years.some((y) => !y.current);
+  chooseYear(years.find((y) => y.id === context.year?.id) || years.find((y) => y.current) || years[0]);
+}
+
+$('school-year').addEventListener('change', () => {
+  chooseYear(context.years.find((y) => y.id === $('school-year').value));
+  loaders[currentTab()]();
+});
+
+$('prepare-year').addEventListener('click', () => run(async () => {
+  context.year = await api('/api/school/teleservices/years/next', { method: 'POST' });
+  await loadYears();
+  say($('year-status'), `Année ${context.year.label} prête : ses campagnes et son barème peuvent être saisis.`);
+  await loaders[currentTab()]();
+}));
+
 // ---- Campaigns ----
 async function loadCampaigns() {
-  const campaigns = await run(() => api('/api/school/teleservices/campaigns'));
+  const campaigns = await run(() => api(`/api/school/teleservices/campaigns${yearQuery()}`));
   if (!campaigns) return;
   $('campaigns').replaceChildren(...campaigns.map((c) => el('tr', {}, el('th', { scope: 'row' }, c.title),
     el('td', {}, day(c.window.opens_on)), el('td', {}, day(c.window.closes_on)), el('td', {}, day(c.window.replies_until)),
     el('td', {}, c.window.label, context.admin ? el('button', { type: 'button', class: 'link', 'aria-label': `Modifier les dates : ${c.title}`,
       onclick: () => editCampaign(c) }, ' Modifier') : null))));
+  if (!campaigns.length) {
+    $('campaigns').replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'hint' }, `Aucun téléservice pour ${context.year.label}.`)));
+  }
   $('campaign-form').hidden = !context.admin;
 }
 
@@ -67,9 +103,9 @@ $('campaign-form').addEventListener('submit', (event) => {
   event.preventDefault();
   run(async () => {
     const saved = await api('/api/school/teleservices/campaigns', { method: 'PUT', body: {
-      service: $('c-service').value, level: $('c-level').value,
+      school_year_id: context.year.id, service: $('c-service').value, level: $('c-level').value,
       opens_on: $('c-opens').value, closes_on: $('c-closes').value, replies_until: $('c-replies').value } });
-    say($('campaign-status'), `${saved.title} : ${saved.window.label}.`);
+    say($('campaign-status'), `${saved.title} (${saved.school_year}) : ${saved.window.label}.`);
     await loadCampaigns();
   });
 });
@@ -90,14 +126,18 @@ async function loadClasses() {
 }
 
 // ---- Start ----
-const loaders = { demandes: loadRequests, campagnes: loadCampaigns, bareme: () => showScale(context, run),
+const loaders = { demandes: loadRequests, campagnes: loadCampaigns, bareme: () => showScale(context, run, yearQuery()),
   coordonnees: () => showContactLog(run), exports: async () => {} };
-document.querySelectorAll('[data-tab]').forEach((button) => button.addEventListener('click', () => {
+const YEARLY = ['campagnes', 'bareme'];  // the tabs that show one school year
+const currentTab = () => document.querySelector('[data-tab][aria-pressed="true"]').dataset.tab;
+document.querySelectorAll('[data-tab]').forEach((button) => button.addEventListener('click', async () => {
   document.querySelectorAll('[data-tab]').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
   document.querySelectorAll('.tab-panel').forEach((panel) => { panel.hidden = panel.id !== `tab-${button.dataset.tab}`; });
+  $('year-choice').hidden = !YEARLY.includes(button.dataset.tab);
+  if (YEARLY.includes(button.dataset.tab) && !context.years) await loadYears();
   loaders[button.dataset.tab]();
 }));
-$('scale-name').addEventListener('change', () => showScale(context, run));
+$('scale-name').addEventListener('change', () => showScale(context, run, yearQuery()));
 $('cc-filters').addEventListener('change', () => showContactLog(run));
 $('signout').addEventListener('click', signOut);
 
