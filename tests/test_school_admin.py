@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from api.auth.passwords import verify_password
-from db.core.tables import Enrolment, Guardianship, LoginIdentifier, SchoolClass, TeachingService, User
+from db.core.tables import Enrolment, Guardianship, LoginIdentifier, SchoolClass, SchoolYear, TeachingService, User
 from tests.factories import make_school, make_user
 from tests.fixtures.api import sign_in
 
@@ -59,6 +61,18 @@ async def test_import_reports_bad_lines_and_keeps_the_others(client):
     assert julie["phone"] == "0698765432"
     # Marc, second guardian of Léa, has no phone or e-mail: still her legal guardian.
     assert await Guardianship.count() == 4
+
+
+async def test_classes_imported_belong_to_this_year_even_when_next_year_is_prepared(client):
+    school, _ = await _staff_client(client)
+    this_year = await SchoolYear.select(SchoolYear.id).where(SchoolYear.school_id == school.id).first()
+    # The administrator prepared next year's téléservices in advance: the import is still for this year.
+    await SchoolYear(
+        school_id=school.id, label="2027-2028", starts_on=date(2027, 9, 1), ends_on=date(2028, 7, 4)
+    ).save()
+    assert (await _import(client, STUDENTS)).status_code == 200
+    years = await SchoolClass.select(SchoolClass.school_year_id).where(SchoolClass.school_id == school.id)
+    assert [row["school_year_id"] for row in years] == [this_year["id"]] * 2
 
 
 async def test_reimport_is_idempotent_and_moves_a_student(client):

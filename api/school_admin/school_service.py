@@ -17,7 +17,8 @@ from api.accounts.directory import set_contacts
 from api.accounts.identifiers import allocate_identifier
 from api.auth.principal import Principal
 from api.school_admin.csv_rows import Guardian, Rejection, StudentRow, TeacherRow, fold
-from db.core.tables import Enrolment, Guardianship, SchoolClass, SchoolYear, Subject, TeachingService, User
+from api.school_years import current_year
+from db.core.tables import Enrolment, Guardianship, SchoolClass, Subject, TeachingService, User
 from piccolo_conf import DB
 
 logger = logging.getLogger("cartable.school_admin")
@@ -33,23 +34,13 @@ class ImportReport(msgspec.Struct):
     rejected: list[Rejection] = []
 
 
-async def _current_year(school_id: UUID) -> UUID:
-    row = (
-        await SchoolYear.select(SchoolYear.id)
-        .where(SchoolYear.school_id == school_id)
-        .order_by(SchoolYear.starts_on, ascending=False)
-        .first()
-    )
-    return row["id"]
-
-
 async def _class_id(school_id: UUID, name: str, report: ImportReport) -> UUID:
     rows = await SchoolClass.select(SchoolClass.id, SchoolClass.name).where(SchoolClass.school_id == school_id)
     for row in rows:
         if fold(row["name"]) == fold(name):
             return row["id"]
     created = SchoolClass(
-        school_id=school_id, school_year_id=await _current_year(school_id), name=name, level=name.split()[0][:10]
+        school_id=school_id, school_year_id=(await current_year(school_id))["id"], name=name, level=name.split()[0][:10]
     )
     await created.save()
     report.classes_created += 1

@@ -27,12 +27,12 @@ from api.clock import now
 from api.dates import require_school_date, school_today
 from api.errors import ApiError
 from api.openapi import errors
+from api.school_years import current_year
 from api.teleservices.campaigns import (
     CampaignOut,
     campaign_out,
     chosen_year,
     coming_years,
-    current_year,
     year_campaigns,
 )
 from api.teleservices.catalogue import ORIENTATION_SERVICES, Service

@@ -15,6 +15,7 @@ import msgspec
 
 from api.dates import french, school_today
 from api.errors import ApiError
+from api.school_years import current_school_year, current_year, school_years
 from api.teleservices.catalogue import BOURSE_LEVELS, SERVICE_TITLES
 from db.core.tables import SchoolYear
 from db.teleservices.tables import TeleserviceCampaign
@@ -56,32 +57,11 @@ def title(campaign: dict) -> str:
     return SERVICE_TITLES[campaign["service"]] + level
 
 
-async def school_years(school_id: UUID) -> list[dict]:
-    years = await SchoolYear.select().where(SchoolYear.school_id == school_id).order_by(SchoolYear.starts_on)
-    if not years:
-        raise ApiError(404, "no_school_year", "Aucune année scolaire n'est définie pour l'établissement.")
-    return years
-
-
-def _current(years: list[dict], today: date) -> dict:
-    current = next((year for year in years if year["starts_on"] <= today <= year["ends_on"]), None)
-    if current:
-        return current
-    begun = [year for year in years if year["starts_on"] <= today]
-    return begun[-1] if begun else years[0]
-
-
-async def current_year(school_id: UUID) -> dict:
-    """The school year containing today, else the latest one begun (in summer: the year just ended),
-    else the first one."""
-    return _current(await school_years(school_id), await school_today(school_id))
-
-
 async def coming_years(school_id: UUID) -> tuple[dict, list[dict]]:
     """(the current year, the current year and those after it): the years whose campaigns and scale
     the administrator may set (in summer, next year's may be prepared before it begins)."""
     years = await school_years(school_id)
-    current = _current(years, await school_today(school_id))
+    current = current_school_year(years, await school_today(school_id))
     return current, [year for year in years if year["starts_on"] >= current["starts_on"]]
 
 

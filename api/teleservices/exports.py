@@ -23,7 +23,8 @@ from api.errors import ApiError
 from api.openapi import errors
 from api.pdf import a4_document, latin1, pdf_response
 from api.people import StudentCard, people, student_cards
-from api.teleservices.campaigns import current_year, title, year_campaigns
+from api.school_years import current_year
+from api.teleservices.campaigns import title, year_campaigns
 from api.teleservices.catalogue import (
     BOURSE_SERVICES,
     MAX_WISHES,

@@ -22,8 +22,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from api.auth.principal import Principal, principal_with_roles
 from api.openapi import errors
 from api.people import StudentCard, student_cards
+from api.school_years import current_year
 from api.teleservices import bourse, orientation
-from api.teleservices.campaigns import current_year, title, year_campaigns
+from api.teleservices.campaigns import title, year_campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS, Service, State, wish_label
 from api.teleservices.structs import BourseOut, CouncilIn, OrientationOut, SchoolBourseAction
 from db.teleservices.tables import BourseRequest, OrientationForm, OrientationWish

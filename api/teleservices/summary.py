@@ -17,8 +17,9 @@ from api.auth.principal import Principal
 from api.clock import now
 from api.dates import french, school_today
 from api.people import StudentCard, children_of
+from api.school_years import current_year
 from api.teleservices.bourse import decision_text
-from api.teleservices.campaigns import Window, concerns, current_year, title, window, year_campaigns
+from api.teleservices.campaigns import Window, concerns, title, window, year_campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS
 from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
 
