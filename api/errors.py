@@ -170,6 +170,13 @@ def handle_undecodable_text(_: Request, __: UnicodeDecodeError) -> Response[Erro
     return error_response(400, "invalid_encoding", "Le texte envoyé n'est pas encodé en UTF-8.")
 
 
+def handle_too_deep(request: Request, exc: RecursionError) -> Response[ErrorResponse]:
+    """Last resort: something the client sent nested deep enough to exhaust a decoder's recursion on a
+    way `api/untrusted_json.py` does not guard (it should: kept with its traceback, to be closed)."""
+    logger.warning("Recursion limit reached on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(400, "too_deep", "Le contenu envoyé est trop imbriqué.")
+
+
 def handle_unreadable_passkey(_: Request, __: WebAuthnException) -> Response[ErrorResponse]:
     """py_webauthn could not read the credential the browser sent (malformed JSON, CBOR, key...)."""
     return error_response(400, "passkey_invalid", "La clé d'accès envoyée est illisible. Réessayez.")
@@ -182,6 +189,7 @@ EXCEPTION_HANDLERS = {
     asyncpg.UntranslatableCharacterError: handle_refused_character,
     WebAuthnException: handle_unreadable_passkey,
     UnicodeDecodeError: handle_undecodable_text,
+    RecursionError: handle_too_deep,
     **dict.fromkeys(DATABASE_UNAVAILABLE, handle_database_unavailable),
     Exception: handle_unexpected,
 }

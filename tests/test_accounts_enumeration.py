@@ -5,6 +5,8 @@ going out only after the answer."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from datetime import timedelta
 
@@ -18,9 +20,15 @@ from api.auth.tokens import REF_LENGTH, decode_ref
 from api.notifications.sender import use_sender
 from db.accounts.tables import VerificationCode
 from db.core.tables import School
-from tests.accounts_builders import SoftAuthenticator, make_parent_to_activate, messages_to, password_sign_in
+from tests.accounts_builders import (
+    SoftAuthenticator,
+    make_parent_to_activate,
+    messages_to,
+    password_sign_in,
+    register_passkey,
+)
 from tests.factories import make_family, make_school, make_user
-from tests.fixtures.api import client_from
+from tests.fixtures.api import client_from, sign_in
 
 WRONG_PASSWORD = "Mauvais-mot2passe"
 BIRTH_DATE = "2013-05-14"  # make_parent_to_activate's child
@@ -233,6 +241,49 @@ async def test_passkey_sign_in_answers_alike_for_a_real_and_a_made_up_identifier
             )
             sequences.append([options.status_code, len(options.json()["flow"]), comparable(refused)])
     assert sequences[0] == sequences[1] and sequences[0][2][0] == 401
+
+
+def malformed_credentials(raw_id: str, real: str) -> list[str]:
+    """Credentials a browser never sends; `raw_id` is a registered passkey's, `real` a valid assertion."""
+    valid = json.loads(real)
+    deep_client_data = base64.urlsafe_b64encode(b"[" * 5000 + b"]" * 5000).rstrip(b"=").decode()
+    return [
+        "[" * 1000,
+        "{",
+        "[]",
+        "x" * 5000,
+        json.dumps({"rawId": 5}),
+        json.dumps({"rawId": "a\u0000b"}),
+        json.dumps({"id": raw_id, "rawId": raw_id, "type": "public-key", "response": 5}),
+        json.dumps({"id": raw_id, "rawId": raw_id, "type": "public-key", "response": {}}),
+        json.dumps({**valid, "type": "pas-une-cle"}),
+        json.dumps({**valid, "response": {**valid["response"], "clientDataJSON": deep_client_data}}),
+        json.dumps({**valid, "response": {**valid["response"], "clientDataJSON": "!!"}}),
+        json.dumps({**valid, "response": {**valid["response"], "signature": None}}),
+    ]
+
+
+async def test_a_malformed_passkey_credential_answers_alike_for_a_real_and_a_made_up_identifier(app, client):
+    family = await make_family()
+    await sign_in(client, family.parent)
+    authenticator = SoftAuthenticator()
+    await register_passkey(client, authenticator)
+    raw_id = authenticator._b64(authenticator.credential_id)
+    sequences = []
+    for n, identifier in enumerate([family.parent.identifier, "x.personne"]):
+        answers = []
+        async with client_from(app, f"198.51.100.{n + 1}") as browser:
+            options = await browser.post("/api/accounts/passkeys/signin/options", json={"identifier": identifier})
+            real = authenticator.get(options.json()["options"], family.parent.id)
+            for credential in malformed_credentials(raw_id, real):
+                options = await browser.post("/api/accounts/passkeys/signin/options", json={"identifier": identifier})
+                refused = await browser.post(
+                    "/api/accounts/passkeys/signin", json={"flow": options.json()["flow"], "credential": credential}
+                )
+                answers.append(comparable(refused))
+        sequences.append(answers)
+    assert sequences[0] == sequences[1]
+    assert {status for status, *_ in sequences[0]} <= {400, 401}
 
 
 async def test_a_flow_token_names_a_school_drawn_at_random_not_the_persons(client):

@@ -7,7 +7,6 @@ uses discoverable credentials, so the options never reveal whether an account ha
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -18,7 +17,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -39,6 +38,7 @@ from api.accounts.structs import (
     SessionBody,
 )
 from api.auth.principal import Principal
+from api.auth.webauthn_input import readable_credential
 from api.config import get_settings
 from api.errors import ApiError
 from api.ratelimit import client_ip, limit
@@ -47,6 +47,7 @@ from db.core.tables import User
 
 CEREMONY_TTL = timedelta(minutes=5)
 NOT_RECOGNISED = ApiError(401, "passkey_refused", "Clé d'accès non reconnue. Connectez-vous avec votre mot de passe.")
+NOT_REGISTERED = ApiError(400, "passkey_invalid", "La clé d'accès n'a pas pu être enregistrée.")
 MAX_PASSKEYS = 10
 
 
@@ -141,13 +142,13 @@ class PasskeyController(Controller):
         rp_id, origins = relying_party(request)
         try:
             verified = webauthn.verify_registration_response(
-                credential=data.credential,
+                credential=readable_credential(data.credential, NOT_REGISTERED),
                 expected_challenge=base64url_to_bytes(row["destination"]),
                 expected_rp_id=rp_id,
                 expected_origin=origins,
             )
-        except (InvalidRegistrationResponse, ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise ApiError(400, "passkey_invalid", "La clé d'accès n'a pas pu être enregistrée.") from exc
+        except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+            raise NOT_REGISTERED from exc
         passkey = PasskeyCredential(
             school_id=principal.school_id,
             user_id=principal.user_id,
@@ -186,20 +187,19 @@ class PasskeyController(Controller):
         row = await codes.find_flow(data.flow, "passkey_signin")
         if row is None or row["expires_at"] <= codes.now() or not await codes.finish(row):
             raise NOT_RECOGNISED
-        accounts = codes.flow_accounts(row)
-        if not accounts:
+        # Read before the flow's accounts are: an unreadable credential gets the one answer, whoever it names.
+        credential = readable_credential(data.credential, NOT_RECOGNISED)
+        credential_id = credential.get("rawId")
+        if not isinstance(credential_id, str):
             raise NOT_RECOGNISED
-        [(school_id, user_id)] = accounts
-        try:
-            credential_id = json.loads(data.credential)["rawId"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise NOT_RECOGNISED from exc
+        # A made-up identifier's flow looks its passkey up too, for an account that cannot exist.
+        [(school_id, user_id)] = codes.flow_accounts(row) or [codes.NOBODY]
         stored = (
             await PasskeyCredential.select()
             .where(
                 (PasskeyCredential.school_id == school_id)
                 & (PasskeyCredential.user_id == user_id)
-                & (PasskeyCredential.credential_id == str(credential_id))
+                & (PasskeyCredential.credential_id == credential_id)
             )
             .first()
         )
@@ -208,14 +208,14 @@ class PasskeyController(Controller):
         rp_id, origins = relying_party(request)
         try:
             verified = webauthn.verify_authentication_response(
-                credential=data.credential,
+                credential=credential,
                 expected_challenge=base64url_to_bytes(row["destination"]),
                 expected_rp_id=rp_id,
                 expected_origin=origins,
                 credential_public_key=base64url_to_bytes(stored["public_key"]),
                 credential_current_sign_count=stored["sign_count"],
             )
-        except (InvalidAuthenticationResponse, ValueError, KeyError) as exc:
+        except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
             raise NOT_RECOGNISED from exc
         user = await _user(school_id, user_id)
         if user is None or user["disabled"]:
