@@ -124,6 +124,8 @@ def handle_database_unavailable(request: Request, exc: Exception) -> Response[Er
     retry. The pool replaces every connection it had, and serves again once the server is back."""
     if isinstance(exc, asyncpg.InterfaceError) and not _lost_connection(exc):
         return handle_unexpected(request, exc)  # a misuse of a connection, not an outage
+    if isinstance(exc, OSError) and not _from_the_database_driver(exc):
+        return handle_unexpected(request, exc)  # a full disk, a missing file, another service: a bug to see
     if isinstance(DB.pool, BoundedPool):
         DB.pool.forget_connections()
     # A protocol error is kept with its traceback: it follows a lost connection, but could be a bug.
@@ -143,9 +145,20 @@ def _lost_connection(exc: asyncpg.InterfaceError) -> bool:
     return "connection is closed" in str(exc) or "connection was closed" in str(exc)
 
 
-# What "the database is not there" looks like: the socket refused or gone (OSError), a connection
-# lost mid-query (or the protocol state it leaves behind), or PostgreSQL starting, stopping or out of
-# connection slots.
+def _from_the_database_driver(exc: OSError) -> bool:
+    """Whether an OSError was raised while talking to PostgreSQL: asyncpg's code is on its way up
+    (connecting, or reading and writing the socket), not only the app's own (a file, another service)."""
+    frame = exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_globals.get("__name__", "").startswith("asyncpg."):
+            return True
+        frame = frame.tb_next
+    return False
+
+
+# What "the database is not there" looks like: the socket to PostgreSQL refused or gone (an OSError
+# from the driver: any other is a 500), a connection lost mid-query (or the protocol state it leaves
+# behind), or PostgreSQL starting, stopping or out of connection slots.
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     OSError,
     asyncpg.PostgresConnectionError,
