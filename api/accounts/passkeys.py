@@ -41,6 +41,7 @@ from api.auth.principal import Principal
 from api.auth.webauthn_input import readable_credential
 from api.config import get_settings
 from api.errors import ApiError
+from api.openapi import errors
 from api.ratelimit import client_ip, limit
 from db.accounts.tables import PasskeyCredential
 from db.core.tables import User
@@ -92,7 +93,12 @@ class PasskeyController(Controller):
             & (PasskeyCredential.id == passkey_id)
         )
 
-    @post("/register/options", summary="Start adding a passkey (signed-in, desktop session)", status_code=200)
+    @post(
+        "/register/options",
+        summary="Start adding a passkey (signed-in, desktop session)",
+        status_code=200,
+        responses=errors(409),  # MAX_PASSKEYS already
+    )
     async def register_options(self, request: Request, principal: NamedDependency[Principal]) -> PasskeyOptions:
         if principal.via != "session":
             raise ApiError(403, "forbidden", "Les clés d'accès s'ajoutent depuis l'espace web.")

@@ -34,6 +34,7 @@ from api.auth.webauthn_input import readable_credential
 from api.clock import now
 from api.config import get_settings
 from api.errors import ApiError
+from api.openapi import errors
 from api.pairing.controllers import phone
 from api.pairing.dpop import b64url, b64url_decode
 from api.pairing.structs import Unlocked, WebAuthnOptions, WebAuthnResponse
@@ -134,7 +135,11 @@ class AppLockController(Controller):
         ).where((Device.school_id == principal.school_id) & (Device.id == principal.device_id))
         return Unlocked(unlocked=True)
 
-    @post("/unlock-options", summary="WebAuthn request options to unlock the app (user verification)")
+    @post(
+        "/unlock-options",
+        summary="WebAuthn request options to unlock the app (user verification)",
+        responses=errors(409),  # no app lock registered on this device
+    )
     async def unlock_options(self, request: Request, principal: NamedDependency[Principal]) -> WebAuthnOptions:
         device = await _device(principal)
         if not device["webauthn_credential_id"]:
