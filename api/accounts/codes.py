@@ -70,13 +70,15 @@ async def throttle_sends(user_id: UUID) -> None:
     )
 
 
-async def may_send(accounts: list[tuple[UUID, UUID]]) -> bool:
+async def may_send(accounts: list[tuple[UUID, UUID]], *, otherwise: str) -> bool:
     """Whether a code may go to this person now (SENDS_PER_WINDOW per person, whatever the flow).
 
-    Silent: past the limit nothing is sent, and the answer stays the one everybody gets."""
-    return bool(accounts) and await within(
-        "code:send", str(accounts[0][1]), max_hits=SENDS_PER_WINDOW, window=SEND_WINDOW
-    )
+    Silent: past the limit nothing is sent, and the answer stays the one everybody gets. Counted for
+    everyone: with no account, on a digest of `otherwise` (what the person typed, or their dead flow),
+    so that a made-up person costs the same write as a real one."""
+    subject = str(accounts[0][1]) if accounts else f"nobody:{digest(otherwise)}"
+    allowed = await within("code:send", subject, max_hits=SENDS_PER_WINDOW, window=SEND_WINDOW)
+    return bool(accounts) and allowed
 
 
 def answer(body, sends: list[BackgroundTask]) -> Response:
