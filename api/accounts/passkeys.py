@@ -25,7 +25,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from api.accounts import codes
+from api.accounts import codes, known_browsers
 from api.accounts.guards import require_same_origin
 from api.accounts.identifiers import locate
 from api.accounts.signin import start_session
@@ -47,6 +47,7 @@ from db.accounts.tables import PasskeyCredential
 from db.core.tables import User
 
 CEREMONY_TTL = timedelta(minutes=5)
+CEREMONIES_PER_WINDOW, CEREMONY_WINDOW = 30, timedelta(minutes=15)
 NOT_RECOGNISED = ApiError(401, "passkey_refused", "Clé d'accès non reconnue. Connectez-vous avec votre mot de passe.")
 NOT_REGISTERED = ApiError(400, "passkey_invalid", "La clé d'accès n'a pas pu être enregistrée.")
 MAX_PASSKEYS = 10
@@ -60,6 +61,17 @@ def relying_party(request: Request) -> tuple[str, list[str]]:
     if host.split(":")[0] == "localhost":
         return "localhost", [public, f"http://{host}"]
     return urlsplit(public).hostname or "localhost", [public]
+
+
+async def _limit_ceremonies(request: Request, account: dict | None) -> None:
+    """CEREMONIES_PER_WINDOW sign-in steps per address; a browser that signed in to `account` before
+    (api/accounts/known_browsers.py) counts its own instead: strangers behind the same address (a
+    school's NAT) cannot lock its families out of their passkeys."""
+    known_browser = await known_browsers.recognised(request, account)
+    if known_browser is not None:
+        await limit("passkey:browser", str(known_browser), max_hits=CEREMONIES_PER_WINDOW, window=CEREMONY_WINDOW)
+    else:
+        await limit("passkey:ip", client_ip(request), max_hits=CEREMONIES_PER_WINDOW, window=CEREMONY_WINDOW)
 
 
 async def _user(school_id: UUID, user_id: UUID) -> dict:
@@ -169,13 +181,13 @@ class PasskeyController(Controller):
     @post("/signin/options", summary="Start a passkey sign-in for an identifier", status_code=200)
     async def signin_options(self, request: Request, data: JSONBody[PasskeySignInStart]) -> PasskeyOptions:
         require_same_origin(request)
-        await limit("passkey:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
+        found = await locate(data.identifier)
+        await _limit_ceremonies(request, found)
         rp_id, _ = relying_party(request)
         challenge = secrets.token_bytes(32)
         options = webauthn.generate_authentication_options(
             rp_id=rp_id, challenge=challenge, user_verification=UserVerificationRequirement.PREFERRED
         )
-        found = await locate(data.identifier)
         # A flow for everyone: an unknown identifier's leads nowhere, and its token looks the same.
         flow, _ = await codes.open_public_flow(
             "passkey_signin",
@@ -189,8 +201,9 @@ class PasskeyController(Controller):
     @post("/signin", summary="Finish a passkey sign-in: opens a session", status_code=200)
     async def signin(self, request: Request, data: JSONBody[PasskeySignIn]) -> Response[SessionBody]:
         require_same_origin(request)
-        await limit("passkey:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
         row = await codes.find_flow(data.flow, "passkey_signin")
+        accounts = codes.flow_accounts(row) if row else []
+        await _limit_ceremonies(request, dict(zip(("school_id", "user_id"), accounts[0])) if accounts else None)
         if row is None or row["expires_at"] <= codes.now() or not await codes.finish(row):
             raise NOT_RECOGNISED
         # Read before the flow's accounts are: an unreadable credential gets the one answer, whoever it names.
