@@ -18,7 +18,7 @@ import msgspec
 
 from api.errors import ApiError
 
-MAX_DEPTH = 32  # the deepest JSON the API reads nests 4 levels
+MAX_DEPTH = 32  # far beyond what the API reads (a few levels), far below a decoder's recursion limit
 INVALID_JSON = ApiError(400, "invalid_json", "Le contenu envoyé n'est pas du JSON valide.")
 TOO_DEEP = ApiError(400, "too_deep", "Le contenu envoyé est trop imbriqué.")
 
