@@ -4,8 +4,8 @@ Each rule closes a class of bad input with a 4xx in the one error shape, instead
 deep inside (msgspec, the `csv` module, asyncpg):
 - a JSON body comes as `application/json` (else 415), is at most `MAX_JSON_BYTES` (413), valid
   UTF-8 (400 `invalid_encoding`), nested at most `MAX_DEPTH` deep (400 `too_deep`: msgspec would
-  recurse until a RecursionError), and holds no NUL character (400 `invalid_character`: PostgreSQL
-  text cannot store one);
+  recurse until a RecursionError; measured in one linear pass, `api/untrusted_json.py`), and holds
+  no NUL character (400 `invalid_character`: PostgreSQL text cannot store one);
 - it is decoded *strictly* into the type the handler declares: an integer is not a date, a string is
   not a number (Litestar converts leniently: `{"at": 6607}` was 1970-01-01), and every date and time
   in it lies within `FIRST_YEAR`..`LAST_YEAR` (PostgreSQL holds it; date arithmetic cannot overflow);
@@ -28,9 +28,9 @@ from litestar.exceptions import ValidationException
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
 from api.errors import REFUSED_BODY_ERROR, ApiError
+from api.untrusted_json import INVALID_JSON, MAX_DEPTH, TOO_DEEP, nesting_exceeds
 
 MAX_JSON_BYTES = 1024 * 1024  # the largest JSON body of the API is a few kilobytes; uploads set their own
-MAX_DEPTH = 32
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 INVALID_CHARACTER = ApiError(400, "invalid_character", "Le texte envoyé contient un caractère non autorisé.")
@@ -42,18 +42,6 @@ _JSON_TYPES = ("application/json",)
 
 def _json_media_type(content_type: str) -> bool:
     return content_type in _JSON_TYPES or (content_type.startswith("application/") and content_type.endswith("+json"))
-
-
-def _depth_exceeds(body: bytes, limit: int) -> bool:
-    """Whether JSON text nests deeper than `limit`, without decoding it (decoding is what recurses)."""
-    if body.count(b"[") + body.count(b"{") <= limit:
-        return False
-    depth = 0
-    for bracket in re.findall(rb"[\[\]{}]", re.sub(rb'"(?:[^"\\]|\\.)*"', b"", body)):
-        depth += 1 if bracket in (b"[", b"{") else -1
-        if depth > limit:
-            return True
-    return False
 
 
 def _out_of_range(value: date) -> bool:
@@ -113,8 +101,8 @@ class StrictRequest(Request):
                 body.decode()
             except UnicodeDecodeError:
                 raise ApiError(400, "invalid_encoding", "Le texte envoyé n'est pas encodé en UTF-8.") from None
-        if _depth_exceeds(body, MAX_DEPTH):
-            raise ApiError(400, "too_deep", "Le contenu envoyé est trop imbriqué.")
+        if nesting_exceeds(body, MAX_DEPTH):
+            raise TOO_DEEP
         if b"\\u0000" in body and _JSON_NUL.search(body):
             raise INVALID_CHARACTER
 
@@ -125,7 +113,7 @@ class StrictRequest(Request):
             message, _, where = str(error).partition(" - at `$")
             return self._refuse(_invalid(where.rstrip("`").lstrip("."), message))
         except msgspec.DecodeError:
-            raise ApiError(400, "invalid_json", "Le contenu envoyé n'est pas du JSON valide.") from None
+            raise INVALID_JSON from None
         for key, moment in _dated_values(value, ""):
             if _out_of_range(moment):
                 return self._refuse(_invalid(key, f"Date hors limites ({FIRST_YEAR}-{LAST_YEAR})."))

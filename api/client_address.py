@@ -10,11 +10,13 @@ decision is the only one: a forged header from anyone else changes nothing.
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit
 
 from litestar import Request
 from litestar.middleware import DefineMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from api.config import get_settings
 from api.ratelimit import client_ip
 
 FORWARDING_HEADERS = ("forwarded", "x-forwarded-for")
@@ -31,8 +33,23 @@ def is_loopback(host: str) -> bool:
 
 
 def from_this_machine(request: Request) -> bool:
-    """A loopback peer that no proxy forwarded (a local reverse proxy may carry anyone's request)."""
-    return is_loopback(client_ip(request)) and not any(name in request.headers for name in FORWARDING_HEADERS)
+    """A loopback peer that no proxy forwarded (a local reverse proxy may carry anyone's request), asking
+    for this machine by a loopback name or address, or by PUBLIC_URL's host: a page of another site whose
+    name was made to point to 127.0.0.1 (DNS rebinding) runs in a local browser, but names its own host."""
+    return (
+        is_loopback(client_ip(request))
+        and not any(name in request.headers for name in FORWARDING_HEADERS)
+        and addressed_to_this_machine(request.headers.get("host", ""))
+    )
+
+
+def addressed_to_this_machine(host_header: str) -> bool:
+    """Whether a Host header names this machine: a loopback name or address, or PUBLIC_URL's host."""
+    try:
+        host = urlsplit(f"//{host_header.strip()}").hostname or ""
+    except ValueError:
+        return False
+    return is_loopback(host) or host == (urlsplit(get_settings().public_url).hostname or "").lower()
 
 
 def proxy_headers_middleware(trusted_proxies: tuple[str, ...]) -> list[DefineMiddleware]:

@@ -1,4 +1,8 @@
-"""Headers every response carries: no caching of private API data, and a strict CSP."""
+"""Headers every response carries: no caching of private API data, a strict CSP, and one charset.
+
+Litestar appends `; charset=utf-8` to any `text/*` media type a handler names, even one that already
+says it (`text/calendar; charset=utf-8; charset=utf-8`): this is the one place where a Content-Type
+keeps a single charset parameter, whichever response it is."""
 
 from __future__ import annotations
 
@@ -21,6 +25,20 @@ _REPLACED = {name for name, _ in SECURITY_HEADERS}
 NO_STORE = (b"cache-control", b"no-store")
 
 
+def one_charset(content_type: bytes) -> bytes:
+    """A Content-Type value with its first charset parameter only."""
+    if content_type.lower().count(b"charset=") < 2:
+        return content_type
+    parameters, seen = [], False
+    for parameter in content_type.split(b";"):
+        if parameter.strip().lower().startswith(b"charset="):
+            if seen:
+                continue
+            seen = True
+        parameters.append(parameter)
+    return b";".join(parameters)
+
+
 def security_headers_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -31,7 +49,11 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
         async def send_with_headers(message: Message) -> None:
             # Raw (name, value) pairs: this runs on every response, and is cheap that way.
             if message["type"] == "http.response.start":
-                headers = [pair for pair in message.get("headers", ()) if pair[0].lower() not in _REPLACED]
+                headers = [
+                    (pair[0], one_charset(pair[1])) if pair[0].lower() == b"content-type" else pair
+                    for pair in message.get("headers", ())
+                    if pair[0].lower() not in _REPLACED
+                ]
                 cached_as_said = any(pair[0].lower() == b"cache-control" for pair in headers)
                 headers.extend(SECURITY_HEADERS)
                 if is_api and not cached_as_said:

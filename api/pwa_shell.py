@@ -83,7 +83,8 @@ def worker_source(pwa_dir: Path | None = None) -> str:
 @get("/service-worker.js", include_in_schema=False, sync_to_thread=True)
 def service_worker() -> Response[str]:
     # no-cache: the browser asks every time it checks for an update.
-    return Response(worker_source(), media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "no-cache"})
+    # Litestar adds `; charset=utf-8` to a text/* type.
+    return Response(worker_source(), media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
 
 ROUTES = [service_worker]

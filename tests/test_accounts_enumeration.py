@@ -1,11 +1,14 @@
 """No account enumeration: a real person and a made-up one get the same status and body at every step
 of sign-in, activation and recovery, through the same sequence of attempts (throttles included), and
-the same costly work runs for both (one argon2 verification, one code comparison), the messages
-going out only after the answer."""
+the same work runs for both before the answer: the same SQL statements in the same order (their
+values aside), one argon2 verification, one code comparison; the messages go out only after it."""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
+from collections.abc import Awaitable
 from datetime import timedelta
 
 import argon2
@@ -18,9 +21,16 @@ from api.auth.tokens import REF_LENGTH, decode_ref
 from api.notifications.sender import use_sender
 from db.accounts.tables import VerificationCode
 from db.core.tables import School
-from tests.accounts_builders import SoftAuthenticator, make_parent_to_activate, messages_to, password_sign_in
+from tests.accounts_builders import (
+    SoftAuthenticator,
+    make_parent_to_activate,
+    messages_to,
+    password_sign_in,
+    register_passkey,
+)
 from tests.factories import make_family, make_school, make_user
-from tests.fixtures.api import client_from
+from tests.fixtures.api import client_from, sign_in
+from tests.statements import counting, tracked
 
 WRONG_PASSWORD = "Mauvais-mot2passe"
 BIRTH_DATE = "2013-05-14"  # make_parent_to_activate's child
@@ -53,17 +63,50 @@ def comparable(response: httpx.Response) -> tuple:
     return response.status_code, body, "retry-after" in response.headers
 
 
-class Answers:
-    """One person's way through a flow: (step, comparable answer, code comparisons the step made)."""
+def shape(statement: str) -> str:
+    """A statement with its literal values masked: which statement runs, whatever it runs on."""
+    return " ".join(re.sub(r"'(?:[^']|'')*'|\b\d+\b", "?", statement).split())
 
-    def __init__(self, browser: httpx.AsyncClient, base: str, comparisons: list[str]) -> None:
-        self.browser, self.base, self.comparisons = browser, base, comparisons
-        self.steps: list[tuple[str, tuple, int]] = []
+
+class Statements:
+    """Clients whose answers come with the SQL statements sent before each answer was complete: what a
+    stopwatch on the other side can measure (the message sent afterwards, to a real person only, not)."""
+
+    def __init__(self, app) -> None:
+        self.app, self.sent, self.answered = app, [], None
+
+    def client(self, peer: str) -> httpx.AsyncClient:
+        async def watched(scope, receive, send):
+            async def watching_send(message):
+                if message["type"] == "http.response.body" and not message.get("more_body", False):
+                    self.answered = len(self.sent)
+                await send(message)
+
+            await self.app(scope, receive, watching_send)
+
+        transport = httpx.ASGITransport(app=tracked(watched), client=(peer, 123))
+        return httpx.AsyncClient(transport=transport, base_url="http://localhost")
+
+    async def of(self, request: Awaitable[httpx.Response]) -> tuple[httpx.Response, tuple[str, ...]]:
+        with counting() as sent:
+            self.sent, self.answered = sent, None
+            response = await request
+        assert self.answered is not None
+        return response, tuple(shape(statement) for statement in sent[: self.answered])
+
+
+class Answers:
+    """One person's way through a flow: (step, comparable answer, code comparisons the step made, the
+    statements it sent before answering)."""
+
+    def __init__(self, statements: Statements, browser: httpx.AsyncClient, base: str, comparisons: list[str]) -> None:
+        self.statements, self.browser, self.base, self.comparisons = statements, browser, base, comparisons
+        self.steps: list[tuple[str, tuple, int, tuple[str, ...]]] = []
 
     async def post(self, step: str, body: dict) -> httpx.Response:
         before = len(self.comparisons)
-        response = await self.browser.post(f"{self.base}/{step}", json=body)
-        self.steps.append((step, comparable(response), len(self.comparisons) - before))
+        response, sent = await self.statements.of(self.browser.post(f"{self.base}/{step}", json=body))
+        self.steps.append((step, comparable(response), len(self.comparisons) - before, sent))
         return response
 
 
@@ -82,14 +125,17 @@ async def test_sign_in_answers_alike_for_real_inactive_disabled_and_made_up_iden
     family = await make_family()
     inactive = await make_user(family.school, "parent", first_name="Noé", password=None, activated_at=None)
     disabled = await make_user(family.school, "parent", first_name="Zoé", disabled=True)
+    statements = Statements(app)
     sequences = []
     for n, identifier in enumerate([family.parent.identifier, inactive.identifier, disabled.identifier, "x.personne"]):
-        async with client_from(app, f"198.51.100.{n + 1}") as browser:
-            sequences.append(
-                [comparable(await password_sign_in(browser, identifier, WRONG_PASSWORD)) for _ in range(7)]
-            )
+        async with statements.client(f"198.51.100.{n + 1}") as browser:
+            answers = []
+            for _ in range(7):
+                response, sent = await statements.of(password_sign_in(browser, identifier, WRONG_PASSWORD))
+                answers.append((comparable(response), sent))
+            sequences.append(answers)
     assert sequences[0] == sequences[1] == sequences[2] == sequences[3]
-    assert [status for status, *_ in sequences[0]] == [401] * 5 + [429] * 2  # the 6th try locks, for all
+    assert [answer[0] for answer, _ in sequences[0]] == [401] * 5 + [429] * 2  # the 6th try locks, for all
 
 
 async def test_every_sign_in_attempt_costs_one_argon2_verification_of_the_same_cost(client, monkeypatch):
@@ -136,10 +182,11 @@ async def test_lost_password_answers_alike_at_every_step(app, code_comparisons):
         (no_email.identifier, "email"),
     ]
     wrong = await a_code_never_sent("0611223355")  # none of the codes the real parent will get
+    statements = Statements(app)
     sequences = []
     for n, (identifier, channel) in enumerate(people):
-        async with client_from(app, f"198.51.100.{n + 1}") as browser:
-            answers = Answers(browser, "/api/accounts/recovery/password", code_comparisons)
+        async with statements.client(f"198.51.100.{n + 1}") as browser:
+            answers = Answers(statements, browser, "/api/accounts/recovery/password", code_comparisons)
             # Beyond the 3 codes a person may get in 15 minutes.
             starts = [await answers.post("start", {"identifier": identifier, "channel": channel}) for _ in range(4)]
             flow = starts[0].json()["flow"]
@@ -150,13 +197,13 @@ async def test_lost_password_answers_alike_at_every_step(app, code_comparisons):
             await answers.post("verify", {"flow": flow, "code": wrong})
         sequences.append(answers.steps)
     assert sequences[0] == sequences[1] == sequences[2] == sequences[3]
-    verifies = [answer for path, answer, _ in sequences[0] if path == "verify"]
+    verifies = [answer for path, answer, *_ in sequences[0] if path == "verify"]
     assert "Il vous reste 2 essais" in verifies[0][1]["error"]["message"]
     assert verifies[2][1]["error"]["code"] == verifies[3][1]["error"]["code"] == "code_blocked"
     assert "Il vous reste 2 essais" in verifies[4][1]["error"]["message"]  # a new code, new tries
-    assert [answer[0] for path, answer, _ in sequences[0] if path == "resend"] == [200, 200, 429]
+    assert [answer[0] for path, answer, *_ in sequences[0] if path == "resend"] == [200, 200, 429]
     # The same code comparison runs on a dead flow as on a live one (none once the code is burnt).
-    assert [compared for path, _, compared in sequences[0] if path == "verify"] == [1, 1, 1, 0, 1]
+    assert [compared for path, _, compared, _ in sequences[0] if path == "verify"] == [1, 1, 1, 0, 1]
     assert len(await messages_to("0611223355")) == 3  # the 4th start and the resends stayed silent
 
     expired = []
@@ -183,10 +230,11 @@ async def test_activation_answers_alike_at_every_step_and_checks_the_code_first(
         {"last_name": "Inconnue", "first_name": "Sophie", "phone": "06 12 34 56 78"},
     ]
     wrong = await a_code_never_sent("06 12 34 56 78")
+    statements = Statements(app)
     sequences = []
     for n, person in enumerate(people):
-        async with client_from(app, f"198.51.100.{n + 1}") as browser:
-            answers = Answers(browser, "/api/accounts/activation", code_comparisons)
+        async with statements.client(f"198.51.100.{n + 1}") as browser:
+            answers = Answers(statements, browser, "/api/accounts/activation", code_comparisons)
             starts = [await answers.post("start", person) for _ in range(4)]
             flow = starts[0].json()["flow"]
             for birth_dates in ([BIRTH_DATE], ["2001-01-01"]):
@@ -197,42 +245,97 @@ async def test_activation_answers_alike_at_every_step_and_checks_the_code_first(
                 await answers.post("verify", {"flow": flow, "code": wrong, "birth_dates": birth_dates})
         sequences.append(answers.steps)
     assert sequences[0] == sequences[1] == sequences[2]
-    assert [answer[0] for _, answer, _ in sequences[0]] == [200] * 4 + [400, 400, 200, 200, 429, 400, 400, 400]
-    verifies = [answer for path, answer, _ in sequences[0] if path == "verify"]
+    assert [answer[0] for _, answer, *_ in sequences[0]] == [200] * 4 + [400, 400, 200, 200, 429, 400, 400, 400]
+    verifies = [answer for path, answer, *_ in sequences[0] if path == "verify"]
     assert verifies[1][1]["error"]["code"] == "wrong_code"  # wrong dates too, but the code speaks first
     assert "Il vous reste 1 essai." in verifies[1][1]["error"]["message"]
     assert verifies[-1][1]["error"]["code"] == "code_blocked"
-    assert [compared for path, _, compared in sequences[0] if path == "verify"] == [1, 1, 1, 1, 1]
+    assert [compared for path, _, compared, _ in sequences[0] if path == "verify"] == [1, 1, 1, 1, 1]
     assert len(await messages_to("06 12 34 56 78")) == 3  # no 4th SMS, and no 429 to say so
 
 
 async def test_lost_identifier_answers_alike_until_the_address_limit(app):
     school = await make_school()
     await make_user(school, "parent", first_name="Sophie", phone="06 11 22 33 44")
+    statements = Statements(app)
     sequences = []
     for n, value in enumerate(["06 11 22 33 44", "07 99 99 99 99"]):
-        async with client_from(app, f"198.51.100.{n + 1}") as browser:
-            body = {"channel": "sms", "value": value}
-            sequences.append(
-                [comparable(await browser.post("/api/accounts/recovery/identifier", json=body)) for _ in range(11)]
-            )
+        async with statements.client(f"198.51.100.{n + 1}") as browser:
+            answers = []
+            for _ in range(11):
+                response, sent = await statements.of(
+                    browser.post("/api/accounts/recovery/identifier", json={"channel": "sms", "value": value})
+                )
+                answers.append((comparable(response), sent))
+            sequences.append(answers)
     assert sequences[0] == sequences[1]
-    assert [status for status, *_ in sequences[0]] == [200] * 10 + [429]
+    assert [answer[0] for answer, _ in sequences[0]] == [200] * 10 + [429]
     assert len(await messages_to("06 11 22 33 44")) == 3  # then silence, for this contact
 
 
 async def test_passkey_sign_in_answers_alike_for_a_real_and_a_made_up_identifier(app):
     family = await make_family()
+    statements = Statements(app)
     sequences = []
     for n, identifier in enumerate([family.parent.identifier, "x.personne"]):
-        async with client_from(app, f"198.51.100.{n + 1}") as browser:
-            options = await browser.post("/api/accounts/passkeys/signin/options", json={"identifier": identifier})
-            assertion = SoftAuthenticator().get(options.json()["options"], family.parent.id)
-            refused = await browser.post(
-                "/api/accounts/passkeys/signin", json={"flow": options.json()["flow"], "credential": assertion}
+        async with statements.client(f"198.51.100.{n + 1}") as browser:
+            options, started = await statements.of(
+                browser.post("/api/accounts/passkeys/signin/options", json={"identifier": identifier})
             )
-            sequences.append([options.status_code, len(options.json()["flow"]), comparable(refused)])
+            assertion = SoftAuthenticator().get(options.json()["options"], family.parent.id)
+            refused, finished = await statements.of(
+                browser.post(
+                    "/api/accounts/passkeys/signin", json={"flow": options.json()["flow"], "credential": assertion}
+                )
+            )
+            sequences.append([options.status_code, len(options.json()["flow"]), comparable(refused), started, finished])
     assert sequences[0] == sequences[1] and sequences[0][2][0] == 401
+
+
+def malformed_credentials(raw_id: str, real: str) -> list[str]:
+    """Credentials a browser never sends; `raw_id` is a registered passkey's, `real` a valid assertion."""
+    valid = json.loads(real)
+    deep_client_data = base64.urlsafe_b64encode(b"[" * 5000 + b"]" * 5000).rstrip(b"=").decode()
+    return [
+        "[" * 1000,
+        "{",
+        "[]",
+        "x" * 5000,
+        json.dumps({"rawId": 5}),
+        json.dumps({"rawId": "a\u0000b"}),
+        json.dumps({"id": raw_id, "rawId": raw_id, "type": "public-key", "response": 5}),
+        json.dumps({"id": raw_id, "rawId": raw_id, "type": "public-key", "response": {}}),
+        json.dumps({**valid, "type": "pas-une-cle"}),
+        json.dumps({**valid, "response": {**valid["response"], "clientDataJSON": deep_client_data}}),
+        json.dumps({**valid, "response": {**valid["response"], "clientDataJSON": "!!"}}),
+        json.dumps({**valid, "response": {**valid["response"], "signature": None}}),
+    ]
+
+
+async def test_a_malformed_passkey_credential_answers_alike_for_a_real_and_a_made_up_identifier(app, client):
+    family = await make_family()
+    await sign_in(client, family.parent)
+    authenticator = SoftAuthenticator()
+    await register_passkey(client, authenticator)
+    raw_id = authenticator._b64(authenticator.credential_id)
+    statements = Statements(app)
+    sequences = []
+    for n, identifier in enumerate([family.parent.identifier, "x.personne"]):
+        answers = []
+        async with statements.client(f"198.51.100.{n + 1}") as browser:
+            options = await browser.post("/api/accounts/passkeys/signin/options", json={"identifier": identifier})
+            real = authenticator.get(options.json()["options"], family.parent.id)
+            for credential in malformed_credentials(raw_id, real):
+                options = await browser.post("/api/accounts/passkeys/signin/options", json={"identifier": identifier})
+                refused, sent = await statements.of(
+                    browser.post(
+                        "/api/accounts/passkeys/signin", json={"flow": options.json()["flow"], "credential": credential}
+                    )
+                )
+                answers.append((comparable(refused), sent))
+        sequences.append(answers)
+    assert sequences[0] == sequences[1]
+    assert {answer[0] for answer, _ in sequences[0]} <= {400, 401}
 
 
 async def test_a_flow_token_names_a_school_drawn_at_random_not_the_persons(client):

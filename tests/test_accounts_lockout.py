@@ -3,12 +3,15 @@ its owner still gets in, from a browser that signed in before (a device cookie) 
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from api.accounts import guards
 from api.accounts.known_browsers import cookie_name
 from api.auth.tokens import encode_ref, new_secret
-from db.accounts.tables import KnownBrowser
+from api.ratelimit import _window_start
+from db.accounts.tables import KnownBrowser, RateLimitCounter
 from tests.accounts_builders import SoftAuthenticator, password_sign_in, register_passkey
 from tests.factories import PASSWORD, make_family, make_user
 from tests.fixtures.api import client_from, sign_in
@@ -127,3 +130,60 @@ async def test_a_passkey_signs_in_while_the_account_is_locked(app, client):
         assert signed_in.status_code == 200, signed_in.text
         # And that browser is now known: the password works there too, lock or not.
         assert (await password_sign_in(new_browser, family.parent.identifier, PASSWORD)).status_code == 200
+
+
+async def fill_address_ceiling(scope: str, ip: str, hits: int) -> None:
+    """What strangers behind one address (a school's NAT) can do: use up its attempts for the window."""
+    start = _window_start(guards.FAILURE_WINDOW, datetime.now(timezone.utc))
+    await RateLimitCounter.raw(
+        "INSERT INTO rate_limit_counter (key, window_start, hits) VALUES ({}, {}, {}) "
+        "ON CONFLICT (key) DO UPDATE SET window_start = EXCLUDED.window_start, hits = EXCLUDED.hits",
+        f"{scope}:{ip}",
+        start,
+        hits,
+    )
+
+
+async def test_a_known_browser_passes_the_ceiling_of_its_address(app):
+    family = await make_family()
+    identifier, school_nat = family.parent.identifier, "198.51.100.70"
+    async with client_from(app, school_nat) as owner:
+        assert (await password_sign_in(owner, identifier)).status_code == 200  # yesterday, on this browser
+        assert (await owner.delete("/api/session")).status_code == 204
+        await fill_address_ceiling("signin:ip", school_nat, guards.MAX_ATTEMPTS_PER_IP)
+        async with client_from(app, school_nat) as stranger:  # someone else behind the same address
+            refused = await password_sign_in(stranger, identifier)
+            assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_requests"
+        back = await password_sign_in(owner, identifier)
+        assert back.status_code == 200, back.text
+
+
+async def test_a_known_browser_passes_the_passkey_ceiling_of_its_address(app, client):
+    family = await make_family()
+    await sign_in(client, family.parent)
+    authenticator = SoftAuthenticator()
+    await register_passkey(client, authenticator)
+    school_nat = "198.51.100.71"
+
+    async def passkey_sign_in(browser):
+        options = await browser.post(
+            "/api/accounts/passkeys/signin/options", json={"identifier": family.parent.identifier}
+        )
+        if options.status_code != 200:
+            return options
+        return await browser.post(
+            "/api/accounts/passkeys/signin",
+            json={
+                "flow": options.json()["flow"],
+                "credential": authenticator.get(options.json()["options"], family.parent.id),
+            },
+        )
+
+    async with client_from(app, school_nat) as owner:
+        assert (await passkey_sign_in(owner)).status_code == 200  # yesterday, on this browser
+        await fill_address_ceiling("passkey:ip", school_nat, 30)
+        async with client_from(app, school_nat) as stranger:
+            refused = await passkey_sign_in(stranger)
+            assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_requests"
+        back = await passkey_sign_in(owner)
+        assert back.status_code == 200, back.text

@@ -255,15 +255,6 @@ async def test_a_nul_character_in_a_multipart_field_is_refused(new_client):
     assert_clean_refusal(response, {400}, "invalid_character")
 
 
-async def test_activation_letters_say_their_charset_once(new_client):
-    s = await school_setup()
-    staff = await new_client()
-    await sign_in(staff, s.staff)
-    response = await staff.post("/api/school/accounts/letters", json={"class_id": str(s.class_4a.id), "format": "html"})
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "text/html; charset=utf-8"
-
-
 async def test_unknown_json_fields_and_wrong_types_still_name_the_field(world):
     s = world.setup
     body = {"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-26", "html": "<p>x</p>", "estimated_minutes": "30"}

@@ -2,7 +2,9 @@
 
 Every operation of /schema/openapi.json gets a few generated requests, valid ones (positive) and
 schema-violating ones (negative), each sent as every kind of caller: anonymous, parent, student,
-teacher, staff (vie scolaire/CPE) and admin, signed in to a school that holds data. Requests that
+teacher, staff (vie scolaire/CPE) and admin, signed in to a school that holds data, and the parent's
+paired phone (a DPoP-bound token, a fresh proof for each request: the phone-only routes answer it
+beyond their 401). Requests that
 name records by path get a second try with ids that exist, so the handler behind the 404 runs too.
 The app runs in-process on the test database (httpx's ASGI transport, the tests' connection pool);
 the statements it sends are checked for shard locality like the rest of the suite's.
@@ -19,6 +21,7 @@ import collections
 import os
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 import requests
@@ -36,11 +39,14 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.family_builders import make_discussion, make_evaluation, make_post
 from tests.fixtures.api import sign_in
+from tests.pairing_builders import PairedPhone, pair_phone
 from tests.parity_builders import make_homework, setup
 from tests.school_builders import make_lesson
 
 EXAMPLES = int(os.environ.get("CARTABLE_FUZZ_EXAMPLES", "5"))
-ROLES = ("anonymous", "parent", "student", "teacher", "staff", "admin")
+ROLES = ("anonymous", "parent", "student", "teacher", "staff", "admin", "phone")
+# A phone gone (unpaired by a fuzzed request, or its token refused): paired again.
+PHONE_GONE = {"token_invalid", "token_expired", "device_revoked"}
 PREPARED = ("method", "url", "headers", "files", "data", "params", "json", "cookies")
 CHECKS = [
     not_a_server_error,
@@ -83,11 +89,13 @@ class Outcome:
     sent: int = 0
     failures: list[str] = field(default_factory=list)
     statuses: collections.Counter = field(default_factory=collections.Counter)
+    phone_statuses: collections.Counter = field(default_factory=collections.Counter)
     exercised: set[tuple[str, str]] = field(default_factory=set)
 
 
-async def send(client: httpx.AsyncClient, case) -> httpx.Response | None:
-    """Send `case` as Schemathesis's own HTTP transport would (the bytes `requests` prepares), in-process."""
+async def send(client: httpx.AsyncClient, case, phone: PairedPhone | None = None) -> httpx.Response | None:
+    """Send `case` as Schemathesis's own HTTP transport would (the bytes `requests` prepares), in-process;
+    as `phone` (its token and a proof of that method and URL) when given."""
     kwargs = case.as_transport_kwargs(base_url="http://localhost")
     try:
         prepared = requests.Request(**{key: kwargs.get(key) for key in PREPARED}).prepare()
@@ -95,6 +103,8 @@ async def send(client: httpx.AsyncClient, case) -> httpx.Response | None:
         return None  # no HTTP client could send it (e.g. a header that is not Latin-1)
     body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
     headers = {name: value for name, value in prepared.headers.items() if name.lower() != "content-length"}
+    if phone is not None:
+        headers.update(phone.headers(prepared.method, urlsplit(prepared.url).path))
     try:
         return await client.request(prepared.method, prepared.url, content=body or b"", headers=headers)
     except (httpx.LocalProtocolError, UnicodeEncodeError):
@@ -104,6 +114,8 @@ async def send(client: httpx.AsyncClient, case) -> httpx.Response | None:
 def check(case, response: httpx.Response, role: str, outcome: Outcome) -> None:
     outcome.sent += 1
     outcome.statuses[response.status_code] += 1
+    if role == "phone":
+        outcome.phone_statuses[response.status_code] += 1
     outcome.exercised.add((case.operation.label, role))
     try:
         case.validate_response(response, checks=CHECKS)
@@ -113,6 +125,13 @@ def check(case, response: httpx.Response, role: str, outcome: Outcome) -> None:
                 f"{case.operation.label} as {role}: {response.status_code} {failure.title}: {failure.message[:500]}"
                 f" — {response.text[:300]!r} — sent {case.path_parameters} {case.query} {str(case.body)[:200]}"
             )
+
+
+def error_code(response: httpx.Response) -> str | None:
+    try:
+        return response.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def with_known_ids(case, known: dict) -> bool:
@@ -149,15 +168,20 @@ async def test_every_operation_as_every_caller_answers_as_documented(app, client
     for role, user in users.items():
         clients[role] = await new_client()
         await sign_in(clients[role], user)
+    clients["phone"], phone_desktop = await new_client(), await new_client()
+    phone = await pair_phone(phone_desktop, clients["phone"], s.parent)
 
     async def as_every_caller(case) -> None:
+        nonlocal phone
         for role in ROLES:
-            response = await send(clients[role], case)
+            response = await send(clients[role], case, phone if role == "phone" else None)
             if response is None:
                 continue
             check(case, response, role, outcome)
             if response.status_code == 401 and role in users:  # signed out (or password changed): sign in again
                 await sign_in(clients[role], users[role])
+            elif response.status_code == 401 and role == "phone" and error_code(response) in PHONE_GONE:
+                phone = await pair_phone(phone_desktop, clients["phone"], s.parent)
 
     outcome = Outcome()
     for case in cases:
@@ -169,9 +193,10 @@ async def test_every_operation_as_every_caller_answers_as_documented(app, client
     print(
         f"\nFuzz: {operations} operations x {len(ROLES)} callers, {len(cases)} cases, {outcome.sent} requests "
         f"in {elapsed:.0f} s (generation {generated - started:.0f} s); "
-        f"statuses {dict(sorted(outcome.statuses.items()))}"
+        f"statuses {dict(sorted(outcome.statuses.items()))}; the phone's {dict(sorted(outcome.phone_statuses.items()))}"
     )
     assert len(outcome.exercised) == operations * len(ROLES)
+    assert outcome.phone_statuses[200] > 0  # the phone was signed in: its routes ran beyond their 401
     if report := os.environ.get("CARTABLE_FUZZ_REPORT"):
         with open(report, "w") as output:
             output.write("\n".join(outcome.failures))

@@ -88,3 +88,19 @@ async def test_the_outbox_answers_this_machine_only(app, client):
     for header in ({"X-Forwarded-For": "192.0.2.10"}, {"Forwarded": "for=192.0.2.10"}):
         forwarded = await client.get("/api/demo/outbox", headers=header)
         assert forwarded.status_code == 403 and forwarded.json()["error"]["code"] == "local_only"
+
+
+async def test_a_dns_rebinding_page_in_a_local_browser_cannot_read_the_outbox(client, configure):
+    """A page of rebinding.example, its name then pointed at 127.0.0.1, reads "its own" origin from a
+    browser on this machine: a loopback peer, but its requests name its host."""
+    family = await make_family()
+    await make_parent_to_activate(family)
+    assert (await client.post("/api/accounts/activation/start", json=ACTIVATION)).status_code == 200
+    for host in ("rebinding.example:8000", "rebinding.example", "localhost.rebinding.example", "127.0.0.1.nip.io"):
+        refused = await client.get("/api/demo/outbox", headers={"Host": host})
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "local_only", host
+        assert "messages" not in refused.json()
+    for host in ("localhost:8000", "127.0.0.1:8000", "[::1]:8000"):
+        assert (await client.get("/api/demo/outbox", headers={"Host": host})).status_code == 200, host
+    configure(PUBLIC_URL="http://cartable.local:8000")  # the machine's own name, when PUBLIC_URL gives one
+    assert (await client.get("/api/demo/outbox", headers={"Host": "cartable.local:8000"})).status_code == 200

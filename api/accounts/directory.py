@@ -16,11 +16,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from api.accounts.codes import NOBODY
 from api.accounts.phones import normalise_phone
 from db.core.tables import User
 from piccolo_conf import DB
 
 PHONE_DIGITS = 9  # "06 12 34 56 78" and "+33 6 12 34 56 78" share their last nine digits
+# A contact looked up reads its accounts in groups of ACCOUNT_READS, the last one completed with reads of
+# an account that cannot exist (`codes.NOBODY`): the same statements for a known contact as for an
+# unknown one (up to ACCOUNT_READS accounts per contact: more are rare, and read all the same).
+ACCOUNT_READS = 4
 _UNCHANGED = object()
 
 # Piccolo placeholders ({}): runs in the caller's transaction. Args: contacts, school, user, school, user.
@@ -73,3 +78,15 @@ async def accounts_with(contact: str | None) -> list[tuple[UUID, UUID]]:
         return []
     rows = await User.raw(_ACCOUNTS, contact)
     return [(row["school_id"], row["user_id"]) for row in rows]
+
+
+async def users_holding(contact: str | None) -> list[dict]:
+    """The user row of every account holding this directory contact, each read in its own school."""
+    found = await accounts_with(contact)
+    reads = max(ACCOUNT_READS, -(-len(found) // ACCOUNT_READS) * ACCOUNT_READS)
+    users = []
+    for school_id, user_id in found + [NOBODY] * (reads - len(found)):
+        user = await User.select().where((User.school_id == school_id) & (User.id == user_id)).first()
+        if user is not None:
+            users.append(user)
+    return users

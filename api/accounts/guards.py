@@ -15,10 +15,11 @@ from db.accounts.tables import RateLimitCounter
 
 FAILURE_WINDOW = timedelta(minutes=15)
 # Per (account, IP): the attacker's own attempts on one account. Per account, from anywhere: a higher
-# ceiling so a distributed guess is also stopped. Both locks are temporary (the window), never applied
-# to passkey sign-in, cleared by a password reset, and passed by a browser that signed in to the account
-# before (api/accounts/known_browsers.py), which has its own limit instead: an attacker cannot keep
-# the owner out.
+# ceiling so a distributed guess is also stopped. Per IP, every attempt: a ceiling for one address.
+# The locks are temporary (the window), never applied to passkey sign-in, cleared by a password reset,
+# and all three are passed by a browser that signed in to the account before
+# (api/accounts/known_browsers.py), which has its own limit instead: an attacker cannot keep the owner
+# out, from anywhere or from the owner's own address (a school or a family behind one NAT).
 MAX_FAILURES_PER_ACCOUNT_AND_IP = 5
 MAX_FAILURES_PER_ACCOUNT = 20
 MAX_FAILURES_PER_KNOWN_BROWSER = 10
@@ -46,13 +47,14 @@ async def before_password_attempt(identifier: str, ip: str, known_browser: UUID 
     """Refuse while locked; otherwise slow down progressively after a few failures.
 
     `known_browser`: this browser's entry for the account, if it has one. It passes the account's
-    locks while under its own limit; returned then (failures count against it), else None."""
-    await limit("signin:ip", ip, max_hits=MAX_ATTEMPTS_PER_IP, window=FAILURE_WINDOW)
+    locks and the address's ceiling while under its own limit; returned then (failures count against
+    it), else None."""
     if known_browser is not None:
         failures = await _failures(f"signin:browser:{known_browser}")
         if failures < MAX_FAILURES_PER_KNOWN_BROWSER:
             await _slow_down(failures)
             return known_browser
+    await limit("signin:ip", ip, max_hits=MAX_ATTEMPTS_PER_IP, window=FAILURE_WINDOW)
     pair = await _failures(f"signin:pair:{identifier}|{ip}")
     account = await _failures(f"signin:account:{identifier}")
     if pair >= MAX_FAILURES_PER_ACCOUNT_AND_IP or account >= MAX_FAILURES_PER_ACCOUNT:

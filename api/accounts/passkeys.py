@@ -7,7 +7,6 @@ uses discoverable credentials, so the options never reveal whether an account ha
 
 from __future__ import annotations
 
-import json
 import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -18,7 +17,7 @@ from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -26,7 +25,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from api.accounts import codes
+from api.accounts import codes, known_browsers
 from api.accounts.guards import require_same_origin
 from api.accounts.identifiers import locate
 from api.accounts.signin import start_session
@@ -39,14 +38,18 @@ from api.accounts.structs import (
     SessionBody,
 )
 from api.auth.principal import Principal
+from api.auth.webauthn_input import readable_credential
 from api.config import get_settings
 from api.errors import ApiError
+from api.openapi import errors
 from api.ratelimit import client_ip, limit
 from db.accounts.tables import PasskeyCredential
 from db.core.tables import User
 
 CEREMONY_TTL = timedelta(minutes=5)
+CEREMONIES_PER_WINDOW, CEREMONY_WINDOW = 30, timedelta(minutes=15)
 NOT_RECOGNISED = ApiError(401, "passkey_refused", "Clé d'accès non reconnue. Connectez-vous avec votre mot de passe.")
+NOT_REGISTERED = ApiError(400, "passkey_invalid", "La clé d'accès n'a pas pu être enregistrée.")
 MAX_PASSKEYS = 10
 
 
@@ -58,6 +61,17 @@ def relying_party(request: Request) -> tuple[str, list[str]]:
     if host.split(":")[0] == "localhost":
         return "localhost", [public, f"http://{host}"]
     return urlsplit(public).hostname or "localhost", [public]
+
+
+async def _limit_ceremonies(request: Request, account: dict | None) -> None:
+    """CEREMONIES_PER_WINDOW sign-in steps per address; a browser that signed in to `account` before
+    (api/accounts/known_browsers.py) counts its own instead: strangers behind the same address (a
+    school's NAT) cannot lock its families out of their passkeys."""
+    known_browser = await known_browsers.recognised(request, account)
+    if known_browser is not None:
+        await limit("passkey:browser", str(known_browser), max_hits=CEREMONIES_PER_WINDOW, window=CEREMONY_WINDOW)
+    else:
+        await limit("passkey:ip", client_ip(request), max_hits=CEREMONIES_PER_WINDOW, window=CEREMONY_WINDOW)
 
 
 async def _user(school_id: UUID, user_id: UUID) -> dict:
@@ -91,7 +105,12 @@ class PasskeyController(Controller):
             & (PasskeyCredential.id == passkey_id)
         )
 
-    @post("/register/options", summary="Start adding a passkey (signed-in, desktop session)", status_code=200)
+    @post(
+        "/register/options",
+        summary="Start adding a passkey (signed-in, desktop session)",
+        status_code=200,
+        responses=errors(409),  # MAX_PASSKEYS already
+    )
     async def register_options(self, request: Request, principal: NamedDependency[Principal]) -> PasskeyOptions:
         if principal.via != "session":
             raise ApiError(403, "forbidden", "Les clés d'accès s'ajoutent depuis l'espace web.")
@@ -141,13 +160,13 @@ class PasskeyController(Controller):
         rp_id, origins = relying_party(request)
         try:
             verified = webauthn.verify_registration_response(
-                credential=data.credential,
+                credential=readable_credential(data.credential, NOT_REGISTERED),
                 expected_challenge=base64url_to_bytes(row["destination"]),
                 expected_rp_id=rp_id,
                 expected_origin=origins,
             )
-        except (InvalidRegistrationResponse, ValueError, KeyError, json.JSONDecodeError) as exc:
-            raise ApiError(400, "passkey_invalid", "La clé d'accès n'a pas pu être enregistrée.") from exc
+        except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+            raise NOT_REGISTERED from exc
         passkey = PasskeyCredential(
             school_id=principal.school_id,
             user_id=principal.user_id,
@@ -162,13 +181,13 @@ class PasskeyController(Controller):
     @post("/signin/options", summary="Start a passkey sign-in for an identifier", status_code=200)
     async def signin_options(self, request: Request, data: JSONBody[PasskeySignInStart]) -> PasskeyOptions:
         require_same_origin(request)
-        await limit("passkey:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
+        found = await locate(data.identifier)
+        await _limit_ceremonies(request, found)
         rp_id, _ = relying_party(request)
         challenge = secrets.token_bytes(32)
         options = webauthn.generate_authentication_options(
             rp_id=rp_id, challenge=challenge, user_verification=UserVerificationRequirement.PREFERRED
         )
-        found = await locate(data.identifier)
         # A flow for everyone: an unknown identifier's leads nowhere, and its token looks the same.
         flow, _ = await codes.open_public_flow(
             "passkey_signin",
@@ -182,24 +201,24 @@ class PasskeyController(Controller):
     @post("/signin", summary="Finish a passkey sign-in: opens a session", status_code=200)
     async def signin(self, request: Request, data: JSONBody[PasskeySignIn]) -> Response[SessionBody]:
         require_same_origin(request)
-        await limit("passkey:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
         row = await codes.find_flow(data.flow, "passkey_signin")
+        accounts = codes.flow_accounts(row) if row else []
+        await _limit_ceremonies(request, dict(zip(("school_id", "user_id"), accounts[0])) if accounts else None)
         if row is None or row["expires_at"] <= codes.now() or not await codes.finish(row):
             raise NOT_RECOGNISED
-        accounts = codes.flow_accounts(row)
-        if not accounts:
+        # Read before the flow's accounts are: an unreadable credential gets the one answer, whoever it names.
+        credential = readable_credential(data.credential, NOT_RECOGNISED)
+        credential_id = credential.get("rawId")
+        if not isinstance(credential_id, str):
             raise NOT_RECOGNISED
-        [(school_id, user_id)] = accounts
-        try:
-            credential_id = json.loads(data.credential)["rawId"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise NOT_RECOGNISED from exc
+        # A made-up identifier's flow looks its passkey up too, for an account that cannot exist.
+        [(school_id, user_id)] = codes.flow_accounts(row) or [codes.NOBODY]
         stored = (
             await PasskeyCredential.select()
             .where(
                 (PasskeyCredential.school_id == school_id)
                 & (PasskeyCredential.user_id == user_id)
-                & (PasskeyCredential.credential_id == str(credential_id))
+                & (PasskeyCredential.credential_id == credential_id)
             )
             .first()
         )
@@ -208,14 +227,14 @@ class PasskeyController(Controller):
         rp_id, origins = relying_party(request)
         try:
             verified = webauthn.verify_authentication_response(
-                credential=data.credential,
+                credential=credential,
                 expected_challenge=base64url_to_bytes(row["destination"]),
                 expected_rp_id=rp_id,
                 expected_origin=origins,
                 credential_public_key=base64url_to_bytes(stored["public_key"]),
                 credential_current_sign_count=stored["sign_count"],
             )
-        except (InvalidAuthenticationResponse, ValueError, KeyError) as exc:
+        except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
             raise NOT_RECOGNISED from exc
         user = await _user(school_id, user_id)
         if user is None or user["disabled"]:

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from api.accounts import known_browsers
+from api.accounts.codes import NOBODY
 from api.accounts.guards import before_password_attempt, clear_failures, record_failure, require_same_origin
 from api.accounts.identifiers import locate, normalise
 from api.accounts.session_body import session_body
@@ -50,13 +51,9 @@ class SessionController(Controller):
         found = await locate(identifier)
         # A browser that signed in to this account before passes its locks (its own limit instead).
         known_browser = await before_password_attempt(identifier, ip, await known_browsers.recognised(request, found))
-        user = None
-        if found:
-            user = (
-                await User.select()
-                .where((User.school_id == found["school_id"]) & (User.id == found["user_id"]))
-                .first()
-            )
+        # An unknown identifier reads an account too (one that cannot exist): the same statements.
+        school_id, user_id = (found["school_id"], found["user_id"]) if found else NOBODY
+        user = await User.select().where((User.school_id == school_id) & (User.id == user_id)).first()
         # Always verify (against a dummy hash when there is no account): same cost, no timing oracle.
         password_ok = verify_password(user["password_hash"] if user else None, data.password)
         if not password_ok or user is None or user["disabled"] or user["role"] not in PROFILE_ROLES[data.profile]:

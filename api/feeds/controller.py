@@ -73,7 +73,7 @@ async def calendar_feed(request: Request, token: FromPath[str]) -> Response[byte
     if request.headers.get("if-none-match", "") == etag:
         return Response(b"", status_code=NOT_MODIFIED, headers=headers)
     headers["Content-Disposition"] = 'inline; filename="cartable.ics"'
-    return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
+    return Response(body, media_type="text/calendar", headers=headers)  # Litestar adds `; charset=utf-8`
 
 
 ROUTES = [CalendarFeedsController, calendar_feed]

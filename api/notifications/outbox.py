@@ -1,6 +1,7 @@
 """GET /api/demo/outbox: the messages the default sender recorded. Demo mode only (404 otherwise),
-and to this machine only (403 to any other peer, and to anything a proxy forwarded): the codes it
-shows would let anyone take over an account."""
+and to this machine only (403 to any other peer, to anything a proxy forwarded, and to a request for
+another host name: a DNS-rebinding page in a local browser): the codes it shows would let anyone take
+over an account."""
 
 from __future__ import annotations
 

@@ -30,9 +30,11 @@ from webauthn.helpers.structs import (
 )
 
 from api.auth.principal import Principal
+from api.auth.webauthn_input import readable_credential
 from api.clock import now
 from api.config import get_settings
 from api.errors import ApiError
+from api.openapi import errors
 from api.pairing.controllers import phone
 from api.pairing.dpop import b64url, b64url_decode
 from api.pairing.structs import Unlocked, WebAuthnOptions, WebAuthnResponse
@@ -41,6 +43,8 @@ from db.devices.tables import Device
 
 CHALLENGE_LIFETIME = timedelta(minutes=5)
 NO_CHALLENGE = ApiError(400, "challenge_expired", "La vérification a expiré. Réessayez.")
+NOT_ENABLED = ApiError(400, "webauthn_invalid", "Le verrouillage n'a pas pu être activé sur cet appareil.")
+REFUSED = ApiError(400, "webauthn_invalid", "Vérification refusée.")
 
 
 def relying_party(request: Request) -> tuple[str, list[str]]:
@@ -114,14 +118,14 @@ class AppLockController(Controller):
         rp_id, origins = relying_party(request)
         try:
             verified = verify_registration_response(
-                credential=data.credential,
+                credential=readable_credential(data.credential, NOT_ENABLED),
                 expected_challenge=challenge,
                 expected_rp_id=rp_id,
                 expected_origin=origins,
                 require_user_verification=True,
             )
         except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
-            raise ApiError(400, "webauthn_invalid", "Le verrouillage n'a pas pu être activé sur cet appareil.") from exc
+            raise NOT_ENABLED from exc
         await Device.update(
             {
                 Device.webauthn_credential_id: b64url(verified.credential_id),
@@ -131,7 +135,11 @@ class AppLockController(Controller):
         ).where((Device.school_id == principal.school_id) & (Device.id == principal.device_id))
         return Unlocked(unlocked=True)
 
-    @post("/unlock-options", summary="WebAuthn request options to unlock the app (user verification)")
+    @post(
+        "/unlock-options",
+        summary="WebAuthn request options to unlock the app (user verification)",
+        responses=errors(409),  # no app lock registered on this device
+    )
     async def unlock_options(self, request: Request, principal: NamedDependency[Principal]) -> WebAuthnOptions:
         device = await _device(principal)
         if not device["webauthn_credential_id"]:
@@ -152,11 +160,11 @@ class AppLockController(Controller):
         device = await _device(principal)
         challenge = await _take_challenge(principal, device)
         if not device["webauthn_credential_id"] or data.credential.get("id") != device["webauthn_credential_id"]:
-            raise ApiError(400, "webauthn_invalid", "Vérification refusée.")
+            raise REFUSED
         rp_id, origins = relying_party(request)
         try:
             verified = verify_authentication_response(
-                credential=data.credential,
+                credential=readable_credential(data.credential, REFUSED),
                 expected_challenge=challenge,
                 expected_rp_id=rp_id,
                 expected_origin=origins,
@@ -165,7 +173,7 @@ class AppLockController(Controller):
                 require_user_verification=True,
             )
         except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
-            raise ApiError(400, "webauthn_invalid", "Vérification refusée.") from exc
+            raise REFUSED from exc
         await Device.update({Device.webauthn_sign_count: verified.new_sign_count}).where(
             (Device.school_id == principal.school_id) & (Device.id == principal.device_id)
         )

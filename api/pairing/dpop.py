@@ -20,12 +20,16 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from api.auth.tokens import b64url, b64url_decode
 from api.errors import ApiError
+from api.untrusted_json import decode_untrusted
 
 MAX_PROOF_LENGTH = 4096
 
 
 def invalid(message: str = "Preuve de l'appareil invalide.") -> ApiError:
     return ApiError(401, "proof_invalid", message, headers={"WWW-Authenticate": 'DPoP error="invalid_dpop_proof"'})
+
+
+_UNREADABLE = invalid()
 
 
 class Proof(msgspec.Struct, frozen=True):
@@ -62,9 +66,6 @@ class _Claims(msgspec.Struct):
     nonce: str | None = None
 
 
-_decode_claims = msgspec.json.Decoder(_Claims).decode
-
-
 class _Signer(NamedTuple):
     key: ec.EllipticCurvePublicKey
     thumbprint: str
@@ -76,10 +77,10 @@ class _Signer(NamedTuple):
 @lru_cache(maxsize=4096)
 def _signer(header_b64: str) -> _Signer | None:
     try:
-        header = msgspec.json.decode(b64url_decode(header_b64))
-    except (ValueError, UnicodeDecodeError, msgspec.DecodeError):
+        header = decode_untrusted(b64url_decode(header_b64), dict)  # bounded: a header nested 1,000 deep is refused
+    except (ValueError, ApiError):
         return None
-    if not isinstance(header, dict) or header.get("typ") != "dpop+jwt" or header.get("alg") != "ES256":
+    if header.get("typ") != "dpop+jwt" or header.get("alg") != "ES256":
         return None
     jwk = header.get("jwk")
     if not isinstance(jwk, dict) or jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or "d" in jwk:
@@ -105,9 +106,9 @@ def verify_proof(proof: str, *, method: str, urls: tuple[str, ...], access_token
     header_b64, payload_b64, signature_b64 = proof.split(".")
     signer = _signer(header_b64)
     try:
-        claims = _decode_claims(b64url_decode(payload_b64))
+        claims = decode_untrusted(b64url_decode(payload_b64), _Claims, refusal=_UNREADABLE)
         signature = b64url_decode(signature_b64)
-    except (ValueError, UnicodeDecodeError, msgspec.DecodeError) as exc:
+    except ValueError as exc:
         raise invalid() from exc
     if signer is None or len(signature) != 64:
         raise invalid()
