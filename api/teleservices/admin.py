@@ -34,6 +34,7 @@ from api.teleservices.campaigns import (
     chosen_year,
     coming_years,
     year_campaigns,
+    year_to_change,
 )
 from api.teleservices.catalogue import ORIENTATION_SERVICES, Service
 from api.teleservices.scale import Ceiling, EchelonAmount, Scale, ScaleName, load_scale, replace_scale
@@ -164,7 +165,7 @@ class TeleservicesSettingsController(Controller):
     )
     async def set_campaign(self, principal: NamedDependency[Principal], data: JSONBody[CampaignIn]) -> CampaignOut:
         sid = principal.school_id
-        year = await chosen_year(sid, data.school_year_id, to_change=True)
+        year = await year_to_change(sid, data.school_year_id)
         _check_campaign(data, year)
         where = (
             (TeleserviceCampaign.school_id == sid)
@@ -205,7 +206,7 @@ class TeleservicesSettingsController(Controller):
         data: JSONBody[Scale],
         school_year_id: FromQuery[UUID | None] = None,
     ) -> YearScale:
-        year = await chosen_year(principal.school_id, school_year_id, to_change=True)
+        year = await year_to_change(principal.school_id, school_year_id)
         await replace_scale(principal.school_id, year["id"], scale, data)
         return YearScale(scale, year["label"], data.echelons, data.ceilings, year["id"])
 

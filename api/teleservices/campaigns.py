@@ -65,16 +65,22 @@ async def coming_years(school_id: UUID) -> tuple[dict, list[dict]]:
     return current, [year for year in years if year["starts_on"] >= current["starts_on"]]
 
 
-async def chosen_year(school_id: UUID, year_id: UUID | None, *, to_change: bool = False) -> dict:
-    """The school year a request names (one of the school's), else the current one; with `to_change`,
-    the current year or a later one only: a past year's campaigns and scale stay as they were."""
+async def chosen_year(school_id: UUID, year_id: UUID | None) -> dict:
+    """The school year a request names (one of the school's, else a 404), else the current one."""
     if year_id is None:
         return await current_year(school_id)
-    current, coming = await coming_years(school_id)
     year = await SchoolYear.select().where((SchoolYear.school_id == school_id) & (SchoolYear.id == year_id)).first()
     if year is None:
         raise ApiError(404, "unknown_school_year", "Cette année scolaire n'existe pas dans l'établissement.")
-    if to_change and year["id"] not in {y["id"] for y in coming}:
+    return year
+
+
+async def year_to_change(school_id: UUID, year_id: UUID | None) -> dict:
+    """`chosen_year`, the current one or a later one only: a past year's campaigns and scale stay as
+    they were (409)."""
+    year = await chosen_year(school_id, year_id)
+    current, coming = await coming_years(school_id)
+    if year["id"] not in {y["id"] for y in coming}:
         raise ApiError(
             409,
             "past_school_year",
