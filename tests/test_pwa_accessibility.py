@@ -207,7 +207,7 @@ async def test_french_as_it_is_written_and_nothing_runs_together(page, live_serv
     card = page.locator(".card.profile")
     lines = await card.evaluate("(card) => card.innerText.split('\\n')")
     assert len(lines) == 3 and lines[0].startswith("Sophie ")
-    assert lines[1].startswith("Responsable · ") and lines[2] == "Enfants : Léa"
+    assert lines[1].startswith("Responsable · ") and lines[2] == "Enfant : Léa"  # one child: singular
 
     # The tab labels keep clear of each other on the narrowest phones.
     await page.goto(f"{live_server}/#/accueil")

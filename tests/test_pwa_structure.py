@@ -167,3 +167,29 @@ async def test_the_shell_travels_gzipped_and_the_api_is_left_alone(client):
     portal = await client.get("/api/portal", headers={"Accept-Encoding": "gzip"})
     assert portal.status_code == 200 and len(portal.content) > 500  # big enough to be compressed, were it not /api
     assert "content-encoding" not in portal.headers
+
+
+# A word with "(s)", "(es)" or "(x)" glued on: French writes the singular or the plural (format.js `plural`).
+PARENTHESISED_PLURAL = re.compile(r"[^\W\d_]\((?:s|es|x)\)")
+STRING_LITERAL = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`""", re.DOTALL)
+
+
+def user_facing_text(path: Path) -> list[str]:
+    """The strings a person may read: a script's string literals (comments left out), a page's text."""
+    source = path.read_text(encoding="utf-8")
+    if path.suffix == ".js":
+        source = re.sub(r"^\s*//.*$|/\*.*?\*/", "", source, flags=re.MULTILINE | re.DOTALL)
+        return STRING_LITERAL.findall(source)
+    return [re.sub(r"<!--.*?-->", "", source, flags=re.DOTALL)]
+
+
+def test_french_plurals_are_written_never_parenthesised():
+    assert PARENTHESISED_PLURAL.search("`${n} démarche(s) vous attendent`")
+    assert not PARENTHESISED_PLURAL.search("items.map((s) => s.id)")
+    found = [
+        f"{path.relative_to(PWA)}: {match.group(0)}"
+        for path in sorted([*PWA.rglob("*.js"), *PWA.rglob("*.html")])
+        for text in user_facing_text(path)
+        for match in PARENTHESISED_PLURAL.finditer(text)
+    ]
+    assert found == []
