@@ -121,8 +121,25 @@ def test_one_api_client_reads_the_error_shape_and_holds_the_csrf_token():
 
 
 def test_one_dom_helper():
-    # A function taking a tag name and building an element is a DOM helper: there is one.
+    # A function taking a tag name and building an element is a DOM helper: there is one, and it is the
+    # only code that creates elements (no hand-built createElement chains beside it).
     assert files_containing(r"(?:function\s*\w*|=)\s*\(\s*tag\b") == ["js/dom.js"]
+    assert files_containing(r"\bcreateElement(?:NS)?\s*\(") == ["js/dom.js"]
+
+
+def test_references_to_architecture_md_name_sections_it_has():
+    architecture = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^\*\*([^*]+?)\.?\*\*|^#+ (.+)$", architecture, flags=re.MULTILINE))
+    sections = {name.strip() for pair in sections for name in pair if name}
+    cited = {
+        (path.relative_to(ROOT).as_posix(), name)
+        for path in [*modules(), *ROOT.joinpath("api").glob("*.py")]
+        for name in re.findall(
+            r"ARCHITECTURE\.md[,:]?\s*(?:section\s*)?[\"“«]\s*([^\"”»]+?)\s*[\"”»]", path.read_text(encoding="utf-8")
+        )
+    }
+    assert "Front end" in sections and "Tests" in sections  # the sections were really read
+    assert {(path, name) for path, name in cited if name not in sections} == set()
 
 
 async def test_the_worker_is_served_with_the_shell_list_and_a_version_of_its_content(client):

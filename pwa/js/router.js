@@ -1,5 +1,6 @@
 // Hash routes → screens. A screen module exports render(ctx) and imports nothing of the app: its
-// profile, data reads, writes and actions arrive in ctx (see ARCHITECTURE.md, "Adding a screen").
+// profile, data reads, writes and actions arrive in ctx (profileContext below). Adding a screen: a
+// module in js/screens/ and a line in SCREENS (the accessibility tests go through every route).
 import { api, request } from './api-client.js';
 import { el, clear } from './dom.js';
 import { read } from './data.js';
