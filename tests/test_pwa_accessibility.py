@@ -491,6 +491,54 @@ async def test_espace_dates_are_french_in_an_english_browser_and_the_calendar_wo
         await context.close()
 
 
+async def test_the_app_writes_dates_and_hours_in_french_in_an_english_browser(browser, live_server):
+    """Cartable opened on an English-language computer: the absence report and the notification hours
+    show jj/mm/aaaa and 24-hour times (js/date-field.js, shared with the espace), and send ISO."""
+    family = await make_family()
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+    try:
+        page = await context.new_page()
+        await pair_in_browser(page, live_server, family.parent)
+        await page.goto(f"{live_server}/#/vie-scolaire")
+        day = page.locator("#abs-day")
+        await day.wait_for()
+        assert await day.get_attribute("placeholder") == "jj/mm/aaaa"
+        assert await day.input_value() == today().strftime("%d/%m/%Y")
+        assert (
+            await page.input_value("#abs-from") == "08:00"
+            and await page.get_attribute("#abs-to", "placeholder") == "hh:mm"
+        )
+        await check_screen(page, "pwa-vie-scolaire-navigateur-anglais", sizes=((360, 740), (320, 640)))
+        await day.fill("3/2/2026")
+        await day.press("Tab")
+        assert await day.input_value() == "03/02/2026"
+        await page.fill("#abs-to-day", "03/02/2026")
+        await page.fill("#abs-to", "17:30")
+        await page.fill("#abs-reason", "Rendez-vous médical")
+        await page.click("form.card button[type=submit]")
+        await page.wait_for_selector("#toast:has-text('signalée à la vie scolaire')")
+        [absence] = await Absence.select(Absence.starts_at, Absence.ends_at)
+        assert (absence["starts_at"].day, absence["starts_at"].month, absence["ends_at"].day) == (3, 2, 3)
+
+        await page.goto(f"{live_server}/#/reglages")
+        start = page.locator("#n-quiet-start")
+        await start.wait_for()
+        assert await start.input_value() == "21:00" and await start.get_attribute("placeholder") == "hh:mm"
+        await check_screen(page, "pwa-reglages-navigateur-anglais", sizes=((360, 740),))
+    finally:
+        await context.close()
+
+    # A French browser keeps its own (French) date fields: nothing to load.
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    try:
+        page = await context.new_page()
+        await pair_in_browser(page, live_server, family.parent)
+        await page.goto(f"{live_server}/#/vie-scolaire")
+        assert await page.get_attribute("#abs-day", "type") == "date"
+    finally:
+        await context.close()
+
+
 async def test_the_pairing_form_works_from_the_keyboard(page, live_server):
     family = await make_family()
     async with httpx.AsyncClient(base_url=live_server) as desktop_client:

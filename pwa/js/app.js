@@ -91,6 +91,8 @@ window.addEventListener('offline', () => showFreshness());
 setInterval(() => showFreshness(), 60_000);
 applyTheme();
 registerServiceWorker();
+// A French browser's own date and time fields are French; any other's become French ones (date-field.js).
+const frenchFields = /^fr\b/i.test(navigator.language) ? Promise.resolve() : import('./date-field.js');
 
 // A shared computer's Cartable (docs/pairing.md §6) is watched from before the first screen; offline,
 // where its online-only module cannot load, it has nothing to show anyway: it goes.
@@ -100,4 +102,4 @@ async function watchSharedComputer() {
 }
 
 const opened = notificationInAddress(); // a notification tapped with no Cartable window open
-watchSharedComputer().catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);
+Promise.all([frenchFields, watchSharedComputer()]).catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);
