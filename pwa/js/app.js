@@ -2,26 +2,27 @@
 // the server — revoked profiles wiped, queued writes sent, new versions of the app offered.
 import { listProfiles, onProfileGone } from './device.js';
 import { checkProfiles, forgetSharedProfiles, selectChild, selectProfile } from './profiles.js';
-import { render, showFreshness, shownProfileId } from './router.js';
+import { removedText, render, showFreshness, shownProfileId, tellRemoved } from './router.js';
 import { onOutboxSent, sendOutboxes } from './sync.js';
 import { applyTheme } from './theme.js';
 import { toast } from './ui.js';
 
 // ---- profiles revoked elsewhere ----
+// A toast on the screen of a profile still here; the screens without a profile (Profils, "Ajouter un
+// profil", where the last one's revocation leads) keep a notice naming them until it is closed.
 let removedNames = [];
 let removedTimer = null;
 onProfileGone((profile, reason) => {
   if (reason === 'revoked') {
     // Several may go in one check: one message names them all.
     removedNames = [...removedNames, profile.displayName];
-    const names = removedNames.join(', ');
-    toast(removedNames.length > 1
-      ? `Profils retirés de cet appareil : ${names}. Leurs données ont été effacées.`
-      : `Profil retiré de cet appareil : ${names}. Ses données ont été effacées.`);
+    tellRemoved(profile.displayName);
+    toast(removedText(removedNames));
     clearTimeout(removedTimer);
     removedTimer = setTimeout(() => { removedNames = []; }, 6000);
   }
-  if (profile.id === shownProfileId()) render();
+  // The profile's own screen, and the profile-less ones (they list the profiles), are drawn again.
+  if ([profile.id, null].includes(shownProfileId())) render();
 });
 
 onOutboxSent(({ dropped, refused }) => {
@@ -29,11 +30,18 @@ onOutboxSent(({ dropped, refused }) => {
   else if (dropped) toast('Une modification a été refusée par le serveur.');
 });
 
-// Every profile is checked when the app starts and whenever the network comes back.
+// Every profile is checked when the app starts, whenever the network comes back, and when an installed
+// app comes back from the background (at most every CHECK_AGAIN_MS: each check is a request per profile).
+const CHECK_AGAIN_MS = 5 * 60_000;
+let checkedAt = 0;
 async function catchUp() {
+  checkedAt = Date.now();
   await checkProfiles();
   await sendOutboxes();
 }
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && navigator.onLine && Date.now() - checkedAt >= CHECK_AGAIN_MS) catchUp();
+});
 
 // ---- the service worker: offline shell, and updates offered, never forced mid-use ----
 function registerServiceWorker() {
