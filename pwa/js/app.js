@@ -3,6 +3,7 @@
 import { listProfiles, onProfileGone } from './device.js';
 import { checkProfiles, forgetSharedProfiles, selectChild, selectProfile } from './profiles.js';
 import { removedText, render, showFreshness, shownProfileId, tellRemoved } from './router.js';
+import { resendSubscriptions } from './push.js';
 import { onOutboxSent, sendOutboxes } from './sync.js';
 import { applyTheme } from './theme.js';
 import { toast } from './ui.js';
@@ -37,6 +38,7 @@ let checkedAt = 0;
 async function catchUp() {
   checkedAt = Date.now();
   await checkProfiles();
+  resendSubscriptions().catch(() => {});
   await sendOutboxes();
 }
 document.addEventListener('visibilitychange', () => {
@@ -64,6 +66,7 @@ function registerServiceWorker() {
   });
   navigator.serviceWorker.addEventListener('message', (event) => {
     if (event.data?.type === 'flush-outbox') sendOutboxes();
+    if (event.data?.type === 'push-subscription-changed') resendSubscriptions().catch(() => {});
     if (event.data?.type === 'open') openFromNotification(event.data);
   });
 }

@@ -28,7 +28,7 @@ function publicView(record) {
     id: record.id, userId: record.userId, role: record.role, displayName: record.displayName,
     schoolName: record.schoolName, children: record.children, deviceName: record.deviceName,
     lockEnabled: Boolean(record.lockEnabled), lockAvailable: Boolean(record.lockAvailable), push: Boolean(record.push),
-    shared: Boolean(record.shared),
+    pushEndpoint: record.pushEndpoint || null, shared: Boolean(record.shared),
   };
 }
 
@@ -63,7 +63,7 @@ export async function getProfile(profileId) {
 }
 
 export async function listProfiles() {
-  const records = (await (await database()).getAll(STORE)).map(known);
+  const records = (await (await database()).getAll(STORE)).filter((record) => !record.removing).map(known);
   records.sort((a, b) => a.createdAt - b.createdAt);
   return records.map(publicView);
 }
@@ -74,15 +74,23 @@ export function onProfileGone(callback) {
   return () => goneListeners.delete(callback);
 }
 
-async function forget(record, reason) {
-  await (await database()).delete(STORE, record.id); // the private key goes with the record
+// `unpairLater`: the server has not heard of the removal yet (offline): only what signs the request
+// stays, names and children go (sendUnpairs sends it when the network is back).
+async function forget(record, reason, unpairLater = false) {
+  if (unpairLater) {
+    const { id, privateKey, publicJwk, nonce, accessToken, accessExpiresAt, refreshToken, createdAt } = record;
+    await saveRecord({ id, privateKey, publicJwk, nonce, accessToken, accessExpiresAt, refreshToken, createdAt, removing: true });
+  } else {
+    await (await database()).delete(STORE, record.id); // the private key goes with the record
+  }
   for (const callback of goneListeners) {
     try { await callback(publicView(record), reason); } catch (error) { console.error('onProfileGone', error); }
   }
 }
 
 async function revoked(record, error) {
-  await forget(record, 'revoked');
+  if (record.removing) await (await database()).delete(STORE, record.id); // its unpairing is moot
+  else await forget(record, 'revoked');
   return new ApiError(401, 'device_revoked', error.message);
 }
 
@@ -169,11 +177,31 @@ export function deviceFetch(profileId) {
   };
 }
 
-/** "Retirer ce profil": tell the server (best effort: offline or already revoked, it goes anyway). */
+// Tell the server this device no longer holds the profile: → false when it could not hear it (offline).
+async function unpair(profileId) {
+  try {
+    await request('/api/pairing/device', { method: 'DELETE', via: deviceFetch(profileId) });
+  } catch (error) {
+    if (error.offline) return false; // already revoked, or any refusal: nothing more to tell
+  }
+  return true;
+}
+
+/**
+ * "Retirer ce profil": its data go at once; the server is told, now or, offline, as soon as the network
+ * is back (sendUnpairs): its device and push subscription must not outlive the profile there.
+ */
 export async function removeProfile(profileId) {
-  await request('/api/pairing/device', { method: 'DELETE', via: deviceFetch(profileId) }).catch(() => {});
+  const told = await unpair(profileId);
   const record = await getRecord(profileId);
-  if (record) await forget(record, 'removed');
+  if (record) await forget(record, 'removed', !told && !record.shared);
+}
+
+/** Removals made offline reach the server (at start, when the network comes back). */
+export async function sendUnpairs() {
+  for (const record of await (await database()).getAll(STORE)) {
+    if (record.removing && (await unpair(record.id))) await (await database()).delete(STORE, record.id);
+  }
 }
 
 /** Ask the server for the profile (names, children): the check that finds revoked profiles. */

@@ -1,6 +1,6 @@
 // Which profiles this phone holds, which one is shown (and which child of a parent), adding and
 // removing them, and the check that finds the ones revoked from a desktop.
-import { claimPairing, listProfiles, onProfileGone, removeProfile, syncProfile } from './device.js';
+import { claimPairing, listProfiles, onProfileGone, removeProfile, sendUnpairs, syncProfile } from './device.js';
 import { wipeProfile } from './store.js';
 
 const CURRENT = 'cartable.profile';
@@ -43,10 +43,12 @@ export async function addProfile(link, code, deviceName) {
 
 /**
  * Ask the server about every profile on this phone (at start and when the network comes back):
- * names and children are refreshed, revoked profiles are wiped (onProfileGone says which).
+ * names and children are refreshed, revoked profiles are wiped (onProfileGone says which), and the
+ * removals made offline are told.
  */
 export async function checkProfiles() {
-  await Promise.all((await listProfiles()).map((profile) => syncProfile(profile.id).catch(() => null)));
+  await Promise.all([sendUnpairs().catch(() => null),
+    ...(await listProfiles()).map((profile) => syncProfile(profile.id).catch(() => null))]);
 }
 
 /** Forget this browser's shared-computer profiles (revoked on the server when it answers). → how many */
