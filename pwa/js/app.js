@@ -105,12 +105,12 @@ registerServiceWorker();
 // A French browser's own date and time fields are French; any other's become French ones (date-field.js).
 const frenchFields = /^fr\b/i.test(navigator.language) ? Promise.resolve() : import('./date-field.js');
 
-// A shared computer's Cartable (docs/pairing.md §6) is watched from before the first screen; offline,
-// where its online-only module cannot load, it has nothing to show anyway: it goes.
-async function watchSharedComputer() {
-  if (!(await listProfiles()).some((profile) => profile.shared)) return;
-  await import('/desktop/shared-computer.js').then((shared) => shared.watch(), () => forgetSharedProfiles());
+// A shared computer's Cartable (docs/pairing.md §6) lives in this tab: opened (again, after a reload) and
+// watched from before the first screen. Offline, where its online-only module cannot load, there is none.
+async function openSharedComputer() {
+  if (!sessionStorage.getItem('cartable.shared') && !(await listProfiles()).some((profile) => profile.shared)) return;
+  await import('/desktop/shared-computer.js').then((shared) => shared.start(), () => forgetSharedProfiles());
 }
 
 const opened = notificationInAddress(); // a notification tapped with no Cartable window open
-Promise.all([frenchFields, watchSharedComputer()]).catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);
+Promise.all([frenchFields, openSharedComputer()]).catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);

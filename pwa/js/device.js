@@ -2,7 +2,7 @@
 // the QR claim that creates one (a browser signed in to the espace claims in espace/open-here.js), its
 // tokens, and the signed fetch its API calls go through.
 // A record keeps its private key as a non-extractable CryptoKey object, never as bytes. A shared
-// computer's record (`shared`) holds only that key, its tokens and names: its data stay in the page.
+// computer's record (`shared`) never reaches IndexedDB: it lives in this page (`inPage`), with its data.
 import { openDB } from '/vendor/idb/index.js';
 import { ApiError, errorFrom, request } from './api-client.js';
 import { newDeviceKey, signedFetch } from './dpop.js';
@@ -13,6 +13,7 @@ const STORE = 'profiles';
 // Answers after which this phone will never be let in again with this profile.
 const GONE_CODES = new Set(['device_revoked', 'account_disabled']);
 const goneListeners = new Set();
+const inPage = new Map(); // id → a shared computer's record: gone with the page
 let dbPromise = null;
 
 function database() {
@@ -42,12 +43,16 @@ function childrenFrom(profile) {
   return profile.children.map((c) => ({ id: c.id, firstName: c.first_name, lastName: c.last_name, className: c.class_name }));
 }
 
-const getRecord = async (profileId) => known(await (await database()).get(STORE, profileId));
+const getRecord = async (profileId) => known(inPage.get(profileId) ?? await (await database()).get(STORE, profileId));
 
 async function saveRecord(record) {
-  await (await database()).put(STORE, record);
+  if (record.shared) inPage.set(record.id, record);
+  else await (await database()).put(STORE, record);
   return record;
 }
+
+/** A shared computer's profile, kept in this page only. */
+export const isInPage = (profileId) => inPage.has(profileId);
 
 const missing = () => new ApiError(401, 'profile_missing', "Ce profil n'existe plus sur cet appareil.");
 
@@ -63,7 +68,8 @@ export async function getProfile(profileId) {
 }
 
 export async function listProfiles() {
-  const records = (await (await database()).getAll(STORE)).filter((record) => !record.removing).map(known);
+  const stored = (await (await database()).getAll(STORE)).filter((record) => !record.removing);
+  const records = [...stored, ...inPage.values()].map(known);
   records.sort((a, b) => a.createdAt - b.createdAt);
   return records.map(publicView);
 }
@@ -80,7 +86,7 @@ async function forget(record, reason, unpairLater = false) {
   if (unpairLater) {
     const { id, privateKey, publicJwk, nonce, accessToken, accessExpiresAt, refreshToken, createdAt } = record;
     await saveRecord({ id, privateKey, publicJwk, nonce, accessToken, accessExpiresAt, refreshToken, createdAt, removing: true });
-  } else {
+  } else if (!inPage.delete(record.id)) {
     await (await database()).delete(STORE, record.id); // the private key goes with the record
   }
   for (const callback of goneListeners) {
@@ -108,7 +114,7 @@ export async function claimPairing(linkText, code, deviceName) {
   return saveClaimed(claimed, key, deviceName || 'Téléphone');
 }
 
-/** Keep a claimed profile (the server's answer) with its key; → its public view. */
+/** Keep a claimed profile (the server's answer) with its key (in this page only when `shared`); → its public view. */
 export async function saveClaimed(claimed, key, deviceName, shared = false) {
   const profile = claimed.profile;
   const record = known(await saveRecord({
