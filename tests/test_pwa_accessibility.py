@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -34,7 +35,7 @@ from tests.family_builders import (
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import PHONE_SIZES, check_screen, espace_context, without_webauthn
+from tests.fixtures.browser import PHONE_SIZES, axe_violations, check_screen, espace_context, without_webauthn
 from tests.pairing_builders import CODE
 from tests.parity_builders import setup, signed_in
 from tests.test_pwa_browser import pair_in_browser
@@ -134,8 +135,40 @@ async def app_screens(discussion) -> dict[str, str]:
     }
 
 
+def router_routes() -> set[str]:
+    """Every route of the app, as the router declares them (`SCREENS` in pwa/js/router.js)."""
+    source = (Path(__file__).parents[1] / "pwa" / "js" / "router.js").read_text(encoding="utf-8")
+    table = re.search(r"^const SCREENS = \{$(.*?)^\};$", source, re.MULTILINE | re.DOTALL).group(1)
+    return set(re.findall(r"^\s+'?([a-z-]+)'?: \[", table, re.MULTILINE))
+
+
+# Anything wider than the screen, or cut off inside a box that hides its overflow, outside scrolling boxes.
+OVERFLOW = """() => {
+  const width = innerWidth, found = [];
+  const scrolls = (node) => { for (let p = node.parentElement; p; p = p.parentElement) {
+    if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+  for (const node of document.querySelectorAll('body *')) {
+    const box = node.getBoundingClientRect(), style = getComputedStyle(node);
+    if (!box.width || !box.height || node.closest('.sr-only, .skip, [hidden]') || scrolls(node)) continue;
+    const clipped = ['hidden', 'clip'].includes(style.overflowX) && node.scrollWidth > node.clientWidth + 1;
+    if (box.right > width + 1 || box.left < -1 || clipped) found.push(`${node.tagName}.${node.className}`);
+  }
+  return { scrollWidth: document.scrollingElement.scrollWidth, width, found: found.slice(0, 8) };
+}"""
+
+
+async def check_narrow(page, name: str) -> None:
+    """At 320×640: no horizontal scrolling, nothing clipped, and axe again (then back to 360×740)."""
+    await page.set_viewport_size({"width": 320, "height": 640})
+    layout = await page.evaluate(OVERFLOW)
+    assert layout["scrollWidth"] <= layout["width"] and layout["found"] == [], (name, layout)
+    assert await axe_violations(page, f"{name}-320") == [], name
+    await page.set_viewport_size({"width": 360, "height": 740})
+
+
 async def tour(page, live_server, screens: dict[str, str], *, suffix: str = "", sizes=PHONE_SIZES) -> None:
-    """Open each screen and hold it to axe (no violation) with screenshots (`pwa-<screen><suffix>-<width>.png`)."""
+    """Open each screen and hold it to axe (no violation) with screenshots (`pwa-<screen><suffix>-<width>.png`),
+    at 320×640 too: nothing wider than the screen or clipped, and axe again."""
     for route, expected in screens.items():
         await page.goto(f"{live_server}/#/{route}")
         await page.wait_for_selector(f"text={expected}")
@@ -147,23 +180,40 @@ async def tour(page, live_server, screens: dict[str, str], *, suffix: str = "", 
         name = next((n for start, n in kept.items() if route.startswith(start)), None)
         name = name or re.sub(r"[^a-z-]+", "-", route).strip("-")
         await check_screen(page, f"pwa-{name}{suffix}", sizes=sizes)
+        await check_narrow(page, f"pwa-{name}{suffix}")
 
 
 async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works_offline(page, context, live_server):
     family, brother, discussion = await family_with_everything()
     student_id = await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
-    await page.goto(f"{live_server}/#/devoirs")
-    await page.wait_for_selector("text=Lire le chapitre 2")
-    await check_screen(page, "pwa-eleve-devoirs")
-    await page.goto(f"{live_server}/#/signaler")  # students only
-    await page.wait_for_selector("text=Envoyer le signalement")
-    await check_screen(page, "pwa-eleve-signaler")
+    student_screens = {
+        "accueil": "Pour demain", "devoirs": "Lire le chapitre 2", "notes": "Moyenne : 14,5/20",
+        "vie-scolaire": "Bavardages", "messages": "Messages", "signaler": "Envoyer le signalement",  # students only
+    }  # fmt: skip
+    await tour(page, live_server, student_screens, suffix="-eleve")
+
+    # The app lock's screen, as a phone without its authenticator shows it.
+    await page.evaluate(
+        "(id) => import('/js/device.js').then((m) => m.updateProfile(id, { lockEnabled: true }))", student_id
+    )
+    await without_webauthn(page.context)  # from here on: the pairings below register no lock either
+    await page.goto(f"{live_server}/#/accueil")
+    await page.reload()
+    await page.wait_for_selector("#screen-title:has-text('Cartable verrouillé')")
+    await check_screen(page, "pwa-verrouille")
+    await check_narrow(page, "pwa-verrouille")
+    await page.evaluate(
+        "(id) => import('/js/device.js').then((m) => m.updateProfile(id, { lockEnabled: false }))", student_id
+    )
+
     parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
     await page.evaluate(
         "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)]
     )
 
     screens = await app_screens(discussion)
+    # Every route of the router is held to axe: a new screen without a check here fails.
+    assert router_routes() - {route.split("/")[0] for route in [*screens, *student_screens]} == set()
     await tour(page, live_server, screens)
 
     # Parents see the "Fait" state but cannot change it; the child switcher shows the other child.
@@ -587,7 +637,7 @@ async def test_every_screen_is_accessible_in_dark_mode_too_and_follows_the_text_
     parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
     choose = "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)"
     await page.evaluate(choose, [parent_id, str(family.student.id)])
-    await tour(page, live_server, await app_screens(discussion), suffix="-sombre", sizes=((360, 740),))
+    await tour(page, live_server, await app_screens(discussion), suffix="-sombre")
     background = "() => getComputedStyle(document.documentElement).backgroundColor"
     assert await page.evaluate(background) == "rgb(17, 20, 23)"
 

@@ -18,7 +18,7 @@ from tests.family_builders import (
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import CHROMIUM_ARGS, artifact, chromium_path
+from tests.fixtures.browser import CHROMIUM_ARGS, artifact, check_screen, chromium_path
 from tests.pairing_builders import CODE
 
 pytestmark = pytest.mark.browser
@@ -294,6 +294,7 @@ async def test_a_new_version_waits_and_the_toast_applies_it(page, live_server):
     await page.wait_for_selector("#toast button:has-text('Mettre à jour')")
     assert await page.evaluate("() => navigator.serviceWorker.controller.scriptURL.endsWith('/service-worker.js')")
     await page.screenshot(path=artifact("pwa-mise-a-jour.png"))
+    await check_screen(page, "pwa-mise-a-jour")  # the toast and its button too: axe, at 360 and 320 px
     async with page.expect_navigation():
         await page.click("#toast button")
     await page.wait_for_function("() => navigator.serviceWorker.controller?.scriptURL.endsWith('?v=next')")
