@@ -37,7 +37,7 @@ from tests.family_builders import (
 from tests.fixtures.api import sign_in
 from tests.fixtures.browser import PHONE_SIZES, axe_violations, check_screen, espace_context, without_webauthn
 from tests.pairing_builders import CODE
-from tests.parity_builders import setup, signed_in
+from tests.parity_builders import JPEG, setup, signed_in
 from tests.test_pwa_browser import pair_in_browser
 
 pytestmark = pytest.mark.browser
@@ -662,3 +662,105 @@ async def test_every_screen_is_accessible_in_dark_mode_too_and_follows_the_text_
     await cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 24}})
     await page.wait_for_function(f"() => ({size.removeprefix('() => ')}) > {before}")
     assert await page.evaluate(size) == pytest.approx(before * 1.5)
+
+
+# Where focus is, and whether it shows: an outline of 2 px or more, or a box-shadow ring.
+FOCUS_SHOWN = """() => { const node = document.activeElement, style = getComputedStyle(node);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  return { id: node.id, tag: node.tagName, type: node.type || '', name: node.name || '', value: node.value || '',
+           text: node.textContent.trim().slice(0, 60), shown: outline || style.boxShadow !== 'none' }; }"""
+
+
+async def tab_to(page, wanted, limit: int = 60) -> dict:
+    """Press Tab until the focused control is `wanted(focus)`; every control passed shows its focus."""
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        focus = await page.evaluate(FOCUS_SHOWN)
+        assert focus["shown"], focus
+        if wanted(focus):
+            return focus
+    raise AssertionError(f"never reached by Tab; last: {focus}")
+
+
+async def from_the_top(page, route: str, ready: str) -> None:
+    await page.goto(route)
+    await page.wait_for_selector(ready)
+    await page.wait_for_load_state("networkidle")
+    await page.evaluate(TO_THE_TOP)
+
+
+async def test_writing_answering_handing_in_and_settings_with_the_keyboard_alone(page, live_server):
+    from db.communication.tables import Discussion, Message, SurveyAnswer
+    from db.submissions.tables import SubmissionFile
+
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    discussion = await make_discussion(teacher, family.parent, family.student)
+    await make_post(teacher, [family.parent], title="Sortie au théâtre", survey=True)
+    homework = await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=2, html="<p>Exposé</p>")
+    await HandIn.insert(
+        HandIn(school_id=family.school.id, homework_id=homework.id, deadline=clock.now() + timedelta(days=2),
+               accepted_types=["pdf", "jpg"], updated_at=clock.now())
+    )  # fmt: skip
+    app = live_server + "/#/"
+    await pair_in_browser(page, live_server, family.parent)
+
+    # A new message: the teacher proposed, subject and text typed, sent with Enter.
+    await from_the_top(page, app + "messages/nouvelle", "#teacher:has(option)")
+    await tab_to(page, lambda f: f["id"] == "teacher")
+    await tab_to(page, lambda f: f["id"] == "subject")
+    await page.keyboard.type("Sortie")
+    await tab_to(page, lambda f: f["id"] == "body")
+    await page.keyboard.type("Léa pourra-t-elle venir ?")
+    await tab_to(page, lambda f: f["text"] == "Envoyer")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#toast:has-text('Message envoyé.')")
+    assert await Discussion.count() == 2
+
+    # A reply in the discussion.
+    await from_the_top(page, app + f"messages/d/{discussion.id}", "#reply")
+    await tab_to(page, lambda f: f["id"] == "reply")
+    await page.keyboard.type("Merci beaucoup.")
+    await tab_to(page, lambda f: f["text"] == "Envoyer")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("text=Merci beaucoup.")
+    assert await Message.count() == 3
+
+    # A survey: Enter opens it, Space chooses an answer, Enter sends.
+    await from_the_top(page, app + "messages/infos", "summary:has-text('Sortie au théâtre')")
+    await tab_to(page, lambda f: f["tag"] == "SUMMARY" and "Sortie au théâtre" in f["text"])
+    await page.keyboard.press("Enter")
+    await tab_to(page, lambda f: f["type"] == "radio")
+    await page.keyboard.press("Space")
+    await tab_to(page, lambda f: f["text"] == "Répondre")
+    await page.keyboard.press("Enter")
+    for _ in range(50):
+        if await SurveyAnswer.count():
+            break
+        await page.wait_for_timeout(100)
+    assert await SurveyAnswer.count() == 1
+
+    # Réglages: a notification setting changed with Space and saved with Enter; the theme's radios.
+    await from_the_top(page, app + "reglages", "#n-quiet")
+    await tab_to(page, lambda f: f["id"] == "n-quiet")
+    await page.keyboard.press("Space")
+    await tab_to(page, lambda f: f["text"] == "Enregistrer")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#toast:has-text('Réglages des notifications enregistrés.')")
+    await tab_to(page, lambda f: f["name"] == "theme")  # the chosen one; arrows move within the group
+    await page.keyboard.press("ArrowDown")
+    assert (await page.evaluate(FOCUS_SHOWN))["value"] == "light"
+    assert await page.evaluate("() => document.documentElement.dataset.theme") == "light"
+
+    # The student hands in a photo: the upload control is reached by Tab and opened with Space.
+    await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
+    await from_the_top(page, app + f"rendre/{homework.id}", "#hand-in-photo")
+    await tab_to(page, lambda f: f["id"] == "hand-in-photo")
+    async with page.expect_file_chooser() as chooser:
+        await page.keyboard.press("Space")
+    await (await chooser.value).set_files({"name": "expose.jpg", "mimeType": "image/jpeg", "buffer": JPEG})
+    for _ in range(100):
+        if await SubmissionFile.count():
+            break
+        await page.wait_for_timeout(100)
+    assert await SubmissionFile.count() == 1
