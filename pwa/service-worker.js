@@ -67,17 +67,52 @@ self.addEventListener('sync', (event) => {
   }));
 });
 
+// Is this profile (a device id) still on this device? Read from the app's records (device.js), never
+// creating their database.
+function profileHere(id) {
+  return new Promise((resolve) => {
+    const opening = indexedDB.open('cartable-devices');
+    opening.onupgradeneeded = () => opening.transaction.abort();
+    opening.onerror = () => resolve(false);
+    opening.onsuccess = () => {
+      const db = opening.result;
+      const done = (found) => { db.close(); resolve(found); };
+      if (!id || !db.objectStoreNames.contains('profiles')) { done(false); return; }
+      const reading = db.transaction('profiles').objectStore('profiles').get(id);
+      reading.onsuccess = () => done(Boolean(reading.result) && !reading.result.removing);
+      reading.onerror = () => done(false);
+    };
+  });
+}
+
 // Web Push: the server sends a short line, already worded for a lock screen (or generic text), and
-// what a tap opens: a profile of this phone (its device id), a child, a screen of the app.
+// what a tap opens: a profile of this phone (its device id), a child, a screen of the app. A push for
+// a profile no longer here (removed while its unpairing waits for the network) shows only the generic
+// line, and opens nothing of it: a browser must show something for each push.
 self.addEventListener('push', (event) => {
   let message = {};
   try { message = event.data?.json() || {}; } catch { /* not ours: show the generic line */ }
-  event.waitUntil(self.registration.showNotification(message.title || 'Cartable', {
-    body: message.body || 'Du nouveau dans Cartable.',
-    tag: message.tag, // a copy sent again replaces the first instead of showing twice
-    lang: 'fr',
-    icon: '/icons/icon-192.png',
-    data: { profile: message.profile, child: message.child, screen: message.screen },
+  event.waitUntil(profileHere(message.profile).then((here) => self.registration.showNotification(
+    (here && message.title) || 'Cartable', {
+      body: (here && message.body) || 'Du nouveau dans Cartable.',
+      tag: here ? message.tag : 'cartable', // a copy sent again replaces the first instead of showing twice
+      lang: 'fr',
+      icon: '/icons/icon-192.png',
+      data: here ? { profile: message.profile, child: message.child, screen: message.screen } : {},
+    })));
+});
+
+// The push service replaced the subscription (expiry, a new key): subscribe again with the same server
+// key, and tell the open app, which sends it for each profile (push.js `sendSubscription`). The worker
+// cannot sign a request itself (the DPoP key, tokens and their one-use refresh live with the app's
+// modules), so the app also checks at every start: a subscription that is not the one the server has
+// is sent then.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  const options = event.oldSubscription?.options;
+  event.waitUntil((options?.applicationServerKey
+    ? self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: options.applicationServerKey })
+    : Promise.resolve()).catch(() => {}).then(() => self.clients.matchAll({ type: 'window' })).then((clients) => {
+    for (const client of clients) client.postMessage({ type: 'push-subscription-changed' });
   }));
 });
 

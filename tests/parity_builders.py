@@ -171,14 +171,20 @@ async def make_homework(teacher: Ref, subject: Ref, class_ref: Ref, *, given: in
 
 
 async def espace(browser, live_server: str, user: Ref, path: str, *, phone: bool = False):
-    """(context, page) of `user` signed in to the espace at `path`; a JavaScript error fails the test."""
+    """(context, page) of `user` signed in to the espace at `path`; a JavaScript error fails the test when
+    it closes the context: the errors are collected in a list and asserted after closing (in `finally`),
+    never from inside a Playwright listener, whose error Playwright would raise in a later, unrelated call."""
     context, page = await espace_context(browser, live_server, user, viewport=(360, 740) if phone else (1280, 900))
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    context.on("close", lambda _: _no_errors(errors))
+    close = context.close
+
+    async def close_then_check(**options) -> None:
+        try:
+            await close(**options)
+        finally:
+            assert not errors, f"JavaScript errors: {errors}"
+
+    context.close = close_then_check
     await page.goto(f"{live_server}{path}")
     return context, page
-
-
-def _no_errors(errors: list[str]) -> None:
-    assert not errors, f"JavaScript errors: {errors}"

@@ -272,3 +272,16 @@ async def test_a_queued_upload_is_sealed_on_the_phone_and_sent_once_as_multipart
         "sent": [["c-1", "ma-copie.jpg", "image/jpeg", "SECRET-PHOTO"]],
         "left": 0,
     }
+
+
+async def test_a_javascript_error_fails_the_test_that_closes_its_page_not_a_later_one(browser, live_server):
+    s = await setup()
+    context, page = await espace(browser, live_server, s.parent, "/espace/portail.html")
+    await page.evaluate("() => setTimeout(() => { throw new Error('boom'); })")
+    await page.wait_for_timeout(200)
+    with pytest.raises(AssertionError, match="boom"):
+        await context.close()  # the error is this test's, reported here
+    # The next Playwright call (another test's, on another context) is not disturbed by it.
+    other = await browser.new_context()
+    await (await other.new_page()).goto(f"{live_server}/espace/index.html")
+    await other.close()

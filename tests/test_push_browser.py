@@ -199,3 +199,163 @@ async def test_offline_writes_wait_then_go_and_a_discussion_closed_meanwhile_kee
     await page.click(".card.refused button:has-text('Supprimer')")
     await page.wait_for_function("() => !document.querySelector('.card.refused')")
     assert survey.id and await page.locator(".waiting").count() == 0
+
+
+async def enable_notifications(page, live_server, subscription) -> None:
+    """Réglages › Activer les notifications, with the subscription the test made (FAKE_SUBSCRIBE)."""
+    await page.evaluate("() => navigator.serviceWorker.ready")
+    await page.evaluate(FAKE_SUBSCRIBE, subscription)
+    await page.goto(f"{live_server}/#/reglages")
+    await page.click("text=Activer les notifications")
+    await page.wait_for_selector("text=Activées sur cet appareil pour ce profil.")
+
+
+async def endpoints() -> list[str]:
+    return [row["endpoint"] for row in await PushSubscription.select(PushSubscription.endpoint)]
+
+
+async def eventually(check, timeout: float = 10) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if await check():
+            return
+        await asyncio.sleep(0.1)
+    assert await check()
+
+
+async def test_a_subscription_the_push_service_replaced_reaches_the_server_without_opening_reglages(
+    page, context, live_server, push_service
+):
+    family = await make_family()
+    first, second, third = (push_service.subscription() for _ in range(3))
+    await context.grant_permissions(["notifications"], origin=live_server)
+    await page.goto(f"{live_server}/#/profils")
+    await pair_in_browser(page, live_server, family.parent)
+    await enable_notifications(page, live_server, first)
+    assert await endpoints() == [first["endpoint"]]
+
+    # The push service rotates the subscription: the worker subscribes again and the open app sends it.
+    (worker,) = context.service_workers
+    await page.evaluate(FAKE_SUBSCRIBE.replace("async () => null", "async () => fake"), second)
+    await worker.evaluate(
+        """(subscription) => {
+        const fake = { endpoint: subscription.endpoint, options: {}, toJSON: () => subscription };
+        PushManager.prototype.subscribe = async () => fake;
+        const change = new Event('pushsubscriptionchange');
+        change.oldSubscription = { options: { applicationServerKey: new Uint8Array(65) } };
+        self.dispatchEvent(change); }""",
+        second,
+    )
+    await eventually(lambda: endpoints_are([second["endpoint"]]))
+
+    # Changed with no window open (or the worker could not subscribe): the app's next start sends it.
+    await page.add_init_script(
+        f"({FAKE_SUBSCRIBE.replace('async () => null', 'async () => fake')})({json.dumps(third)})"
+    )
+    await page.goto(f"{live_server}/#/accueil")
+    await page.reload()
+    await eventually(lambda: endpoints_are([third["endpoint"]]))
+
+
+async def endpoints_are(expected: list[str]) -> bool:
+    return await endpoints() == expected
+
+
+async def deliver_to_worker(page, context, payload: dict) -> None:
+    cdp = await context.new_cdp_session(page)
+    push = {"origin": page.url.split("/#")[0].rstrip("/"), "registrationId": await registration_id(cdp),
+            "data": json.dumps(payload)}  # fmt: skip
+    await cdp.send("ServiceWorker.deliverPushMessage", push)
+
+
+SHOWN = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
+    .map((n) => ({ title: n.title, body: n.body, data: n.data }))"""
+
+
+async def test_a_profile_removed_offline_is_unpaired_once_online_and_its_pushes_show_nothing_of_it(
+    page, context, live_server
+):
+    from db.devices.tables import Device
+
+    family = await make_family()
+    await context.grant_permissions(["notifications"], origin=live_server)
+    parent_id = await pair_in_browser(page, live_server, family.parent)
+    await page.goto(f"{live_server}/#/reglages")
+    await page.wait_for_selector("text=Retirer ce profil")
+    page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await context.set_offline(True)
+    await page.click("text=Retirer ce profil")
+    await page.wait_for_selector("text=Aucun profil sur cet appareil.")  # gone from the phone at once, its data too
+    live = Device.select(Device.id).where((Device.id == parent_id) & Device.revoked_at.is_null())
+    assert len(await live) == 1  # the server could not hear it yet
+
+    # A push for it meanwhile: the generic line, nothing of the profile or the child.
+    news = {"title": "Cartable", "body": "Nouveau travail en mathématiques pour Léa", "profile": parent_id,
+            "child": str(family.student.id), "screen": "devoirs"}  # fmt: skip
+    await deliver_to_worker(page, context, news)
+    shown = []
+    for _ in range(100):
+        if shown := await page.evaluate(SHOWN):
+            break
+        await asyncio.sleep(0.05)
+    assert shown == [{"title": "Cartable", "body": "Du nouveau dans Cartable.", "data": {}}]
+    kept = await page.evaluate("""() => new Promise((resolve) => { indexedDB.open('cartable-devices').onsuccess =
+        (e) => { e.target.result.transaction('profiles').objectStore('profiles').getAll().onsuccess =
+        (r) => resolve(r.target.result.map((p) => Object.keys(p).sort())); }; })""")
+    assert len(kept) == 1 and "displayName" not in kept[0] and "children" not in kept[0] and "removing" in kept[0]
+
+    # Back online: the removal reaches the server, and nothing of the profile is left here.
+    await context.set_offline(False)
+    await eventually(lambda: no_rows(live))
+    await eventually(lambda: page_has_no_profile_record(page))
+
+
+async def no_rows(query) -> bool:
+    return len(await query) == 0
+
+
+async def page_has_no_profile_record(page) -> bool:
+    return await page.evaluate("""() => new Promise((resolve) => { indexedDB.open('cartable-devices').onsuccess =
+        (e) => { e.target.result.transaction('profiles').objectStore('profiles').count().onsuccess =
+        (r) => resolve(r.target.result === 0); }; })""")
+
+
+async def test_a_notification_tapped_with_no_window_open_opens_the_right_profile_child_and_screen(
+    page, context, live_server
+):
+    from tests.factories import enrol, link_parent, make_class, make_user
+
+    family = await make_family()
+    hugo = await make_user(family.school, "student", first_name="Hugo")
+    await enrol(hugo, await make_class(family.school, "6e B"))
+    await link_parent(family.parent, hugo)
+    await context.grant_permissions(["notifications"], origin=live_server)
+    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
+    await pair_in_browser(page, live_server, family.student, "Téléphone de Sophie")  # the one shown last
+    await page.goto(f"{live_server}/#/accueil")
+    await page.wait_for_selector("#screen-title:has-text('Accueil')")
+    news = {"title": "Cartable", "body": "Nouvelle absence pour Hugo", "tag": "t1", "profile": parent_id,
+            "child": str(hugo.id), "screen": "vie-scolaire"}  # fmt: skip
+    await deliver_to_worker(page, context, news)
+    for _ in range(100):
+        if await page.evaluate(SHOWN):
+            break
+        await asyncio.sleep(0.05)
+    (worker,) = context.service_workers
+    await page.close()  # no Cartable window left
+
+    # The tap: the worker opens a window on the address that names the profile, the child and the screen.
+    # (A click dispatched by script may not open a window: the browser's part, opening that address, is
+    # played by the test.)
+    address = await worker.evaluate("""async () => {
+        const opened = new Promise((resolve) => { self.clients.openWindow = async (url) => resolve(url); });
+        const [notification] = await self.registration.getNotifications();
+        self.dispatchEvent(new NotificationEvent('notificationclick', { notification }));
+        return opened; }""")
+    assert address == f"/?profil={parent_id}&enfant={hugo.id}#/vie-scolaire"
+    opened = await context.new_page()
+    await opened.goto(f"{live_server}{address}")
+    await opened.wait_for_selector("#screen-title:has-text('Vie scolaire')")
+    assert opened.url == f"{live_server}/#/vie-scolaire"  # the ids left the address bar
+    assert await opened.evaluate("() => localStorage.getItem('cartable.profile')") == parent_id
+    assert await opened.input_value("#child") == str(hugo.id)
+    await opened.screenshot(path=artifact("pwa-notification-demarrage-360.png"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -34,9 +35,9 @@ from tests.family_builders import (
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import PHONE_SIZES, check_screen, espace_context, without_webauthn
+from tests.fixtures.browser import PHONE_SIZES, axe_violations, check_screen, espace_context, without_webauthn
 from tests.pairing_builders import CODE
-from tests.parity_builders import setup, signed_in
+from tests.parity_builders import JPEG, setup, signed_in
 from tests.test_pwa_browser import pair_in_browser
 
 pytestmark = pytest.mark.browser
@@ -134,8 +135,40 @@ async def app_screens(discussion) -> dict[str, str]:
     }
 
 
+def router_routes() -> set[str]:
+    """Every route of the app, as the router declares them (`SCREENS` in pwa/js/router.js)."""
+    source = (Path(__file__).parents[1] / "pwa" / "js" / "router.js").read_text(encoding="utf-8")
+    table = re.search(r"^const SCREENS = \{$(.*?)^\};$", source, re.MULTILINE | re.DOTALL).group(1)
+    return set(re.findall(r"^\s+'?([a-z-]+)'?: \[", table, re.MULTILINE))
+
+
+# Anything wider than the screen, or cut off inside a box that hides its overflow, outside scrolling boxes.
+OVERFLOW = """() => {
+  const width = innerWidth, found = [];
+  const scrolls = (node) => { for (let p = node.parentElement; p; p = p.parentElement) {
+    if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+  for (const node of document.querySelectorAll('body *')) {
+    const box = node.getBoundingClientRect(), style = getComputedStyle(node);
+    if (!box.width || !box.height || node.closest('.sr-only, .skip, [hidden]') || scrolls(node)) continue;
+    const clipped = ['hidden', 'clip'].includes(style.overflowX) && node.scrollWidth > node.clientWidth + 1;
+    if (box.right > width + 1 || box.left < -1 || clipped) found.push(`${node.tagName}.${node.className}`);
+  }
+  return { scrollWidth: document.scrollingElement.scrollWidth, width, found: found.slice(0, 8) };
+}"""
+
+
+async def check_narrow(page, name: str) -> None:
+    """At 320×640: no horizontal scrolling, nothing clipped, and axe again (then back to 360×740)."""
+    await page.set_viewport_size({"width": 320, "height": 640})
+    layout = await page.evaluate(OVERFLOW)
+    assert layout["scrollWidth"] <= layout["width"] and layout["found"] == [], (name, layout)
+    assert await axe_violations(page, f"{name}-320") == [], name
+    await page.set_viewport_size({"width": 360, "height": 740})
+
+
 async def tour(page, live_server, screens: dict[str, str], *, suffix: str = "", sizes=PHONE_SIZES) -> None:
-    """Open each screen and hold it to axe (no violation) with screenshots (`pwa-<screen><suffix>-<width>.png`)."""
+    """Open each screen and hold it to axe (no violation) with screenshots (`pwa-<screen><suffix>-<width>.png`),
+    at 320×640 too: nothing wider than the screen or clipped, and axe again."""
     for route, expected in screens.items():
         await page.goto(f"{live_server}/#/{route}")
         await page.wait_for_selector(f"text={expected}")
@@ -147,23 +180,40 @@ async def tour(page, live_server, screens: dict[str, str], *, suffix: str = "", 
         name = next((n for start, n in kept.items() if route.startswith(start)), None)
         name = name or re.sub(r"[^a-z-]+", "-", route).strip("-")
         await check_screen(page, f"pwa-{name}{suffix}", sizes=sizes)
+        await check_narrow(page, f"pwa-{name}{suffix}")
 
 
 async def test_every_screen_of_the_app_is_accessible_at_360_and_320_px_and_works_offline(page, context, live_server):
     family, brother, discussion = await family_with_everything()
     student_id = await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
-    await page.goto(f"{live_server}/#/devoirs")
-    await page.wait_for_selector("text=Lire le chapitre 2")
-    await check_screen(page, "pwa-eleve-devoirs")
-    await page.goto(f"{live_server}/#/signaler")  # students only
-    await page.wait_for_selector("text=Envoyer le signalement")
-    await check_screen(page, "pwa-eleve-signaler")
+    student_screens = {
+        "accueil": "Pour demain", "devoirs": "Lire le chapitre 2", "notes": "Moyenne : 14,5/20",
+        "vie-scolaire": "Bavardages", "messages": "Messages", "signaler": "Envoyer le signalement",  # students only
+    }  # fmt: skip
+    await tour(page, live_server, student_screens, suffix="-eleve")
+
+    # The app lock's screen, as a phone without its authenticator shows it.
+    await page.evaluate(
+        "(id) => import('/js/device.js').then((m) => m.updateProfile(id, { lockEnabled: true }))", student_id
+    )
+    await without_webauthn(page.context)  # from here on: the pairings below register no lock either
+    await page.goto(f"{live_server}/#/accueil")
+    await page.reload()
+    await page.wait_for_selector("#screen-title:has-text('Cartable verrouillé')")
+    await check_screen(page, "pwa-verrouille")
+    await check_narrow(page, "pwa-verrouille")
+    await page.evaluate(
+        "(id) => import('/js/device.js').then((m) => m.updateProfile(id, { lockEnabled: false }))", student_id
+    )
+
     parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
     await page.evaluate(
         "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)", [parent_id, str(family.student.id)]
     )
 
     screens = await app_screens(discussion)
+    # Every route of the router is held to axe: a new screen without a check here fails.
+    assert router_routes() - {route.split("/")[0] for route in [*screens, *student_screens]} == set()
     await tour(page, live_server, screens)
 
     # Parents see the "Fait" state but cannot change it; the child switcher shows the other child.
@@ -207,7 +257,7 @@ async def test_french_as_it_is_written_and_nothing_runs_together(page, live_serv
     card = page.locator(".card.profile")
     lines = await card.evaluate("(card) => card.innerText.split('\\n')")
     assert len(lines) == 3 and lines[0].startswith("Sophie ")
-    assert lines[1].startswith("Responsable · ") and lines[2] == "Enfants : Léa"
+    assert lines[1].startswith("Responsable · ") and lines[2] == "Enfant : Léa"  # one child: singular
 
     # The tab labels keep clear of each other on the narrowest phones.
     await page.goto(f"{live_server}/#/accueil")
@@ -491,6 +541,54 @@ async def test_espace_dates_are_french_in_an_english_browser_and_the_calendar_wo
         await context.close()
 
 
+async def test_the_app_writes_dates_and_hours_in_french_in_an_english_browser(browser, live_server):
+    """Cartable opened on an English-language computer: the absence report and the notification hours
+    show jj/mm/aaaa and 24-hour times (js/date-field.js, shared with the espace), and send ISO."""
+    family = await make_family()
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+    try:
+        page = await context.new_page()
+        await pair_in_browser(page, live_server, family.parent)
+        await page.goto(f"{live_server}/#/vie-scolaire")
+        day = page.locator("#abs-day")
+        await day.wait_for()
+        assert await day.get_attribute("placeholder") == "jj/mm/aaaa"
+        assert await day.input_value() == today().strftime("%d/%m/%Y")
+        assert (
+            await page.input_value("#abs-from") == "08:00"
+            and await page.get_attribute("#abs-to", "placeholder") == "hh:mm"
+        )
+        await check_screen(page, "pwa-vie-scolaire-navigateur-anglais", sizes=((360, 740), (320, 640)))
+        await day.fill("3/2/2026")
+        await day.press("Tab")
+        assert await day.input_value() == "03/02/2026"
+        await page.fill("#abs-to-day", "03/02/2026")
+        await page.fill("#abs-to", "17:30")
+        await page.fill("#abs-reason", "Rendez-vous médical")
+        await page.click("form.card button[type=submit]")
+        await page.wait_for_selector("#toast:has-text('signalée à la vie scolaire')")
+        [absence] = await Absence.select(Absence.starts_at, Absence.ends_at)
+        assert (absence["starts_at"].day, absence["starts_at"].month, absence["ends_at"].day) == (3, 2, 3)
+
+        await page.goto(f"{live_server}/#/reglages")
+        start = page.locator("#n-quiet-start")
+        await start.wait_for()
+        assert await start.input_value() == "21:00" and await start.get_attribute("placeholder") == "hh:mm"
+        await check_screen(page, "pwa-reglages-navigateur-anglais", sizes=((360, 740),))
+    finally:
+        await context.close()
+
+    # A French browser keeps its own (French) date fields: nothing to load.
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    try:
+        page = await context.new_page()
+        await pair_in_browser(page, live_server, family.parent)
+        await page.goto(f"{live_server}/#/vie-scolaire")
+        assert await page.get_attribute("#abs-day", "type") == "date"
+    finally:
+        await context.close()
+
+
 async def test_the_pairing_form_works_from_the_keyboard(page, live_server):
     family = await make_family()
     async with httpx.AsyncClient(base_url=live_server) as desktop_client:
@@ -539,7 +637,7 @@ async def test_every_screen_is_accessible_in_dark_mode_too_and_follows_the_text_
     parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone de Sophie")
     choose = "([p, c]) => localStorage.setItem(`cartable.child.${p}`, c)"
     await page.evaluate(choose, [parent_id, str(family.student.id)])
-    await tour(page, live_server, await app_screens(discussion), suffix="-sombre", sizes=((360, 740),))
+    await tour(page, live_server, await app_screens(discussion), suffix="-sombre")
     background = "() => getComputedStyle(document.documentElement).backgroundColor"
     assert await page.evaluate(background) == "rgb(17, 20, 23)"
 
@@ -564,3 +662,105 @@ async def test_every_screen_is_accessible_in_dark_mode_too_and_follows_the_text_
     await cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 24}})
     await page.wait_for_function(f"() => ({size.removeprefix('() => ')}) > {before}")
     assert await page.evaluate(size) == pytest.approx(before * 1.5)
+
+
+# Where focus is, and whether it shows: an outline of 2 px or more, or a box-shadow ring.
+FOCUS_SHOWN = """() => { const node = document.activeElement, style = getComputedStyle(node);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  return { id: node.id, tag: node.tagName, type: node.type || '', name: node.name || '', value: node.value || '',
+           text: node.textContent.trim().slice(0, 60), shown: outline || style.boxShadow !== 'none' }; }"""
+
+
+async def tab_to(page, wanted, limit: int = 60) -> dict:
+    """Press Tab until the focused control is `wanted(focus)`; every control passed shows its focus."""
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        focus = await page.evaluate(FOCUS_SHOWN)
+        assert focus["shown"], focus
+        if wanted(focus):
+            return focus
+    raise AssertionError(f"never reached by Tab; last: {focus}")
+
+
+async def from_the_top(page, route: str, ready: str) -> None:
+    await page.goto(route)
+    await page.wait_for_selector(ready)
+    await page.wait_for_load_state("networkidle")
+    await page.evaluate(TO_THE_TOP)
+
+
+async def test_writing_answering_handing_in_and_settings_with_the_keyboard_alone(page, live_server):
+    from db.communication.tables import Discussion, Message, SurveyAnswer
+    from db.submissions.tables import SubmissionFile
+
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    discussion = await make_discussion(teacher, family.parent, family.student)
+    await make_post(teacher, [family.parent], title="Sortie au théâtre", survey=True)
+    homework = await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=2, html="<p>Exposé</p>")
+    await HandIn.insert(
+        HandIn(school_id=family.school.id, homework_id=homework.id, deadline=clock.now() + timedelta(days=2),
+               accepted_types=["pdf", "jpg"], updated_at=clock.now())
+    )  # fmt: skip
+    app = live_server + "/#/"
+    await pair_in_browser(page, live_server, family.parent)
+
+    # A new message: the teacher proposed, subject and text typed, sent with Enter.
+    await from_the_top(page, app + "messages/nouvelle", "#teacher:has(option)")
+    await tab_to(page, lambda f: f["id"] == "teacher")
+    await tab_to(page, lambda f: f["id"] == "subject")
+    await page.keyboard.type("Sortie")
+    await tab_to(page, lambda f: f["id"] == "body")
+    await page.keyboard.type("Léa pourra-t-elle venir ?")
+    await tab_to(page, lambda f: f["text"] == "Envoyer")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#toast:has-text('Message envoyé.')")
+    assert await Discussion.count() == 2
+
+    # A reply in the discussion.
+    await from_the_top(page, app + f"messages/d/{discussion.id}", "#reply")
+    await tab_to(page, lambda f: f["id"] == "reply")
+    await page.keyboard.type("Merci beaucoup.")
+    await tab_to(page, lambda f: f["text"] == "Envoyer")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("text=Merci beaucoup.")
+    assert await Message.count() == 3
+
+    # A survey: Enter opens it, Space chooses an answer, Enter sends.
+    await from_the_top(page, app + "messages/infos", "summary:has-text('Sortie au théâtre')")
+    await tab_to(page, lambda f: f["tag"] == "SUMMARY" and "Sortie au théâtre" in f["text"])
+    await page.keyboard.press("Enter")
+    await tab_to(page, lambda f: f["type"] == "radio")
+    await page.keyboard.press("Space")
+    await tab_to(page, lambda f: f["text"] == "Répondre")
+    await page.keyboard.press("Enter")
+    for _ in range(50):
+        if await SurveyAnswer.count():
+            break
+        await page.wait_for_timeout(100)
+    assert await SurveyAnswer.count() == 1
+
+    # Réglages: a notification setting changed with Space and saved with Enter; the theme's radios.
+    await from_the_top(page, app + "reglages", "#n-quiet")
+    await tab_to(page, lambda f: f["id"] == "n-quiet")
+    await page.keyboard.press("Space")
+    await tab_to(page, lambda f: f["text"] == "Enregistrer")
+    await page.keyboard.press("Enter")
+    await page.wait_for_selector("#toast:has-text('Réglages des notifications enregistrés.')")
+    await tab_to(page, lambda f: f["name"] == "theme")  # the chosen one; arrows move within the group
+    await page.keyboard.press("ArrowDown")
+    assert (await page.evaluate(FOCUS_SHOWN))["value"] == "light"
+    assert await page.evaluate("() => document.documentElement.dataset.theme") == "light"
+
+    # The student hands in a photo: the upload control is reached by Tab and opened with Space.
+    await pair_in_browser(page, live_server, family.student, "Téléphone de Léa")
+    await from_the_top(page, app + f"rendre/{homework.id}", "#hand-in-photo")
+    await tab_to(page, lambda f: f["id"] == "hand-in-photo")
+    async with page.expect_file_chooser() as chooser:
+        await page.keyboard.press("Space")
+    await (await chooser.value).set_files({"name": "expose.jpg", "mimeType": "image/jpeg", "buffer": JPEG})
+    for _ in range(100):
+        if await SubmissionFile.count():
+            break
+        await page.wait_for_timeout(100)
+    assert await SubmissionFile.count() == 1

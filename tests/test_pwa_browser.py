@@ -18,7 +18,7 @@ from tests.family_builders import (
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import CHROMIUM_ARGS, artifact, chromium_path
+from tests.fixtures.browser import CHROMIUM_ARGS, artifact, check_screen, chromium_path
 from tests.pairing_builders import CODE
 
 pytestmark = pytest.mark.browser
@@ -195,6 +195,57 @@ async def test_a_revocation_reaches_every_profile_on_the_phone_at_start_and_when
     assert not await page.is_visible("text=Rédaction")
 
 
+# The installed app comes back from the background (headless Chromium's page never really hides).
+BACK_TO_FOREGROUND = """() => { Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+  document.dispatchEvent(new Event('visibilitychange')); }"""
+
+
+async def test_coming_back_from_the_background_checks_the_profiles_and_a_lasting_notice_names_the_revoked(
+    page, live_server
+):
+    family = await make_family()
+    await page.clock.install()
+    parent_id = await pair_in_browser(page, live_server, family.parent, "Téléphone familial")
+    student_id = await pair_in_browser(page, live_server, family.student, "Téléphone familial")
+    await page.goto(f"{live_server}/#/profils")
+    await page.reload()  # the start's check
+    await page.wait_for_selector(".card.profile >> nth=1")
+    profiles = "() => import('/js/device.js').then((m) => m.listProfiles()).then((l) => l.map((p) => p.id))"
+    await page.wait_for_function(f"async () => (await ({profiles.removeprefix('() => ')})).length === 2")
+
+    # Revoked from the desktop while the app sleeps; back within 5 minutes of the last check: no new check.
+    await revoke(live_server, family.parent, parent_id)
+    await page.clock.fast_forward("01:00")
+    await page.evaluate(BACK_TO_FOREGROUND)
+    await page.wait_for_timeout(500)
+    assert await page.evaluate(profiles) == [parent_id, student_id]
+
+    # Later: checked. The Profils screen on display loses the card, and a notice names the profile.
+    await page.clock.fast_forward("05:00")
+    await page.evaluate(BACK_TO_FOREGROUND)
+    notice = page.locator(".removed-notice")
+    await notice.wait_for()
+    assert "Profil retiré de cet appareil : Sophie" in await notice.inner_text()
+    assert await page.locator(".card.profile").count() == 1
+    assert await page.evaluate(profiles) == [student_id]
+
+    # The last profile revoked while its Accueil is shown: "Ajouter un profil", with a notice that stays
+    # (the toast goes after 6 s).
+    await page.goto(f"{live_server}/#/accueil")
+    await page.wait_for_selector("#screen-title:has-text('Accueil')")
+    await revoke(live_server, family.student, student_id)
+    await page.clock.fast_forward("05:01")
+    await page.evaluate(BACK_TO_FOREGROUND)
+    await page.wait_for_selector("#pairing-title")
+    await page.clock.fast_forward("00:30")
+    assert await page.is_hidden("#toast")
+    text = await notice.inner_text()
+    assert "Profils retirés de cet appareil : Sophie" in text and "Léa" in text and "révoqués" in text
+    await page.screenshot(path=artifact("pwa-profils-revoques-avis.png"))
+    await page.get_by_role("button", name="Fermer").click()
+    assert await notice.count() == 0
+
+
 async def test_an_unavailable_server_keeps_the_screen_and_the_outbox_and_they_catch_up_after_retry_after(
     page, context, live_server
 ):
@@ -243,6 +294,7 @@ async def test_a_new_version_waits_and_the_toast_applies_it(page, live_server):
     await page.wait_for_selector("#toast button:has-text('Mettre à jour')")
     assert await page.evaluate("() => navigator.serviceWorker.controller.scriptURL.endsWith('/service-worker.js')")
     await page.screenshot(path=artifact("pwa-mise-a-jour.png"))
+    await check_screen(page, "pwa-mise-a-jour")  # the toast and its button too: axe, at 360 and 320 px
     async with page.expect_navigation():
         await page.click("#toast button")
     await page.wait_for_function("() => navigator.serviceWorker.controller?.scriptURL.endsWith('?v=next')")

@@ -4,6 +4,7 @@ nothing once they sign out, close the browser or leave it idle."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -44,6 +45,24 @@ STORED = """async () => {
 
 def nothing_stored(stored: dict) -> bool:
     return not any(stored["devices"].values()) and not any(stored["cache"].values())
+
+
+# Every write any page of the context makes to IndexedDB, reported to the test as it happens.
+RECORD_WRITES = """for (const name of ['put', 'add']) {
+  const original = IDBObjectStore.prototype[name];
+  IDBObjectStore.prototype[name] = function (...args) {
+    window.idbWrite?.(this.transaction.db.name, this.name);
+    return original.apply(this, args);
+  };
+}"""
+
+
+async def watch_disk(context) -> list[tuple[str, str]]:
+    """The (database, store) of every IndexedDB write from now on in `context`."""
+    writes: list[tuple[str, str]] = []
+    await context.expose_function("idbWrite", lambda database, store: writes.append((database, store)))
+    await context.add_init_script(RECORD_WRITES)
+    return writes
 
 
 async def family_week():
@@ -91,6 +110,7 @@ async def test_a_parent_opens_cartable_here_from_the_portal_and_sees_their_child
 ):
     family = await family_week()
     context, page = await espace_context(browser, live_server, family.parent, viewport=DESKTOP)
+    writes = await watch_disk(context)
     try:
         await page.goto(f"{live_server}/espace/portail.html")
         tile = page.locator(".app", has=page.get_by_role("link", name="Cartable", exact=True))
@@ -145,9 +165,15 @@ async def test_a_parent_opens_cartable_here_from_the_portal_and_sees_their_child
         assert facts["x"] > work["x"] + work["width"]
         await check_screen(page, "pwa-devoirs-ordinateur", sizes=(DESKTOP,))
 
-        # A shared computer: nothing of the child's school life reached the disk.
-        stored = await page.evaluate(STORED)
-        assert stored["devices"] == {"profiles": 1} and not any(stored["cache"].values()), stored
+        # A shared computer: nothing of it ever reached the disk (no record, key, token, name or data).
+        assert nothing_stored(await page.evaluate(STORED)) and writes == []
+
+        # A reload opens it again from the espace session: a new device, the page's one revoked.
+        await page.reload()
+        await page.wait_for_selector("text=Exercice 12 page 40")
+        assert [d["id"] for d in await live_devices(family.parent)] != [device["id"]]
+        assert len(await live_devices(family.parent)) == 1
+        assert nothing_stored(await page.evaluate(STORED)) and writes == []
 
         # "Se déconnecter" in the app: back to the espace's sign-in, nothing left, the device revoked.
         await page.get_by_role("button", name="Se déconnecter").click()
@@ -194,6 +220,16 @@ async def test_signing_out_of_the_espace_forgets_a_shared_profile_but_not_a_pers
         await page.wait_for_selector("text=Exercice 12 page 40")
         [device] = await live_devices(family.parent)
         assert device["shared_session_id"] is None
+
+        # "Partagé" chosen on a computer that holds a personal profile: a shared one, not the personal one.
+        token, _ = await open_session(user_id=family.parent.id, school_id=family.parent.school_id)
+        await context.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
+        await page.goto(f"{live_server}/espace/application-mobile.html")
+        await page.locator("#here").get_by_role("button", name="Ouvrir Cartable sur cet ordinateur").click()
+        await page.wait_for_url(f"{live_server}/#/accueil")
+        await page.get_by_role("button", name="Se déconnecter").wait_for()
+        devices = await live_devices(family.parent)
+        assert sorted(d["shared_session_id"] is not None for d in devices) == [False, True]
     finally:
         await context.close()
 
@@ -202,14 +238,21 @@ async def test_a_shared_profile_goes_when_the_browser_session_ends_or_after_idli
     family = await family_week()
     context, page = await espace_context(browser, live_server, family.parent, viewport=DESKTOP)
     try:
+        writes = await watch_disk(context)
         await open_from_portal(page, live_server)
         await page.wait_for_selector("text=Exercice 12 page 40")
-        # The browser was closed (its session cookies went): the next start forgets the profile first.
-        await context.clear_cookies(name="cartable_shared")
-        await page.reload()
+        assert len(await live_devices(family.parent)) == 1
+        # Its tab is closed (or the browser): the profile went with the page's memory, its device is revoked.
+        await page.close()
+        for _ in range(50):
+            if not await live_devices(family.parent):
+                break
+            await asyncio.sleep(0.1)
+        page = await context.new_page()
+        await page.goto(f"{live_server}/#/accueil")
         await page.wait_for_selector("#screen-title:has-text('Ajouter un profil')")
         await assert_forgotten(page, family.parent)
-        assert "Exercice 12" not in await page.inner_text("body")
+        assert "Exercice 12" not in await page.inner_text("body") and writes == []
 
         # Left alone for 15 minutes: Cartable forgotten (back to the portal: the espace session has its own
         # time-out), nothing left.
@@ -223,7 +266,7 @@ async def test_a_shared_profile_goes_when_the_browser_session_ends_or_after_idli
         await page.mouse.up()
         await page.clock.fast_forward("14:00")
         await page.wait_for_timeout(1000)  # real time: a sign-out would have gone through by now
-        assert page.url.endswith("/#/accueil") and (await page.evaluate(STORED))["devices"] == {"profiles": 1}
+        assert page.url.endswith("/#/accueil") and len(await live_devices(family.parent)) == 1
         await page.clock.fast_forward("02:00")
         await page.wait_for_url(f"{live_server}/espace/portail.html")
         await assert_forgotten(page, family.parent)

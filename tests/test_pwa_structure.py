@@ -121,8 +121,25 @@ def test_one_api_client_reads_the_error_shape_and_holds_the_csrf_token():
 
 
 def test_one_dom_helper():
-    # A function taking a tag name and building an element is a DOM helper: there is one.
+    # A function taking a tag name and building an element is a DOM helper: there is one, and it is the
+    # only code that creates elements (no hand-built createElement chains beside it).
     assert files_containing(r"(?:function\s*\w*|=)\s*\(\s*tag\b") == ["js/dom.js"]
+    assert files_containing(r"\bcreateElement(?:NS)?\s*\(") == ["js/dom.js"]
+
+
+def test_references_to_architecture_md_name_sections_it_has():
+    architecture = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    sections = set(re.findall(r"^\*\*([^*]+?)\.?\*\*|^#+ (.+)$", architecture, flags=re.MULTILINE))
+    sections = {name.strip() for pair in sections for name in pair if name}
+    cited = {
+        (path.relative_to(ROOT).as_posix(), name)
+        for path in [*modules(), *ROOT.joinpath("api").glob("*.py")]
+        for name in re.findall(
+            r"ARCHITECTURE\.md[,:]?\s*(?:section\s*)?[\"“«]\s*([^\"”»]+?)\s*[\"”»]", path.read_text(encoding="utf-8")
+        )
+    }
+    assert "Front end" in sections and "Tests" in sections  # the sections were really read
+    assert {(path, name) for path, name in cited if name not in sections} == set()
 
 
 async def test_the_worker_is_served_with_the_shell_list_and_a_version_of_its_content(client):
@@ -167,3 +184,29 @@ async def test_the_shell_travels_gzipped_and_the_api_is_left_alone(client):
     portal = await client.get("/api/portal", headers={"Accept-Encoding": "gzip"})
     assert portal.status_code == 200 and len(portal.content) > 500  # big enough to be compressed, were it not /api
     assert "content-encoding" not in portal.headers
+
+
+# A word with "(s)", "(es)" or "(x)" glued on: French writes the singular or the plural (format.js `plural`).
+PARENTHESISED_PLURAL = re.compile(r"[^\W\d_]\((?:s|es|x)\)")
+STRING_LITERAL = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`""", re.DOTALL)
+
+
+def user_facing_text(path: Path) -> list[str]:
+    """The strings a person may read: a script's string literals (comments left out), a page's text."""
+    source = path.read_text(encoding="utf-8")
+    if path.suffix == ".js":
+        source = re.sub(r"^\s*//.*$|/\*.*?\*/", "", source, flags=re.MULTILINE | re.DOTALL)
+        return STRING_LITERAL.findall(source)
+    return [re.sub(r"<!--.*?-->", "", source, flags=re.DOTALL)]
+
+
+def test_french_plurals_are_written_never_parenthesised():
+    assert PARENTHESISED_PLURAL.search("`${n} démarche(s) vous attendent`")
+    assert not PARENTHESISED_PLURAL.search("items.map((s) => s.id)")
+    found = [
+        f"{path.relative_to(PWA)}: {match.group(0)}"
+        for path in sorted([*PWA.rglob("*.js"), *PWA.rglob("*.html")])
+        for text in user_facing_text(path)
+        for match in PARENTHESISED_PLURAL.finditer(text)
+    ]
+    assert found == []

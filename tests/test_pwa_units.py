@@ -363,3 +363,22 @@ async def test_a_shared_computer_profile_keeps_its_snapshots_and_outbox_in_the_p
         "seen": {"snapshot": {"n": 2}, "queued": [{"done": True}], "hasData": True, "flushes": [1, 1, 1, 0]},
         "afterWipe": {"snapshot": None, "queued": 0, "hasData": False},
     }
+
+
+@pytest.mark.browser
+async def test_without_light_dark_the_app_keeps_readable_light_colours(page, live_server):
+    """A browser without CSS light-dark() (Safari < 17.5) drops every declaration that uses it, and skips
+    `@supports (color: light-dark(…))`: played here by renaming the function in the app's stylesheet."""
+    await page.goto(f"{live_server}/#/ajouter-profil")
+    await page.wait_for_selector("#screen-title")
+    colours = await page.evaluate("""async () => {
+        const css = (await (await fetch('/css/app.css')).text()).replaceAll('light-dark(', 'no-such-function(');
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(css);
+        for (const link of document.querySelectorAll('link[rel=stylesheet]')) link.disabled = true;
+        document.adoptedStyleSheets = [sheet];
+        const style = getComputedStyle(document.body);
+        return { background: getComputedStyle(document.documentElement).backgroundColor, text: style.color,
+                 button: getComputedStyle(document.querySelector('button, .button')).backgroundColor };
+    }""")
+    assert colours == {"background": "rgb(243, 245, 248)", "text": "rgb(27, 31, 36)", "button": "rgb(29, 78, 137)"}

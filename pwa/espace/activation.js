@@ -1,4 +1,4 @@
-import { api, onSubmit, say, showDemoHint, watchPassword } from './espace.js';
+import { api, el, onSubmit, say, showDemoHint, watchPassword } from './espace.js';
 
 const error = document.getElementById('error');
 const forms = [1, 2, 3].map((n) => document.getElementById(`step${n}`));
@@ -34,12 +34,8 @@ document.getElementById('add-child').addEventListener('click', () => {
   const container = document.getElementById('birth-dates');
   const id = `birth-${children}`;
   children += 1;
-  const label = document.createElement('label');
-  label.htmlFor = id;
-  label.textContent = `Date de naissance de votre enfant n° ${children}`;
-  const input = document.createElement('input');
-  Object.assign(input, { type: 'date', id, name: 'birth_date' });
-  container.append(label, input);
+  const input = el('input', { type: 'date', id, name: 'birth_date' });
+  container.append(el('label', { for: id, text: `Date de naissance de votre enfant n° ${children}` }), input);
   input.focus();
 });
 

@@ -1,6 +1,6 @@
 // "Application mobile": compose an ephemeral code, show the pairing QR with its 10-minute countdown,
 // watch it being used, and list / revoke the linked devices (docs/pairing.md).
-import { api, homeFor, say, session } from './espace.js';
+import { api, el, homeFor, say, session } from './espace.js';
 import { openHereForm } from './open-here.js';
 import { count } from '/js/format.js';
 
@@ -63,9 +63,7 @@ function showQr(created) {
   stopWatching();
   current = { id: created.id, deadline: Date.now() + created.expires_in * 1000 };
   // The SVG comes from our own server (segno), never from a third party.
-  const template = document.createElement('template');
-  template.innerHTML = created.qr_svg;
-  const svg = template.content.querySelector('svg');
+  const svg = el('template', { html: created.qr_svg }).content.querySelector('svg');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', 'QR code de configuration de l\'application mobile');
   $('qr').replaceChildren(svg);
@@ -83,18 +81,7 @@ function showQr(created) {
 }
 
 function deviceRow(device) {
-  const row = document.createElement('tr');
-  for (const text of [device.name, device.profile, when(device.created_at), when(device.last_seen_at)]) {
-    const cell = document.createElement('td');
-    cell.textContent = text;
-    row.append(cell);
-  }
-  const action = document.createElement('td');
-  const revoke = document.createElement('button');
-  revoke.type = 'button';
-  revoke.className = 'secondary';
-  revoke.textContent = 'Révoquer';
-  revoke.setAttribute('aria-label', `Révoquer ${device.name}`);
+  const revoke = el('button', { type: 'button', class: 'secondary', text: 'Révoquer', 'aria-label': `Révoquer ${device.name}` });
   revoke.addEventListener('click', async () => {
     if (!window.confirm(`Révoquer « ${device.name} » ? Ce téléphone n'aura plus accès à votre profil.`)) return;
     revoke.disabled = true;
@@ -107,9 +94,8 @@ function deviceRow(device) {
       say($('devices-status'), error.message);
     }
   });
-  action.append(revoke);
-  row.append(action);
-  return row;
+  return el('tr', {}, [device.name, device.profile, when(device.created_at), when(device.last_seen_at)]
+    .map((text) => el('td', { text })), el('td', {}, revoke));
 }
 
 async function loadDevices() {

@@ -33,7 +33,7 @@ function editor(slot, label) {
     get html() {
       const copy = area.cloneNode(true);
       for (const [from, to] of [['b', 'strong'], ['i', 'em'], ['div', 'p']]) {
-        copy.querySelectorAll(from).forEach((node) => { const renamed = document.createElement(to); renamed.append(...node.childNodes); node.replaceWith(renamed); });
+        copy.querySelectorAll(from).forEach((node) => { node.replaceWith(el(to, {}, ...node.childNodes)); });
       }
       return copy.innerHTML;
     },

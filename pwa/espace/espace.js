@@ -3,7 +3,7 @@
 // and elements are built with the app's el(); both are re-exported so pages import one module.
 import { api, request, setCsrf } from '/js/api-client.js';
 import { el } from '/js/dom.js';
-import './date-field.js';
+import '/js/date-field.js';
 
 export { api, el, request, setCsrf };
 

@@ -1,43 +1,20 @@
 // "Ouvrir sur cet ordinateur" (the portal's Cartable tile, the Application mobile page): this browser
 // becomes a profile of the signed-in parent or student in one step, with its own device key and no QR
-// code (docs/pairing.md §6). A shared computer is the default: nothing is kept, and the profile goes
-// at sign-out, when the browser closes and after 15 minutes without activity; on their own computer,
+// code (docs/pairing.md §6). A shared computer is the default: nothing is kept (the app's tab holds the
+// profile in memory), and it goes at sign-out, with its tab and after 15 minutes without activity; on their own computer,
 // a parent loses only a click the next time, while the other way round would leave a child's school
 // life on a family, library or office computer.
-import { el, request, say } from './espace.js';
-import { sessionFetch } from '/js/api-client.js';
-import { listProfiles, saveClaimed, syncProfile } from '/js/device.js';
-import { newDeviceKey, signedFetch } from '/js/dpop.js';
+import { el, say } from './espace.js';
+import { listProfiles, syncProfile } from '/js/device.js';
 import { selectProfile } from '/js/profiles.js';
-import { markBrowserSession } from '/desktop/shared-computer.js';
+import { addThisBrowser, openInThisTab } from '/desktop/shared-computer.js';
 
 const APP = '/#/accueil';
 
-function platformName() {
-  const agent = `${navigator.userAgentData?.platform || ''} ${navigator.userAgent}`;
-  const found = [['Windows', /Win/], ['Mac', /Mac/], ['Chromebook', /CrOS|Chrome OS/], ['Linux', /Linux/]]
-    .find(([, pattern]) => pattern.test(agent));
-  return found ? `Ordinateur (${found[0]})` : 'Ordinateur';
-}
-
-/**
- * This browser becomes a profile of the signed-in user, with its own new key, in one request (session
- * cookie + CSRF + a proof of the key). A lost answer is asked again with the same client id.
- */
-async function addThisBrowser({ shared, deviceName }) {
-  const key = { ...(await newDeviceKey()), nonce: null };
-  const body = { client_id: crypto.randomUUID(), shared, device_name: deviceName };
-  const send = () => request('/api/pairing/browser', {
-    method: 'POST', body, via: (path, init) => signedFetch(key, path, init, null, sessionFetch) });
-  const response = await send().catch((error) => { if (error.status === 0) return send(); throw error; });
-  const opened = await response.json();
-  return saveClaimed(opened, key, deviceName, opened.shared);
-}
-
-/** The profile of `user` this browser already holds, if the server still knows it (else it is forgotten). */
+/** The (personal) profile of `user` this browser holds, if the server still knows it (else it is forgotten). */
 async function profileHere(user) {
   for (const profile of await listProfiles()) {
-    if (profile.userId !== user.id) continue;
+    if (profile.userId !== user.id || profile.shared) continue;
     try {
       await syncProfile(profile.id);
       return profile;
@@ -49,7 +26,6 @@ async function profileHere(user) {
 }
 
 function open(profile) {
-  if (profile.shared) markBrowserSession();
   selectProfile(profile.id);
   location.assign(APP);
 }
@@ -86,9 +62,10 @@ export function openHereForm(user, { prefix = 'oh', cancel = null } = {}) {
     submit.disabled = true;
     submit.textContent = 'Ouverture…';
     try {
-      const shared = form.elements[`${prefix}-computer`].value !== 'personal';
+      // Shared: the app adds this tab itself and keeps it in memory (nothing here to reuse, nothing kept).
+      if (form.elements[`${prefix}-computer`].value !== 'personal') { openInThisTab(APP); return; }
       if (await openExisting(user)) return;
-      open(await addThisBrowser({ shared, deviceName: platformName() }));
+      open(await addThisBrowser({ shared: false }));
     } catch (failure) {
       if (failure.status === 401) { location.assign('/espace/index.html'); return; }
       say(error, failure.message || 'Cartable n’a pas pu être ouvert sur cet ordinateur.');

@@ -1,4 +1,4 @@
-import { api, homeFor, say, session, signOut } from './espace.js';
+import { api, el, homeFor, say, session, signOut } from './espace.js';
 import { openHereDialog } from './open-here.js';
 import { registerPasskey } from './passkey-client.js';
 import { webauthnSupported } from '/js/webauthn.js';
@@ -12,41 +12,16 @@ let category = 'Toutes mes applications';
 let openHere = null; // a parent's or student's "Ouvrir sur cet ordinateur"
 
 function tile(app) {
-  const item = document.createElement('li');
-  item.className = 'app';
-  const title = document.createElement('h3');
-  const link = document.createElement('a');
-  link.href = app.url;
-  link.textContent = app.name;
-  if (app.external) { // the school's own address: another site, in a new tab
-    link.target = '_blank';
-    link.rel = 'noopener noreferrer';
-    link.append(document.createElement('span'));
-    link.lastChild.className = 'external';
-    link.lastChild.textContent = ' (site externe, nouvel onglet)';
-  }
-  title.append(link);
-  const text = document.createElement('p');
-  text.textContent = app.description;
-  const star = document.createElement('button');
-  star.type = 'button';
-  star.className = 'star';
-  star.textContent = app.favourite ? '★' : '☆';
-  star.setAttribute('aria-pressed', String(app.favourite));
-  star.setAttribute('aria-label', `${app.name} : favori`);
-  star.addEventListener('click', () => toggleFavourite(app));
-  item.append(title, text, star);
-  if (app.key === 'cartable' && openHere) {
-    // Cartable itself, here: in one step from this session, never the phone's "Ajouter un profil".
-    link.addEventListener('click', (event) => { event.preventDefault(); openHere(); });
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'oh-open';
-    button.textContent = 'Ouvrir sur cet ordinateur';
-    button.addEventListener('click', () => openHere());
-    item.append(button);
-  }
-  return item;
+  // The school's own address is another site: it opens in a new tab.
+  const external = app.external ? { target: '_blank', rel: 'noopener noreferrer' } : {};
+  // Cartable itself, here: in one step from this session, never the phone's "Ajouter un profil".
+  const here = app.key === 'cartable' && openHere;
+  const link = el('a', { href: app.url, ...external, onclick: here ? (event) => { event.preventDefault(); openHere(); } : null },
+    app.name, app.external ? el('span', { class: 'external', text: ' (site externe, nouvel onglet)' }) : null);
+  return el('li', { class: 'app' }, el('h3', {}, link), el('p', { text: app.description }),
+    el('button', { type: 'button', class: 'star', text: app.favourite ? '★' : '☆', 'aria-pressed': String(app.favourite),
+      'aria-label': `${app.name} : favori`, onclick: () => toggleFavourite(app) }),
+    here ? el('button', { type: 'button', class: 'oh-open', text: 'Ouvrir sur cet ordinateur', onclick: () => openHere() }) : null);
 }
 
 function render() {
@@ -62,14 +37,9 @@ function render() {
 
 function renderTabs() {
   const names = ['Toutes mes applications', 'Mes favoris', ...new Set(apps.map((app) => app.category))];
-  document.getElementById('tabs').replaceChildren(...names.map((name) => {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.textContent = name;
-    button.setAttribute('aria-pressed', String(name === category));
-    button.addEventListener('click', () => { category = name; renderTabs(); render(); });
-    return button;
-  }));
+  document.getElementById('tabs').replaceChildren(...names.map((name) => el('button', {
+    type: 'button', text: name, 'aria-pressed': String(name === category),
+    onclick: () => { category = name; renderTabs(); render(); } })));
 }
 
 async function toggleFavourite(app) {
@@ -90,11 +60,8 @@ async function start() {
   if (user.role === 'parent' || user.role === 'student') openHere = openHereDialog(user);
   if (user.role === 'parent') {
     document.getElementById('family').hidden = false;
-    document.getElementById('children').replaceChildren(...children.map((child) => {
-      const item = document.createElement('li');
-      item.textContent = `${child.first_name} ${child.last_name}${child.class_name ? ` — ${child.class_name}` : ''}`;
-      return item;
-    }));
+    document.getElementById('children').replaceChildren(...children.map((child) => el('li', {
+      text: `${child.first_name} ${child.last_name}${child.class_name ? ` — ${child.class_name}` : ''}` })));
   }
   apps = (await api('/api/portal')).apps;
   renderTabs();
@@ -108,20 +75,13 @@ document.getElementById('signout').addEventListener('click', signOut);
 async function listPasskeys() {
   const passkeys = await api('/api/accounts/passkeys');
   document.getElementById('passkeys').replaceChildren(...passkeys.map((passkey) => {
-    const item = document.createElement('li');
     const added = new Date(passkey.created_at).toLocaleDateString('fr-FR');
-    item.textContent = `${passkey.name} — ajoutée le ${added} `;
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'link';
-    remove.textContent = 'Supprimer';
-    remove.setAttribute('aria-label', `Supprimer la clé d'accès ${passkey.name} ajoutée le ${added}`);
-    remove.addEventListener('click', async () => {
-      await api(`/api/accounts/passkeys/${passkey.id}`, { method: 'DELETE' });
-      await listPasskeys();
-    });
-    item.append(remove);
-    return item;
+    return el('li', {}, `${passkey.name} — ajoutée le ${added} `, el('button', { type: 'button', class: 'link',
+      text: 'Supprimer', 'aria-label': `Supprimer la clé d'accès ${passkey.name} ajoutée le ${added}`,
+      onclick: async () => {
+        await api(`/api/accounts/passkeys/${passkey.id}`, { method: 'DELETE' });
+        await listPasskeys();
+      } }));
   }));
 }
 

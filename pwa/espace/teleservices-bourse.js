@@ -2,6 +2,7 @@
 // request for a piece, the decision. What the viewer may do comes from the request's `actions`.
 import { api, el, say } from './espace.js';
 import { badge, euros, historyList } from './teleservices-common.js';
+import { count } from '/js/format.js';
 import { clientId, field, postForm, when } from './widgets.js';
 
 const $ = (id) => document.getElementById(id);
@@ -131,7 +132,7 @@ export async function showBourse(id, context, run) {
     decision(request),
     request.actions.includes('edit') ? form(request, context, run) : null,
     !request.actions.includes('edit') && request.details_visible && request.reference_income !== null
-      ? el('p', {}, `${request.dependent_children} enfant(s) à charge, revenu fiscal de référence ${euros(request.reference_income * 100)}.`)
+      ? el('p', {}, `${count(request.dependent_children, 'enfant', 'enfants')} à charge, revenu fiscal de référence ${euros(request.reference_income * 100)}.`)
       : null,
     pieces(request, context, run),
     actions(request, context, run),

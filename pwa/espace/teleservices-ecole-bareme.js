@@ -3,6 +3,7 @@
 // it (its shape too: how many échelons, how many rows); staff read it.
 import { api, el, say } from './espace.js';
 import { field } from './widgets.js';
+import { count } from '/js/format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,7 +19,7 @@ function grid(shape, values, readOnly) {
   const rows = Array.from({ length: children }, (_, n) => el('tr', {},
     el('th', { scope: 'row' }, n + 1 === children ? `${n + 1} et plus` : String(n + 1)),
     ...Array.from({ length: echelons }, (_, e) => el('td', {}, number(`ceiling-${n + 1}-${e + 1}`,
-      values.ceilings[`${n + 1}-${e + 1}`], `Plafond pour ${n + 1} enfant(s), échelon ${e + 1} (euros)`, readOnly)))));
+      values.ceilings[`${n + 1}-${e + 1}`], `Plafond pour ${count(n + 1, 'enfant', 'enfants')}, échelon ${e + 1} (euros)`, readOnly)))));
   return el('table', { class: 'grid ts-scale' },
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Enfants à charge'), ...heads)),
     el('tbody', {}, ...rows, el('tr', {}, el('th', { scope: 'row' }, 'Montant annuel (€)'), ...amounts)));

@@ -2,6 +2,7 @@
 // detail and by class (a guardian is listed with their children).
 import { api, el } from './espace.js';
 import { contactValue } from './teleservices-common.js';
+import { count } from '/js/format.js';
 import { when } from './widgets.js';
 
 const $ = (id) => document.getElementById(id);
@@ -12,7 +13,7 @@ export async function showContactLog(run) {
   if ($('cc-class').value) query.set('class_id', $('cc-class').value);
   const lines = await run(() => api(`/api/school/teleservices/contact-changes?${query}`));
   if (!lines) return;
-  $('cc-count').textContent = `${lines.length} changement(s)`;
+  $('cc-count').textContent = count(lines.length, 'changement', 'changements');
   $('cc-lines').replaceChildren(...lines.map((line) => el('tr', {},
     el('td', {}, when(line.applied_at)), el('th', { scope: 'row' }, line.guardian), el('td', {}, line.children.join(', ')),
     el('td', {}, line.field_label), el('td', {}, contactValue(line.field, line.old_value) || '—'),

@@ -2,6 +2,7 @@
 // refuse) or a fiche dialogue (the council's opinion on each wish, its proposal in the final phase).
 import { api, el, say } from './espace.js';
 import { badge, euros, historyList } from './teleservices-common.js';
+import { count } from '/js/format.js';
 import { clientId, field, when } from './widgets.js';
 import { wishList } from './teleservices-orientation.js';
 import { wishEditor } from './teleservices-wishes.js';
@@ -43,7 +44,7 @@ function bourseBody(request, context, run) {
     request.state === 'granted' ? el('p', { class: 'ts-decision' }, `Échelon ${request.echelon} — ${euros(request.yearly_amount_cents)} par an`) : null,
     request.state === 'refused' ? el('p', { class: 'ts-decision' }, `Refusée : ${request.decision_reason}`) : null,
     request.reference_income !== null
-      ? el('p', {}, `${request.dependent_children} enfant(s) à charge · revenu fiscal de référence ${euros(request.reference_income * 100)}`
+      ? el('p', {}, `${count(request.dependent_children, 'enfant', 'enfants')} à charge · revenu fiscal de référence ${euros(request.reference_income * 100)}`
         + ` · ${request.sworn_statement ? 'attestation sur l\'honneur cochée' : 'attestation non cochée'}`)
       : el('p', { class: 'hint' }, 'Formulaire non rempli.'),
     request.simulation ? el('p', { class: 'notice' }, `Selon le barème : ${request.simulation.label}`) : null,

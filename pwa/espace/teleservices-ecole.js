@@ -4,6 +4,7 @@
 // administrator sees the forms that change years, dates and scales; the API enforces it either way.
 import { api, el, reporter, say, session, signOut } from './espace.js';
 import { badge } from './teleservices-common.js';
+import { count } from '/js/format.js';
 import { day, when } from './widgets.js';
 import { showSchoolRequest } from './teleservices-ecole-demande.js';
 import { showScale } from './teleservices-ecole-bareme.js';
@@ -21,7 +22,7 @@ async function loadRequests() {
   }
   const lines = await run(() => api(`/api/school/teleservices/requests?${query}`));
   if (!lines) return;
-  $('count').textContent = `${lines.length} demande(s)`;
+  $('count').textContent = count(lines.length, 'demande', 'demandes');
   $('requests').replaceChildren(...lines.map((line) => {
     const name = `${line.student.last_name} ${line.student.first_name}`;
     return el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, line.student.class_name), el('td', {}, line.title),

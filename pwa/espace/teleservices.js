@@ -2,6 +2,7 @@
 // request at a time (#bourse/<id>, #orientation/<id>), drawn by the bourse and orientation modules.
 import { api, el, reporter, session, signOut } from './espace.js';
 import { badge } from './teleservices-common.js';
+import { count } from '/js/format.js';
 import { showBourse } from './teleservices-bourse.js';
 import { showContact } from './teleservices-coordonnees.js';
 import { showOrientation } from './teleservices-orientation.js';
@@ -43,7 +44,7 @@ async function showList() {
   const summary = await run(() => api('/api/teleservices/summary'));
   if (!summary) return;
   $('pending').hidden = summary.pending_count === 0;
-  $('pending').textContent = `${summary.pending_count} démarche(s) vous attendent.`;
+  $('pending').textContent = `${count(summary.pending_count, 'démarche vous attend', 'démarches vous attendent')}.`;
   $('children').replaceChildren(...summary.children.map((child) => el('section', { class: 'ts-child' },
     el('h3', {}, `${child.student.first_name} ${child.student.last_name}${child.student.class_name ? ` — ${child.student.class_name}` : ''}`),
     child.demarches.length

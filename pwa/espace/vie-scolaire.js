@@ -104,7 +104,7 @@ $('import-form').addEventListener('submit', (event) => {
 
 // ---- Accounts and letters ----
 async function loadClassStudents() {
-  const students = await fillStudents($('letters-class').value, document.createElement('select'));
+  const students = await fillStudents($('letters-class').value, el('select'));
   $('class-students').replaceChildren(...students.map((s) => el('tr', {}, el('th', { scope: 'row' }, `${s.last_name} ${s.first_name}`),
     el('td', {}, s.identifier || '—'), el('td', {}, s.signed_in ? 'oui' : 'non'))));
 }

@@ -71,8 +71,8 @@ export function sessionFetch(path, init = {}) {
  * Send one request. Resolves with the Response when it is 2xx or 304; throws ApiError otherwise,
  * status 0 when nothing answered. `body` is sent as JSON, `form` (FormData) as multipart.
  */
-export async function request(path, { method = 'GET', body, form, headers, etag, via = sessionFetch } = {}) {
-  const init = { method, headers: new Headers(headers) };
+export async function request(path, { method = 'GET', body, form, headers, etag, keepalive, via = sessionFetch } = {}) {
+  const init = { method, headers: new Headers(headers), keepalive };
   if (!init.headers.has('Accept')) init.headers.set('Accept', 'application/json');
   if (body !== undefined) {
     init.headers.set('Content-Type', 'application/json');

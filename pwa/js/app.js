@@ -2,26 +2,28 @@
 // the server — revoked profiles wiped, queued writes sent, new versions of the app offered.
 import { listProfiles, onProfileGone } from './device.js';
 import { checkProfiles, forgetSharedProfiles, selectChild, selectProfile } from './profiles.js';
-import { render, showFreshness, shownProfileId } from './router.js';
+import { removedText, render, showFreshness, shownProfileId, tellRemoved } from './router.js';
+import { resendSubscriptions } from './push.js';
 import { onOutboxSent, sendOutboxes } from './sync.js';
 import { applyTheme } from './theme.js';
 import { toast } from './ui.js';
 
 // ---- profiles revoked elsewhere ----
+// A toast on the screen of a profile still here; the screens without a profile (Profils, "Ajouter un
+// profil", where the last one's revocation leads) keep a notice naming them until it is closed.
 let removedNames = [];
 let removedTimer = null;
 onProfileGone((profile, reason) => {
   if (reason === 'revoked') {
     // Several may go in one check: one message names them all.
     removedNames = [...removedNames, profile.displayName];
-    const names = removedNames.join(', ');
-    toast(removedNames.length > 1
-      ? `Profils retirés de cet appareil : ${names}. Leurs données ont été effacées.`
-      : `Profil retiré de cet appareil : ${names}. Ses données ont été effacées.`);
+    tellRemoved(profile.displayName);
+    toast(removedText(removedNames));
     clearTimeout(removedTimer);
     removedTimer = setTimeout(() => { removedNames = []; }, 6000);
   }
-  if (profile.id === shownProfileId()) render();
+  // The profile's own screen, and the profile-less ones (they list the profiles), are drawn again.
+  if ([profile.id, null].includes(shownProfileId())) render();
 });
 
 onOutboxSent(({ dropped, refused }) => {
@@ -29,11 +31,19 @@ onOutboxSent(({ dropped, refused }) => {
   else if (dropped) toast('Une modification a été refusée par le serveur.');
 });
 
-// Every profile is checked when the app starts and whenever the network comes back.
+// Every profile is checked when the app starts, whenever the network comes back, and when an installed
+// app comes back from the background (at most every CHECK_AGAIN_MS: each check is a request per profile).
+const CHECK_AGAIN_MS = 5 * 60_000;
+let checkedAt = 0;
 async function catchUp() {
+  checkedAt = Date.now();
   await checkProfiles();
+  resendSubscriptions().catch(() => {});
   await sendOutboxes();
 }
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && navigator.onLine && Date.now() - checkedAt >= CHECK_AGAIN_MS) catchUp();
+});
 
 // ---- the service worker: offline shell, and updates offered, never forced mid-use ----
 function registerServiceWorker() {
@@ -56,6 +66,7 @@ function registerServiceWorker() {
   });
   navigator.serviceWorker.addEventListener('message', (event) => {
     if (event.data?.type === 'flush-outbox') sendOutboxes();
+    if (event.data?.type === 'push-subscription-changed') resendSubscriptions().catch(() => {});
     if (event.data?.type === 'open') openFromNotification(event.data);
   });
 }
@@ -91,13 +102,15 @@ window.addEventListener('offline', () => showFreshness());
 setInterval(() => showFreshness(), 60_000);
 applyTheme();
 registerServiceWorker();
+// A French browser's own date and time fields are French; any other's become French ones (date-field.js).
+const frenchFields = /^fr\b/i.test(navigator.language) ? Promise.resolve() : import('./date-field.js');
 
-// A shared computer's Cartable (docs/pairing.md §6) is watched from before the first screen; offline,
-// where its online-only module cannot load, it has nothing to show anyway: it goes.
-async function watchSharedComputer() {
-  if (!(await listProfiles()).some((profile) => profile.shared)) return;
-  await import('/desktop/shared-computer.js').then((shared) => shared.watch(), () => forgetSharedProfiles());
+// A shared computer's Cartable (docs/pairing.md §6) lives in this tab: opened (again, after a reload) and
+// watched from before the first screen. Offline, where its online-only module cannot load, there is none.
+async function openSharedComputer() {
+  if (!sessionStorage.getItem('cartable.shared') && !(await listProfiles()).some((profile) => profile.shared)) return;
+  await import('/desktop/shared-computer.js').then((shared) => shared.start(), () => forgetSharedProfiles());
 }
 
 const opened = notificationInAddress(); // a notification tapped with no Cartable window open
-watchSharedComputer().catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);
+Promise.all([frenchFields, openSharedComputer()]).catch(() => {}).then(() => (opened ? openFromNotification(opened) : render())).then(catchUp);

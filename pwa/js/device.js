@@ -2,7 +2,7 @@
 // the QR claim that creates one (a browser signed in to the espace claims in espace/open-here.js), its
 // tokens, and the signed fetch its API calls go through.
 // A record keeps its private key as a non-extractable CryptoKey object, never as bytes. A shared
-// computer's record (`shared`) holds only that key, its tokens and names: its data stay in the page.
+// computer's record (`shared`) never reaches IndexedDB: it lives in this page (`inPage`), with its data.
 import { openDB } from '/vendor/idb/index.js';
 import { ApiError, errorFrom, request } from './api-client.js';
 import { newDeviceKey, signedFetch } from './dpop.js';
@@ -13,6 +13,7 @@ const STORE = 'profiles';
 // Answers after which this phone will never be let in again with this profile.
 const GONE_CODES = new Set(['device_revoked', 'account_disabled']);
 const goneListeners = new Set();
+const inPage = new Map(); // id → a shared computer's record: gone with the page
 let dbPromise = null;
 
 function database() {
@@ -28,7 +29,7 @@ function publicView(record) {
     id: record.id, userId: record.userId, role: record.role, displayName: record.displayName,
     schoolName: record.schoolName, children: record.children, deviceName: record.deviceName,
     lockEnabled: Boolean(record.lockEnabled), lockAvailable: Boolean(record.lockAvailable), push: Boolean(record.push),
-    shared: Boolean(record.shared),
+    pushEndpoint: record.pushEndpoint || null, shared: Boolean(record.shared),
   };
 }
 
@@ -42,12 +43,16 @@ function childrenFrom(profile) {
   return profile.children.map((c) => ({ id: c.id, firstName: c.first_name, lastName: c.last_name, className: c.class_name }));
 }
 
-const getRecord = async (profileId) => known(await (await database()).get(STORE, profileId));
+const getRecord = async (profileId) => known(inPage.get(profileId) ?? await (await database()).get(STORE, profileId));
 
 async function saveRecord(record) {
-  await (await database()).put(STORE, record);
+  if (record.shared) inPage.set(record.id, record);
+  else await (await database()).put(STORE, record);
   return record;
 }
+
+/** A shared computer's profile, kept in this page only. */
+export const isInPage = (profileId) => inPage.has(profileId);
 
 const missing = () => new ApiError(401, 'profile_missing', "Ce profil n'existe plus sur cet appareil.");
 
@@ -63,7 +68,8 @@ export async function getProfile(profileId) {
 }
 
 export async function listProfiles() {
-  const records = (await (await database()).getAll(STORE)).map(known);
+  const stored = (await (await database()).getAll(STORE)).filter((record) => !record.removing);
+  const records = [...stored, ...inPage.values()].map(known);
   records.sort((a, b) => a.createdAt - b.createdAt);
   return records.map(publicView);
 }
@@ -74,15 +80,23 @@ export function onProfileGone(callback) {
   return () => goneListeners.delete(callback);
 }
 
-async function forget(record, reason) {
-  await (await database()).delete(STORE, record.id); // the private key goes with the record
+// `unpairLater`: the server has not heard of the removal yet (offline): only what signs the request
+// stays, names and children go (sendUnpairs sends it when the network is back).
+async function forget(record, reason, unpairLater = false) {
+  if (unpairLater) {
+    const { id, privateKey, publicJwk, nonce, accessToken, accessExpiresAt, refreshToken, createdAt } = record;
+    await saveRecord({ id, privateKey, publicJwk, nonce, accessToken, accessExpiresAt, refreshToken, createdAt, removing: true });
+  } else if (!inPage.delete(record.id)) {
+    await (await database()).delete(STORE, record.id); // the private key goes with the record
+  }
   for (const callback of goneListeners) {
     try { await callback(publicView(record), reason); } catch (error) { console.error('onProfileGone', error); }
   }
 }
 
 async function revoked(record, error) {
-  await forget(record, 'revoked');
+  if (record.removing) await (await database()).delete(STORE, record.id); // its unpairing is moot
+  else await forget(record, 'revoked');
   return new ApiError(401, 'device_revoked', error.message);
 }
 
@@ -100,7 +114,7 @@ export async function claimPairing(linkText, code, deviceName) {
   return saveClaimed(claimed, key, deviceName || 'Téléphone');
 }
 
-/** Keep a claimed profile (the server's answer) with its key; → its public view. */
+/** Keep a claimed profile (the server's answer) with its key (in this page only when `shared`); → its public view. */
 export async function saveClaimed(claimed, key, deviceName, shared = false) {
   const profile = claimed.profile;
   const record = known(await saveRecord({
@@ -169,11 +183,31 @@ export function deviceFetch(profileId) {
   };
 }
 
-/** "Retirer ce profil": tell the server (best effort: offline or already revoked, it goes anyway). */
+// Tell the server this device no longer holds the profile: → false when it could not hear it (offline).
+async function unpair(profileId) {
+  try {
+    await request('/api/pairing/device', { method: 'DELETE', via: deviceFetch(profileId) });
+  } catch (error) {
+    if (error.offline) return false; // already revoked, or any refusal: nothing more to tell
+  }
+  return true;
+}
+
+/**
+ * "Retirer ce profil": its data go at once; the server is told, now or, offline, as soon as the network
+ * is back (sendUnpairs): its device and push subscription must not outlive the profile there.
+ */
 export async function removeProfile(profileId) {
-  await request('/api/pairing/device', { method: 'DELETE', via: deviceFetch(profileId) }).catch(() => {});
+  const told = await unpair(profileId);
   const record = await getRecord(profileId);
-  if (record) await forget(record, 'removed');
+  if (record) await forget(record, 'removed', !told && !record.shared);
+}
+
+/** Removals made offline reach the server (at start, when the network comes back). */
+export async function sendUnpairs() {
+  for (const record of await (await database()).getAll(STORE)) {
+    if (record.removing && (await unpair(record.id))) await (await database()).delete(STORE, record.id);
+  }
 }
 
 /** Ask the server for the profile (names, children): the check that finds revoked profiles. */

@@ -18,8 +18,8 @@ export function dueLabel(iso, today = isoDay(new Date())) {
   return `Pour ${formatDay(iso)}`;
 }
 
-// count(2, 'information non lue', 'informations non lues') → "2 informations non lues".
-// French takes the singular for 0 and 1 ("0 absence", "1 essai restant").
-export function count(n, singular, plural) {
-  return `${n} ${plurals.select(n) === 'one' ? singular : plural}`;
-}
+// The one plural rule: French takes the singular for 0 and 1 ("0 absence", "1 essai restant").
+// plural(1, 'Enfant', 'Enfants') → "Enfant"; count(2, 'information non lue', 'informations non lues')
+// → "2 informations non lues". Never "(s)".
+export const plural = (n, singular, several) => (plurals.select(n) === 'one' ? singular : several);
+export const count = (n, singular, several) => `${n} ${plural(n, singular, several)}`;

@@ -1,30 +1,40 @@
 // Which profiles this phone holds, which one is shown (and which child of a parent), adding and
 // removing them, and the check that finds the ones revoked from a desktop.
-import { claimPairing, listProfiles, onProfileGone, removeProfile, syncProfile } from './device.js';
+import { claimPairing, isInPage, listProfiles, onProfileGone, removeProfile, sendUnpairs, syncProfile } from './device.js';
 import { wipeProfile } from './store.js';
 
 const CURRENT = 'cartable.profile';
 const childKey = (profile) => `cartable.child.${profile.id}`;
+// A shared computer's choices stay in the page with its profile (device.js `isInPage`), never on disk.
+const pageChoices = new Map();
+const choices = (profileId) => (isInPage(profileId) ? {
+  getItem: (key) => pageChoices.get(key) ?? null, setItem: (key, value) => pageChoices.set(key, value),
+  removeItem: (key) => pageChoices.delete(key) } : localStorage);
 
 export function currentProfileId() {
-  return localStorage.getItem(CURRENT);
+  const inPage = pageChoices.get(CURRENT);
+  return inPage && isInPage(inPage) ? inPage : localStorage.getItem(CURRENT);
 }
 
 export function selectProfile(profileId) {
-  localStorage.setItem(CURRENT, profileId);
+  if (isInPage(profileId)) pageChoices.set(CURRENT, profileId);
+  else {
+    pageChoices.delete(CURRENT);
+    localStorage.setItem(CURRENT, profileId);
+  }
 }
 
 /** The student whose data is shown: the student themself, or the parent's chosen (else first) child. */
 export function studentIdOf(profile) {
   if (!profile) return null;
   if (profile.role === 'student') return profile.userId;
-  const chosen = localStorage.getItem(childKey(profile));
+  const chosen = choices(profile.id).getItem(childKey(profile));
   const children = profile.children || [];
   return (children.find((c) => c.id === chosen) || children[0] || {}).id || null;
 }
 
 export function selectChild(profile, childId) {
-  localStorage.setItem(childKey(profile), childId);
+  choices(profile.id).setItem(childKey(profile), childId);
 }
 
 /** Pair with a desktop's QR link and code; the new profile becomes the one shown. */
@@ -43,10 +53,12 @@ export async function addProfile(link, code, deviceName) {
 
 /**
  * Ask the server about every profile on this phone (at start and when the network comes back):
- * names and children are refreshed, revoked profiles are wiped (onProfileGone says which).
+ * names and children are refreshed, revoked profiles are wiped (onProfileGone says which), and the
+ * removals made offline are told.
  */
 export async function checkProfiles() {
-  await Promise.all((await listProfiles()).map((profile) => syncProfile(profile.id).catch(() => null)));
+  await Promise.all([sendUnpairs().catch(() => null),
+    ...(await listProfiles()).map((profile) => syncProfile(profile.id).catch(() => null))]);
 }
 
 /** Forget this browser's shared-computer profiles (revoked on the server when it answers). → how many */
@@ -59,6 +71,8 @@ export async function forgetSharedProfiles() {
 // Whatever ends a profile (revoked, disabled, removed here), its data goes with it.
 onProfileGone(async (profile) => {
   await wipeProfile(profile.id);
+  pageChoices.delete(childKey(profile));
   localStorage.removeItem(childKey(profile));
-  if (currentProfileId() === profile.id) localStorage.removeItem(CURRENT);
+  if (pageChoices.get(CURRENT) === profile.id) pageChoices.delete(CURRENT);
+  if (localStorage.getItem(CURRENT) === profile.id) localStorage.removeItem(CURRENT);
 });

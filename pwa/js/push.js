@@ -3,7 +3,7 @@
 // server to use it (PUT /api/push/subscription), and the server pushes to it what concerns that profile.
 import { ApiError, api } from './api-client.js';
 import { fromBase64url, toBase64url } from './base64url.js';
-import { deviceFetch, updateProfile } from './device.js';
+import { deviceFetch, listProfiles, updateProfile } from './device.js';
 
 const UNSUPPORTED = 'Les notifications ne sont pas disponibles sur cet appareil ou ce navigateur.';
 const DENIED = 'Les notifications de Cartable sont bloquées : autorisez-les dans les réglages du téléphone.';
@@ -46,7 +46,7 @@ export function pushControls(profile) {
         throw new ApiError(0, 'push_unsupported', UNSUPPORTED);
       }
       const saved = await api('/api/push/subscription', { method: 'PUT', body: subscription.toJSON(), via });
-      await updateProfile(profile.id, { push: true });
+      await updateProfile(profile.id, { push: true, pushEndpoint: subscription.endpoint });
       return saved;
     },
     async disable() {
@@ -54,4 +54,25 @@ export function pushControls(profile) {
       await updateProfile(profile.id, { push: false });
     },
   };
+}
+
+/**
+ * The browser's subscription changed (the worker's `pushsubscriptionchange`, or found at start): each
+ * profile with notifications on sends the current one when it is not the one the server last got.
+ */
+export async function resendSubscriptions() {
+  if (permission() !== 'granted') return;
+  const profiles = (await listProfiles()).filter((profile) => profile.push && !profile.shared);
+  if (!profiles.length) return;
+  const registration = await navigator.serviceWorker.ready;
+  let subscription = await registration.pushManager.getSubscription();
+  for (const profile of profiles) {
+    const via = deviceFetch(profile.id);
+    try {
+      subscription ??= await browserSubscription((await api('/api/push/settings', { via })).public_key);
+      if (subscription.endpoint === profile.pushEndpoint) continue;
+      await api('/api/push/subscription', { method: 'PUT', body: subscription.toJSON(), via });
+      await updateProfile(profile.id, { pushEndpoint: subscription.endpoint });
+    } catch { /* offline or refused: the next start tries again */ }
+  }
 }

@@ -1,5 +1,6 @@
 // Hash routes → screens. A screen module exports render(ctx) and imports nothing of the app: its
-// profile, data reads, writes and actions arrive in ctx (see ARCHITECTURE.md, "Adding a screen").
+// profile, data reads, writes and actions arrive in ctx (profileContext below). Adding a screen: a
+// module in js/screens/ and a line in SCREENS (the accessibility tests go through every route).
 import { api, request } from './api-client.js';
 import { el, clear } from './dom.js';
 import { read } from './data.js';
@@ -10,6 +11,7 @@ import { pushControls } from './push.js';
 import { addProfile, currentProfileId, selectChild, selectProfile, studentIdOf } from './profiles.js';
 import { onOutboxSent, queueWrite } from './sync.js';
 import { currentTheme, setTheme } from './theme.js';
+import { plural } from './format.js';
 import { emptyState, toast } from './ui.js';
 
 // name → [title, module, needs a profile]
@@ -37,7 +39,29 @@ let shownHash = null;
 let shownProfile = null;
 let freshness = { savedAt: null, error: null };
 
+let removed = []; // names of the profiles revoked elsewhere, told on the profile-less screens until closed
+
 const navigate = (hash) => { location.hash = hash; };
+
+/** "Profil retiré de cet appareil : Sophie Moreau. Ses données ont été effacées." (one or several) */
+export const removedText = (names) => `${plural(names.length, 'Profil retiré', 'Profils retirés')} de cet appareil : `
+  + `${names.join(', ')}. ${plural(names.length, 'Ses', 'Leurs')} données ont été effacées.`;
+
+/** A profile revoked elsewhere (from a computer, or its account closed): the notice names it. */
+export function tellRemoved(name) {
+  removed = [...removed, name];
+}
+
+function removedNotice() {
+  const notice = el('div', { class: 'alert removed-notice', role: 'status' },
+    el('p', { text: `${removedText(removed)} ${plural(removed.length, 'Il a été révoqué', 'Ils ont été révoqués')} depuis `
+      + 'l’espace Cartable d’un ordinateur, ou le compte a été fermé.' }),
+    el('button', { type: 'button', class: 'secondary-button', text: 'Fermer', onclick: () => {
+      removed = [];
+      notice.remove();
+    } }));
+  return notice;
+}
 
 /** The id of the profile whose screen is on display (null on the profile-less screens). */
 export const shownProfileId = () => shownProfile;
@@ -169,11 +193,17 @@ export async function render() {
   showFreshness({ savedAt: null, error: null });
   const module = await load();
   if (!isCurrent()) return;
+  clear(container);
+  if (!needsProfile && removed.length) container.append(removedNotice());
   const ctx = {
-    main: clear(container), params, profiles, isCurrent, refresh: render, theme: currentTheme, setTheme,
+    main: container, params, profiles, isCurrent, refresh: render, theme: currentTheme, setTheme,
     selectProfile: (id) => { selectProfile(id); navigate('#/accueil'); },
     link: location.href,
-    addProfile: async (link, code, deviceName) => { await addProfile(link, code, deviceName); navigate('#/accueil'); },
+    addProfile: async (link, code, deviceName) => {
+      await addProfile(link, code, deviceName);
+      removed = [];
+      navigate('#/accueil');
+    },
     ...(needsProfile ? profileContext(profile, container, isCurrent) : {}),
   };
   const rendering = module.render(ctx); // runs up to its first await: the screen's frame is drawn

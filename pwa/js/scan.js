@@ -1,5 +1,6 @@
 // Camera QR scanning for "Ajouter un profil": BarcodeDetector where the browser has it, jsQR elsewhere
 // (loaded only when this screen needs it). Returns a stop() function.
+import { el } from './dom.js';
 import { parsePairingLink } from './pairing-link.js';
 
 let jsqrLoading = null;
@@ -7,11 +8,8 @@ let jsqrLoading = null;
 function loadJsQR() {
   if (window.jsQR) return Promise.resolve(window.jsQR);
   jsqrLoading ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/vendor/jsqr/jsQR.js';
-    script.onload = () => resolve(window.jsQR);
-    script.onerror = () => reject(new Error('jsQR indisponible'));
-    document.head.append(script);
+    document.head.append(el('script', { src: '/vendor/jsqr/jsQR.js', onload: () => resolve(window.jsQR),
+      onerror: () => reject(new Error('jsQR indisponible')) }));
   });
   return jsqrLoading;
 }
@@ -27,7 +25,7 @@ async function makeDetector() {
     } catch { /* fall back to jsQR */ }
   }
   const jsQR = await loadJsQR();
-  const canvas = document.createElement('canvas');
+  const canvas = el('canvas');
   const context = canvas.getContext('2d', { willReadFrequently: true });
   return async (video) => {
     canvas.width = video.videoWidth;
@@ -48,11 +46,7 @@ export function cameraAvailable() {
 export async function startScan(container, { onResult, onError }) {
   let stopped = false;
   let stream = null;
-  const video = document.createElement('video');
-  video.className = 'pairing-video';
-  video.setAttribute('playsinline', '');
-  video.muted = true;
-  video.setAttribute('aria-label', 'Image de la caméra');
+  const video = el('video', { class: 'pairing-video', playsinline: true, muted: true, 'aria-label': 'Image de la caméra' });
   const stop = () => {
     stopped = true;
     stream?.getTracks().forEach((track) => track.stop());

@@ -1,5 +1,6 @@
 // The profiles on this phone (a parent and a student, two parents…) and "Ajouter un profil".
 import { el } from '../dom.js';
+import { plural } from '../format.js';
 import { emptyState } from '../ui.js';
 
 const ROLE = { parent: 'Responsable', student: 'Élève' };
@@ -9,7 +10,8 @@ function profileButton(ctx, profile) {
     el('strong', { text: profile.displayName }),
     el('span', { class: 'meta', text: `${ROLE[profile.role] || profile.role} · ${profile.schoolName}` }),
     profile.role === 'parent' && profile.children?.length
-      ? el('span', { class: 'meta', text: `Enfants : ${profile.children.map((c) => c.firstName).join(', ')}` }) : null);
+      ? el('span', { class: 'meta',
+        text: `${plural(profile.children.length, 'Enfant', 'Enfants')} : ${profile.children.map((c) => c.firstName).join(', ')}` }) : null);
 }
 
 export async function render(ctx) {

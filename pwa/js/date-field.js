@@ -1,9 +1,10 @@
 // French date and time fields, whatever the browser's language. A native <input type=date> shows the
-// browser's format (mm/dd/yyyy in an English Chromium) and type=time its clock (8:30 AM): every such
-// field of the espace becomes a text field "jj/mm/aaaa" (or "hh:mm") with, for dates, a French
+// browser's format (mm/dd/yyyy in an English Chromium) and type=time its clock (8:30 AM): once this
+// module is imported (by every espace page; by the app when the browser is not French), every such
+// field of the page becomes a text field "jj/mm/aaaa" (or "hh:mm") with, for dates, a French
 // calendar. Scripts keep reading and writing `.value` in ISO form (2026-11-23, 08:30) and FormData
 // carries ISO values, as with the native fields. Typed ISO dates are accepted too.
-import { el } from '/js/dom.js';
+import { el } from './dom.js';
 
 const nativeValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
 const pad = (n) => String(n).padStart(2, '0');
@@ -94,7 +95,7 @@ function describeBy(button, input) {
 }
 
 function addCalendar(input) {
-  const button = el('button', { type: 'button', class: 'secondary calendar-button', 'aria-expanded': 'false' }, 'Calendrier');
+  const button = el('button', { type: 'button', class: 'secondary secondary-button calendar-button', 'aria-expanded': 'false' }, 'Calendrier');
   describeBy(button, input);
   const wrapper = el('span', { class: 'date-field' });
   const focused = document.activeElement === input; // moving a field in the page drops its focus
