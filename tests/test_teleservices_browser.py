@@ -247,6 +247,7 @@ async def test_on_the_phone_a_parent_sends_the_missing_piece_reads_the_grant_and
     # The missing piece, from the phone.
     await page.get_by_role("link", name="Voir la demande : Bourse de collège, Hugo").click()
     await page.wait_for_selector("text=L’établissement demande une pièce")
+    assert await page.is_visible("text=Pièce à joindre : avis d'impôt 2026 sur les revenus 2025.")
     await check_screen(page, "pwa-demarches-bourse-piece")
     piece = tmp_path / "avis-page-2.pdf"
     piece.write_bytes(PDF)

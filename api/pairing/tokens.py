@@ -23,7 +23,7 @@ ACCESS_LIFETIME = timedelta(minutes=10)
 # Sliding: every refresh restarts it. A school year plus the summer holidays.
 DEVICE_LIFETIME = timedelta(days=400)
 # A shared computer's profile ends with its espace session, and after this long without a request
-# (the page forgets it after less: pwa/js/shared-computer.js; this is the backstop for a browser
+# (the page forgets it after less: pwa/desktop/shared-computer.js; this is the backstop for a browser
 # closed or a computer left on).
 SHARED_IDLE = timedelta(minutes=30)
 REFRESH_GRACE = timedelta(minutes=5)

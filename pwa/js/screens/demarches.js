@@ -60,6 +60,14 @@ function historyOf(request) {
 }
 
 // ---- bourse ----
+function holderNote(request) {
+  if (request.mine) return 'Vos ressources et votre avis d’imposition sont visibles par vous et l’établissement seulement.';
+  if (request.actions.includes('take_over')) {
+    return `Brouillon commencé par ${request.filed_by}, pas encore déposé : vous pouvez faire la demande à votre nom. ${DESKTOP}`;
+  }
+  return `Demande faite par ${request.filed_by}. Les ressources du foyer et l’avis d’imposition sont visibles par le responsable qui a déposé la demande.`;
+}
+
 function showBourse(ctx, id) {
   const name = `bourse:${id}`;
   return ctx.show(name, `/api/teleservices/bourses/${id}`, (request) => fill(ctx.main, ...head(request),
@@ -69,8 +77,9 @@ function showBourse(ctx, id) {
     request.school_message ? el('p', { class: 'alert', text: `L’établissement demande une pièce : « ${request.school_message} »` }) : null,
     request.actions.includes('complete') ? pieceForm(ctx, request) : null,
     request.state === 'draft' && request.mine ? el('p', { class: 'meta', text: DESKTOP }) : null,
-    el('p', { class: 'meta', text: request.mine ? 'Vos ressources et votre avis d’imposition sont visibles par vous et l’établissement seulement.'
-      : `Demande faite par ${request.filed_by}. Les ressources du foyer et l’avis d’imposition sont visibles par le responsable qui a déposé la demande.` }),
+    request.state === 'draft' || request.actions.includes('complete')
+      ? el('p', { class: 'meta', text: `Pièce à joindre : ${request.tax_notice}.` }) : null,
+    el('p', { class: 'meta', text: holderNote(request) }),
     request.pieces.length ? section('Pièces envoyées', el('ul', LIST,
       request.pieces.map((p) => el('li', { text: `${p.kind_label} : ${p.filename} (${formatMoment(p.uploaded_at)})` })))) : null,
     historyOf(request)));
