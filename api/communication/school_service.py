@@ -131,13 +131,13 @@ async def _save_recipients(principal: Principal, post, recipients: set[UUID], st
                 choices=question.choices if question.kind != "text" else [],
             )
         )
-    child_of = {user_id: user_id for user_id in recipients & students}
+    # One event per (reader, child the post reaches them through): a parent of two children hears of it
+    # once per device, about a child whose "information" is not muted there (api/push/events.py).
+    about = {(user_id, user_id) for user_id in recipients & students}
     links = await Guardianship.select(Guardianship.parent_id, Guardianship.student_id).where(
         (Guardianship.school_id == principal.school_id) & Guardianship.student_id.is_in(list(students) or [post.id])
     )
-    for link in sorted(links, key=lambda link: str(link["student_id"])):
-        if link["parent_id"] in recipients:
-            child_of.setdefault(link["parent_id"], link["student_id"])
+    about |= {(link["parent_id"], link["student_id"]) for link in links if link["parent_id"] in recipients}
     await events.record(
         principal.school_id,
         [
@@ -150,7 +150,7 @@ async def _save_recipients(principal: Principal, post, recipients: set[UUID], st
                 source_id=post.id,
                 not_before=post.published_at,
             )
-            for user_id, student_id in child_of.items()
+            for user_id, student_id in sorted(about, key=str)
         ],
     )
 
