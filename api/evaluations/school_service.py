@@ -230,7 +230,7 @@ async def publish(principal: Principal, evaluation_id: UUID, data: PublishIn) ->
     sid, at = principal.school_id, data.at or now()
     await freeze_due(sid)  # a published bulletin keeps the results it showed
     async with events.transaction():
-        await Evaluation.update({Evaluation.publish_at: at}).where(
+        await Evaluation.update({Evaluation.publish_at: at, Evaluation.revision: Evaluation.revision + 1}).where(
             (Evaluation.school_id == sid) & (Evaluation.id == evaluation_id)
         )
         already_seen = row["publish_at"] is not None and row["publish_at"] <= now()
@@ -254,7 +254,7 @@ async def unpublish(principal: Principal, evaluation_id: UUID) -> EvaluationOut:
     await own(principal, evaluation_id)
     await freeze_due(principal.school_id)  # a published bulletin keeps the results it showed
     async with events.transaction():
-        await Evaluation.update({Evaluation.publish_at: None}).where(
+        await Evaluation.update({Evaluation.publish_at: None, Evaluation.revision: Evaluation.revision + 1}).where(
             (Evaluation.school_id == principal.school_id) & (Evaluation.id == evaluation_id)
         )
         await events.withdraw(principal.school_id, evaluation_id)  # not announced if not yet shown
