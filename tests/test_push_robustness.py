@@ -94,9 +94,8 @@ async def test_the_worker_outlives_a_database_restart_and_delivers_once_it_is_ba
         await asyncio.sleep(0.3)
         await _stop(embedded_postgres)
         await asyncio.sleep(1.5)  # sweeps meet the outage
+        assert running.failures >= 1 and not task.done(), task.exception() if task.done() else None
         await _start(embedded_postgres)
-        assert not task.done(), task.exception() if task.done() else None
-        assert running.failures >= 1
         deadline = time.monotonic() + 30
         while True:  # the app's pool renews its connections by itself
             try:
@@ -122,23 +121,29 @@ async def test_a_worker_slower_than_its_lease_leaves_the_next_workers_outcome_al
     setup = await school_setup()
     phone = await subscribed_phone(new_client, setup.student_4a, push_service, answers=[500])
     await give_homework(client, setup, await lesson_today(setup))
-    monkeypatch.setattr(worker, "LEASE", timedelta(milliseconds=300))
-    sent = worker.send
+    sent, delays = worker.send, [1.0, 2.0]
 
-    async def slow_answer(*args, **kwargs):  # the push service answers each worker a second late
+    async def slow_answer(*args, **kwargs):  # the push service's answers come late: 1 s, then 2 s
         answer = await sent(*args, **kwargs)
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(delays.pop(0))
         return answer
 
     monkeypatch.setattr(worker, "send", slow_answer)
-    first = asyncio.create_task(deliver(setup.school.id))  # its push meets a 500: "retry later"
-    await asyncio.sleep(0.5)
-    second = asyncio.create_task(deliver(setup.school.id))  # the lease ended: this one takes the row over
+    claimed = utc_now()
+    first = asyncio.create_task(deliver(setup.school.id, claimed))  # its push meets a 500: "retry later"
+    token = phone.subscription["endpoint"].rsplit("/", 1)[1]
+    for _ in range(500):  # until the push service has answered it
+        if not push_service.answers[token]:
+            break
+        await asyncio.sleep(0.01)
+    # Past the first one's lease: another worker takes the row over, and is still sending when the first
+    # one comes back with its "500, retry later".
+    second = asyncio.create_task(deliver(setup.school.id, claimed + worker.LEASE + timedelta(minutes=1)))
     slow, on_time = await asyncio.gather(first, second)
     assert (slow.sent, on_time.sent) == (0, 1)
     row = await NotificationDelivery.select().first()
     assert row["state"] == "sent"
-    assert (await deliver(setup.school.id, utc_now() + timedelta(hours=2))).sent == 0
+    assert (await deliver(setup.school.id, claimed + timedelta(hours=2))).sent == 0  # not sent again
     assert bodies(push_service, phone) == ["Nouveau travail en mathématiques pour Léa"]
 
 
