@@ -159,3 +159,25 @@ async def test_bad_input_is_a_clean_400(new_client):
     assert (await admin.put(publication, json={"visible_from": str(today()), "class_ids": []})).status_code == 400
     unknown = {"visible_from": str(today()), "class_ids": [str(s.student.id)]}
     assert (await admin.put(publication, json=unknown)).status_code == 404
+
+
+def test_the_pdf_counts_absences_and_lateness_in_proper_french():
+    from datetime import date
+    from uuid import uuid4
+
+    from api.bulletins.render_pdf import bulletin_pdf
+    from api.bulletins.structs import Attendance, Bulletin, PeriodOut
+
+    def printed(absent: int, unjustified: int, late: int, on: date = date(2026, 12, 4)) -> bytes:
+        period = PeriodOut(uuid4(), "Trimestre 1", date(2026, 9, 1), date(2026, 11, 30))
+        bulletin = Bulletin(
+            "Collège", "2026-2027", period, uuid4(), "Lucas Moreau", "4e A", [], None, None, "", "", "",
+            Attendance(absent, unjustified, late), date(2026, 12, 4),
+        )  # fmt: skip
+        return pdf_text(bulletin_pdf(bulletin, on))
+
+    assert b"Absences : 0 demi-journ\xe9e, dont 0 non justifi\xe9e - 0 retard)" in printed(0, 0, 0)
+    assert b"Absences : 1 demi-journ\xe9e, dont 1 non justifi\xe9e - 1 retard)" in printed(1, 1, 1)
+    assert b"Absences : 3 demi-journ\xe9es, dont 2 non justifi\xe9es - 4 retards)" in printed(3, 2, 4)
+    # Published: printed again a month later, it is the same document.
+    assert printed(3, 2, 4) == printed(3, 2, 4, on=date(2027, 1, 4))

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from db.core.tables import Guardianship
 from tests.factories import enrol, link_parent, make_user
 from tests.family_builders import make_evaluation, make_homework, make_period
-from tests.fixtures.api import sign_in
+from tests.fixtures.api import client_from, sign_in
 from tests.pairing_builders import pair_phone
 from tests.school_builders import make_lesson, school_setup
 
@@ -173,6 +173,36 @@ async def test_a_feed_url_is_rate_limited(client, new_client):
     app = await new_client()
     statuses = [(await app.get(url)).status_code for _ in range(61)]
     assert statuses[:60] == [200] * 60 and statuses[60] == 429
+
+
+async def test_wrong_urls_count_against_their_address_never_against_the_real_feed(app, client, new_client):
+    setup = await school_setup()
+    url = await make_feed(client, setup.student_4a, setup.student_4a)
+    wrong = url[:-10] + "AAAAAA.ics"  # the real feed's id, a wrong secret
+    async with client_from(app, "203.0.113.9") as guesser:
+        statuses = [(await guesser.get(wrong)).status_code for _ in range(61)]
+        assert statuses[:60] == [404] * 60 and statuses[60] == 429
+        assert (await guesser.get("/api/calendar/nonsense.ics")).status_code == 429  # bounded per address
+    calendar_app = await new_client()  # elsewhere: the real URL still works, its quota untouched
+    assert (await calendar_app.get(url)).status_code == 200
+
+
+async def test_an_evaluations_sequence_follows_its_publication(client, new_client):
+    setup = await school_setup()
+    period = await make_period(setup.school)
+    evaluation = await make_evaluation(setup.teacher_4a, setup.subject, period, setup.class_4a, setup.student_4a,
+                                       title="Fractions", grade="14")  # fmt: skip
+    url = await make_feed(client, setup.parent_4a, setup.student_4a)
+    uid = f"evaluation-{evaluation.id}@cartable"
+    calendar_app = await new_client()
+    first = events_of(await calendar_app.get(url))[uid]["SEQUENCE"]
+    await sign_in(client, setup.teacher_4a)
+    path = f"/api/school/evaluations/{evaluation.id}"
+    assert (await client.post(f"{path}/unpublish")).status_code == 200
+    assert uid not in events_of(await calendar_app.get(url))
+    assert (await client.post(f"{path}/publish", json={})).status_code == 200
+    # Shown again: the calendar app updates its event instead of keeping the old one.
+    assert events_of(await calendar_app.get(url))[uid]["SEQUENCE"] > first
 
 
 async def test_who_may_make_a_feed(client, new_client):

@@ -114,3 +114,30 @@ async def test_bad_events_are_refused_cleanly(new_client):
     assert (
         await staff.get(f"/api/school/events?start={today()}&end={today() + timedelta(days=400)}")
     ).status_code == 400
+
+
+async def test_a_teachers_week_shows_the_schools_and_their_classes_events(new_client):
+    s = await setup()  # s.teacher teaches 4e A, s.other_teacher 5e A
+    staff = await signed_in(new_client, s.staff)
+    day = today() + timedelta(days=7)
+    for event in (
+        _event(title="Réunion 4e A", class_ids=[str(s.class_4a.id)]),
+        _event(kind="class_council", title="Conseil des 5e A", class_ids=[str(s.class_5a.id)]),
+        _event(kind="outing", title="Journée portes ouvertes", starts_at=None, ends_at=None),
+    ):
+        assert (await staff.post("/api/school/events", json=event)).status_code == 200
+    week = f"/api/school/lessons?week={day}"
+
+    teacher = await signed_in(new_client, s.teacher)
+    seen = (await teacher.get(week)).json()["events"]
+    assert [(e["title"], e["first_day"]) for e in seen] == [
+        ("Journée portes ouvertes", str(day)),  # all day first
+        ("Réunion 4e A", str(day)),
+    ]
+    other = await signed_in(new_client, s.other_teacher)
+    assert [e["title"] for e in (await other.get(week)).json()["events"]] == [
+        "Journée portes ouvertes",
+        "Conseil des 5e A",
+    ]
+    assert (await teacher.get(f"/api/school/lessons?week={today() - timedelta(days=14)}")).json()["events"] == []
+    assert len((await staff.get(week)).json()["events"]) == 3  # vie scolaire: every event

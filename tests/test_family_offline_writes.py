@@ -4,14 +4,18 @@ conflict gets a clear answer (a discussion closed meanwhile, a later survey answ
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 
+from api.ratelimit import _window_start
+from db.accounts.tables import RateLimitCounter
 from db.communication.tables import Discussion, Message, SurveyAnswer, SurveyQuestion
 from db.vie_scolaire.tables import Absence
 from tests.factories import make_family
 from tests.family_builders import make_discussion, make_post, make_teacher_of
 from tests.fixtures.api import sign_in
 from tests.pairing_builders import pair_phone
+from tests.school_builders import school_setup
 
 NOW = datetime.now(timezone.utc)
 
@@ -119,3 +123,68 @@ async def test_another_family_cannot_write_in_this_familys_discussion_or_survey(
     absence = await stranger.request("POST", f"/api/students/{family.student.id}/absences", json={
         "starts_at": NOW.isoformat(), "ends_at": (NOW + timedelta(hours=1)).isoformat(), "reason": "x"})  # fmt: skip
     assert absence.status_code == 404
+
+
+async def _twice_at_once(client, path: str, body: dict):
+    """The same write sent twice at the same moment (a phone's retry racing its first try)."""
+    first, second = await asyncio.gather(client.post(path, json=body), client.post(path, json=body))
+    assert first.status_code == second.status_code, (first.text, second.text)
+    assert first.json() == second.json()
+    return first
+
+
+async def test_writes_sent_twice_at_the_same_moment_are_stored_once_and_answered_alike(client, new_client):
+    family = await make_family()
+    teacher, _ = await make_teacher_of(family)
+    discussion = await make_discussion(teacher, family.parent, family.student)
+    await sign_in(client, family.parent)
+
+    reply = {"body": "Merci, bonne journée.", "client_id": "reply-race-01"}
+    answer = await _twice_at_once(client, f"/api/me/discussions/{discussion.id}/messages", reply)
+    assert answer.status_code == 201 and [m["body"] for m in answer.json()].count("Merci, bonne journée.") == 1
+    assert await Message.count().where(Message.client_id == "reply-race-01") == 1
+
+    start = {"teacher_id": str(teacher.id), "student_id": str(family.student.id), "subject": "Sortie",
+             "body": "Bonjour, Léa sera absente vendredi.", "client_id": "start-race-01"}  # fmt: skip
+    answer = await _twice_at_once(client, "/api/me/discussions", start)
+    assert answer.status_code == 201 and len(answer.json()["messages"]) == 1
+    assert await Discussion.count() == 2  # make_discussion's and this one
+    assert await Message.count().where(Message.client_id == "start-race-01") == 1
+
+    starts, ends = NOW + timedelta(days=1), NOW + timedelta(days=1, hours=8)
+    report = {"starts_at": starts.isoformat(), "ends_at": ends.isoformat(),
+              "reason": "Rendez-vous médical", "client_id": "absence-race-1"}  # fmt: skip
+    answer = await _twice_at_once(client, f"/api/students/{family.student.id}/absences", report)
+    assert answer.status_code == 201 and answer.json()["reason"] == "Rendez-vous médical"
+    assert await Absence.count() == 1
+
+
+async def test_staff_contacting_a_family_twice_at_the_same_moment_opens_one_discussion(client):
+    s = await school_setup()
+    await sign_in(client, s.staff)
+    contact = {"student_id": str(s.student_4a.id), "subject": "Absence du 23/11", "body": "Bonjour,",
+               "client_id": "contact-race-1"}  # fmt: skip
+    answer = await _twice_at_once(client, "/api/school/discussions", contact)
+    assert answer.status_code == 201 and [m["body"] for m in answer.json()["messages"]] == ["Bonjour,"]
+    assert await Discussion.count() == 1 and await Message.count() == 1
+
+
+async def test_a_new_discussion_refused_for_too_many_messages_leaves_nothing_behind(client):
+    family = await make_family()
+    teacher, _ = await make_teacher_of(family)
+    await sign_in(client, family.parent)
+    # This parent already sent the hour's 60 messages.
+    key = f"message:{family.parent.id}"
+    await RateLimitCounter.insert(
+        RateLimitCounter(key=key, window_start=_window_start(timedelta(hours=1), NOW), hits=60)
+    )
+    start = {"teacher_id": str(teacher.id), "student_id": str(family.student.id), "subject": "Sortie",
+             "body": "Bonjour, Léa sera absente vendredi.", "client_id": "start-limited"}  # fmt: skip
+    refused = await client.post("/api/me/discussions", json=start)
+    assert refused.status_code == 429
+    assert await Discussion.count() == 0  # no empty discussion
+
+    await RateLimitCounter.delete().where(RateLimitCounter.key == key)  # an hour later, the phone sends it again
+    sent = await client.post("/api/me/discussions", json=start)
+    assert sent.status_code == 201 and [m["body"] for m in sent.json()["messages"]] == [start["body"]]
+    assert await Discussion.count() == 1

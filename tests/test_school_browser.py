@@ -9,7 +9,10 @@ import pytest
 from api.auth.sessions import cookie_name, open_session
 from db.homework.tables import Homework
 from tests.factories import assign_teacher, make_family, make_subject, make_user
+from tests.family_builders import today as school_day
+from tests.fixtures.api import sign_in
 from tests.fixtures.browser import artifact, check_screen
+from tests.parity_builders import espace, setup
 from tests.school_builders import make_lesson
 from tests.test_pwa_browser import pair_in_browser
 
@@ -132,3 +135,24 @@ async def test_teacher_evaluates_publishes_and_posts_information(browser, live_s
     await check_screen(page, "espace-enseignant-communication", sizes=((1280, 900), (360, 740)))
     await page.screenshot(path=artifact("school-teacher-communication.png"), full_page=True)
     await desktop.close()
+
+
+async def test_the_teachers_week_shows_the_school_calendar(browser, live_server, new_client):
+    s = await setup()
+    staff = await new_client()
+    await sign_in(staff, s.staff)
+    day = school_day()
+    for event in (
+        {"kind": "parents_evening", "title": "Réunion des parents de 4e A", "first_day": str(day),
+         "last_day": str(day), "starts_at": "17:00:00", "ends_at": "19:00:00", "location": "Salle polyvalente",
+         "class_ids": [str(s.class_4a.id)]},
+        {"kind": "class_council", "title": "Conseil des 5e A", "first_day": str(day), "last_day": str(day),
+         "class_ids": [str(s.class_5a.id)]},
+    ):  # fmt: skip
+        assert (await staff.post("/api/school/events", json=event)).status_code == 200
+    context, page = await espace(browser, live_server, s.teacher, "/espace/enseignant.html")
+    await page.wait_for_selector("#week-events >> text=Réunion des parents de 4e A")
+    assert "17:00–19:00 · Salle polyvalente · 4e A" in await page.text_content("#week-events")
+    assert await page.locator("#week-events >> text=Conseil des 5e A").count() == 0  # not the teacher's class
+    await check_screen(page, "espace-enseignant-semaine-agenda", sizes=((1280, 900), (360, 740)))
+    await context.close()

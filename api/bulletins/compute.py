@@ -2,13 +2,15 @@
 competence positioning; and the students' attendance over the period.
 
 Only evaluations the families can already read count (published, publish_at passed), so a bulletin
-never shows a mark the family has not seen. Every query names the school by equality.
+never shows a mark the family has not seen. Everything is read as of a moment (`as_of`: now, or when
+a published bulletin is frozen, api/bulletins/frozen.py): evaluations published later and absences or
+lateness recorded later do not count. Every query names the school by equality.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 import msgspec
@@ -25,7 +27,7 @@ SELECT g.student_id, e.subject_id,
 FROM grade g
 JOIN evaluation e ON e.school_id = g.school_id AND e.id = g.evaluation_id
 WHERE g.school_id = {} AND e.school_id = {} AND e.period_id = {} AND g.student_id = ANY({})
-  AND e.publish_at IS NOT NULL AND e.publish_at <= now() AND e.graded AND e.out_of > 0 AND g.value IS NOT NULL
+  AND e.publish_at IS NOT NULL AND e.publish_at <= {} AND e.graded AND e.out_of > 0 AND g.value IS NOT NULL
 GROUP BY g.student_id, e.subject_id
 """
 
@@ -36,7 +38,7 @@ SELECT r.student_id, e.subject_id,
 FROM competence_result r
 JOIN evaluation e ON e.school_id = r.school_id AND e.id = r.evaluation_id
 WHERE r.school_id = {} AND e.school_id = {} AND e.period_id = {} AND r.student_id = ANY({})
-  AND e.publish_at IS NOT NULL AND e.publish_at <= now()
+  AND e.publish_at IS NOT NULL AND e.publish_at <= {}
 GROUP BY r.student_id, e.subject_id
 """
 
@@ -51,13 +53,13 @@ SELECT a.student_id,
        0 AS late
 FROM absence a
 WHERE a.school_id = {} AND a.student_id = ANY({})
-  AND (a.starts_at AT TIME ZONE {})::date BETWEEN {} AND {}
+  AND (a.starts_at AT TIME ZONE {})::date BETWEEN {} AND {} AND a.created_at <= {}
 GROUP BY a.student_id
 UNION ALL
 SELECT l.student_id, 0, 0, count(*)
 FROM lateness l
 WHERE l.school_id = {} AND l.student_id = ANY({})
-  AND (l.occurred_at AT TIME ZONE {})::date BETWEEN {} AND {}
+  AND (l.occurred_at AT TIME ZONE {})::date BETWEEN {} AND {} AND l.created_at <= {}
 GROUP BY l.student_id
 """
 
@@ -83,12 +85,12 @@ class PeriodResults(msgspec.Struct):
     points: dict[tuple[UUID, UUID], float]  # (student, subject) -> mean competence points
 
 
-async def period_results(school_id: UUID, period_id: UUID, student_ids: list[UUID]) -> PeriodResults:
+async def period_results(school_id: UUID, period_id: UUID, student_ids: list[UUID], as_of: datetime) -> PeriodResults:
     if not student_ids:
         return PeriodResults({}, {})
     ids = list(set(student_ids))
-    averages = await Evaluation.raw(_AVERAGES_SQL, school_id, school_id, period_id, ids)
-    points = await Evaluation.raw(_POSITIONING_SQL, school_id, school_id, period_id, ids)
+    averages = await Evaluation.raw(_AVERAGES_SQL, school_id, school_id, period_id, ids, as_of)
+    points = await Evaluation.raw(_POSITIONING_SQL, school_id, school_id, period_id, ids, as_of)
     return PeriodResults(
         averages={(r["student_id"], r["subject_id"]): round(float(r["average"]), 2) for r in averages},
         points={(r["student_id"], r["subject_id"]): float(r["points"]) for r in points},
@@ -103,15 +105,15 @@ def subject_averages_by_student(results: PeriodResults) -> dict[UUID, dict[UUID,
 
 
 async def attendance(
-    school_id: UUID, zone: str, starts_on: date, ends_on: date, student_ids: list[UUID]
+    school_id: UUID, zone: str, starts_on: date, ends_on: date, student_ids: list[UUID], as_of: datetime
 ) -> dict[UUID, Attendance]:
     out: dict[UUID, Attendance] = defaultdict(Attendance)
     if not student_ids:
         return out
     rows = await Evaluation.raw(
         _ATTENDANCE_SQL,
-        zone, zone, zone, zone, school_id, student_ids, zone, starts_on, ends_on,
-        school_id, student_ids, zone, starts_on, ends_on,
+        zone, zone, zone, zone, school_id, student_ids, zone, starts_on, ends_on, as_of,
+        school_id, student_ids, zone, starts_on, ends_on, as_of,
     )  # fmt: skip
     for row in rows:
         seen = out[row["student_id"]]

@@ -5,8 +5,8 @@ GET /api/students/{student_id}/bulletins                          the periods pu
 GET /api/students/{student_id}/bulletins/{period_id}              one bulletin
 GET /api/students/{student_id}/bulletins/{period_id}/pdf          the same, printed
 
-The list is one statement (api/read_models.py); a bulletin is computed from the period's results
-(api/bulletins/report.py) and, published, never changes: its ETag spares a phone the download.
+The list is one statement (api/read_models.py); a bulletin is the copy frozen when families could first
+read it (api/bulletins/frozen.py): it never changes, and its ETag spares a phone the download.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from litestar.params import FromPath
 
 from api.auth.principal import Principal, principal_with_roles
 from api.auth.scope import NOT_YOURS
+from api.bulletins.frozen import published_bulletin
 from api.bulletins.render_pdf import bulletin_download
-from api.bulletins.report import build_bulletins, period_row
 from api.bulletins.structs import Bulletin, PublishedBulletin
 from api.dates import school_today
 from api.errors import ApiError
@@ -57,8 +57,10 @@ async def family_bulletin(principal: Principal, student_id: UUID, period_id: UUI
         raise NOT_YOURS
     if period_id not in {item.period.id for item in msgspec.json.decode(listed, type=list[PublishedBulletin])}:
         raise NOT_PUBLISHED
-    period = await period_row(sid, period_id)
-    return (await build_bulletins(sid, period, [student_id]))[student_id]
+    bulletin = await published_bulletin(sid, period_id, student_id)
+    if bulletin is None:
+        raise NOT_PUBLISHED
+    return bulletin
 
 
 class FamilyBulletinsController(Controller):

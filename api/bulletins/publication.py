@@ -1,5 +1,6 @@
 """When families read a period's report cards: the head of school publishes them for classes from a
-date; from that day on, nothing on them changes (appreciations and council are locked).
+date; from that day on, nothing on them changes (appreciations and council are locked, and the whole
+bulletin is frozen: api/bulletins/frozen.py). Publishing again freezes them anew.
 
 GET    /api/school/bulletins/{period_id}/publication               every class and its date (school staff)
 PUT    /api/school/bulletins/{period_id}/publication               {"visible_from", "class_ids"} (admin; idempotent)
@@ -15,6 +16,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
+from api.bulletins.frozen import forget, freeze_due
 from api.bulletins.report import period_row
 from api.bulletins.structs import PublicationIn, PublicationLine
 from api.clock import now
@@ -23,6 +25,7 @@ from api.errors import ApiError
 from api.openapi import errors
 from db.bulletins.tables import ReportCardPublication
 from db.core.tables import Enrolment, SchoolClass
+from piccolo_conf import DB
 
 LOCKED = ApiError(
     409,
@@ -107,14 +110,18 @@ class PublicationController(Controller):
         }
         if set(data.class_ids) - known:
             raise ApiError(404, "not_found", "Classe introuvable.")
-        for class_id in dict.fromkeys(data.class_ids):
-            await ReportCardPublication.raw(
-                "INSERT INTO report_card_publication (id, school_id, period_id, class_id, visible_from, "
-                "published_by_id, updated_at) VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}) "
-                "ON CONFLICT (school_id, period_id, class_id) DO UPDATE SET visible_from = EXCLUDED.visible_from, "
-                "published_by_id = EXCLUDED.published_by_id, updated_at = EXCLUDED.updated_at",
-                sid, period_id, class_id, data.visible_from, principal.user_id, now(),
-            )  # fmt: skip
+        class_ids = list(dict.fromkeys(data.class_ids))
+        async with DB.transaction():  # published again: frozen again, from this publication
+            for class_id in class_ids:
+                await ReportCardPublication.raw(
+                    "INSERT INTO report_card_publication (id, school_id, period_id, class_id, visible_from, "
+                    "published_by_id, updated_at) VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, {}) "
+                    "ON CONFLICT (school_id, period_id, class_id) DO UPDATE SET visible_from = EXCLUDED.visible_from, "
+                    "published_by_id = EXCLUDED.published_by_id, updated_at = EXCLUDED.updated_at, frozen_at = NULL",
+                    sid, period_id, class_id, data.visible_from, principal.user_id, now(),
+                )  # fmt: skip
+            await forget(sid, period_id, class_ids)
+        await freeze_due(sid)  # readable today: frozen as it is now
         return await _lines(sid, period_id)
 
     @delete("/{class_id:uuid}", summary="Withdraw a class's publication", status_code=204, responses=errors(404))
@@ -122,11 +129,13 @@ class PublicationController(Controller):
         self, principal: NamedDependency[Principal], period_id: FromPath[UUID], class_id: FromPath[UUID]
     ) -> None:
         await period_row(principal.school_id, period_id)
-        await ReportCardPublication.delete().where(
-            (ReportCardPublication.school_id == principal.school_id)
-            & (ReportCardPublication.period_id == period_id)
-            & (ReportCardPublication.class_id == class_id)
-        )
+        async with DB.transaction():
+            await ReportCardPublication.delete().where(
+                (ReportCardPublication.school_id == principal.school_id)
+                & (ReportCardPublication.period_id == period_id)
+                & (ReportCardPublication.class_id == class_id)
+            )
+            await forget(principal.school_id, period_id, [class_id])
 
 
 ROUTES = [PublicationController]

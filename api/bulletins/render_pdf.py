@@ -17,9 +17,22 @@ WIDTHS = (38, 18, 18, 30, 86)
 
 
 async def bulletin_download(school_id: UUID, bulletin: Bulletin) -> Response:
-    """The bulletin printed today (the school's day), as a download."""
+    """The bulletin as a download (printed today, the school's day, if not published)."""
     filename = f"bulletin-{bulletin.period.name}-{bulletin.student}.pdf".replace(" ", "-")
     return pdf_response(bulletin_pdf(bulletin, await school_today(school_id)), filename)
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """A French count: 0 and 1 take the singular ("0 demi-journée", "1 retard"), 2 and more the plural."""
+    return f"{n} {singular if n < 2 else plural}"
+
+
+def attendance_line(seen) -> str:
+    return (
+        f"Absences : {count(seen.absent_half_days, 'demi-journée', 'demi-journées')}, dont "
+        f"{count(seen.unjustified_half_days, 'non justifiée', 'non justifiées')} — "
+        f"{count(seen.late, 'retard', 'retards')}"
+    )
 
 
 def _mark(value: float | None) -> str:
@@ -58,17 +71,7 @@ def bulletin_pdf(bulletin: Bulletin, printed_on: date) -> bytes:
             [latin1("Moyenne générale"), _mark(bulletin.general_average), _mark(bulletin.class_general_average), "", ""]
         )
     pdf.ln(3)
-    seen = bulletin.attendance
-    pdf.cell(
-        0,
-        6,
-        latin1(
-            f"Absences : {seen.absent_half_days} demi-journée(s), dont {seen.unjustified_half_days} non justifiée(s)"
-            f" — retards : {seen.late}"
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.cell(0, 6, latin1(attendance_line(bulletin.attendance)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(0, 6, latin1("Appréciation générale du conseil de classe"), new_x="LMARGIN", new_y="NEXT")
@@ -79,6 +82,7 @@ def bulletin_pdf(bulletin: Bulletin, printed_on: date) -> bytes:
         pdf.cell(0, 7, latin1(f"Mention : {bulletin.mention_label}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("Helvetica", "I", 8)
-    published = f"Publié le {french(bulletin.visible_from)} — " if bulletin.visible_from else ""
-    pdf.cell(0, 5, latin1(f"{published}Édité le {french(printed_on)} par Cartable."))
+    # Published, it is the same document whenever it is printed (api/bulletins/frozen.py).
+    when = f"Publié le {french(bulletin.visible_from)}" if bulletin.visible_from else f"Édité le {french(printed_on)}"
+    pdf.cell(0, 5, latin1(f"{when} par Cartable."))
     return bytes(pdf.output())

@@ -7,10 +7,12 @@ subject with a result or an appreciation; class averages are the mean of the cla
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from uuid import UUID
 
 from api.bulletins import compute
 from api.bulletins.structs import MENTIONS, Bulletin, PeriodOut, SubjectLine
+from api.clock import now
 from api.errors import ApiError
 from api.people import StudentCard, student_cards
 from db.bulletins.tables import ReportCardAppreciation, ReportCardCouncil, ReportCardPublication
@@ -76,8 +78,12 @@ async def _names(table, school_id: UUID, ids) -> dict[UUID, dict]:
     return {r["id"]: r for r in rows}
 
 
-async def build_bulletins(school_id: UUID, period: dict, student_ids: list[UUID]) -> dict[UUID, Bulletin]:
-    """The bulletins of these students (of this school) for `period`, by student id."""
+async def build_bulletins(
+    school_id: UUID, period: dict, student_ids: list[UUID], *, as_of: datetime | None = None
+) -> dict[UUID, Bulletin]:
+    """The bulletins of these students (of this school) for `period`, by student id, from what families
+    could read at `as_of` (now by default)."""
+    as_of = as_of or now()
     cards: dict[UUID, StudentCard] = await student_cards(school_id, student_ids)
     if not cards:
         return {}
@@ -85,7 +91,7 @@ async def build_bulletins(school_id: UUID, period: dict, student_ids: list[UUID]
     class_ids = {card.class_id for card in cards.values() if card.class_id}
     members = await class_members(school_id, class_ids)
     everyone = list({*targets, *(s for ids in members.values() for s in ids)})
-    results = await compute.period_results(school_id, period["id"], everyone)
+    results = await compute.period_results(school_id, period["id"], everyone, as_of)
     averages = compute.subject_averages_by_student(results)
     groups = await _groups(school_id, targets)
     services = await _services(school_id, class_ids, {g for gs in groups.values() for g in gs})
@@ -111,7 +117,7 @@ async def build_bulletins(school_id: UUID, period: dict, student_ids: list[UUID]
     school = await School.select(School.name, School.timezone).where(School.id == school_id).first()
     year = await _names(SchoolYear, school_id, [period["school_year_id"]])
     attendance = await compute.attendance(
-        school_id, school["timezone"], period["starts_on"], period["ends_on"], targets
+        school_id, school["timezone"], period["starts_on"], period["ends_on"], targets, as_of
     )
 
     def class_average(class_id, subject_id) -> float | None:

@@ -17,6 +17,7 @@ from litestar.params import FromPath
 
 from api.auth.principal import Principal, principal_with_roles
 from api.auth.scope import require_student
+from api.bulletins.frozen import published_bulletin
 from api.bulletins.render_pdf import bulletin_download
 from api.bulletins.report import build_bulletins, period_out, period_row
 from api.bulletins.structs import MENTIONS, Bulletin, BulletinsContext, ClassOut
@@ -43,9 +44,11 @@ async def context(principal: Principal) -> BulletinsContext:
 
 
 async def school_bulletin(principal: Principal, period_id: UUID, student_id: UUID) -> Bulletin:
+    """As families read it once published (frozen), as it stands before."""
     period = await period_row(principal.school_id, period_id)
     await require_student(principal, student_id)  # a teacher: students they teach
-    return (await build_bulletins(principal.school_id, period, [student_id]))[student_id]
+    published = await published_bulletin(principal.school_id, period_id, student_id)
+    return published or (await build_bulletins(principal.school_id, period, [student_id]))[student_id]
 
 
 class SchoolBulletinsController(Controller):
@@ -59,7 +62,7 @@ class SchoolBulletinsController(Controller):
 
     @get(
         "/{period_id:uuid}/students/{student_id:uuid}",
-        summary="A student's bulletin as it stands (before or after publication)",
+        summary="A student's bulletin: as it stands before publication, as published (frozen) after",
         responses=errors(404),
     )
     async def bulletin(

@@ -50,7 +50,7 @@ async def appreciations(
     await _require_service(principal, subject_id, class_id, group_id)
     students = await students_of(sid, class_id, group_id)
     ids = [s["id"] for s in students]
-    results = await compute.period_results(sid, period_id, ids)
+    results = await compute.period_results(sid, period_id, ids, now())
     texts = {
         r["student_id"]: r["text"]
         for r in await ReportCardAppreciation.select(

@@ -35,6 +35,28 @@ JOIN app_user u ON u.school_id = $1 AND u.id = p.user_id AND u.role IN ('student
 WHERE p.school_id = $1 AND p.discussion_id = $2 AND p.user_id <> $3
 """
 
+MESSAGES_PER_HOUR = 60
+# $1 school, $2 discussion, $3 author, $4 body, $5 client id, $6 now: the message, unless already stored.
+_NEW_MESSAGE = """
+INSERT INTO message (id, school_id, discussion_id, author_id, body, client_id, created_at)
+VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6)
+ON CONFLICT (school_id, discussion_id, author_id, client_id) WHERE client_id <> '' DO NOTHING
+RETURNING id
+"""
+# $1 school, $2 subject, $3 author, $4 student, $5 now, $6 client id: the discussion, unless already started.
+_NEW_DISCUSSION = """
+INSERT INTO discussion (id, school_id, subject, created_by_id, about_student_id, created_at, last_message_at,
+                        client_id)
+VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $5, $6)
+ON CONFLICT (school_id, created_by_id, client_id) WHERE client_id <> '' DO NOTHING
+RETURNING id
+"""
+# $1 school, $2 discussion, $3 users.
+_PARTICIPANTS = """
+INSERT INTO discussion_participant (id, school_id, discussion_id, user_id)
+SELECT gen_random_uuid(), $1, $2, u FROM unnest($3::uuid[]) AS u
+"""
+
 
 class MessageOut(msgspec.Struct):
     id: UUID
@@ -172,14 +194,9 @@ async def close_discussion(principal: Principal, discussion_id: UUID) -> Discuss
 
 
 async def write_message(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
-    """Add a message; resending the same `client_id` to the same discussion adds nothing."""
-    exists = await Message.exists().where(
-        (Message.school_id == principal.school_id)
-        & (Message.discussion_id == discussion_id)
-        & (Message.author_id == principal.user_id)
-        & (Message.client_id == client_id)
-    )
-    if exists:
+    """Add a message; resending the same `client_id` to the same discussion adds nothing, even when both
+    copies arrive at once (the unique index `message_client_uq` keeps the first)."""
+    if await _sent(principal, discussion_id, client_id):
         return
     closed = await Discussion.exists().where(
         (Discussion.school_id == principal.school_id)
@@ -188,35 +205,96 @@ async def write_message(principal: Principal, discussion_id: UUID, body: str, cl
     )
     if closed:
         raise DISCUSSION_CLOSED
-    await limit("message", str(principal.user_id), max_hits=60, window=timedelta(hours=1))
+    await limit("message", str(principal.user_id), max_hits=MESSAGES_PER_HOUR, window=timedelta(hours=1))
     async with events.transaction():
         await _add_message(principal, discussion_id, body, client_id)
 
 
+async def _sent(principal: Principal, discussion_id: UUID, client_id: str) -> bool:
+    return await Message.exists().where(
+        (Message.school_id == principal.school_id)
+        & (Message.discussion_id == discussion_id)
+        & (Message.author_id == principal.user_id)
+        & (Message.client_id == client_id)
+    )
+
+
+async def _started_with(principal: Principal, client_id: str) -> UUID | None:
+    """The discussion the principal started with this client id (or, before discussions kept theirs,
+    whose message carries it)."""
+    row = (
+        await Discussion.select(Discussion.id)
+        .where(
+            (Discussion.school_id == principal.school_id)
+            & (Discussion.created_by_id == principal.user_id)
+            & (Discussion.client_id == client_id)
+        )
+        .first()
+    )
+    if row is None:
+        row = (
+            await Message.select(Message.discussion_id.as_alias("id"))
+            .where(
+                (Message.school_id == principal.school_id)
+                & (Message.author_id == principal.user_id)
+                & (Message.client_id == client_id)
+            )
+            .first()
+        )
+    return row["id"] if row else None
+
+
+async def start_discussion(
+    principal: Principal,
+    *,
+    subject: str,
+    about_student_id: UUID,
+    participants: list[UUID],
+    body: str,
+    client_id: str,
+    limit_key: str,
+    max_hits: int,
+) -> UUID:
+    """A new discussion with its first message, all or nothing; the same `client_id` again (even twice at
+    once: the unique index `discussion_client_uq`) gives the first one's id and writes nothing."""
+    if (started := await _started_with(principal, client_id)) is not None:
+        return started
+    # Both limits before anything is written: a refusal leaves no empty discussion behind.
+    await limit(limit_key, str(principal.user_id), max_hits=max_hits, window=timedelta(hours=1))
+    await limit("message", str(principal.user_id), max_hits=MESSAGES_PER_HOUR, window=timedelta(hours=1))
+    sid = principal.school_id
+    async with events.transaction():
+        discussion_id = await events.connection().fetchval(
+            _NEW_DISCUSSION, sid, subject, principal.user_id, about_student_id, now(), client_id
+        )
+        if discussion_id is not None:
+            await events.connection().execute(
+                _PARTICIPANTS, sid, discussion_id, list(dict.fromkeys([principal.user_id, *participants]))
+            )
+            await _add_message(principal, discussion_id, body, client_id)
+    return discussion_id or await _started_with(principal, client_id)
+
+
 async def _add_message(principal: Principal, discussion_id: UUID, body: str, client_id: str) -> None:
     moment = now()
-    await Message.insert(
-        Message(
-            school_id=principal.school_id,
-            discussion_id=discussion_id,
-            author_id=principal.user_id,
-            body=body,
-            client_id=client_id,
-            created_at=moment,
-        )
+    sid = principal.school_id
+    added = await events.connection().fetchval(
+        _NEW_MESSAGE, sid, discussion_id, principal.user_id, body, client_id, moment
     )
+    if added is None:  # the same message, sent twice at once: the first one stands
+        return
     await Discussion.update({Discussion.last_message_at: moment}).where(
-        (Discussion.school_id == principal.school_id) & (Discussion.id == discussion_id)
+        (Discussion.school_id == sid) & (Discussion.id == discussion_id)
     )
     # One's own message is read.
     await DiscussionParticipant.update({DiscussionParticipant.last_read_at: moment}).where(
-        (DiscussionParticipant.school_id == principal.school_id)
+        (DiscussionParticipant.school_id == sid)
         & (DiscussionParticipant.discussion_id == discussion_id)
         & (DiscussionParticipant.user_id == principal.user_id)
     )
-    readers = await events.connection().fetch(_FAMILY_READERS, principal.school_id, discussion_id, principal.user_id)
+    readers = await events.connection().fetch(_FAMILY_READERS, sid, discussion_id, principal.user_id)
     await events.record(
-        principal.school_id,
+        sid,
         [
             events.Event(
                 "message", r["student_id"], f"messages/d/{discussion_id}", user_id=r["user_id"], source_id=discussion_id

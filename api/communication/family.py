@@ -6,7 +6,6 @@ carries a client id (messages) or is naturally idempotent (read, acknowledge, an
 
 from __future__ import annotations
 
-from datetime import timedelta
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
@@ -24,6 +23,7 @@ from api.communication.discussions import (
     messages_of,
     my_participation,
     read_discussion,
+    start_discussion,
     write_message,
 )
 from api.communication.family_read import DISCUSSIONS_SQL, INFORMATION_SQL
@@ -38,9 +38,7 @@ from api.communication.family_structs import (
 from api.communication.surveys import answer_survey
 from api.errors import ApiError, ErrorResponse
 from api.openapi import errors
-from api.ratelimit import limit
 from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
-from db.communication.tables import Discussion, DiscussionParticipant, Message
 
 MAX_BODY = 5000
 DISCUSSIONS = FamilyRead(DISCUSSIONS_SQL)
@@ -102,33 +100,16 @@ class FamilyDiscussionsController(Controller):
             raise ApiError(400, "invalid", "Indiquez un objet (200 caractères au plus).", details={"subject": "length"})
         if data.teacher_id not in await teachers_of_student(principal, data.student_id):
             raise ApiError(404, "not_found", "Ce professeur n'enseigne pas à cet élève.")
-        already = (
-            await Message.select(Message.discussion_id)
-            .where(
-                (Message.school_id == principal.school_id)
-                & (Message.author_id == principal.user_id)
-                & (Message.client_id == client_id)
-            )
-            .first()
+        discussion_id = await start_discussion(
+            principal,
+            subject=subject,
+            about_student_id=data.student_id,
+            participants=[data.teacher_id],
+            body=body,
+            client_id=client_id,
+            limit_key="discussion",
+            max_hits=20,
         )
-        if already is None:
-            await limit("discussion", str(principal.user_id), max_hits=20, window=timedelta(hours=1))
-            discussion = Discussion(
-                school_id=principal.school_id,
-                subject=subject,
-                created_by_id=principal.user_id,
-                about_student_id=data.student_id,
-                last_message_at=now(),
-            )
-            await discussion.save()
-            for user_id in (principal.user_id, data.teacher_id):
-                await DiscussionParticipant.insert(
-                    DiscussionParticipant(school_id=principal.school_id, discussion_id=discussion.id, user_id=user_id)
-                )
-            await write_message(principal, discussion.id, body, client_id)
-            discussion_id = discussion.id
-        else:
-            discussion_id = already["discussion_id"]
         return await read_discussion(principal, discussion_id)
 
 

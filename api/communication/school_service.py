@@ -14,7 +14,13 @@ from uuid import UUID
 from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.clock import now
-from api.communication.discussions import DiscussionDetail, my_participation, read_discussion, write_message
+from api.communication.discussions import (
+    DiscussionDetail,
+    my_participation,
+    read_discussion,
+    start_discussion,
+    write_message,
+)
 from api.communication.school_structs import (
     ContactIn,
     PostDetail,
@@ -30,11 +36,8 @@ from api.push import events
 from api.ratelimit import limit
 from api.timetable.school_service import require_audience, students_of
 from db.communication.tables import (
-    Discussion,
-    DiscussionParticipant,
     InformationPost,
     InformationRecipient,
-    Message,
     SurveyAnswer,
     SurveyQuestion,
 )
@@ -128,13 +131,13 @@ async def _save_recipients(principal: Principal, post, recipients: set[UUID], st
                 choices=question.choices if question.kind != "text" else [],
             )
         )
-    child_of = {user_id: user_id for user_id in recipients & students}
+    # One event per (reader, child the post reaches them through): a parent of two children hears of it
+    # once per device, about a child whose "information" is not muted there (api/push/events.py).
+    about = {(user_id, user_id) for user_id in recipients & students}
     links = await Guardianship.select(Guardianship.parent_id, Guardianship.student_id).where(
         (Guardianship.school_id == principal.school_id) & Guardianship.student_id.is_in(list(students) or [post.id])
     )
-    for link in sorted(links, key=lambda link: str(link["student_id"])):
-        if link["parent_id"] in recipients:
-            child_of.setdefault(link["parent_id"], link["student_id"])
+    about |= {(link["parent_id"], link["student_id"]) for link in links if link["parent_id"] in recipients}
     await events.record(
         principal.school_id,
         [
@@ -147,7 +150,7 @@ async def _save_recipients(principal: Principal, post, recipients: set[UUID], st
                 source_id=post.id,
                 not_before=post.published_at,
             )
-            for user_id, student_id in child_of.items()
+            for user_id, student_id in sorted(about, key=str)
         ],
     )
 
@@ -267,41 +270,21 @@ async def post_detail(principal: Principal, post_id: UUID) -> PostDetail:
 
 async def contact_family(principal: Principal, data: ContactIn) -> DiscussionDetail:
     await require_student(principal, data.student_id)
-    already = (
-        await Message.select(Message.discussion_id)
-        .where(
-            (Message.school_id == principal.school_id)
-            & (Message.author_id == principal.user_id)
-            & (Message.client_id == data.client_id)
-        )
-        .first()
-    )
-    if already:
-        return await read_discussion(principal, already["discussion_id"])
     parents = await _parents_of(principal.school_id, [data.student_id])
     family = parents + ([data.student_id] if data.with_student else [])
     if not family:
         raise ApiError(400, "no_family", "Aucun responsable légal n'est enregistré pour cet élève.")
-    await limit("school_discussion", str(principal.user_id), max_hits=100, window=timedelta(hours=1))
-    row = Discussion(
-        school_id=principal.school_id,
+    discussion_id = await start_discussion(
+        principal,
         subject=data.subject.strip(),
-        created_by_id=principal.user_id,
         about_student_id=data.student_id,
-        last_message_at=now(),
+        participants=family,
+        body=data.body.strip(),
+        client_id=data.client_id,
+        limit_key="school_discussion",
+        max_hits=100,
     )
-    await row.save()
-    for user_id in dict.fromkeys([principal.user_id, *family]):
-        await DiscussionParticipant.insert(
-            DiscussionParticipant(
-                school_id=principal.school_id,
-                discussion_id=row.id,
-                user_id=user_id,
-                last_read_at=now() if user_id == principal.user_id else None,
-            )
-        )
-    await write_message(principal, row.id, data.body.strip(), data.client_id)
-    return await read_discussion(principal, row.id)
+    return await read_discussion(principal, discussion_id)
 
 
 async def reply(principal: Principal, discussion_id: UUID, data: ReplyIn) -> DiscussionDetail:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from api.auth.principal import Principal
+from api.bulletins.frozen import freeze_due
 from api.clock import now
 from api.errors import ApiError
 from api.evaluations.school_structs import (
@@ -187,6 +188,7 @@ async def record(principal: Principal, evaluation_id: UUID, data: ResultsIn) -> 
             raise ApiError(400, "invalid_grade_status", "Statut de note inconnu.")
         if grade.value is not None and _decimal(grade.value) > row["out_of"]:
             raise ApiError(400, "grade_above_scale", f"Une note dépasse le barème ({row['out_of']:g}).")
+    await freeze_due(sid)  # a published bulletin keeps the results it showed
     for result in data.results:
         where = (
             (CompetenceResult.school_id == sid)
@@ -226,8 +228,9 @@ async def publish(principal: Principal, evaluation_id: UUID, data: PublishIn) ->
     """Families see it from `at` (now by default) and are told then; publishing again moves that moment."""
     row = await own(principal, evaluation_id)
     sid, at = principal.school_id, data.at or now()
+    await freeze_due(sid)  # a published bulletin keeps the results it showed
     async with events.transaction():
-        await Evaluation.update({Evaluation.publish_at: at}).where(
+        await Evaluation.update({Evaluation.publish_at: at, Evaluation.revision: Evaluation.revision + 1}).where(
             (Evaluation.school_id == sid) & (Evaluation.id == evaluation_id)
         )
         already_seen = row["publish_at"] is not None and row["publish_at"] <= now()
@@ -249,8 +252,9 @@ async def publish(principal: Principal, evaluation_id: UUID, data: PublishIn) ->
 
 async def unpublish(principal: Principal, evaluation_id: UUID) -> EvaluationOut:
     await own(principal, evaluation_id)
+    await freeze_due(principal.school_id)  # a published bulletin keeps the results it showed
     async with events.transaction():
-        await Evaluation.update({Evaluation.publish_at: None}).where(
+        await Evaluation.update({Evaluation.publish_at: None, Evaluation.revision: Evaluation.revision + 1}).where(
             (Evaluation.school_id == principal.school_id) & (Evaluation.id == evaluation_id)
         )
         await events.withdraw(principal.school_id, evaluation_id)  # not announced if not yet shown

@@ -58,11 +58,34 @@ FROM family_audience($1, $2, $3) a
 """
 
 _SCHOOL_EVENTS_SQL = f"SELECT {events_body('$2::date', '$3::date')}::text"
+
+# $1 school, $2 teacher, $3 first day, $4 last day: what the teacher's classes see (the classes they teach,
+# and those of the students of the groups they teach).
+_TEACHER_EVENTS_SQL = f"""
+WITH taught AS (
+    SELECT coalesce(array_agg(DISTINCT x.class_id), '{{}}') AS class_ids FROM (
+        SELECT ts.class_id FROM teaching_service ts
+        WHERE ts.school_id = $1 AND ts.teacher_id = $2 AND ts.class_id IS NOT NULL
+        UNION
+        SELECT e.class_id FROM teaching_service ts
+        JOIN group_membership gm ON gm.school_id = $1 AND gm.group_id = ts.group_id
+        JOIN enrolment e ON e.school_id = $1 AND e.student_id = gm.student_id
+        WHERE ts.school_id = $1 AND ts.teacher_id = $2
+    ) x
+)
+SELECT {events_json("$3::date", "$4::date", classes="taught.class_ids")}::text FROM taught
+"""
 _ONE_EVENT_SQL = f"SELECT {events_json('e.first_day', 'e.last_day', only='$2::uuid')}::text"
 
 
 async def school_events(school_id: UUID, start: date, end: date) -> Events:
     return msgspec.json.decode(await DB.pool.fetchval(_SCHOOL_EVENTS_SQL, school_id, start, end), type=Events)
+
+
+async def teacher_events(school_id: UUID, teacher_id: UUID, start: date, end: date) -> list[EventOut]:
+    """The school's events and those of the teacher's classes, overlapping `start`..`end`."""
+    body = await DB.pool.fetchval(_TEACHER_EVENTS_SQL, school_id, teacher_id, start, end)
+    return msgspec.json.decode(body, type=list[EventOut])
 
 
 async def one_event(school_id: UUID, event_id: UUID) -> EventOut | None:

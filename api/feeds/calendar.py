@@ -45,7 +45,8 @@ JOIN homework h ON h.school_id = $1 AND reaches(a.class_ids, a.group_ids, h.clas
                AND h.due_on BETWEEN $4 AND $5
 LEFT JOIN subject s ON s.school_id = $1 AND s.id = h.subject_id
 UNION ALL
-SELECT 'evaluation', e.id, e.given_on, e.given_on, NULL, NULL, coalesce(s.name, ''), '', 'normal', '', 0, e.title
+SELECT 'evaluation', e.id, e.given_on, e.given_on, NULL, NULL, coalesce(s.name, ''), '', 'normal', '', e.revision,
+       e.title
 FROM family_audience($1, $2, $3) a
 JOIN evaluation e ON e.school_id = $1 AND reaches(a.class_ids, a.group_ids, e.class_id, e.group_id)
                  AND e.given_on BETWEEN $4 AND $5 AND e.publish_at <= $6

@@ -25,6 +25,7 @@ from api.errors import ErrorResponse
 from api.feeds.calendar import feed_calendar
 from api.feeds.service import FeedCreated, FeedOut, NewFeed, make_feed, my_feeds, presented_feed, revoke_feed
 from api.openapi import errors
+from api.ratelimit import client_ip
 from api.read_models import NOT_MODIFIED
 
 CACHE = "private, max-age=900"
@@ -66,7 +67,7 @@ def _etag(body: bytes) -> str:
     },
 )
 async def calendar_feed(request: Request, token: FromPath[str]) -> Response[bytes]:
-    school_id, feed = await presented_feed(token)
+    school_id, feed = await presented_feed(token, client_ip(request))
     body = await feed_calendar(school_id, feed["user_id"], feed["student_id"], feed["first_name"], now())
     etag = _etag(body)
     headers = {"ETag": etag, "Cache-Control": CACHE}

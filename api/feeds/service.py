@@ -26,6 +26,7 @@ from piccolo_conf import DB
 
 FEED_NOT_FOUND = ApiError(404, "not_found", "Agenda introuvable : ce lien a été révoqué ou remplacé.")
 TOUCH_INTERVAL = timedelta(hours=1)
+WRONG_PER_HOUR = 60  # wrong (revoked, replaced, guessed) feed URLs an address may ask for in an hour
 
 # $1 school, $2 reader: each child the reader follows, with their feed if there is one.
 _MINE = """
@@ -104,18 +105,21 @@ async def revoke_feed(principal: Principal, student_id: UUID) -> None:
     )
 
 
-async def presented_feed(token: str) -> tuple[UUID, dict]:
-    """(school, feed row) of a valid feed token; 404 otherwise (never says which part was wrong)."""
+async def presented_feed(token: str, address: str) -> tuple[UUID, dict]:
+    """(school, feed row) of a valid feed token; 404 otherwise (never says which part was wrong).
+
+    Only a valid URL counts against its feed (calendar apps poll every few minutes to hours: 60 fetches
+    an hour is plenty); a wrong one counts against the address it came from, so guessing at a feed's id
+    never uses up the real URL's quota, and is bounded per address."""
     parsed = parse_routed_token(token.removesuffix(".ics"))
-    if parsed is None:
+    row = await DB.pool.fetchrow(_PRESENTED, parsed[0], parsed[1]) if parsed else None
+    if row is None or not same(digest(parsed[2]), row["secret_hash"]):
+        await limit("calendar:wrong", address, max_hits=WRONG_PER_HOUR, window=timedelta(hours=1),
+                    message="Trop de liens d'agenda invalides depuis cette adresse. Réessayez plus tard.")  # fmt: skip
         raise FEED_NOT_FOUND
-    school_id, feed_id, secret = parsed
-    # Calendar apps poll every few minutes to hours: 60 fetches an hour per URL is plenty, and bounds guessing.
+    school_id, feed_id, _ = parsed
     await limit("calendar:feed", f"{school_id}:{feed_id}", max_hits=60, window=timedelta(hours=1),
                 message="Trop de demandes pour cet agenda. Réessayez plus tard.")  # fmt: skip
-    row = await DB.pool.fetchrow(_PRESENTED, school_id, feed_id)
-    if row is None or not same(digest(secret), row["secret_hash"]):
-        raise FEED_NOT_FOUND
     moment = now()
     if row["last_used_at"] is None or moment - row["last_used_at"] > TOUCH_INTERVAL:
         await CalendarFeed.update({CalendarFeed.last_used_at: moment}).where(

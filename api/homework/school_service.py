@@ -165,7 +165,9 @@ async def change(principal: Principal, homework_id: UUID, data: HomeworkChange) 
 
 async def remove(principal: Principal, homework_id: UUID) -> None:
     await own_homework(principal, homework_id)
-    await Homework.delete().where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
+    async with events.transaction():
+        await Homework.delete().where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
+        await events.withdraw(principal.school_id, homework_id)  # its pushes not sent yet go with it
 
 
 async def of_lesson(principal: Principal, lesson_id: UUID) -> list[HomeworkOut]:

@@ -7,7 +7,11 @@
 `record` writes the events and, in the same statement, one delivery row per push subscription that
 should hear of each: the student's own devices and their guardians' (or one reader's, for messages
 and information), if the visibility rule `family_audience` still lets that reader see the student,
-the device is not revoked, and its settings do not mute that child and kind. Quiet hours are applied
+the device has not ended (`device_ended`, api/pairing/device_auth.py: revoked, unused for its whole
+lifetime, or a shared computer whose session ended), and its settings do not mute that child and kind.
+One reader hearing of one thing through several children (an information sent to the parents of two
+classes: one event per child) gets one notification per device, about the first child not muted on
+it, so each child's settings count and the tap opens that child. Quiet hours are applied
 then (`push_due_at`): a delivery they hold waits for the morning digest. Being in the caller's
 transaction, nothing is announced that was not saved, and nothing saved goes unannounced. After the
 commit, `transaction()` wakes this process's delivery worker, so the push leaves at once.
@@ -24,6 +28,8 @@ from datetime import datetime
 from uuid import UUID
 
 from api.clock import now
+from api.pairing.device_auth import device_ended
+from api.pairing.tokens import DEVICE_LIFETIME, SHARED_IDLE
 from piccolo_conf import DB
 
 
@@ -38,7 +44,7 @@ class Event:
     not_before: datetime | None = None  # not shown before (a publication date)
 
 
-# $1 school, $2 now, then one array per Event field.
+# $1 school, $2 now, then one array per Event field, $10 device lifetime, $11 a shared computer's idle time.
 _RECORD = """
 WITH ev AS (
     INSERT INTO notification_event (id, school_id, kind, student_id, user_id, source_id, params, screen, not_before,
@@ -47,9 +53,12 @@ WITH ev AS (
            coalesce(e.not_before, $2), $2
     FROM unnest($3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::text[], $9::timestamptz[])
          AS e(kind, student_id, user_id, source_id, params, screen, not_before)
-    RETURNING id, kind, student_id, user_id, not_before
+    RETURNING id, kind, student_id, user_id, source_id, not_before
 ), reader AS (
-    SELECT ev.id AS event_id, ev.kind, ev.student_id, ev.not_before, r.user_id
+    SELECT ev.id AS event_id, ev.kind, ev.student_id, ev.not_before, r.user_id,
+           -- one reader's events about the same thing through several children: one of them per device
+           CASE WHEN ev.user_id IS NOT NULL AND ev.source_id IS NOT NULL THEN ev.kind || ':' || ev.source_id
+                ELSE ev.id::text END AS one_of
     FROM ev CROSS JOIN LATERAL (
         SELECT ev.user_id WHERE ev.user_id IS NOT NULL
         UNION SELECT ev.student_id WHERE ev.user_id IS NULL
@@ -59,16 +68,18 @@ WITH ev AS (
 )
 INSERT INTO notification_delivery (id, school_id, event_id, subscription_id, state, digest, due_at, attempts,
                                    last_error)
-SELECT gen_random_uuid(), $1, rd.event_id, s.id, 'pending', due.at <> rd.not_before, due.at, 0, ''
+SELECT DISTINCT ON (s.id, rd.one_of)
+       gen_random_uuid(), $1, rd.event_id, s.id, 'pending', due.at <> rd.not_before, due.at, 0, ''
 FROM reader rd
 JOIN push_subscription s ON s.school_id = $1 AND s.user_id = rd.user_id
-JOIN device d ON d.school_id = $1 AND d.id = s.device_id AND d.revoked_at IS NULL
+JOIN device d ON d.school_id = $1 AND d.id = s.device_id AND NOT {ended}
 JOIN push_settings st ON st.school_id = $1 AND st.device_id = s.device_id
 JOIN school sc ON sc.id = $1
 CROSS JOIN LATERAL (SELECT push_due_at(rd.not_before, st.quiet_start, st.quiet_end, sc.timezone) AS at) AS due
 WHERE NOT st.muted ? (rd.student_id::text || ':' || rd.kind)
   AND EXISTS (SELECT 1 FROM family_audience($1, rd.user_id, rd.student_id))
-"""
+ORDER BY s.id, rd.one_of, rd.student_id
+""".replace("{ended}", device_ended("d", "$1", "$2::timestamptz", "$10", "$11"))
 
 # $1 school, $2 source: deliveries not yet sent of what was withdrawn (an evaluation unpublished).
 _WITHDRAW = """
@@ -134,6 +145,8 @@ async def record(school_id: UUID, events: list[Event]) -> None:
         [json.dumps(e.params, ensure_ascii=False) for e in events],
         [e.screen for e in events],
         [e.not_before for e in events],
+        DEVICE_LIFETIME,
+        SHARED_IDLE,
     )
     woken = _woken.get()
     if woken is not None:

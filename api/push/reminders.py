@@ -4,6 +4,7 @@ Each sweep of the worker looks, per school, at the profiles whose reminder time 
 (school time) and who were not looked at yet today; each child of theirs with homework left for
 tomorrow gets one reminder event, for that device only (quiet hours and muted children apply, as for
 every notification). The day is recorded whatever was found, so a profile is looked at once a day.
+A device that ended (`device_ended`, api/pairing/device_auth.py) is not looked at.
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from api.pairing.device_auth import device_ended
+from api.pairing.tokens import DEVICE_LIFETIME, SHARED_IDLE
 from piccolo_conf import DB
 
-# $1 school, $2 now.
+# $1 school, $2 now, $3 device lifetime, $4 a shared computer's idle time.
 _QUEUE = """
 WITH looked_at AS (
     UPDATE push_settings st SET reminder_sent_on = ($2::timestamptz AT TIME ZONE sc.timezone)::date
-    FROM school sc, push_subscription s
+    FROM school sc, push_subscription s, device d
     WHERE st.school_id = $1 AND sc.id = $1 AND s.school_id = $1 AND s.device_id = st.device_id
+      AND d.school_id = $1 AND d.id = st.device_id AND NOT {ended}
       AND st.reminder_enabled
       AND ($2::timestamptz AT TIME ZONE sc.timezone)::time >= st.reminder_time
       AND (st.reminder_sent_on IS NULL OR st.reminder_sent_on < ($2::timestamptz AT TIME ZONE sc.timezone)::date)
@@ -43,8 +47,8 @@ WITH looked_at AS (
 INSERT INTO notification_delivery (id, school_id, event_id, subscription_id, state, digest, due_at, attempts,
                                    last_error)
 SELECT gen_random_uuid(), $1, event_id, subscription_id, 'pending', due_at <> $2, due_at, 0, '' FROM left_to_do
-"""
+""".replace("{ended}", device_ended("d", "$1", "$2::timestamptz", "$3", "$4"))
 
 
 async def queue_due(school_id: UUID, moment: datetime) -> None:
-    await DB.pool.execute(_QUEUE, school_id, moment)
+    await DB.pool.execute(_QUEUE, school_id, moment, DEVICE_LIFETIME, SHARED_IDLE)

@@ -7,11 +7,21 @@ due (retries, morning digests, publication dates, reminders). Each school is ask
 statement pins `school_id` (one shard under Citus).
 
 Several processes share the outbox safely: a claim is `FOR UPDATE SKIP LOCKED` and moves the rows to
-`sending` with a lease, so two workers never take the same row; the outcome is written after the
-push service answered. Only a worker that dies between sending and writing the outcome leaves a row
-for another to send again once the lease ends; that copy carries the same `Topic` (RFC 8030 §5.4),
-so a push service still holding the first replaces it, and the same notification tag, so a phone that
-already shows it replaces it instead of showing two.
+`sending` with a lease (`claimed_until`), so two workers never take the same row; the outcome is written
+after the push service answered, and only by the lease's holder (`claimed_until` unchanged): a worker
+slower than its lease, whose rows another worker took meanwhile, writes nothing over that one's claim,
+and does not start sending rows whose lease already ended. A device's morning digest is claimed whole:
+its subscription row is locked (`FOR NO KEY UPDATE SKIP LOCKED`) while all of its due digest rows are
+claimed, so two workers never split one device's digest into two messages. Only a worker that dies
+between sending and writing the outcome leaves a row for another to send again once the lease ends;
+that copy carries the same `Topic` (RFC 8030 §5.4), so a push service still holding the first replaces
+it, and the same notification tag, so a phone that already shows it replaces it instead of showing two.
+
+A device that ended (`device_ended`, api/pairing/device_auth.py: revoked, unused for its lifetime, a
+shared computer's session over) gets nothing: its due rows are claimed and marked failed, unsent.
+
+The loop outlives database outages: a round that fails is retried after a growing pause (1 s doubling
+to a minute), and the process's notifications resume by themselves once the server is back.
 """
 
 from __future__ import annotations
@@ -30,6 +40,8 @@ import httpx
 
 from api.clock import now
 from api.config import get_settings
+from api.pairing.device_auth import device_ended
+from api.pairing.tokens import DEVICE_LIFETIME, SHARED_IDLE
 from api.push import events, keys, reminders, texts
 from api.push.webpush import Answer, send
 from piccolo_conf import DB
@@ -44,46 +56,62 @@ FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(hours=1)
 SWEEP_SECONDS = 20.0
 KEEP_DONE = timedelta(days=7)
+OUTAGE_FIRST_PAUSE = 1.0  # seconds before retrying a round that failed (a database outage), doubling
+OUTAGE_LAST_PAUSE = 60.0
 
-# $1 school, $2 now, $3 lease, then the selection's own parameters: claim rows (→ `sending`) and read
-# what their messages are made of.
+# What is due: pending, or `sending` whose lease ended (its worker died).
+_CLAIMABLE = "q.due_at <= $2 AND (q.state = 'pending' OR (q.state = 'sending' AND q.claimed_until < $2))"
+# $1 school, $2 now, $3 lease, $4 batch size, $5 device lifetime, $6 a shared computer's idle time, then the
+# selection: claim rows (→ `sending`) and read what their messages are made of.
 _CLAIM = """
-WITH claimed AS (
+WITH {selection}, claimed AS (
     UPDATE notification_delivery d
     SET state = 'sending', attempts = d.attempts + 1, claimed_until = $2::timestamptz + $3::interval
-    WHERE d.school_id = $1 AND d.id IN ({selection})
-    RETURNING d.id, d.event_id, d.subscription_id, d.digest, d.attempts
+    WHERE d.school_id = $1 AND d.id IN (SELECT id FROM chosen)
+    RETURNING d.id, d.event_id, d.subscription_id, d.digest, d.attempts, d.claimed_until
 )
-SELECT c.id, c.subscription_id, c.digest, c.attempts, e.kind, e.params::text AS params, e.screen, e.student_id,
-       u.first_name, s.endpoint, s.p256dh, s.auth, s.device_id, st.generic_text
+SELECT c.id, c.subscription_id, c.digest, c.attempts, c.claimed_until, e.kind, e.params::text AS params, e.screen,
+       e.student_id, u.first_name, s.endpoint, s.p256dh, s.auth, s.device_id, st.generic_text,
+       {ended} AS ended
 FROM claimed c
 JOIN notification_event e ON e.school_id = $1 AND e.id = c.event_id
 JOIN push_subscription s ON s.school_id = $1 AND s.id = c.subscription_id
 JOIN push_settings st ON st.school_id = $1 AND st.device_id = s.device_id
+JOIN device d ON d.school_id = $1 AND d.id = s.device_id
 JOIN app_user u ON u.school_id = $1 AND u.id = e.student_id
-"""
-# $4 batch size: what is due (or whose lease ended: its worker died).
+""".replace("{ended}", device_ended("d", "$1", "$2::timestamptz", "$5", "$6"))
+# Single notifications (not digests).
 _DUE = _CLAIM.format(
-    selection="""
+    selection=f"""chosen AS (
         SELECT q.id FROM notification_delivery q
-        WHERE q.school_id = $1 AND q.due_at <= $2
-          AND (q.state = 'pending' OR (q.state = 'sending' AND q.claimed_until < $2))
-        ORDER BY q.due_at LIMIT $4 FOR UPDATE SKIP LOCKED"""
+        WHERE q.school_id = $1 AND NOT q.digest AND {_CLAIMABLE}
+        ORDER BY q.due_at LIMIT $4 FOR UPDATE SKIP LOCKED
+    )"""
 )
-# $4 subscriptions: the rest of their due digest, so that each device gets one morning message.
-_REST_OF_DIGEST = _CLAIM.format(
-    selection="""
+# Morning digests, whole: the devices (subscriptions) with a due digest row, each locked while all of its
+# due digest rows are claimed, so that one device gets one message even with several workers.
+_DUE_DIGESTS = _CLAIM.format(
+    selection=f"""devices AS (
+        SELECT s.id FROM push_subscription s
+        WHERE s.school_id = $1 AND EXISTS (
+            SELECT 1 FROM notification_delivery q
+            WHERE q.school_id = $1 AND q.subscription_id = s.id AND q.digest AND {_CLAIMABLE})
+        LIMIT $4 FOR NO KEY UPDATE SKIP LOCKED
+    ), chosen AS (
         SELECT q.id FROM notification_delivery q
-        WHERE q.school_id = $1 AND q.subscription_id = ANY($4::uuid[]) AND q.digest AND q.due_at <= $2
-          AND q.state = 'pending' FOR UPDATE SKIP LOCKED"""
+        WHERE q.school_id = $1 AND q.subscription_id IN (SELECT id FROM devices) AND q.digest AND {_CLAIMABLE}
+        FOR UPDATE SKIP LOCKED
+    )"""
 )
 
+# Only the lease's holder writes the outcome: the row is still `sending` under the lease it claimed.
 _FINISH = """
 UPDATE notification_delivery d
 SET state = r.state, due_at = coalesce(r.due_at, d.due_at), claimed_until = NULL, last_error = r.error,
     sent_at = CASE WHEN r.state = 'sent' THEN $2::timestamptz END
-FROM unnest($3::uuid[], $4::text[], $5::timestamptz[], $6::text[]) AS r(id, state, due_at, error)
-WHERE d.school_id = $1 AND d.id = r.id AND d.state = 'sending'
+FROM unnest($3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[])
+     AS r(id, state, due_at, error, claimed_until)
+WHERE d.school_id = $1 AND d.id = r.id AND d.state = 'sending' AND d.claimed_until = r.claimed_until
 """
 _FORGET_SUBSCRIPTIONS = "DELETE FROM push_subscription WHERE school_id = $1 AND endpoint = ANY($2::text[])"
 _PRUNE_DELIVERIES = """
@@ -146,22 +174,33 @@ def backoff(attempts: int, retry_after: float | None) -> timedelta:
     return max(wait, timedelta(seconds=retry_after or 0))
 
 
-async def _send_all(client: httpx.AsyncClient, messages: list[_Message]) -> None:
+async def _send_all(client: httpx.AsyncClient, messages: list[_Message], moment: datetime) -> None:
+    """Send each message (`moment`: when its rows were claimed); one whose lease ended while it waited
+    for its turn is not sent (another worker may have it by now): it stays without an outcome."""
     gate = asyncio.Semaphore(CONCURRENCY)
+    loop = asyncio.get_running_loop()
+    claimed = loop.time()
 
     async def one(message: _Message) -> None:
         row = message.rows[0]
         async with gate:
+            if moment + timedelta(seconds=loop.time() - claimed) >= row["claimed_until"]:
+                return
             message.outcome = await send(client, row["endpoint"], row["p256dh"], row["auth"], message.payload,
                                          topic=row["id"].hex, urgency="normal")  # fmt: skip
 
-    await asyncio.gather(*(one(message) for message in messages))
+    await asyncio.gather(*(one(message) for message in messages if not message.rows[0]["ended"]))
 
 
 async def _finish(school_id: UUID, messages: list[_Message], moment: datetime, report: Report) -> None:
-    ids, states, due, errors, gone = [], [], [], [], set()
+    ids, states, due, errors, leases, gone = [], [], [], [], [], set()
     for message in messages:
         answer = message.outcome
+        ended = message.rows[0]["ended"]
+        if ended:  # the device ended: nothing is sent to it any more
+            answer = Answer(status=0)
+        elif answer is None:  # its lease ended before it was sent: left to whoever holds it now
+            continue
         if answer.gone:
             gone.add(message.rows[0]["endpoint"])
             report.gone += 1
@@ -169,20 +208,23 @@ async def _finish(school_id: UUID, messages: list[_Message], moment: datetime, r
         attempts = max(row["attempts"] for row in message.rows)
         if answer.delivered:
             state, when, report.sent = "sent", None, report.sent + 1
-        elif answer.worth_retrying and attempts < MAX_ATTEMPTS:
+        elif answer.worth_retrying and attempts < MAX_ATTEMPTS and not ended:
             state, when, report.retried = "pending", moment + backoff(attempts, answer.retry_after), report.retried + 1
         else:
             state, when, report.failed = "failed", None, report.failed + 1
         error = "" if answer.delivered else f"HTTP {answer.status}" if answer.status else "network"
+        if ended:
+            error = "device ended"
         for row in message.rows:
             ids.append(row["id"])
             states.append(state)
             due.append(when)
             errors.append(error)
+            leases.append(row["claimed_until"])
     async with DB.transaction():
         connection = DB.current_transaction.get().connection
         if ids:
-            await connection.execute(_FINISH, school_id, moment, ids, states, due, errors)
+            await connection.execute(_FINISH, school_id, moment, ids, states, due, errors, leases)
         if gone:  # the push service says the browser unsubscribed: its deliveries go with it
             await connection.execute(_FORGET_SUBSCRIPTIONS, school_id, sorted(gone))
 
@@ -197,16 +239,14 @@ async def deliver_due(
     try:
         while True:
             moment = moment or now()
-            rows = await DB.pool.fetch(_DUE, school_id, moment, LEASE, BATCH)
-            if not rows:
+            single = await DB.pool.fetch(_DUE, school_id, moment, LEASE, BATCH, DEVICE_LIFETIME, SHARED_IDLE)
+            digests = await DB.pool.fetch(_DUE_DIGESTS, school_id, moment, LEASE, BATCH, DEVICE_LIFETIME, SHARED_IDLE)
+            if not single and not digests:
                 return report
-            digest_of = sorted({row["subscription_id"] for row in rows if row["digest"]})
-            if digest_of:
-                rows += await DB.pool.fetch(_REST_OF_DIGEST, school_id, moment, LEASE, digest_of)
-            messages = _messages(rows)
-            await _send_all(client, messages)
+            messages = _messages(single + digests)
+            await _send_all(client, messages, moment)
             await _finish(school_id, messages, moment, report)
-            if len(rows) < BATCH:
+            if len(single) < BATCH and len({row["subscription_id"] for row in digests}) < BATCH:
                 return report
             moment = None
     finally:
@@ -233,6 +273,7 @@ class DeliveryWorker:
         self.signal = asyncio.Event()
         self.next_sweep = 0.0
         self.last_prune: datetime | None = None
+        self.failures = 0  # rounds failed in a row (the database out of reach)
 
     def wake(self, school_id: UUID) -> None:
         self.woken.add(school_id)
@@ -250,13 +291,24 @@ class DeliveryWorker:
                     sweep = loop.time() >= self.next_sweep
                     if sweep:
                         self.next_sweep = loop.time() + self.sweep_seconds
-                    await self._round(client, sweep)
+                    try:
+                        await self._round(client, sweep)
+                        self.failures = 0
+                    except Exception:  # the database is out of reach: sweep again after a pause
+                        self.failures += 1
+                        pause = min(OUTAGE_FIRST_PAUSE * 2 ** (self.failures - 1), OUTAGE_LAST_PAUSE)
+                        logger.exception("Push round failed (%d in a row); next sweep in %.0f s", self.failures, pause)
+                        self.next_sweep = loop.time() + pause
         finally:
             stop_listening()
 
     async def _round(self, client: httpx.AsyncClient, sweep: bool) -> None:
         woken, self.woken = self.woken, set()
-        schools = [row["id"] for row in await DB.pool.fetch("SELECT id FROM school")] if sweep else list(woken)
+        try:
+            schools = [row["id"] for row in await DB.pool.fetch("SELECT id FROM school")] if sweep else list(woken)
+        except Exception:
+            self.woken |= woken  # not lost: the next round takes them
+            raise
         moment = now()
         prune_now = sweep and (self.last_prune is None or moment - self.last_prune > timedelta(hours=1))
         for school_id in schools:

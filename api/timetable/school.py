@@ -1,6 +1,7 @@
 """School side of the timetable: a teacher's week of lessons and what was done in each (contenu de séance).
 
-GET  /api/school/lessons?week=YYYY-MM-DD   the teacher's lessons of that week (any day of it)
+GET  /api/school/lessons?week=YYYY-MM-DD   the teacher's lessons of that week (any day of it), with the
+                                           school calendar's events their classes see
 GET  /api/school/lessons/{id}/content      the lesson's content
 PUT  /api/school/lessons/{id}/content      write it (HTML sanitised on the way in)
 GET  /api/school/teaching                  the classes and groups the teacher teaches, by subject
@@ -19,6 +20,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from api.auth.principal import Principal, principal_with_roles
 from api.clock import now
 from api.dates import require_school_date
+from api.events.read import school_events, teacher_events
 from api.html import sanitize_html
 from api.openapi import errors
 from api.timetable.changes import change_lesson
@@ -64,8 +66,14 @@ class SchoolTimetableController(Controller):
                 (LessonContent.school_id == sid) & LessonContent.lesson_id.is_in([r["id"] for r in rows])
             )
             with_content = {c["lesson_id"] for c in contents if c["html"]}
+        sunday = monday + timedelta(days=6)
+        if principal.role == "teacher":
+            week_events = await teacher_events(sid, principal.user_id, monday, sunday)
+        else:
+            week_events = (await school_events(sid, monday, sunday)).events
         return TeacherWeek(
             week=monday,
+            events=week_events,
             lessons=[
                 TeacherLesson(
                     id=r["id"],

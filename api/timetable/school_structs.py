@@ -8,6 +8,8 @@ from uuid import UUID
 
 import msgspec
 
+from api.events.structs import EventOut
+
 
 class TeacherLesson(msgspec.Struct):
     id: UUID
@@ -27,6 +29,9 @@ class TeacherLesson(msgspec.Struct):
 class TeacherWeek(msgspec.Struct):
     week: date  # the Monday
     lessons: list[TeacherLesson]
+    # The school calendar's events of the week: the whole school's and the teacher's classes' (staff and
+    # direction: every event).
+    events: list[EventOut] = []
 
 
 class LessonContentIn(msgspec.Struct, forbid_unknown_fields=True):

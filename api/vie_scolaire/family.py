@@ -12,6 +12,8 @@ from litestar.params import FromPath, JSONBody
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
+from api.bulletins.frozen import freeze_due
+from api.clock import now
 from api.errors import ApiError
 from api.fields import ClientId
 from api.openapi import errors
@@ -19,8 +21,19 @@ from api.ratelimit import limit
 from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
 from api.vie_scolaire.family_read import JUSTIFICATION_LABELS, VIE_SCOLAIRE_SQL
 from db.vie_scolaire.tables import Absence
+from piccolo_conf import DB
 
 VIE_SCOLAIRE = FamilyRead(VIE_SCOLAIRE_SQL)
+
+# $1 school, $2 student, $3 starts, $4 ends, $5 reason, $6 parent, $7 client id, $8 now: a parent's report,
+# unless the same client id was already stored (then nothing: `absence_client_uq`).
+_REPORT = """
+INSERT INTO absence (id, school_id, student_id, lesson_id, starts_at, ends_at, reason, justification_state,
+                     reported_by_id, created_at, client_id)
+VALUES (gen_random_uuid(), $1, $2, NULL, $3, $4, $5, 'pending', $6, $8, $7)
+ON CONFLICT (school_id, reported_by_id, client_id) WHERE client_id <> '' DO NOTHING
+RETURNING id, starts_at, ends_at, reason, justification_state
+"""
 
 
 class AbsenceOut(msgspec.Struct):
@@ -113,27 +126,16 @@ class FamilyVieScolaireController(Controller):
             & (Absence.starts_at == data.starts_at)
             & (Absence.ends_at == data.ends_at)
         )
-        resent = await Absence.select().where(mine & (Absence.client_id == client_id)).first() if client_id else None
-        same = resent or await Absence.select().where(mine & same_period).first()
+        resent = (Absence.client_id == client_id) if client_id else None
+        same = await Absence.select().where(mine & resent).first() if client_id else None
+        same = same or await Absence.select().where(mine & same_period).first()
         if same is None:  # a resend of the same report creates nothing new
-            row = Absence(
-                school_id=sid,
-                student_id=student_id,
-                starts_at=data.starts_at,
-                ends_at=data.ends_at,
-                reason=reason,
-                justification_state="pending",
-                reported_by_id=principal.user_id,
-                client_id=client_id,
+            await freeze_due(sid)  # a published bulletin keeps the absences it showed
+            same = await DB.pool.fetchrow(
+                _REPORT, sid, student_id, data.starts_at, data.ends_at, reason, principal.user_id, client_id, now()
             )
-            await row.save()
-            same = {
-                "id": row.id,
-                "starts_at": data.starts_at,
-                "ends_at": data.ends_at,
-                "reason": reason,
-                "justification_state": "pending",
-            }
+            if same is None:  # the same report sent twice at once (the unique index): the first one stands
+                same = await Absence.select().where(mine & resent).first()
         return AbsenceOut(
             id=same["id"],
             starts_at=same["starts_at"],

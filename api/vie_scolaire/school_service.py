@@ -13,6 +13,7 @@ from uuid import UUID
 
 from api.auth.principal import Principal
 from api.auth.scope import require_student
+from api.bulletins.frozen import freeze_due
 from api.dates import require_school_date
 from api.errors import ApiError
 from api.push import events
@@ -69,6 +70,7 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
         raise ApiError(400, "not_in_lesson", "Un élève de l'appel n'est pas inscrit à ce cours.")
     zone = await school_zone(sid)
     starts, ends = at(lesson["date"], lesson["starts_at"], zone), at(lesson["date"], lesson["ends_at"], zone)
+    await freeze_due(sid)  # a published bulletin keeps the absences it showed
     async with events.transaction():
         recorded = await _record_roll(principal, lesson_id, data, starts, ends)
         day = lesson["date"].isoformat()
@@ -204,6 +206,7 @@ async def justify(principal: Principal, absence_id: UUID, data: JustifyIn) -> No
     values = {Absence.justification_state: data.state}
     if data.reason.strip():
         values[Absence.reason] = data.reason.strip()
+    await freeze_due(principal.school_id)  # a published bulletin keeps what it showed
     await Absence.update(values).where(where)
 
 

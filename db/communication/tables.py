@@ -17,6 +17,7 @@ class Discussion(Table, tablename="discussion"):
     created_at = created_at()
     last_message_at = Timestamptz()
     closed_at = Timestamptz(null=True, default=None)  # closed by the school: no more replies
+    client_id = Varchar(length=64, default="")  # idempotency key of the request that started it
 
 
 class DiscussionParticipant(Table, tablename="discussion_participant"):
@@ -105,6 +106,11 @@ REFERENCES = [
 INDEXES = [
     "CREATE UNIQUE INDEX discussion_participant_uq ON discussion_participant (school_id, discussion_id, user_id)",
     "CREATE INDEX message_discussion_time_idx ON message (school_id, discussion_id, created_at)",
+    # A resent write acts once, even when both copies arrive at the same time.
+    "CREATE UNIQUE INDEX message_client_uq ON message (school_id, discussion_id, author_id, client_id) "
+    "WHERE client_id <> ''",
+    "CREATE UNIQUE INDEX discussion_client_uq ON discussion (school_id, created_by_id, client_id) "
+    "WHERE client_id <> ''",
     "CREATE UNIQUE INDEX information_recipient_uq ON information_recipient (school_id, post_id, user_id)",
     "CREATE UNIQUE INDEX survey_answer_uq ON survey_answer (school_id, question_id, user_id)",
 ]

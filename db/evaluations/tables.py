@@ -1,6 +1,6 @@
 """Competences and evaluations, with optional grades (notes)."""
 
-from piccolo.columns import Boolean, Date, Numeric, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, Integer, Numeric, Timestamptz, Varchar
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key
@@ -39,6 +39,7 @@ class Evaluation(Table, tablename="evaluation"):
     coefficient = Numeric(digits=(5, 2), null=True, default=None)
     publish_at = Timestamptz(null=True, default=None)  # null: not published to families yet
     created_at = created_at()
+    revision = Integer(default=0)  # +1 at each publication or withdrawal (a calendar feed's SEQUENCE)
 
 
 class EvaluationCompetence(Table, tablename="evaluation_competence"):

@@ -72,6 +72,20 @@ async function loadWeek(date) {
   }, `${lesson.audience} — ${lesson.subject}`, el('span', { class: 'meta' },
     `${frDate(lesson.date)}, ${lesson.starts_at.slice(0, 5)}–${lesson.ends_at.slice(0, 5)}${lesson.has_content ? ' · contenu saisi' : ''}`)))));
   $('no-lessons').hidden = week.lessons.length > 0;
+  // The school calendar's events of the week: the whole school's and those of the teacher's classes.
+  const events = week.events || [];
+  $('week-events').replaceChildren(...events.map((event) => el('li', {},
+    el('strong', {}, `${event.kind_label} : ${event.title}`), el('span', { class: 'meta' }, eventWhen(event)))));
+  $('week-events').hidden = $('week-events-title').hidden = events.length === 0;
+}
+
+function eventWhen(event) {
+  const days = event.first_day === event.last_day ? frDate(event.first_day)
+    : `du ${frDate(event.first_day)} au ${frDate(event.last_day)}`;
+  const hours = event.starts_at ? `, ${event.starts_at.slice(0, 5)}–${event.ends_at.slice(0, 5)}` : '';
+  const place = event.location ? ` · ${event.location}` : '';
+  const classes = event.classes.length ? ` · ${event.classes.map((c) => c.name).join(', ')}` : '';
+  return `${days}${hours}${place}${classes}`;
 }
 
 async function openLesson(lesson) {

@@ -1,6 +1,7 @@
 // Messagerie: discussions and information for every role, on the existing communication APIs
-// (families: /api/me/…; teachers and staff: /api/school/…). Messages are plain text; information
-// HTML was sanitised by the server when it was written.
+// (families: /api/me/…; teachers and staff: /api/school/…). A family writes to a teacher; the vie
+// scolaire and the head of school write to a student's family (the form's other half). Messages are
+// plain text; information HTML was sanitised by the server when it was written.
 import { count } from '/js/format.js';
 import { api, el, reporter, say } from './espace.js';
 import { $, badge, childPicker, clientId, startPage, when } from './widgets.js';
@@ -20,6 +21,9 @@ let current = null;
 let replyKey = null; // kept until the reply is saved: a retried send acts once
 let newKey = null;
 let studentId = null;
+let toFamily = false; // the new discussion goes to a student's family (vie scolaire, direction)
+// Who starts a discussion with any student's family from here (api/auth/scope.py require_student).
+const WRITES_TO_FAMILIES = ['staff', 'admin'];
 
 // ---- Discussions ----
 async function loadDiscussions() {
@@ -71,20 +75,37 @@ async function chooseChild(id) {
     `${t.name} (${t.subjects.join(', ')})`)));
 }
 
-function openNew(me) {
-  $('discussion').hidden = true;
-  $('new-form').hidden = false;
-  childPicker(me, $('new-child'), chooseChild);
-  $('new-title').focus();
+async function chooseClass(classId) {
+  const students = classId ? await run(() => api(`/api/school/classes/${classId}/students`)) : [];
+  $('new-student').replaceChildren(...(students || []).map((s) => el('option', { value: s.id },
+    `${s.last_name.toUpperCase()} ${s.first_name}`)));
 }
 
+async function openNew(me) {
+  $('discussion').hidden = true;
+  $('new-form').hidden = false;
+  $('new-title').focus();
+  if (!toFamily) {
+    childPicker(me, $('new-child'), chooseChild);
+    return;
+  }
+  const classes = await run(() => api('/api/school/classes'));
+  $('new-class').replaceChildren(...(classes || []).map((c) => el('option', { value: c.id }, c.name)));
+  await chooseClass($('new-class').value);
+}
+
+$('new-class').addEventListener('change', () => chooseClass($('new-class').value));
 $('new-form').addEventListener('submit', () => run(async () => {
   newKey = newKey || clientId();
-  const discussion = await api('/api/me/discussions', { method: 'POST', body: { teacher_id: $('new-teacher').value,
-    student_id: studentId, subject: $('new-subject').value, body: $('new-body').value, client_id: newKey } });
+  const common = { subject: $('new-subject').value, body: $('new-body').value, client_id: newKey };
+  const discussion = toFamily
+    ? await api('/api/school/discussions', { method: 'POST', body: { ...common,
+      student_id: $('new-student').value, with_student: $('new-with-student').checked } })
+    : await api('/api/me/discussions', { method: 'POST', body: { ...common, teacher_id: $('new-teacher').value,
+      student_id: studentId } });
   newKey = null;
-  $('new-subject').value = ''; $('new-body').value = '';
-  say($('status'), 'Message envoyé au professeur.');
+  $('new-subject').value = ''; $('new-body').value = ''; $('new-with-student').checked = false;
+  say($('status'), toFamily ? 'Message envoyé à la famille.' : 'Message envoyé au professeur.');
   await openDiscussion(discussion.id);
 }));
 $('new-cancel').addEventListener('click', () => { $('new-form').hidden = true; });
@@ -173,7 +194,16 @@ document.querySelectorAll('[data-tab]').forEach((button) => button.addEventListe
   isFamily = ['student', 'parent'].includes(me.user.role);
   paths = isFamily ? FAMILY : SCHOOL;
   if (!isFamily) $('posts-title').textContent = 'Informations envoyées';
-  $('new-discussion').hidden = !isFamily;
+  toFamily = WRITES_TO_FAMILIES.includes(me.user.role);
+  $('new-discussion').hidden = !isFamily && !toFamily;
+  if (toFamily) {
+    $('new-discussion').textContent = 'Écrire à une famille';
+    $('new-title').textContent = 'Écrire à une famille';
+    $('to-teacher').hidden = true;
+    $('to-family').hidden = false;
+    $('new-teacher').required = false;
+    $('new-student').required = true;
+  }
   $('new-discussion').addEventListener('click', () => openNew(me));
   await Promise.all([loadDiscussions(), loadPosts()]);
 })();
