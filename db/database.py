@@ -28,7 +28,7 @@ import threading
 from pathlib import Path
 
 import asyncpg
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / ".data" / "postgres"
@@ -46,12 +46,46 @@ ENGINE_CONFIG: dict[str, str] = {
 _embedded_servers: dict[Path, object] = {}
 
 
+class Transaction(PostgresTransaction):
+    """Piccolo's transaction, giving back what it took however it ends. When the connection is lost
+    mid-transaction, the rollback fails, and Piccolo's own `__aexit__` then neither releases the
+    connection nor resets `current_transaction`: every later query of that task (the rest of a
+    request, the push worker's loop for good) went to the dead transaction ("connection has been
+    released back to the pool"). Here the connection goes back to the pool (asyncpg discards a broken
+    one) and the task's current transaction is reset, whatever the commit or rollback raised."""
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception is not None:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            try:
+                if self.engine.pool:
+                    await self.engine.pool.release(self.connection)
+                else:  # migrations run before the pool exists: a connection of their own
+                    await self.connection.close()
+            except Exception:  # the error that ended the transaction is the one to raise
+                logger.warning("A connection could not be released after its transaction", exc_info=True)
+            finally:
+                self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
 class Engine(PostgresEngine):
     """Piccolo's PostgreSQL engine, minus the version check and `CREATE EXTENSION` it runs (each on a
-    new connection) when built: building it must not need a database. The app needs no extension."""
+    new connection) when built: building it must not need a database. The app needs no extension.
+    Its transactions are `Transaction`s."""
 
     def __init__(self, config: dict, **kwargs) -> None:
         super().__init__(config=config, extensions=(), **kwargs)
+
+    def transaction(self, allow_nested: bool = True) -> Transaction:
+        return Transaction(engine=self, allow_nested=allow_nested)
 
     async def check_version(self) -> None:
         return None

@@ -69,9 +69,9 @@ class BoundedPool(asyncpg.Pool):
             if isinstance(error, TimeoutError):
                 raise ServerBusy from None
             raise
-        # The permit goes back when the connection does, however it does: released, or closed while
-        # handed out (a connection lost mid-transaction, whose rollback then fails, is never released:
-        # Piccolo's transaction skips the release; asyncpg returns its slot when the socket closes).
+        # The permit goes back when the connection does, however it does: released (a transaction
+        # whose connection was lost releases it too: db/database.py `Transaction`), or closed while
+        # handed out (asyncpg returns its slot when the socket closes).
         proxy._holder._in_use.add_done_callback(lambda _: self._turnstile.release())
         return proxy
 

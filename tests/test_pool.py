@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+import asyncpg
+import pytest
+
 from piccolo_conf import DB
 from tests.factories import make_family
 from tests.fixtures.api import sign_in
@@ -63,3 +66,19 @@ async def test_connections_go_to_requests_in_the_order_they_asked(db):
         await asyncio.sleep(0)
     await asyncio.gather(*requests)
     assert served == sorted(served)
+
+
+async def test_a_transaction_cut_by_a_lost_connection_leaves_its_task_a_working_database(db):
+    # The push worker's loop (and any request) goes on in the same task after a transaction whose
+    # connection died under it (a database restart): its later queries must not land on the dead one.
+    with pytest.raises((asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)):
+        async with DB.transaction():
+            connection = DB.current_transaction.get().connection
+            await DB.pool.execute("SELECT pg_terminate_backend($1)", connection.get_server_pid())
+            await connection.fetchval("SELECT 1")
+    assert DB.current_transaction.get() is None
+    async with DB.transaction():  # the next one works, on a live connection
+        assert await DB.current_transaction.get().connection.fetchval("SELECT 1") == 1
+    held = [await asyncio.wait_for(DB.pool.acquire(), timeout=5) for _ in range(DB.pool.get_max_size())]
+    for connection in held:  # and the dead connection's slot came back
+        await DB.pool.release(connection)

@@ -158,7 +158,8 @@ async def test_the_chosen_school_year_is_the_school_s_own_and_not_a_past_one(new
     assert [y["id"] for y in years] == [str(s.year_id)]
 
 
-async def test_lists_filter_and_exports_read_well(new_client):
+async def granted_bourse_and_orientation_draft(new_client):
+    """Hugo's bourse granted (échelon 3) and his fiche dialogue with two wishes, not sent yet."""
     s = await tele_setup()
     bourse_campaign = await open_campaign(s, "bourse_college")
     orientation_campaign = await open_campaign(s, "orientation_provisional", "3e")
@@ -174,6 +175,11 @@ async def test_lists_filter_and_exports_read_well(new_client):
     opening["campaign_id"] = str(orientation_campaign.id)
     form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
     await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)
+    return s, parent, staff
+
+
+async def test_lists_filter_and_exports_read_well(new_client):
+    s, parent, staff = await granted_bourse_and_orientation_draft(new_client)
 
     everything = (await staff.get("/api/school/teleservices/requests")).json()
     assert {(line["kind"], line["state"]) for line in everything} == {("bourse", "granted"), ("orientation", "draft")}
@@ -205,21 +211,7 @@ async def test_lists_filter_and_exports_read_well(new_client):
 
 
 async def test_exports_are_for_the_school_s_staff_only(new_client):
-    s = await tele_setup()
-    bourse_campaign = await open_campaign(s, "bourse_college")
-    orientation_campaign = await open_campaign(s, "orientation_provisional", "3e")
-    await add_scale(s)
-    parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
-    opening = {"campaign_id": str(bourse_campaign.id), "student_id": str(s.student.id)}
-    request_id = (await parent.post("/api/teleservices/bourses", json=opening)).json()["id"]
-    form = {"dependent_children": 1, "reference_income": 2_000, "sworn_statement": True}
-    await parent.put(f"/api/teleservices/bourses/{request_id}", json=form)
-    await upload(parent, request_id)
-    await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
-    await staff.post(f"/api/school/teleservices/bourses/{request_id}/actions", json={"action": "grant", "echelon": 3})
-    opening["campaign_id"] = str(orientation_campaign.id)
-    form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
-    await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)
+    s, parent, staff = await granted_bourse_and_orientation_draft(new_client)
     exports = {
         "bourses": "/api/school/teleservices/exports/bourses.csv",
         "orientation": f"/api/school/teleservices/exports/orientation.csv?class_id={s.class_3e.id}",
