@@ -68,7 +68,8 @@ class Result:
 
     @property
     def rate(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
+        """Successful answers per second: an error (a refused proof, a 503) is not throughput."""
+        return (self.requests - self.errors) / self.seconds if self.seconds else 0.0
 
 
 class Wrk:

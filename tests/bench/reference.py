@@ -10,8 +10,9 @@ answers the same content as the app, then times both in the same run. It never s
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -90,6 +91,7 @@ SELECT json_build_object(
 FROM student
 """
 
+SCHOOL_ZONE = ZoneInfo("Europe/Paris")  # the scale schools' zone (db/core/tables.py School.timezone default)
 _pool: asyncpg.Pool | None = None
 
 
@@ -123,7 +125,7 @@ async def app(scope, receive, send) -> None:
     parts = scope["path"].strip("/").split("/")  # api/students/{id}/homework
     body, status = b'{"error": "not found"}', 404
     if len(parts) == 4 and parts[:2] == ["api", "students"] and parts[3] == "homework":
-        today = datetime.now(timezone.utc).date()
+        today = datetime.now(SCHOOL_ZONE).date()  # the scale schools' own day, as the app's default
         text = await _pool.fetchval(HOMEWORK_SQL, UUID(parts[2]), today, today + timedelta(weeks=3))
         if text is not None:
             body, status = text.encode(), 200
