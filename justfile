@@ -44,5 +44,6 @@ reset:
 
 # Benchmark the family reads (session and phone, c=16 and 64) against a raw-asyncpg reference; PWA shell size.
 # `just bench push`: Web Push fan-out to 10,000 subscriptions and the delay from homework given to push sent.
+# `just bench servers`: the ASGI servers `just serve` could use, req/s and CPU per request.
 bench *args:
     {{python}} -m tests.bench {{args}}

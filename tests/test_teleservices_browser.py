@@ -134,10 +134,10 @@ async def test_the_administrator_types_the_scale_and_closes_a_campaign(browser, 
     await admin.get_by_label("Lignes (enfants à charge)").fill("2")
     await admin.get_by_role("button", name="Redessiner la grille").click()
     values = {
-        "Plafond pour 1 enfant(s), échelon 1": "17000",
-        "Plafond pour 1 enfant(s), échelon 2": "9000",
-        "Plafond pour 2 enfant(s), échelon 1": "21000",
-        "Plafond pour 2 enfant(s), échelon 2": "11000",
+        "Plafond pour 1 enfant, échelon 1": "17000",
+        "Plafond pour 1 enfant, échelon 2": "9000",
+        "Plafond pour 2 enfants, échelon 1": "21000",
+        "Plafond pour 2 enfants, échelon 2": "11000",
         "Montant annuel de l'échelon 1 (euros)": "117",
         "Montant annuel de l'échelon 2 (euros)": "324",
     }
@@ -198,7 +198,7 @@ async def test_a_parent_changes_phone_with_the_code_and_the_school_reads_the_log
     assert "Hugo Fontaine (3e A)" in await staff.inner_text("#cc-lines")
     await check_screen(staff, "teleservices-staff-contact-log", sizes=((1280, 900), (360, 740)))
     await staff.select_option("#cc-field", "address")
-    await staff.wait_for_selector("#cc-count >> text=0 changement(s)")
+    await staff.wait_for_selector("#cc-count >> text=\"0 changement\"")
     await parent_context.close()
     await staff_context.close()
 

@@ -164,6 +164,11 @@ def main(argv: list[str] | None = None) -> None:
 
         push.main(argv[1:])
         return
+    if argv[:1] == ["servers"]:  # which ASGI server `just serve` uses (tests/bench/servers.py)
+        from tests.bench import servers
+
+        servers.main(argv[1:])
+        return
     args = parse_args(argv)
     server = database.BenchServer()
     one = database.DataSet("one school", server.database("bench_one"), 1)
