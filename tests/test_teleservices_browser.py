@@ -198,7 +198,7 @@ async def test_a_parent_changes_phone_with_the_code_and_the_school_reads_the_log
     assert "Hugo Fontaine (3e A)" in await staff.inner_text("#cc-lines")
     await check_screen(staff, "teleservices-staff-contact-log", sizes=((1280, 900), (360, 740)))
     await staff.select_option("#cc-field", "address")
-    await staff.wait_for_selector("#cc-count >> text=\"0 changement\"")
+    await staff.wait_for_selector('#cc-count >> text="0 changement"')
     await parent_context.close()
     await staff_context.close()
 
