@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 import nh3
 from icalendar import Calendar, Event
 
+from api.dates import school_zone
 from api.events.structs import KINDS as EVENT_KINDS
-from api.timetable.school_service import school_zone
 from piccolo_conf import DB
 
 PAST = timedelta(days=28)
