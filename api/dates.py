@@ -1,5 +1,5 @@
-"""The dates a school request may name, a school's own day, French short dates, and the family
-screens' day and range parameters.
+"""The dates a school request may name, a school's time zone and own day, French short dates, and the
+family screens' day and range parameters.
 
 School life happens well inside FIRST_YEAR..LAST_YEAR; refusing the rest up front keeps date
 arithmetic (a week after, the day after) from overflowing into a 500 near 9999-12-31.
@@ -9,18 +9,34 @@ from __future__ import annotations
 
 from datetime import date
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from api.clock import today_in
 from api.errors import ApiError
-from api.timetable.school_service import school_zone
+from db.core.tables import School
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+DEFAULT_ZONE = ZoneInfo("Europe/Paris")
+
+# A school's time zone is set when the school is created and never changed by the API: each process
+# keeps the zones it has read (one entry per school), so a school's "today" costs no statement.
+_zones: dict[UUID, ZoneInfo] = {}
 
 
 def require_school_date(day: date, field: str) -> date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ApiError(400, "invalid", "Date invalide.", details={field: "range"})
     return day
+
+
+async def school_zone(school_id: UUID) -> ZoneInfo:
+    zone = _zones.get(school_id)
+    if zone is None:
+        row = await School.select(School.timezone).where(School.id == school_id).first()
+        if row is None:  # unknown (e.g. a forged credential's school): not remembered
+            return DEFAULT_ZONE
+        zone = _zones[school_id] = ZoneInfo(row["timezone"])
+    return zone
 
 
 async def school_today(school_id: UUID) -> date:

@@ -1,7 +1,8 @@
 """Who a record is about and who may act on it: students with their class, legal guardians, names.
 
 Every query names the school by equality; a student of another school, or not one's own child,
-is a 404 (ids of other families cannot be probed).
+is a 404 (ids of other families cannot be probed). A parent's children are the students
+`family_audience` gives them (api/auth/scope.py): the one family visibility rule.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import msgspec
 
 from api.auth.principal import Principal
 from api.errors import ApiError
-from db.core.tables import Guardianship, User
+from db.core.tables import User
 
 STUDENT_NOT_FOUND = ApiError(404, "not_found", "Élève introuvable.")
 
@@ -52,27 +53,38 @@ async def student_card(school_id: UUID, student_id: UUID) -> StudentCard:
     return card
 
 
+# The students `family_audience` lets reader {2} read in school {1} (one when {3} names a student, else all), as
+# cards by class then name.
+_AUDIENCE_CARDS_SQL = """
+SELECT u.id, u.first_name, u.last_name, c.id AS class_id, coalesce(c.name, '') AS class_name,
+       coalesce(c.level, '') AS level
+FROM family_audience({}, {}, {}) a
+JOIN app_user u ON u.school_id = {} AND u.id = a.student_id
+LEFT JOIN enrolment e ON e.school_id = {} AND e.student_id = u.id
+LEFT JOIN school_class c ON c.school_id = {} AND c.id = e.class_id
+ORDER BY c.name, u.last_name, u.first_name
+"""
+
+
+async def _parents_students(principal: Principal, student_id: UUID | None) -> list[StudentCard]:
+    """What `family_audience` gives a parent (a student reader would get themself: not a child)."""
+    if principal.role != "parent":
+        return []
+    sid = principal.school_id
+    rows = await User.raw(_AUDIENCE_CARDS_SQL, sid, principal.user_id, student_id, sid, sid, sid)
+    return list({row["id"]: StudentCard(**row) for row in rows}.values())
+
+
 async def children_of(principal: Principal) -> list[StudentCard]:
     """A parent's children, by class then name."""
-    links = await Guardianship.select(Guardianship.student_id).where(
-        (Guardianship.school_id == principal.school_id) & (Guardianship.parent_id == principal.user_id)
-    )
-    cards = await student_cards(principal.school_id, [link["student_id"] for link in links])
-    return list(cards.values())
-
-
-async def guardian_ids(school_id: UUID, student_id: UUID) -> list[UUID]:
-    rows = await Guardianship.select(Guardianship.parent_id).where(
-        (Guardianship.school_id == school_id) & (Guardianship.student_id == student_id)
-    )
-    return [row["parent_id"] for row in rows]
+    return await _parents_students(principal, None)
 
 
 async def require_guardian(principal: Principal, student_id: UUID) -> StudentCard:
     """The student, if the principal is one of their legal guardians; a 404 otherwise."""
-    if principal.role != "parent" or principal.user_id not in await guardian_ids(principal.school_id, student_id):
-        raise STUDENT_NOT_FOUND
-    return await student_card(principal.school_id, student_id)
+    for card in await _parents_students(principal, student_id):
+        return card
+    raise STUDENT_NOT_FOUND
 
 
 class Person(NamedTuple):

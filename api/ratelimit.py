@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from litestar import Request
 
+from api.clock import now
 from api.errors import ApiError
 from db.accounts.tables import RateLimitCounter
 
@@ -46,7 +47,7 @@ async def limit(
     message: str = "Trop de tentatives. Réessayez dans quelques minutes.",
 ) -> int:
     """Count one hit for (scope, subject); raise 429 beyond `max_hits`. Returns the hit count."""
-    moment = datetime.now(timezone.utc)
+    moment = now()
     start = _window_start(window, moment)
     rows = await RateLimitCounter.raw(_UPSERT, f"{scope}:{subject}"[:200], start)
     hits = rows[0]["hits"]

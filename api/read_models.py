@@ -34,11 +34,10 @@ from api.auth.principal import NOT_SIGNED_IN, check_session
 from api.auth.scope import FAMILY_ONLY, NOT_YOURS
 from api.auth.tokens import parse_routed_token
 from api.clock import now, today_in
-from api.dates import school_today
+from api.dates import DEFAULT_ZONE, school_today
 from api.errors import ApiError, ErrorResponse
 from api.openapi import errors
 from api.pairing import device_auth
-from api.timetable.school_service import DEFAULT_ZONE
 from piccolo_conf import DB
 
 NOT_MODIFIED = 304

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 from api.clock import today_in
-from api.timetable.school_service import DEFAULT_ZONE
+from api.dates import DEFAULT_ZONE
 from db.communication.tables import (
     Discussion,
     DiscussionParticipant,

@@ -3,10 +3,9 @@ its owner still gets in, from a browser that signed in before (a device cookie) 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
+from api import clock
 from api.accounts import guards
 from api.accounts.known_browsers import cookie_name
 from api.auth.tokens import encode_ref, new_secret
@@ -65,6 +64,16 @@ async def test_the_device_cookie_is_httponly_strict_secret_and_secure_over_https
         secured = await password_sign_in(secure, family.parent.identifier)
         cookie = next(c for c in secured.headers.get_list("set-cookie") if "cartable_browser" in c)
         assert cookie.startswith("__Host-cartable_browser=") and "secure" in cookie.lower()
+
+
+async def test_the_lock_ends_with_its_window_on_the_app_clock(app, monkeypatch):
+    moment = clock.wall_clock()
+    monkeypatch.setattr(clock, "source", lambda: moment)
+    family = await make_family()
+    await lock_from_many_addresses(app, family.parent.identifier)
+    moment += guards.FAILURE_WINDOW
+    async with client_from(app, "203.0.113.200") as later:
+        assert (await password_sign_in(later, family.parent.identifier)).status_code == 200
 
 
 async def test_another_accounts_cookie_or_a_forged_one_does_not_pass_the_lock(app):
@@ -134,7 +143,7 @@ async def test_a_passkey_signs_in_while_the_account_is_locked(app, client):
 
 async def fill_address_ceiling(scope: str, ip: str, hits: int) -> None:
     """What strangers behind one address (a school's NAT) can do: use up its attempts for the window."""
-    start = _window_start(guards.FAILURE_WINDOW, datetime.now(timezone.utc))
+    start = _window_start(guards.FAILURE_WINDOW, clock.now())
     await RateLimitCounter.raw(
         "INSERT INTO rate_limit_counter (key, window_start, hits) VALUES ({}, {}, {}) "
         "ON CONFLICT (key) DO UPDATE SET window_start = EXCLUDED.window_start, hits = EXCLUDED.hits",

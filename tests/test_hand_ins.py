@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime, time, timedelta
 
 from tests.parity_builders import JPEG, PDF, PNG, make_homework, setup, signed_in, today
+from tests.statements import counting
 
 
 def _deadline(days: int, hour: int = 8) -> str:
@@ -127,6 +128,34 @@ async def test_each_side_reaches_only_its_own_work(new_client):
     assert (await staff.put(f"/api/school/homework/{homework.id}/hand-in", json=body)).status_code == 403
     assert (await staff.get(f"/api/school/homework/{homework.id}/submissions")).status_code == 403
     assert (await student.get(f"/api/school/homework/{homework.id}/submissions")).status_code == 403
+
+
+async def test_who_may_see_a_hand_in_is_decided_by_the_one_sql_rule(new_client):
+    """Upload, removal and download ask `family_audience` and `reaches` whether the homework reaches the
+    student, in one statement: no second reading of the homework, no rule re-written in Python."""
+    s = await setup()
+    homework = await make_homework(s.teacher, s.maths, s.class_4a)
+    await _mark(await signed_in(new_client, s.teacher), homework)
+    student, parent = await signed_in(new_client, s.student), await signed_in(new_client, s.parent)
+    file_url = (await _hand_in(student, s, homework)).json()["submission"]["files"][0]["url"]
+    assert (await parent.get(file_url)).content == PDF  # warm: a new connection may introspect types
+
+    with counting() as sent:
+        assert (await parent.get(file_url)).content == PDF
+    [decision] = [sql for sql in sent if "family_audience" in sql]
+    assert "reaches(" in decision
+    assert not [sql for sql in sent if sql != decision and ('FROM "homework"' in sql or "FROM homework " in sql)]
+    with counting() as sent:
+        removed = await student.delete(file_url)
+    assert removed.status_code == 200 and removed.json()["submission"]["files"] == []
+    assert "reaches(" in [sql for sql in sent if "family_audience" in sql][0]
+
+    other = await make_homework(s.teacher, s.maths, s.class_5a)  # for 5e A: not the student's
+    refused = await student.get(f"/api/students/{s.student.id}/homework/{other.id}/submission/files/{uuid.uuid4()}")
+    assert refused.status_code == 404 and refused.json()["error"]["message"] == "Devoir introuvable."
+    stranger = await signed_in(new_client, s.parent_5a)
+    refused = await stranger.get(file_url)
+    assert refused.status_code == 404 and refused.json()["error"]["message"] == "Élève introuvable."
 
 
 async def test_bad_input_is_a_clean_4xx(new_client):

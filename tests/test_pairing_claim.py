@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.factories import make_family, make_user
 from tests.fixtures.api import sign_in
-from tests.pairing_builders import CODE, DeviceKey, PairedPhone, claim, create_pairing, link_parts
+from tests.pairing_builders import BASE_URL, CODE, DeviceKey, PairedPhone, claim, create_pairing, link_parts
 
 
 async def test_parent_pairs_a_phone_and_reads_their_profile_with_all_children(client, new_client):
@@ -125,6 +125,24 @@ async def test_an_expired_pairing_is_refused(client, new_client):
     response = await claim(await new_client(), created["link"])
     assert response.status_code == 410 and response.json()["error"]["code"] == "pairing_expired"
     assert (await client.get(f"/api/pairing/pairings/{created['id']}")).json()["status"] == "expired"
+
+
+async def test_a_pairings_ten_minutes_are_counted_on_the_app_clock(client, new_client, monkeypatch):
+    """Every check of a claim, in Python and in SQL, reads the app's clock: with it an hour behind the
+    machine's, a pairing made and claimed within its ten minutes is accepted."""
+    from datetime import timedelta
+
+    from api import clock
+
+    earlier = clock.wall_clock() - timedelta(hours=1)
+    monkeypatch.setattr(clock, "source", lambda: earlier)
+    family = await make_family()
+    await sign_in(client, family.parent)
+    created = await create_pairing(client)
+    key = DeviceKey()
+    proof = key.proof("POST", f"{BASE_URL}/api/pairing/claim", iat=int(earlier.timestamp()))
+    response = await claim(await new_client(), created["link"], key=key, proof=proof)
+    assert response.status_code == 201, response.text
 
 
 async def test_a_wrong_secret_or_unknown_pairing_is_not_found_and_spends_no_attempt(client, new_client):

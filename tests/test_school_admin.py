@@ -63,6 +63,24 @@ async def test_import_reports_bad_lines_and_keeps_the_others(client):
     assert await Guardianship.count() == 4
 
 
+async def test_birth_dates_are_checked_against_the_schools_day(client, monkeypatch):
+    """At 23:30 UTC on 31 December it is already the new year in Paris, on the app's clock: a child
+    born five years before it may be imported, one born after may not."""
+    from datetime import datetime, timezone
+
+    from api import clock
+
+    monkeypatch.setattr(clock, "source", lambda: datetime(2031, 12, 31, 23, 30, tzinfo=timezone.utc))
+    await _staff_client(client)
+    header = STUDENTS.splitlines()[0]
+    lines = [header, "Roux;Léo;10/06/2027;GS A;Roux;Anne;0611111111;;;;;", "Roux;Lou;10/06/2028;GS A;Roux;Anne;;;;;;"]
+    report = (await _import(client, "\n".join(lines) + "\n")).json()
+    assert report["students_created"] == 1
+    assert [(r["line"], r["reason"]) for r in report["rejected"]] == [
+        (3, "Date de naissance improbable « 10/06/2028 »."),
+    ]
+
+
 async def test_classes_imported_belong_to_this_year_even_when_next_year_is_prepared(client):
     school, _ = await _staff_client(client)
     this_year = await SchoolYear.select(SchoolYear.id).where(SchoolYear.school_id == school.id).first()

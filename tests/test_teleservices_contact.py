@@ -3,8 +3,9 @@ school reads a dated log, and activation and recovery follow the new details."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 
+from api import clock
 from api.accounts.directory import accounts_with, email_key, phone_key, set_contacts
 from db.accounts.tables import OutboxMessage, VerificationCode
 from db.core.tables import User
@@ -65,6 +66,21 @@ async def test_a_new_phone_counts_once_its_code_is_typed_and_recovery_then_uses_
         "/api/accounts/recovery/password/start", json={"identifier": s.parent.identifier, "channel": "sms"}
     )
     assert lost.status_code == 200 and "mot de passe" in (await messages_to("0755443322"))[-1]
+
+
+async def test_the_old_number_is_told_the_schools_day_of_the_change(new_client, monkeypatch):
+    """Changed at 23:30 UTC: already the next day in Paris, the day the message names."""
+    night = datetime.combine(clock.wall_clock().date(), time(23, 30), timezone.utc)
+    monkeypatch.setattr(clock, "source", lambda: night)
+    s = await tele_setup()
+    await set_contacts(s.school.id, s.parent.id, phone="0611223344")
+    parent = await signed_in(new_client, s.parent)
+    body = (await parent.post(CHANGES, json={"field": "phone", "phone": "0755443322", "client_id": "p9"})).json()
+    verify = f"{CHANGES}/{body['change']['id']}/verify"
+    done = await parent.post(verify, json={"flow": body["flow"], "code": await last_code("0755443322")})
+    assert done.status_code == 200, done.text
+    [told] = await messages_to("0611223344")
+    assert f"compte le {(night + timedelta(days=1)).strftime('%d/%m/%Y')}." in told, told
 
 
 async def test_a_new_email_is_proved_by_its_code_then_used_for_recovery(new_client):

@@ -253,8 +253,8 @@ async def require_verified(flow: str, purpose: str) -> dict:
 async def finish(row: dict) -> bool:
     """Close the flow for good; False if another request closed it first (replay)."""
     rows = await VerificationCode.raw(
-        "UPDATE verification_code SET used_at = now() WHERE school_id = {} AND id = {} AND used_at IS NULL "
-        "RETURNING id",
+        "UPDATE verification_code SET used_at = {} WHERE school_id = {} AND id = {} AND used_at IS NULL RETURNING id",
+        now(),
         row["school_id"],
         row["id"],
     )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from uuid import UUID
 
 from litestar import Request
 
+from api.clock import now
 from api.config import get_settings
 from api.errors import ApiError
 from api.ratelimit import _window_start, limit, reset
@@ -34,7 +35,7 @@ LOCKED = ApiError(
 
 
 async def _failures(key: str) -> int:
-    start = _window_start(FAILURE_WINDOW, datetime.now(timezone.utc))
+    start = _window_start(FAILURE_WINDOW, now())
     row = (
         await RateLimitCounter.select(RateLimitCounter.hits)
         .where((RateLimitCounter.key == key[:200]) & (RateLimitCounter.window_start == start))

@@ -99,10 +99,11 @@ async def save_settings(principal: Principal, data: AlertSettingsIn) -> None:
     for user_id in wanted:
         await AlertRecipient.raw(
             "INSERT INTO alert_recipient (id, school_id, user_id, created_at) "
-            "VALUES (gen_random_uuid(), {}, {}, now()) "
+            "VALUES (gen_random_uuid(), {}, {}, {}) "
             "ON CONFLICT (school_id, user_id) DO NOTHING",
             sid,
             user_id,
+            now(),
         )
 
 

@@ -18,7 +18,6 @@ from piccolo_conf import DB
 NOT_YOURS = ApiError(404, "not_found", "Élève introuvable.")
 FAMILY_ONLY = ApiError(403, "forbidden", "Cette fonction n'est pas disponible pour votre profil.")
 _FAMILY_READS = "SELECT EXISTS (SELECT 1 FROM family_audience($1, $2, $3))"
-_FAMILY_AUDIENCE = "SELECT class_ids, group_ids FROM family_audience($1, $2, $3)"
 
 
 def require_family(principal: Principal) -> None:
@@ -44,16 +43,6 @@ async def require_student(principal: Principal, student_id: UUID) -> UUID:
     ):
         return student_id
     raise NOT_YOURS
-
-
-async def family_student_audience(principal: Principal, student_id: UUID) -> tuple[list[UUID], list[UUID]]:
-    """The class and group ids whose items reach `student_id`, if this family member reads them (else 404)."""
-    row = principal.is_family and await DB.pool.fetchrow(
-        _FAMILY_AUDIENCE, principal.school_id, principal.user_id, student_id
-    )
-    if not row:
-        raise NOT_YOURS
-    return list(row["class_ids"]), list(row["group_ids"])
 
 
 async def teacher_classes_and_groups(principal: Principal) -> tuple[set[UUID], set[UUID]]:

@@ -41,7 +41,8 @@ SELECT coalesce((
         'pdf_url', '/api/students/' || a.student_id || '/bulletins/' || p.id || '/pdf'
     ) ORDER BY p.starts_on DESC)
     FROM (SELECT r.period_id, min(r.visible_from) AS visible_from FROM report_card_publication r
-          WHERE r.school_id = $1 AND r.class_id = ANY(a.class_ids) AND r.visible_from <= $4::date
+          WHERE r.school_id = $1 AND reaches(a.class_ids, a.group_ids, r.class_id, NULL)
+            AND r.visible_from <= $4::date
           GROUP BY r.period_id) x
     JOIN period p ON p.school_id = $1 AND p.id = x.period_id
 ), '[]')::text

@@ -51,10 +51,13 @@ async def my_post(principal: Principal, post_id: UUID) -> PostOut:
 async def mark_post(principal: Principal, post_id: UUID, column: str) -> None:
     """Set read_at (or acknowledged_at, which implies read) once; later calls keep the first time."""
     await my_post(principal, post_id)
-    extra = ", read_at = COALESCE(read_at, now())" if column == "acknowledged_at" else ""
+    moment = now()
+    acknowledged = column == "acknowledged_at"
     await InformationRecipient.raw(
-        f"UPDATE information_recipient SET {column} = COALESCE({column}, now()){extra} "
-        + "WHERE school_id = {} AND post_id = {} AND user_id = {}",
+        f"UPDATE information_recipient SET {column} = COALESCE({column}, {{}})"
+        + (", read_at = COALESCE(read_at, {})" if acknowledged else "")
+        + " WHERE school_id = {} AND post_id = {} AND user_id = {}",
+        *([moment, moment] if acknowledged else [moment]),
         principal.school_id,
         post_id,
         principal.user_id,

@@ -4,7 +4,7 @@ agenda) and what the school's pages show. One builder for both.
 `events_json(first, last, classes=None, only=None)` is a fragment: a JSON array of `EventOut` of
 school `$1` overlapping the days `first`..`last` (SQL expressions), by first day, then start time
 (all day first), then title. `classes` (an SQL uuid[] expression) narrows it to what those classes
-see: the whole school's events (no class) and theirs; `only` to one event.
+see: the whole school's events (no class) and those that `reaches` them; `only` to one event.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def events_json(first: str, last: str, *, classes: str | None = None, only: str 
         narrowed += f"""
       AND (NOT EXISTS (SELECT 1 FROM school_event_class c WHERE c.school_id = $1 AND c.event_id = e.id)
            OR EXISTS (SELECT 1 FROM school_event_class c
-                      WHERE c.school_id = $1 AND c.event_id = e.id AND c.class_id = ANY({classes})))"""
+                      WHERE c.school_id = $1 AND c.event_id = e.id
+                        AND reaches({classes}, NULL, c.class_id, NULL)))"""
     if only:
         narrowed += f" AND e.id = {only}"
     return f"""coalesce((

@@ -18,8 +18,8 @@ from datetime import date, datetime, timedelta
 import nh3
 from icalendar import Calendar, Event
 
+from api.dates import school_zone
 from api.events.structs import KINDS as EVENT_KINDS
-from api.timetable.school_service import school_zone
 from piccolo_conf import DB
 
 PAST = timedelta(days=28)
@@ -60,7 +60,7 @@ JOIN school sc ON sc.id = $1
 JOIN school_event ev ON ev.school_id = $1 AND ev.first_day <= $5 AND ev.last_day >= $4
 WHERE NOT EXISTS (SELECT 1 FROM school_event_class c WHERE c.school_id = $1 AND c.event_id = ev.id)
    OR EXISTS (SELECT 1 FROM school_event_class c
-              WHERE c.school_id = $1 AND c.event_id = ev.id AND c.class_id = ANY(a.class_ids))
+              WHERE c.school_id = $1 AND c.event_id = ev.id AND reaches(a.class_ids, a.group_ids, c.class_id, NULL))
 ORDER BY day, starts_at NULLS FIRST, kind, id
 """
 

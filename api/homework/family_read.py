@@ -82,10 +82,12 @@ SELECT json_build_object(
 FROM family_audience($1, $2, $3) a
 """
 
-# Does homework $2 reach a student $3 of reader $4 in school $1? (the "Fait" toggle, attachments)
+# Does homework $2 reach student $3 of reader $4 in school $1? (the "Fait" toggle, hand-ins) NULL when
+# the student is not the reader's (themself or a child), false when the homework does not reach them.
 HOMEWORK_REACHES_SQL = """
 SELECT EXISTS (
-    SELECT 1 FROM homework h, family_audience($1, $4, $3) a
+    SELECT 1 FROM homework h
     WHERE h.school_id = $1 AND h.id = $2 AND reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)
 )
+FROM family_audience($1, $4, $3) a
 """

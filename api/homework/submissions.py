@@ -25,14 +25,14 @@ from litestar.params import Body, FromPath
 
 from api.attachments import MAX_BYTES, remove_stored, stored_file_response
 from api.auth.principal import Principal, principal_with_roles
-from api.auth.scope import family_student_audience
+from api.auth.scope import NOT_YOURS
 from api.errors import ApiError
+from api.homework.family_read import HOMEWORK_REACHES_SQL
 from api.homework.submissions_read import HAND_IN_ITEMS_SQL, ONE_HAND_IN_SQL
 from api.homework.submissions_service import add_file, open_submission, rule_of, submission_file, submissions_for
 from api.homework.submissions_structs import HandInItem, UploadForm
 from api.openapi import errors
 from api.read_models import FamilyRead, family_read, read_response, read_responses, reader_today
-from db.homework.tables import Homework
 from db.submissions.tables import Submission as SubmissionRow
 from db.submissions.tables import SubmissionFile
 from piccolo_conf import DB
@@ -46,16 +46,14 @@ HAND_IN_ITEMS = FamilyRead(HAND_IN_ITEMS_SQL)
 ONE_HAND_IN = FamilyRead(ONE_HAND_IN_SQL)
 
 
-async def _visible_homework(principal: Principal, student_id: UUID, homework_id: UUID) -> dict:
-    classes, groups = await family_student_audience(principal, student_id)
-    row = (
-        await Homework.select()
-        .where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
-        .first()
-    )
-    if row is None or not (row["class_id"] in classes or row["group_id"] in groups):
+async def _visible_homework(principal: Principal, student_id: UUID, homework_id: UUID) -> None:
+    """A 404 unless the student is the reader's and the homework reaches them (the one SQL rule)."""
+    sid = principal.school_id
+    reaches = await DB.pool.fetchval(HOMEWORK_REACHES_SQL, sid, homework_id, student_id, principal.user_id)
+    if reaches is None:
+        raise NOT_YOURS
+    if not reaches:
         raise HOMEWORK_NOT_FOUND
-    return row
 
 
 async def hand_in_item(principal: Principal, student_id: UUID, homework_id: UUID) -> HandInItem:

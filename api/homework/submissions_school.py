@@ -23,7 +23,7 @@ from litestar.params import Body, FromPath, JSONBody
 from api.attachments import ALL_TYPES, MAX_BYTES, stored_file_response
 from api.auth.principal import Principal, principal_with_roles
 from api.clock import now
-from api.dates import school_today
+from api.dates import school_today, school_zone
 from api.errors import ApiError
 from api.homework.school_service import own_homework
 from api.homework.submissions_service import (
@@ -44,7 +44,7 @@ from api.homework.submissions_structs import (
 )
 from api.notifications.notify import Notice, notify_users
 from api.openapi import errors
-from api.timetable.school_service import audience_label, school_zone, students_of, subject_names
+from api.timetable.school_service import audience_label, students_of, subject_names
 from db.homework.tables import Homework
 from db.submissions.tables import HandIn
 from db.submissions.tables import Submission as SubmissionRow

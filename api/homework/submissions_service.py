@@ -102,10 +102,11 @@ async def open_submission(school_id: UUID, homework_id: UUID, student_id: UUID) 
     """The student's submission row for the homework, created on first use."""
     await SubmissionRow.raw(
         "INSERT INTO homework_submission (id, school_id, homework_id, student_id, created_at) "
-        "VALUES (gen_random_uuid(), {}, {}, {}, now()) ON CONFLICT (school_id, homework_id, student_id) DO NOTHING",
+        "VALUES (gen_random_uuid(), {}, {}, {}, {}) ON CONFLICT (school_id, homework_id, student_id) DO NOTHING",
         school_id,
         homework_id,
         student_id,
+        now(),
     )
     return (
         await SubmissionRow.select()

@@ -147,10 +147,11 @@ async def _reserve_attempt(pairing: dict) -> int:
     """Count an attempt before comparing, so parallel guesses can never exceed MAX_ATTEMPTS."""
     rows = await Pairing.raw(
         "UPDATE pairing SET failed_attempts = failed_attempts + 1 WHERE school_id = {} AND id = {} "
-        "AND status = 'pending' AND failed_attempts < {} AND expires_at > now() RETURNING failed_attempts",
+        "AND status = 'pending' AND failed_attempts < {} AND expires_at > {} RETURNING failed_attempts",
         pairing["school_id"],
         pairing["id"],
         MAX_ATTEMPTS,
+        now(),
     )
     if not rows:
         fresh = (

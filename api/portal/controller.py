@@ -9,6 +9,7 @@ from litestar.params import FromPath
 
 from api.alerts.settings import alerts_open
 from api.auth.principal import Principal
+from api.clock import now
 from api.errors import ApiError
 from api.openapi import errors
 from api.portal.apps import App, apps_for
@@ -89,10 +90,11 @@ class PortalController(Controller):
         await _require_app(principal, key)
         await PortalFavourite.raw(
             "INSERT INTO portal_favourite (id, school_id, user_id, app_key, created_at) "
-            "VALUES (gen_random_uuid(), {}, {}, {}, now()) ON CONFLICT (school_id, user_id, app_key) DO NOTHING",
+            "VALUES (gen_random_uuid(), {}, {}, {}, {}) ON CONFLICT (school_id, user_id, app_key) DO NOTHING",
             principal.school_id,
             principal.user_id,
             key,
+            now(),
         )
 
     @delete(

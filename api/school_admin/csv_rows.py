@@ -178,7 +178,8 @@ def _name(record: dict, key: str, label: str, limit: int = 80) -> str:
     return value
 
 
-def student_rows(text: str) -> tuple[list[StudentRow], list[Rejection]]:
+def student_rows(text: str, today: date) -> tuple[list[StudentRow], list[Rejection]]:
+    """The students of a CSV import (`today`: the school's day, which birth dates are checked against)."""
     records, found = _records(text)
     _require_columns(
         found, {"last_name": "Nom", "first_name": "Prénom", "birth_date": "Date de naissance", "class_name": "Classe"}
@@ -191,7 +192,7 @@ def student_rows(text: str) -> tuple[list[StudentRow], list[Rejection]]:
                 birth = parse_date(record.get("birth_date", ""))
             except ValueError:
                 raise ValueError(f"date de naissance invalide « {record.get('birth_date', '')} » (attendu JJ/MM/AAAA)")
-            if not (1990 <= birth.year <= date.today().year - 5):
+            if not (1990 <= birth.year <= today.year - 5):
                 raise ValueError(f"date de naissance improbable « {record['birth_date']} »")
             class_name = _name(record, "class_name", "classe", 30)
             guardians = []

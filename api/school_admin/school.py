@@ -22,6 +22,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
+from api.dates import school_today
 from api.errors import ApiError
 from api.openapi import also_served_as, errors
 from api.pdf import pdf_response
@@ -84,7 +85,7 @@ class SchoolAdminController(Controller):
         data: Annotated[ImportForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> ImportReport:
         text = await _read_csv(principal, data)
-        rows, rejected = csv_rows.student_rows(text)
+        rows, rejected = csv_rows.student_rows(text, await school_today(principal.school_id))
         return await apply_rows(principal, rows, rejected, len(rows) + len(rejected))
 
     @post(

@@ -29,7 +29,7 @@ from api.accounts.phones import normalise_phone
 from api.auth.principal import Principal
 from api.auth.tokens import parse_routed_token
 from api.clock import now
-from api.dates import french
+from api.dates import french, school_zone
 from api.errors import ApiError
 from api.notifications.notify import Notice, notify_users
 from api.notifications.sender import mask, send_email, send_sms
@@ -364,8 +364,9 @@ async def _apply(principal: Principal, change_id: UUID, field: str, value: str, 
 
 async def _tell_owner(principal: Principal, change: dict) -> None:
     """Tell the account's previous phone or e-mail (the address: its e-mail) that a detail changed."""
+    day = change["applied_at"].astimezone(await school_zone(principal.school_id)).date()  # the school's day
     text = (
-        f"Cartable : {CHANGED[change['field']]} de votre compte le {french(change['applied_at'].date())}. "
+        f"Cartable : {CHANGED[change['field']]} de votre compte le {french(day)}. "
         "Si vous n'êtes pas à l'origine de ce changement, contactez l'établissement."
     )
     old = change["old_value"]

@@ -18,7 +18,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 
 from api.auth.principal import Principal, principal_with_roles
-from api.dates import french, school_today
+from api.dates import french, school_today, school_zone
 from api.errors import ApiError
 from api.openapi import errors
 from api.pdf import a4_document, latin1, pdf_response
@@ -34,7 +34,7 @@ from api.teleservices.catalogue import (
     wish_label,
 )
 from api.teleservices.scale import euros
-from api.timetable.school_service import school_zone, students_of
+from api.timetable.school_service import students_of
 from db.core.tables import School, SchoolClass
 from db.teleservices.tables import BourseRequest, OrientationForm, OrientationWish
 

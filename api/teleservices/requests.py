@@ -24,12 +24,12 @@ from piccolo.table import Table
 
 from api.auth.principal import Principal
 from api.clock import now
+from api.dates import school_zone
 from api.errors import ApiError
 from api.people import Person, people, require_guardian
 from api.push import events as push_events
 from api.teleservices import campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, ORIENTATION_SERVICES, STATE_LABELS
-from api.timetable.school_service import school_zone
 from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
 from piccolo_conf import DB
 

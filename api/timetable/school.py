@@ -19,7 +19,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.clock import now
-from api.dates import require_school_date
+from api.dates import require_school_date, school_today
 from api.events.read import school_events, teacher_events
 from api.html import sanitize_html
 from api.openapi import errors
@@ -44,7 +44,7 @@ class SchoolTimetableController(Controller):
 
     @get("/lessons", summary="A teacher's lessons for one week")
     async def week(self, principal: NamedDependency[Principal], week: FromQuery[date | None] = None) -> TeacherWeek:
-        monday = monday_of(require_school_date(week, "week") if week else now().date())
+        monday = monday_of(require_school_date(week, "week") if week else await school_today(principal.school_id))
         rows = (
             await Lesson.select()
             .where(

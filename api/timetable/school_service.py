@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from api.auth.principal import Principal
 from api.auth.scope import teacher_classes_and_groups
 from api.errors import ApiError
-from db.core.tables import Enrolment, GroupMembership, School, SchoolClass, Subject, TeachingGroup, User
+from db.core.tables import Enrolment, GroupMembership, SchoolClass, Subject, TeachingGroup, User
 from db.timetable.tables import Lesson
 
 LESSON_NOT_FOUND = ApiError(404, "not_found", "Cours introuvable.")
@@ -88,22 +88,6 @@ async def audience_label(school_id: UUID, class_id: UUID | None, group_id: UUID 
 
 async def subject_names(school_id: UUID, ids) -> dict[UUID, str]:
     return await names_by_id(Subject, school_id, ids)
-
-
-# A school's time zone is set when the school is created and never changed by the API: each process
-# keeps the zones it has read (one entry per school), so a school's "today" costs no statement.
-_zones: dict[UUID, ZoneInfo] = {}
-DEFAULT_ZONE = ZoneInfo("Europe/Paris")
-
-
-async def school_zone(school_id: UUID) -> ZoneInfo:
-    zone = _zones.get(school_id)
-    if zone is None:
-        row = await School.select(School.timezone).where(School.id == school_id).first()
-        if row is None:  # unknown (e.g. a forged credential's school): not remembered
-            return DEFAULT_ZONE
-        zone = _zones[school_id] = ZoneInfo(row["timezone"])
-    return zone
 
 
 def at(day: date, moment: time, zone: ZoneInfo) -> datetime:

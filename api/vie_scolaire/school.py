@@ -22,7 +22,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
-from api.clock import now
+from api.dates import school_today
 from api.vie_scolaire import school_service as service
 from api.vie_scolaire.school_structs import (
     AbsenceLine,
@@ -66,7 +66,7 @@ class VieScolaireController(Controller):
     async def absences(
         self, principal: NamedDependency[Principal], day: FromQuery[date | None] = None
     ) -> list[AbsenceLine]:
-        return await service.absences_of_day(principal, day or now().date())
+        return await service.absences_of_day(principal, day or await school_today(principal.school_id))
 
     @post("/absences/{absence_id:uuid}/justification", summary="Justify or refuse an absence", status_code=204)
     async def justify(

@@ -14,10 +14,10 @@ from uuid import UUID
 from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.bulletins.frozen import freeze_due
-from api.dates import require_school_date
+from api.dates import require_school_date, school_zone
 from api.errors import ApiError
 from api.push import events
-from api.timetable.school_service import at, names_by_id, owned_lesson, school_zone, students_of
+from api.timetable.school_service import at, names_by_id, owned_lesson, students_of
 from api.vie_scolaire.school_structs import (
     AbsenceLine,
     JustifyIn,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
+from api.clock import now, today_in
 from db.seed import activity, communication, people, timetable, writer
 from db.seed.people import SchoolSpec
 from db.seed.plan import PARIS, Plan
@@ -15,13 +16,13 @@ Hook = Callable[[Plan], None]
 
 
 def paris_today() -> date:
-    return datetime.now(PARIS).date()
+    return today_in(PARIS)
 
 
 def build_plan(
     spec: SchoolSpec, *, today: date, after_people: Hook | None = None, after_all: Hook | None = None
 ) -> Plan:
-    plan = Plan(uai=spec.uai, today=today, now=datetime.now(PARIS))
+    plan = Plan(uai=spec.uai, today=today, now=now().astimezone(PARIS))
     people.build(plan, spec)
     if after_people:
         after_people(plan)
