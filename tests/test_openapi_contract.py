@@ -122,8 +122,6 @@ async def test_adding_this_browser_documents_every_status_it_answers(client):
 # What `test_every_status_a_handler_raises_is_declared` finds and cannot happen, with why. Each entry must
 # still be found (a stale one fails): the list only ever holds what the code still says.
 UNREACHABLE = {
-    ("POST", "/api/me/discussions", 409): "the message goes into the discussion just created, never closed",
-    ("POST", "/api/school/discussions", 409): "the message goes into the discussion just created, never closed",
     ("GET", "/api/school/evaluations", 404): "each evaluation listed is the teacher's own, just read",
     ("POST", "/api/teleservices/contact/changes", 404): "the change read back is the one just saved",
 }
