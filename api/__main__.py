@@ -23,6 +23,7 @@ import sys
 
 import uvicorn
 
+from api.app import open_process_pool
 from api.client_address import is_loopback
 from api.config import Settings, flag, get_settings
 from db.database import resolve_database_url
@@ -35,7 +36,8 @@ async def prepare() -> list:
     await apply_migrations()
     accounts: list = []
     if get_settings().demo_mode:
-        await DB.start_connection_pool(min_size=1, max_size=4)
+        # The app's own pool (not Piccolo's): its statements are logged like the server's (CARTABLE_SQL_LOG).
+        DB.pool = await open_process_pool(min_size=1, max_size=4)
         try:
             summary = await seed_demo()
         finally:

@@ -24,7 +24,7 @@ from api.http_headers import security_headers_middleware
 from api.openapi import ContractJsonPlugin, WallClockTimeSchema, document_errors
 from api.push.worker import delivery_worker
 from api.pwa_build import served_directories
-from db.pool import open_pool, statement_file_recorder
+from db.pool import BoundedPool, open_pool, statement_file_recorder
 from piccolo_conf import DB
 
 
@@ -49,6 +49,19 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
+async def open_process_pool(*, min_size: int, max_size: int) -> BoundedPool:
+    """This process's pool: the server's, or the start-up's (the demo seed, api/__main__.py). Under
+    CARTABLE_SQL_LOG every statement it sends is logged there (the tests' Citus check)."""
+    settings = get_settings()
+    return await open_pool(
+        DB.config["dsn"],
+        min_size=min_size,
+        max_size=max_size,
+        acquire_timeout=settings.db_acquire_timeout,
+        record_statement=statement_file_recorder(settings.sql_log) if settings.sql_log else None,
+    )
+
+
 @asynccontextmanager
 async def database_pool(_: Litestar) -> AsyncIterator[None]:
     # A host process (the test suite) may already own a pool for this engine; then reuse it. A
@@ -56,13 +69,7 @@ async def database_pool(_: Litestar) -> AsyncIterator[None]:
     owns_pool = DB.pool is None
     if owns_pool:
         settings = get_settings()
-        DB.pool = await open_pool(
-            DB.config["dsn"],
-            min_size=settings.db_pool_min,
-            max_size=settings.db_pool_max,
-            acquire_timeout=settings.db_acquire_timeout,
-            record_statement=statement_file_recorder(settings.sql_log) if settings.sql_log else None,
-        )
+        DB.pool = await open_process_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         freeze_startup_heap()
     try:
         yield

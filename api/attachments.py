@@ -40,6 +40,7 @@ from api.homework.school_service import own_homework
 from api.homework.school_structs import AttachmentOut
 from api.openapi import errors
 from api.ratelimit import limit
+from api.read_models import ConditionalResponse, conditional_responses, etag_of
 from db.homework.tables import HomeworkAttachment
 from piccolo_conf import DB
 
@@ -123,12 +124,15 @@ async def store_upload(principal: Principal, upload: UploadFile, extensions: tup
 
 
 def stored_file_response(school_id: UUID, row: dict) -> Response:
-    """A stored file (`row` has storage_key, filename, content_type) as a download that never renders."""
+    """A stored file (`row` has storage_key, filename, content_type) as a download that never renders.
+    Its ETag is made from its storage key: a stored file never changes (another file gets another key),
+    so a copy the phone has is still right, and a 304 reads nothing from the disk."""
     path = _path(school_id, row["storage_key"])
     if not path.is_file():
         raise NOT_FOUND
-    return Response(
-        path.read_bytes(),
+    return ConditionalResponse(
+        path.read_bytes,
+        etag=etag_of(row["storage_key"].encode()),
         media_type=row["content_type"],
         headers={"Content-Disposition": content_disposition(row["filename"]), "X-Content-Type-Options": "nosniff"},
     )
@@ -212,7 +216,11 @@ class AttachmentDownloadController(Controller):
     path = "/api/homework/{homework_id:uuid}/attachments"
     tags = ["homework"]
 
-    @get("/{attachment_id:uuid}", summary="Download a homework attachment")
+    @get(
+        "/{attachment_id:uuid}",
+        summary="Download a homework attachment (ETag, 304)",
+        responses=conditional_responses(404),
+    )
     async def download(
         self, principal: NamedDependency[Principal], homework_id: FromPath[UUID], attachment_id: FromPath[UUID]
     ) -> Response:

@@ -11,6 +11,11 @@ Every family read answers with a weak `ETag` (BLAKE2b of the body without its `g
 request whose `If-None-Match` names it gets `304 Not Modified` with no body: a phone that already has
 that content downloads nothing. Handlers still declare their msgspec Struct (`Response[HomeworkList]`)
 so the OpenAPI document describes the real body; tests decode every body into that Struct (strict).
+A read built in Python (a Struct) goes out the same way (`read_response` takes its encoded JSON). A
+download whose ETag is known before its body (a stored file: its immutable storage key; a printed
+bulletin: what it prints) is a `ConditionalResponse`, which answers the 304 itself when Litestar
+sends it, so the code that builds it needs no request and reads or prints nothing for a 304.
+`tests/test_family_etags.py` holds every family GET route of the app to this, or to a listed reason.
 
 SQL building blocks shared by several screens live in the domain that owns them (lessons in
 api/timetable/family_read.py, homework items in api/homework/family_read.py, information posts in
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -67,6 +73,12 @@ def read_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """A read's statuses for the domains that declare theirs (api/openapi.py `errors`): 400, 401,
     403, `statuses`, and the read's own (304, 503)."""
     return {**errors(*statuses), **READ_RESPONSES}
+
+
+def conditional_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """`errors(*statuses)` and 304: a read answered with `ConditionalResponse` or with `read_response`
+    outside the family screens (its 404 is its own)."""
+    return {**errors(*statuses), NOT_MODIFIED: READ_RESPONSES[NOT_MODIFIED]}
 
 
 FAMILY_ROLES = ("student", "parent")
@@ -160,13 +172,33 @@ def _matches(if_none_match: str, etag: str) -> bool:
     return any(tag == "*" or tag.removeprefix("W/") == opaque for tag in candidates)
 
 
-def read_response(request: Request, text: str, *, stamped: bool = True) -> Response:
-    """200 with the body (plus `generated_at`, the last field of a stamped Struct) and its ETag, or 304."""
-    body = text.encode()
+def _not_modified(etag: str) -> Response:
+    return Response(b"", status_code=NOT_MODIFIED, headers={"ETag": etag})
+
+
+def read_response(request: Request, text: str | bytes, *, stamped: bool = True) -> Response:
+    """200 with the body (plus `generated_at`, the last field of a stamped Struct) and its ETag, or 304.
+    `text`: the JSON a statement built, or a Struct encoded (`msgspec.json.encode`, not stamped)."""
+    body = text.encode() if isinstance(text, str) else text
     etag = etag_of(body)
-    headers = {"ETag": etag}
     if _matches(request.headers.get("if-none-match", ""), etag):
-        return Response(b"", status_code=NOT_MODIFIED, headers=headers)
+        return _not_modified(etag)
     if stamped:
         body = body[:-1] + b', "generated_at" : ' + msgspec.json.encode(now()) + b"}"
-    return Response(body, media_type=MediaType.JSON, headers=headers)
+    return Response(body, media_type=MediaType.JSON, headers={"ETag": etag})
+
+
+class ConditionalResponse(Response):
+    """A download with a weak ETag known before its body, made by `etag_of(what identifies the body)`:
+    `304 Not Modified` with no body when the request's `If-None-Match` names it, else 200 with
+    `content()`, which is called only then (a file is read, a PDF printed, for a 200 alone)."""
+
+    def __init__(self, content: Callable[[], bytes], *, etag: str, headers: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(b"", headers={**headers, "ETag": etag}, **kwargs)
+        self.etag, self.make_content = etag, content
+
+    def to_asgi_response(self, app, request: Request, **kwargs: Any):
+        if _matches(request.headers.get("if-none-match", ""), self.etag):
+            return _not_modified(self.etag).to_asgi_response(app, request, **kwargs)
+        self.content = self.make_content()
+        return super().to_asgi_response(app, request, **kwargs)

@@ -86,11 +86,50 @@ async def _keep_session(_connection: asyncpg.Connection) -> None:
     """Release without a reset query: see the module docstring for why nothing needs undoing."""
 
 
-def _statement_logger(record: Callable[[str], None]):
-    async def init(connection: asyncpg.Connection) -> None:
-        connection.add_query_logger(lambda logged: record(logged.query))
+class RecordingConnection(asyncpg.Connection):
+    """A connection that hands each statement to `record_statement(sql)` as it is sent, in the sender's
+    own call stack (a recorder may look at who sends it: tests/statements.py). asyncpg's query loggers
+    run later, from the event loop, where that is lost. Every way to send SQL is here: Piccolo's
+    queries (`fetch`), transactions (`execute`), the pool's helpers; COPY is not a statement to check.
+    A subclass per pool names its recorder (`recording_connection`)."""
 
-    return init
+    record_statement: Callable[[str], None]
+
+    async def execute(self, query: str, *args, **kwargs):
+        self.record_statement(query)
+        return await super().execute(query, *args, **kwargs)
+
+    async def executemany(self, command: str, args, **kwargs):
+        self.record_statement(command)
+        return await super().executemany(command, args, **kwargs)
+
+    async def fetch(self, query: str, *args, **kwargs):
+        self.record_statement(query)
+        return await super().fetch(query, *args, **kwargs)
+
+    async def fetchval(self, query: str, *args, **kwargs):
+        self.record_statement(query)
+        return await super().fetchval(query, *args, **kwargs)
+
+    async def fetchrow(self, query: str, *args, **kwargs):
+        self.record_statement(query)
+        return await super().fetchrow(query, *args, **kwargs)
+
+    async def fetchmany(self, query: str, args, **kwargs):
+        self.record_statement(query)
+        return await super().fetchmany(query, args, **kwargs)
+
+    async def prepare(self, query: str, **kwargs):
+        self.record_statement(query)
+        return await super().prepare(query, **kwargs)
+
+    def cursor(self, query: str, *args, **kwargs):
+        self.record_statement(query)
+        return super().cursor(query, *args, **kwargs)
+
+
+def recording_connection(record: Callable[[str], None]) -> type[RecordingConnection]:
+    return type("RecordingConnection", (RecordingConnection,), {"record_statement": staticmethod(record)})
 
 
 async def open_pool(
@@ -102,7 +141,8 @@ async def open_pool(
     application_name: str = "cartable",
     record_statement: Callable[[str], None] | None = None,
 ) -> BoundedPool:
-    """Open the pool. `record_statement(sql)` sees every statement sent (the Citus check uses it)."""
+    """Open the pool. `record_statement(sql)` sees every statement sent, from the sender's stack (the
+    Citus check uses it)."""
     pool = BoundedPool(
         dsn,
         min_size=min_size,
@@ -111,10 +151,10 @@ async def open_pool(
         max_inactive_connection_lifetime=300.0,
         connect=None,
         setup=None,
-        init=_statement_logger(record_statement) if record_statement else None,
+        init=None,
         reset=_keep_session,
         loop=None,
-        connection_class=asyncpg.Connection,
+        connection_class=recording_connection(record_statement) if record_statement else asyncpg.Connection,
         record_class=asyncpg.Record,
         server_settings={"application_name": application_name, "plan_cache_mode": "force_generic_plan"},
     )
@@ -124,10 +164,16 @@ async def open_pool(
 
 
 def statement_file_recorder(path: str) -> Callable[[str], None]:
-    """Append each statement to `path`, one JSON string per line (CARTABLE_SQL_LOG)."""
+    """Append each distinct statement to `path`, once per process, one JSON string per line
+    (CARTABLE_SQL_LOG: every statement of a server process is the app's)."""
     import json
 
+    seen: set[str] = set()
+
     def record(query: str) -> None:
+        if query in seen:
+            return
+        seen.add(query)
         with open(path, "a", encoding="utf-8") as log:
             log.write(json.dumps(query) + "\n")
 

@@ -14,6 +14,12 @@ from __future__ import annotations
 from pglast import ast, parse_sql
 from pglast.enums import SetOperation
 
+from db.migrate import all_tables
+from db.sharding import NOT_SHARDED
+
+# The tables Citus distributes on `school_id`: every table but the deployment-wide ones.
+SHARDED = {table._meta.tablename for table in all_tables()} - NOT_SHARDED
+
 # SQL functions that read school data, by name: the index of the argument that is their school.
 SHARD_LOCAL_FUNCTIONS = {"family_audience": 0}
 _CONSTANT = ("", "")

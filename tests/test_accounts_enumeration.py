@@ -30,7 +30,7 @@ from tests.accounts_builders import (
 )
 from tests.factories import make_family, make_school, make_user
 from tests.fixtures.api import client_from, sign_in
-from tests.statements import counting, tracked
+from tests.statements import counting
 
 WRONG_PASSWORD = "Mauvais-mot2passe"
 BIRTH_DATE = "2013-05-14"  # make_parent_to_activate's child
@@ -84,7 +84,7 @@ class Statements:
 
             await self.app(scope, receive, watching_send)
 
-        transport = httpx.ASGITransport(app=tracked(watched), client=(peer, 123))
+        transport = httpx.ASGITransport(app=watched, client=(peer, 123))
         return httpx.AsyncClient(transport=transport, base_url="http://localhost")
 
     async def of(self, request: Awaitable[httpx.Response]) -> tuple[httpx.Response, tuple[str, ...]]:

@@ -26,6 +26,7 @@ from tests.push_builders import (
     utc_now,
 )
 from tests.school_builders import school_setup
+from tests.shard_check import SHARDED, violations
 
 
 async def give_homework(client, setup, lesson, due_in_days: int = 2, html: str = "<p>Exercice 5</p>"):
@@ -308,9 +309,8 @@ async def test_the_daily_reminder_lists_homework_due_tomorrow_not_done(client, n
     done = await student.request("PUT", f"/api/students/{setup.student_4a.id}/homework/{first['id']}/done", json=mark)
     assert done.status_code == 200, done.text
 
-    with statements.as_app():
-        await reminders.queue_due(setup.school.id, moment)
-        await reminders.queue_due(setup.school.id, moment + timedelta(minutes=5))  # once a day
+    await reminders.queue_due(setup.school.id, moment)
+    await reminders.queue_due(setup.school.id, moment + timedelta(minutes=5))  # once a day
     await deliver(setup.school.id)
     assert bodies(push_service, student) == ["Pour demain, Léa a encore 1 travail non fait"]
     assert bodies(push_service, silent) == []
@@ -325,16 +325,42 @@ async def test_a_commit_wakes_the_worker_of_this_process_at_once(client, new_cli
     task = asyncio.create_task(running.run())
     try:
         await asyncio.sleep(0.05)
-        with statements.as_app():
-            await give_homework(client, setup, lesson)
-            for _ in range(200):
-                if bodies(push_service, phone):
-                    break
-                await asyncio.sleep(0.01)
+        await give_homework(client, setup, lesson)
+        for _ in range(200):
+            if bodies(push_service, phone):
+                break
+            await asyncio.sleep(0.01)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     assert bodies(push_service, phone) == ["Nouveau travail en mathématiques pour Léa"]
+
+
+async def test_a_sweep_round_of_the_workers_loop_delivers_and_every_statement_it_sends_is_shard_local(
+    client, new_client, push_service
+):
+    """One round of `run()` as the server runs it (a sweep: every school, reminders, pruning, delivery);
+    its statements are recorded like any of the app's (tests/statements.py) and pin their school."""
+    setup = await school_setup()
+    phone = await subscribed_phone(new_client, setup.student_4a, push_service)
+    await give_homework(client, setup, await lesson_today(setup))  # due now; no worker runs yet
+    running = worker.DeliveryWorker(sweep_seconds=3600)  # the first round is a sweep, the next in an hour
+    with statements.counting() as sent:
+        task = asyncio.create_task(running.run())
+        try:
+            for _ in range(500):
+                if running.last_prune is not None:  # set once the round went through every school
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    assert running.last_prune is not None and running.failures == 0
+    assert bodies(push_service, phone) == ["Nouveau travail en mathématiques pour Léa"]
+    sent = [" ".join(sql.split()) for sql in sent]
+    for part in ("SELECT id FROM school", "DELETE FROM notification_delivery", "DELETE FROM notification_event"):
+        assert any(part in sql for sql in sent), (part, sent)
+    assert {sql: found for sql in sent if (found := violations(sql, SHARDED))} == {}
 
 
 @pytest.mark.parametrize("quiet", [(time(21), time(7)), (time(12), time(14))])

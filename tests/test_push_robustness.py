@@ -14,7 +14,6 @@ from api.push import reminders, worker
 from db.devices.tables import Device
 from db.push.tables import NotificationDelivery
 from piccolo_conf import DB
-from tests import statements
 from tests.factories import enrol, link_parent, make_user
 from tests.fixtures.api import sign_in
 from tests.push_builders import bodies, deliver, lesson_today, paris_clock, subscribed_phone, utc_now
@@ -73,8 +72,7 @@ async def test_a_device_that_ended_without_being_revoked_hears_nothing(client, n
         (Device.school_id == setup.school.id) & (Device.id == shared.device_id)
     )
     await give_homework(client, setup, lesson, due_in_days=1, html="<p>Deux</p>")
-    with statements.as_app():
-        await reminders.queue_due(setup.school.id, moment)
+    await reminders.queue_due(setup.school.id, moment)
     report = await deliver(setup.school.id)
     assert bodies(push_service, shared) == []
     assert len(bodies(push_service, parent)) == 2 and report.sent == 2
@@ -104,11 +102,10 @@ async def test_the_worker_outlives_a_database_restart_and_delivers_once_it_is_ba
             except Exception:  # 503 (an AssertionError) or the session's write refused
                 assert time.monotonic() < deadline
                 await asyncio.sleep(0.5)
-        with statements.as_app():
-            while not bodies(push_service, phone):
-                assert time.monotonic() < deadline, "no notification after the restart"
-                assert not task.done(), task.exception() if task.done() else None
-                await asyncio.sleep(0.05)
+        while not bodies(push_service, phone):
+            assert time.monotonic() < deadline, "no notification after the restart"
+            assert not task.done(), task.exception() if task.done() else None
+            await asyncio.sleep(0.05)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

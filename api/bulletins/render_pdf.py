@@ -5,21 +5,31 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+import msgspec
 from fpdf.fonts import FontFace
 from litestar import Response
 
+from api.attachments import content_disposition
 from api.bulletins.structs import Bulletin
 from api.dates import french, school_today
-from api.pdf import a4_document, latin1, pdf_response
+from api.pdf import a4_document, latin1
+from api.read_models import ConditionalResponse, etag_of
 
 HEADER = ("Matière", "Moyenne", "Moy. classe", "Positionnement", "Appréciation du professeur")
 WIDTHS = (38, 18, 18, 30, 86)
 
 
 async def bulletin_download(school_id: UUID, bulletin: Bulletin) -> Response:
-    """The bulletin as a download (printed today, the school's day, if not published)."""
+    """The bulletin as a download (printed today, the school's day, if not published). Its ETag is made
+    from what it prints (the bulletin and that day): a 304 prints nothing."""
     filename = f"bulletin-{bulletin.period.name}-{bulletin.student}.pdf".replace(" ", "-")
-    return pdf_response(bulletin_pdf(bulletin, await school_today(school_id)), filename)
+    day = await school_today(school_id)
+    return ConditionalResponse(
+        lambda: bulletin_pdf(bulletin, day),
+        etag=etag_of(msgspec.json.encode((bulletin, day))),
+        media_type="application/pdf",
+        headers={"Content-Disposition": content_disposition(filename)},
+    )
 
 
 def count(n: int, singular: str, plural: str) -> str:

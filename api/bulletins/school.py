@@ -23,6 +23,7 @@ from api.bulletins.report import build_bulletins, period_out, period_row
 from api.bulletins.structs import MENTIONS, Bulletin, BulletinsContext, ClassOut
 from api.dates import school_today
 from api.openapi import errors
+from api.read_models import conditional_responses
 from db.core.tables import Period, SchoolClass
 
 
@@ -72,8 +73,8 @@ class SchoolBulletinsController(Controller):
 
     @get(
         "/{period_id:uuid}/students/{student_id:uuid}/pdf",
-        summary="A student's bulletin as a PDF",
-        responses=errors(404),
+        summary="A student's bulletin as a PDF (ETag, 304)",
+        responses=conditional_responses(404),
         media_type="application/pdf",
     )
     async def pdf(

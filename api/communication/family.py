@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
@@ -38,7 +39,7 @@ from api.communication.family_structs import (
 from api.communication.surveys import answer_survey
 from api.errors import ApiError, ErrorResponse
 from api.openapi import errors
-from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response, read_responses
 
 MAX_BODY = 5000
 DISCUSSIONS = FamilyRead(DISCUSSIONS_SQL)
@@ -62,12 +63,13 @@ class FamilyDiscussionsController(Controller):
     async def discussions(self, request: Request) -> Response[list[DiscussionSummary]]:
         return read_response(request, await family_read(request, DISCUSSIONS), stamped=False)
 
-    @get("/{discussion_id:uuid}", summary="Read a discussion (marks it read)")
+    @get("/{discussion_id:uuid}", summary="Read a discussion (marks it read; ETag, 304)", responses=read_responses(404))
     async def discussion(
-        self, principal: NamedDependency[Principal], discussion_id: FromPath[UUID]
-    ) -> DiscussionDetail:
+        self, request: Request, principal: NamedDependency[Principal], discussion_id: FromPath[UUID]
+    ) -> Response[DiscussionDetail]:
         require_family(principal)
-        return await read_discussion(principal, discussion_id)
+        detail = await read_discussion(principal, discussion_id)  # read, even when the phone has it (304)
+        return read_response(request, msgspec.json.encode(detail), stamped=False)
 
     @post(
         "/{discussion_id:uuid}/messages",
@@ -117,15 +119,18 @@ class FamilyTeachersController(Controller):
     path = "/api/students/{student_id:uuid}/teachers"
     tags = ["communication"]
 
-    @get("/", summary="The teachers of a student (to start a discussion)")
-    async def teachers(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> list[TeacherOut]:
+    @get("/", summary="The teachers of a student (to start a discussion; ETag, 304)", responses=read_responses(404))
+    async def teachers(
+        self, request: Request, principal: NamedDependency[Principal], student_id: FromPath[UUID]
+    ) -> Response[list[TeacherOut]]:
         require_family(principal)
         await require_student(principal, student_id)
         by_teacher = await teachers_of_student(principal, student_id)
-        return sorted(
+        teachers = sorted(
             (TeacherOut(id=t, name=name, subjects=sorted(set(s))) for t, (name, s) in by_teacher.items()),
             key=lambda t: t.name,
         )
+        return read_response(request, msgspec.json.encode(teachers), stamped=False)
 
 
 class FamilyInformationController(Controller):

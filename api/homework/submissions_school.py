@@ -44,6 +44,7 @@ from api.homework.submissions_structs import (
 )
 from api.notifications.notify import Notice, notify_users
 from api.openapi import errors
+from api.read_models import conditional_responses
 from api.timetable.school_service import audience_label, students_of, subject_names
 from db.homework.tables import Homework
 from db.submissions.tables import HandIn
@@ -266,8 +267,8 @@ class SchoolHandInsController(Controller):
 
     @get(
         "/homework/{homework_id:uuid}/submissions/{submission_id:uuid}/files/{file_id:uuid}",
-        summary="Download a handed-in file or my corrected copy",
-        responses=errors(404),
+        summary="Download a handed-in file or my corrected copy (ETag, 304)",
+        responses=conditional_responses(404),
     )
     async def download(
         self,

@@ -15,7 +15,8 @@ import json
 import re
 from datetime import time, timedelta
 
-from litestar import Controller, delete, get, put
+import msgspec
+from litestar import Controller, Request, Response, delete, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 
@@ -30,6 +31,7 @@ from api.push.structs import Kind, PushSettingsIn, PushSettingsOut, Subscription
 from api.push.subscriptions import forget_device
 from api.push.webpush import check_endpoint, check_keys
 from api.ratelimit import limit
+from api.read_models import conditional_responses, read_response
 from db.push.tables import PushSettings, PushSubscription
 from piccolo_conf import DB
 
@@ -109,9 +111,13 @@ class PushController(Controller):
     tags = ["notifications"]
     dependencies = {"principal": Provide(phone)}
 
-    @get("/settings", summary="This profile's notification settings and the VAPID public key", responses=errors())
-    async def read_settings(self, principal: NamedDependency[Principal]) -> PushSettingsOut:
-        return await _settings(principal)
+    @get(
+        "/settings",
+        summary="This profile's notification settings and the VAPID public key (ETag, 304)",
+        responses=conditional_responses(),
+    )
+    async def read_settings(self, request: Request, principal: NamedDependency[Principal]) -> Response[PushSettingsOut]:
+        return read_response(request, msgspec.json.encode(await _settings(principal)), stamped=False)
 
     @put("/settings", summary="Change this profile's notification settings (idempotent)", responses=errors(429))
     async def write_settings(

@@ -25,7 +25,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth.principal import Principal, principal_with_roles
 from api.openapi import errors
-from api.read_models import NOT_MODIFIED, READ_RESPONSES, read_response
+from api.read_models import conditional_responses, read_response
 from api.teleservices import bourse, orientation
 from api.teleservices.catalogue import SCALE_OF
 from api.teleservices.requests import BOURSE, kind_campaign
@@ -62,7 +62,7 @@ class FamilyTeleservicesController(Controller):
     @get(
         "/summary",
         summary="My children's téléservices: states, the school's last message, pending actions (ETag, 304)",
-        responses={**errors(404), NOT_MODIFIED: READ_RESPONSES[NOT_MODIFIED]},
+        responses=conditional_responses(404),
     )
     async def summary(self, request: Request, principal: NamedDependency[Principal]) -> Response[FamilySummary]:
         fields = msgspec.to_builtins(await family_summary(principal))
@@ -95,9 +95,15 @@ class FamilyTeleservicesController(Controller):
         request_id = await bourse.open_request(principal, data)
         return await bourse.bourse_out(principal, await bourse.request_row(principal.school_id, request_id))
 
-    @get("/bourses/{request_id:uuid}", summary="A bourse request of my child", responses=errors(404))
-    async def read_bourse(self, principal: NamedDependency[Principal], request_id: FromPath[UUID]) -> BourseOut:
-        return await _bourse(principal, request_id)
+    @get(
+        "/bourses/{request_id:uuid}",
+        summary="A bourse request of my child (ETag, 304)",
+        responses=conditional_responses(404),
+    )
+    async def read_bourse(
+        self, request: Request, principal: NamedDependency[Principal], request_id: FromPath[UUID]
+    ) -> Response[BourseOut]:
+        return read_response(request, msgspec.json.encode(await _bourse(principal, request_id)), stamped=False)
 
     @put(
         "/bourses/{request_id:uuid}",
@@ -134,9 +140,15 @@ class FamilyTeleservicesController(Controller):
         form_id = await orientation.open_form(principal, data)
         return await orientation.orientation_out(principal, await orientation.form_row(principal.school_id, form_id))
 
-    @get("/orientation/{form_id:uuid}", summary="A fiche dialogue of my child", responses=errors(404))
-    async def read_orientation(self, principal: NamedDependency[Principal], form_id: FromPath[UUID]) -> OrientationOut:
-        return await _form(principal, form_id)
+    @get(
+        "/orientation/{form_id:uuid}",
+        summary="A fiche dialogue of my child (ETag, 304)",
+        responses=conditional_responses(404),
+    )
+    async def read_orientation(
+        self, request: Request, principal: NamedDependency[Principal], form_id: FromPath[UUID]
+    ) -> Response[OrientationOut]:
+        return read_response(request, msgspec.json.encode(await _form(principal, form_id)), stamped=False)
 
     @put(
         "/orientation/{form_id:uuid}/wishes",

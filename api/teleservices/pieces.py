@@ -29,6 +29,7 @@ from api.auth.principal import Principal, principal_with_roles
 from api.dates import school_today
 from api.errors import ApiError
 from api.openapi import errors
+from api.read_models import conditional_responses
 from api.teleservices import campaigns
 from api.teleservices.bourse import bourse_out, family_request, lock_request, request_row, require_holder
 from api.teleservices.campaigns import campaign_by_id
@@ -136,9 +137,9 @@ class PiecesController(Controller):
 
     @get(
         "/{piece_id:uuid}",
-        summary="Download a piece of a bourse request (the guardian who filed, the school's staff)",
+        summary="Download a piece of a bourse request (the guardian who filed, the school's staff; ETag, 304)",
         dependencies={"principal": Provide(principal_with_roles("parent", "staff", "admin"))},
-        responses=errors(404),
+        responses=conditional_responses(404),
     )
     async def download(
         self, principal: NamedDependency[Principal], request_id: FromPath[UUID], piece_id: FromPath[UUID]
