@@ -25,8 +25,14 @@ from api.bulletins.render_pdf import bulletin_download
 from api.bulletins.structs import Bulletin, PublishedBulletin
 from api.dates import school_today
 from api.errors import ApiError
-from api.openapi import errors
-from api.read_models import FamilyRead, family_read, read_response, read_responses, reader_today
+from api.read_models import (
+    FamilyRead,
+    conditional_responses,
+    family_read,
+    read_response,
+    read_responses,
+    reader_today,
+)
 from piccolo_conf import DB
 
 NOT_PUBLISHED = ApiError(404, "not_found", "Ce bulletin n'est pas encore publié.")
@@ -88,7 +94,7 @@ class FamilyBulletinsController(Controller):
     @get(
         "/{period_id:uuid}/pdf",
         summary="A published bulletin as a PDF printed by the server",
-        responses=errors(404),
+        responses=conditional_responses(404),
         media_type="application/pdf",
     )
     async def pdf(

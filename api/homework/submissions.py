@@ -32,7 +32,14 @@ from api.homework.submissions_read import HAND_IN_ITEMS_SQL, ONE_HAND_IN_SQL
 from api.homework.submissions_service import add_file, open_submission, rule_of, submission_file, submissions_for
 from api.homework.submissions_structs import HandInItem, UploadForm
 from api.openapi import errors
-from api.read_models import FamilyRead, family_read, read_response, read_responses, reader_today
+from api.read_models import (
+    FamilyRead,
+    conditional_responses,
+    family_read,
+    read_response,
+    read_responses,
+    reader_today,
+)
 from db.submissions.tables import Submission as SubmissionRow
 from db.submissions.tables import SubmissionFile
 from piccolo_conf import DB
@@ -164,7 +171,7 @@ class FamilyHandInsController(Controller):
     @get(
         "/homework/{homework_id:uuid}/submission/files/{file_id:uuid}",
         summary="Download a handed-in file or the corrected copy",
-        responses=errors(404),
+        responses=conditional_responses(404),
     )
     async def download(
         self,
