@@ -42,6 +42,9 @@ async def pair_in_browser(page, live_server: str, user, device_name: str = "Tél
         [created.json()["link"], CODE, device_name],
     )
     await page.evaluate("(id) => localStorage.setItem('cartable.profile', id)", profile["id"])
+    # Installed (shell cached) before any test takes the network away: as on a phone, where pairing
+    # happens online and the app is used offline later.
+    await page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     return profile["id"]
 
 
