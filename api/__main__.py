@@ -9,7 +9,7 @@ CARTABLE_DEMO_PUBLIC=1 says it is meant: its accounts have a password everyone k
 headers are trusted by the app (TRUSTED_PROXIES, api/client_address.py), never by uvicorn itself.
 
 Serving: uvicorn on uvloop with the httptools parser, N worker processes (`just serve` defaults to
-the number of cores). `just bench --server …` measured it against uvicorn's pure-Python loop and
+the number of cores). `just bench servers` measures it against uvicorn's pure-Python loop and
 parser and against granian: see ARCHITECTURE.md.
 """
 
