@@ -1,6 +1,6 @@
 """Messagerie in the desktop espace: a parent writes to a teacher, who answers from the same page;
-the parent reads an information and confirms it; the teacher closes the discussion. Phone-width
-screenshots in the artifacts."""
+the parent reads an information and confirms it; the teacher closes the discussion, and writes to
+the family of a student they teach. Phone-width screenshots in the artifacts."""
 
 from __future__ import annotations
 
@@ -61,6 +61,20 @@ async def test_a_parent_and_a_teacher_talk_and_the_parent_reads_an_information(b
     await parent.get_by_role("button", name="Lire : Calcul littéral").click()
     await parent.wait_for_selector("#closed-note:not([hidden])")
     assert await parent.is_hidden("#reply-form") and await parent.is_hidden("#close-discussion")
+
+    # The teacher writes to the family of a student they teach: only their classes are offered.
+    await teacher.get_by_role("button", name="Écrire à une famille").click()
+    assert await teacher.locator("#new-class option").all_text_contents() == ["4e A"]
+    await teacher.wait_for_selector("#new-student >> text=MOREAU Lucas", state="attached")
+    await teacher.get_by_label("Élève", exact=True).select_option(label="MOREAU Lucas")
+    await teacher.get_by_label("Objet").fill("Contrôle de jeudi")
+    await teacher.get_by_label("Message", exact=True).fill("Bonjour, Lucas était absent au contrôle de jeudi.")
+    await check_screen(teacher, "espace-messagerie-professeur-ecrire", sizes=((1280, 900), (360, 740)))
+    await teacher.get_by_role("button", name="Envoyer le message").click()
+    await teacher.wait_for_selector("#status >> text=Message envoyé à la famille.")
+    await parent.reload()
+    await parent.get_by_role("button", name="Lire : Contrôle de jeudi").click()
+    await parent.wait_for_selector("#messages >> text=absent au contrôle de jeudi")
     await parent_context.close()
     await teacher_context.close()
 

@@ -94,3 +94,25 @@ async def test_parent_cannot_use_school_communication(client):
         )
     ).status_code == 403
     assert (await client.get("/api/school/discussions")).status_code == 403
+
+
+async def test_a_teacher_writes_to_the_family_of_a_student_they_teach_and_no_other(client, new_client):
+    s = await school_setup()
+    await sign_in(client, s.teacher_4a)
+    students = (await client.get("/api/school/teaching/students")).json()
+    names = [(p["first_name"], p["last_name"], p["class_name"]) for p in students]
+    assert names == [("Léa", "Bernard", "4e A"), ("Tom", "Petit", "4e A")]  # not Noé, in 3e B
+    contact = {"student_id": str(s.student_4a.id), "subject": "Contrôle", "body": "Bonjour",
+               "client_id": "teacher-0001"}  # fmt: skip
+    opened = await client.post("/api/school/discussions", json=contact)
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["with_names"] == ["Sophie BERNARD"]
+    other = {**contact, "student_id": str(s.student_3b.id), "client_id": "teacher-0002"}
+    assert (await client.post("/api/school/discussions", json=other)).status_code == 404
+
+    staff = await new_client()
+    await sign_in(staff, s.staff)  # the vie scolaire teaches no one: it picks from every class instead
+    assert (await staff.get("/api/school/teaching/students")).json() == []
+    parent = await new_client()
+    await sign_in(parent, s.parent_4a)
+    assert (await parent.get("/api/school/teaching/students")).status_code == 403

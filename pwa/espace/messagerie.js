@@ -21,9 +21,11 @@ let current = null;
 let replyKey = null; // kept until the reply is saved: a retried send acts once
 let newKey = null;
 let studentId = null;
-let toFamily = false; // the new discussion goes to a student's family (vie scolaire, direction)
-// Who starts a discussion with any student's family from here (api/auth/scope.py require_student).
-const WRITES_TO_FAMILIES = ['staff', 'admin'];
+let toFamily = false; // the new discussion goes to a student's family (teachers, vie scolaire, direction)
+// Who writes to a student's family from here (api/auth/scope.py require_student): staff and the head
+// to any student's, a teacher to the families of the students they teach.
+const WRITES_TO_FAMILIES = ['teacher', 'staff', 'admin'];
+let taught = null; // a teacher's students ({id, first_name, last_name, class_name}), by class
 
 // ---- Discussions ----
 async function loadDiscussions() {
@@ -76,9 +78,20 @@ async function chooseChild(id) {
 }
 
 async function chooseClass(classId) {
-  const students = classId ? await run(() => api(`/api/school/classes/${classId}/students`)) : [];
+  const students = taught ? taught.filter((s) => s.class_name === classId)
+    : classId ? await run(() => api(`/api/school/classes/${classId}/students`)) : [];
   $('new-student').replaceChildren(...(students || []).map((s) => el('option', { value: s.id },
     `${s.last_name.toUpperCase()} ${s.first_name}`)));
+}
+
+async function classOptions(me) {
+  if (me.user.role === 'teacher') { // only the classes of the students they teach
+    taught = taught || await run(() => api('/api/school/teaching/students'));
+    const names = [...new Set((taught || []).map((s) => s.class_name))];
+    return names.map((name) => el('option', { value: name }, name || 'Sans classe'));
+  }
+  const classes = await run(() => api('/api/school/classes'));
+  return (classes || []).map((c) => el('option', { value: c.id }, c.name));
 }
 
 async function openNew(me) {
@@ -89,8 +102,7 @@ async function openNew(me) {
     childPicker(me, $('new-child'), chooseChild);
     return;
   }
-  const classes = await run(() => api('/api/school/classes'));
-  $('new-class').replaceChildren(...(classes || []).map((c) => el('option', { value: c.id }, c.name)));
+  $('new-class').replaceChildren(...await classOptions(me));
   await chooseClass($('new-class').value);
 }
 
