@@ -64,8 +64,8 @@ async def test_a_parent_and_a_teacher_talk_and_the_parent_reads_an_information(b
 
     # The teacher writes to the family of a student they teach: only their classes are offered.
     await teacher.get_by_role("button", name="Écrire à une famille").click()
-    assert await teacher.locator("#new-class option").all_text_contents() == ["4e A"]
     await teacher.wait_for_selector("#new-student >> text=MOREAU Lucas", state="attached")
+    assert await teacher.locator("#new-class option").all_text_contents() == ["4e A"]
     await teacher.get_by_label("Élève", exact=True).select_option(label="MOREAU Lucas")
     await teacher.get_by_label("Objet").fill("Contrôle de jeudi")
     await teacher.get_by_label("Message", exact=True).fill("Bonjour, Lucas était absent au contrôle de jeudi.")
