@@ -11,7 +11,7 @@ Every family read answers with a weak `ETag` (BLAKE2b of the body without its `g
 request whose `If-None-Match` names it gets `304 Not Modified` with no body: a phone that already has
 that content downloads nothing. Handlers still declare their msgspec Struct (`Response[HomeworkList]`)
 so the OpenAPI document describes the real body; tests decode every body into that Struct (strict).
-A read built in Python (a Struct) goes out the same way (`read_response` takes its encoded JSON). A
+A read built in Python (a Struct) goes out the same way (`struct_response`). A
 download whose ETag is known before its body (a stored file: its immutable storage key; a printed
 bulletin: what it prints) is a `ConditionalResponse`, which answers the 304 itself when Litestar
 sends it, so the code that builds it needs no request and reads or prints nothing for a 304.
@@ -178,7 +178,7 @@ def _not_modified(etag: str) -> Response:
 
 def read_response(request: Request, text: str | bytes, *, stamped: bool = True) -> Response:
     """200 with the body (plus `generated_at`, the last field of a stamped Struct) and its ETag, or 304.
-    `text`: the JSON a statement built, or a Struct encoded (`msgspec.json.encode`, not stamped)."""
+    `text`: the JSON a statement built (or a Struct's, from `struct_response`)."""
     body = text.encode() if isinstance(text, str) else text
     etag = etag_of(body)
     if _matches(request.headers.get("if-none-match", ""), etag):
@@ -186,6 +186,11 @@ def read_response(request: Request, text: str | bytes, *, stamped: bool = True) 
     if stamped:
         body = body[:-1] + b', "generated_at" : ' + msgspec.json.encode(now()) + b"}"
     return Response(body, media_type=MediaType.JSON, headers={"ETag": etag})
+
+
+def struct_response(request: Request, value: Any) -> Response:
+    """A read built in Python (a Struct, or a list of them) with its ETag, or 304."""
+    return read_response(request, msgspec.json.encode(value), stamped=False)
 
 
 class ConditionalResponse(Response):

@@ -32,6 +32,7 @@ from api.read_models import (
     read_response,
     read_responses,
     reader_today,
+    struct_response,
 )
 from piccolo_conf import DB
 
@@ -89,7 +90,7 @@ class FamilyBulletinsController(Controller):
         period_id: FromPath[UUID],
     ) -> Response[Bulletin]:
         bulletin = await family_bulletin(principal, student_id, period_id)
-        return read_response(request, msgspec.json.encode(bulletin).decode(), stamped=False)
+        return struct_response(request, bulletin)
 
     @get(
         "/{period_id:uuid}/pdf",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
@@ -39,7 +38,7 @@ from api.communication.family_structs import (
 from api.communication.surveys import answer_survey
 from api.errors import ApiError, ErrorResponse
 from api.openapi import errors
-from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response, read_responses
+from api.read_models import READ_RESPONSES, FamilyRead, family_read, read_response, read_responses, struct_response
 
 MAX_BODY = 5000
 DISCUSSIONS = FamilyRead(DISCUSSIONS_SQL)
@@ -69,7 +68,7 @@ class FamilyDiscussionsController(Controller):
     ) -> Response[DiscussionDetail]:
         require_family(principal)
         detail = await read_discussion(principal, discussion_id)  # read, even when the phone has it (304)
-        return read_response(request, msgspec.json.encode(detail), stamped=False)
+        return struct_response(request, detail)
 
     @post(
         "/{discussion_id:uuid}/messages",
@@ -130,7 +129,7 @@ class FamilyTeachersController(Controller):
             (TeacherOut(id=t, name=name, subjects=sorted(set(s))) for t, (name, s) in by_teacher.items()),
             key=lambda t: t.name,
         )
-        return read_response(request, msgspec.json.encode(teachers), stamped=False)
+        return struct_response(request, teachers)
 
 
 class FamilyInformationController(Controller):

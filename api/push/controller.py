@@ -15,7 +15,6 @@ import json
 import re
 from datetime import time, timedelta
 
-import msgspec
 from litestar import Controller, Request, Response, delete, get, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
@@ -31,7 +30,7 @@ from api.push.structs import Kind, PushSettingsIn, PushSettingsOut, Subscription
 from api.push.subscriptions import forget_device
 from api.push.webpush import check_endpoint, check_keys
 from api.ratelimit import limit
-from api.read_models import conditional_responses, read_response
+from api.read_models import conditional_responses, struct_response
 from db.push.tables import PushSettings, PushSubscription
 from piccolo_conf import DB
 
@@ -117,7 +116,7 @@ class PushController(Controller):
         responses=conditional_responses(),
     )
     async def read_settings(self, request: Request, principal: NamedDependency[Principal]) -> Response[PushSettingsOut]:
-        return read_response(request, msgspec.json.encode(await _settings(principal)), stamped=False)
+        return struct_response(request, await _settings(principal))
 
     @put("/settings", summary="Change this profile's notification settings (idempotent)", responses=errors(429))
     async def write_settings(

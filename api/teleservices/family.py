@@ -25,7 +25,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.auth.principal import Principal, principal_with_roles
 from api.openapi import errors
-from api.read_models import conditional_responses, read_response
+from api.read_models import conditional_responses, read_response, struct_response
 from api.teleservices import bourse, orientation
 from api.teleservices.catalogue import SCALE_OF
 from api.teleservices.requests import BOURSE, kind_campaign
@@ -67,7 +67,7 @@ class FamilyTeleservicesController(Controller):
     async def summary(self, request: Request, principal: NamedDependency[Principal]) -> Response[FamilySummary]:
         fields = msgspec.to_builtins(await family_summary(principal))
         del fields["generated_at"]  # the ETag is of the content; read_response stamps the time after it
-        return read_response(request, msgspec.json.encode(fields).decode())
+        return read_response(request, msgspec.json.encode(fields))
 
     @get(
         "/campaigns/{campaign_id:uuid}/simulation",
@@ -103,7 +103,7 @@ class FamilyTeleservicesController(Controller):
     async def read_bourse(
         self, request: Request, principal: NamedDependency[Principal], request_id: FromPath[UUID]
     ) -> Response[BourseOut]:
-        return read_response(request, msgspec.json.encode(await _bourse(principal, request_id)), stamped=False)
+        return struct_response(request, await _bourse(principal, request_id))
 
     @put(
         "/bourses/{request_id:uuid}",
@@ -148,7 +148,7 @@ class FamilyTeleservicesController(Controller):
     async def read_orientation(
         self, request: Request, principal: NamedDependency[Principal], form_id: FromPath[UUID]
     ) -> Response[OrientationOut]:
-        return read_response(request, msgspec.json.encode(await _form(principal, form_id)), stamped=False)
+        return struct_response(request, await _form(principal, form_id))
 
     @put(
         "/orientation/{form_id:uuid}/wishes",
