@@ -28,15 +28,23 @@ class StudentCard(msgspec.Struct):
     level: str
 
 
-_STUDENTS_SQL = """
+def _cards_sql(students: str) -> str:
+    """Student cards of school {} (its three first arguments), of the students the SQL uuid[]
+    expression `students` names, by class then name."""
+    return f"""
 SELECT u.id, u.first_name, u.last_name, c.id AS class_id, coalesce(c.name, '') AS class_name,
        coalesce(c.level, '') AS level
 FROM app_user u
-LEFT JOIN enrolment e ON e.school_id = {} AND e.student_id = u.id
-LEFT JOIN school_class c ON c.school_id = {} AND c.id = e.class_id
-WHERE u.school_id = {} AND u.id = ANY({}) AND u.role = 'student'
+LEFT JOIN enrolment e ON e.school_id = {{}} AND e.student_id = u.id
+LEFT JOIN school_class c ON c.school_id = {{}} AND c.id = e.class_id
+WHERE u.school_id = {{}} AND u.role = 'student' AND u.id = ANY({students})
 ORDER BY c.name, u.last_name, u.first_name
 """
+
+
+_STUDENTS_SQL = _cards_sql("{}")
+# The students `family_audience` lets a reader read (one when its third argument names a student, else all).
+_AUDIENCE_CARDS_SQL = _cards_sql("ARRAY(SELECT a.student_id FROM family_audience({}, {}, {}) a)")
 
 
 async def student_cards(school_id: UUID, student_ids: list[UUID]) -> dict[UUID, StudentCard]:
@@ -53,26 +61,17 @@ async def student_card(school_id: UUID, student_id: UUID) -> StudentCard:
     return card
 
 
-# The students `family_audience` lets reader {2} read in school {1} (one when {3} names a student, else all), as
-# cards by class then name.
-_AUDIENCE_CARDS_SQL = """
-SELECT u.id, u.first_name, u.last_name, c.id AS class_id, coalesce(c.name, '') AS class_name,
-       coalesce(c.level, '') AS level
-FROM family_audience({}, {}, {}) a
-JOIN app_user u ON u.school_id = {} AND u.id = a.student_id
-LEFT JOIN enrolment e ON e.school_id = {} AND e.student_id = u.id
-LEFT JOIN school_class c ON c.school_id = {} AND c.id = e.class_id
-ORDER BY c.name, u.last_name, u.first_name
-"""
+async def audience_cards(school_id: UUID, reader_id: UUID, student_id: UUID | None = None) -> list[StudentCard]:
+    """The students `family_audience` lets `reader_id` read (only `student_id`, when given), as cards."""
+    rows = await User.raw(_AUDIENCE_CARDS_SQL, school_id, school_id, school_id, school_id, reader_id, student_id)
+    return list({row["id"]: StudentCard(**row) for row in rows}.values())
 
 
 async def _parents_students(principal: Principal, student_id: UUID | None) -> list[StudentCard]:
     """What `family_audience` gives a parent (a student reader would get themself: not a child)."""
     if principal.role != "parent":
         return []
-    sid = principal.school_id
-    rows = await User.raw(_AUDIENCE_CARDS_SQL, sid, principal.user_id, student_id, sid, sid, sid)
-    return list({row["id"]: StudentCard(**row) for row in rows}.values())
+    return await audience_cards(principal.school_id, principal.user_id, student_id)
 
 
 async def children_of(principal: Principal) -> list[StudentCard]:

@@ -7,22 +7,14 @@ from uuid import UUID
 
 from api.accounts.structs import Child, SessionBody, SessionUser
 from api.errors import ApiError
+from api.people import audience_cards
 from db.core.tables import School, User
-from piccolo_conf import DB
-
-# $1 school, $2 parent: the students `family_audience` lets the parent read, by first name (as the phone profile).
-_CHILDREN_SQL = """
-SELECT c.id, c.first_name, c.last_name,
-       coalesce((SELECT k.name FROM enrolment e JOIN school_class k ON k.school_id = $1 AND k.id = e.class_id
-                 WHERE e.school_id = $1 AND e.student_id = c.id LIMIT 1), '') AS class_name
-FROM family_audience($1, $2, NULL) a
-JOIN app_user c ON c.school_id = $1 AND c.id = a.student_id
-ORDER BY c.first_name COLLATE "C", c.last_name COLLATE "C"
-"""
 
 
 async def children_of(school_id: UUID, parent_id: UUID) -> list[Child]:
-    return [Child(**row) for row in await DB.pool.fetch(_CHILDREN_SQL, school_id, parent_id)]
+    """The students `family_audience` gives the parent, by first name (as the phone profile)."""
+    cards = sorted(await audience_cards(school_id, parent_id), key=lambda c: (c.first_name, c.last_name))
+    return [Child(id=c.id, first_name=c.first_name, last_name=c.last_name, class_name=c.class_name) for c in cards]
 
 
 async def session_body(school_id: UUID, user_id: UUID, csrf_token: str) -> SessionBody:

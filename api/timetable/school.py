@@ -24,30 +24,19 @@ from api.dates import require_school_date, school_today
 from api.events.read import school_events, teacher_events
 from api.html import sanitize_html
 from api.openapi import errors
+from api.people import StudentCard, student_cards
 from api.timetable.changes import change_lesson
 from api.timetable.school_service import audience_label, monday_of, names_by_id, owned_lesson, subject_names
 from api.timetable.school_structs import (
     LessonChangeIn,
     LessonContentIn,
     LessonContentOut,
-    TaughtStudent,
     TeacherLesson,
     TeacherWeek,
     Teaching,
 )
 from db.core.tables import SchoolClass, TeachingGroup, TeachingService
 from db.timetable.tables import Lesson, LessonContent
-from piccolo_conf import DB
-
-# $1 school, $2 the students; each with the name of their class, by class then name.
-_TAUGHT_STUDENTS = """
-SELECT u.id, u.first_name, u.last_name,
-       coalesce((SELECT c.name FROM enrolment e JOIN school_class c ON c.school_id = $1 AND c.id = e.class_id
-                 WHERE e.school_id = $1 AND e.student_id = u.id ORDER BY c.name LIMIT 1), '') AS class_name
-FROM app_user u
-WHERE u.school_id = $1 AND u.role = 'student' AND u.id = ANY($2::uuid[])
-ORDER BY class_name, lower(u.last_name), lower(u.first_name)
-"""
 
 
 class SchoolTimetableController(Controller):
@@ -179,12 +168,9 @@ class SchoolTimetableController(Controller):
         return sorted(result, key=lambda t: (t.audience, t.subject))
 
     @get("/teaching/students", summary="The students a teacher teaches, with their class (to write to a family)")
-    async def taught_students(self, principal: NamedDependency[Principal]) -> list[TaughtStudent]:
+    async def taught_students(self, principal: NamedDependency[Principal]) -> list[StudentCard]:
         students = await students_taught_by(principal) if principal.role == "teacher" else set()
-        if not students:
-            return []
-        rows = await DB.pool.fetch(_TAUGHT_STUDENTS, principal.school_id, list(students))
-        return [TaughtStudent(**dict(row)) for row in rows]
+        return list((await student_cards(principal.school_id, list(students))).values())
 
 
 ROUTES = [SchoolTimetableController]

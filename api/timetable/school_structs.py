@@ -55,15 +55,6 @@ class Teaching(msgspec.Struct):
     audience: str
 
 
-class TaughtStudent(msgspec.Struct):
-    """A student a teacher teaches (in a class or a group of theirs), with the student's class."""
-
-    id: UUID
-    first_name: str
-    last_name: str
-    class_name: str
-
-
 class LessonChangeIn(msgspec.Struct, forbid_unknown_fields=True):
     """A change families must know of: the lesson cancelled, moved (new day or hours), or back to normal."""
 
