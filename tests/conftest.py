@@ -90,6 +90,7 @@ async def migrated_database():
     DB.pool = await open_pool(
         DB.config["dsn"], min_size=1, max_size=5, acquire_timeout=10, record_statement=statements.record
     )
+    await _EMPTIER.prepare()
     yield
     await DB.close_connection_pool()
 
@@ -116,6 +117,7 @@ class _Emptier:
     def __init__(self) -> None:
         self.order: list[str] = []
         self.sequences: list[str] = []
+        self.probe = ""  # which tables hold a row: one statement
 
     async def prepare(self) -> None:
         names = [table._meta.tablename for table in all_tables()]
@@ -124,6 +126,8 @@ class _Emptier:
                FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid <> c.confrelid"""
         )
         self.order = _children_first(names, [(row["child"], row["parent"]) for row in parents])
+        self.probe = " UNION ALL ".join(f"SELECT {i} FROM (SELECT 1 FROM {name} LIMIT 1) AS t{i}"
+                                        for i, name in enumerate(self.order))  # fmt: skip
         self.sequences = [
             row["seq"]
             for row in await DB.pool.fetch(
@@ -135,9 +139,7 @@ class _Emptier:
         ]
 
     async def empty(self) -> None:
-        probe = " UNION ALL ".join(f"SELECT {i} FROM (SELECT 1 FROM {name} LIMIT 1) AS t{i}"
-                                   for i, name in enumerate(self.order))  # fmt: skip
-        filled = sorted(row[0] for row in await DB.pool.fetch(probe))
+        filled = sorted(row[0] for row in await DB.pool.fetch(self.probe))
         statements = [f"DELETE FROM {self.order[i]}" for i in filled]
         async with DB.pool.acquire() as connection, connection.transaction():
             if statements:
@@ -172,7 +174,5 @@ _EMPTIER = _Emptier()
 @pytest.fixture(autouse=True)
 async def db(migrated_database):
     """An empty database for each test (real deletes: the live-server process sees the same state)."""
-    if not _EMPTIER.order:
-        await _EMPTIER.prepare()
     await _EMPTIER.empty()
     yield DB

@@ -5,7 +5,7 @@ The session's pool (opened in conftest) hands every statement to `record` as it 
 (db/pool.py `RecordingConnection`), whoever sends it: a request of the in-process clients, a seed,
 the push worker's loop, an app function a test calls. Whose statement it is, is read from the call
 stack: the innermost frame in a project file decides. A frame in `api/` or `db/` makes it the app's;
-a frame in `tests/` makes it the tests' own (fixtures, truncation, set-up and assertions written in
+a frame in `tests/` makes it the tests' own (fixtures, emptying the tables, set-up and assertions written in
 the test with Piccolo or raw SQL), which is not recorded. Library frames (asyncpg, Piccolo, Litestar,
 asyncio) and the pool's plumbing (db/pool.py, db/database.py) are looked through. A statement whose
 stack holds no project frame at all (a library's own task) counts as the app's: checked rather than

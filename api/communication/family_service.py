@@ -51,13 +51,11 @@ async def my_post(principal: Principal, post_id: UUID) -> PostOut:
 async def mark_post(principal: Principal, post_id: UUID, column: str) -> None:
     """Set read_at (or acknowledged_at, which implies read) once; later calls keep the first time."""
     await my_post(principal, post_id)
-    moment = now()
-    acknowledged = column == "acknowledged_at"
+    columns = ("read_at", "acknowledged_at") if column == "acknowledged_at" else ("read_at",)
+    assignments = ", ".join(f"{name} = COALESCE({name}, {{}})" for name in columns)
     await InformationRecipient.raw(
-        f"UPDATE information_recipient SET {column} = COALESCE({column}, {{}})"
-        + (", read_at = COALESCE(read_at, {})" if acknowledged else "")
-        + " WHERE school_id = {} AND post_id = {} AND user_id = {}",
-        *([moment, moment] if acknowledged else [moment]),
+        f"UPDATE information_recipient SET {assignments} WHERE school_id = {{}} AND post_id = {{}} AND user_id = {{}}",
+        *[now()] * len(columns),
         principal.school_id,
         post_id,
         principal.user_id,
