@@ -370,7 +370,8 @@ async def test_without_light_dark_the_app_keeps_readable_light_colours(page, liv
     """A browser without CSS light-dark() (Safari < 17.5) drops every declaration that uses it, and skips
     `@supports (color: light-dark(…))`: played here by renaming the function in the app's stylesheet."""
     await page.goto(f"{live_server}/#/ajouter-profil")
-    await page.wait_for_selector("#screen-title")
+    # The title is in the shell; the screen (and its button) arrives with its lazily imported module.
+    await page.wait_for_selector("#main .pairing-primary")
     colours = await page.evaluate("""async () => {
         const css = (await (await fetch('/css/app.css')).text()).replaceAll('light-dark(', 'no-such-function(');
         const sheet = new CSSStyleSheet();
@@ -379,6 +380,6 @@ async def test_without_light_dark_the_app_keeps_readable_light_colours(page, liv
         document.adoptedStyleSheets = [sheet];
         const style = getComputedStyle(document.body);
         return { background: getComputedStyle(document.documentElement).backgroundColor, text: style.color,
-                 button: getComputedStyle(document.querySelector('button, .button')).backgroundColor };
+                 button: getComputedStyle(document.querySelector('#main .pairing-primary')).backgroundColor };
     }""")
     assert colours == {"background": "rgb(243, 245, 248)", "text": "rgb(27, 31, 36)", "button": "rgb(29, 78, 137)"}
