@@ -15,7 +15,8 @@ def primary_key() -> UUID:
 
 
 def school_key() -> UUID:
-    return UUID(null=False, index=True)
+    # No index of its own: the primary key (school_id, id) and every other index lead with it.
+    return UUID(null=False)
 
 
 def ref(*, null: bool = False) -> UUID:

@@ -8,6 +8,7 @@ at the time the migration was written, as migrations must be.
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from typing import NamedTuple
 
@@ -26,7 +27,18 @@ class Ref(NamedTuple):
     on_delete: str = "NO ACTION"
 
 
-def shard_sql(tables: list[type[Table]], refs: list[Ref]) -> list[str]:
+def _leading_columns(index_sql: str) -> tuple[str, list[str]]:
+    """The table and columns of "CREATE INDEX … ON homework (school_id, class_id, due_on)"."""
+    match = re.search(r"\bON (\w+) \(([^)]*)\)", index_sql)
+    if match is None or " WHERE " in index_sql:  # a partial index does not serve every lookup
+        return "", []
+    return match.group(1), [column.strip() for column in match.group(2).split(",")]
+
+
+def shard_sql(tables: list[type[Table]], refs: list[Ref], indexes: list[str] = ()) -> list[str]:
+    """The app's sharding SQL. A reference gets an index on (school_id, column) unless one of the
+    app's `indexes` already starts with those columns (each index costs every write)."""
+    served = [_leading_columns(index) for index in indexes]
     statements = []
     for table in tables:
         name = table._meta.tablename
@@ -40,13 +52,14 @@ def shard_sql(tables: list[type[Table]], refs: list[Ref]) -> list[str]:
             f"ALTER TABLE {name} ADD CONSTRAINT {name}_{ref.column}_fk FOREIGN KEY (school_id, {ref.column}) "
             f"REFERENCES {target} (school_id, id) ON DELETE {ref.on_delete}"
         )
-        statements.append(f"CREATE INDEX IF NOT EXISTS {name}_{ref.column}_idx ON {name} (school_id, {ref.column})")
+        if not any(table == name and columns[:2] == ["school_id", ref.column] for table, columns in served):
+            statements.append(f"CREATE INDEX IF NOT EXISTS {name}_{ref.column}_idx ON {name} (school_id, {ref.column})")
     return statements
 
 
 if __name__ == "__main__":
     module = importlib.import_module(f"db.{sys.argv[1]}.tables")
-    for statement in shard_sql(module.SHARDED_TABLES, module.REFERENCES):
+    for statement in shard_sql(module.SHARDED_TABLES, module.REFERENCES, getattr(module, "INDEXES", [])):
         print(f"    {statement!r},")
 
 

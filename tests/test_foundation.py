@@ -33,6 +33,27 @@ async def test_every_school_data_table_is_keyed_by_school(db):
         assert keys[table] == ["school_id", "id"], table
 
 
+async def test_no_index_is_served_by_another(db):
+    """Every index costs every insert and most updates: none may be the leading columns of another
+    index of its table (a unique one, or a wider one). Partial and expression indexes are left out."""
+    rows = await DB.run_ddl("""
+        SELECT i.indrelid::regclass::text AS table_name, i.indexrelid::regclass::text AS index_name,
+               i.indisunique AS is_unique, string_to_array(i.indkey::text, ' ')::int[] AS columns
+        FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE n.nspname = 'public' AND i.indpred IS NULL AND i.indexprs IS NULL""")
+    served = []
+    for index in rows:
+        for other in rows:
+            if other is index or other["table_name"] != index["table_name"] or index["is_unique"]:
+                continue
+            width = len(index["columns"])
+            wider = len(other["columns"]) > width or other["is_unique"] or other["index_name"] < index["index_name"]
+            if other["columns"][:width] == index["columns"] and wider:
+                served.append(f"{index['index_name']} (served by {other['index_name']})")
+                break
+    assert served == []
+
+
 async def test_references_cannot_cross_schools(db):
     """A row of one school cannot point at another school's row (composite foreign keys)."""
     from asyncpg.exceptions import ForeignKeyViolationError

@@ -1,6 +1,6 @@
 """The school and its people: schools, years, periods, classes, groups, subjects, users, links."""
 
-from piccolo.columns import Boolean, Date, Integer, Timestamptz, Varchar
+from piccolo.columns import UUID, Boolean, Date, Integer, Timestamptz, Varchar
 from piccolo.table import Table
 
 from db.columns import created_at, primary_key, ref, school_key
@@ -66,7 +66,7 @@ class TeachingGroup(Table, tablename="teaching_group"):
 class User(Table, tablename="app_user"):
     id = primary_key()
     school_id = school_key()
-    role = Varchar(length=10, index=True)  # student | parent | teacher | staff | admin
+    role = Varchar(length=10)  # student | parent | teacher | staff | admin
     identifier = Varchar(length=60)  # EduConnect style: p.nom, p.nom2
     first_name = Varchar(length=80)
     last_name = Varchar(length=80)
@@ -91,7 +91,7 @@ class LoginIdentifier(Table, tablename="login_identifier"):
     """
 
     identifier = Varchar(length=60, primary_key=True)
-    school_id = school_key()
+    school_id = UUID(null=False, index=True)  # keyed by identifier: a school's rows need an index of their own
     user_id = ref()
 
 
