@@ -87,6 +87,24 @@ async def test_a_writes_proof_stays_refused_after_a_database_crash(client, new_c
     assert replay.status_code == 401 and error_code(replay) == "proof_replayed"
 
 
+async def test_a_proof_is_remembered_while_it_could_be_accepted_and_no_longer(client, new_client):
+    """Every phone read stores its proof's jti: it stays refused as a replay for as long as its iat
+    window lets it pass (plus the clock margin between app servers), not ten minutes more."""
+    _, phone = await paired(client, new_client)
+    await DB.pool.execute("DELETE FROM proof_jti")
+    issued = int(time.time()) - 50  # 10 s of its window left
+    proof = phone.key.proof("GET", f"{BASE_URL}{PROFILE}", access_token=phone.access_token, iat=issued)
+    headers = {"Authorization": f"DPoP {phone.access_token}", "DPoP": proof}
+    assert (await phone.client.get(PROFILE, headers=headers)).status_code == 200
+    replay = await phone.client.get(PROFILE, headers=headers)
+    assert replay.status_code == 401 and error_code(replay) == "proof_replayed"
+
+    stored = await DB.pool.fetchrow("SELECT jti, expires_at FROM proof_jti")
+    window_ends = datetime.fromtimestamp(issued + 60, timezone.utc)
+    assert window_ends <= stored["expires_at"] <= window_ends + timedelta(seconds=31)
+    assert len(stored["jti"]) == 22  # 128 bits: the memory's index stays small
+
+
 async def test_a_proof_for_another_url_method_or_token_is_refused(client, new_client):
     _, phone = await paired(client, new_client)
     for proof in (

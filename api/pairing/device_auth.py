@@ -20,7 +20,7 @@ from api.clock import now
 from api.config import get_settings
 from api.errors import ApiError
 from api.pairing.dpop import verify_proof
-from api.pairing.proofs import IAT_WINDOW, JTI_MEMORY, jti_key, nonce_error
+from api.pairing.proofs import IAT_WINDOW, jti_key, nonce_error, remember_until
 from api.pairing.tokens import DEVICE_LIFETIME, SHARED_IDLE, TOKEN_INVALID
 from db.devices.tables import Device
 from piccolo_conf import DB
@@ -159,7 +159,7 @@ def device_arguments(request: Request, token: str, kind: str, access_token: str 
         bool(proof) and abs(moment.timestamp() - proof.iat) <= IAT_WINDOW.total_seconds(),
         moment,
         jti_key(proof) if proof else "",
-        moment + JTI_MEMORY,
+        remember_until(proof, moment) if proof else moment,
         DEVICE_LIFETIME,
         TOUCH_INTERVAL,
         SHARED_IDLE,

@@ -8,12 +8,12 @@ and a proof carrying a valid nonce is fresh whatever its `iat`. Nonces live on t
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 from piccolo.table import Table
 
-from api.auth.tokens import new_secret, same
+from api.auth.tokens import b64url, new_secret, same
 from api.clock import now
 from api.errors import ApiError
 from api.pairing.dpop import Proof
@@ -21,8 +21,8 @@ from db.devices.tables import ProofJtiWrite
 
 IAT_WINDOW = timedelta(seconds=60)
 NONCE_LIFETIME = timedelta(minutes=5)
-# Longer than any proof can be accepted (iat window, nonce lifetime): a stored jti outlives its proof.
-JTI_MEMORY = timedelta(minutes=10)
+# App servers' clocks differ a little: a stored jti outlives its proof by this much on any of them.
+CLOCK_MARGIN = timedelta(seconds=30)
 
 _REMEMBER_JTI = """
 INSERT INTO proof_jti_write (id, school_id, jti, expires_at) VALUES ({}, {}, {}, {})
@@ -31,8 +31,21 @@ ON CONFLICT (school_id, jti) DO NOTHING RETURNING id
 
 
 def jti_key(proof: Proof) -> str:
-    """The stored form of a proof's jti, scoped by key: two phones choosing the same jti never collide."""
-    return hashlib.sha256(f"{proof.thumbprint}:{proof.jti}".encode()).hexdigest()
+    """The stored form of a proof's jti, scoped by key: two phones choosing the same jti never collide.
+    128 bits of SHA-256 (22 characters): a collision needs ~2^64 proofs within minutes; every phone
+    read inserts one, and a short key keeps the replay memory's index small."""
+    return b64url(hashlib.sha256(f"{proof.thumbprint}:{proof.jti}".encode()).digest()[:16])
+
+
+def remember_until(proof: Proof, moment: datetime) -> datetime:
+    """Until when a proof's jti must be remembered: as long as the proof could still be accepted (its
+    `iat` window, or its server nonce's lifetime), and no longer, since every phone read adds one."""
+    if proof.nonce is not None:
+        return moment + NONCE_LIFETIME + CLOCK_MARGIN
+    # Only a proof inside its window is remembered: its iat is within IAT_WINDOW of `moment`.
+    window = IAT_WINDOW.total_seconds()
+    offset = timedelta(seconds=min(max(proof.iat - moment.timestamp(), -window), window))
+    return moment + offset + IAT_WINDOW + CLOCK_MARGIN
 
 
 async def nonce_error(table: type[Table], school_id: UUID, subject: dict) -> ApiError:
@@ -62,6 +75,6 @@ async def require_fresh(proof: Proof, *, table: type[Table], school_id: UUID, su
             raise await nonce_error(table, school_id, subject)
     elif abs(moment.timestamp() - proof.iat) > IAT_WINDOW.total_seconds():
         raise await nonce_error(table, school_id, subject)
-    stored = await ProofJtiWrite.raw(_REMEMBER_JTI, uuid4(), school_id, jti_key(proof), moment + JTI_MEMORY)
+    stored = await ProofJtiWrite.raw(_REMEMBER_JTI, uuid4(), school_id, jti_key(proof), remember_until(proof, moment))
     if not stored:
         raise ApiError(401, "proof_replayed", "Cette requête a déjà été reçue (preuve rejouée).")
