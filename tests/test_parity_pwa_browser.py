@@ -17,7 +17,7 @@ from db.submissions.tables import Submission, SubmissionFile
 from tests.factories import make_family
 from tests.family_builders import make_homework as make_family_homework
 from tests.family_builders import make_teacher_of
-from tests.fixtures.browser import artifact, check_screen
+from tests.fixtures.browser import FOCUS_RING, artifact, check_screen
 from tests.parity_builders import (
     JPEG,
     PDF,
@@ -30,7 +30,6 @@ from tests.parity_builders import (
     today,
 )
 from tests.test_family_parity_reads import add_event, publish_menus
-from tests.test_pwa_accessibility import FOCUS_RING
 from tests.test_pwa_browser import pair_in_browser
 from tests.test_pwa_units import run
 

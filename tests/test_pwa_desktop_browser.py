@@ -12,8 +12,7 @@ import pytest
 from db.devices.tables import Device
 from tests.factories import enrol, link_parent, make_class, make_family, make_user
 from tests.family_builders import make_homework, make_lesson, make_post, make_teacher_of, today
-from tests.fixtures.browser import check_screen, espace_context
-from tests.test_pwa_accessibility import FOCUS_RING
+from tests.fixtures.browser import FOCUS_RING, check_screen, espace_context
 
 pytestmark = pytest.mark.browser
 
