@@ -52,7 +52,7 @@ def shard_sql(tables: list[type[Table]], refs: list[Ref], indexes: list[str] = (
             f"ALTER TABLE {name} ADD CONSTRAINT {name}_{ref.column}_fk FOREIGN KEY (school_id, {ref.column}) "
             f"REFERENCES {target} (school_id, id) ON DELETE {ref.on_delete}"
         )
-        if not any(table == name and columns[:2] == ["school_id", ref.column] for table, columns in served):
+        if not any(indexed == name and columns[:2] == ["school_id", ref.column] for indexed, columns in served):
             statements.append(f"CREATE INDEX IF NOT EXISTS {name}_{ref.column}_idx ON {name} (school_id, {ref.column})")
     return statements
 
