@@ -46,26 +46,57 @@ ENGINE_CONFIG: dict[str, str] = {
 _embedded_servers: dict[Path, object] = {}
 
 
+def _discard(connection) -> None:
+    """Close a connection that cannot be trusted, at once (no round trip): its pool slot opens a new
+    one when next needed. One the server already closed went back to its pool by itself."""
+    try:
+        connection.terminate()
+    except asyncpg.InterfaceError:  # "connection has been released back to the pool"
+        pass
+
+
 class Transaction(PostgresTransaction):
     """Piccolo's transaction, giving back what it took however it ends. When the connection is lost
     mid-transaction, the rollback fails, and Piccolo's own `__aexit__` then neither releases the
     connection nor resets `current_transaction`: every later query of that task (the rest of a
     request, the push worker's loop for good) went to the dead transaction ("connection has been
-    released back to the pool"). Here the connection goes back to the pool (asyncpg discards a broken
-    one) and the task's current transaction is reset, whatever the commit or rollback raised."""
+    released back to the pool"). And when BEGIN fails, Piccolo's `__aenter__` keeps the connection it
+    took: one pool slot lost for good per failure (a database restart under load lost them all).
+
+    Here the task's current transaction is always reset, and the connection always goes back: to the
+    pool when the transaction ended cleanly, closed when BEGIN, COMMIT or ROLLBACK failed. Such a
+    connection may be mid-protocol ("another operation is in progress"); back in the pool, it would
+    fail the next request that takes it. Closed, its pool slot opens a new one when next needed."""
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            self.transaction = self.connection.transaction()
+            await self.begin()
+        except BaseException:
+            _discard(self.connection)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
 
     async def __aexit__(self, exception_type, exception, traceback) -> bool:
         if self._parent:
             return exception is None
+        clean = False
         try:
             if exception is not None:
                 if not self._rolled_back:
                     await self.rollback()
             elif not self._committed and not self._rolled_back:
                 await self.commit()
+            clean = True
         finally:
             try:
-                if self.engine.pool:
+                if not clean:
+                    _discard(self.connection)
+                elif self.engine.pool:
                     await self.engine.pool.release(self.connection)
                 else:  # migrations run before the pool exists: a connection of their own
                     await self.connection.close()

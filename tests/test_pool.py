@@ -82,3 +82,48 @@ async def test_a_transaction_cut_by_a_lost_connection_leaves_its_task_a_working_
     held = [await asyncio.wait_for(DB.pool.acquire(), timeout=5) for _ in range(DB.pool.get_max_size())]
     for connection in held:  # and the dead connection's slot came back
         await DB.pool.release(connection)
+
+
+async def test_a_transaction_whose_begin_fails_gives_its_connection_back(db, monkeypatch):
+    """BEGIN on a connection the server just dropped fails; Piccolo then kept the connection it took.
+    A database restart under load did that to every slot: the app answered 503 for good."""
+    from db.database import Transaction
+
+    async def begin_on_a_dropped_connection(self):
+        raise asyncpg.InterfaceError("cannot switch to state 15; another operation (2) is in progress")
+
+    monkeypatch.setattr(Transaction, "begin", begin_on_a_dropped_connection)
+    for _ in range(DB.pool.get_max_size() + 1):
+        with pytest.raises(asyncpg.InterfaceError):
+            async with DB.transaction():
+                pass
+    monkeypatch.undo()
+    assert DB.current_transaction.get() is None
+    held = [await asyncio.wait_for(DB.pool.acquire(), timeout=5) for _ in range(DB.pool.get_max_size())]
+    for connection in held:  # every slot came back
+        await DB.pool.release(connection)
+
+
+async def test_a_connection_whose_rollback_failed_never_serves_again(db, monkeypatch):
+    """A failed ROLLBACK may leave the connection mid-protocol: back in the pool, it would fail the next
+    request that takes it. It is closed instead, and its slot opens a new connection."""
+    from db.database import Transaction
+
+    async def rollback_on_a_broken_connection(self):
+        raise asyncpg.InterfaceError("cannot perform operation: another operation is in progress")
+
+    monkeypatch.setattr(Transaction, "rollback", rollback_on_a_broken_connection)
+    with pytest.raises(asyncpg.InterfaceError):  # the rollback's error, from the body's
+        async with DB.transaction():
+            used = DB.current_transaction.get().connection
+            pid = used.get_server_pid()
+            1 / 0
+    monkeypatch.undo()
+    pids = set()
+    held = [await asyncio.wait_for(DB.pool.acquire(), timeout=5) for _ in range(DB.pool.get_max_size())]
+    for connection in held:
+        pids.add(connection.get_server_pid())
+        await DB.pool.release(connection)
+    assert pid not in pids
+    async with DB.transaction():
+        assert await DB.current_transaction.get().connection.fetchval("SELECT 1") == 1
