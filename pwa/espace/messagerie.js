@@ -25,7 +25,7 @@ let toFamily = false; // the new discussion goes to a student's family (teachers
 // Who writes to a student's family from here (api/auth/scope.py require_student): staff and the head
 // to any student's, a teacher to the families of the students they teach.
 const WRITES_TO_FAMILIES = ['teacher', 'staff', 'admin'];
-let taught = null; // a teacher's students ({id, first_name, last_name, class_name}), by class
+let taught = null; // a teacher's students (StudentCard: id, names, class_id, class_name), by class
 
 // ---- Discussions ----
 async function loadDiscussions() {
@@ -78,7 +78,7 @@ async function chooseChild(id) {
 }
 
 async function chooseClass(classId) {
-  const students = taught ? taught.filter((s) => s.class_name === classId)
+  const students = taught ? taught.filter((s) => (s.class_id || '') === classId)
     : classId ? await run(() => api(`/api/school/classes/${classId}/students`)) : [];
   $('new-student').replaceChildren(...(students || []).map((s) => el('option', { value: s.id },
     `${s.last_name.toUpperCase()} ${s.first_name}`)));
@@ -87,8 +87,8 @@ async function chooseClass(classId) {
 async function classOptions(me) {
   if (me.user.role === 'teacher') { // only the classes of the students they teach
     taught = taught || await run(() => api('/api/school/teaching/students'));
-    const names = [...new Set((taught || []).map((s) => s.class_name))];
-    return names.map((name) => el('option', { value: name }, name || 'Sans classe'));
+    const classes = new Map((taught || []).map((s) => [s.class_id || '', s.class_name]));
+    return [...classes].map(([id, name]) => el('option', { value: id }, name || 'Sans classe'));
   }
   const classes = await run(() => api('/api/school/classes'));
   return (classes || []).map((c) => el('option', { value: c.id }, c.name));
