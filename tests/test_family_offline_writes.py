@@ -158,6 +158,13 @@ async def test_writes_sent_twice_at_the_same_moment_are_stored_once_and_answered
     assert answer.status_code == 201 and answer.json()["reason"] == "Rendez-vous médical"
     assert await Absence.count() == 1
 
+    # The desktop form sends no client id: a double click still reports the period once.
+    later = {"starts_at": (starts + timedelta(days=7)).isoformat(), "ends_at": (ends + timedelta(days=7)).isoformat(),
+             "reason": "Compétition sportive"}  # fmt: skip
+    answer = await _twice_at_once(client, f"/api/students/{family.student.id}/absences", later)
+    assert answer.status_code == 201 and answer.json()["reason"] == "Compétition sportive"
+    assert await Absence.count() == 2
+
 
 async def test_staff_contacting_a_family_twice_at_the_same_moment_opens_one_discussion(client):
     s = await school_setup()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from db.vie_scolaire.tables import Absence, Remark
+import asyncio
+
+from db.vie_scolaire.tables import Absence, Lateness, Remark
 from tests.fixtures.api import sign_in
 from tests.school_builders import school_setup
 
@@ -43,6 +45,22 @@ async def test_roll_call_is_idempotent_and_shows_in_absences_of_the_day(client, 
     await client.put(url, json={"entries": entries})  # the teacher's page resends the same roll
     day = (await staff.get("/api/school/absences", params={"day": "2026-11-23"})).json()
     assert day[0]["justification_state"] == "justified" and day[0]["reason"] == "Rendez-vous médical"
+
+
+async def test_a_roll_call_sent_twice_at_the_same_moment_records_each_student_once(client):
+    s = await school_setup()
+    await sign_in(client, s.teacher_4a)
+    url = f"/api/school/lessons/{s.lesson_4a.id}/roll"
+    entries = [
+        {"student_id": str(s.student_4a.id), "status": "absent"},
+        {"student_id": str(s.other_4a.id), "status": "late", "minutes": 10},
+    ]
+    first, second = await asyncio.gather(*(client.put(url, json={"entries": entries}) for _ in range(2)))
+    assert first.status_code == second.status_code == 200, (first.text, second.text)
+    assert await Absence.count().where(Absence.student_id == s.student_4a.id) == 1
+    assert await Lateness.count().where(Lateness.student_id == s.other_4a.id) == 1
+    lines = {line["first_name"]: (line["status"], line["minutes"]) for line in second.json()["students"]}
+    assert lines["Léa"] == ("absent", None) and lines["Tom"] == ("late", 10)
 
 
 async def test_teacher_cannot_call_roll_or_remark_outside_their_classes(client):

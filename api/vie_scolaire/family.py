@@ -26,12 +26,13 @@ from piccolo_conf import DB
 VIE_SCOLAIRE = FamilyRead(VIE_SCOLAIRE_SQL)
 
 # $1 school, $2 student, $3 starts, $4 ends, $5 reason, $6 parent, $7 client id, $8 now: a parent's report,
-# unless the same client id was already stored (then nothing: `absence_client_uq`).
+# unless the same client id (`absence_client_uq`) or the same period (`absence_family_period_uq`) was
+# already stored by this parent: then nothing, even for two sent at once.
 _REPORT = """
 INSERT INTO absence (id, school_id, student_id, lesson_id, starts_at, ends_at, reason, justification_state,
                      reported_by_id, created_at, client_id)
 VALUES (gen_random_uuid(), $1, $2, NULL, $3, $4, $5, 'pending', $6, $8, $7)
-ON CONFLICT (school_id, reported_by_id, client_id) WHERE client_id <> '' DO NOTHING
+ON CONFLICT DO NOTHING
 RETURNING id, starts_at, ends_at, reason, justification_state
 """
 
@@ -123,19 +124,19 @@ class FamilyVieScolaireController(Controller):
         mine = (Absence.school_id == sid) & (Absence.reported_by_id == principal.user_id)
         same_period = (
             (Absence.student_id == student_id)
+            & Absence.lesson_id.is_null()
             & (Absence.starts_at == data.starts_at)
             & (Absence.ends_at == data.ends_at)
         )
-        resent = (Absence.client_id == client_id) if client_id else None
-        same = await Absence.select().where(mine & resent).first() if client_id else None
-        same = same or await Absence.select().where(mine & same_period).first()
+        already = (same_period | (Absence.client_id == client_id)) if client_id else same_period
+        same = await Absence.select().where(mine & already).first()
         if same is None:  # a resend of the same report creates nothing new
             await freeze_due(sid)  # a published bulletin keeps the absences it showed
             same = await DB.pool.fetchrow(
                 _REPORT, sid, student_id, data.starts_at, data.ends_at, reason, principal.user_id, client_id, now()
             )
-            if same is None:  # the same report sent twice at once (the unique index): the first one stands
-                same = await Absence.select().where(mine & resent).first()
+            if same is None:  # the same report sent twice at once (the unique indexes): the first one stands
+                same = await Absence.select().where(mine & already).first()
         return AbsenceOut(
             id=same["id"],
             starts_at=same["starts_at"],

@@ -14,6 +14,7 @@ from uuid import UUID
 from api.auth.principal import Principal
 from api.auth.scope import require_student
 from api.bulletins.frozen import freeze_due
+from api.clock import now
 from api.dates import require_school_date, school_zone
 from api.errors import ApiError
 from api.push import events
@@ -84,48 +85,50 @@ async def call_roll(principal: Principal, lesson_id: UUID, data: RollIn) -> Roll
     return await roll(principal, lesson_id)
 
 
+# School, student, lesson, starts, ends, teacher, now (Piccolo's raw: in the roll's transaction). An
+# absence already recorded is kept as is (`absence_lesson_uq`): a resent roll, even two at once, must
+# not undo its justification.
+_RECORD_ABSENCE = """
+INSERT INTO absence (id, school_id, student_id, lesson_id, starts_at, ends_at, reason, justification_state,
+                     reported_by_id, created_at, client_id)
+VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, '', 'unjustified', {}, {}, '')
+ON CONFLICT (school_id, lesson_id, student_id) DO NOTHING
+RETURNING true AS recorded
+"""
+# School, student, lesson, occurred at, minutes, now: `recorded` when newly recorded, false when
+# only its minutes changed (`lateness_lesson_uq`).
+_RECORD_LATENESS = """
+INSERT INTO lateness (id, school_id, student_id, lesson_id, occurred_at, minutes, justified, reason, created_at)
+VALUES (gen_random_uuid(), {}, {}, {}, {}, {}, false, '', {})
+ON CONFLICT (school_id, lesson_id, student_id) DO UPDATE SET minutes = EXCLUDED.minutes
+RETURNING xmax = 0 AS recorded
+"""
+
+
 async def _record_roll(principal: Principal, lesson_id: UUID, data: RollIn, starts, ends) -> list[tuple[UUID, str]]:
     """Write the roll; (student, "absence" | "lateness") for each one newly recorded."""
     sid = principal.school_id
     recorded = []
     for entry in data.entries:
-        absence = (
-            (Absence.school_id == sid) & (Absence.lesson_id == lesson_id) & (Absence.student_id == entry.student_id)
-        )
-        lateness = (
-            (Lateness.school_id == sid) & (Lateness.lesson_id == lesson_id) & (Lateness.student_id == entry.student_id)
-        )
         if entry.status != "absent":
-            await Absence.delete().where(absence)
-        if entry.status != "late":
-            await Lateness.delete().where(lateness)
-        # An absence already recorded is kept as is: a resent roll must not undo its justification.
-        if entry.status == "absent" and not await Absence.exists().where(absence):
-            recorded.append((entry.student_id, "absence"))
-            await Absence.insert(
-                Absence(
-                    school_id=sid,
-                    student_id=entry.student_id,
-                    lesson_id=lesson_id,
-                    starts_at=starts,
-                    ends_at=ends,
-                    reported_by_id=principal.user_id,
-                )
+            await Absence.delete().where(
+                (Absence.school_id == sid) & (Absence.lesson_id == lesson_id) & (Absence.student_id == entry.student_id)
             )
+        if entry.status != "late":
+            await Lateness.delete().where(
+                (Lateness.school_id == sid)
+                & (Lateness.lesson_id == lesson_id)
+                & (Lateness.student_id == entry.student_id)
+            )
+        if entry.status == "absent":
+            teacher = principal.user_id
+            if await Absence.raw(_RECORD_ABSENCE, sid, entry.student_id, lesson_id, starts, ends, teacher, now()):
+                recorded.append((entry.student_id, "absence"))
         elif entry.status == "late":
-            if await Lateness.exists().where(lateness):
-                await Lateness.update({Lateness.minutes: entry.minutes or 5}).where(lateness)
-            else:
+            minutes = entry.minutes or 5
+            rows = await Lateness.raw(_RECORD_LATENESS, sid, entry.student_id, lesson_id, starts, minutes, now())
+            if rows[0]["recorded"]:
                 recorded.append((entry.student_id, "lateness"))
-                await Lateness.insert(
-                    Lateness(
-                        school_id=sid,
-                        student_id=entry.student_id,
-                        lesson_id=lesson_id,
-                        occurred_at=starts,
-                        minutes=entry.minutes or 5,
-                    )
-                )
     return recorded
 
 

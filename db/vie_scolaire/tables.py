@@ -75,4 +75,10 @@ REFERENCES = [
     Ref(Punishment, "student_id", User, "CASCADE"),
     Ref(Punishment, "author_id", User),
 ]
-INDEXES = []
+INDEXES = [
+    "CREATE UNIQUE INDEX absence_client_uq ON absence (school_id, reported_by_id, client_id) WHERE client_id <> ''",
+    "CREATE UNIQUE INDEX absence_lesson_uq ON absence (school_id, lesson_id, student_id)",
+    "CREATE UNIQUE INDEX absence_family_period_uq ON absence "
+    "(school_id, reported_by_id, student_id, starts_at, ends_at) WHERE lesson_id IS NULL",
+    "CREATE UNIQUE INDEX lateness_lesson_uq ON lateness (school_id, lesson_id, student_id)",
+]
