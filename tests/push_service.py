@@ -5,11 +5,13 @@ decrypts the `aes128gcm` body (RFC 8291) with the keys of the subscription it ma
 would. It runs as an ASGI app (tests/fixtures/push.py serves it with uvicorn; the bench too).
 
 Each subscription can be told what to answer (`answers`: 201 by default; 410 for a browser that
-unsubscribed, 500 or 429 for an outage).
+unsubscribed, 500 or 429 for an outage), and how slowly (`delays`: seconds before it takes each next
+request; a sender that hangs up meanwhile has sent nothing, as with a service that never answered).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -116,15 +118,18 @@ class PushService:
         self.origin = ""  # set once served: "http://127.0.0.1:<port>"
         self.browsers: dict[str, Browser] = {}
         self.answers: dict[str, list[int]] = {}  # statuses to answer next, per subscription
+        self.delays: dict[str, list[float]] = {}  # seconds before taking the next requests, per subscription
+        self.abandoned: list[str] = []  # requests whose sender hung up before they were taken (tokens)
         self.received: list[Received] = []
         self.refused: list[str] = []
         self.verify_every = 1  # the bench verifies and decrypts one request in N
 
-    def subscription(self, answers: list[int] | None = None) -> dict:
+    def subscription(self, answers: list[int] | None = None, delays: list[float] | None = None) -> dict:
         """A new subscription, as `PushSubscription.toJSON()` gives it."""
         token = b64url(os.urandom(12))
         browser = self.browsers[token] = Browser()
         self.answers[token] = list(answers or [])
+        self.delays[token] = list(delays or [])
         return {"endpoint": f"{self.origin}/push/{token}", "expirationTime": None,
                 "keys": {"p256dh": browser.p256dh, "auth": b64url(browser.auth)}}  # fmt: skip
 
@@ -135,6 +140,7 @@ class PushService:
     def clear(self) -> None:
         self.received.clear()
         self.refused.clear()
+        self.abandoned.clear()
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -145,6 +151,15 @@ class PushService:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
+        token = scope["path"].rsplit("/", 1)[-1]
+        if self.delays.get(token):  # slow to take it: the only message left to come is the sender hanging up
+            try:
+                await asyncio.wait_for(receive(), self.delays[token].pop(0))
+            except asyncio.TimeoutError:
+                pass
+            else:
+                self.abandoned.append(token)
+                return
         status = self.handle(scope, body)
         await send({"type": "http.response.start", "status": status, "headers": [(b"content-length", b"0")]})
         await send({"type": "http.response.body", "body": b""})

@@ -6,10 +6,12 @@ sends a delivery twice, holds quiet hours for one morning digest, and sends the 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from api import clock
 from api.push import keys, reminders, worker
 from db.push.tables import NotificationDelivery, NotificationEvent, PushSubscription
 from tests import statements
@@ -292,12 +294,17 @@ async def test_a_delivery_left_by_a_dead_worker_goes_after_its_lease_with_the_sa
     assert message.headers["topic"] == delivery["id"].hex == message.payload["tag"]
 
 
-async def test_the_daily_reminder_lists_homework_due_tomorrow_not_done(client, new_client, push_service):
-    setup = await school_setup()
+def evening_of(day: date) -> datetime:
+    """19:00 in the test school's zone on `day`: after the reminders' 18:00, before quiet hours."""
+    return datetime.combine(day, time(19), ZoneInfo("Europe/Paris")).astimezone(timezone.utc)
+
+
+async def test_the_daily_reminder_lists_homework_due_tomorrow_not_done(client, new_client, push_service, monkeypatch):
     moment = utc_now()
-    earlier = (datetime.combine(moment.date(), paris_clock(moment)) - timedelta(minutes=1)).time()
+    monkeypatch.setattr(clock, "source", lambda: moment)  # the app's clock stands still: one school day
+    setup = await school_setup()
     student = await subscribed_phone(new_client, setup.student_4a, push_service, reminder_enabled=True,
-                                     reminder_time=earlier.strftime("%H:%M"))  # fmt: skip
+                                     reminder_time="18:00")  # fmt: skip
     silent = await subscribed_phone(new_client, setup.other_4a, push_service)  # not opted in
     lesson = await lesson_today(setup)
     first = await give_homework(client, setup, lesson, due_in_days=1, html="<p>Un</p>")  # the school's tomorrow
@@ -309,8 +316,10 @@ async def test_the_daily_reminder_lists_homework_due_tomorrow_not_done(client, n
     done = await student.request("PUT", f"/api/students/{setup.student_4a.id}/homework/{first['id']}/done", json=mark)
     assert done.status_code == 200, done.text
 
-    await reminders.queue_due(setup.school.id, moment)
-    await reminders.queue_due(setup.school.id, moment + timedelta(minutes=5))  # once a day
+    evening = evening_of(today())  # whatever the hour the test runs at (just after midnight too)
+    monkeypatch.setattr(clock, "source", lambda: evening)
+    await reminders.queue_due(setup.school.id, clock.now())
+    await reminders.queue_due(setup.school.id, clock.now() + timedelta(minutes=5))  # once a day
     await deliver(setup.school.id)
     assert bodies(push_service, student) == ["Pour demain, Léa a encore 1 travail non fait"]
     assert bodies(push_service, silent) == []

@@ -15,11 +15,12 @@ from db.devices.tables import Device
 from db.push.tables import NotificationDelivery
 from piccolo_conf import DB
 from tests.factories import enrol, link_parent, make_user
+from tests.family_builders import today
 from tests.fixtures.api import sign_in
 from tests.push_builders import bodies, deliver, lesson_today, paris_clock, subscribed_phone, utc_now
 from tests.school_builders import school_setup
 from tests.test_database_outage import _start, _stop
-from tests.test_push_delivery import give_homework
+from tests.test_push_delivery import evening_of, give_homework
 
 
 async def test_a_homework_deleted_before_its_push_left_is_never_announced(client, new_client, push_service):
@@ -60,10 +61,8 @@ async def test_an_information_reaching_a_parent_through_two_children_honours_eac
 
 async def test_a_device_that_ended_without_being_revoked_hears_nothing(client, new_client, push_service):
     setup = await school_setup()
-    moment = utc_now()
-    earlier = (datetime.combine(moment.date(), paris_clock(moment)) - timedelta(minutes=1)).time()
     shared = await subscribed_phone(new_client, setup.student_4a, push_service, reminder_enabled=True,
-                                    reminder_time=earlier.strftime("%H:%M"))  # fmt: skip
+                                    reminder_time="18:00")  # fmt: skip
     parent = await subscribed_phone(new_client, setup.parent_4a, push_service)
     lesson = await lesson_today(setup)
     await give_homework(client, setup, lesson, due_in_days=1)  # its delivery is written while the device lives
@@ -72,7 +71,7 @@ async def test_a_device_that_ended_without_being_revoked_hears_nothing(client, n
         (Device.school_id == setup.school.id) & (Device.id == shared.device_id)
     )
     await give_homework(client, setup, lesson, due_in_days=1, html="<p>Deux</p>")
-    await reminders.queue_due(setup.school.id, moment)
+    await reminders.queue_due(setup.school.id, evening_of(today()))  # its reminder time has passed
     report = await deliver(setup.school.id)
     assert bodies(push_service, shared) == []
     assert len(bodies(push_service, parent)) == 2 and report.sent == 2

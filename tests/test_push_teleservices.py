@@ -1,6 +1,7 @@
 """A téléservice answer reaches the family's phones: the school's decision records, in its own
 transaction, a "teleservice" notification for each legal guardian of that student, and only for
-them, unless they muted it for that child; the e-mail leaves after the commit."""
+them, unless they muted it for that child; its lock-screen line never says which téléservice; the
+e-mail leaves after the commit."""
 
 from __future__ import annotations
 
@@ -47,15 +48,16 @@ async def test_a_bourse_decision_pushes_to_each_guardian_of_that_student(new_cli
     assert asked.status_code == 200 and asked.json()["state"] == "incomplete"
     await deliver(s.school.id)
 
-    # The guardians hear it, with the subject and the first name only; the student (the request is the
-    # parents') and another family do not.
-    expected = ["Téléservices : demande de bourse (Hugo)"]
+    # The guardians hear it, with the first name only, not which téléservice (a bourse is means-tested, and
+    # a lock screen is seen by others); the student (the request is the parents') and another family do not.
+    expected = ["Démarche mise à jour pour Hugo"]
     assert bodies(push_service, parent) == expected and bodies(push_service, other_parent) == expected
     assert bodies(push_service, student) == [] and bodies(push_service, another_family) == []
     message = push_service.for_endpoint(parent.subscription["endpoint"])[0]
     assert message.payload["screen"] == "demarches"  # the app's "Démarches" of that profile and child
     assert message.payload["profile"] == parent.device_id and message.payload["child"] == str(s.student.id)
     assert "avis" not in message.payload["body"]  # the school's message stays in Cartable
+    assert "bourse" not in message.payload["body"].lower()
     # E-mail is still the first channel: push was added, nothing replaced.
     assert await OutboxMessage.count().where(OutboxMessage.destination == "elodie@example.fr") == 1
 
@@ -101,7 +103,7 @@ async def test_the_council_s_answer_pushes_to_the_guardians(new_client, push_ser
     council = f"/api/school/teleservices/orientation/{sent['id']}/council"
     assert (await staff.put(council, json=answer)).status_code == 200
     await deliver(s.school.id)
-    expected = ["Téléservices : orientation (Hugo)"]
+    expected = ["Démarche mise à jour pour Hugo"]
     assert bodies(push_service, parent) == expected and bodies(push_service, other_parent) == expected
     assert bodies(push_service, student) == []
     assert push_service.for_endpoint(parent.subscription["endpoint"])[0].payload["screen"] == "demarches"
@@ -147,4 +149,4 @@ async def test_a_decision_is_committed_with_its_push_or_not_at_all(new_client, p
     )
     assert await OutboxMessage.count().where(OutboxMessage.school_id == s.school.id) == 2
     await deliver(s.school.id)
-    assert bodies(push_service, parent) == ["Téléservices : demande de bourse (Hugo)"]
+    assert bodies(push_service, parent) == ["Démarche mise à jour pour Hugo"]

@@ -104,7 +104,8 @@ async def _given_with(principal: Principal, client_id: str | None) -> dict | Non
 
 
 async def _announce(principal: Principal, row: dict, change: str) -> None:
-    """Tell the families of the class or group (new or changed homework for the coming days)."""
+    """Tell the families of the class or group (new or changed homework for the coming days). A device
+    whose push about it has not left yet hears nothing more: that one push tells of it (not twice)."""
     today = await school_today(principal.school_id)
     if not today <= row["due_on"] <= today + NOTIFY_HORIZON:
         return
@@ -114,6 +115,7 @@ async def _announce(principal: Principal, row: dict, change: str) -> None:
     await events.record(
         principal.school_id,
         [events.Event("homework", s["id"], "devoirs", params, source_id=row["id"]) for s in students],
+        unsent_stands=True,
     )
 
 

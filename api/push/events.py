@@ -8,13 +8,19 @@
 should hear of each: the student's own devices and their guardians' (or one reader's, for messages
 and information), if the visibility rule `family_audience` still lets that reader see the student,
 the device has not ended (`device_ended`, api/pairing/device_auth.py: revoked, unused for its whole
-lifetime, or a shared computer whose session ended), and its settings do not mute that child and kind.
+lifetime, or a shared computer whose session ended), the reader's account is not disabled, and its
+settings do not mute that child and kind.
 One reader hearing of one thing through several children (an information sent to the parents of two
 classes: one event per child) gets one notification per device, about the first child not muted on
 it, so each child's settings count and the tap opens that child. Quiet hours are applied
 then (`push_due_at`): a delivery they hold waits for the morning digest. Being in the caller's
 transaction, nothing is announced that was not saved, and nothing saved goes unannounced. After the
 commit, `transaction()` wakes this process's delivery worker, so the push leaves at once.
+
+A change of something not announced yet (`record(..., unsent_stands=True)`: homework edited before its
+push left) adds nothing for a device whose push about it (same kind, thing and child) is still waiting:
+that one push tells of it ("Nouveau travail", not a second "Travail modifié"), and the app shows it as
+it is now. A device already told hears of the change.
 """
 
 from __future__ import annotations
@@ -44,7 +50,8 @@ class Event:
     not_before: datetime | None = None  # not shown before (a publication date)
 
 
-# $1 school, $2 now, then one array per Event field, $10 device lifetime, $11 a shared computer's idle time.
+# $1 school, $2 now, then one array per Event field, $10 device lifetime, $11 a shared computer's idle time,
+# $12 a push still waiting about the same thing stands for this one (`unsent_stands`).
 _RECORD = """
 WITH ev AS (
     INSERT INTO notification_event (id, school_id, kind, student_id, user_id, source_id, params, screen, not_before,
@@ -55,7 +62,7 @@ WITH ev AS (
          AS e(kind, student_id, user_id, source_id, params, screen, not_before)
     RETURNING id, kind, student_id, user_id, source_id, not_before
 ), reader AS (
-    SELECT ev.id AS event_id, ev.kind, ev.student_id, ev.not_before, r.user_id,
+    SELECT ev.id AS event_id, ev.kind, ev.student_id, ev.source_id, ev.not_before, r.user_id,
            -- one reader's events about the same thing through several children: one of them per device
            CASE WHEN ev.user_id IS NOT NULL AND ev.source_id IS NOT NULL THEN ev.kind || ':' || ev.source_id
                 ELSE ev.id::text END AS one_of
@@ -71,6 +78,7 @@ INSERT INTO notification_delivery (id, school_id, event_id, subscription_id, sta
 SELECT DISTINCT ON (s.id, rd.one_of)
        gen_random_uuid(), $1, rd.event_id, s.id, 'pending', due.at <> rd.not_before, due.at, 0, ''
 FROM reader rd
+JOIN app_user u ON u.school_id = $1 AND u.id = rd.user_id AND NOT u.disabled
 JOIN push_subscription s ON s.school_id = $1 AND s.user_id = rd.user_id
 JOIN device d ON d.school_id = $1 AND d.id = s.device_id AND NOT {ended}
 JOIN push_settings st ON st.school_id = $1 AND st.device_id = s.device_id
@@ -78,6 +86,11 @@ JOIN school sc ON sc.id = $1
 CROSS JOIN LATERAL (SELECT push_due_at(rd.not_before, st.quiet_start, st.quiet_end, sc.timezone) AS at) AS due
 WHERE NOT st.muted ? (rd.student_id::text || ':' || rd.kind)
   AND EXISTS (SELECT 1 FROM family_audience($1, rd.user_id, rd.student_id))
+  AND NOT ($12::boolean AND EXISTS (
+      SELECT 1 FROM notification_delivery w
+      JOIN notification_event we ON we.school_id = $1 AND we.id = w.event_id
+      WHERE w.school_id = $1 AND w.subscription_id = s.id AND w.state = 'pending'
+        AND we.kind = rd.kind AND we.source_id = rd.source_id AND we.student_id = rd.student_id))
 ORDER BY s.id, rd.one_of, rd.student_id
 """.replace("{ended}", device_ended("d", "$1", "$2::timestamptz", "$10", "$11"))
 
@@ -130,8 +143,9 @@ async def _execute(sql: str, *args) -> None:
     await connection().execute(sql, *args)
 
 
-async def record(school_id: UUID, events: list[Event]) -> None:
-    """Write `events` and their deliveries, in the caller's transaction (see the module docstring)."""
+async def record(school_id: UUID, events: list[Event], *, unsent_stands: bool = False) -> None:
+    """Write `events` and their deliveries, in the caller's transaction (see the module docstring).
+    `unsent_stands`: no delivery for a device still waiting for a push about the same thing."""
     if not events:
         return
     await _execute(
@@ -147,6 +161,7 @@ async def record(school_id: UUID, events: list[Event]) -> None:
         [e.not_before for e in events],
         DEVICE_LIFETIME,
         SHARED_IDLE,
+        unsent_stands,
     )
     woken = _woken.get()
     if woken is not None:

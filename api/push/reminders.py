@@ -4,7 +4,8 @@ Each sweep of the worker looks, per school, at the profiles whose reminder time 
 (school time) and who were not looked at yet today; each child of theirs with homework left for
 tomorrow gets one reminder event, for that device only (quiet hours and muted children apply, as for
 every notification). The day is recorded whatever was found, so a profile is looked at once a day.
-A device that ended (`device_ended`, api/pairing/device_auth.py) is not looked at.
+A device that ended (`device_ended`, api/pairing/device_auth.py), or whose reader's account is
+disabled, is not looked at.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from piccolo_conf import DB
 _QUEUE = """
 WITH looked_at AS (
     UPDATE push_settings st SET reminder_sent_on = ($2::timestamptz AT TIME ZONE sc.timezone)::date
-    FROM school sc, push_subscription s, device d
+    FROM school sc, push_subscription s, device d, app_user u
     WHERE st.school_id = $1 AND sc.id = $1 AND s.school_id = $1 AND s.device_id = st.device_id
       AND d.school_id = $1 AND d.id = st.device_id AND NOT {ended}
+      AND u.school_id = $1 AND u.id = s.user_id AND NOT u.disabled
       AND st.reminder_enabled
       AND ($2::timestamptz AT TIME ZONE sc.timezone)::time >= st.reminder_time
       AND (st.reminder_sent_on IS NULL OR st.reminder_sent_on < ($2::timestamptz AT TIME ZONE sc.timezone)::date)

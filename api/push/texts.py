@@ -1,5 +1,6 @@
 """Lock-screen texts: short, French, with no more personal data than needed (a subject and a first name,
-never a grade, a reason or a message's content); or one generic line when the profile asks for it."""
+never a grade, a reason, a message's content or which téléservice: a bourse is means-tested); or one
+generic line when the profile asks for it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,19 @@ def _lower(subject: str) -> str:
     return subject[:1].lower() + subject[1:] if subject[1:2].islower() else subject
 
 
+_VOWELS = "aeiouâàäéèêëîïôöûùüœæ"
+_ASPIRATED_H = ("handball", "hockey", "hongrois")  # "cours de hongrois", not "d'hongrois"
+
+
+def de(word: str) -> str:
+    """The word "de" before `word`, elided before a vowel or a mute h: "de mathématiques", "d'EPS", "d'anglais",
+    "d'histoire-géographie", "d'Emma"; an acronym is read letter by letter ("de SVT", "de HGGSP")."""
+    first = word[:1].lower()
+    acronym = word[:2].isupper()
+    mute_h = first == "h" and not acronym and not word.lower().startswith(_ASPIRATED_H)
+    return f"d'{word}" if first and (first in _VOWELS or mute_h) else f"de {word}"
+
+
 def text(kind: str, params: dict, child: str) -> str:
     """The one line a lock screen shows for an event about `child` (a first name)."""
     subject = _lower(params.get("subject", ""))
@@ -28,19 +42,19 @@ def text(kind: str, params: dict, child: str) -> str:
         start = "Travail modifié" if params.get("change") == "changed" else "Nouveau travail"
         return f"{start} en {subject} pour {child}"
     if kind == "lesson":
-        what = "annulé" if params.get("status") == "cancelled" else "déplacé"
-        return f"Cours de {subject} {what} le {french_day(params['day'])} pour {child}"
+        what = {"cancelled": "annulé", "normal": "rétabli"}.get(params.get("status"), "déplacé")
+        return f"Cours {de(subject)} {what} le {french_day(params['day'])} pour {child}"
     if kind == "evaluation":
         return f"Nouvelle évaluation en {subject} pour {child}"
     if kind == "vie_scolaire":
         what = "Retard" if params.get("what") == "lateness" else "Absence"
-        return f"{what} de {child} enregistré{'' if what == 'Retard' else 'e'} le {french_day(params['day'])}"
+        return f"{what} {de(child)} enregistré{'' if what == 'Retard' else 'e'} le {french_day(params['day'])}"
     if kind == "message":
-        return f"Nouveau message au sujet de {child}"
+        return f"Nouveau message au sujet {de(child)}"
     if kind == "information":
         return f"{'Nouveau sondage' if params.get('survey') else 'Nouvelle information'} de l'établissement"
     if kind == "teleservice":
-        return f"{params.get('subject', 'Démarches')} ({child})"
+        return f"Démarche mise à jour pour {child}"  # never which one (a bourse is means-tested)
     if kind == "reminder":
         count = params.get("count", 0)
         works = "1 travail non fait" if count == 1 else f"{count} travaux non faits"

@@ -9,16 +9,23 @@ statement pins `school_id` (one shard under Citus).
 Several processes share the outbox safely: a claim is `FOR UPDATE SKIP LOCKED` and moves the rows to
 `sending` with a lease (`claimed_until`), so two workers never take the same row; the outcome is written
 after the push service answered, and only by the lease's holder (`claimed_until` unchanged): a worker
-slower than its lease, whose rows another worker took meanwhile, writes nothing over that one's claim,
-and does not start sending rows whose lease already ended. A device's morning digest is claimed whole:
-its subscription row is locked (`FOR NO KEY UPDATE SKIP LOCKED`) while all of its due digest rows are
-claimed, so two workers never split one device's digest into two messages. Only a worker that dies
-between sending and writing the outcome leaves a row for another to send again once the lease ends;
-that copy carries the same `Topic` (RFC 8030 §5.4), so a push service still holding the first replaces
-it, and the same notification tag, so a phone that already shows it replaces it instead of showing two.
+slower than its lease, whose rows another worker took meanwhile, writes nothing over that one's claim.
+No send outlives its lease: each is cut off after `SEND_TIMEOUT` (all its phases together, whatever the
+HTTP client's own timeouts) and starts only while that and `LEASE_MARGIN` fit in what is left of the
+lease, so none is still in flight when another worker may take its row over; one cut off is retried
+like a network failure. A device's morning digest is claimed whole: its subscription row is locked
+(`FOR NO KEY UPDATE SKIP LOCKED`) while all of its due digest rows are claimed, so two workers never
+split one device's digest into two messages. Only a worker that dies between sending and writing the
+outcome, or a send cut off after the push service took it, leaves a row to be sent again; that copy
+carries the same `Topic` (RFC 8030 §5.4), so a push service still holding the first replaces it, and the
+same notification tag, so a phone that already shows it replaces it instead of showing two.
 
 A device that ended (`device_ended`, api/pairing/device_auth.py: revoked, unused for its lifetime, a
-shared computer's session over) gets nothing: its due rows are claimed and marked failed, unsent.
+shared computer's session over), or whose reader's account was disabled since, gets nothing: its due rows
+are claimed and marked failed, unsent.
+
+A retry waits (`backoff`), then for the end of the device's quiet hours if it lands in them
+(`push_due_at`, as when it was recorded): it then goes out with the morning digest.
 
 The loop outlives database outages: a round that fails is retried after a growing pause (1 s doubling
 to a minute), and the process's notifications resume by themselves once the server is back.
@@ -51,6 +58,8 @@ logger = logging.getLogger("cartable.push")
 BATCH = 500
 CONCURRENCY = 64
 LEASE = timedelta(minutes=5)
+SEND_TIMEOUT = timedelta(seconds=60)  # the longest one send may take, all phases together
+LEASE_MARGIN = timedelta(seconds=5)  # kept at a lease's end: the outcome's write, clocks a little apart
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(hours=1)
@@ -72,13 +81,14 @@ WITH {selection}, claimed AS (
 )
 SELECT c.id, c.subscription_id, c.digest, c.attempts, c.claimed_until, e.kind, e.params::text AS params, e.screen,
        e.student_id, u.first_name, s.endpoint, s.p256dh, s.auth, s.device_id, st.generic_text,
-       {ended} AS ended
+       {ended} AS ended, reader.disabled AS disabled
 FROM claimed c
 JOIN notification_event e ON e.school_id = $1 AND e.id = c.event_id
 JOIN push_subscription s ON s.school_id = $1 AND s.id = c.subscription_id
 JOIN push_settings st ON st.school_id = $1 AND st.device_id = s.device_id
 JOIN device d ON d.school_id = $1 AND d.id = s.device_id
 JOIN app_user u ON u.school_id = $1 AND u.id = e.student_id
+JOIN app_user reader ON reader.school_id = $1 AND reader.id = s.user_id
 """.replace("{ended}", device_ended("d", "$1", "$2::timestamptz", "$5", "$6"))
 # Single notifications (not digests).
 _DUE = _CLAIM.format(
@@ -104,13 +114,22 @@ _DUE_DIGESTS = _CLAIM.format(
     )"""
 )
 
-# Only the lease's holder writes the outcome: the row is still `sending` under the lease it claimed.
+# Only the lease's holder writes the outcome: the row is still `sending` under the lease it claimed. A retry
+# (`retry_at`) that lands in the device's quiet hours waits for their end, in the morning digest.
 _FINISH = """
 UPDATE notification_delivery d
 SET state = r.state, due_at = coalesce(r.due_at, d.due_at), claimed_until = NULL, last_error = r.error,
+    digest = d.digest OR coalesce(r.due_at <> r.retry_at, false),
     sent_at = CASE WHEN r.state = 'sent' THEN $2::timestamptz END
-FROM unnest($3::uuid[], $4::text[], $5::timestamptz[], $6::text[], $7::timestamptz[])
-     AS r(id, state, due_at, error, claimed_until)
+FROM (
+    SELECT r.id, r.state, r.retry_at, r.error, r.claimed_until,
+           push_due_at(r.retry_at, st.quiet_start, st.quiet_end, sc.timezone) AS due_at
+    FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::text[], $8::timestamptz[])
+         AS r(id, subscription_id, state, retry_at, error, claimed_until)
+    JOIN school sc ON sc.id = $1
+    LEFT JOIN push_subscription s ON s.school_id = $1 AND s.id = r.subscription_id
+    LEFT JOIN push_settings st ON st.school_id = $1 AND st.device_id = s.device_id
+) AS r
 WHERE d.school_id = $1 AND d.id = r.id AND d.state = 'sending' AND d.claimed_until = r.claimed_until
 """
 _FORGET_SUBSCRIPTIONS = "DELETE FROM push_subscription WHERE school_id = $1 AND endpoint = ANY($2::text[])"
@@ -174,9 +193,16 @@ def backoff(attempts: int, retry_after: float | None) -> timedelta:
     return max(wait, timedelta(seconds=retry_after or 0))
 
 
+def _silenced(row) -> str:
+    """Why nothing is sent to this row's device any more ("" if it may be sent)."""
+    return "device ended" if row["ended"] else "account disabled" if row["disabled"] else ""
+
+
 async def _send_all(client: httpx.AsyncClient, messages: list[_Message], moment: datetime) -> None:
-    """Send each message (`moment`: when its rows were claimed); one whose lease ended while it waited
-    for its turn is not sent (another worker may have it by now): it stays without an outcome."""
+    """Send each message (`moment`: when its rows were claimed), each within its lease: one whose turn
+    comes when less than `SEND_TIMEOUT` (and `LEASE_MARGIN`) is left of it is not sent (another worker
+    may take it once the lease ends): it stays without an outcome; one sent but not answered in time
+    (cut off before its lease ends) is an outcome like a network failure."""
     gate = asyncio.Semaphore(CONCURRENCY)
     loop = asyncio.get_running_loop()
     claimed = loop.time()
@@ -184,20 +210,25 @@ async def _send_all(client: httpx.AsyncClient, messages: list[_Message], moment:
     async def one(message: _Message) -> None:
         row = message.rows[0]
         async with gate:
-            if moment + timedelta(seconds=loop.time() - claimed) >= row["claimed_until"]:
+            left = row["claimed_until"] - moment - timedelta(seconds=loop.time() - claimed) - LEASE_MARGIN
+            if left < SEND_TIMEOUT:
                 return
-            message.outcome = await send(client, row["endpoint"], row["p256dh"], row["auth"], message.payload,
-                                         topic=row["id"].hex, urgency="normal")  # fmt: skip
+            try:
+                async with asyncio.timeout(min(left, SEND_TIMEOUT).total_seconds()):
+                    message.outcome = await send(client, row["endpoint"], row["p256dh"], row["auth"], message.payload,
+                                                 topic=row["id"].hex, urgency="normal")  # fmt: skip
+            except TimeoutError:
+                message.outcome = Answer(0)
 
-    await asyncio.gather(*(one(message) for message in messages if not message.rows[0]["ended"]))
+    await asyncio.gather(*(one(message) for message in messages if not _silenced(message.rows[0])))
 
 
 async def _finish(school_id: UUID, messages: list[_Message], moment: datetime, report: Report) -> None:
-    ids, states, due, errors, leases, gone = [], [], [], [], [], set()
+    ids, subscriptions, states, due, errors, leases, gone = [], [], [], [], [], [], set()
     for message in messages:
         answer = message.outcome
-        ended = message.rows[0]["ended"]
-        if ended:  # the device ended: nothing is sent to it any more
+        silenced = _silenced(message.rows[0])
+        if silenced:  # the device ended, or its reader's account was disabled: nothing is sent to it any more
             answer = Answer(status=0)
         elif answer is None:  # its lease ended before it was sent: left to whoever holds it now
             continue
@@ -208,23 +239,22 @@ async def _finish(school_id: UUID, messages: list[_Message], moment: datetime, r
         attempts = max(row["attempts"] for row in message.rows)
         if answer.delivered:
             state, when, report.sent = "sent", None, report.sent + 1
-        elif answer.worth_retrying and attempts < MAX_ATTEMPTS and not ended:
+        elif answer.worth_retrying and attempts < MAX_ATTEMPTS and not silenced:
             state, when, report.retried = "pending", moment + backoff(attempts, answer.retry_after), report.retried + 1
         else:
             state, when, report.failed = "failed", None, report.failed + 1
         error = "" if answer.delivered else f"HTTP {answer.status}" if answer.status else "network"
-        if ended:
-            error = "device ended"
         for row in message.rows:
             ids.append(row["id"])
+            subscriptions.append(row["subscription_id"])
             states.append(state)
             due.append(when)
-            errors.append(error)
+            errors.append(silenced or error)
             leases.append(row["claimed_until"])
     async with DB.transaction():
         connection = DB.current_transaction.get().connection
         if ids:
-            await connection.execute(_FINISH, school_id, moment, ids, states, due, errors, leases)
+            await connection.execute(_FINISH, school_id, moment, ids, subscriptions, states, due, errors, leases)
         if gone:  # the push service says the browser unsubscribed: its deliveries go with it
             await connection.execute(_FORGET_SUBSCRIPTIONS, school_id, sorted(gone))
 
@@ -255,6 +285,7 @@ async def deliver_due(
 
 
 def new_client() -> httpx.AsyncClient:
+    """The HTTP client (its timeouts are per phase: `_send_all` bounds a whole send by `SEND_TIMEOUT`)."""
     limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
     return httpx.AsyncClient(timeout=httpx.Timeout(30.0), limits=limits)
 

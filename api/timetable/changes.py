@@ -2,7 +2,8 @@
 
 Each change raises the lesson's `revision` (calendar feeds send it as SEQUENCE, so calendar apps
 update the event instead of adding one) and, when the lesson is within the coming days, records a
-"lesson" notification for its students' families in the same transaction.
+"lesson" notification for its students' families in the same transaction: cancelled, moved, or back
+to normal after a cancellation or a move (on the day it now takes place).
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ async def change_lesson(principal: Principal, lesson_id: UUID, data: LessonChang
         await Lesson.update(values).where(where)
         today = await school_today(principal.school_id)
         soon = any(today <= d <= today + NOTIFY_HORIZON for d in (lesson["date"], day))
-        if data.status in ("cancelled", "moved") and soon:
+        put_back = data.status == "normal" and lesson["status"] in ("cancelled", "moved")
+        if (data.status in ("cancelled", "moved") or put_back) and soon:
             students = await students_of(principal.school_id, lesson["class_id"], lesson["group_id"])
             subject = (await subject_names(principal.school_id, [lesson["subject_id"]])).get(lesson["subject_id"], "")
-            params = {"subject": subject, "status": data.status, "day": lesson["date"].isoformat()}
+            on = day if put_back else lesson["date"]  # a lesson put back: the day it now takes place
+            params = {"subject": subject, "status": data.status, "day": on.isoformat()}
             screen = f"edt/{day.isoformat()}"
             await events.record(
                 principal.school_id,
