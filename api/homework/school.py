@@ -3,7 +3,7 @@
 GET    /api/school/lessons/{id}/homework   homework given in that lesson
 POST   /api/school/homework                give homework in a lesson, due a later date
 PATCH  /api/school/homework/{id}           edit one's own
-DELETE /api/school/homework/{id}           delete one's own
+DELETE /api/school/homework/{id}           delete one's own (not once work was handed in)
 GET    /api/school/homework/{id}/done      which students marked it done
 """
 
@@ -15,9 +15,11 @@ from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody
 
+from api.attachments import remove_stored
 from api.auth.principal import Principal, principal_with_roles
 from api.homework import school_service as service
 from api.homework.school_structs import DoneReport, HomeworkChange, HomeworkIn, HomeworkOut
+from api.openapi import errors
 
 
 class SchoolHomeworkController(Controller):
@@ -39,9 +41,14 @@ class SchoolHomeworkController(Controller):
     ) -> HomeworkOut:
         return await service.change(principal, homework_id, data)
 
-    @delete("/homework/{homework_id:uuid}", summary="Delete one's homework")
+    @delete(
+        "/homework/{homework_id:uuid}",
+        summary="Delete one's homework (not once a student handed in work for it)",
+        responses=errors(404, 409),
+    )
     async def remove(self, principal: NamedDependency[Principal], homework_id: FromPath[UUID]) -> None:
-        await service.remove(principal, homework_id)
+        for key in await service.remove(principal, homework_id):  # once the rows are gone for good
+            remove_stored(principal.school_id, key)
 
     @get("/homework/{homework_id:uuid}/done", summary="Who marked the homework done")
     async def done(self, principal: NamedDependency[Principal], homework_id: FromPath[UUID]) -> DoneReport:

@@ -165,11 +165,31 @@ async def change(principal: Principal, homework_id: UUID, data: HomeworkChange) 
     return to_out(row, (await attachments_of(principal.school_id, [homework_id]))[homework_id])
 
 
-async def remove(principal: Principal, homework_id: UUID) -> None:
+HANDED_IN = ApiError(409, "already_handed_in", "Des élèves ont déjà rendu ce travail : il ne peut plus être supprimé.")
+# $1 school, $2 homework: delete it unless a student handed something in (their work and the teacher's
+# returns would go with it); the storage keys of its attachments, whose files are then removed.
+_REMOVE = """
+WITH removed AS (
+    DELETE FROM homework h WHERE h.school_id = {} AND h.id = {}
+      AND NOT EXISTS (SELECT 1 FROM homework_submission s WHERE s.school_id = h.school_id
+                      AND s.homework_id = h.id AND s.handed_in_at IS NOT NULL)
+    RETURNING h.id
+)
+SELECT f.storage_key FROM homework_attachment f
+WHERE f.school_id = {} AND f.homework_id = {} AND EXISTS (SELECT 1 FROM removed)
+"""
+
+
+async def remove(principal: Principal, homework_id: UUID) -> list[str]:
+    """Delete one's homework; the storage keys of its attachments, whose files the caller removes."""
     await own_homework(principal, homework_id)
+    sid = principal.school_id
     async with events.transaction():
-        await Homework.delete().where((Homework.school_id == principal.school_id) & (Homework.id == homework_id))
-        await events.withdraw(principal.school_id, homework_id)  # its pushes not sent yet go with it
+        files = await Homework.raw(_REMOVE, sid, homework_id, sid, homework_id)
+        if await Homework.exists().where((Homework.school_id == sid) & (Homework.id == homework_id)):
+            raise HANDED_IN
+        await events.withdraw(sid, homework_id)  # its pushes not sent yet go with it
+    return [file["storage_key"] for file in files]
 
 
 async def of_lesson(principal: Principal, lesson_id: UUID) -> list[HomeworkOut]:
