@@ -1,6 +1,11 @@
-"""Calendar feeds: a secret iCalendar URL per reader and child, read back with `icalendar` as a calendar
-app would; stable UIDs and SEQUENCE across changes, caching headers, a token that opens nothing else,
-revocation and renewal, rate limiting, and who may make one."""
+"""Calendar feeds: a secret iCalendar URL per reader and child (a teacher's, a staff member's or the
+head's: their own timetable), read back with `icalendar` as a calendar app would; stable UIDs and
+SEQUENCE across changes, caching headers, a token that opens nothing else, revocation and renewal,
+rate limiting, and who may make one. (The espace's and the phone's pages: test_calendar_feeds_browser.py.)
+
+Every test runs at one fixed moment on the app's clock (api/clock.py): 00:30 in Paris, still the day
+before in UTC, so that a feed built on the UTC day instead of the school's would show.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +17,36 @@ import httpx
 import pytest
 from icalendar import Calendar
 
-from db.core.tables import Guardianship
+from api import clock
+from db.core.tables import Guardianship, User
+from db.evaluations.tables import Evaluation
 from tests.factories import enrol, link_parent, make_user
 from tests.family_builders import make_evaluation, make_homework, make_period
 from tests.fixtures.api import client_from, sign_in
 from tests.pairing_builders import pair_phone
 from tests.school_builders import make_lesson, school_setup
 
-TODAY = datetime.now(timezone.utc).date()
+PARIS = ZoneInfo("Europe/Paris")
+MOMENT = datetime(2026, 11, 24, 23, 30, tzinfo=timezone.utc)  # Wednesday 25 November, 00:30 in Paris
+TODAY = MOMENT.astimezone(PARIS).date()  # the school's day, as every screen and feed counts it
+assert TODAY != MOMENT.date()
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    """Every clock of the app (Python's and, through its parameters, SQL's) at MOMENT."""
+    monkeypatch.setattr(clock, "source", lambda: MOMENT)
+
+
+async def published(evaluation) -> None:
+    """Published an hour before MOMENT (the builder publishes on the wall clock, not the app's)."""
+    await Evaluation.update({Evaluation.publish_at: MOMENT - timedelta(hours=1)}).where(
+        (Evaluation.school_id == evaluation.school_id) & (Evaluation.id == evaluation.id)
+    )
+
+
+def paris(day, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=PARIS).astimezone(timezone.utc)
 
 
 async def make_feed(client: httpx.AsyncClient, user, student) -> str:
@@ -48,6 +75,7 @@ async def test_the_feed_holds_lessons_homework_and_published_evaluations_with_st
     period = await make_period(setup.school)
     shown = await make_evaluation(setup.teacher_4a, setup.subject, period, setup.class_4a, setup.student_4a,
                                   title="Fractions", grade="14")  # fmt: skip
+    await published(shown)
     url = await make_feed(client, setup.parent_4a, setup.student_4a)
     calendar_app = await new_client()  # no session: the URL is all it has
 
@@ -77,9 +105,7 @@ async def test_the_feed_holds_lessons_homework_and_published_evaluations_with_st
     changed = await calendar_app.get(url, headers={"If-None-Match": first.headers["etag"]})
     event = events_of(changed)[f"lesson-{lesson.id}@cartable"]
     assert event["SEQUENCE"] == 1 and str(event["SUMMARY"]) == "Déplacé : Mathématiques"
-    assert event["DTSTART"].dt.astimezone(timezone.utc) == datetime.combine(
-        TODAY + timedelta(days=1), time(14), tzinfo=__import__("zoneinfo").ZoneInfo("Europe/Paris")
-    ).astimezone(timezone.utc)
+    assert event["DTSTART"].dt.astimezone(timezone.utc) == paris(TODAY + timedelta(days=1), 14)
     assert (await client.patch(f"/api/school/lessons/{lesson.id}", json={"status": "cancelled"})).status_code == 200
     event = events_of(await calendar_app.get(url))[f"lesson-{lesson.id}@cartable"]
     assert event["SEQUENCE"] == 2 and str(event["STATUS"]) == "CANCELLED"
@@ -110,9 +136,7 @@ async def test_the_feed_holds_the_school_calendar_for_the_whole_school_and_the_c
     assert str(whole["SUMMARY"]) == "Sortie : Journée portes ouvertes" and str(whole["LOCATION"]) == "Musée d'Orsay"
     assert (whole["DTSTART"].dt, whole["DTEND"].dt) == (day, day + timedelta(days=2))  # two whole days
     outing = events[f"event-{for_4a}@cartable"]
-    assert outing["DTSTART"].dt.astimezone(timezone.utc) == datetime.combine(
-        day, time(9), tzinfo=ZoneInfo("Europe/Paris")
-    ).astimezone(timezone.utc)
+    assert outing["DTSTART"].dt.astimezone(timezone.utc) == paris(day, 9)
     assert str(outing["DESCRIPTION"]) == "Prévoir un pique-nique"
 
     # Changed by the school: the same UID, a higher SEQUENCE, so the calendar app updates it.
@@ -167,9 +191,11 @@ async def test_the_feed_token_opens_that_feed_only_and_can_be_revoked_and_remade
     assert (await stranger.get(again)).status_code == 404
 
 
-async def test_a_feed_url_is_rate_limited(client, new_client):
+@pytest.mark.parametrize("reader", ["student_4a", "teacher_4a"])
+async def test_a_feed_url_is_rate_limited(client, new_client, reader):
     setup = await school_setup()
-    url = await make_feed(client, setup.student_4a, setup.student_4a)
+    own = getattr(setup, reader)
+    url = await make_feed(client, own, own)
     app = await new_client()
     statuses = [(await app.get(url)).status_code for _ in range(61)]
     assert statuses[:60] == [200] * 60 and statuses[60] == 429
@@ -192,6 +218,7 @@ async def test_an_evaluations_sequence_follows_its_publication(client, new_clien
     period = await make_period(setup.school)
     evaluation = await make_evaluation(setup.teacher_4a, setup.subject, period, setup.class_4a, setup.student_4a,
                                        title="Fractions", grade="14")  # fmt: skip
+    await published(evaluation)
     url = await make_feed(client, setup.parent_4a, setup.student_4a)
     uid = f"evaluation-{evaluation.id}@cartable"
     calendar_app = await new_client()
@@ -205,42 +232,126 @@ async def test_an_evaluations_sequence_follows_its_publication(client, new_clien
     assert events_of(await calendar_app.get(url))[uid]["SEQUENCE"] > first
 
 
-async def test_who_may_make_a_feed(client, new_client):
+async def test_who_may_make_a_feed(client, new_client, monkeypatch):
     setup = await school_setup()
     await sign_in(client, setup.teacher_4a)
-    assert (
-        await client.post("/api/me/calendar-feeds", json={"student_id": str(setup.student_4a.id)})
-    ).status_code == 403
+    for someone_else in (setup.student_4a, setup.teacher_3b, setup.staff):  # a teacher's feed is their own only
+        made = await client.post("/api/me/calendar-feeds", json={"student_id": str(someone_else.id)})
+        assert made.status_code == 404, someone_else
+        assert (await client.delete(f"/api/me/calendar-feeds/{someone_else.id}")).status_code == 404
     await sign_in(client, setup.parent_4a)
     other = await client.post("/api/me/calendar-feeds", json={"student_id": str(setup.other_4a.id)})
     assert other.status_code == 404  # another family's child
+    own = await client.post("/api/me/calendar-feeds", json={"student_id": str(setup.parent_4a.id)})
+    assert own.status_code == 404  # a parent's feeds are their children's
     await sign_in(client, setup.student_4a)
     assert (await client.post("/api/me/calendar-feeds", json={"student_id": str(setup.other_4a.id)})).status_code == 404
+    monkeypatch.setattr(clock, "source", clock.wall_clock)  # the test phone's DPoP proofs carry the wall clock's time
     phone = await pair_phone(await new_client(), await new_client(), setup.student_4a)  # from Réglages on the phone
     made = await phone.request("POST", "/api/me/calendar-feeds", json={"student_id": str(setup.student_4a.id)})
     assert made.status_code == 201 and (await phone.request("GET", "/api/me/calendar-feeds")).json()[0]["active"]
 
 
-@pytest.mark.browser
-async def test_the_espace_agenda_page_makes_and_revokes_a_link(browser, live_server):
-    from tests.fixtures.browser import artifact, check_screen, espace_context
-
+async def test_a_teachers_feed_is_their_own_timetable_with_changes_in_place(client, new_client):
     setup = await school_setup()
-    context, page = await espace_context(browser, live_server, setup.parent_4a)
-    try:
-        await page.goto(f"{live_server}/espace/agenda.html")
-        await page.click("text=Créer le lien")
-        url = await page.input_value(f"#url-{setup.student_4a.id}")
-        assert (
-            url.startswith(live_server + "/api/calendar/")
-            and await page.evaluate("() => document.activeElement.id") == f"url-{setup.student_4a.id}"
-        )
-        async with httpx.AsyncClient() as calendar_app:
-            assert (await calendar_app.get(url)).status_code == 200
-            await check_screen(page, "espace-agenda-lien", sizes=((1280, 900),))
-            await page.click("text=Révoquer")
-            await page.wait_for_selector("text=Aucun lien.")
-            assert (await calendar_app.get(url)).status_code == 404
-        await page.screenshot(path=artifact("espace-agenda-revoque.png"))
-    finally:
-        await context.close()
+    tomorrow = TODAY + timedelta(days=1)
+    lesson = await make_lesson(setup.teacher_4a, setup.subject, class_ref=setup.class_4a, day=tomorrow,
+                               starts=time(10), ends=time(11))  # fmt: skip
+    colleagues = await make_lesson(setup.teacher_3b, setup.subject, class_ref=setup.class_3b, day=tomorrow)
+    homework = await make_homework(setup.teacher_4a, setup.subject, class_ref=setup.class_4a, due_in_days=2,
+                                   html="<p>Exercice 5</p>")  # fmt: skip
+    colleagues_homework = await make_homework(setup.teacher_3b, setup.subject, class_ref=setup.class_3b, due_in_days=2)
+
+    await sign_in(client, setup.teacher_4a)
+    listed = (await client.get("/api/me/calendar-feeds")).json()
+    assert [(f["student_id"], f["first_name"], f["active"]) for f in listed] == [
+        (str(setup.teacher_4a.id), "Paul", False)
+    ]
+    url = await make_feed(client, setup.teacher_4a, setup.teacher_4a)
+    assert [f["active"] for f in (await client.get("/api/me/calendar-feeds")).json()] == [True]
+    calendar_app = await new_client()  # no session: the URL is all it has
+
+    first = await calendar_app.get(url)
+    assert first.headers["cache-control"] == "private, max-age=900" and first.headers["etag"]
+    calendar = Calendar.from_ical(first.content)
+    assert str(calendar["X-WR-CALNAME"]) == "Cartable — Paul"
+    events = events_of(first)
+    assert f"lesson-{colleagues.id}@cartable" not in events
+    assert f"homework-{colleagues_homework.id}@cartable" not in events
+    assert f"lesson-{setup.lesson_4a.id}@cartable" in events  # Monday's, in the four weeks shown back
+    event = events[f"lesson-{lesson.id}@cartable"]
+    assert str(event["SUMMARY"]) == "Mathématiques — 4e A" and str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["LOCATION"]) == "Salle B12" and event["SEQUENCE"] == 0
+    assert event["DTSTART"].dt.astimezone(timezone.utc) == paris(tomorrow, 10)
+    work = events[f"homework-{homework.id}@cartable"]
+    assert str(work["SUMMARY"]) == "Travail à faire : Mathématiques — 4e A" and str(work["DESCRIPTION"]) == "Exercice 5"
+    assert work["DTSTART"].dt == TODAY + timedelta(days=2)  # the school's day, not UTC's
+    assert (await calendar_app.get(url, headers={"If-None-Match": first.headers["etag"]})).status_code == 304
+
+    # Moved to another day, then cancelled: the same event, a higher SEQUENCE each time.
+    later = TODAY + timedelta(days=3)
+    moved = {"status": "moved", "status_note": "Salle C3", "date": str(later), "starts_at": "14:00:00",
+             "ends_at": "15:00:00", "room": "C3"}  # fmt: skip
+    assert (await client.patch(f"/api/school/lessons/{lesson.id}", json=moved)).status_code == 200
+    changed = await calendar_app.get(url, headers={"If-None-Match": first.headers["etag"]})
+    event = events_of(changed)[f"lesson-{lesson.id}@cartable"]
+    assert event["SEQUENCE"] == 1 and str(event["SUMMARY"]) == "Déplacé : Mathématiques — 4e A"
+    assert event["DTSTART"].dt.astimezone(timezone.utc) == paris(later, 14) and str(event["LOCATION"]) == "Salle C3"
+    assert str(event["DESCRIPTION"]) == "Salle C3"
+    assert (await client.patch(f"/api/school/lessons/{lesson.id}", json={"status": "cancelled"})).status_code == 200
+    event = events_of(await calendar_app.get(url))[f"lesson-{lesson.id}@cartable"]
+    assert event["SEQUENCE"] == 2 and str(event["STATUS"]) == "CANCELLED"
+    assert str(event["SUMMARY"]) == "Annulé : Mathématiques — 4e A"
+
+
+async def test_school_events_in_a_teachers_feed_are_their_classes_and_in_staffs_the_whole_schools(client, new_client):
+    setup = await school_setup()
+    head = await make_user(setup.school, "admin", first_name="Claire")
+    await sign_in(client, setup.staff)
+    day = TODAY + timedelta(days=3)
+
+    async def add(title: str, classes: list) -> str:
+        body = {"kind": "other", "title": title, "first_day": str(day), "last_day": str(day), "class_ids": classes}
+        created = await client.post("/api/school/events", json=body)
+        assert created.status_code == 200, created.text
+        return created.json()["id"]
+
+    everyone = await add("Conseil pédagogique", [])
+    for_4a = await add("Réunion parents 4e A", [str(setup.class_4a.id)])
+    for_3b = await add("Réunion parents 3e B", [str(setup.class_3b.id)])
+    # The CPE gives a lesson too (an hour of vie de classe): it is in their timetable, hence their feed.
+    staffs_lesson = await make_lesson(setup.staff, setup.subject, class_ref=setup.class_3b, day=day)
+
+    teachers = events_of(await (await new_client()).get(await make_feed(client, setup.teacher_4a, setup.teacher_4a)))
+    assert {f"event-{everyone}@cartable", f"event-{for_4a}@cartable"} <= set(teachers)
+    assert f"event-{for_3b}@cartable" not in teachers and f"lesson-{staffs_lesson.id}@cartable" not in teachers
+    staffs = events_of(await (await new_client()).get(await make_feed(client, setup.staff, setup.staff)))
+    assert {f"event-{e}@cartable" for e in (everyone, for_4a, for_3b)} <= set(staffs)
+    assert str(staffs[f"lesson-{staffs_lesson.id}@cartable"]["SUMMARY"]) == "Mathématiques — 3e B"
+    assert not any(uid.startswith("lesson-") and uid != f"lesson-{staffs_lesson.id}@cartable" for uid in staffs)
+    heads = events_of(await (await new_client()).get(await make_feed(client, head, head)))
+    assert {f"event-{e}@cartable" for e in (everyone, for_4a, for_3b)} == set(heads)  # no lessons: the calendar
+
+
+async def test_a_teachers_feed_token_opens_that_feed_only_and_can_be_revoked_and_remade(client, new_client):
+    setup = await school_setup()
+    url = await make_feed(client, setup.teacher_4a, setup.teacher_4a)
+    token = url.removeprefix("/api/calendar/").removesuffix(".ics")
+    stranger = await new_client()
+    for headers in ({"Authorization": f"Bearer {token}"}, {"Authorization": f"DPoP {token}"},
+                    {"Cookie": f"cartable_session={token}"}):  # fmt: skip
+        assert (await stranger.get("/api/school/lessons", headers=headers)).status_code == 401, headers
+        assert (await stranger.get("/api/me/calendar-feeds", headers=headers)).status_code == 401, headers
+    assert (await stranger.get(url[:-10] + "AAAAAA.ics")).status_code == 404  # a wrong secret
+
+    remade = await make_feed(client, setup.teacher_4a, setup.teacher_4a)
+    assert (await stranger.get(url)).status_code == 404 and (await stranger.get(remade)).status_code == 200
+    assert (await client.delete(f"/api/me/calendar-feeds/{setup.teacher_4a.id}")).status_code == 204
+    assert (await stranger.get(remade)).status_code == 404
+    assert [f["active"] for f in (await client.get("/api/me/calendar-feeds")).json()] == [False]
+
+    # An account closed (a teacher who left): the URL stops working.
+    again = await make_feed(client, setup.teacher_4a, setup.teacher_4a)
+    assert (await stranger.get(again)).status_code == 200
+    await User.update({User.disabled: True}).where(User.id == setup.teacher_4a.id)
+    assert (await stranger.get(again)).status_code == 404

@@ -1,12 +1,16 @@
-"""A calendar feed's content: the student's timetable, homework due, evaluation dates and the school
-calendar's events (the whole school's and the student's classes'), as iCalendar (RFC 5545, written
-with the `icalendar` package).
+"""A calendar feed's content, as iCalendar (RFC 5545, written with the `icalendar` package):
+- a family's (a parent's for a child, or a student's own): the student's timetable, homework due,
+  evaluation dates and the school calendar's events (the whole school's and the student's classes');
+- a teacher's (and a staff member's or the head's, who may give lessons too): the lessons they give,
+  the homework they set, by its due date, and the school calendar's events of the classes they teach
+  (staff and the head: the whole school's, as their espace shows them).
 
 Calendar apps poll the URL and reconcile by UID: every event keeps the UID of what it stands for
 (`lesson-<id>@cartable`…) and its SEQUENCE is the thing's revision, so a moved lesson is updated in
 place and a cancelled one becomes STATUS:CANCELLED instead of a duplicate. What is shown is what the
 family app shows, through the same visibility rule (`family_audience`, `reaches`): evaluations only
-once published, school events for the whole school or one of the student's classes.
+once published, school events for the whole school or one of the student's classes. A school-side
+reader's feed is their own, read from their own `teacher_id` as the espace's week of lessons is.
 """
 
 from __future__ import annotations
@@ -65,6 +69,56 @@ ORDER BY day, starts_at NULLS FIRST, kind, id
 """
 
 
+# $1 school, $2 reader, $3 first day, $4 last day, $5 whether the reader sees the whole school's events
+# (staff, head) rather than those of the classes they teach. A lesson's or homework's `subject` is its
+# subject and class (or group): a teacher's week is many classes.
+_SCHOOL_ITEMS = """
+WITH taught AS (
+    SELECT coalesce(array_agg(DISTINCT x.class_id), '{}') AS class_ids FROM (
+        SELECT ts.class_id FROM teaching_service ts
+        WHERE ts.school_id = $1 AND ts.teacher_id = $2 AND ts.class_id IS NOT NULL
+        UNION
+        SELECT e.class_id FROM teaching_service ts
+        JOIN group_membership gm ON gm.school_id = $1 AND gm.group_id = ts.group_id
+        JOIN enrolment e ON e.school_id = $1 AND e.student_id = gm.student_id
+        WHERE ts.school_id = $1 AND ts.teacher_id = $2
+    ) x
+)
+SELECT 'lesson' AS kind, l.id, l.date AS day, l.date AS last_day,
+       (l.date + l.starts_at) AT TIME ZONE sc.timezone AS starts_at,
+       (l.date + l.ends_at) AT TIME ZONE sc.timezone AS ends_at,
+       concat_ws(' — ', nullif(s.name, ''), nullif(coalesce(k.name, g.name), '')) AS subject, l.room,
+       l.status, l.status_note, l.revision, '' AS detail
+FROM lesson l
+JOIN school sc ON sc.id = $1
+LEFT JOIN subject s ON s.school_id = $1 AND s.id = l.subject_id
+LEFT JOIN school_class k ON k.school_id = $1 AND k.id = l.class_id
+LEFT JOIN teaching_group g ON g.school_id = $1 AND g.id = l.group_id
+WHERE l.school_id = $1 AND l.teacher_id = $2 AND l.date BETWEEN $3 AND $4
+UNION ALL
+SELECT 'homework', h.id, h.due_on, h.due_on, NULL, NULL,
+       concat_ws(' — ', nullif(s.name, ''), nullif(coalesce(k.name, g.name), '')), '', 'normal', '', h.revision, h.html
+FROM homework h
+LEFT JOIN subject s ON s.school_id = $1 AND s.id = h.subject_id
+LEFT JOIN school_class k ON k.school_id = $1 AND k.id = h.class_id
+LEFT JOIN teaching_group g ON g.school_id = $1 AND g.id = h.group_id
+WHERE h.school_id = $1 AND h.teacher_id = $2 AND h.due_on BETWEEN $3 AND $4
+UNION ALL
+SELECT 'event', ev.id, ev.first_day, ev.last_day, (ev.first_day + ev.starts_at) AT TIME ZONE sc.timezone,
+       (ev.last_day + ev.ends_at) AT TIME ZONE sc.timezone, ev.title, ev.location, ev.kind, '',
+       ev.revision, ev.details
+FROM taught
+JOIN school sc ON sc.id = $1
+JOIN school_event ev ON ev.school_id = $1 AND ev.first_day <= $4 AND ev.last_day >= $3
+WHERE $5::boolean
+   OR NOT EXISTS (SELECT 1 FROM school_event_class c WHERE c.school_id = $1 AND c.event_id = ev.id)
+   OR EXISTS (SELECT 1 FROM school_event_class c
+              WHERE c.school_id = $1 AND c.event_id = ev.id AND reaches(taught.class_ids, NULL, c.class_id, NULL))
+ORDER BY day, starts_at NULLS FIRST, kind, id
+"""
+SCHOOL_WIDE_ROLES = ("staff", "admin")
+
+
 def plain_text(rich: str) -> str:
     """Teacher HTML as the text a calendar shows: no markup, entities decoded, blank lines squeezed."""
     spaced = re.sub(r"<(br|/p|/li|/div|/h\d)\b[^>]*>", "\n", rich, flags=re.IGNORECASE)
@@ -115,18 +169,34 @@ def _event(row, stamp: datetime) -> Event:
     return event
 
 
-async def feed_calendar(school_id, reader_id, student_id, first_name: str, moment: datetime) -> bytes:
-    """The feed's iCalendar bytes."""
-    today = moment.astimezone(await school_zone(school_id)).date()  # the school's day
-    rows = await DB.pool.fetch(_ITEMS, school_id, reader_id, student_id, today - PAST, today + FUTURE, moment)
+def _calendar(name: str, rows, moment: datetime) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Cartable//Agenda de la vie scolaire//FR")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"Cartable — {first_name}")
+    calendar.add("x-wr-calname", f"Cartable — {name}")
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     for row in rows:
         calendar.add_component(_event(row, moment))
     return calendar.to_ical()
+
+
+async def _days(school_id, moment: datetime) -> tuple[date, date]:
+    today = moment.astimezone(await school_zone(school_id)).date()  # the school's day
+    return today - PAST, today + FUTURE
+
+
+async def feed_calendar(school_id, reader_id, student_id, first_name: str, moment: datetime) -> bytes:
+    """A family feed's iCalendar bytes."""
+    first, last = await _days(school_id, moment)
+    rows = await DB.pool.fetch(_ITEMS, school_id, reader_id, student_id, first, last, moment)
+    return _calendar(first_name, rows, moment)
+
+
+async def school_calendar(school_id, reader_id, role: str, first_name: str, moment: datetime) -> bytes:
+    """A teacher's (staff member's, head's) own feed's iCalendar bytes."""
+    first, last = await _days(school_id, moment)
+    rows = await DB.pool.fetch(_SCHOOL_ITEMS, school_id, reader_id, first, last, role in SCHOOL_WIDE_ROLES)
+    return _calendar(first_name, rows, moment)

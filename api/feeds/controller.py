@@ -1,12 +1,14 @@
 """Calendar feeds.
 
 GET    /api/me/calendar-feeds               my children (or myself) and whether each has a feed URL
-POST   /api/me/calendar-feeds               make a feed URL for a child (replaces the previous one)
+POST   /api/me/calendar-feeds               make a feed URL for a child or myself (replaces the previous one)
 DELETE /api/me/calendar-feeds/{student}     revoke it
 GET    /api/calendar/{token}.ics            the feed itself, for calendar apps (the token is all it takes)
 
-The first three are for the signed-in family (espace session or phone); the last one has no session
-at all and caches for 15 minutes with an ETag (calendar apps poll it).
+The first three are for whoever is signed in (espace session or phone): a parent lists their children,
+a student, a teacher, a staff member or the head themselves (a school-side reader's feed is their own
+timetable). The last one has no session at all and caches for 15 minutes with an ETag (calendar apps
+poll it).
 """
 
 from __future__ import annotations
@@ -22,28 +24,33 @@ from litestar.params import FromPath, JSONBody
 from api.auth.principal import Principal
 from api.clock import now
 from api.errors import ErrorResponse
-from api.feeds.calendar import feed_calendar
+from api.feeds.calendar import feed_calendar, school_calendar
 from api.feeds.service import FeedCreated, FeedOut, NewFeed, make_feed, my_feeds, presented_feed, revoke_feed
 from api.openapi import errors
 from api.ratelimit import client_ip
 from api.read_models import NOT_MODIFIED
 
 CACHE = "private, max-age=900"
+SCHOOL_ROLES = ("teacher", "staff", "admin")
 
 
 class CalendarFeedsController(Controller):
     path = "/api/me/calendar-feeds"
     tags = ["calendar"]
 
-    @get("/", summary="My calendar feeds, one per child", responses=errors())
+    @get("/", summary="My calendar feeds: one per child, or my own", responses=errors())
     async def feeds(self, principal: NamedDependency[Principal]) -> list[FeedOut]:
         return await my_feeds(principal)
 
-    @post("/", summary="Make a child's feed URL (the previous one stops working)", responses=errors(404, 429))
+    @post(
+        "/",
+        summary="Make a child's (or my own) feed URL (the previous one stops working)",
+        responses=errors(404, 429),
+    )
     async def make(self, principal: NamedDependency[Principal], data: JSONBody[NewFeed]) -> FeedCreated:
         return await make_feed(principal, data.student_id)
 
-    @delete("/{student_id:uuid}", summary="Revoke a child's feed URL", responses=errors(404))
+    @delete("/{student_id:uuid}", summary="Revoke a child's (or my own) feed URL", responses=errors(404))
     async def revoke(self, principal: NamedDependency[Principal], student_id: FromPath[UUID]) -> None:
         await revoke_feed(principal, student_id)
 
@@ -68,7 +75,10 @@ def _etag(body: bytes) -> str:
 )
 async def calendar_feed(request: Request, token: FromPath[str]) -> Response[bytes]:
     school_id, feed = await presented_feed(token, client_ip(request))
-    body = await feed_calendar(school_id, feed["user_id"], feed["student_id"], feed["first_name"], now())
+    if feed["role"] in SCHOOL_ROLES:  # a teacher's, staff member's or head's own timetable
+        body = await school_calendar(school_id, feed["user_id"], feed["role"], feed["first_name"], now())
+    else:
+        body = await feed_calendar(school_id, feed["user_id"], feed["student_id"], feed["first_name"], now())
     etag = _etag(body)
     headers = {"ETag": etag, "Cache-Control": CACHE}
     if request.headers.get("if-none-match", "") == etag:

@@ -13,16 +13,17 @@ function madeLink(created) {
     el('p', {}, el('a', { href: created.webcal_url, text: 'Ouvrir dans mon agenda' })));
 }
 
-// Draws the reader's feeds into #feeds; `run` reports a refusal (the page's reporter).
-export async function drawFeeds(run, made = null) {
+// Draws the reader's feeds into #feeds; `run` reports a refusal (the page's reporter), `title` names each
+// feed (a teacher's one feed is their own timetable, not a child's first name).
+export async function drawFeeds(run, made = null, title = (feed) => feed.first_name) {
   const feeds = await run(() => api('/api/me/calendar-feeds'));
   if (!feeds) return;
   const act = (method, path, body) => run(async () => {
     const answer = await api(path, { method, body });
-    await drawFeeds(run, method === 'POST' ? answer : null);
+    await drawFeeds(run, method === 'POST' ? answer : null, title);
   });
   $('feeds').replaceChildren(...feeds.map((feed) => el('div', { class: 'item' },
-    el('h3', { text: feed.first_name }),
+    el('h3', { text: title(feed) }),
     el('p', { text: feed.active ? `Lien actif, créé le ${dateFormat.format(new Date(feed.created_at))}.` : 'Aucun lien.' }),
     made?.student_id === feed.student_id ? madeLink(made) : null,
     el('button', { type: 'button', text: feed.active ? 'Refaire le lien' : 'Créer le lien',

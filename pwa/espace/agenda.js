@@ -1,6 +1,7 @@
 // The school calendar: families see the school's and their child's class's events, teachers the
-// whole school's; the vie scolaire and the direction add, change and remove them. Families also make
-// their calendar feed links here (agenda-feeds.js).
+// whole school's; the vie scolaire and the direction add, change and remove them. Everyone also makes
+// their calendar feed links here (agenda-feeds.js): families one per child (or their own), teachers,
+// staff and the head one of their own timetable.
 import { api, el, reporter, say } from './espace.js';
 import { $, badge, childPicker, clientId, day, localDay, startPage } from './widgets.js';
 import { drawFeeds } from './agenda-feeds.js';
@@ -101,4 +102,8 @@ $('first-day').addEventListener('change', () => { if (!$('last-day').value) $('l
     $('classes').replaceChildren(...(classes || []).map((c) => el('label', {}, el('input', { type: 'checkbox', value: c.id }), ` ${c.name}`)));
   }
   await load();
+  $('feeds-family').hidden = true;
+  $('feeds-school').hidden = false;
+  $('feeds-card').hidden = false;
+  await drawFeeds(run, null, () => 'Mon emploi du temps');
 })();
