@@ -8,6 +8,7 @@ the current window. Counting in the database makes limits hold across app proces
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime, timedelta, timezone
 
 from litestar import Request
@@ -24,12 +25,39 @@ ON CONFLICT (key) DO UPDATE SET
     window_start = EXCLUDED.window_start
 RETURNING hits
 """
+# The same, for several keys in one statement (whatever their number: one statement, one shape).
+_UPSERT_EACH = """
+INSERT INTO rate_limit_counter (key, window_start, hits) SELECT key, {}, 1 FROM unnest({}::text[]) AS key
+ON CONFLICT (key) DO UPDATE SET
+    hits = CASE WHEN rate_limit_counter.window_start = EXCLUDED.window_start
+                THEN rate_limit_counter.hits + 1 ELSE 1 END,
+    window_start = EXCLUDED.window_start
+RETURNING key, hits
+"""
+# IPv6 hands each subscriber a /64 (RFC 6177): one network, one client for the per-address limits.
+IPV6_CLIENT_PREFIX = 64
 
 
 def client_ip(request: Request) -> str:
     """The client's address, the per-IP limits' key: the TCP peer, or what a trusted proxy forwarded
-    (TRUSTED_PROXIES, api/client_address.py); never a header from anyone else."""
-    return request.client.host if request.client else "unknown"
+    (TRUSTED_PROXIES, api/client_address.py); never a header from anyone else. An IPv6 client is
+    its /64 (`address_group`)."""
+    return address_group(request.client.host if request.client else "unknown")
+
+
+def address_group(host: str) -> str:
+    """What one client is for a per-address limit: an IPv4 address as is; an IPv6 address's /64
+    ("2001:db8:1:2::/64"), since any subscriber may use every address in it (one per request);
+    an IPv4-mapped IPv6 address as its IPv4; ::1 as is (this machine, api/client_address.py)."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if not isinstance(address, ipaddress.IPv6Address) or address.is_loopback:
+        return host
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network((address, IPV6_CLIENT_PREFIX), strict=False))
 
 
 def _window_start(window: timedelta, moment: datetime) -> datetime:
@@ -65,6 +93,15 @@ async def within(scope: str, subject: str, *, max_hits: int, window: timedelta) 
     except ApiError:
         return False
     return True
+
+
+async def within_each(scope: str, subjects: list[str], *, max_hits: int, window: timedelta) -> list[bool]:
+    """`within` for several subjects, in one statement whatever their number: whether each one (in
+    order) is still within `max_hits`."""
+    keys = list(dict.fromkeys(f"{scope}:{subject}"[:200] for subject in subjects))
+    rows = await RateLimitCounter.raw(_UPSERT_EACH, _window_start(window, now()), keys)
+    hits = {row["key"]: row["hits"] for row in rows}
+    return [hits[f"{scope}:{subject}"[:200]] <= max_hits for subject in subjects]
 
 
 async def reset(scope: str, subject: str) -> None:

@@ -32,3 +32,27 @@ async def test_the_window_is_counted_on_the_app_clock(monkeypatch):
         await limit("probe", "9.9.9.9", max_hits=2, window=window)
     moment += window
     assert await limit("probe", "9.9.9.9", max_hits=2, window=window) == 1
+
+
+def test_an_ipv6_client_is_its_64_for_the_per_address_limits():
+    from api.ratelimit import address_group
+
+    assert address_group("2001:db8:1:2::1") == address_group("2001:db8:1:2:ffff:ffff:ffff:ffff") == "2001:db8:1:2::/64"
+    assert address_group("2001:db8:1:3::1") == "2001:db8:1:3::/64"
+    assert address_group("203.0.113.7") == "203.0.113.7"
+    assert address_group("::ffff:203.0.113.7") == "203.0.113.7"
+    assert address_group("::1") == "::1"  # this machine stays itself (api/client_address.py)
+    assert address_group("unknown") == "unknown"
+
+
+async def test_addresses_of_one_ipv6_network_share_a_per_address_limit(app):
+    from tests.fixtures.api import client_from
+
+    async def ask(peer: str) -> int:
+        async with client_from(app, peer) as client:
+            body = {"channel": "sms", "value": "07 99 99 99 99"}
+            return (await client.post("/api/accounts/recovery/identifier", json=body)).status_code
+
+    assert [await ask(f"2001:db8:1:2::{n:x}") for n in range(1, 11)] == [200] * 10
+    assert await ask("2001:db8:1:2:abcd::1") == 429  # another address, the same subscriber
+    assert await ask("2001:db8:1:3::1") == 200  # another network

@@ -30,7 +30,7 @@ from api.auth.sessions import close_all_sessions
 from api.auth.tokens import decoy_token, digest, new_secret, parse_routed_token, routed_token, same
 from api.clock import now
 from api.errors import ApiError
-from api.ratelimit import limit, within
+from api.ratelimit import limit, within, within_each
 from db.accounts.tables import VerificationCode
 from db.core.tables import School, User
 
@@ -70,15 +70,32 @@ async def throttle_sends(user_id: UUID) -> None:
     )
 
 
-async def may_send(accounts: list[tuple[UUID, UUID]], *, otherwise: str) -> bool:
+async def may_send(accounts: list[tuple[UUID, UUID]], *, otherwise: str, known_browser: UUID | None = None) -> bool:
     """Whether a code may go to this person now (SENDS_PER_WINDOW per person, whatever the flow).
 
     Silent: past the limit nothing is sent, and the answer stays the one everybody gets. Counted for
     everyone: with no account, on a digest of `otherwise` (what the person typed, or their dead flow),
-    so that a made-up person costs the same write as a real one."""
+    so that a made-up person costs the same write as a real one.
+
+    `known_browser`: this browser's entry for the person's account (api/accounts/known_browsers.py),
+    if it signed in to it before. It has SENDS_PER_WINDOW of its own first: anyone may spend the
+    person's by asking for their codes, and "Mot de passe perdu" (where a sign-in lock sends its
+    owner) must not stay silent for the owner's own browser. Only the owner's browser can meet this
+    branch, so it tells strangers nothing."""
+    if known_browser is not None and accounts:
+        if await within("code:send:browser", str(known_browser), max_hits=SENDS_PER_WINDOW, window=SEND_WINDOW):
+            return True
     subject = str(accounts[0][1]) if accounts else f"nobody:{digest(otherwise)}"
     allowed = await within("code:send", subject, max_hits=SENDS_PER_WINDOW, window=SEND_WINDOW)
     return bool(accounts) and allowed
+
+
+async def may_send_each(accounts: list[tuple[UUID, UUID]], *, otherwise: str) -> list[bool]:
+    """`may_send` for each of several people (a contact several accounts hold), counted on the same
+    per-person budget, in one statement whatever their number (none: counted on `otherwise`)."""
+    subjects = [str(user_id) for _, user_id in accounts] or [f"nobody:{digest(otherwise)}"]
+    allowed = await within_each("code:send", subjects, max_hits=SENDS_PER_WINDOW, window=SEND_WINDOW)
+    return allowed if accounts else []
 
 
 def answer(body, sends: list[BackgroundTask]) -> Response:

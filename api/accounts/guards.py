@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from litestar import Request
@@ -93,15 +94,25 @@ async def clear_failures(identifier: str, ip: str | None = None, known_browser: 
     await reset("signin:account", identifier)
 
 
+def public_origin() -> str:
+    """PUBLIC_URL's origin (scheme, host and port: what a browser sends as Origin)."""
+    parts = urlsplit(get_settings().public_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def require_same_origin(request: Request) -> None:
     """Pre-session posts (sign-in, activation, recovery) carry no CSRF token yet: refuse cross-site ones.
 
     Browsers send Origin on every cross-origin POST; JSON bodies already need a CORS preflight, which
-    this app never grants. An absent Origin (non-browser clients) is allowed."""
+    this app never grants. An absent Origin (non-browser clients) is allowed. With PUBLIC_URL set, its
+    origin is the only one: the Host header is anyone's to write. Without it (development), also the
+    origin the request was addressed to."""
     origin = request.headers.get("origin")
     if not origin:
         return
-    host = request.headers.get("host", "")
-    allowed = {get_settings().public_url, f"http://{host}", f"https://{host}"}
+    allowed = {public_origin()}
+    if not get_settings().public_url_pinned:
+        host = request.headers.get("host", "")
+        allowed |= {get_settings().public_url, f"http://{host}", f"https://{host}"}
     if origin.rstrip("/") not in allowed:
         raise ApiError(403, "csrf", "Requête refusée (origine inconnue). Rechargez la page.")

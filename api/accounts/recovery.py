@@ -3,7 +3,9 @@
 Every answer is the same whether or not an account matches: nothing here tells a stranger that an
 identifier, a phone number or an address exists. The same limits count for everyone, messages go
 out after the answer, a lost password opens a flow for everyone (`codes.open_public_flow`, dead when
-no account can receive the code), and past a per-person limit nothing is sent, silently.
+no account can receive the code), and past a per-person limit nothing is sent, silently: a lost
+identifier is limited per contact (as the lookup reads it: one phone however typed) and spends each
+person's code budget (`codes.may_send`); a browser the person signed in from has a budget of its own.
 A contact is looked up in the contact directory
 (api/accounts/directory.py), then each account in its own school: a parent with accounts in two
 schools gets each school's identifier(s), in one message per school.
@@ -17,7 +19,7 @@ from litestar import Controller, Request, Response, post
 from litestar.background_tasks import BackgroundTask
 from litestar.params import JSONBody
 
-from api.accounts import codes
+from api.accounts import codes, known_browsers
 from api.accounts.directory import PHONE_DIGITS, email_key, phone_key, users_holding
 from api.accounts.guards import require_same_origin
 from api.accounts.identifiers import locate, normalise
@@ -43,10 +45,16 @@ CODE_SENT = (
 )
 
 
+def _contact_key(channel: str, value: str) -> str | None:
+    """The directory's key for what was typed ("tel:" + the last 9 digits, or "email:" + the address),
+    None when it cannot be a phone or an address."""
+    return phone_key(value) if channel == "sms" else email_key(value)
+
+
 async def _accounts_by_contact(channel: str, value: str) -> list[dict]:
     """Accounts that can sign in (identifier, password, not disabled) holding this phone or e-mail.
     Phones are compared on their last 9 digits."""
-    key = phone_key(value) if channel == "sms" else email_key(value)
+    key = _contact_key(channel, value)
     digits = normalise_phone(value)[-PHONE_DIGITS:]
     found = []
     for user in await users_holding(key):
@@ -71,6 +79,11 @@ async def _recoverable(identifier: str) -> dict | None:
     return user if user and not user["disabled"] else None
 
 
+def _account(school_id, user_id) -> dict:
+    """An account as `known_browsers.recognised` names it."""
+    return {"school_id": school_id, "user_id": user_id}
+
+
 def _destination(user: dict | None, channel: str) -> str | None:
     """Where a code for `user` goes on `channel` ("sms" or "email"): what the school has on file."""
     if user is None:
@@ -93,9 +106,14 @@ class RecoveryController(Controller):
     async def identifier(self, request: Request, data: JSONBody[IdentifierRecovery]) -> Response[Done]:
         require_same_origin(request)
         await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
-        # Counted for every contact, known or not; past the limit, silence (no enumeration).
-        within_limit = await within("recovery:contact", data.value.strip().lower(), max_hits=3, window=HOUR)
+        # Counted for every contact, known or not, as the lookup reads it ("06 11 22 33 44" and
+        # "+33611223344" are one phone); past the limit, silence (no enumeration).
+        contact = _contact_key(data.channel, data.value) or f"{data.channel}:{data.value.strip().lower()}"
+        within_limit = await within("recovery:contact", contact, max_hits=3, window=HOUR)
         accounts = await _accounts_by_contact(data.channel, data.value)
+        if within_limit:  # each person's send budget, the one their codes use (one statement for all)
+            allowed = await codes.may_send_each([(a["school_id"], a["id"]) for a in accounts], otherwise=contact)
+            accounts = [account for account, ok in zip(accounts, allowed, strict=True) if ok]
         by_school: dict = {}
         for account in accounts if within_limit else []:
             by_school.setdefault(account["school_id"], []).append(account)
@@ -112,11 +130,14 @@ class RecoveryController(Controller):
         require_same_origin(request)
         await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
         user = await _recoverable(data.identifier)
+        # The owner's own browser has a send budget of its own (codes.may_send); no cookie, no statement.
+        known_browser = await known_browsers.recognised(request, user and _account(user["school_id"], user["id"]))
         destination = _destination(user, data.channel)
         accounts = [(user["school_id"], user["id"])] if destination else []
         flow, code = await codes.open_public_flow(PURPOSE, accounts, destination=data.channel)
         sends = []
-        if await codes.may_send(accounts, otherwise=f"{PURPOSE}:{normalise(data.identifier)}"):
+        otherwise = f"{PURPOSE}:{normalise(data.identifier)}"
+        if await codes.may_send(accounts, otherwise=otherwise, known_browser=known_browser):
             text = (
                 f"Cartable : votre code pour changer de mot de passe est {code}. Il est valable 10 minutes. "
                 "Si vous n'avez rien demandé, ignorez ce message."
@@ -136,7 +157,8 @@ class RecoveryController(Controller):
             # A dead flow does what a live one does: reads an account (NOBODY's), counts a send.
             school_id, user_id = accounts[0] if accounts else codes.NOBODY
             destination = _destination(await _user(school_id, user_id), row["destination"])
-            if await codes.may_send(accounts, otherwise=str(row["id"])) and destination:
+            known_browser = await known_browsers.recognised(request, _account(school_id, user_id) if accounts else None)
+            if await codes.may_send(accounts, otherwise=str(row["id"]), known_browser=known_browser) and destination:
                 text = f"Cartable : votre nouveau code est {code}. Il est valable 10 minutes."
                 sends.append(_message(school_id, row["destination"], destination, "Mot de passe perdu", text))
         return codes.answer(Done(message="Si la démarche est en cours, un nouveau code a été envoyé."), sends)

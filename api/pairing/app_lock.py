@@ -48,8 +48,14 @@ REFUSED = ApiError(400, "webauthn_invalid", "Vérification refusée.")
 
 
 def relying_party(request: Request) -> tuple[str, list[str]]:
-    """(RP ID, accepted origins): the public origin, or the origin this request was made to."""
-    public = get_settings().public_url
+    """(RP ID, accepted origins). With PUBLIC_URL set, its origin only: the Host header (what
+    `request.base_url` is built from) is anyone's to write. Without it (development), the default
+    public origin, or the origin this request was made to."""
+    settings = get_settings()
+    if settings.public_url_pinned:
+        parts = urlsplit(settings.public_url)
+        return parts.hostname or "localhost", [f"{parts.scheme}://{parts.netloc}"]
+    public = settings.public_url
     own = str(request.base_url).rstrip("/")
     origins = list(dict.fromkeys([public, own]))
     sent = request.headers.get("origin", "")
