@@ -21,6 +21,18 @@ ECHELONS = [(1, 11_700), (2, 32_400), (3, 48_600)]
 CEILINGS = [(1, 1, 17_000), (1, 2, 9_000), (1, 3, 3_000), (2, 1, 21_000), (2, 2, 11_000), (2, 3, 4_000)]
 
 
+def year_start():
+    """The day tele_setup's school year starts: 120 days ago, whatever today is."""
+    return today() - timedelta(days=120)
+
+
+def tax_notice() -> str:
+    """The tax notice a bourse of tele_setup's school year rests on (the year it starts, on the income
+    of the year before): computed, so that the tests read right on any day."""
+    year = year_start().year
+    return f"avis d'impôt {year} sur les revenus {year - 1}"
+
+
 class TeleSetup(msgspec.Struct):
     school: Ref
     year_id: object
@@ -76,7 +88,7 @@ async def tele_setup() -> TeleSetup:
     year = await SchoolYear.select(SchoolYear.id).where(SchoolYear.school_id == school.id).first()
     # The tests run on any day: the school year is the one around today.
     await SchoolYear.update(
-        {SchoolYear.starts_on: today() - timedelta(days=120), SchoolYear.ends_on: today() + timedelta(days=200)}
+        {SchoolYear.starts_on: year_start(), SchoolYear.ends_on: today() + timedelta(days=200)}
     ).where(SchoolYear.id == year["id"])
     class_3e, class_2de = await make_class(school, "3e A"), await make_class(school, "2de 1")
     student = await make_user(school, "student", first_name="Hugo", last_name="Fontaine")

@@ -118,8 +118,8 @@ async def test_retries_act_once_and_impossible_moves_are_conflicts(new_client):
     request_id = await _filled(parent, campaign, s.student)
     staff_url = f"/api/school/teleservices/bourses/{request_id}/actions"
 
-    premature = await staff.post(staff_url, json={"action": "grant", "echelon": 1})
-    assert premature.status_code == 409 and premature.json()["error"]["code"] == "state_conflict"
+    unseen = await staff.post(staff_url, json={"action": "grant", "echelon": 1})  # a draft is the family's
+    assert unseen.status_code == 404 and unseen.json()["error"]["code"] == "not_found"
     for _ in range(2):  # the phone retries: one move, one event
         assert (
             await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
@@ -132,6 +132,8 @@ async def test_retries_act_once_and_impossible_moves_are_conflicts(new_client):
         assert (await staff.post(staff_url, json=piece)).status_code == 200
     assert await TeleserviceEvent.count().where(TeleserviceEvent.bourse_request_id == request_id) == 3
     assert await OutboxMessage.count() == 2  # one notice to each guardian, once
+    premature = await staff.post(staff_url, json={"action": "grant", "echelon": 1})  # the piece is awaited
+    assert premature.status_code == 409 and premature.json()["error"]["code"] == "state_conflict"
 
     unknown = await staff.post(staff_url, json={"action": "grant", "echelon": 9})
     assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "unknown_echelon"

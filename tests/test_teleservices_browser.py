@@ -11,7 +11,16 @@ import pytest
 from db.teleservices.tables import BourseRequest, OrientationForm
 from tests.accounts_builders import last_code
 from tests.fixtures.browser import artifact, check_screen
-from tests.teleservices_builders import PDF, add_scale, open_campaign, signed_in, tele_setup, today, upload
+from tests.teleservices_builders import (
+    PDF,
+    add_scale,
+    open_campaign,
+    signed_in,
+    tax_notice,
+    tele_setup,
+    today,
+    upload,
+)
 from tests.test_pairing_browser import desktop_page
 from tests.test_pwa_browser import pair_in_browser
 from tests.test_teleservices_orientation import TWO_WISHES
@@ -41,8 +50,7 @@ async def test_a_parent_files_a_bourse_the_school_asks_a_piece_then_grants(brows
 
     await parent.get_by_role("button", name="Faire la demande : Bourse de collège — Hugo").click()
     await parent.get_by_label("Nombre d'enfants à charge").fill("2")
-    notice_year = (today() - timedelta(days=120)).year  # the year tele_setup's school year starts
-    await parent.wait_for_selector(f"#ts-form >> text=avis d'impôt {notice_year} sur les revenus {notice_year - 1}")
+    await parent.wait_for_selector(f"#ts-form >> text={tax_notice()}")
     await parent.get_by_label("Revenu fiscal de référence (en euros)").fill("10500")
     await parent.wait_for_selector("#ts-simulation >> text=Échelon 2")
     await parent.get_by_label("Je certifie sur l'honneur").check()
@@ -247,7 +255,7 @@ async def test_on_the_phone_a_parent_sends_the_missing_piece_reads_the_grant_and
     # The missing piece, from the phone.
     await page.get_by_role("link", name="Voir la demande : Bourse de collège, Hugo").click()
     await page.wait_for_selector("text=L’établissement demande une pièce")
-    assert await page.is_visible("text=Pièce à joindre : avis d'impôt 2026 sur les revenus 2025.")
+    assert await page.is_visible(f"text=Pièce à joindre : {tax_notice()}.")  # the test year's, not a fixed one
     await check_screen(page, "pwa-demarches-bourse-piece")
     piece = tmp_path / "avis-page-2.pdf"
     piece.write_bytes(PDF)

@@ -7,11 +7,12 @@ from datetime import datetime, time, timedelta, timezone
 
 from api import clock
 from api.accounts.directory import accounts_with, email_key, phone_key, set_contacts
+from api.teleservices import contact_routes
 from db.accounts.tables import OutboxMessage, VerificationCode
 from db.core.tables import User
 from db.teleservices.tables import ContactChange, PostalAddress
 from tests.accounts_builders import last_code, messages_to
-from tests.factories import make_family, make_user
+from tests.factories import make_class, make_family, make_user
 from tests.teleservices_builders import signed_in, tele_setup
 
 CHANGES = "/api/teleservices/contact/changes"
@@ -236,3 +237,40 @@ async def test_only_the_guardian_acts_on_a_change_and_only_the_school_staff_read
     family = await make_family()  # another school's staff sees none of it
     elsewhere = await signed_in(new_client, await make_user(family.school, "staff"))
     assert (await elsewhere.get("/api/school/teleservices/contact-changes")).json() == []
+
+
+async def test_the_class_filter_finds_a_class_s_changes_beyond_the_log_s_length(new_client):
+    """The log keeps its newest 500 lines: a class's changes are chosen before that limit, not after it."""
+    s = await tele_setup()
+    staff = await signed_in(new_client, s.staff)
+    moment = clock.now()
+    await ContactChange.insert(
+        ContactChange(
+            school_id=s.school.id,
+            user_id=s.parent.id,  # Hugo's mother (3e A), changed her address ten days ago
+            field="address",
+            new_value="3 rue du Port, 17000 La Rochelle",
+            state="applied",
+            applied_at=moment - timedelta(days=10),
+        ),
+        *[
+            ContactChange(
+                school_id=s.school.id,
+                user_id=s.parent_2de.id,  # Inès's father (2de 1), many times since
+                field="email",
+                new_value=f"karim{n}@example.fr",
+                state="applied",
+                applied_at=moment - timedelta(minutes=n),
+            )
+            for n in range(contact_routes.LOG_LENGTH + 1)
+        ],
+    )
+    by_class = await staff.get(f"/api/school/teleservices/contact-changes?class_id={s.class_3e.id}")
+    assert [(line["guardian"], line["new_value"]) for line in by_class.json()] == [
+        ("Élodie Fontaine", "3 rue du Port, 17000 La Rochelle")
+    ]
+    other_class = await staff.get(f"/api/school/teleservices/contact-changes?class_id={s.class_2de.id}")
+    assert len(other_class.json()) == contact_routes.LOG_LENGTH
+    assert {line["guardian"] for line in other_class.json()} == {"Karim Benali"}
+    empty_class = await make_class(s.school, "6e B")
+    assert (await staff.get(f"/api/school/teleservices/contact-changes?class_id={empty_class.id}")).json() == []

@@ -77,13 +77,16 @@ async def test_two_wishes_the_council_answers_and_the_first_guardian_accepts(new
     edit = await parent.put(f"/api/teleservices/orientation/{form['id']}/wishes", json=TWO_WISHES)
     assert edit.status_code == 409  # the wishes are frozen once the council has answered
 
-    accepted = await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "accept"})
+    reply = {"answered_at": seen["answered_at"]}  # the council's answer the family read
+    accepted = await parent.post(
+        f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "accept", **reply}
+    )
     assert accepted.json()["state"] == "accepted"
-    late = await other.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "decline"})
+    late = await other.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "decline", **reply})
     assert late.status_code == 409 and "Élodie Fontaine" in late.json()["error"]["message"]
     shown = (await other.get(f"/api/teleservices/orientation/{form['id']}")).json()
     assert shown["responded_by"] == "Élodie Fontaine" and shown["responded_at"] and shown["actions"] == []
-    again = await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "accept"})
+    again = await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "accept", **reply})
     assert again.status_code == 200  # a retry by the one who answered changes nothing
 
 
@@ -101,7 +104,7 @@ async def test_final_phase_proposal_declined_asks_for_a_meeting(new_client):
     assert answered["proposal"]["label"] == "2de professionnelle — Métiers de la relation client"
     declined = await parent.post(
         f"/api/teleservices/orientation/{form['id']}/actions",
-        json={"action": "decline", "comment": "Nous souhaitons en parler."},
+        json={"action": "decline", "comment": "Nous souhaitons en parler.", "answered_at": answered["answered_at"]},
     )
     body = declined.json()
     assert body["state"] == "declined" and body["meeting_requested"] is True
@@ -136,7 +139,8 @@ async def test_the_council_may_change_its_answer_until_the_family_replies(new_cl
     assert answers == [("submitted", "answered", ""), ("answered", "answered", "Avis corrigé.")]
     assert await OutboxMessage.count().where(OutboxMessage.channel == "email") == 4  # both guardians, twice
 
-    await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json={"action": "accept"})
+    reply = {"action": "accept", "answered_at": seen["answered_at"]}
+    assert (await parent.post(f"/api/teleservices/orientation/{form['id']}/actions", json=reply)).status_code == 200
     frozen = await staff.put(council, json={"answers": _answers(form, "unfavourable", "unfavourable")})
     assert frozen.status_code == 409 and frozen.json()["error"]["details"]["state"] == "accepted"
     kept = (await parent.get(f"/api/teleservices/orientation/{form['id']}")).json()
@@ -224,7 +228,8 @@ async def test_deadlines_are_enforced(new_client):
     assert answered.status_code == 200 and answered.json()["state"] == "answered"
     await set_dates(campaign, replies=-1)
     assert (await parent.get(url)).json()["actions"] == []
-    too_late = await parent.post(f"{url}/actions", json={"action": "accept"})
+    reply = {"action": "accept", "answered_at": answered.json()["answered_at"]}
+    too_late = await parent.post(f"{url}/actions", json=reply)
     assert too_late.status_code == 409 and too_late.json()["error"]["code"] == "reply_deadline_passed"
     assert (await parent.get(url)).json()["state"] == "answered"
 

@@ -158,8 +158,8 @@ async def test_the_chosen_school_year_is_the_school_s_own_and_not_a_past_one(new
     assert [y["id"] for y in years] == [str(s.year_id)]
 
 
-async def granted_bourse_and_orientation_draft(new_client):
-    """Hugo's bourse granted (échelon 3) and his fiche dialogue with two wishes, not sent yet."""
+async def granted_bourse_and_sent_wishes(new_client):
+    """Hugo's bourse granted (échelon 3) and his fiche dialogue with two wishes, sent to the school."""
     s = await tele_setup()
     bourse_campaign = await open_campaign(s, "bourse_college")
     orientation_campaign = await open_campaign(s, "orientation_provisional", "3e")
@@ -175,14 +175,18 @@ async def granted_bourse_and_orientation_draft(new_client):
     opening["campaign_id"] = str(orientation_campaign.id)
     form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
     await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)
+    await parent.post(f"/api/teleservices/orientation/{form_id}/actions", json={"action": "submit"})
     return s, parent, staff
 
 
 async def test_lists_filter_and_exports_read_well(new_client):
-    s, parent, staff = await granted_bourse_and_orientation_draft(new_client)
+    s, parent, staff = await granted_bourse_and_sent_wishes(new_client)
 
     everything = (await staff.get("/api/school/teleservices/requests")).json()
-    assert {(line["kind"], line["state"]) for line in everything} == {("bourse", "granted"), ("orientation", "draft")}
+    assert {(line["kind"], line["state"]) for line in everything} == {
+        ("bourse", "granted"),
+        ("orientation", "submitted"),
+    }
     granted = next(line for line in everything if line["kind"] == "bourse")
     assert granted["summary"] == "Échelon 3 — 486 € par an"
     only = await staff.get("/api/school/teleservices/requests", params={"service": "orientation_provisional"})
@@ -211,7 +215,7 @@ async def test_lists_filter_and_exports_read_well(new_client):
 
 
 async def test_exports_are_for_the_school_s_staff_only(new_client):
-    s, parent, staff = await granted_bourse_and_orientation_draft(new_client)
+    s, parent, staff = await granted_bourse_and_sent_wishes(new_client)
     exports = {
         "bourses": "/api/school/teleservices/exports/bourses.csv",
         "orientation": f"/api/school/teleservices/exports/orientation.csv?class_id={s.class_3e.id}",
@@ -246,6 +250,7 @@ async def test_a_spreadsheet_formula_in_a_name_stays_text(new_client):
     opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
     form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
     assert (await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)).status_code == 200
+    assert (await parent.post(f"/api/teleservices/orientation/{form_id}/actions", json={"action": "submit"})).is_success
     exported = (await staff.get("/api/school/teleservices/exports/orientation.csv")).content.decode("utf-8-sig")
     assert exported.splitlines()[1].startswith("""3e A;"'=HYPERLINK(""http://x"")";Hugo;""")
 

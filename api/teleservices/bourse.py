@@ -36,6 +36,7 @@ from api.teleservices.structs import (
     Refuse,
     SchoolBourseAction,
 )
+from api.teleservices.visibility import school_bourse
 from db.teleservices.tables import BoursePiece, BourseRequest, TeleserviceEvent
 
 MOVES = {
@@ -46,7 +47,8 @@ MOVES = {
     "take_over": Move(("draft", "withdrawn"), "draft"),  # by another guardian than the holder
     "request_piece": Move(("filed", "completed"), "incomplete"),
     "grant": Move(("filed", "completed"), "granted"),
-    "refuse": Move(("filed", "completed"), "refused"),
+    # An incomplete request may be refused: the piece asked for may never come (the reply date passes).
+    "refuse": Move(("filed", "incomplete", "completed"), "refused"),
 }
 PIECE_KINDS = {"tax_notice": "Avis d'imposition", "additional": "Pièce complémentaire"}
 # A request nobody has filed yet (or withdrawn): another guardian may take it over.
@@ -238,13 +240,32 @@ SUBJECT = "Téléservices : demande de bourse"
 READ_IT = " Connectez-vous à Cartable, rubrique Téléservices, pour la consulter."
 
 
+BLANK = {
+    "request_piece": ApiError(
+        400, "empty_message", "Précisez la pièce demandée à la famille.", details={"message": "required"}
+    ),
+    "refuse": ApiError(400, "empty_reason", "Indiquez le motif du refus.", details={"reason": "required"}),
+}
+TOO_LATE_TO_ASK = (
+    "la famille ne pourrait plus envoyer de pièce. Accordez ou refusez la demande, ou demandez à "
+    "l'administrateur de reporter cette date (Campagnes)."
+)
+
+
 async def school_action(principal: Principal, request_id: UUID, data: SchoolBourseAction) -> None:
-    row = await request_row(principal.school_id, request_id)
     action = type(data).__struct_config__.tag  # request_piece | grant | refuse
     message = (data.reason if isinstance(data, Refuse) else data.message).strip()
+    if action in BLANK and not message:
+        raise BLANK[action]
+    row = await school_bourse(principal.school_id, request_id)
+    campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
+    today = await school_today(principal.school_id)
     values: dict = {}
+
+    async def family_may_reply(_: dict) -> None:
+        campaigns.require_family_may_reply(campaign, today, TOO_LATE_TO_ASK)
+
     if isinstance(data, Grant):
-        campaign = await campaign_by_id(principal.school_id, row["campaign_id"])
         scale = await load_scale(principal.school_id, campaign["school_year_id"], SCALE_OF[campaign["service"]])
         amount = amount_of(scale, data.echelon)
         if amount is None:
@@ -261,6 +282,7 @@ async def school_action(principal: Principal, request_id: UUID, data: SchoolBour
         message=message,
         client_id=data.client_id,
         values=values,
+        within=family_may_reply if action == "request_piece" else None,
         announce=push_guardians(SUBJECT),
     )
     if changed:
@@ -272,7 +294,8 @@ async def school_action(principal: Principal, request_id: UUID, data: SchoolBour
 def _actions(row: dict, viewer: Principal, window_open: bool, replies_open: bool) -> list[str]:
     state = row["state"]
     if viewer.role in ("staff", "admin"):
-        return ["request_piece", "grant", "refuse"] if state in ("filed", "completed") else []
+        asking = ["request_piece"] if replies_open and state in MOVES["request_piece"].sources else []
+        return asking + [action for action in ("grant", "refuse") if state in MOVES[action].sources]
     if row["filed_by_id"] != viewer.user_id:
         return ["take_over"] if state in NOT_FILED and window_open else []
     actions = []

@@ -169,3 +169,16 @@ def require_replies_open(campaign: dict, today: date) -> None:
             f"La date limite de réponse ({french(campaign['replies_until'])}) est dépassée : "
             "contactez l'établissement.",
         )
+
+
+def require_family_may_reply(campaign: dict, today: date, consequence: str) -> None:
+    """The school may ask the family something (a missing piece, an answer to the council) only while the
+    family may still reply: after `replies_until` the family could do nothing (409). `consequence` says
+    what the family could no longer do and what the school may do instead."""
+    if today > campaign["replies_until"]:
+        raise ApiError(
+            409,
+            "family_deadline_passed",
+            f"La date limite de réponse des familles ({french(campaign['replies_until'])}) est passée : {consequence}",
+            details={"replies_until": campaign["replies_until"].isoformat()},
+        )

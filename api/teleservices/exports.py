@@ -4,6 +4,8 @@ tools, and a printable summary per class (PDF, like the activation letters).
 GET /api/school/teleservices/exports/bourses.csv                 granted bourses of the school year
 GET /api/school/teleservices/exports/orientation.csv?class_id=   orientation results, by class
 GET /api/school/teleservices/classes/{class_id}/summary.pdf      every student of a class and their requests
+
+A request the family has not sent (a draft) is in none of them (visibility.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from api.teleservices.catalogue import (
     wish_label,
 )
 from api.teleservices.scale import euros
+from api.teleservices.visibility import school_bourses, school_forms
 from api.timetable.school_service import students_of
 from db.core.tables import School, SchoolClass
 from db.teleservices.tables import BourseRequest, OrientationForm, OrientationWish
@@ -136,6 +139,7 @@ class TeleserviceExportsController(Controller):
     ) -> Response:
         sid = principal.school_id
         chosen, rows = await _year_requests(sid, ORIENTATION_SERVICES, OrientationForm)
+        rows = school_forms(rows)  # wishes not sent yet are the family's
         cards = await student_cards(sid, [row["student_id"] for row in rows])
         cards = {k: v for k, v in cards.items() if class_id in (None, v.class_id)}
         wishes = await _wishes_of(sid, [row["id"] for row in rows])
@@ -184,6 +188,7 @@ class TeleserviceExportsController(Controller):
         cards = await student_cards(sid, student_ids)
         bourse_campaigns, bourses = await _year_requests(sid, BOURSE_SERVICES, BourseRequest, student_ids)
         form_campaigns, forms = await _year_requests(sid, ORIENTATION_SERVICES, OrientationForm, student_ids)
+        bourses, forms = await school_bourses(sid, bourses), school_forms(forms)  # not the families' drafts
         wishes = await _wishes_of(sid, [row["id"] for row in forms])
         school = await School.select(School.name).where(School.id == sid).first()
         year = await current_year(sid)

@@ -9,7 +9,7 @@ POST /api/teleservices/bourses/{id}/actions                  file | complete | w
 POST /api/teleservices/orientation                           open the child's fiche dialogue (or get it)
 GET  /api/teleservices/orientation/{id}
 PUT  /api/teleservices/orientation/{id}/wishes               the ranked wishes (phase open)
-POST /api/teleservices/orientation/{id}/actions              submit | accept | decline
+POST /api/teleservices/orientation/{id}/actions              submit | accept | decline (+ the answered_at read)
 (pieces: see pieces.py; choices of each level: choices.py)
 """
 
@@ -163,7 +163,7 @@ class FamilyTeleservicesController(Controller):
 
     @post(
         "/orientation/{form_id:uuid}/actions",
-        summary="Send the wishes, or accept / decline the council's answer (declining asks for a meeting)",
+        summary="Send the wishes, or accept / decline the council's answer read (its answered_at; 409 if changed)",
         status_code=200,
         responses=errors(404, 409),
     )

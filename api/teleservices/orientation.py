@@ -40,6 +40,7 @@ from api.teleservices.structs import (
     WishIn,
     WishOut,
 )
+from api.teleservices.visibility import school_form
 from db.teleservices.tables import OrientationForm, OrientationWish
 from piccolo_conf import DB
 
@@ -50,6 +51,15 @@ MOVES = {
     "decline": Move(("answered",), "declined"),
 }
 EDITABLE = ("draft", "submitted")
+ANSWER_CHANGED = ApiError(
+    409,
+    "answer_changed",
+    "Le conseil de classe a modifié sa réponse depuis que vous l'avez lue : relisez-la avant de répondre.",
+)
+TOO_LATE_TO_ANSWER = (
+    "la famille ne pourrait plus répondre au conseil de classe. Demandez à l'administrateur de reporter "
+    "cette date (Campagnes) avant d'enregistrer la réponse."
+)
 
 
 async def form_row(school_id: UUID, form_id: UUID) -> dict:
@@ -127,6 +137,13 @@ async def save_wishes(principal: Principal, form_id: UUID, data: WishesIn) -> No
 
 
 async def family_action(principal: Principal, form_id: UUID, data: FamilyOrientationAction) -> None:
+    if data.action != "submit" and data.answered_at is None:
+        raise ApiError(
+            400,
+            "answer_version_missing",
+            "Rechargez la fiche : la réponse du conseil de classe à laquelle vous répondez n'est pas indiquée.",
+            details={"answered_at": "required"},
+        )
     form = await family_form(principal, form_id)
     campaign = await campaign_by_id(principal.school_id, form["campaign_id"])
     today = await school_today(principal.school_id)
@@ -137,8 +154,10 @@ async def family_action(principal: Principal, form_id: UUID, data: FamilyOrienta
         if not [w for w in await _wishes(principal.school_id, form_id) if w["origin"] == "family"]:
             raise ApiError(400, "no_wish", "Indiquez au moins un vœu avant de transmettre la fiche.")
 
-    async def in_time(_: dict) -> None:
+    async def in_time(current: dict) -> None:
         campaigns.require_replies_open(campaign, today)
+        if data.answered_at != current["answered_at"]:  # the council changed its answer since it was read
+            raise ANSWER_CHANGED
 
     if data.action != "submit":
         values = {
@@ -161,9 +180,11 @@ async def family_action(principal: Principal, form_id: UUID, data: FamilyOrienta
 
 
 async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
-    """The class council's answer to each wish, and in the final phase its own proposal."""
-    form = await form_row(principal.school_id, form_id)
+    """The class council's answer to each wish, and in the final phase its own proposal, while the
+    family may still reply to it (`replies_until`)."""
+    form = await school_form(principal.school_id, form_id)
     campaign = await campaign_by_id(principal.school_id, form["campaign_id"])
+    today = await school_today(principal.school_id)
     if data.proposal is not None and campaign["service"] != "orientation_final":
         raise ApiError(400, "no_proposal", "Le conseil de classe ne fait de proposition qu'en phase définitive.")
     proposal = checked_wish(campaign["level"], data.proposal) if data.proposal else None
@@ -185,6 +206,7 @@ async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
             and form["state"] == "answered"
         ):
             return False  # the same answer again
+        campaigns.require_family_may_reply(campaign, today, TOO_LATE_TO_ANSWER)
         for wish in family:
             answer = answers[wish["id"]]
             await OrientationWish.update(
@@ -250,7 +272,7 @@ def _wish_out(row: dict) -> WishOut:
 def _actions(row: dict, viewer: Principal, window_open: bool, replies_open: bool, has_wishes: bool) -> list[str]:
     state = row["state"]
     if viewer.role in ("staff", "admin"):
-        return ["answer"] if state in MOVES["answer"].sources else []
+        return ["answer"] if state in MOVES["answer"].sources and replies_open else []
     actions = []
     if state in EDITABLE and window_open:
         actions.append("edit")

@@ -6,6 +6,7 @@ random key, served as a download, uploads rate-limited), restricted to PDF and i
 POST   /api/teleservices/bourses/{id}/pieces             multipart `file` (+ optional `client_id`)
 DELETE /api/teleservices/bourses/{id}/pieces/{piece_id}  while the request is a draft
 GET    /api/teleservices/bourses/{id}/pieces/{piece_id}  the guardian who holds the request, the school's staff
+                                                         (once the request is filed: a draft's are the family's)
 
 Adding or removing a piece locks the request's row, as a move does: a piece never lands on a
 request filed (or taken over by the other guardian) while the file was being received.
@@ -34,6 +35,7 @@ from api.teleservices import campaigns
 from api.teleservices.bourse import bourse_out, family_request, lock_request, request_row, require_holder
 from api.teleservices.campaigns import campaign_by_id
 from api.teleservices.structs import BourseOut, ClientId
+from api.teleservices.visibility import school_bourse
 from db.teleservices.tables import BoursePiece
 from piccolo_conf import DB
 
@@ -137,7 +139,7 @@ class PiecesController(Controller):
 
     @get(
         "/{piece_id:uuid}",
-        summary="Download a piece of a bourse request (the guardian who filed, the school's staff; ETag, 304)",
+        summary="Download a piece of a bourse request (its holder; the school once filed; ETag, 304)",
         dependencies={"principal": Provide(principal_with_roles("parent", "staff", "admin"))},
         responses=conditional_responses(404),
     )
@@ -149,8 +151,11 @@ class PiecesController(Controller):
                 await family_request(principal, request_id, owner=True)
             except ApiError:
                 raise PIECE_NOT_FOUND from None
-        else:
-            await request_row(principal.school_id, request_id)
+        else:  # the school's staff: not a draft's (visibility.py)
+            try:
+                await school_bourse(principal.school_id, request_id)
+            except ApiError:
+                raise PIECE_NOT_FOUND from None
         piece = (
             await BoursePiece.select()
             .where(_piece_where(principal.school_id, request_id) & (BoursePiece.id == piece_id))

@@ -2,6 +2,7 @@
 Teachers have no access.
 
 GET  /api/school/teleservices/requests?service=&state=&class_id=   the year's requests, filtered
+(a draft is the family's own: the school neither lists nor reads it, see visibility.py)
 GET  /api/school/teleservices/bourses/{id}
 POST /api/school/teleservices/bourses/{id}/actions      request_piece | grant | refuse
 GET  /api/school/teleservices/orientation/{id}
@@ -27,6 +28,7 @@ from api.teleservices import bourse, orientation
 from api.teleservices.campaigns import title, year_campaigns
 from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS, Service, State, wish_label
 from api.teleservices.structs import BourseOut, CouncilIn, OrientationOut, SchoolBourseAction
+from api.teleservices.visibility import UNSENT, school_bourse, school_bourses, school_form
 from db.teleservices.tables import BourseRequest, OrientationForm, OrientationWish
 
 STAFF = principal_with_roles("staff", "admin")
@@ -70,12 +72,15 @@ async def request_lines(
     lines: list[tuple[str, dict]] = []
     for kind, table in (("bourse", BourseRequest), ("orientation", OrientationForm)):
         ids = [c["id"] for c in chosen if (c["service"] in BOURSE_SERVICES) == (kind == "bourse")]
-        if not ids:
+        if not ids or state == UNSENT:
             continue
-        where = (table.school_id == sid) & table.campaign_id.is_in(ids)
+        where = (table.school_id == sid) & table.campaign_id.is_in(ids) & (table.state != UNSENT)
         if state:
             where = where & (table.state == state)
-        lines += [(kind, row) for row in await table.select().where(where)]
+        rows = await table.select().where(where)
+        # A draft is the family's own: not listed, nor a bourse withdrawn before it was ever filed.
+        rows = await school_bourses(sid, rows) if kind == "bourse" else rows
+        lines += [(kind, row) for row in rows]
     cards = await student_cards(sid, [row["student_id"] for _, row in lines])
     wishes = await _first_wishes(sid, [row["id"] for kind, row in lines if kind == "orientation"])
     out = [
@@ -113,7 +118,7 @@ class SchoolTeleservicesController(Controller):
 
     @get("/bourses/{request_id:uuid}", summary="A bourse request, its pieces and history", responses=errors(404))
     async def read_bourse(self, principal: NamedDependency[Principal], request_id: FromPath[UUID]) -> BourseOut:
-        return await bourse.bourse_out(principal, await bourse.request_row(principal.school_id, request_id))
+        return await bourse.bourse_out(principal, await school_bourse(principal.school_id, request_id))
 
     @post(
         "/bourses/{request_id:uuid}/actions",
@@ -129,7 +134,7 @@ class SchoolTeleservicesController(Controller):
 
     @get("/orientation/{form_id:uuid}", summary="A fiche dialogue and its history", responses=errors(404))
     async def read_orientation(self, principal: NamedDependency[Principal], form_id: FromPath[UUID]) -> OrientationOut:
-        return await orientation.orientation_out(principal, await orientation.form_row(principal.school_id, form_id))
+        return await orientation.orientation_out(principal, await school_form(principal.school_id, form_id))
 
     @put(
         "/orientation/{form_id:uuid}/council",

@@ -17,7 +17,7 @@ from api.teleservices.scale import Count, Euros, Simulation
 # An idempotency key chosen by the client (a random UUID): a retried action with it acts once.
 ClientId = Annotated[str, msgspec.Meta(max_length=64, pattern=r"^[A-Za-z0-9_-]*$")]
 Message = Annotated[str, msgspec.Meta(max_length=2000)]
-Required = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+Required = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]  # blank once trimmed: refused by the handler
 
 
 class OpenRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -114,6 +114,9 @@ class FamilyOrientationAction(msgspec.Struct, forbid_unknown_fields=True):
     action: Literal["submit", "accept", "decline"]
     comment: Message = ""
     client_id: ClientId = ""
+    # accept | decline: the `answered_at` of the council's answer the family read (required). An answer
+    # queued offline on a phone is refused (409 answer_changed) if the council changed it meanwhile.
+    answered_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
 
 
 class WishAnswer(msgspec.Struct, forbid_unknown_fields=True):

@@ -3,7 +3,7 @@
 import { api, el, say } from './espace.js';
 import { badge, euros, historyList } from './teleservices-common.js';
 import { count } from '/js/format.js';
-import { clientId, field, when } from './widgets.js';
+import { clientId, day, field, when } from './widgets.js';
 import { wishList } from './teleservices-orientation.js';
 import { wishEditor } from './teleservices-wishes.js';
 
@@ -18,8 +18,15 @@ function act(method, path, body, message, context, run) {
   });
 }
 
+// After the families' reply date, the school no longer asks them anything: it says so.
+function tooLateToAsk(campaign, what) {
+  return el('p', { class: 'hint' }, `Date limite de réponse des familles dépassée (${day(campaign.window.replies_until)}) : ${what}`);
+}
+
+// Only the decisions the request's state allows (`actions`): an incomplete request may be refused.
 function bourseDecisions(request, context, run) {
   if (!request.actions.length) return null;
+  const can = (action) => request.actions.includes(action);
   const path = `/api/school/teleservices/bourses/${request.id}/actions`;
   const message = el('textarea', { id: 'piece-message', rows: 2, maxLength: 2000 });
   const expected = request.simulation?.echelon;
@@ -27,15 +34,16 @@ function bourseDecisions(request, context, run) {
   const reason = el('textarea', { id: 'refuse-reason', rows: 2, maxLength: 2000 });
   return el('div', {},
     el('h3', {}, 'Décision'),
-    field('Pièce à demander à la famille', message),
-    el('button', { type: 'button', class: 'secondary', onclick: () => act('POST', path, { action: 'request_piece', message: message.value },
-      'Pièce demandée : la famille est prévenue par courriel.', context, run) }, 'Demander une pièce'),
-    field('Échelon accordé', echelon, expected ? `Le barème de l'année donne l'échelon ${expected}.` : 'Hors barème ou barème non publié.'),
-    el('button', { type: 'button', onclick: () => act('POST', path, { action: 'grant', echelon: Number(echelon.value) },
-      'Bourse accordée : la famille est prévenue par courriel.', context, run) }, 'Accorder la bourse'),
-    field('Motif du refus', reason),
-    el('button', { type: 'button', class: 'secondary', onclick: () => act('POST', path, { action: 'refuse', reason: reason.value },
-      'Bourse refusée : la famille est prévenue par courriel.', context, run) }, 'Refuser la bourse'));
+    ...(can('request_piece') ? [field('Pièce à demander à la famille', message),
+      el('button', { type: 'button', class: 'secondary', onclick: () => act('POST', path, { action: 'request_piece', message: message.value },
+        'Pièce demandée : la famille est prévenue par courriel.', context, run) }, 'Demander une pièce')]
+      : request.state !== 'incomplete' ? [tooLateToAsk(request.campaign, 'plus de pièce à demander.')] : []),
+    ...(can('grant') ? [field('Échelon accordé', echelon, expected ? `Le barème de l'année donne l'échelon ${expected}.` : 'Hors barème ou barème non publié.'),
+      el('button', { type: 'button', onclick: () => act('POST', path, { action: 'grant', echelon: Number(echelon.value) },
+        'Bourse accordée : la famille est prévenue par courriel.', context, run) }, 'Accorder la bourse')] : []),
+    ...(can('refuse') ? [field('Motif du refus', reason),
+      el('button', { type: 'button', class: 'secondary', onclick: () => act('POST', path, { action: 'refuse', reason: reason.value },
+        'Bourse refusée : la famille est prévenue par courriel.', context, run) }, 'Refuser la bourse')] : []));
 }
 
 function bourseBody(request, context, run) {
@@ -95,6 +103,8 @@ async function orientationBody(form, context, run) {
     form.actions.includes('answer') ? await councilForm(form, context, run)
       : el('div', {}, el('h3', {}, 'Vœux de la famille'), form.wishes.length ? wishList(form.wishes) : el('p', { class: 'hint' }, 'Aucun vœu.'),
         form.proposal ? el('p', { class: 'ts-decision' }, `Proposition du conseil : ${form.proposal.label}`) : null),
+    ['submitted', 'answered'].includes(form.state) && !form.actions.includes('answer')
+      ? tooLateToAsk(form.campaign, 'la réponse du conseil ne peut plus être enregistrée.') : null,
   ];
 }
 

@@ -42,9 +42,16 @@ async function editor(form, context, run) {
 
 function answer(form, context, run) {
   const comment = el('textarea', { id: 'ts-answer-comment', rows: 2, maxLength: 2000 });
+  // The answer names the council's answer it replies to: changed since it was shown, it is refused
+  // (409 answer_changed) and the new one is drawn, with the reason.
   const send = (action, message) => run(async () => {
-    await api(`/api/teleservices/orientation/${form.id}/actions`, { method: 'POST',
-      body: { action, comment: comment.value, client_id: clientId() } });
+    try {
+      await api(`/api/teleservices/orientation/${form.id}/actions`, { method: 'POST',
+        body: { action, comment: comment.value, answered_at: form.answered_at, client_id: clientId() } });
+    } catch (error) {
+      if (error.code === 'answer_changed') await context.refresh();
+      throw error;
+    }
     await context.refresh();
     say($('status'), message);
   });

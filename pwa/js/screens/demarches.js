@@ -141,6 +141,8 @@ function showOrientation(ctx, id) {
 }
 
 // Answers go through the outbox: given offline, they reach the school when the phone is back online.
+// Each names the council's answer it replies to (`answered_at`): if the council changed it meanwhile,
+// the school refuses the queued answer (409) rather than apply it to an answer the family never read.
 function answerForm(ctx, name, form) {
   const shown = Object.keys(ANSWERS).filter((action) => form.actions.includes(action));
   if (!shown.length) return null;
@@ -150,7 +152,7 @@ function answerForm(ctx, name, form) {
     const [, state, label] = ANSWERS[action];
     const waiting = await ctx.queue({
       id, target: name, method: 'POST', path: `/api/teleservices/orientation/${form.id}/actions`,
-      body: { action, comment: comment.value, client_id: id },
+      body: { action, comment: comment.value, answered_at: form.answered_at, client_id: id },
       snapshot: { name, change: (data) => Object.assign(data, { state, state_label: label, actions: [] }) },
     });
     toast(waiting.has(name) ? 'Réponse en attente d’envoi : elle partira dès le retour du réseau.' : 'Réponse envoyée à l’établissement.');
