@@ -3,9 +3,72 @@ school, and the families' bulletin (data and server-printed PDF) from that date 
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+import zlib
+from datetime import date, timedelta
+from uuid import uuid4
 
-from tests.parity_builders import make_class_evaluation, pdf_text, setup, signed_in, today
+from api.bulletins.render_pdf import bulletin_pdf
+from api.bulletins.structs import Attendance, Bulletin, PeriodOut, SubjectLine
+from tests.parity_builders import make_class_evaluation, setup, signed_in, today
+
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _literal(token: bytes) -> bytes:
+    """A PDF literal string's bytes: `(a\\)b)` is `a)b`."""
+    return re.sub(
+        rb"\\([0-7]{1,3}|.)",
+        lambda m: bytes([int(m[1], 8)]) if m[1][:1].isdigit() else _ESCAPES.get(m[1], m[1]),
+        token[1:-1],
+        flags=re.DOTALL,
+    )
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF printed by fpdf2, as a reader copies it: each text object's strings read through
+    its font's ToUnicode map (an embedded font shows glyph numbers, not letters), one line per object."""
+    assert content.startswith(b"%PDF-")
+    starts = list(re.finditer(rb"\n(\d+) 0 obj\n", content))
+    objects = {
+        int(m[1]): content[m.end() : nxt.start() if nxt else None] for m, nxt in zip(starts, starts[1:] + [None])
+    }
+
+    def stream(number: int) -> bytes:
+        body = objects[number]
+        head, data = re.split(rb"stream\r?\n", body, maxsplit=1)
+        return zlib.decompressobj().decompress(data) if b"/FlateDecode" in head else data
+
+    def to_unicode(font: int) -> dict[int, str] | None:  # None: a core font (Latin-1, one byte a letter)
+        if not (ref := re.search(rb"/ToUnicode (\d+) 0 R", objects[font])):
+            return None
+        cmap, letters = stream(int(ref[1])), {}
+        for code, text in re.findall(rb"<([0-9A-F]+)> <([0-9A-F]+)>\s", cmap.split(b"beginbfchar")[-1]):
+            letters[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+        for first, last, text in re.findall(rb"<([0-9A-F]+)> <([0-9A-F]+)> <([0-9A-F]+)>", cmap):
+            for offset in range(int(last, 16) - int(first, 16) + 1):
+                letters[int(first, 16) + offset] = chr(int(text, 16) + offset)
+        return letters
+
+    fonts = {name.decode(): to_unicode(int(n)) for name, n in re.findall(rb"/(F\d+) (\d+) 0 R", content)}
+    lines, letters = [], None
+    for page in re.findall(rb"/Contents (\d+) 0 R", content):
+        line = ""
+        for token in re.findall(rb"\((?:\\.|[^\\)])*\)|/F\d+|\bT[fjJ]\b|\bET\b", stream(int(page)), re.DOTALL):
+            if token.startswith(b"/F"):
+                letters = fonts[token[1:].decode()]
+            elif token.startswith(b"("):
+                raw = _literal(token)
+                if letters is None:
+                    line += raw.decode("latin-1")
+                else:
+                    line += "".join(
+                        letters.get(int.from_bytes(raw[i : i + 2], "big"), "\ufffd") for i in range(0, len(raw), 2)
+                    )
+            elif token == b"ET" and line:
+                lines.append(line)
+                line = ""
+    return "\n".join(lines)
 
 
 async def _results(s) -> None:
@@ -74,7 +137,7 @@ async def test_families_read_the_bulletin_from_the_day_the_head_of_school_chose(
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["content-disposition"].startswith("attachment;")
     text = pdf_text(pdf.content)
-    assert b"Lucas Moreau" in text and b"16,00" in text and b"13,00" in text and b"Encouragements" in text
+    assert "Lucas Moreau" in text and "16,00" in text and "13,00" in text and "Encouragements" in text
 
     # Published: nothing on it changes until the head of school withdraws it.
     entry = {"student_id": str(s.student.id), "text": "Changé."}
@@ -161,23 +224,38 @@ async def test_bad_input_is_a_clean_400(new_client):
     assert (await admin.put(publication, json=unknown)).status_code == 404
 
 
+def _printed(
+    absent: int = 0, unjustified: int = 0, late: int = 0, *, on: date = date(2026, 12, 4), student="Lucas Moreau",
+    subjects=(), council="",
+) -> bytes:  # fmt: skip
+    period = PeriodOut(uuid4(), "Trimestre 1", date(2026, 9, 1), date(2026, 11, 30))
+    bulletin = Bulletin(
+        "Collège", "2026-2027", period, uuid4(), student, "4e A", list(subjects), None, None, council, "", "",
+        Attendance(absent, unjustified, late), date(2026, 12, 4),
+    )  # fmt: skip
+    return bulletin_pdf(bulletin, on)
+
+
 def test_the_pdf_counts_absences_and_lateness_in_proper_french():
-    from datetime import date
-    from uuid import uuid4
+    assert "Absences : 0 demi-journée, dont 0 non justifiée — 0 retard\n" in pdf_text(_printed(0, 0, 0))
+    assert "Absences : 1 demi-journée, dont 1 non justifiée — 1 retard\n" in pdf_text(_printed(1, 1, 1))
+    assert "Absences : 3 demi-journées, dont 2 non justifiées — 4 retards\n" in pdf_text(_printed(3, 2, 4))
 
-    from api.bulletins.render_pdf import bulletin_pdf
-    from api.bulletins.structs import Attendance, Bulletin, PeriodOut
+    # Published: printed again a month later, it is the same document (fonts included), but for the moment
+    # it was made (and the file identifier fpdf2 derives from it).
+    def undated(content: bytes) -> bytes:
+        return re.sub(rb"/CreationDate \(D:[^)]*\)|/ID \[<\w+><\w+>\]", b"", content)
 
-    def printed(absent: int, unjustified: int, late: int, on: date = date(2026, 12, 4)) -> bytes:
-        period = PeriodOut(uuid4(), "Trimestre 1", date(2026, 9, 1), date(2026, 11, 30))
-        bulletin = Bulletin(
-            "Collège", "2026-2027", period, uuid4(), "Lucas Moreau", "4e A", [], None, None, "", "", "",
-            Attendance(absent, unjustified, late), date(2026, 12, 4),
-        )  # fmt: skip
-        return pdf_text(bulletin_pdf(bulletin, on))
+    assert undated(_printed(3, 2, 4)) == undated(_printed(3, 2, 4, on=date(2027, 1, 4)))
 
-    assert b"Absences : 0 demi-journ\xe9e, dont 0 non justifi\xe9e - 0 retard)" in printed(0, 0, 0)
-    assert b"Absences : 1 demi-journ\xe9e, dont 1 non justifi\xe9e - 1 retard)" in printed(1, 1, 1)
-    assert b"Absences : 3 demi-journ\xe9es, dont 2 non justifi\xe9es - 4 retards)" in printed(3, 2, 4)
-    # Published: printed again a month later, it is the same document.
-    assert printed(3, 2, 4) == printed(3, 2, 4, on=date(2027, 1, 4))
+
+def test_the_pdf_prints_every_name_and_appreciation_as_written():
+    """Not only Latin-1: Vietnamese, Polish, Romanian, Turkish, Serbian names, typographic punctuation."""
+    teacher, appreciation = "Łukasz Wiśniewski", "Ionuț a bien progressé ; Şeyma l’aide… « Œuvre » réussie."
+    line = SubjectLine(uuid4(), "Mathématiques", "#1d4ed8", [teacher], 15.5, 12.0, None, None, appreciation)
+    council = "Nguyễn Thị Lan et Đorđe Petrović : très bon trimestre."
+    text = pdf_text(_printed(student="Nguyễn Thị Lan", subjects=[line], council=council))
+    words = " ".join(text.split())  # a table cell wraps its lines
+    for written in ("Nguyễn Thị Lan — 4e A", teacher, appreciation, council, "15,50", "Appréciation du professeur"):
+        assert written in words, (written, text)
+    assert "?" not in text and "\ufffd" not in text

@@ -3,8 +3,10 @@ vegetarian label); everyone in the school reads the published days, nobody else'
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+from db.canteen.tables import CanteenDish, CanteenMenu
 from tests.parity_builders import setup, signed_in, today
 
 
@@ -115,3 +117,35 @@ async def test_only_staff_write_and_bad_menus_are_refused(new_client):
     too_long = await parent.get(f"/api/canteen/menus?start={monday}&end={monday + timedelta(days=40)}")
     assert too_long.status_code == 400
     assert (await parent.get(f"/api/canteen/menus?start={monday}&end={monday - timedelta(days=1)}")).status_code == 400
+
+
+async def test_the_same_week_saved_twice_at_once_is_stored_once(new_client):
+    """A double click, or two staff members saving the same week: both answered, one week stored."""
+    s = await setup()
+    staff, colleague = await signed_in(new_client, s.staff), await signed_in(new_client, s.admin)
+    monday, url = _monday(), "/api/school/canteen/week"
+    for published in (False, True):  # a new week, then a week that exists
+        first, second = await asyncio.gather(
+            staff.put(url, json=_week(monday, published)), colleague.put(url, json=_week(monday, published))
+        )
+        assert (first.status_code, second.status_code) == (200, 200), (first.text, second.text)
+        assert first.json() == second.json() and first.json()["published"] is published
+        assert await CanteenMenu.count() == 2 and await CanteenDish.count() == 5
+
+
+async def test_a_dish_named_with_blanks_only_is_refused_and_nothing_is_saved(new_client):
+    s = await setup()
+    staff = await signed_in(new_client, s.staff)
+    week = _week(_monday(), True)
+    week["days"][1]["dishes"][1]["name"] = " \t\u00a0 "
+    refused = await staff.put("/api/school/canteen/week", json=week)
+    assert refused.status_code == 400, refused.text
+    assert refused.json()["error"] == {
+        "code": "invalid",
+        "message": "Donnez un nom à chaque plat.",
+        "details": {"days.1.dishes.1.name": "empty"},
+    }
+    assert await CanteenMenu.count() == 0 and await CanteenDish.count() == 0
+    week["days"][1]["dishes"][1]["name"] = "  Pomme  "  # blanks around a name are trimmed
+    saved = await staff.put("/api/school/canteen/week", json=week)
+    assert saved.status_code == 200 and saved.json()["days"][1]["dishes"][1]["name"] == "Pomme"

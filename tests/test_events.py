@@ -3,9 +3,12 @@ families read the whole school's and their child's class's, never another class'
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
+from api.events import service
+from db.events.tables import SchoolEvent, SchoolEventClass
 from tests.parity_builders import setup, signed_in, today
 
 
@@ -141,3 +144,39 @@ async def test_a_teachers_week_shows_the_schools_and_their_classes_events(new_cl
     ]
     assert (await teacher.get(f"/api/school/lessons?week={today() - timedelta(days=14)}")).json()["events"] == []
     assert len((await staff.get(week)).json()["events"]) == 3  # vie scolaire: every event
+
+
+async def test_a_creation_sent_twice_at_once_is_stored_once_and_answered_alike(new_client, monkeypatch):
+    """A phone's retry racing its first try: both find no event with that client id, then the second
+    one's insert meets the first one's (the unique client id)."""
+    checked = service._check
+
+    async def slow_check(*args) -> None:  # both requests past the look-up before either inserts
+        await checked(*args)
+        await asyncio.sleep(0.2)
+
+    monkeypatch.setattr(service, "_check", slow_check)
+    s = await setup()
+    staff = await signed_in(new_client, s.staff)
+    meeting = _event(class_ids=[str(s.class_4a.id)], client_id=uuid.uuid4().hex)
+    for _ in range(2):  # at once, then once more after both
+        first, second = await asyncio.gather(
+            staff.post("/api/school/events", json=meeting), staff.post("/api/school/events", json=meeting)
+        )
+        assert (first.status_code, second.status_code) == (200, 200), (first.text, second.text)
+        assert first.json() == second.json() and first.json()["classes"] == [{"id": str(s.class_4a.id), "name": "4e A"}]
+        assert await SchoolEvent.count() == 1 and await SchoolEventClass.count() == 1
+
+
+async def test_a_title_of_blanks_only_is_refused_on_creation_and_change(new_client):
+    s = await setup()
+    staff = await signed_in(new_client, s.staff)
+    blank = {"code": "invalid", "message": "Donnez un titre à l'événement.", "details": {"title": "empty"}}
+    refused = await staff.post("/api/school/events", json=_event(title=" \t\n "))
+    assert refused.status_code == 400 and refused.json()["error"] == blank
+    assert await SchoolEvent.count() == 0
+    created = await staff.post("/api/school/events", json=_event(title="  Sortie au musée "))
+    assert created.status_code == 200 and created.json()["title"] == "Sortie au musée"
+    changed = await staff.put(f"/api/school/events/{created.json()['id']}", json=_event(title="\u00a0 "))
+    assert changed.status_code == 400 and changed.json()["error"] == blank
+    assert (await SchoolEvent.select(SchoolEvent.title).first())["title"] == "Sortie au musée"

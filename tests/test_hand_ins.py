@@ -6,6 +6,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, time, timedelta
 
+from api.clock import now
+from api.ratelimit import _window_start
+from db.accounts.tables import RateLimitCounter
+from db.submissions.tables import SubmissionFile
 from tests.parity_builders import JPEG, PDF, PNG, make_homework, setup, signed_in, today
 from tests.statements import counting
 
@@ -184,3 +188,44 @@ async def test_bad_input_is_a_clean_4xx(new_client):
     assert empty.status_code == 400
     report = (await teacher.get(f"/api/school/homework/{homework.id}/submissions")).json()
     assert report["handed_in"] == 0
+
+
+async def _uploads_used_up(user) -> str:
+    """`user` already sent the hour's 60 files (hand-ins, corrections, attachments alike)."""
+    key = f"upload:{user.id}"
+    await RateLimitCounter.delete().where(RateLimitCounter.key == key)  # the files they did send
+    await RateLimitCounter.insert(
+        RateLimitCounter(key=key, window_start=_window_start(timedelta(hours=1), now()), hits=60)
+    )
+    return key
+
+
+async def test_uploads_beyond_the_hours_limit_are_refused_on_both_sides(new_client):
+    s = await setup()
+    homework = await make_homework(s.teacher, s.maths, s.class_4a)
+    teacher, student = await signed_in(new_client, s.teacher), await signed_in(new_client, s.student)
+    await _mark(teacher, homework)
+    handed = await _hand_in(student, s, homework, client_id="first-copy-1")
+    assert handed.status_code == 200, handed.text
+
+    key = await _uploads_used_up(s.student)
+    refused = await _hand_in(student, s, homework, JPEG, "photo.jpg", client_id="second-copy")
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_requests"
+    assert 0 < int(refused.headers["retry-after"]) <= 3600
+    assert await SubmissionFile.count() == 1  # nothing kept
+    await RateLimitCounter.delete().where(RateLimitCounter.key == key)  # the next hour, the phone sends it again
+    assert (await _hand_in(student, s, homework, JPEG, "photo.jpg", client_id="second-copy")).status_code == 200
+
+    report = (await teacher.get(f"/api/school/homework/{homework.id}/submissions")).json()
+    [lucas] = [line for line in report["students"] if line["first_name"] == "Lucas"]
+    back = f"/api/school/homework/{homework.id}/submissions/{lucas['submission_id']}/return"
+    form = {"comment": "Bien.", "client_id": uuid.uuid4().hex}
+    key = await _uploads_used_up(s.teacher)
+    refused = await teacher.post(back, data=form, files={"file": ("corrige.pdf", PDF)})
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_requests"
+    assert 0 < int(refused.headers["retry-after"]) <= 3600
+    report = (await teacher.get(f"/api/school/homework/{homework.id}/submissions")).json()
+    assert report["returned"] == 0 and await SubmissionFile.count() == 2  # not returned, no correction kept
+    await RateLimitCounter.delete().where(RateLimitCounter.key == key)
+    returned = await teacher.post(back, data=form, files={"file": ("corrige.pdf", PDF)})
+    assert returned.status_code == 200 and returned.json()["returned"] == 1

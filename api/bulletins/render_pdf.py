@@ -12,7 +12,7 @@ from litestar import Response
 from api.attachments import content_disposition
 from api.bulletins.structs import Bulletin
 from api.dates import french, school_today
-from api.pdf import a4_document, latin1
+from api.pdf import FONT, a4_document
 from api.read_models import ConditionalResponse, etag_of
 
 HEADER = ("Matière", "Moyenne", "Moy. classe", "Positionnement", "Appréciation du professeur")
@@ -50,49 +50,45 @@ def _mark(value: float | None) -> str:
 
 
 def bulletin_pdf(bulletin: Bulletin, printed_on: date) -> bytes:
-    pdf = a4_document()
+    pdf = a4_document(unicode=True)  # names and appreciations in any Latin script, as written
     pdf.set_margins(10, 12, 10)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, latin1(bulletin.school), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 11)
-    pdf.cell(
-        0, 6, latin1(f"Bulletin — {bulletin.period.name} — année {bulletin.school_year}"), new_x="LMARGIN", new_y="NEXT"
-    )
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 8, latin1(f"{bulletin.student} — {bulletin.class_name}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 14)
+    pdf.cell(0, 8, bulletin.school, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 11)
+    pdf.cell(0, 6, f"Bulletin — {bulletin.period.name} — année {bulletin.school_year}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 12)
+    pdf.cell(0, 8, f"{bulletin.student} — {bulletin.class_name}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(FONT, "", 9)
     heading = FontFace(emphasis="BOLD", fill_color=(226, 232, 240))
     with pdf.table(col_widths=WIDTHS, headings_style=heading, line_height=4.5, padding=1.2) as table:
-        table.row([latin1(text) for text in HEADER])
+        table.row(list(HEADER))
         for line in bulletin.subjects:
             teachers = f"\n{', '.join(line.teachers)}" if line.teachers else ""
             table.row(
                 [
-                    latin1(line.subject + teachers),
+                    line.subject + teachers,
                     _mark(line.average),
                     _mark(line.class_average),
-                    latin1(line.positioning_label or ""),
-                    latin1(line.appreciation),
+                    line.positioning_label or "",
+                    line.appreciation,
                 ]
             )
-        table.row(
-            [latin1("Moyenne générale"), _mark(bulletin.general_average), _mark(bulletin.class_general_average), "", ""]
-        )
+        table.row(["Moyenne générale", _mark(bulletin.general_average), _mark(bulletin.class_general_average), "", ""])
     pdf.ln(3)
-    pdf.cell(0, 6, latin1(attendance_line(bulletin.attendance)), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, attendance_line(bulletin.attendance), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 6, latin1("Appréciation générale du conseil de classe"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 5, latin1(bulletin.council_appreciation or "—"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(0, 6, "Appréciation générale du conseil de classe", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 10)
+    pdf.multi_cell(0, 5, bulletin.council_appreciation or "—", new_x="LMARGIN", new_y="NEXT")
     if bulletin.mention_label:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 7, latin1(f"Mention : {bulletin.mention_label}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, "B", 10)
+        pdf.cell(0, 7, f"Mention : {bulletin.mention_label}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("Helvetica", "I", 8)
+    pdf.set_font(FONT, "I", 8)
     # Published, it is the same document whenever it is printed (api/bulletins/frozen.py).
     when = f"Publié le {french(bulletin.visible_from)}" if bulletin.visible_from else f"Édité le {french(printed_on)}"
-    pdf.cell(0, 5, latin1(f"{when} par Cartable."))
+    pdf.cell(0, 5, f"{when} par Cartable.")
     return bytes(pdf.output())

@@ -23,13 +23,25 @@ def require_monday(monday: date) -> date:
     return monday
 
 
+# One save of a school's week at a time (a double click, two staff members): the second one waits for
+# the first to commit, then finds its rows, instead of inserting the same days (a unique violation).
+_LOCK_WEEK = "SELECT pg_advisory_xact_lock(hashtextextended({}, 0))"
+
+
 async def save_week(principal: Principal, data: WeekIn) -> None:
-    """The week becomes exactly `data` (days left out are removed), published or as a draft."""
+    """The week becomes exactly `data` (days left out are removed), published or as a draft. In a
+    transaction: it holds the week's lock until the commit."""
     sid, monday = principal.school_id, data.monday
     sunday = monday + timedelta(days=6)
     days = [d.day for d in data.days]
     if any(not monday <= day <= sunday for day in days) or len(set(days)) != len(days):
         raise ApiError(400, "invalid_day", "Chaque menu doit tenir dans la semaine, un seul par jour.")
+    for i, day_in in enumerate(data.days):
+        for j, dish in enumerate(day_in.dishes):
+            if not dish.name.strip():
+                details = {f"days.{i}.dishes.{j}.name": "empty"}
+                raise ApiError(400, "invalid", "Donnez un nom à chaque plat.", details=details)
+    await CanteenMenu.raw(_LOCK_WEEK, f"canteen-week:{sid}:{monday.isoformat()}")
     moment = now()
     existing = {
         m["day"]: m

@@ -48,8 +48,7 @@ class SchoolEventsController(Controller):
 
     @post("/", summary="Add an event (idempotent by client_id)", status_code=200, responses=errors(404))
     async def create(self, principal: NamedDependency[Principal], data: JSONBody[EventIn]) -> EventOut:
-        async with DB.transaction():
-            event_id = await service.create_event(principal, data)
+        event_id = await service.create_event(principal, data)  # in its own transaction
         return await service.event_by_id(principal.school_id, event_id)
 
     @put("/{event_id:uuid}", summary="Change an event", responses=errors(404))

@@ -15,6 +15,7 @@ from api.events.read import one_event
 from api.events.structs import EventIn, EventOut
 from db.core.tables import SchoolClass
 from db.events.tables import SchoolEvent, SchoolEventClass
+from piccolo_conf import DB
 
 EVENT_NOT_FOUND = ApiError(404, "not_found", "Événement introuvable.")
 MAX_LENGTH = timedelta(days=120)  # the longest event (a term's holidays are far shorter)
@@ -39,6 +40,8 @@ async def event_by_id(school_id: UUID, event_id: UUID) -> EventOut:
 
 
 async def _check(principal: Principal, data: EventIn) -> None:
+    if not data.title.strip():
+        raise ApiError(400, "invalid", "Donnez un titre à l'événement.", details={"title": "empty"})
     require_school_date(data.first_day, "first_day")
     require_school_date(data.last_day, "last_day")
     if not data.first_day <= data.last_day <= data.first_day + MAX_LENGTH:
@@ -97,6 +100,7 @@ async def _created_with(principal: Principal, client_id: str | None) -> UUID | N
 
 
 async def create_event(principal: Principal, data: EventIn) -> UUID:
+    """The new event (or the one this client id already created); its own transaction, not a caller's."""
     if already := await _created_with(principal, data.client_id):
         return already
     await _check(principal, data)
@@ -108,10 +112,15 @@ async def create_event(principal: Principal, data: EventIn) -> UUID:
         **_values(data),
     )
     try:
-        await row.save()
-    except UniqueViolationError:  # the same creation twice at once
-        return await _created_with(principal, data.client_id)
-    await _set_classes(principal.school_id, row.id, data.class_ids)
+        async with DB.transaction():
+            await row.save()
+            await _set_classes(principal.school_id, row.id, data.class_ids)
+    except UniqueViolationError:
+        # The same creation twice at once: the first one stands. Read once the failed transaction is
+        # rolled back (PostgreSQL refuses every statement in it).
+        if already := await _created_with(principal, data.client_id):
+            return already
+        raise
     return row.id
 
 
