@@ -27,9 +27,12 @@ self.addEventListener('message', (event) => {
   if (event.data?.type === 'skip-waiting') self.skipWaiting();
 });
 
+// Never served from, nor kept in, the cache: the API, the schema, and what api/pwa_shell.py leaves out of
+// the shell as online only (ONLINE_ONLY: the espace, and /desktop/, a shared computer's modules).
+const ONLINE_ONLY = ['/api/', '/schema', '/espace/', '/desktop/'];
+
 function networkOnly(url) {
-  return url.origin !== self.location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/schema')
-    || url.pathname.startsWith('/espace/');
+  return url.origin !== self.location.origin || ONLINE_ONLY.some((prefix) => url.pathname.startsWith(prefix));
 }
 
 async function fromShell(event) {

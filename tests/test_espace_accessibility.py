@@ -6,13 +6,14 @@ The phone app's screens: tests/test_pwa_accessibility.py."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
 from db.alerts.tables import StudentAlert
 from db.core.tables import User
 from db.seed import seed_demo
-from tests.factories import Ref, enrol, make_family, make_user
+from tests.factories import Ref, assign_teacher, enrol, make_family, make_subject, make_user
 from tests.family_builders import today
 from tests.fixtures.browser import FOCUS_RING, TO_THE_TOP, check_screen, espace_context
 from tests.parity_builders import setup, signed_in
@@ -233,6 +234,60 @@ async def test_espace_dates_are_french_in_an_english_browser_and_the_calendar_wo
         assert await day.evaluate("(input) => input.validationMessage") == (
             "Date invalide : écrivez-la sous la forme jj/mm/aaaa."
         )
+    finally:
+        await context.close()
+
+
+async def test_espace_forms_refuse_in_french_in_an_english_browser_and_dates_keep_their_bounds(browser, live_server):
+    """A date field's min and max still refuse a day (the typed one and the calendar's), and the browser's
+    own checks (a required field, a number too big) speak French in an English-language browser; the
+    form is not sent."""
+    from db.homework.tables import Homework
+    from tests.school_builders import make_lesson
+
+    family = await make_family()
+    teacher = await make_user(family.school, "teacher", first_name="Paul", last_name="Durand")
+    maths = await make_subject(family.school)
+    await assign_teacher(teacher, maths, class_ref=family.class_ref)
+    day = today()
+    await make_lesson(teacher, maths, class_ref=family.class_ref, day=day)
+    context, page = await espace_context(browser, live_server, teacher, locale="en-US")
+    try:
+        await page.goto(f"{live_server}/espace/enseignant.html?semaine={day.isoformat()}")
+        await page.get_by_role("button", name="4e A — Mathématiques").click()
+        await page.wait_for_selector("#lesson[aria-busy=false]")
+        message = "(field) => field.validationMessage"
+        due, minutes = page.locator("#hw-due"), page.locator("#hw-minutes")
+        give = page.get_by_role("button", name="Donner le travail")
+        await give.click()
+        assert await due.evaluate(message) == "Remplissez ce champ."
+        # Homework for the lesson's own day: the field's min is the next day.
+        await due.fill(day.strftime("%d/%m/%Y"))
+        await give.click()
+        assert await due.evaluate(message) == f"Date trop tôt : le {day + timedelta(days=1):%d/%m/%Y} au plus tôt."
+        await due.fill((day + timedelta(days=1)).strftime("%d/%m/%Y"))
+        await minutes.fill("900")
+        await give.click()
+        assert await due.evaluate(message) == ""
+        assert await minutes.evaluate(message) == "Saisissez une valeur inférieure ou égale à 600."
+
+        # Bounds a page sets (a school year's, in the téléservices): the calendar offers only the days
+        # between them, and a day typed past max is refused.
+        await due.evaluate("(field) => Object.assign(field, { min: '2027-03-10', max: '2027-03-20', value: '' })")
+        await page.click("#hw-due + .calendar-button")
+        await page.wait_for_selector(".calendar .calendar-month:has-text('mars 2027')")
+        offered = await page.eval_on_selector_all(
+            ".calendar .calendar-day:not(:disabled)", "(days) => days.map((day) => day.dataset.day)"
+        )
+        assert offered == [f"2027-03-{n}" for n in range(10, 21)]
+        await page.keyboard.press("Escape")
+        await due.fill("21/03/2027")
+        await due.press("Tab")
+        assert await due.evaluate(message) == "Date trop tardive : le 20/03/2027 au plus tard."
+        await minutes.fill("30")
+        await give.click()
+        assert await due.evaluate(message) == "Date trop tardive : le 20/03/2027 au plus tard."
+        assert await Homework.count() == 0  # never sent
     finally:
         await context.close()
 

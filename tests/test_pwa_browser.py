@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import struct
 from urllib.parse import urlsplit
+from uuid import UUID
 
 import httpx
 import pytest
 
+from db.devices.tables import DeviceToken
 from db.homework.tables import HomeworkDone
 from tests.factories import make_family
 from tests.family_builders import (
@@ -18,7 +20,7 @@ from tests.family_builders import (
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import CHROMIUM_ARGS, artifact, check_screen, chromium_path
+from tests.fixtures.browser import CHROMIUM_ARGS, artifact, check_screen, chromium_path, without_webauthn
 from tests.pairing_builders import CODE
 
 pytestmark = pytest.mark.browser
@@ -289,18 +291,149 @@ async def test_an_unavailable_server_keeps_the_screen_and_the_outbox_and_they_ca
     assert [(str(r["homework_id"]), r["done"]) for r in rows] == [(str(homework.id), True)]
 
 
-async def test_a_new_version_waits_and_the_toast_applies_it(page, live_server):
+async def test_a_new_version_waits_in_a_lasting_offer_that_toasts_do_not_replace(page, live_server):
     await page.goto(f"{live_server}/#/profils")
     await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     # A new script URL is a new version for the browser (the bytes of a deploy would differ instead).
     await page.evaluate("() => navigator.serviceWorker.register('/service-worker.js?v=next', { scope: '/' })")
-    await page.wait_for_selector("#toast button:has-text('Mettre à jour')")
+    offer = page.locator("#update button:has-text('Mettre à jour')")
+    await offer.wait_for()
     assert await page.evaluate("() => navigator.serviceWorker.controller.scriptURL.endsWith('/service-worker.js')")
+    # Toasts come and go (a write refused, a profile removed): the offer stays until used.
+    await page.evaluate(
+        "() => import('/js/ui.js').then((ui) => ui.toast('Une modification a été refusée par le serveur.'))"
+    )
+    await page.wait_for_selector("#toast:has-text('refusée')")
+    assert await offer.is_visible() and "nouvelle version" in await page.inner_text("#update")
     await page.screenshot(path=artifact("pwa-mise-a-jour.png"))
-    await check_screen(page, "pwa-mise-a-jour")  # the toast and its button too: axe, at 360 and 320 px
+    await check_screen(page, "pwa-mise-a-jour")  # the offer and its button too: axe, at 360 and 320 px
     async with page.expect_navigation():
-        await page.click("#toast button")
+        await offer.click()
     await page.wait_for_function("() => navigator.serviceWorker.controller?.scriptURL.endsWith('?v=next')")
+
+
+# Counts the app's own checks for a new worker (the browser's own, at navigation, do not go through it).
+COUNT_UPDATE_CHECKS = """(() => {
+  const update = ServiceWorkerRegistration.prototype.update;
+  window.updateChecks = 0;
+  ServiceWorkerRegistration.prototype.update = function () { window.updateChecks += 1; return update.call(this); };
+})()"""
+
+
+async def test_an_app_left_open_looks_for_a_new_version_when_it_comes_back(page, live_server):
+    await page.add_init_script(COUNT_UPDATE_CHECKS)
+    await page.clock.install()
+    await page.goto(f"{live_server}/#/profils")
+    await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    await page.wait_for_selector("text=Profils sur cet appareil")
+    assert await page.evaluate("() => window.updateChecks") == 0  # at start the browser has just looked
+
+    # Back from the background after a while (the phone was in a pocket for hours, the app never closed).
+    await page.clock.fast_forward("05:01")
+    await page.evaluate(BACK_TO_FOREGROUND)
+    await page.wait_for_function("() => window.updateChecks === 1")
+    # The network back (a train out of a tunnel).
+    await page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    await page.wait_for_function("() => window.updateChecks === 2")
+
+
+async def cached_urls(page) -> list[str]:
+    return await page.evaluate("""async () => {
+        const urls = [];
+        for (const name of await caches.keys()) for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
+        return urls; }""")
+
+
+async def test_what_is_online_only_never_enters_the_workers_cache(page, live_server):
+    """A shared computer's modules (/desktop/) and the espace are left out of the precached shell
+    (api/pwa_shell.py ONLINE_ONLY): fetched through the worker, they are not kept either."""
+    await page.goto(f"{live_server}/#/profils")
+    await page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    statuses = await page.evaluate(
+        "() => Promise.all(['/desktop/page-memory.js', '/espace/espace.css'].map((url) => fetch(url).then((r) => r.status)))"
+    )
+    assert statuses == [200, 200]
+    await page.wait_for_timeout(1000)  # a copy would be written after the answer
+    kept = [url for url in await cached_urls(page) if urlsplit(url).path.startswith(("/desktop/", "/espace/"))]
+    assert kept == [] and any(url.endswith("/js/app.js") for url in await cached_urls(page))
+
+
+async def test_a_profile_whose_tokens_the_server_no_longer_knows_keeps_its_data_until_paired_again(
+    page, context, live_server
+):
+    """`token_invalid` on a refresh is no revocation: the profile and what it stored stay, the phone says
+    what happened (nothing about a computer revoking it) and how to pair it again, which replaces it."""
+    await without_webauthn(context)
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    await make_homework(teacher, maths, class_ref=family.class_ref, html="<p>Rédaction</p>")
+    first = await pair_in_browser(page, live_server, family.student)
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Rédaction")
+
+    # The server no longer has this phone's tokens (not a revocation: the device is not ended).
+    await DeviceToken.delete().where(
+        (DeviceToken.school_id == family.school.id) & (DeviceToken.device_id == UUID(first))
+    )  # fmt: skip
+    await page.reload()
+    notice = page.locator("#pair-again")
+    await notice.wait_for()
+    text = await notice.inner_text()
+    assert "n’est plus reconnu pour le profil Léa" in text and "ajoutez-le à nouveau" in text
+    assert "révoqu" not in text and "révoqu" not in (await page.text_content("#toast") or "")
+    assert await page.is_visible("text=Rédaction")  # what it stored stays readable
+    profiles = (
+        "() => import('/js/device.js').then((m) => m.listProfiles()).then((l) => l.map((p) => [p.id, p.needsPairing]))"
+    )
+    assert await page.evaluate(profiles) == [[first, True]]
+    has_data = "(id) => import('/js/store.js').then((m) => m.profileHasData(id))"
+    assert await page.evaluate(has_data, first)
+    await check_screen(page, "pwa-profil-a-ajouter-a-nouveau")
+
+    # Paired again from a new QR code: the new profile replaces it, and its data go with it.
+    await page.get_by_role("link", name="Ajouter à nouveau ce profil").click()
+    await page.wait_for_selector("#pairing-title")
+    async with httpx.AsyncClient(base_url=live_server) as desktop:
+        await sign_in(desktop, family.student)
+        created = await desktop.post("/api/pairing/pairings", json={"code": CODE})
+        assert created.status_code == 201, created.text
+    await page.goto(created.json()["link"])
+    await page.fill("#pairing-code", CODE)
+    await page.get_by_role("button", name="Ajouter le profil").click()
+    await page.wait_for_selector("#screen-title:has-text('Accueil')")
+    [(second, needs_pairing)] = await page.evaluate(profiles)
+    assert second != first and needs_pairing is False
+    assert await page.evaluate(has_data, first) is False
+    await page.goto(f"{live_server}/#/devoirs")
+    await page.wait_for_selector("text=Rédaction")
+    assert await notice.count() == 0
+
+
+async def test_the_app_refuses_in_french_in_an_english_browser(browser, live_server):
+    """The browser's own checks (a web address, a required field, a pattern) speak French in an
+    English-language browser, as the date fields do (js/date-field.js)."""
+    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+    try:
+        page = await context.new_page()
+        await page.goto(f"{live_server}/#/ajouter-profil")
+        message = "(field) => field.validationMessage"
+        link = page.locator("#pairing-link")
+        await link.fill("pas un lien")
+        await page.get_by_role("button", name="Continuer").click()
+        assert await link.evaluate(message) == "Saisissez une adresse web valide, par exemple https://exemple.fr."
+        await link.fill(f"{live_server}/#/ajouter-profil?p={'a' * 43}&s={'b' * 22}")
+        await page.get_by_role("button", name="Continuer").click()
+        code = page.locator("#pairing-code")
+        add = page.get_by_role("button", name="Ajouter le profil")
+        await add.click()
+        assert await code.evaluate(message) == "Remplissez ce champ."
+        await code.fill("AB-1")
+        await add.click()
+        assert await code.evaluate(message) == "Format attendu : 4 lettres ou chiffres."
+        await code.fill("AB12")
+        assert await code.evaluate(message) == ""  # judged afresh once changed
+    finally:
+        await context.close()
 
 
 async def test_a_second_visit_asks_for_the_homework_only_if_it_changed(page, live_server):

@@ -7,7 +7,7 @@
 // in the espace: every tab of Cartable hears it), after IDLE_MS without input in any tab, and by the
 // server with its espace session and after 30 minutes without a request.
 // Online only, like everything in /desktop/ (api/pwa_shell.py): the phone's precached shell stays small.
-import { api, request, setCsrf, sessionFetch } from '/js/api-client.js';
+import { api, onSessionEnded, request, setCsrf, sessionFetch } from '/js/api-client.js';
 import { listProfiles, saveClaimed } from '/js/device.js';
 import { newDeviceKey, signedFetch } from '/js/dpop.js';
 import { forgetSharedProfiles, selectProfile } from '/js/profiles.js';
@@ -35,10 +35,8 @@ export function platformName() {
 export async function addThisBrowser({ shared, deviceName = platformName() }) {
   const key = { ...(await newDeviceKey()), nonce: null };
   const body = { client_id: crypto.randomUUID(), shared, device_name: deviceName };
-  const send = () => request('/api/pairing/browser', {
-    method: 'POST', body, via: (path, init) => signedFetch(key, path, init, null, sessionFetch) });
-  const response = await send().catch((error) => { if (error.status === 0) return send(); throw error; });
-  const opened = await response.json();
+  const opened = await (await request('/api/pairing/browser', { method: 'POST', body, retry: true,
+    via: (path, init) => signedFetch(key, path, init, null, sessionFetch) })).json();
   return saveClaimed(opened, key, deviceName, opened.shared);
 }
 
@@ -75,6 +73,7 @@ export async function start() {
   await forgetSharedProfiles(); // any left on disk by an older version
   const held = hint();
   if (!held) return;
+  onSessionEnded(() => location.replace(SIGNED_OUT)); // the espace session ended: sign in again
   try {
     setCsrf((await api('/api/session')).csrf_token);
     if (held.device) await api(`/api/pairing/devices/${held.device}`, { method: 'DELETE' }).catch(() => {});
@@ -83,8 +82,7 @@ export async function start() {
     selectProfile(profile.id);
   } catch (error) {
     sessionStorage.removeItem(HINT);
-    if (error.status === 401) location.replace(SIGNED_OUT); // the espace session ended: sign in again
-    else toast(error.message);
+    if (!error.sessionEnded) toast(error.message);
     return;
   }
   // Leaving the page ends its device (the next page, a reload, adds a new one); back from the
@@ -109,8 +107,8 @@ export async function start() {
 export async function signOut() {
   await forgetHere();
   try {
-    setCsrf((await api('/api/session')).csrf_token);
-    await api('/api/session', { method: 'DELETE' });
+    setCsrf((await api('/api/session', { signedOutOk: true })).csrf_token);
+    await api('/api/session', { method: 'DELETE', signedOutOk: true });
   } catch { /* the session had already ended */ }
 }
 

@@ -1,8 +1,8 @@
 // "Application mobile": compose an ephemeral code, show the pairing QR with its 10-minute countdown,
 // watch it being used, and list / revoke the linked devices (docs/pairing.md).
-import { api, el, homeFor, say, session } from './espace.js';
+import { api, el, homeFor, say, session, toSignIn } from './espace.js';
 import { openHereForm } from './open-here.js';
-import { count } from '/js/format.js';
+import { count, formatDateTime as when } from '/js/format.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLE_LABELS = { student: 'Élève', parent: 'Responsable légal' };
@@ -14,9 +14,6 @@ const STATE_TEXT = {
 let current = null; // {id, deadline}
 let timer = null;
 let poller = null;
-
-const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
-const when = (value) => (value ? dateFormat.format(new Date(value)) : '—');
 
 function stopWatching() {
   clearInterval(timer);
@@ -54,9 +51,7 @@ async function poll() {
     } else if (state.attempts_left < 5) {
       say($('pairing-state'), `Code erroné saisi sur le téléphone : ${count(state.attempts_left, 'essai restant', 'essais restants')}.`);
     }
-  } catch (error) {
-    if (error.status === 401) location.replace('/espace/index.html');
-  }
+  } catch { /* checked again in 2 s; an ended session has gone to sign-in (onSessionEnded) */ }
 }
 
 function showQr(created) {
@@ -107,7 +102,7 @@ async function loadDevices() {
 
 async function start() {
   const me = await session();
-  if (!me) { location.replace('/espace/index.html'); return; }
+  if (!me) { toSignIn(); return; }
   if (me.first_login_pending) { location.replace(homeFor(me)); return; }
   const { user } = me;
   $('school').textContent = user.school_name || 'Cartable';

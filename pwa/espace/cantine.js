@@ -1,15 +1,13 @@
 // Canteen menus: everyone reads the published week; the vie scolaire writes the week (one starter,
 // main and dessert a day, each with its allergens and the vegetarian label) and publishes it.
 import { api, el, reporter, say } from './espace.js';
-import { addDays, formatDay } from '/js/format.js';
+import { addDays, formatDay, mondayOf } from '/js/format.js';
 import { $, badge, localDay, startPage } from './widgets.js';
 
 const run = reporter($('error'));
 let monday = null; // ISO
 let editing = false;
 let catalogue = null; // { courses, allergens } from the school's week
-
-const mondayOf = (iso) => addDays(iso, -((new Date(`${iso}T00:00:00Z`).getUTCDay() + 6) % 7));
 
 function menuCard(menu) {
   return el('article', { class: 'menu-day' }, el('h3', {}, formatDay(menu.day), menu.vegetarian ? ' ' : null,

@@ -1,7 +1,7 @@
 // Teacher's space: week of lessons, lesson content and homework (with attachments and the "done"
 // report), roll call, evaluations, communication. Rich text is sanitised again by the server.
-import { api, el, reporter, say, session, signOut } from './espace.js';
-import { count } from '/js/format.js';
+import { api, el, reporter, say, session, signOut, toSignIn } from './espace.js';
+import { addDays, count, formatDateTime, formatDay as frDate, localDay, mondayOf } from '/js/format.js';
 
 const $ = (id) => document.getElementById(id);
 const errorBox = $('error');
@@ -12,8 +12,6 @@ let editingHomework = null;
 const signedIn = session();
 const run = reporter(errorBox, signedIn);
 
-const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-const frDate = (s) => new Date(`${s}T12:00:00`).toLocaleDateString('fr-FR', { weekday: 'long', day: 'numeric', month: 'long' });
 const newId = () => crypto.randomUUID();
 
 // A small rich-text editor: bold, italic, underline, lists. The browser produces <b>/<i>/<div>;
@@ -54,16 +52,17 @@ async function upload(path, file) {
 }
 
 // ---- Week and lessons ----
-let monday = null;
+let monday = null; // ISO
 const contentEditor = editor($('content-editor'), 'Contenu de la séance');
 const homeworkEditor = editor($('hw-editor'), 'Travail à faire');
 
-function mondayOf(date) { const d = new Date(date); d.setDate(d.getDate() - ((d.getDay() + 6) % 7)); return d; }
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-async function loadWeek(date) {
-  monday = mondayOf(date);
-  $('week-date').value = iso(monday);
-  const week = await run(() => api(`/api/school/lessons?week=${iso(monday)}`));
+async function loadWeek(day) {
+  if (!ISO_DAY.test(day)) return; // a week field that holds no date
+  monday = mondayOf(day);
+  $('week-date').value = monday;
+  const week = await run(() => api(`/api/school/lessons?week=${monday}`));
   if (!week) return;
   $('week-label').textContent = frDate(week.week);
   const list = $('lessons');
@@ -96,8 +95,7 @@ async function openLesson(lesson) {
   // Reset the forms before any await: what the teacher starts typing must not be wiped afterwards.
   resetHomeworkForm();
   $('content-title').value = ''; contentEditor.html = '';
-  const next = new Date(`${lesson.date}T12:00:00`); next.setDate(next.getDate() + 1);
-  $('hw-due').min = iso(next);
+  $('hw-due').min = addDays(lesson.date, 1); // date-field.js refuses an earlier day, in French
   $('lesson').setAttribute('aria-busy', 'true');
   const content = await run(() => api(`/api/school/lessons/${lesson.id}/content`));
   if (content && currentLesson === lesson) { $('content-title').value = content.title; contentEditor.html = content.html; }
@@ -261,7 +259,7 @@ function renderEvaluation(ev) {
   $('evaluation').hidden = false;
   $('evaluation-title').textContent = `${ev.title} — ${ev.audience}`;
   $('evaluation-state').textContent = ev.publish_at
-    ? `Visible par les familles à partir du ${new Date(ev.publish_at).toLocaleString('fr-FR')}.` : 'Pas encore publiée.';
+    ? `Visible par les familles à partir du ${formatDateTime(ev.publish_at)}.` : 'Pas encore publiée.';
   const head = el('tr', {}, el('th', { scope: 'col' }, 'Élève'), ...ev.competences.map((c) => el('th', { scope: 'col', title: c.label }, c.code)),
     ev.graded ? el('th', { scope: 'col' }, `Note /${Number(ev.out_of)}`) : null);
   const rows = ev.students.map((s) => {
@@ -358,7 +356,7 @@ async function openDiscussion(id) {
   $('discussion').hidden = false;
   $('discussion-title').textContent = `${discussion.subject} — ${discussion.with_names.join(', ')}`;
   $('messages').replaceChildren(...discussion.messages.map((m) => el('li', { class: m.mine ? 'mine' : '' },
-    el('span', { class: 'meta' }, `${m.author}, ${new Date(m.created_at).toLocaleString('fr-FR')}`), m.body)));
+    el('span', { class: 'meta' }, `${m.author}, ${formatDateTime(m.created_at)}`), m.body)));
 }
 
 $('reply-form').addEventListener('submit', (event) => {
@@ -372,24 +370,24 @@ $('reply-form').addEventListener('submit', (event) => {
 });
 
 // ---- Start ----
-const loaders = { cours: () => loadWeek(monday || new Date()), evaluations: loadEvaluations, communication: loadCommunication };
+const loaders = { cours: () => loadWeek(monday || localDay()), evaluations: loadEvaluations, communication: loadCommunication };
 document.querySelectorAll('[data-tab]').forEach((button) => button.addEventListener('click', () => {
   document.querySelectorAll('[data-tab]').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
   document.querySelectorAll('.tab-panel').forEach((panel) => { panel.hidden = panel.id !== `tab-${button.dataset.tab}`; });
   loaders[button.dataset.tab]();
 }));
-$('week-prev').addEventListener('click', () => { const d = new Date(monday); d.setDate(d.getDate() - 7); loadWeek(d); });
-$('week-next').addEventListener('click', () => { const d = new Date(monday); d.setDate(d.getDate() + 7); loadWeek(d); });
-$('week-date').addEventListener('change', () => { if ($('week-date').value) loadWeek(new Date(`${$('week-date').value}T12:00:00`)); });
+$('week-prev').addEventListener('click', () => loadWeek(addDays(monday, -7)));
+$('week-next').addEventListener('click', () => loadWeek(addDays(monday, 7)));
+$('week-date').addEventListener('change', () => { if ($('week-date').value) loadWeek($('week-date').value); });
 $('signout').addEventListener('click', signOut);
 
 (async () => {
   const me = await signedIn;
-  if (!me) { location.href = '/espace/index.html'; return; }
+  if (!me) { toSignIn(); return; }
   if (me.user.role !== 'teacher') { location.href = '/espace/portail.html'; return; }
   $('who').textContent = `${me.user.first_name} ${me.user.last_name}`;
   $('school').textContent = `${me.user.school_name} — Espace enseignant`;
   teaching = (await run(() => api('/api/school/teaching'))) || [];
   const start = new URLSearchParams(location.search).get('semaine');
-  await loadWeek(start ? new Date(`${start}T12:00:00`) : new Date());
+  await loadWeek(ISO_DAY.test(start) ? start : localDay());
 })();

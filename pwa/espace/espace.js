@@ -1,11 +1,22 @@
 // Shared helpers for the desktop web space (espace) pages: the session, messages in live regions,
 // form submission, the password rule. Requests go through the app's API client (error shape, CSRF)
 // and elements are built with the app's el(); both are re-exported so pages import one module.
-import { api, request, setCsrf } from '/js/api-client.js';
+// date-field.js makes every date and time field, and every form's validation messages, French.
+import { api, onSessionEnded, request, setCsrf } from '/js/api-client.js';
 import { el } from '/js/dom.js';
 import '/js/date-field.js';
 
 export { api, el, request, setCsrf };
+
+const SIGN_IN = '/espace/index.html';
+
+/** No session (never signed in, signed out, expired): to the sign-in page. */
+export function toSignIn() {
+  location.replace(SIGN_IN);
+}
+
+// Any request of any page finding the session ended goes to sign-in (api-client.js).
+onSessionEnded(toSignIn);
 
 // Every form here is sent by script. Until a page has attached its handler (it may first wait for
 // the session), a native submit would reload the page and put the fields, a password included,
@@ -15,7 +26,7 @@ document.addEventListener('submit', (event) => event.preventDefault(), { capture
 /** The signed-in session (its CSRF token kept by the API client), or null. */
 export async function session() {
   try {
-    const current = await api('/api/session');
+    const current = await api('/api/session', { signedOutOk: true }); // nobody signed in is an answer here
     setCsrf(current.csrf_token);
     return current;
   } catch {
@@ -37,8 +48,8 @@ export async function signOut() {
   try {
     // Cartable opened on this shared computer goes with the session (and is revoked on the server).
     await (await import('/desktop/shared-computer.js')).forgetHere().catch(() => {});
-    await api('/api/session', { method: 'DELETE' });
-  } finally { location.href = '/espace/index.html'; }
+    await api('/api/session', { method: 'DELETE', signedOutOk: true });
+  } finally { location.href = SIGN_IN; }
 }
 
 // Show a message in a live region (role=alert / role=status in the HTML) and move focus there for errors.
@@ -103,7 +114,8 @@ export function watchPassword(input, list, serverMessage) {
   update();
 }
 
-// Returns run(action): runs it, showing its French error in `errorBox`; a lost session goes to sign-in.
+// Returns run(action): runs it, showing its French error in `errorBox` (a lost session has gone to
+// sign-in already: onSessionEnded).
 // With `ready` (the page's session() promise), actions wait for it: a click made while the page is
 // still loading must not be sent without the session's CSRF token.
 export function reporter(errorBox, ready = null) {
@@ -113,7 +125,6 @@ export function reporter(errorBox, ready = null) {
       await ready;
       return await action();
     } catch (error) {
-      if (error.status === 401) location.href = '/espace/index.html';
       say(errorBox, error.message);
       return undefined;
     }

@@ -67,7 +67,7 @@ export function openHereForm(user, { prefix = 'oh', cancel = null } = {}) {
       if (await openExisting(user)) return;
       open(await addThisBrowser({ shared: false }));
     } catch (failure) {
-      if (failure.status === 401) { location.assign('/espace/index.html'); return; }
+      if (failure.sessionEnded) return; // gone to sign-in (onSessionEnded)
       say(error, failure.message || 'Cartable n’a pas pu être ouvert sur cet ordinateur.');
       error.focus();
       submit.disabled = false;

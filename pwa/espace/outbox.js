@@ -1,5 +1,6 @@
 // The demo outbox: /api/demo/outbox answers 404 outside demo mode, and then this page shows nothing.
 import { api, el, say } from './espace.js';
+import { formatTime } from '/js/format.js';
 
 const list = document.getElementById('messages');
 const empty = document.getElementById('empty');
@@ -10,7 +11,7 @@ async function load() {
   try {
     const { messages } = await api('/api/demo/outbox');
     list.replaceChildren(...messages.map((message) => {
-      const when = new Date(message.created_at).toLocaleTimeString('fr-FR');
+      const when = formatTime(message.created_at);
       return el('li', {}, el('strong', { text: `${message.channel === 'sms' ? 'SMS' : 'E-mail'} à ${message.destination} — ${when}` }),
         el('div', { text: message.subject }), el('p', { text: message.body }));
     }));

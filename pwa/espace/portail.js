@@ -1,6 +1,7 @@
-import { api, el, homeFor, say, session, signOut } from './espace.js';
+import { api, el, homeFor, say, session, signOut, toSignIn } from './espace.js';
 import { openHereDialog } from './open-here.js';
 import { registerPasskey } from './passkey-client.js';
+import { formatDate, localDay } from '/js/format.js';
 import { webauthnSupported } from '/js/webauthn.js';
 
 const ROLE_LABELS = { student: 'Élève', parent: 'Responsable légal', teacher: 'Enseignant', staff: 'Personnel', admin: 'Direction' };
@@ -52,7 +53,7 @@ async function toggleFavourite(app) {
 
 async function start() {
   const current = await session();
-  if (!current) { location.replace('/espace/index.html'); return; }
+  if (!current) { toSignIn(); return; }
   if (current.first_login_pending) { location.replace(homeFor(current)); return; }
   const { user, children } = current;
   document.getElementById('school').textContent = user.school_name || 'Cartable';
@@ -75,7 +76,7 @@ document.getElementById('signout').addEventListener('click', signOut);
 async function listPasskeys() {
   const passkeys = await api('/api/accounts/passkeys');
   document.getElementById('passkeys').replaceChildren(...passkeys.map((passkey) => {
-    const added = new Date(passkey.created_at).toLocaleDateString('fr-FR');
+    const added = formatDate(localDay(passkey.created_at));
     return el('li', {}, `${passkey.name} — ajoutée le ${added} `, el('button', { type: 'button', class: 'link',
       text: 'Supprimer', 'aria-label': `Supprimer la clé d'accès ${passkey.name} ajoutée le ${added}`,
       onclick: async () => {

@@ -1,4 +1,4 @@
-import { api, onSubmit, say, showDemoHint, session, signOut, watchPassword } from './espace.js';
+import { api, onSubmit, say, showDemoHint, session, signOut, toSignIn, watchPassword } from './espace.js';
 
 const error = document.getElementById('error');
 const status = document.getElementById('status');
@@ -15,7 +15,7 @@ async function confirmEmailLink(token) {
 async function refresh() {
   const current = await session();
   if (!current) {
-    if (!status.textContent) location.replace('/espace/index.html');
+    if (!status.textContent) toSignIn();
     else document.getElementById('intro').textContent = 'Vous pouvez fermer cette page ou vous connecter.';
     return;
   }

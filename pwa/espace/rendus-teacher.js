@@ -1,6 +1,6 @@
 // The teacher's side of Travail à rendre: mark a homework "à rendre" (deadline, formats), see who
 // handed in, on time or late, download the copies and return a comment and a corrected copy.
-import { count } from '/js/format.js';
+import { count, localTime } from '/js/format.js';
 import { api, el, say } from './espace.js';
 import { $, badge, clientId, day, localDay, postForm, when } from './widgets.js';
 
@@ -12,7 +12,7 @@ let current = null;
 function showDeadline(value) {
   const moment = new Date(value);
   $('deadline-day').value = localDay(moment);
-  $('deadline-time').value = `${String(moment.getHours()).padStart(2, '0')}:${String(moment.getMinutes()).padStart(2, '0')}`;
+  $('deadline-time').value = localTime(moment);
 }
 
 async function loadList() {

@@ -1,7 +1,8 @@
 // Vie scolaire / direction: absences by day (justify, contact the family), punishments, CSV import
 // with its report, student accounts and activation letters.
-import { api, el, reporter, request, say, session, signOut } from './espace.js';
-import { count } from '/js/format.js';
+import { api, el, reporter, request, say, session, signOut, toSignIn } from './espace.js';
+import { count, formatDate, formatTime, localDay } from '/js/format.js';
+import { saveBlob } from '/js/ui.js';
 
 const $ = (id) => document.getElementById(id);
 const errorBox = $('error');
@@ -12,12 +13,10 @@ const signedIn = session();
 const run = reporter(errorBox, signedIn);
 
 const STATES = { unjustified: 'Non justifiée', pending: 'En attente', justified: 'Justifiée', refused: 'Refusée' };
-const time = (s) => new Date(s).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
-const today = () => new Date().toISOString().slice(0, 10);
 
 // ---- Absences ----
 async function loadAbsences() {
-  const day = $('absence-day').value || today();
+  const day = $('absence-day').value || localDay();
   const rows = await run(() => api(`/api/school/absences?day=${day}`));
   if (!rows) return;
   $('absences').replaceChildren(...rows.map((a) => {
@@ -25,7 +24,7 @@ async function loadAbsences() {
     const state = el('select', { 'aria-label': `${name} : état` }, ...Object.entries(STATES).filter(([k]) => k !== 'pending' || a.justification_state === 'pending')
       .map(([key, label]) => el('option', { value: key, selected: a.justification_state === key }, label)));
     const reason = el('input', { type: 'text', value: a.reason, maxLength: 200, 'aria-label': `${name} : motif` });
-    return el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, a.class_name), el('td', {}, `${time(a.starts_at)}–${time(a.ends_at)}`),
+    return el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, a.class_name), el('td', {}, `${formatTime(a.starts_at)}–${formatTime(a.ends_at)}`),
       el('td', {}, state), el('td', {}, reason),
       el('td', {}, el('button', { type: 'button', class: 'link', onclick: () => run(async () => {
         await api(`/api/school/absences/${a.id}/justification`, { method: 'POST', body: { state: state.value, reason: reason.value } });
@@ -40,7 +39,7 @@ function openContact(absence, name) {
   contactStudent = absence.student_id;
   $('contact-form').hidden = false;
   $('contact-title').textContent = `Contacter la famille de ${name}`;
-  $('contact-subject').value = `Absence de ${name} le ${new Date(absence.starts_at).toLocaleDateString('fr-FR')}`;
+  $('contact-subject').value = `Absence de ${name} le ${formatDate(localDay(absence.starts_at))}`;
   $('contact-body').focus();
 }
 
@@ -67,7 +66,7 @@ async function loadPunishments() {
   const rows = await run(() => api('/api/school/punishments'));
   if (!rows) return;
   $('punishments').replaceChildren(...rows.map((p) => el('tr', {}, el('th', { scope: 'row' }, `${p.last_name} ${p.first_name}`),
-    el('td', {}, p.kind), el('td', {}, p.reason), el('td', {}, p.due_on ? new Date(`${p.due_on}T12:00:00`).toLocaleDateString('fr-FR') : ''),
+    el('td', {}, p.kind), el('td', {}, p.reason), el('td', {}, p.due_on ? formatDate(p.due_on) : ''),
     el('td', {}, el('input', { type: 'checkbox', checked: p.done, 'aria-label': `Punition de ${p.first_name} faite`,
       onchange: (event) => run(() => api(`/api/school/punishments/${p.id}`, { method: 'PATCH', body: { done: event.target.checked } })) })))));
 }
@@ -114,10 +113,7 @@ async function letters(format) {
     const response = await request('/api/school/accounts/letters', { method: 'POST',
       body: { class_id: $('letters-class').value, format }, headers: { Accept: format === 'pdf' ? 'application/pdf' : 'text/html' } });
     if (format === 'pdf') {
-      const url = URL.createObjectURL(await response.blob());
-      const link = el('a', { href: url, download: 'lettres-activation.pdf' });
-      document.body.append(link); link.click(); link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      saveBlob(await response.blob(), 'lettres-activation.pdf');
     } else {
       // The server's page is escaped HTML; its letters are shown and printed from this page
       // (a blob: page could not load the stylesheet, and inline styles are not allowed).
@@ -155,11 +151,11 @@ $('signout').addEventListener('click', signOut);
 
 (async () => {
   const me = await signedIn;
-  if (!me) { location.href = '/espace/index.html'; return; }
+  if (!me) { toSignIn(); return; }
   if (!['staff', 'admin'].includes(me.user.role)) { location.href = '/espace/portail.html'; return; }
   $('who').textContent = `${me.user.first_name} ${me.user.last_name}`;
   $('school').textContent = `${me.user.school_name} — Vie scolaire`;
-  $('absence-day').value = today();
+  $('absence-day').value = localDay();
   await loadClasses();
   await loadAbsences();
 })();

@@ -1,14 +1,12 @@
-// Pieces shared by the espace's feature pages: the page start (session, banner, sign-out), dates,
-// multipart uploads, labelled fields, idempotency keys, a child picker for parents, and a small badge.
-import { api, el, homeFor, session, signOut } from './espace.js';
+// Pieces shared by the espace's feature pages: the page start (session, banner, sign-out), dates (from
+// the app's format.js, under the names the pages use), multipart uploads, labelled fields, idempotency
+// keys, a child picker for parents, and the espace's one badge.
+import { api, el, homeFor, session, signOut, toSignIn } from './espace.js';
+
+export { formatDateTime as when, formatDate as day, localDay } from '/js/format.js';
 
 export const $ = (id) => document.getElementById(id);
 
-const dateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
-export const when = (value) => (value ? dateTime.format(new Date(value)) : '—');
-export const day = (value) => new Date(`${value}T12:00:00`).toLocaleDateString('fr-FR');
-// The day (ISO) a local clock shows at `moment`: "today" for the person at the keyboard.
-export const localDay = (moment = new Date()) => `${moment.getFullYear()}-${String(moment.getMonth() + 1).padStart(2, '0')}-${String(moment.getDate()).padStart(2, '0')}`;
 export const mark = (value) => (value === null || value === undefined ? '—' : value.toFixed(2).replace('.', ','));
 
 // A random idempotency key: a retried click acts once.
@@ -17,7 +15,7 @@ export const clientId = () => crypto.randomUUID();
 // Signed in, first login done, and one of `roles` (else the portal): fills the banner, returns the session.
 export async function startPage(title, roles) {
   const me = await session().catch(() => null);
-  if (!me) { location.href = '/espace/index.html'; return null; }
+  if (!me) { toSignIn(); return null; }
   if (me.first_login_pending) { location.href = homeFor(me); return null; }
   if (roles && !roles.includes(me.user.role)) { location.href = '/espace/portail.html'; return null; }
   $('who').textContent = `${me.user.first_name} ${me.user.last_name}`;
@@ -36,6 +34,7 @@ export function field(label, control, hint) {
   return el('div', { class: 'field' }, el('label', { htmlFor: control.id }, label), control, hintNode);
 }
 
+// A state as a small coloured label: `badge-<kind>` in ent.css (ok, warn, bad, info, or a status name).
 export function badge(kind, label) {
   return el('span', { class: `badge badge-${kind}` }, label);
 }

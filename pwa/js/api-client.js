@@ -8,10 +8,15 @@
 //   CSRF token on writes (held here, and only here); a phone profile passes its DPoP-signed fetch
 //   (device.js, built on dpop.js).
 // - Conditional GETs: `etag` sends If-None-Match; a 304 comes back as a Response like a 200.
+// - A lost answer: `retry` sends the request once more when nothing answered (status 0), for requests
+//   the server recognises when they come twice (a client id, a refresh token's grace window).
+// - An ended espace session (401 `not_authenticated` / `session_expired`): the page's onSessionEnded
+//   handler runs (the espace goes back to sign-in), then the ApiError is thrown as any other.
 
 const GENERIC = 'Une erreur est survenue.';
 const OFFLINE = 'Connexion impossible. Vérifiez le réseau puis réessayez.';
 const UNAVAILABLE = 'Cartable est momentanément indisponible. Réessayez dans quelques instants.';
+const SESSION_ENDED = new Set(['not_authenticated', 'session_expired']);
 
 export class ApiError extends Error {
   constructor(status, code, message, { details = null, retryAfter = null } = {}) {
@@ -26,6 +31,11 @@ export class ApiError extends Error {
   /** No usable answer from the application: keep what is stored and retry later. */
   get offline() {
     return this.status === 0 || this.status === 503;
+  }
+
+  /** The espace session has ended, or there is none: sign in again. */
+  get sessionEnded() {
+    return this.status === 401 && SESSION_ENDED.has(this.code);
   }
 }
 
@@ -51,10 +61,19 @@ export async function errorFrom(response) {
 
 // ---- the espace's cookie session ----
 let csrfToken = null;
+let sessionEndedHandler = null;
 
 /** Remember the session's CSRF token (from GET /api/session or the sign-in answer). */
 export function setCsrf(token) {
   csrfToken = token || null;
+}
+
+/**
+ * What this page does when a request finds the espace session ended (the espace and a shared computer's
+ * tab: back to sign-in). Requests made with `signedOutOk` (asking whether anyone is signed in) never run it.
+ */
+export function onSessionEnded(handler) {
+  sessionEndedHandler = handler;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
@@ -69,9 +88,12 @@ export function sessionFetch(path, init = {}) {
 
 /**
  * Send one request. Resolves with the Response when it is 2xx or 304; throws ApiError otherwise,
- * status 0 when nothing answered. `body` is sent as JSON, `form` (FormData) as multipart.
+ * status 0 when nothing answered. `body` is sent as JSON, `form` (FormData) as multipart; `retry`: sent
+ * once more when nothing answered; `signedOutOk`: a 401 is an answer here, not an ended session.
  */
-export async function request(path, { method = 'GET', body, form, headers, etag, keepalive, via = sessionFetch } = {}) {
+export async function request(path, {
+  method = 'GET', body, form, headers, etag, keepalive, via = sessionFetch, retry = false, signedOutOk = false,
+} = {}) {
   const init = { method, headers: new Headers(headers), keepalive };
   if (!init.headers.has('Accept')) init.headers.set('Accept', 'application/json');
   if (body !== undefined) {
@@ -82,15 +104,19 @@ export async function request(path, { method = 'GET', body, form, headers, etag,
   }
   if (etag) init.headers.set('If-None-Match', etag);
   let response;
-  try {
-    response = await via(path, init);
-  } catch (error) {
-    // fetch fails with a TypeError when nothing answers; anything else is a bug to surface as is.
-    if (error instanceof TypeError) throw new ApiError(0, 'offline', OFFLINE);
-    throw error;
+  for (let attempt = 0; !response; attempt += 1) {
+    try {
+      response = await via(path, init);
+    } catch (error) {
+      // fetch fails with a TypeError when nothing answers; anything else is a bug to surface as is.
+      if (!(error instanceof TypeError)) throw error;
+      if (!retry || attempt > 0) throw new ApiError(0, 'offline', OFFLINE);
+    }
   }
   if (response.ok || response.status === 304) return response;
-  throw await errorFrom(response);
+  const error = await errorFrom(response);
+  if (error.sessionEnded && !signedOutOk) sessionEndedHandler?.(error);
+  throw error;
 }
 
 /** The JSON answer of a request (null when there is no body). */

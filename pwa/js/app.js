@@ -1,12 +1,12 @@
 // The phone app's entry point: draws the screen the address names, and keeps the phone in step with
 // the server — revoked profiles wiped, queued writes sent, new versions of the app offered.
-import { listProfiles, onProfileGone } from './device.js';
+import { listProfiles, onPairingNeeded, onProfileGone, pairingNeeded } from './device.js';
 import { checkProfiles, forgetSharedProfiles, selectChild, selectProfile } from './profiles.js';
 import { removedText, render, showFreshness, shownProfileId, tellRemoved } from './router.js';
 import { resendSubscriptions } from './push.js';
 import { onOutboxSent, sendOutboxes } from './sync.js';
 import { applyTheme } from './theme.js';
-import { toast } from './ui.js';
+import { offer, toast } from './ui.js';
 
 // ---- profiles revoked elsewhere ----
 // A toast on the screen of a profile still here; the screens without a profile (Profils, "Ajouter un
@@ -26,16 +26,27 @@ onProfileGone((profile, reason) => {
   if ([profile.id, null].includes(shownProfileId())) render();
 });
 
+// A profile the server no longer recognises (device.js `pairingNeeded`): said once here, and above its
+// screens until it is paired again.
+onPairingNeeded((profile) => {
+  toast(pairingNeeded(profile).message);
+  if ([profile.id, null].includes(shownProfileId())) render();
+});
+
 onOutboxSent(({ dropped, refused }) => {
   if (refused.length) toast(`Non envoyé : ${refused[0].message}`);
   else if (dropped) toast('Une modification a été refusée par le serveur.');
 });
 
 // Every profile is checked when the app starts, whenever the network comes back, and when an installed
-// app comes back from the background (at most every CHECK_AGAIN_MS: each check is a request per profile).
+// app comes back from the background (at most every CHECK_AGAIN_MS: each check is a request per profile);
+// an app left open for days also asks then for a new version of itself.
 const CHECK_AGAIN_MS = 5 * 60_000;
 let checkedAt = 0;
+let registration = null; // the service worker's, once registered
 async function catchUp() {
+  // Not at start, when the browser has just looked; a new worker found is offered (registerServiceWorker).
+  if (checkedAt) registration?.update().catch(() => {});
   checkedAt = Date.now();
   await checkProfiles();
   resendSubscriptions().catch(() => {});
@@ -46,11 +57,13 @@ document.addEventListener('visibilitychange', () => {
 });
 
 // ---- the service worker: offline shell, and updates offered, never forced mid-use ----
+// The offer stays on screen until used (toasts never replace it); only then does the new version take over.
 function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
   let updating = false;
-  navigator.serviceWorker.register('/service-worker.js', { scope: '/' }).then((registration) => {
-    const offerUpdate = (worker) => toast('Une nouvelle version de Cartable est prête.', {
+  navigator.serviceWorker.register('/service-worker.js', { scope: '/' }).then((registered) => {
+    registration = registered;
+    const offerUpdate = (worker) => offer('update', 'Une nouvelle version de Cartable est prête.', {
       label: 'Mettre à jour', run: () => { updating = true; worker.postMessage({ type: 'skip-waiting' }); },
     });
     if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);

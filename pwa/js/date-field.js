@@ -1,18 +1,16 @@
-// French date and time fields, whatever the browser's language. A native <input type=date> shows the
-// browser's format (mm/dd/yyyy in an English Chromium) and type=time its clock (8:30 AM): once this
-// module is imported (by every espace page; by the app when the browser is not French), every such
-// field of the page becomes a text field "jj/mm/aaaa" (or "hh:mm") with, for dates, a French
-// calendar. Scripts keep reading and writing `.value` in ISO form (2026-11-23, 08:30) and FormData
-// carries ISO values, as with the native fields. Typed ISO dates are accepted too.
+// French date and time fields, and French form messages, whatever the browser's language. A native
+// <input type=date> shows the browser's format (mm/dd/yyyy in an English Chromium) and type=time its
+// clock (8:30 AM), and the browser's own validation messages ("Please fill out this field.") are in its
+// language: once this module is imported (by every espace page; by the app when the browser is not
+// French), every such field of the page becomes a text field "jj/mm/aaaa" (or "hh:mm") with, for dates,
+// a French calendar, and every form's validation messages are French (`frenchMessage`). Scripts keep
+// reading and writing `.value` in ISO form (2026-11-23, 08:30), FormData carries ISO values, and `min`
+// and `max` still refuse a day outside them, as with the native fields. Typed ISO dates are accepted too.
 import { el } from './dom.js';
+import { addDays, count, formatFullDay, formatMonth, isoDay, utcDate } from './format.js';
 
 const nativeValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
 const pad = (n) => String(n).padStart(2, '0');
-const utc = (iso) => new Date(`${iso}T00:00:00Z`);
-const isoOf = (date) => date.toISOString().slice(0, 10);
-const addDays = (iso, days) => isoOf(new Date(utc(iso).getTime() + days * 86400000));
-const dayName = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const monthName = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
 
 /** "23/11/2026", "23.11.2026", "2026-11-23" → "2026-11-23"; null when it is no calendar date. */
@@ -23,7 +21,7 @@ export function isoDate(text) {
   const [year, month, day] = iso ? [iso[1], iso[2], iso[3]] : french ? [french[3], french[2], french[1]] : [];
   if (!year) return null;
   const date = new Date(Date.UTC(+year, +month - 1, +day));
-  return date.getUTCMonth() === +month - 1 && date.getUTCDate() === +day ? isoOf(date) : null;
+  return date.getUTCMonth() === +month - 1 && date.getUTCDate() === +day ? isoDay(date) : null;
 }
 
 /** "8h30", "08:30", "8 h" → "08:30"; null otherwise. */
@@ -33,16 +31,36 @@ export function isoTime(text) {
   return `${pad(match[1])}:${pad(match[2] || 0)}`;
 }
 
+const frenchDay = (iso) => iso.split('-').reverse().join('/');
 const KINDS = {
-  date: { placeholder: 'jj/mm/aaaa', toIso: isoDate, shown: (iso) => iso.split('-').reverse().join('/'),
-    invalid: 'Date invalide : écrivez-la sous la forme jj/mm/aaaa.' },
+  date: { placeholder: 'jj/mm/aaaa', toIso: isoDate, shown: frenchDay,
+    invalid: 'Date invalide : écrivez-la sous la forme jj/mm/aaaa.',
+    early: (min) => `Date trop tôt : le ${frenchDay(min)} au plus tôt.`,
+    late: (max) => `Date trop tardive : le ${frenchDay(max)} au plus tard.` },
   time: { placeholder: 'hh:mm', toIso: isoTime, shown: (iso) => iso,
-    invalid: 'Heure invalide : écrivez-la sous la forme hh:mm.' },
+    invalid: 'Heure invalide : écrivez-la sous la forme hh:mm.',
+    early: (min) => `Heure trop tôt : ${min} au plus tôt.`,
+    late: (max) => `Heure trop tardive : ${max} au plus tard.` },
 };
+const kinds = new WeakMap(); // upgraded field → its kind
+
+// What the native field refused by itself: a date or time it cannot read, or outside `min` / `max`.
+function check(input) {
+  const kind = kinds.get(input);
+  const text = nativeValue.get.call(input).trim();
+  const iso = text ? kind.toIso(text) : '';
+  let message = '';
+  if (iso === null) message = kind.invalid;
+  else if (iso && input.min && iso < input.min) message = kind.early(input.min);
+  else if (iso && input.max && iso > input.max) message = kind.late(input.max);
+  translated.delete(input);
+  input.setCustomValidity(message);
+}
 
 function upgrade(input) {
   const kind = KINDS[input.type];
   if (!kind) return;
+  kinds.set(input, kind);
   const initial = input.value;
   input.type = 'text';
   input.dataset.frenchField = '';
@@ -59,14 +77,16 @@ function upgrade(input) {
     set(value) {
       const iso = value ? kind.toIso(String(value)) : '';
       nativeValue.set.call(this, iso === null ? String(value) : iso && kind.shown(iso));
+      check(this);
     },
   });
   input.value = initial;
+  input.addEventListener('input', () => check(input));
   // Tidy what was typed ("1/2/2026" → "01/02/2026") before the page's own change listeners read it.
   input.addEventListener('change', () => {
     const iso = kind.toIso(nativeValue.get.call(input));
     if (iso) nativeValue.set.call(input, kind.shown(iso));
-    input.setCustomValidity(iso || !nativeValue.get.call(input).trim() ? '' : kind.invalid);
+    check(input);
   });
   if (kind === KINDS.date) addCalendar(input);
 }
@@ -78,6 +98,59 @@ document.addEventListener('formdata', (event) => {
     event.formData.delete(name);
     for (const field of fields.filter((f) => f.name === name)) event.formData.append(name, field.value);
   }
+}, true);
+
+// ---- French validation messages ----
+// The browser writes its own messages in its own language; each refusal gets a French one instead, set
+// (as a custom message) when the browser reports the field invalid, and taken back as soon as the field
+// changes, so that the browser judges it afresh. Messages of this module's fields (`check`) and of pages
+// are left alone.
+const translated = new WeakSet();
+const decimal = (value) => String(value).replace('.', ',');
+
+/** The French message for what the browser refuses in `field` (its `validity`), '' when nothing. */
+export function frenchMessage(field) {
+  const { validity: v, type } = field;
+  if (v.valid) return '';
+  if (v.valueMissing) {
+    if (type === 'checkbox') return 'Cochez cette case pour continuer.';
+    if (type === 'radio') return 'Choisissez l’une de ces options.';
+    if (type === 'file') return 'Choisissez un fichier.';
+    return field.tagName === 'SELECT' ? 'Choisissez un élément de la liste.' : 'Remplissez ce champ.';
+  }
+  if (v.typeMismatch && type === 'email') return 'Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.';
+  if (v.typeMismatch && type === 'url') return 'Saisissez une adresse web valide, par exemple https://exemple.fr.';
+  if (v.badInput && type === 'number') return 'Saisissez un nombre.';
+  if (v.patternMismatch) return field.title ? `Format attendu : ${field.title}.` : 'Respectez le format demandé.';
+  const length = field.value.length;
+  if (v.tooShort) return `Saisissez au moins ${count(field.minLength, 'caractère', 'caractères')} (${length} pour l’instant).`;
+  if (v.tooLong) return `Saisissez au plus ${count(field.maxLength, 'caractère', 'caractères')} (${length} pour l’instant).`;
+  if (v.rangeUnderflow) return `Saisissez une valeur supérieure ou égale à ${decimal(field.min)}.`;
+  if (v.rangeOverflow) return `Saisissez une valeur inférieure ou égale à ${decimal(field.max)}.`;
+  if (v.stepMismatch) return `Saisissez une valeur valide (par pas de ${decimal(field.step)}).`;
+  return 'Valeur invalide.';
+}
+
+function forgetTranslation(field) {
+  if (!translated.delete(field)) return;
+  field.setCustomValidity('');
+}
+
+document.addEventListener('invalid', (event) => {
+  const field = event.target;
+  if (field.validity.customError && !translated.has(field)) return; // a French message already
+  forgetTranslation(field);
+  const message = frenchMessage(field);
+  if (!message) return;
+  field.setCustomValidity(message);
+  translated.add(field);
+}, true);
+for (const type of ['input', 'change']) document.addEventListener(type, (event) => forgetTranslation(event.target), true);
+// A value a script wrote fires no event: before a form is checked (a submit button's click, Enter in
+// a field included), its fields are judged afresh.
+document.addEventListener('click', (event) => {
+  const form = event.target.closest?.('button[type=submit], button:not([type]), input[type=submit]')?.form;
+  for (const field of form?.elements || []) forgetTranslation(field);
 }, true);
 
 // ---- the calendar ----
@@ -93,6 +166,9 @@ function describeBy(button, input) {
     button.title = input.getAttribute('aria-label');
   }
 }
+
+// A day the field's `min` or `max` refuses: the calendar does not offer it.
+const outside = (input, iso) => Boolean((input.min && iso < input.min) || (input.max && iso > input.max));
 
 function addCalendar(input) {
   const button = el('button', { type: 'button', class: 'secondary secondary-button calendar-button', 'aria-expanded': 'false' }, 'Calendrier');
@@ -113,7 +189,6 @@ function addCalendar(input) {
   };
   const choose = (iso) => {
     input.value = iso;
-    input.setCustomValidity('');
     input.dispatchEvent(new Event('input', { bubbles: true }));
     input.dispatchEvent(new Event('change', { bubbles: true }));
     input.focus();
@@ -122,10 +197,9 @@ function addCalendar(input) {
 
   function show(focusDay) {
     const first = `${focusDay.slice(0, 8)}01`;
-    const start = addDays(first, -((utc(first).getUTCDay() + 6) % 7)); // the Monday on or before the 1st
+    const start = addDays(first, -((utcDate(first).getUTCDay() + 6) % 7)); // the Monday on or before the 1st
     const selected = input.value;
-    const today = isoOf(new Date());
-    const min = input.min || null;
+    const today = isoDay(new Date());
     const rows = [];
     for (let week = 0; week < 6; week += 1) {
       const cells = [];
@@ -133,22 +207,22 @@ function addCalendar(input) {
         const iso = addDays(start, week * 7 + d);
         const inMonth = iso.slice(0, 7) === first.slice(0, 7);
         cells.push(el('td', {}, inMonth ? el('button', { type: 'button', class: 'calendar-day', 'data-day': iso,
-          tabindex: iso === focusDay ? '0' : '-1', 'aria-label': dayName.format(utc(iso)), disabled: Boolean(min && iso < min),
+          tabindex: iso === focusDay ? '0' : '-1', 'aria-label': formatFullDay(iso), disabled: outside(input, iso),
           'aria-pressed': iso === selected ? 'true' : null, 'aria-current': iso === today ? 'date' : null,
           onclick: () => choose(iso) }, String(Number(iso.slice(8)))) : null));
       }
       if (week < 5 || cells.some((cell) => cell.firstChild)) rows.push(el('tr', {}, cells));
     }
     const month = (delta) => {
-      const date = utc(first);
+      const date = utcDate(first);
       date.setUTCMonth(date.getUTCMonth() + delta);
-      show(isoOf(date));
+      show(isoDay(date));
     };
     const next = el('div', { class: 'calendar', role: 'dialog', tabindex: '-1', 'aria-label': 'Choisir une date',
       onkeydown: (event) => keys(event, month) },
     el('div', { class: 'calendar-head' },
       el('button', { type: 'button', class: 'secondary calendar-nav', 'aria-label': 'Mois précédent', onclick: () => month(-1) }, '‹'),
-      el('p', { class: 'calendar-month', 'aria-live': 'polite', text: monthName.format(utc(first)) }),
+      el('p', { class: 'calendar-month', 'aria-live': 'polite', text: formatMonth(first) }),
       el('button', { type: 'button', class: 'secondary calendar-nav', 'aria-label': 'Mois suivant', onclick: () => month(1) }, '›')),
     el('table', {}, el('thead', {}, el('tr', {}, WEEKDAYS.map((name) =>
       el('th', { scope: 'col', abbr: name, text: name.slice(0, 2) })))),
@@ -175,22 +249,27 @@ function addCalendar(input) {
 
   button.addEventListener('click', () => {
     if (panel) { close(true); return; }
-    const today = isoOf(new Date());
-    show(isoDate(input.value) || (input.min > today ? input.min : today));
+    const today = isoDay(new Date());
+    show(isoDate(input.value) || (input.min > today ? input.min : input.max && input.max < today ? input.max : today));
   });
   wrapper.addEventListener('focusout', (event) => {
     if (panel && !wrapper.contains(event.relatedTarget)) close(false);
   });
 }
 
-// Fields in the page, and those pages add later (another child's birth date…).
+// Fields in the page, and those pages add later (another child's birth date…); a field whose `min` or
+// `max` a script changes (the day after a lesson, a school year's bounds) is judged again.
 for (const input of document.querySelectorAll('input[type=date], input[type=time]')) upgrade(input);
 new MutationObserver((mutations) => {
   for (const mutation of mutations) {
+    if (mutation.type === 'attributes') {
+      if (kinds.has(mutation.target)) check(mutation.target);
+      continue;
+    }
     for (const node of mutation.addedNodes) {
       if (node.nodeType !== Node.ELEMENT_NODE) continue;
       if (node.matches('input[type=date], input[type=time]')) upgrade(node);
       for (const input of node.querySelectorAll('input[type=date], input[type=time]')) upgrade(input);
     }
   }
-}).observe(document.documentElement, { childList: true, subtree: true });
+}).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['min', 'max'] });

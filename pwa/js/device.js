@@ -13,6 +13,7 @@ const STORE = 'profiles';
 // Answers after which this phone will never be let in again with this profile.
 const GONE_CODES = new Set(['device_revoked', 'account_disabled']);
 const goneListeners = new Set();
+const pairingListeners = new Set();
 const inPage = new Map(); // id → a shared computer's record: gone with the page
 let dbPromise = null;
 
@@ -29,7 +30,7 @@ function publicView(record) {
     id: record.id, userId: record.userId, role: record.role, displayName: record.displayName,
     schoolName: record.schoolName, children: record.children, deviceName: record.deviceName,
     lockEnabled: Boolean(record.lockEnabled), lockAvailable: Boolean(record.lockAvailable), push: Boolean(record.push),
-    pushEndpoint: record.pushEndpoint || null, shared: Boolean(record.shared),
+    pushEndpoint: record.pushEndpoint || null, shared: Boolean(record.shared), needsPairing: Boolean(record.needsPairing),
   };
 }
 
@@ -100,6 +101,29 @@ async function revoked(record, error) {
   return new ApiError(401, 'device_revoked', error.message);
 }
 
+// The server no longer knows this profile's tokens (`token_invalid` on a refresh: not a revocation, the
+// device was not ended, and no one can say it was). The profile cannot be used without a new pairing;
+// what it stored stays readable until then, and pairing the same account again replaces it (profiles.js).
+export const pairingNeeded = (profile) => new ApiError(401, 'pairing_needed',
+  `Cet appareil n’est plus reconnu pour le profil ${profile.displayName} : ajoutez-le à nouveau avec un QR code `
+  + '(espace Cartable, Application mobile). Ses données déjà enregistrées restent consultables ici.');
+
+async function mustPairAgain(record) {
+  if (!record.needsPairing) {
+    await saveRecord({ ...record, accessToken: null, refreshToken: null, needsPairing: true });
+    for (const callback of pairingListeners) {
+      try { await callback(publicView(record)); } catch (error) { console.error('onPairingNeeded', error); }
+    }
+  }
+  return pairingNeeded(record);
+}
+
+/** callback(profile) when a profile must be paired again (its tokens unknown to the server). */
+export function onPairingNeeded(callback) {
+  pairingListeners.add(callback);
+  return () => pairingListeners.delete(callback);
+}
+
 // ---- claim ----
 export async function claimPairing(linkText, code, deviceName) {
   const link = parsePairingLink(linkText);
@@ -139,17 +163,18 @@ async function refreshTokens(profileId, staleAccessToken) {
   return withLock(`cartable-refresh-${profileId}`, async () => {
     const record = await getRecord(profileId);
     if (!record) throw missing();
+    if (record.needsPairing) throw pairingNeeded(record);
     // Another tab may have refreshed while we waited for the lock.
     if (record.accessToken !== staleAccessToken && record.accessExpiresAt - 30_000 > Date.now()) return record;
-    const send = () => request('/api/pairing/token', { method: 'POST', body: { refresh_token: record.refreshToken },
-      via: (path, init) => signedFetch(record, path, init) });
     let response;
     try {
       // The answer may have been lost after the server rotated the token: the grace window allows one resend.
-      response = await send().catch((error) => { if (error.status === 0) return send(); throw error; });
+      response = await request('/api/pairing/token', { method: 'POST', body: { refresh_token: record.refreshToken },
+        retry: true, via: (path, init) => signedFetch(record, path, init) });
     } catch (error) {
       await saveRecord(record); // keep the nonce learnt
-      if (GONE_CODES.has(error.code) || error.code === 'token_invalid') throw await revoked(record, error);
+      if (GONE_CODES.has(error.code)) throw await revoked(record, error);
+      if (error.code === 'token_invalid' && !record.removing) throw await mustPairAgain(record);
       throw error;
     }
     const tokens = await response.json();
@@ -161,12 +186,14 @@ async function refreshTokens(profileId, staleAccessToken) {
 /**
  * The fetch of a phone profile, for the API client's `via`: access token + fresh DPoP proof, silent
  * refresh, and on `device_revoked` / `account_disabled` the profile is forgotten here (listeners
- * wipe its data) and an ApiError `device_revoked` is thrown.
+ * wipe its data) and an ApiError `device_revoked` is thrown; a refresh answered `token_invalid` marks it
+ * `needsPairing` (its data kept) and throws `pairing_needed`, as does every later call.
  */
 export function deviceFetch(profileId) {
   return async (path, init = {}) => {
     let record = await getRecord(profileId);
     if (!record) throw missing();
+    if (record.needsPairing) throw pairingNeeded(record);
     if (!record.accessToken || record.accessExpiresAt - 30_000 < Date.now()) {
       record = await refreshTokens(profileId, record.accessToken);
     }

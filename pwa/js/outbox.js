@@ -61,6 +61,13 @@ export async function pendingByTarget(profileId) {
   return latest;
 }
 
+/** The writes still waiting in one profile's queue, queued in another's (the same account paired again). */
+export async function moveOutbox(fromProfileId, toProfileId) {
+  for (const entry of await pending(fromProfileId)) {
+    if (!entry.refused) await enqueue(toProfileId, entry, entry.createdAt); // same ids: the server acts once
+  }
+}
+
 /** Let a refused write go (the person has read why, and copied what they wanted). */
 export async function forget(profileId, id) {
   const database = await db(profileId);
@@ -70,6 +77,8 @@ export async function forget(profileId, id) {
 
 // Refusals that will never succeed: drop the entry (the server's state stays the truth).
 const PERMANENT = new Set([400, 403, 404, 409, 410, 413, 415, 422]);
+// The profile itself can no longer send (device.js): stop, keep everything.
+const PROFILE_ENDED = new Set(['device_revoked', 'pairing_needed']);
 const flushing = new Map();
 
 /**
@@ -96,7 +105,7 @@ async function runFlush(profileId, send) {
       await send(entry);
       sent += 1;
     } catch (error) {
-      if (error.code === 'device_revoked') throw error;
+      if (PROFILE_ENDED.has(error.code)) throw error;
       if (!PERMANENT.has(error.status)) {
         const row = await database.get('outbox', entry.id);
         if (row) await database.put('outbox', { ...row, attempts: row.attempts + 1 });

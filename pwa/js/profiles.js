@@ -1,6 +1,7 @@
 // Which profiles this phone holds, which one is shown (and which child of a parent), adding and
 // removing them, and the check that finds the ones revoked from a desktop.
 import { claimPairing, isInPage, listProfiles, onProfileGone, removeProfile, sendUnpairs, syncProfile } from './device.js';
+import { moveOutbox } from './outbox.js';
 import { wipeProfile } from './store.js';
 
 const CURRENT = 'cartable.profile';
@@ -37,9 +38,18 @@ export function selectChild(profile, childId) {
   choices(profile.id).setItem(childKey(profile), childId);
 }
 
-/** Pair with a desktop's QR link and code; the new profile becomes the one shown. */
+/**
+ * Pair with a desktop's QR link and code; the new profile becomes the one shown. It replaces a profile of
+ * the same account that had to be paired again (device.js `pairingNeeded`): that one's waiting writes
+ * move to it, then it goes with its data.
+ */
 export async function addProfile(link, code, deviceName) {
   const profile = await claimPairing(link, code, deviceName);
+  for (const old of await listProfiles()) {
+    if (!old.needsPairing || old.userId !== profile.userId || old.id === profile.id) continue;
+    await moveOutbox(old.id, profile.id);
+    await removeProfile(old.id);
+  }
   try {
     // The app lock's WebAuthn credential, where the platform has one: never a reason to fail pairing.
     const { registerLockCredential } = await import('./app-lock.js');

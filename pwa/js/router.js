@@ -4,7 +4,7 @@
 import { api, request } from './api-client.js';
 import { el, clear } from './dom.js';
 import { read } from './data.js';
-import { deviceFetch, listProfiles, removeProfile } from './device.js';
+import { deviceFetch, listProfiles, pairingNeeded, removeProfile } from './device.js';
 import { freshnessText } from './freshness.js';
 import { forget, pending, pendingByTarget } from './outbox.js';
 import { pushControls } from './push.js';
@@ -61,6 +61,17 @@ function removedNotice() {
       notice.remove();
     } }));
   return notice;
+}
+
+// A profile to pair again (device.js `pairingNeeded`): above its screens (which may redraw the whole of
+// #main), what happened and the way back; its stored data stay on display below.
+function showPairingNeeded(profile) {
+  document.getElementById('pair-again')?.remove();
+  if (!profile?.needsPairing) return;
+  document.getElementById('main').before(el('div', { id: 'pair-again', class: 'alert', role: 'status',
+    style: { margin: '10px 12px 0' } },
+  el('p', { text: pairingNeeded(profile).message }),
+  el('a', { class: 'button', href: '#/ajouter-profil', text: 'Ajouter à nouveau ce profil' })));
 }
 
 /** The id of the profile whose screen is on display (null on the profile-less screens). */
@@ -184,6 +195,7 @@ export async function render() {
   const [title, load, needsProfile] = SCREENS[screen];
   const container = document.getElementById('main');
   shownProfile = needsProfile ? profile.id : null;
+  showPairingNeeded(null);
   if (needsProfile && !(await lockGate(profile, container))) return;
   if (!isCurrent()) return;
   document.title = `${title} · Cartable`;
@@ -195,6 +207,7 @@ export async function render() {
   if (!isCurrent()) return;
   clear(container);
   if (!needsProfile && removed.length) container.append(removedNotice());
+  showPairingNeeded(needsProfile ? profile : null);
   const ctx = {
     main: container, params, profiles, isCurrent, refresh: render, theme: currentTheme, setTheme,
     selectProfile: (id) => { selectProfile(id); navigate('#/accueil'); },

@@ -74,6 +74,7 @@ export function render(ctx) {
     stopCamera();
     const codeInput = el('input', { id: 'pairing-code', name: 'code', required: true, maxlength: '4', minlength: '4',
       autocomplete: 'one-time-code', autocapitalize: 'characters', spellcheck: 'false', pattern: '[A-Za-z0-9]{4}',
+      title: '4 lettres ou chiffres', // the pattern's French message (date-field.js) names it
       class: 'pairing-code', 'aria-describedby': 'pairing-code-help' });
     const nameInput = el('input', { id: 'pairing-device-name', name: 'device', maxlength: '80', value: guessDeviceName() });
     const submit = el('button', { type: 'submit', class: 'pairing-primary', text: 'Ajouter le profil' });

@@ -11,7 +11,8 @@ function profileButton(ctx, profile) {
     el('span', { class: 'meta', text: `${ROLE[profile.role] || profile.role} · ${profile.schoolName}` }),
     profile.role === 'parent' && profile.children?.length
       ? el('span', { class: 'meta',
-        text: `${plural(profile.children.length, 'Enfant', 'Enfants')} : ${profile.children.map((c) => c.firstName).join(', ')}` }) : null);
+        text: `${plural(profile.children.length, 'Enfant', 'Enfants')} : ${profile.children.map((c) => c.firstName).join(', ')}` }) : null,
+    profile.needsPairing ? el('span', { class: 'badge pending', text: 'À ajouter à nouveau' }) : null);
 }
 
 export async function render(ctx) {
