@@ -3,12 +3,12 @@ classes with a family each, their teachers, vie scolaire, the head of school, an
 
 from __future__ import annotations
 
-import re
-import zlib
+import io
 from datetime import timedelta
 from decimal import Decimal
 
 import msgspec
+from pypdf import PdfReader
 
 from api.clock import now
 from db.core.tables import SchoolYear
@@ -97,13 +97,10 @@ async def signed_in(new_client, user: Ref):
     return client
 
 
-def pdf_text(content: bytes) -> bytes:
-    """The text drawing commands of a PDF printed by fpdf2 (its page streams are zlib-compressed)."""
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF as a reader copies it (pypdf: embedded fonts read through their ToUnicode map)."""
     assert content.startswith(b"%PDF-")
-    # A stream may end in a byte that looks like the line break before "endstream": decompressobj stops
-    # at the end of the zlib data whatever follows.
-    streams = re.findall(rb"stream\r?\n(.*?)endstream", content, re.DOTALL)
-    return b"".join(zlib.decompressobj().decompress(stream) for stream in streams)
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 async def make_class_evaluation(

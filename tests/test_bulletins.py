@@ -4,71 +4,12 @@ school, and the families' bulletin (data and server-printed PDF) from that date 
 from __future__ import annotations
 
 import re
-import zlib
 from datetime import date, timedelta
 from uuid import uuid4
 
 from api.bulletins.render_pdf import bulletin_pdf
 from api.bulletins.structs import Attendance, Bulletin, PeriodOut, SubjectLine
-from tests.parity_builders import make_class_evaluation, setup, signed_in, today
-
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-
-def _literal(token: bytes) -> bytes:
-    """A PDF literal string's bytes: `(a\\)b)` is `a)b`."""
-    return re.sub(
-        rb"\\([0-7]{1,3}|.)",
-        lambda m: bytes([int(m[1], 8)]) if m[1][:1].isdigit() else _ESCAPES.get(m[1], m[1]),
-        token[1:-1],
-        flags=re.DOTALL,
-    )
-
-
-def pdf_text(content: bytes) -> str:
-    """The text of a PDF printed by fpdf2, as a reader copies it: each text object's strings read through
-    its font's ToUnicode map (an embedded font shows glyph numbers, not letters), one line per object."""
-    assert content.startswith(b"%PDF-")
-    starts = list(re.finditer(rb"\n(\d+) 0 obj\n", content))
-    objects = {
-        int(m[1]): content[m.end() : nxt.start() if nxt else None] for m, nxt in zip(starts, starts[1:] + [None])
-    }
-
-    def stream(number: int) -> bytes:
-        body = objects[number]
-        head, data = re.split(rb"stream\r?\n", body, maxsplit=1)
-        return zlib.decompressobj().decompress(data) if b"/FlateDecode" in head else data
-
-    def to_unicode(font: int) -> dict[int, str] | None:  # None: a core font (Latin-1, one byte a letter)
-        if not (ref := re.search(rb"/ToUnicode (\d+) 0 R", objects[font])):
-            return None
-        cmap, letters = stream(int(ref[1])), {}
-        for code, text in re.findall(rb"<([0-9A-F]+)> <([0-9A-F]+)>\s", cmap.split(b"beginbfchar")[-1]):
-            letters[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
-        for first, last, text in re.findall(rb"<([0-9A-F]+)> <([0-9A-F]+)> <([0-9A-F]+)>", cmap):
-            for offset in range(int(last, 16) - int(first, 16) + 1):
-                letters[int(first, 16) + offset] = chr(int(text, 16) + offset)
-        return letters
-
-    fonts = {name.decode(): to_unicode(int(n)) for name, n in re.findall(rb"/(F\d+) (\d+) 0 R", content)}
-    lines, letters = [], None
-    for page in re.findall(rb"/Contents (\d+) 0 R", content):
-        line = ""
-        for token in re.findall(rb"\((?:\\.|[^\\)])*\)|/F\d+|\bT[fjJ]\b|\bET\b", stream(int(page)), re.DOTALL):
-            if token.startswith(b"/F"):
-                letters = fonts[token[1:].decode()]
-            elif token.startswith(b"("):
-                raw = _literal(token)
-                if letters is None:
-                    line += raw.decode("latin-1")
-                else:
-                    line += "".join(
-                        letters.get(int.from_bytes(raw[i : i + 2], "big"), "\ufffd") for i in range(0, len(raw), 2)
-                    )
-            elif token == b"ET" and line:
-                lines.append(line)
-                line = ""
-    return "\n".join(lines)
+from tests.parity_builders import make_class_evaluation, pdf_text, setup, signed_in, today
 
 
 async def _results(s) -> None:

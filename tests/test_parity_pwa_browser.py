@@ -159,7 +159,7 @@ async def test_a_parent_reads_a_published_bulletin_and_downloads_its_pdf_on_a_pa
     download = await download_info.value
     assert download.suggested_filename == "bulletin-Trimestre-1-Lucas-Moreau.pdf"
     with open(await download.path(), "rb") as pdf:
-        assert b"Lucas Moreau" in pdf_text(pdf.read())
+        assert "Lucas Moreau" in pdf_text(pdf.read())
 
 
 async def _menus_and_events(new_client, s):

@@ -48,7 +48,7 @@ async def test_the_school_sees_nothing_of_a_draft_until_the_family_sends_it(new_
     orientation_csv = await staff.get("/api/school/teleservices/exports/orientation.csv")
     assert len(orientation_csv.content.decode("utf-8-sig").splitlines()) == 1  # the header only
     summary = pdf_text((await staff.get(f"/api/school/teleservices/classes/{s.class_3e.id}/summary.pdf")).content)
-    assert b"Fontaine Hugo" in summary and b"Aucune demande" in summary and b"Brouillon" not in summary
+    assert "Fontaine Hugo" in summary and "Aucune demande" in summary and "Brouillon" not in summary
 
     # Sent: the school sees both, the figures and the tax notice with them.
     filed = await parent.post(f"/api/teleservices/bourses/{request_id}/actions", json={"action": "file"})
