@@ -37,10 +37,45 @@ lint:
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
 
-# Wipe the embedded database (all local data).
+# Wipe the embedded database (all local data; CARTABLE_DATA_DIR, default .data/postgres), its server stopped first.
 reset:
-    rm -rf .data/postgres
-    @echo "Données locales effacées."
+    #!/usr/bin/env bash
+    set -euo pipefail
+    {{python}} - <<'PY'
+    import json, os, shutil, signal
+    from pathlib import Path
+
+    import fasteners, psutil
+
+    from db.database import DEFAULT_DATA_DIR
+
+    data_dir = Path(os.environ.get("CARTABLE_DATA_DIR") or DEFAULT_DATA_DIR).expanduser().resolve()
+    # The lock starts take (db/database.py): no server starts on the folder while it goes.
+    with fasteners.InterProcessLock(str(data_dir.parent / f".{data_dir.name}.lock")):
+        try:
+            pid = int((data_dir / "postmaster.pid").read_text().split()[0])
+            server = psutil.Process(pid)
+            running = server.name() == "postgres" and str(data_dir) in server.cmdline()
+        except (OSError, ValueError, IndexError, psutil.Error):
+            running = False  # never started, stopped, or a stale pid file (the pid is someone else's now)
+        if running:
+            try:
+                users = [p for p in json.loads((data_dir / ".handle_pids.json").read_text()) if psutil.pid_exists(p)]
+            except (OSError, ValueError):
+                users = []
+            server.send_signal(signal.SIGINT)  # PostgreSQL's fast shutdown: sessions ended, data flushed
+            try:
+                server.wait(timeout=30)
+            except psutil.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=10)
+            print(f"PostgreSQL embarqué arrêté (pid {pid}).")
+            if users:
+                print(f"Cartable l'utilisait encore (pid {', '.join(map(str, users))}) : arrêtez-le et relancez-le.")
+        if data_dir.exists():
+            shutil.rmtree(data_dir)
+    PY
+    echo "Données locales effacées."
 
 # Benchmark the family reads (session and phone, c=16 and 64) against a raw-asyncpg reference; PWA shell size.
 # `just bench push`: Web Push fan-out to 10,000 subscriptions and the delay from homework given to push sent.

@@ -4,9 +4,10 @@ Without DATABASE_URL an embedded PostgreSQL keeps its data in .data/postgres, so
 keeps everything; `just reset` wipes it.
 
 Safe defaults: the server listens on 127.0.0.1 unless HOST names another address, and demo mode
-(on by default only with the embedded database) refuses any other address unless
-CARTABLE_DEMO_PUBLIC=1 says it is meant: its accounts have a password everyone knows. Forwarded
-headers are trusted by the app (TRUSTED_PROXIES, api/client_address.py), never by uvicorn itself.
+(on by default only with the embedded database) refuses any other address, and a PUBLIC_URL naming
+another host than this machine (behind a reverse proxy), unless CARTABLE_DEMO_PUBLIC=1 says it is
+meant: its accounts have a password everyone knows. Forwarded headers are trusted by the app
+(TRUSTED_PROXIES, api/client_address.py), never by uvicorn itself.
 
 Serving: uvicorn on uvloop with the httptools parser, N worker processes (`just serve` defaults to
 the number of cores). `just bench servers` measures it against uvicorn's pure-Python loop and
@@ -20,6 +21,8 @@ import asyncio
 import logging
 import os
 import sys
+from typing import NoReturn
+from urllib.parse import urlsplit
 
 import uvicorn
 
@@ -55,18 +58,37 @@ DEFAULT_HOST = "127.0.0.1"
 
 
 def listen_address(settings: Settings) -> str:
-    """HOST, or 127.0.0.1. Raises SystemExit (a clear message) for demo mode on another address
-    without CARTABLE_DEMO_PUBLIC=1."""
+    """HOST, or 127.0.0.1. Raises SystemExit (a clear message) for demo mode reachable from other
+    machines without CARTABLE_DEMO_PUBLIC=1: listening on another address, or served under a PUBLIC_URL
+    that is not this machine (a reverse proxy on the same machine connects from loopback, so only the
+    outbox's Host check would stand between the network and the demo's SMS codes)."""
     host = os.environ.get("HOST", "").strip() or DEFAULT_HOST
-    if settings.demo_mode and not is_loopback(host) and not flag("CARTABLE_DEMO_PUBLIC"):
-        raise SystemExit(
-            f"Cartable ne démarre pas : le mode démonstration écouterait sur {host}, joignable depuis d'autres "
-            "machines, alors que ses comptes ont un mot de passe connu de tous.\n"
-            "  - pour un essai sur cet ordinateur : ne définissez pas HOST (127.0.0.1) ;\n"
-            "  - en production : CARTABLE_DEMO=0 ;\n"
-            "  - pour une démonstration ouverte au réseau, en connaissance de cause : CARTABLE_DEMO_PUBLIC=1."
-        )
+    if settings.demo_mode and not flag("CARTABLE_DEMO_PUBLIC"):
+        if not is_loopback(host):
+            _refuse_public_demo(f"le mode démonstration écouterait sur {host}", "ne définissez pas HOST (127.0.0.1)")
+        if not is_loopback(_host_of(settings.public_url)):
+            _refuse_public_demo(
+                f"le mode démonstration serait publié à l'adresse {settings.public_url} (PUBLIC_URL)",
+                "ne définissez pas PUBLIC_URL (http://localhost:PORT)",
+            )
     return host
+
+
+def _host_of(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # not a URL: not this machine either
+        return ""
+
+
+def _refuse_public_demo(exposure: str, local_advice: str) -> NoReturn:
+    raise SystemExit(
+        f"Cartable ne démarre pas : {exposure}, joignable depuis d'autres machines, alors que ses comptes "
+        "ont un mot de passe connu de tous et que sa boîte d'envoi montre les codes reçus par SMS.\n"
+        f"  - pour un essai sur cet ordinateur : {local_advice} ;\n"
+        "  - en production : CARTABLE_DEMO=0 ;\n"
+        "  - pour une démonstration ouverte au réseau, en connaissance de cause : CARTABLE_DEMO_PUBLIC=1."
+    )
 
 
 def main() -> None:

@@ -10,9 +10,13 @@ deep inside (msgspec, the `csv` module, asyncpg):
   not a number (Litestar converts leniently: `{"at": 6607}` was 1970-01-01), and every date and time
   in it lies within `FIRST_YEAR`..`LAST_YEAR` (PostgreSQL holds it; date arithmetic cannot overflow);
 - a URL holds no NUL (`%00`): a path with one names nothing (404), a query with one is refused (400),
-  and a query value written as a date lies within the same years.
-What slips past (a NUL in a multipart field, a header) is still refused by PostgreSQL, and
-`api/errors.py` turns that refusal into the same 400.
+  and a query value written as a date (percent-encoded or not) lies within the same years;
+- a form (an upload, a CSV import: `Body(media_type=RequestEncodingType.MULTI_PART)`) comes as
+  `multipart/form-data` (else 415), and its text fields as UTF-8 (400 `invalid_encoding`, from
+  `api/errors.py`, which blames the client for no other decoding error).
+What slips past (a NUL in a multipart field or a header, a text longer than its column, a number out
+of its column's range) is still refused by PostgreSQL, and `api/errors.py` turns that refusal into a
+400 (`invalid_character`, `too_long`, `invalid_value`), logged as a check to add.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Request
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import ValidationException
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
@@ -134,7 +139,8 @@ class StrictRequest(Request):
 
 
 def url_boundary_middleware(app: ASGIApp) -> ASGIApp:
-    """NUL characters and out-of-range dates in the URL (cheap checks on every request)."""
+    """Cheap checks on every request, once routing has chosen its handler: NUL characters and
+    out-of-range dates in the URL, and the content type of a form (an upload, a CSV import)."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -143,6 +149,9 @@ def url_boundary_middleware(app: ASGIApp) -> ASGIApp:
             query: bytes = scope.get("query_string", b"")
             if query:
                 _check_query(query)
+            handler = scope.get("route_handler")
+            if handler is not None and (form_type := _form_type(handler)) is not None:
+                _check_form_type(scope, form_type)
         await app(scope, receive, send)
 
     return middleware
@@ -151,8 +160,32 @@ def url_boundary_middleware(app: ASGIApp) -> ASGIApp:
 def _check_query(query: bytes) -> None:
     if b"%00" in query:
         raise INVALID_CHARACTER
-    if b"-" in query:
-        for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
-            dated = _ISO_DATE.fullmatch(value)
-            if dated and not FIRST_YEAR <= int(dated.group(1)) <= LAST_YEAR:
-                raise ApiError(400, "invalid", f"Date hors limites ({FIRST_YEAR}-{LAST_YEAR}).", details={key: "range"})
+    # Decoded first: a date may come percent-encoded (`9999%2D12%2D31`).
+    for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        dated = _ISO_DATE.fullmatch(value)
+        if dated and not FIRST_YEAR <= int(dated.group(1)) <= LAST_YEAR:
+            raise ApiError(400, "invalid", f"Date hors limites ({FIRST_YEAR}-{LAST_YEAR}).", details={key: "range"})
+
+
+# The form encodings a handler's body may declare (`Body(media_type=...)`), as a Content-Type names them.
+_FORM_TYPES = frozenset({RequestEncodingType.MULTI_PART.value, RequestEncodingType.URL_ENCODED.value})
+_form_types: dict[int, str | None] = {}
+
+
+def _form_type(handler: Any) -> str | None:
+    """The form media type `handler`'s body must come as, or None (a JSON body, or none)."""
+    key = id(handler)
+    if key not in _form_types:
+        field = getattr(handler, "parsed_data_field", None)
+        media_type = getattr(getattr(field, "kwarg_definition", None), "media_type", None)
+        media_type = getattr(media_type, "value", media_type)  # RequestEncodingType, or a string
+        _form_types[key] = media_type if media_type in _FORM_TYPES else None
+    return _form_types[key]
+
+
+def _check_form_type(scope: Scope, form_type: str) -> None:
+    """A form comes as the form it is: Litestar would read a JSON or text body as an empty form and
+    answer 400 for the missing fields, when the client's mistake is the type (415, as for JSON)."""
+    content_type = next((value for name, value in scope["headers"] if name == b"content-type"), b"")
+    if content_type.split(b";", 1)[0].strip().lower().decode("latin-1") != form_type:
+        raise ApiError(415, "unsupported_media_type", f"Les données doivent être envoyées en formulaire ({form_type}).")

@@ -118,6 +118,20 @@ def handle_server_busy(_: Request, __: ServerBusy) -> Response[ErrorResponse]:
 UNAVAILABLE_RETRY_AFTER = 5
 
 
+UNAVAILABLE_MESSAGE = "Cartable est momentanément indisponible. Réessayez dans quelques instants."
+
+
+def unavailable() -> ApiError:
+    """The one answer for "the database is out of reach", for code that finds out another way (the
+    health probe): 503 `service_unavailable` with `Retry-After`."""
+    return ApiError(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "service_unavailable",
+        UNAVAILABLE_MESSAGE,
+        headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
+    )
+
+
 def handle_database_unavailable(request: Request, exc: Exception) -> Response[ErrorResponse]:
     """The database cannot be reached: refused or lost connections, a server starting or shutting
     down. Nothing was done (or the transaction was rolled back with the connection): the client may
@@ -133,12 +147,7 @@ def handle_database_unavailable(request: Request, exc: Exception) -> Response[Er
         "Database unavailable on %s %s: %r", request.method, request.url.path, exc,
         exc_info=isinstance(exc, asyncpg.InternalClientError),
     )  # fmt: skip
-    return error_response(
-        HTTP_503_SERVICE_UNAVAILABLE,
-        "service_unavailable",
-        "Cartable est momentanément indisponible. Réessayez dans quelques instants.",
-        headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER)},
-    )
+    return handle_http_exception(request, unavailable())
 
 
 def _lost_connection(exc: asyncpg.InterfaceError) -> bool:
@@ -148,12 +157,17 @@ def _lost_connection(exc: asyncpg.InterfaceError) -> bool:
 def _from_the_database_driver(exc: OSError) -> bool:
     """Whether an OSError was raised while talking to PostgreSQL: asyncpg's code is on its way up
     (connecting, or reading and writing the socket), not only the app's own (a file, another service)."""
+    return any(module.startswith("asyncpg.") for module in _modules_on_the_way(exc))
+
+
+def _modules_on_the_way(exc: BaseException) -> list[str]:
+    """The modules of the frames `exc` went through, from the handler's side to where it was raised."""
+    modules = []
     frame = exc.__traceback__
     while frame is not None:
-        if frame.tb_frame.f_globals.get("__name__", "").startswith("asyncpg."):
-            return True
+        modules.append(frame.tb_frame.f_globals.get("__name__", ""))
         frame = frame.tb_next
-    return False
+    return modules
 
 
 # What "the database is not there" looks like: the socket to PostgreSQL refused or gone (an OSError
@@ -170,6 +184,11 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.InternalClientError,
 )
 
+# Every way the database can fail a whole request rather than one value: out of reach (above) or every
+# connection busy. Code that catches broadly (one line of an import) lets these through, so that the
+# request gets its 503 (the client retries) instead of a success that did nothing.
+OUTAGES: tuple[type[Exception], ...] = (ServerBusy, *DATABASE_UNAVAILABLE)
+
 
 def handle_refused_character(_: Request, __: Exception) -> Response[ErrorResponse]:
     """PostgreSQL refused a NUL character (text cannot hold one) that came in some way the request
@@ -177,10 +196,39 @@ def handle_refused_character(_: Request, __: Exception) -> Response[ErrorRespons
     return error_response(400, "invalid_character", "Le texte envoyé contient un caractère non autorisé.")
 
 
-def handle_undecodable_text(_: Request, __: UnicodeDecodeError) -> Response[ErrorResponse]:
-    """Text the client sent that is not UTF-8 where UTF-8 is due (a form field read by Litestar's
-    multipart parser; JSON bodies are checked earlier, in `api/boundary.py`)."""
+def handle_refused_value(request: Request, exc: asyncpg.DataError) -> Response[ErrorResponse]:
+    """PostgreSQL refused a value for its column or type (SQLSTATE class 22, "data exception"): a text
+    longer than its column, a number or a date out of range, text that is not the type it should be.
+    Nothing was written (its transaction rolled back). A value that reached the database unchecked is
+    a check missing at the boundary or in a handler: logged with its traceback, to be added there."""
+    logger.warning("Value refused by the database on %s %s: %s", request.method, request.url.path, exc, exc_info=exc)
+    if isinstance(exc, asyncpg.StringDataRightTruncationError):
+        return error_response(400, "too_long", "Un des textes envoyés est trop long.")
+    return error_response(400, "invalid_value", "Une des valeurs envoyées n'est pas acceptée (format ou limites).")
+
+
+# Where the client's bytes are decoded by Litestar, not by the app: the multipart parser (a form field's
+# text, in the charset its part names). JSON bodies are checked before, in `api/boundary.py`.
+_CLIENT_TEXT_DECODER = "litestar._multipart"
+
+
+def handle_undecodable_text(request: Request, exc: Exception) -> Response[ErrorResponse]:
+    """Text the client sent that is not in the charset it names (UTF-8 by default): a multipart form
+    field that is not UTF-8 (UnicodeDecodeError), or a part naming a charset that does not exist
+    (LookupError). Raised anywhere else, the same error is the server's own (a file, a stored value,
+    another service decoded wrongly): a 500, logged, not blamed on the client."""
+    # The frame that decoded, under the codec's own (a charset written in Python, as cp1252 is).
+    decoder = next((m for m in reversed(_modules_on_the_way(exc)) if not m.startswith(("encodings.", "codecs"))), "")
+    if decoder != _CLIENT_TEXT_DECODER:
+        return handle_unexpected(request, exc)
     return error_response(400, "invalid_encoding", "Le texte envoyé n'est pas encodé en UTF-8.")
+
+
+def handle_unknown_charset(request: Request, exc: LookupError) -> Response[ErrorResponse]:
+    """A LookupError is a KeyError's or an IndexError's parent: only an unknown charset is text."""
+    if type(exc) is LookupError:
+        return handle_undecodable_text(request, exc)
+    return handle_unexpected(request, exc)
 
 
 def handle_too_deep(request: Request, exc: RecursionError) -> Response[ErrorResponse]:
@@ -200,8 +248,10 @@ EXCEPTION_HANDLERS = {
     ServerBusy: handle_server_busy,
     asyncpg.CharacterNotInRepertoireError: handle_refused_character,
     asyncpg.UntranslatableCharacterError: handle_refused_character,
+    asyncpg.DataError: handle_refused_value,
     WebAuthnException: handle_unreadable_passkey,
     UnicodeDecodeError: handle_undecodable_text,
+    LookupError: handle_unknown_charset,
     RecursionError: handle_too_deep,
     **dict.fromkeys(DATABASE_UNAVAILABLE, handle_database_unavailable),
     Exception: handle_unexpected,

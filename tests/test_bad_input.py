@@ -3,18 +3,29 @@ a 500: each class of input is refused at the boundary (api/boundary.py), whichev
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+import asyncpg
+import httpx
 import pytest
+from litestar import Litestar, get
+from litestar.params import FromQuery
 
+from api.auth.tokens import b64url, b64url_decode
+from api.errors import EXCEPTION_HANDLERS
 from db.evaluations.tables import Competence
+from db.push.tables import PushSubscription
 from db.vie_scolaire.tables import Absence
+from piccolo_conf import DB
 from tests.accounts_builders import SoftAuthenticator
 from tests.factories import make_family
 from tests.fixtures.api import sign_in
+from tests.pairing_builders import pair_phone
 from tests.parity_builders import PDF, make_homework, signed_in, today
 from tests.parity_builders import setup as parity_setup
 from tests.school_builders import school_setup
@@ -279,3 +290,159 @@ async def test_a_multipart_text_field_that_is_not_utf8_is_refused(new_client):
         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
     )
     assert_clean_refusal(response, {400}, "invalid_encoding")
+
+
+def test_base64url_is_decoded_strictly():
+    """Python's decoder skips what is not base64: a push key with 200 "!" after it passed the 65-byte
+    check and overflowed its column (a 500)."""
+    for size in range(40):
+        data = bytes(range(size))
+        assert b64url_decode(b64url(data)) == data
+        assert b64url_decode(base64.urlsafe_b64encode(data).decode()) == data  # padded
+    for text in ("AAAA!!!", "AAAA AAAA", "AAAA\n", "AA+/", "AAAAA", "AA=", "AA===", "====", "AAé"):
+        with pytest.raises(ValueError):
+            b64url_decode(text)
+
+
+async def test_a_push_key_with_characters_outside_base64url_is_refused(new_client, push_service):
+    s = await school_setup()
+    phone = await pair_phone(await new_client(), await new_client(), s.student_4a)
+    good = push_service.subscription()
+    for junk in ("!" * 200, "!" * 10, " \n", "%"):
+        keys = {**good["keys"], "p256dh": good["keys"]["p256dh"] + junk}
+        response = await phone.request("PUT", "/api/push/subscription", json={**good, "keys": keys})
+        assert_clean_refusal(response, {400}, "invalid")
+    assert await PushSubscription.count() == 0
+    assert (await phone.request("PUT", "/api/push/subscription", json=good)).status_code == 200
+
+
+async def test_a_value_the_database_refuses_is_a_400_in_the_one_shape(db, caplog):
+    """Whatever route lets a value through unchecked, PostgreSQL's refusal (SQLSTATE class 22) is the
+    client's 400, not a 500; logged, with its traceback, as a check to add where it came in."""
+
+    @get("/too-long")
+    async def too_long(value: FromQuery[str]) -> None:
+        async with DB.transaction():
+            connection = DB.current_transaction.get().connection
+            await connection.execute("CREATE TEMP TABLE too_short (v varchar(3)) ON COMMIT DROP")
+            await connection.execute("INSERT INTO too_short VALUES ($1)", value)
+
+    @get("/out-of-range")
+    async def out_of_range(value: FromQuery[int]) -> None:
+        await DB.pool.fetchval("SELECT $1::int4 * 100000", value)
+
+    app = Litestar([too_long, out_of_range], exception_handlers=EXCEPTION_HANDLERS, logging_config=None)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as raw:
+        with caplog.at_level(logging.WARNING, logger="cartable.errors"):
+            long_text = await raw.get("/too-long", params={"value": "abcd"})
+            large = await raw.get("/out-of-range", params={"value": "100000"})
+        assert (await raw.get("/too-long", params={"value": "abc"})).status_code == 200
+    error = assert_clean_refusal(long_text, {400}, "too_long")
+    assert error["message"] == "Un des textes envoyés est trop long."
+    assert_clean_refusal(large, {400}, "invalid_value")
+    refused = [record.exc_info[0] for record in caplog.records if record.exc_info]
+    assert refused == [asyncpg.StringDataRightTruncationError, asyncpg.NumericValueOutOfRangeError]
+
+
+@pytest.mark.parametrize("day", ["9999%2D12%2D31", "0001%2d01%2d01", "9999-12%2D31"])
+async def test_a_percent_encoded_date_out_of_range_is_refused_in_queries(world, new_client, day):
+    """The query is decoded before it is read: `%2D` is a "-" (the boundary once looked for a raw "-"
+    first, and a route that does not check its dates itself answered a 500 or a year 9999)."""
+    s = world.setup
+    staff = await new_client()
+    await sign_in(staff, s.staff)
+    for client, url in (
+        (staff, f"/api/school/absences?day={day}"),
+        (world.clients["parent"], f"/api/students/{s.student_4a.id}/homework?start={day}"),
+        (world.clients["teacher"], f"/api/school/lessons?week={day}"),
+    ):
+        error = assert_clean_refusal(await client.get(url), {400}, "invalid")
+        assert error["message"] == "Date hors limites (1900-2200).", url
+        assert error["details"] == {url.rsplit("?", 1)[1].split("=")[0]: "range"}, url
+
+
+def _multipart_routes(homework_id: str) -> list[tuple[str, str]]:
+    return [
+        ("staff", "/api/school/import/students"),
+        ("staff", "/api/school/import/teachers"),
+        ("teacher", f"/api/school/homework/{homework_id}/attachments"),
+    ]
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", "application/x-www-form-urlencoded", ""])
+async def test_a_form_sent_as_another_type_is_unsupported(new_client, content_type):
+    """A file upload or a CSV import takes `multipart/form-data`: JSON or text there is the client's wrong
+    type (415, as for JSON routes), not a form with a missing field (400 `bad_request`)."""
+    s = await school_setup()
+    clients = {"staff": await new_client(), "teacher": await new_client()}
+    await sign_in(clients["staff"], s.staff)
+    await sign_in(clients["teacher"], s.teacher_4a)
+    homework = await clients["teacher"].post(
+        "/api/school/homework", json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>Lire</p>"}
+    )
+    for role, path in _multipart_routes(homework.json()["id"]):
+        body = b'{"file": "Nom;Pr\xc3\xa9nom"}' if "json" in content_type else b"Nom;Prenom\nRoux;Anne\n"
+        response = await clients[role].post(path, content=body, headers={"Content-Type": content_type})
+        error = assert_clean_refusal(response, {415}, "unsupported_media_type")
+        assert "multipart/form-data" in error["message"], path
+    imported = await clients["staff"].post(
+        "/api/school/import/teachers", files={"file": ("profs.csv", b"Nom;Prenom\nQuintal;Zephyr\n", "text/csv")}
+    )
+    assert imported.status_code == 200 and imported.json()["teachers_created"] == 1, imported.text
+    schema = (await clients["staff"].get("/schema/openapi.json")).json()
+    for path in ("/api/school/import/students", "/api/school/homework/{homework_id}/attachments"):
+        assert "415" in schema["paths"][path]["post"]["responses"], path
+
+
+async def test_a_multipart_part_in_an_unknown_charset_is_refused(new_client):
+    s = await school_setup()
+    teacher = await new_client()
+    await sign_in(teacher, s.teacher_4a)
+    boundary = "frontiere"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="client_id"\r\n'
+            "Content-Type: text/plain; charset=klingon\r\n\r\nabcdefgh\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + PDF
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    homework = await teacher.post(
+        "/api/school/homework", json={"lesson_id": str(s.lesson_4a.id), "due_on": "2026-11-24", "html": "<p>Lire</p>"}
+    )
+    response = await teacher.post(
+        f"/api/school/homework/{homework.json()['id']}/attachments",
+        content=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert_clean_refusal(response, {400}, "invalid_encoding")
+
+
+async def test_a_decoding_error_of_the_servers_own_is_a_logged_500(db, caplog):
+    """Only text the client sent is the client's fault: the server decoding its own bytes wrongly (a
+    file, a stored value, another service's answer) is a bug, answered 500 and logged."""
+
+    @get("/decode")
+    async def decode_own_bytes() -> str:
+        return b"\xff\xfe\xc3\x28".decode()
+
+    @get("/charset")
+    async def unknown_charset() -> str:
+        return b"abc".decode("klingon")
+
+    @get("/key")
+    async def missing_key() -> str:
+        return {}["absent"]
+
+    app = Litestar(
+        [decode_own_bytes, unknown_charset, missing_key], exception_handlers=EXCEPTION_HANDLERS, logging_config=None
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://localhost") as raw:
+        with caplog.at_level(logging.ERROR, logger="cartable.errors"):
+            answers = [await raw.get(path) for path in ("/decode", "/charset", "/key")]
+    for response in answers:
+        assert_clean_refusal(response, {500}, "server_error")
+    logged = [record.exc_info[0] for record in caplog.records if record.exc_info]
+    assert logged == [UnicodeDecodeError, LookupError, KeyError]

@@ -43,18 +43,41 @@ def test_the_server_listens_on_this_machine_unless_an_address_is_given(configure
     assert listen_address(get_settings()) == "0.0.0.0"
 
 
-def test_a_demo_on_a_public_address_refuses_to_start_with_a_clear_message():
-    environment = {name: value for name, value in os.environ.items() if name != "CARTABLE_DEMO_PUBLIC"}
+def test_a_demo_published_under_a_public_url_needs_the_same_flag(configure):
+    """Behind a reverse proxy on the same machine, the app listens on 127.0.0.1 and every request comes
+    from loopback: a PUBLIC_URL that is not this machine's says the demo is reachable from elsewhere."""
+    configure(HOST=None, CARTABLE_DEMO="1", CARTABLE_DEMO_PUBLIC=None)
+    for public_url in ("https://cartable.example", "http://192.0.2.10:8000", "http://cartable.local:8000",
+                       "https://127.0.0.1.nip.io", "cartable.example"):  # fmt: skip
+        configure(PUBLIC_URL=public_url)
+        with pytest.raises(SystemExit, match=r"(?s)PUBLIC_URL.*CARTABLE_DEMO_PUBLIC=1"):
+            listen_address(get_settings())
+    for local_url in (None, "", "http://localhost:8000", "http://127.0.0.1:9000/", "http://[::1]:8000"):
+        configure(PUBLIC_URL=local_url)  # `./just run`: PUBLIC_URL unset, http://localhost:$PORT
+        assert listen_address(get_settings()) == "127.0.0.1"
+    configure(PUBLIC_URL="https://demo.cartable.example", CARTABLE_DEMO_PUBLIC="1")  # on purpose
+    assert listen_address(get_settings()) == "127.0.0.1"
+    configure(CARTABLE_DEMO="0", CARTABLE_DEMO_PUBLIC=None)  # production behind its proxy
+    assert listen_address(get_settings()) == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "exposure", [{"HOST": "0.0.0.0"}, {"HOST": None, "PUBLIC_URL": "https://cartable.example"}], ids=["host", "url"]
+)
+def test_a_demo_on_a_public_address_refuses_to_start_with_a_clear_message(exposure):
+    environment = {name: value for name, value in os.environ.items() if name not in {"CARTABLE_DEMO_PUBLIC", "HOST"}}
+    environment.update({"CARTABLE_DEMO": "1", "PORT": str(free_port()), **exposure})
     started = subprocess.run(
         [sys.executable, "-m", "api"],
         cwd=ROOT,
-        env={**environment, "CARTABLE_DEMO": "1", "HOST": "0.0.0.0", "PORT": str(free_port())},
+        env={name: value for name, value in environment.items() if value is not None},
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert started.returncode == 1
     assert "mode démonstration" in started.stderr and "CARTABLE_DEMO_PUBLIC=1" in started.stderr
+    assert ("PUBLIC_URL" in started.stderr) is ("PUBLIC_URL" in exposure)
     assert "Cartable est prêt" not in started.stdout
 
 

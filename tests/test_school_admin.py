@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import socket
 from datetime import date
 
+import asyncpg
+import pytest
+
 from api.auth.passwords import verify_password
+from api.school_admin import school_service
 from db.core.tables import Enrolment, Guardianship, LoginIdentifier, SchoolClass, SchoolYear, TeachingService, User
+from db.pool import ServerBusy
+from piccolo_conf import DB
 from tests.factories import make_school, make_user
 from tests.fixtures.api import sign_in
 
@@ -200,3 +208,66 @@ async def test_a_letter_signs_the_student_in_to_the_first_login(client, new_clie
     signed_in = await student.post("/api/session", json={"identifier": "t.petit", "password": password})
     assert signed_in.status_code == 200, signed_in.text
     assert signed_in.json()["user"]["role"] == "student" and signed_in.json()["first_login_pending"] is True
+
+
+async def test_a_class_name_too_long_is_rejected_on_its_line(client, caplog):
+    school, _ = await _staff_client(client)
+    long_name = "Terminale spécialité mathématiques expertes"  # 43 characters: a class name holds 30
+    text = (
+        "Nom;Prénom;Courriel;Discipline;Classes\n"
+        f"Roux;Anne;anne.roux@example.fr;Mathématiques;4e A, {long_name}\n"
+        "Lenoir;Paul;;Histoire;3e B\n"
+    )
+    with caplog.at_level(logging.ERROR):
+        response = await _import(client, text, kind="teachers")
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["teachers_created"] == 1 and report["classes_created"] == 1
+    assert report["rejected"] == [
+        {"line": 2, "reason": "Classe « Terminale spécialité mathémati… » trop longue (30 caractères au plus)."}
+    ]
+    assert [c["name"] for c in await SchoolClass.select(SchoolClass.name)] == ["3e B"]
+    assert not [record for record in caplog.records if record.exc_info]  # a reason, not a traceback
+
+
+async def _refused_connection(*args, **kwargs):
+    """What asyncpg raises when PostgreSQL is out of reach (a closed port: connection refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    await asyncpg.connect(f"postgresql://cartable@127.0.0.1:{port}/cartable", timeout=5)
+
+
+async def _busy_pool(*args, **kwargs):
+    raise ServerBusy
+
+
+OUTAGES = [(_refused_connection, "service_unavailable"), (_busy_pool, "server_busy")]
+
+
+@pytest.mark.parametrize(("outage", "code"), OUTAGES, ids=["down", "busy"])
+async def test_a_database_outage_during_an_import_is_a_503_not_lines_in_error(client, monkeypatch, outage, code):
+    """The database out of reach (or every connection busy) is no line's fault: the request gets the
+    app's 503 with Retry-After (the client tries again; importing the same file again changes nothing),
+    not a 200 listing every later line as "erreur inattendue"."""
+    await _staff_client(client)
+    monkeypatch.setattr(DB.pool, "forget_connections", lambda: None)  # not renewed for real here
+    find_user = school_service._find_user
+    calls = []
+
+    async def fails_from_the_second_line(*args, **kwargs):
+        calls.append(args)
+        if len(calls) > 1:
+            await outage()
+        return await find_user(*args, **kwargs)
+
+    monkeypatch.setattr(school_service, "_find_user", fails_from_the_second_line)
+    text = "Nom;Prénom\nRoux;Anne\nLenoir;Paul\nMartin;Léa\n"
+    response = await _import(client, text, kind="teachers")
+    assert response.status_code == 503, response.text
+    assert response.json()["error"]["code"] == code and int(response.headers["retry-after"]) >= 1
+    assert len(calls) == 2  # the import stopped there
+    assert await User.count().where(User.role == "teacher") == 1  # the line before is kept
+    monkeypatch.setattr(school_service, "_find_user", find_user)
+    again = (await _import(client, text, kind="teachers")).json()
+    assert again["teachers_created"] == 2 and again["rejected"] == []

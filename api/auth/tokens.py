@@ -10,6 +10,7 @@ searched across schools by a hash. Device tokens issued before had a "." after t
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from uuid import UUID, uuid4
 
@@ -32,8 +33,19 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+# base64url (RFC 4648 §5), its padding optional: what `b64url` writes, JOSE (DPoP) and a browser's push keys.
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
 def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """The bytes `text` encodes; ValueError unless it is base64url throughout. Python's own decoder
+    skips any other character (`urlsafe_b64decode("AAAA!!!")` is 3 bytes): a value checked by its
+    decoded length would pass with anything appended, and reach the database at its full length."""
+    data = text.rstrip("=")
+    padded = data + "=" * (-len(data) % 4)
+    if not _B64URL.fullmatch(data) or len(data) % 4 == 1 or text not in (data, padded):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(padded)
 
 
 REF_LENGTH = 43

@@ -1,10 +1,18 @@
-"""GET /api/health: the process is up and the database answers."""
+"""GET /api/health: the process is up and the database answers.
+
+Not healthy answers as every other route does when the database fails it (`api/errors.py`): 503
+`service_unavailable` (out of reach) or `server_busy` (every connection taken), with `Retry-After`;
+a probe and the PWA read one contract."""
+
+import logging
 
 import msgspec
 from litestar import Controller, get
 
-from api.errors import ApiError
+from api.errors import OUTAGES, unavailable
 from piccolo_conf import DB
+
+logger = logging.getLogger("cartable.health")
 
 
 class Health(msgspec.Struct):
@@ -20,8 +28,11 @@ class HealthController(Controller):
     async def health(self) -> Health:
         try:
             await DB.run_ddl("SELECT 1")
-        except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-            raise ApiError(503, "database_unavailable", "La base de données ne répond pas.") from exc
+        except OUTAGES:
+            raise  # the app's own answer for it (and the pool renewed)
+        except Exception as exc:  # noqa: BLE001 - any other failure still means "not healthy"
+            logger.warning("Health check failed: %r", exc, exc_info=exc)
+            raise unavailable() from exc
         return Health(status="ok", database="ok")
 
 

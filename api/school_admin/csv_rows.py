@@ -21,6 +21,7 @@ from api.accounts.phones import normalise_phone
 from api.errors import ApiError
 
 MAX_LINES = 5000
+CLASS_NAME_MAX = 30  # SchoolClass.name
 
 
 class Guardian(msgspec.Struct):
@@ -194,7 +195,7 @@ def student_rows(text: str, today: date) -> tuple[list[StudentRow], list[Rejecti
                 raise ValueError(f"date de naissance invalide « {record.get('birth_date', '')} » (attendu JJ/MM/AAAA)")
             if not (1990 <= birth.year <= today.year - 5):
                 raise ValueError(f"date de naissance improbable « {record['birth_date']} »")
-            class_name = _name(record, "class_name", "classe", 30)
+            class_name = _name(record, "class_name", "classe", CLASS_NAME_MAX)
             guardians = []
             for n in ("1", "2"):
                 g_last = " ".join(record.get(f"g{n}_last_name", "").split())
@@ -223,6 +224,15 @@ def student_rows(text: str, today: date) -> tuple[list[StudentRow], list[Rejecti
     return rows, rejected
 
 
+def _class_names(text: str) -> list[str]:
+    """The classes a teacher's line names ("4e A, 3e B"; "," "|" or "/" between them)."""
+    names = [" ".join(name.split()) for name in re.split(r"[,|/]", text)]
+    for name in names:
+        if len(name) > CLASS_NAME_MAX:
+            raise ValueError(f"classe « {name[:CLASS_NAME_MAX]}… » trop longue ({CLASS_NAME_MAX} caractères au plus)")
+    return [name for name in names if name]
+
+
 def teacher_rows(text: str) -> tuple[list[TeacherRow], list[Rejection]]:
     records, found = _records(text)
     _require_columns(found, {"last_name": "Nom", "first_name": "Prénom"})
@@ -237,7 +247,7 @@ def teacher_rows(text: str) -> tuple[list[TeacherRow], list[Rejection]]:
                     email=_email(record.get("email", "")),
                     phone=_phone(record.get("phone", "")),
                     subject=" ".join(record.get("subject", "").split())[:100],
-                    class_names=[c.strip() for c in re.split(r"[,|/]", record.get("classes", "")) if c.strip()],
+                    class_names=_class_names(record.get("classes", "")),
                 )
             )
         except ValueError as problem:

@@ -3,7 +3,8 @@
 Re-importing the same file changes nothing (students are matched on name + first name + birth date,
 guardians on name + first name + phone or e-mail, teachers on name + first name, classes on name);
 a student who changed class is moved. Each line is written in its own transaction: a line that
-fails is reported and rolled back, and every other line is kept.
+fails is reported and rolled back, and every other line is kept. The database out of reach or busy is
+no line's fault: the import stops there with the request's 503.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import msgspec
 from api.accounts.directory import set_contacts
 from api.accounts.identifiers import allocate_identifier
 from api.auth.principal import Principal
+from api.errors import OUTAGES
 from api.school_admin.csv_rows import Guardian, Rejection, StudentRow, TeacherRow, fold
 from api.school_years import current_year
 from db.core.tables import Enrolment, Guardianship, SchoolClass, Subject, TeachingService, User
@@ -180,6 +182,10 @@ async def apply_rows(principal: Principal, rows: list, rejected: list[Rejection]
         try:
             async with DB.transaction():
                 await write(principal.school_id, row, report)
+        except OUTAGES:
+            # The database out of reach or too busy fails every line after this one too: the request
+            # gets its 503 (the lines before are kept; importing the file again changes nothing).
+            raise
         except Exception:  # noqa: BLE001 - one bad line must not stop the import; it is reported
             logger.exception("Import line %s failed", row.line)
             for name, value in counters.items():
