@@ -1,7 +1,7 @@
 """Web Push, the hard cases: a deleted homework is not announced, a post reaching a parent through two
-children honours each child's settings, a device that ended hears nothing, the worker outlives a
-database restart, a worker slower than its lease does not undo the next one's work, and a device's
-morning digest is never split in two by two workers."""
+children honours each child's settings, a device that ended hears nothing, a subscription with unusable
+keys is forgotten, the worker outlives a database restart, a worker slower than its lease does not undo
+the next one's work, and a device's morning digest is never split in two by two workers."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from api.push import reminders, worker
 from db.devices.tables import Device
-from db.push.tables import NotificationDelivery
+from db.push.tables import NotificationDelivery, PushSubscription
 from piccolo_conf import DB
 from tests.factories import enrol, link_parent, make_user
 from tests.family_builders import today
@@ -77,6 +77,24 @@ async def test_a_device_that_ended_without_being_revoked_hears_nothing(client, n
     assert len(bodies(push_service, parent)) == 2 and report.sent == 2
     rows = await NotificationDelivery.select().where(NotificationDelivery.state == "failed")
     assert [row["last_error"] for row in rows] == ["device ended"]  # written before it ended, never sent
+
+
+async def test_a_subscription_whose_keys_cannot_encrypt_is_forgotten_and_the_others_still_hear(
+    client, new_client, push_service
+):
+    setup = await school_setup()
+    broken = await subscribed_phone(new_client, setup.student_4a, push_service)
+    parent = await subscribed_phone(new_client, setup.parent_4a, push_service)
+    # Stored before keys were decoded strictly: base64url with junk after it, which nothing can encrypt to.
+    endpoint = broken.subscription["endpoint"]
+    await PushSubscription.update({PushSubscription.p256dh: PushSubscription.p256dh + "!!"}).where(
+        PushSubscription.endpoint == endpoint
+    )
+    await give_homework(client, setup, await lesson_today(setup))
+    report = await deliver(setup.school.id)
+    assert report.sent == 1 and len(bodies(push_service, parent)) == 1
+    assert bodies(push_service, broken) == []
+    assert not await PushSubscription.exists().where(PushSubscription.endpoint == endpoint)
 
 
 async def test_the_worker_outlives_a_database_restart_and_delivers_once_it_is_back(

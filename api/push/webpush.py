@@ -83,6 +83,10 @@ class Answer:
         return self.status == 0 or self.status == 429 or self.status >= 500
 
 
+# What a subscription whose keys cannot encrypt anything comes to: gone, like one its push service forgot.
+UNUSABLE = Answer(410)
+
+
 def _retry_after(value: str | None) -> float | None:
     return float(value) if value and value.strip().isdigit() else None
 
@@ -100,7 +104,11 @@ async def send(
         "Urgency": urgency,
     }
     try:
-        response = await client.post(endpoint, content=encrypt(payload, p256dh, auth), headers=headers)
+        body = encrypt(payload, p256dh, auth)
+    except ValueError:  # keys no browser could have made (stored before they were checked strictly): useless
+        return UNUSABLE
+    try:
+        response = await client.post(endpoint, content=body, headers=headers)
     except httpx.HTTPError:
         return Answer(0)
     return Answer(response.status_code, _retry_after(response.headers.get("retry-after")))
