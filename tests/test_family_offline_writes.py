@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta, timezone
 
+from api import clock
 from api.ratelimit import _window_start
 from db.accounts.tables import RateLimitCounter
 from db.communication.tables import Discussion, Message, SurveyAnswer, SurveyQuestion
@@ -176,14 +177,16 @@ async def test_staff_contacting_a_family_twice_at_the_same_moment_opens_one_disc
     assert await Discussion.count() == 1 and await Message.count() == 1
 
 
-async def test_a_new_discussion_refused_for_too_many_messages_leaves_nothing_behind(client):
+async def test_a_new_discussion_refused_for_too_many_messages_leaves_nothing_behind(client, monkeypatch):
+    moment = clock.now()
+    monkeypatch.setattr(clock, "source", lambda: moment)  # the hour's window stays the one filled below
     family = await make_family()
     teacher, _ = await make_teacher_of(family)
     await sign_in(client, family.parent)
     # This parent already sent the hour's 60 messages.
     key = f"message:{family.parent.id}"
     await RateLimitCounter.insert(
-        RateLimitCounter(key=key, window_start=_window_start(timedelta(hours=1), NOW), hits=60)
+        RateLimitCounter(key=key, window_start=_window_start(timedelta(hours=1), moment), hits=60)
     )
     start = {"teacher_id": str(teacher.id), "student_id": str(family.student.id), "subject": "Sortie",
              "body": "Bonjour, Léa sera absente vendredi.", "client_id": "start-limited"}  # fmt: skip
