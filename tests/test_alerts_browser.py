@@ -31,6 +31,8 @@ async def test_an_alert_goes_from_the_student_to_the_designated_cpe(browser, liv
         await site.get_attribute("href") == "https://college-commynes.fr"
         and await site.get_attribute("target") == "_blank"
     )
+    await site.scroll_into_view_if_needed()
+    await student.screenshot(path=artifact("espace-portail-eleve-site-externe-360.png"))  # 360×740, the tile in view
     await student.get_by_role("link", name="Signaler un harcèlement").click()
     await student.wait_for_selector("#help >> text=3018")
     await student.get_by_label("témoin").check()

@@ -1,12 +1,16 @@
-"""Travail à rendre in the espace: the teacher asks for a homework online, the student hands in a PDF
-from a phone-width screen, the teacher downloads it and returns a comment with a corrected copy."""
+"""Travail à rendre: in the espace, the teacher asks for a homework online, the student hands in a PDF
+(or several files at once) from a phone-width screen, the teacher downloads it and returns a comment with
+a corrected copy; on the phone, work queued offline is said to count as handed in when it arrives."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.browser import artifact
+from db.submissions.tables import Submission, SubmissionFile
+from tests.fixtures.browser import artifact, check_screen
 from tests.parity_builders import PDF, espace, make_homework, setup
+from tests.test_parity_pwa_browser import _to_hand_in
+from tests.test_pwa_browser import pair_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +60,56 @@ async def test_a_student_hands_in_and_gets_the_corrected_copy_back(browser, live
     await student.screenshot(path=artifact("hand-in-student-returned-360.png"), full_page=True)
     await teacher_context.close()
     await student_context.close()
+
+
+async def test_a_student_hands_in_two_files_at_once_from_the_espace(browser, live_server, new_client, tmp_path):
+    s = await setup()
+    await _to_hand_in(new_client, s)
+    pages = [tmp_path / "page-1.pdf", tmp_path / "page-2.pdf"]
+    for path in pages:
+        path.write_bytes(PDF)
+
+    context, student = await espace(browser, live_server, s.student, "/espace/rendus.html", phone=True)
+    await student.wait_for_selector("#hand-ins >> text=Non rendu")
+    await student.set_input_files("#hand-ins input[type=file]", [str(path) for path in pages])
+    await student.get_by_role("button", name="Rendre le fichier : Mathématiques").click()
+    await student.wait_for_selector("#status >> text=Travail rendu.")
+    await student.wait_for_selector("#hand-ins a >> text=page-2.pdf")
+    assert await student.locator("#hand-ins .files a").all_inner_texts() == ["page-1.pdf", "page-2.pdf"]
+    assert sorted(row["filename"] for row in await SubmissionFile.select(SubmissionFile.filename)) == [
+        "page-1.pdf",
+        "page-2.pdf",
+    ]
+    await context.close()
+
+
+async def test_work_queued_offline_is_said_to_count_as_handed_in_when_it_reaches_the_school(
+    page, context, live_server, new_client, tmp_path
+):
+    """The server dates a hand-in when it receives it (on time or late): offline, the phone says so."""
+    s = await setup()
+    homework = await _to_hand_in(new_client, s)
+    copy = tmp_path / "ma-copie.pdf"
+    copy.write_bytes(PDF)
+    await pair_in_browser(page, live_server, s.student, "Téléphone de Lucas")
+    await page.goto(f"{live_server}/#/rendre/{homework.id}")
+    await page.wait_for_selector("text=Rendre mon travail")
+    await page.wait_for_load_state("networkidle")
+    assert await page.locator(".alert[role=status]").count() == 0  # online: nothing to wait for
+
+    await context.set_offline(True)
+    await page.set_input_files("#hand-in-file", str(copy))
+    notice = page.locator(".alert[role=status]")
+    await notice.wait_for()
+    assert await notice.inner_text() == (
+        "Votre travail sera transmis dès le retour du réseau ; il comptera comme rendu à ce moment-là "
+        "(en retard si la date limite est passée)."
+    )
+    await check_screen(page, "pwa-rendre-hors-ligne-avis", sizes=((360, 740),))
+    await page.reload()  # still said after a restart, offline, while the file waits
+    await notice.wait_for()
+    assert await Submission.count() == 0
+
+    await context.set_offline(False)  # sent: handed in now, and the notice goes
+    await page.wait_for_selector(".card .badge:has-text('Rendu le')", timeout=15_000)
+    assert await notice.count() == 0 and await SubmissionFile.count() == 1

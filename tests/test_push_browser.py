@@ -260,6 +260,62 @@ async def endpoints_are(expected: list[str]) -> bool:
     return await endpoints() == expected
 
 
+# The browser's subscription: `old`, made with another server key (65 bytes that are not the server's
+# key), until subscribe() makes `fresh` with the key it is given (kept across reloads, as a browser keeps
+# its subscription). Each call is kept in sessionStorage.
+OTHER_KEY_SUBSCRIPTION = """
+([old, fresh]) => {
+  const record = (call) => sessionStorage.setItem('push-calls',
+    JSON.stringify([...JSON.parse(sessionStorage.getItem('push-calls') || '[]'), call]));
+  const made = (subscription, key) => ({ endpoint: subscription.endpoint, options: { applicationServerKey: key },
+    toJSON: () => subscription, unsubscribe: async () => { record('unsubscribe'); current = null; return true; } });
+  const kept = JSON.parse(sessionStorage.getItem('push-key'));
+  let current = kept ? made(fresh, new Uint8Array(kept).buffer) : made(old, new Uint8Array(65).fill(4).buffer);
+  PushManager.prototype.getSubscription = async () => current;
+  PushManager.prototype.subscribe = async ({ applicationServerKey }) => {
+    const bytes = [...new Uint8Array(applicationServerKey)];
+    const base64 = btoa(String.fromCharCode(...bytes));
+    record(`subscribe ${base64.replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, '')}`);
+    sessionStorage.setItem('push-key', JSON.stringify(bytes));
+    current = made(fresh, applicationServerKey);
+    return current;
+  };
+}
+"""
+
+
+async def test_a_subscription_made_with_another_server_key_is_made_anew_when_the_app_starts(
+    page, context, live_server, push_service
+):
+    """The server's VAPID key changed (its data directory wiped, say): the browser's subscription, at the
+    address the profile last sent, is useless (pushes signed with the new key are refused). At start the
+    app compares the keys, unsubscribes, subscribes with the server's key and sends the new subscription."""
+    from api.push.keys import public_key
+
+    family = await make_family()
+    old, fresh = push_service.subscription(), push_service.subscription()
+    await context.grant_permissions(["notifications"], origin=live_server)
+    await page.goto(f"{live_server}/#/profils")
+    await pair_in_browser(page, live_server, family.parent)
+    await enable_notifications(page, live_server, old)
+    assert await endpoints() == [old["endpoint"]]
+
+    await page.add_init_script(f"({OTHER_KEY_SUBSCRIPTION})({json.dumps([old, fresh])})")
+    await page.goto(f"{live_server}/#/accueil")
+    await page.reload()
+    await eventually(lambda: endpoints_are([fresh["endpoint"]]))
+    calls = await page.evaluate("() => JSON.parse(sessionStorage.getItem('push-calls'))")
+    assert calls == ["unsubscribe", f"subscribe {public_key()}"]
+
+    # Made anew once: the next start finds a subscription with the server's key and leaves it alone.
+    await page.evaluate("() => sessionStorage.removeItem('push-calls')")
+    await page.reload()
+    await page.wait_for_selector("#screen-title:has-text('Accueil')")
+    await page.wait_for_load_state("networkidle")
+    assert await page.evaluate("() => sessionStorage.getItem('push-calls')") is None
+    assert await endpoints() == [fresh["endpoint"]]
+
+
 async def deliver_to_worker(page, context, payload: dict) -> None:
     cdp = await context.new_cdp_session(page)
     push = {"origin": page.url.split("/#")[0].rstrip("/"), "registrationId": await registration_id(cdp),

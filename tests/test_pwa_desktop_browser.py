@@ -1,6 +1,7 @@
 """Cartable on a desktop, in Chromium: a parent signed in to the espace opens it on this computer in one
 step (no QR, no code), sees their children on screens that use the width, and a shared computer keeps
-nothing once they sign out, close the browser or leave it idle."""
+nothing once they sign out, close the browser or leave it idle. At 1280 px, Accueil gives each part its
+place whatever shows, and the canteen, bulletin, hand-in and alert screens are laid out for the width."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from db.devices.tables import Device
 from tests.factories import enrol, link_parent, make_class, make_family, make_user
 from tests.family_builders import make_homework, make_lesson, make_post, make_teacher_of, today
 from tests.fixtures.browser import FOCUS_RING, check_screen, espace_context
+from tests.parity_builders import setup, signed_in
+from tests.test_parity_pwa_browser import _menus_and_events, _published_bulletin, _to_hand_in
+from tests.test_pwa_browser import pair_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -316,5 +320,149 @@ async def test_the_keyboard_opens_cartable_here_and_goes_round_the_desktop_app(b
         await page.focus("#tabs a[href='#/edt']")
         await page.keyboard.press("Enter")
         await page.wait_for_selector(".week")
+    finally:
+        await context.close()
+
+
+# Where each part of a screen is, as drawn: [{name, x, y, width, height}].
+BOXES = """(selector) => [...document.querySelectorAll(selector)].map((node) => {
+  const box = node.getBoundingClientRect();
+  return { name: node.className, x: box.x, y: box.y, width: box.width, height: box.height };
+})"""
+
+
+def overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    """The pairs of boxes that cover one another (a shared edge is not an overlap)."""
+    return [
+        (a["name"], b["name"])
+        for n, a in enumerate(boxes)
+        for b in boxes[n + 1 :]
+        if a["x"] < b["x"] + b["width"] - 1 and b["x"] < a["x"] + a["width"] - 1
+        and a["y"] < b["y"] + b["height"] - 1 and b["y"] < a["y"] + a["height"] - 1
+    ]  # fmt: skip
+
+
+async def parity_school(new_client):
+    """Issue #14's school (tests/parity_builders.py): lessons today and tomorrow in both classes, a homework
+    of 4e A to hand in online, unread news for Lucas (4e A), menus, events, the alert button on and a
+    published bulletin."""
+    s = await setup()
+    for teacher, class_ref in ((s.teacher, s.class_4a), (s.other_teacher, s.class_5a)):
+        for day in (today(), today() + timedelta(days=1)):
+            await make_lesson(teacher, s.maths, class_ref=class_ref, day=day, hour=9)
+    homework = await _to_hand_in(new_client, s)
+    await make_post(s.teacher, [s.student], title="Brevet blanc")
+    await _menus_and_events(new_client, s)
+    admin = await signed_in(new_client, s.admin)
+    settings = {"enabled": True, "recipient_ids": [str(s.staff.id)]}
+    assert (await admin.put("/api/school/alerts/settings", json=settings)).is_success
+    await _published_bulletin(new_client, s)
+    return s, homework
+
+
+async def desktop_profile(browser, live_server, user):
+    """A browser at desktop width with `user`'s profile (paired as a phone would be)."""
+    context = await browser.new_context(viewport={"width": DESKTOP[0], "height": DESKTOP[1]}, locale="fr-FR")
+    page = await context.new_page()
+    await pair_in_browser(page, live_server, user, "Ordinateur")
+    return context, page
+
+
+async def home_boxes(page) -> dict[str, dict]:
+    """Accueil's parts (and each alert) as drawn, none covering another."""
+    boxes = await page.evaluate(BOXES, ".home > *")
+    assert overlaps(boxes) == [] and overlaps(await page.evaluate(BOXES, ".home .alert")) == []
+    return {box["name"].split()[-1]: box for box in boxes}
+
+
+def below(lower: dict, upper: dict) -> bool:
+    return lower["y"] >= upper["y"] + upper["height"] - 1
+
+
+async def test_accueil_at_desktop_width_gives_each_part_its_own_place(browser, live_server, new_client):
+    s, _ = await parity_school(new_client)
+
+    # Lucas: a news item unread and a work to hand in, side by side above everything else.
+    context, page = await desktop_profile(browser, live_server, s.student)
+    try:
+        await page.goto(f"{live_server}/#/accueil")
+        await page.wait_for_selector(".home-events >> text=Sortie au musée des Beaux-Arts")
+        alerts = page.locator(".home .alert")
+        assert await alerts.all_inner_texts() == ["1 information non lue", "1 travail à rendre en ligne"]
+        unread, hand_ins = [await alert.bounding_box() for alert in await alerts.all()]
+        assert hand_ins["x"] >= unread["x"] + unread["width"] and hand_ins["y"] == unread["y"]  # side by side
+        parts = await home_boxes(page)
+        assert list(parts) == ["home-alerts", "home-links", "home-today", "home-homework", "home-tomorrow",
+                               "home-canteen", "home-events", "home-info"]  # fmt: skip
+        assert below(parts["home-links"], parts["home-alerts"]) and below(parts["home-today"], parts["home-links"])
+        assert parts["home-homework"]["y"] == parts["home-today"]["y"]
+        order = (("tomorrow", "today"), ("canteen", "homework"), ("events", "tomorrow"), ("info", "canteen"))
+        for lower, upper in order:
+            assert below(parts[f"home-{lower}"], parts[f"home-{upper}"]), (lower, upper)
+        await check_screen(page, "pwa-accueil-eleve-ordinateur", sizes=(DESKTOP,))
+    finally:
+        await context.close()
+
+    # Inès (5e A): nothing unread, nothing to hand in. The canteen and the events stay below the lessons.
+    context, page = await desktop_profile(browser, live_server, s.student_5a)
+    try:
+        await page.goto(f"{live_server}/#/accueil")
+        await page.wait_for_selector(".home-events >> text=Conseil de classe de 5e A")
+        parts = await home_boxes(page)
+        assert "home-alerts" not in parts
+        assert below(parts["home-today"], parts["home-links"])
+        for lower, upper in (("canteen", "today"), ("canteen", "homework"), ("events", "tomorrow")):
+            assert below(parts[f"home-{lower}"], parts[f"home-{upper}"]), (lower, upper)
+        await check_screen(page, "pwa-accueil-eleve-sans-alerte-ordinateur", sizes=(DESKTOP,))
+    finally:
+        await context.close()
+
+
+async def test_the_canteen_bulletin_hand_in_and_alert_screens_use_the_desktop_width(browser, live_server, new_client):
+    s, homework = await parity_school(new_client)
+    context, page = await desktop_profile(browser, live_server, s.student)
+    try:
+        # Cantine: the week, a column per day.
+        await page.goto(f"{live_server}/#/cantine")
+        await page.locator(".menu .badge", has_text="Menu végétarien").first.wait_for()
+        days = await page.evaluate(BOXES, "main .menu")
+        assert len(days) >= 5 and overlaps(days) == []
+        week = days[:5]
+        assert [day["x"] for day in week] == sorted(day["x"] for day in week) and len({day["y"] for day in week}) == 1
+        assert all(day["width"] > 150 for day in week) and week[4]["x"] - week[0]["x"] > 700
+        await check_screen(page, "pwa-cantine-ordinateur", sizes=(DESKTOP,))
+
+        # Bulletin: the subjects as a table (the phone's cards are for phones).
+        await page.goto(f"{live_server}/#/bulletins/{s.period.id}")
+        table = page.get_by_role("table")
+        await table.locator("text=Très bon trimestre, participation active.").wait_for()
+        assert await table.locator("thead th").all_inner_texts() == ["Matière", "Élève", "Classe", "Appréciation"]
+        row = table.locator("tbody tr")
+        assert await row.count() == 1 and await row.locator("th").get_attribute("scope") == "row"
+        assert (await row.locator("td").all_inner_texts())[:2] == ["15/20", "13/20"]
+        assert not await page.locator(".bulletin article.card").first.is_visible()
+        assert (await table.bounding_box())["width"] > 1000
+        await check_screen(page, "pwa-bulletin-ordinateur", sizes=(DESKTOP,))
+        await page.set_viewport_size({"width": 360, "height": 740})  # a phone: the cards, no table
+        assert await page.locator(".bulletin article.card").first.is_visible() and not await table.is_visible()
+        await page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
+
+        # Rendre: the work on the left, the form beside it at a readable width.
+        await page.goto(f"{live_server}/#/rendre/{homework.id}")
+        await page.wait_for_selector("text=Rendre mon travail")
+        work = await page.locator("main article.card").bounding_box()
+        form = await page.locator(".form", has_text="Rendre mon travail").bounding_box()
+        assert form["x"] >= work["x"] + work["width"] and 300 < form["width"] < 520 and work["width"] > 500
+        await page.wait_for_load_state("networkidle")
+        await check_screen(page, "pwa-rendre-ordinateur", sizes=(DESKTOP,))
+
+        # Signaler: the form at a readable width, the help and the alerts sent beside it.
+        await page.goto(f"{live_server}/#/signaler")
+        await page.wait_for_selector("text=Envoyer le signalement")
+        form = await page.locator("main form").bounding_box()
+        help_box = await page.locator("main .alert").bounding_box()
+        assert 500 < form["width"] <= 40 * 17 + 1 and help_box["x"] >= form["x"] + form["width"]
+        assert (await page.get_by_label("Ce qui se passe (qui, où, depuis quand)").bounding_box())["width"] < 700
+        await check_screen(page, "pwa-signaler-ordinateur", sizes=(DESKTOP,))
     finally:
         await context.close()

@@ -23,7 +23,7 @@ function item(work) {
     say($('status'), `${file.filename} retiré.`);
     await load();
   }) : null;
-  const input = el('input', { type: 'file', id: `file-${work.homework_id}`,
+  const input = el('input', { type: 'file', id: `file-${work.homework_id}`, multiple: true,
     accept: work.hand_in.accepted_types.map((t) => ACCEPT[t]).join(',') });
   const send = () => run(async () => {
     if (!input.files.length) throw new Error('Choisissez un fichier.');

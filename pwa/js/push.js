@@ -14,15 +14,22 @@ export function pushSupported() {
 
 export const permission = () => (pushSupported() ? Notification.permission : 'unsupported');
 
-async function browserSubscription(publicKey) {
-  const registration = await navigator.serviceWorker.ready;
-  let subscription = await registration.pushManager.getSubscription();
+/** Whether `subscription` was made with another server key than `publicKey` (base64url): the data
+ * directory was wiped, say, and a new key made; pushes signed with the new one are refused, the phone
+ * goes silent. A subscription that does not say its key is taken as it is. */
+export function madeWithOtherKey(subscription, publicKey) {
   const usedKey = subscription?.options?.applicationServerKey;
-  if (subscription && usedKey && toBase64url(usedKey) !== publicKey) {
-    await subscription.unsubscribe(); // made with another server key: useless now
-    subscription = null;
-  }
-  return subscription || registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64url(publicKey) });
+  return Boolean(usedKey) && toBase64url(usedKey) !== publicKey;
+}
+
+/** The browser's subscription for the server's key: the one it has, or a new one (`fresh`). */
+async function browserSubscription(publicKey) {
+  const { pushManager } = await navigator.serviceWorker.ready;
+  const current = await pushManager.getSubscription();
+  if (current && !madeWithOtherKey(current, publicKey)) return { subscription: current, fresh: false };
+  await current?.unsubscribe(); // made with another server key: useless now
+  const subscription = await pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64url(publicKey) });
+  return { subscription, fresh: true };
 }
 
 /** The profile's notification controls, for Réglages (ctx.push). */
@@ -41,7 +48,7 @@ export function pushControls(profile) {
       const { public_key: publicKey } = await settings();
       let subscription;
       try {
-        subscription = await browserSubscription(publicKey);
+        ({ subscription } = await browserSubscription(publicKey));
       } catch {
         throw new ApiError(0, 'push_unsupported', UNSUPPORTED);
       }
@@ -57,22 +64,26 @@ export function pushControls(profile) {
 }
 
 /**
- * The browser's subscription changed (the worker's `pushsubscriptionchange`, or found at start): each
- * profile with notifications on sends the current one when it is not the one the server last got.
+ * At start, and when the browser's subscription changed (the worker's `pushsubscriptionchange`): a
+ * subscription made with another key than the server's is made anew; each profile with notifications
+ * on then sends the current one when it is not the one the server last got.
  */
 export async function resendSubscriptions() {
   if (permission() !== 'granted') return;
   const profiles = (await listProfiles()).filter((profile) => profile.push && !profile.shared);
   if (!profiles.length) return;
-  const registration = await navigator.serviceWorker.ready;
-  let subscription = await registration.pushManager.getSubscription();
+  let found = null; // { subscription, fresh }: one per browser, checked against the server's key once
   for (const profile of profiles) {
     const via = deviceFetch(profile.id);
     try {
-      subscription ??= await browserSubscription((await api('/api/push/settings', { via })).public_key);
-      if (subscription.endpoint === profile.pushEndpoint) continue;
+      found ??= await browserSubscription((await api('/api/push/settings', { via })).public_key);
+      const { subscription, fresh } = found;
+      if (!fresh && subscription.endpoint === profile.pushEndpoint) continue;
       await api('/api/push/subscription', { method: 'PUT', body: subscription.toJSON(), via });
       await updateProfile(profile.id, { pushEndpoint: subscription.endpoint });
-    } catch { /* offline or refused: the next start tries again */ }
+    } catch {
+      // Offline or refused: the next start tries again (sending a new subscription, even at the same address).
+      if (found?.fresh) await updateProfile(profile.id, { pushEndpoint: null }).catch(() => {});
+    }
   }
 }

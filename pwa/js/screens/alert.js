@@ -15,12 +15,14 @@ export async function render(ctx) {
     return ctx.main.append(emptyState(error.offline ? `Hors ligne : le signalement demande une connexion. ${DANGER}` : error.message));
   }
   if (!ctx.isCurrent()) return;
-  clear(ctx.main).append(el('p', { class: 'card', text: 'Ce que tu écris est confidentiel : seules les personnes désignées par ton établissement le liront. Tes parents et tes professeurs ne le voient pas.' }),
-    mine.open ? form(ctx, mine) : emptyState('Le signalement en ligne n’est pas ouvert dans ton établissement : parles-en à un adulte de confiance.'),
-    el('p', { class: 'alert', text: mine.help }),
+  // On a desktop, the form on the left at a readable width, the help and the alerts sent beside it (app.css).
+  clear(ctx.main).append(el('div', { class: 'alert-screen' }, el('div', {},
+    el('p', { class: 'card', text: 'Ce que tu écris est confidentiel : seules les personnes désignées par ton établissement le liront. Tes parents et tes professeurs ne le voient pas.' }),
+    mine.open ? form(ctx, mine) : emptyState('Le signalement en ligne n’est pas ouvert dans ton établissement : parles-en à un adulte de confiance.')),
+  el('div', {}, el('p', { class: 'alert', text: mine.help }),
     section('Mes signalements', ...mine.alerts.map((a) => el('p', { class: 'card' }, `Envoyé le ${formatMoment(a.created_at)} `,
       el('span', { class: `badge ${a.acknowledged_at ? 'done' : 'pending'}`, text: a.acknowledged_at ? 'Pris en compte' : 'En attente de lecture' }))),
-    mine.alerts.length ? '' : emptyState('Aucun.')));
+    mine.alerts.length ? '' : emptyState('Aucun.')))));
 }
 
 function form(ctx, mine) {

@@ -12,7 +12,7 @@ export const notesTabs = (current) => el('nav', { class: 'subtabs', 'aria-label'
 
 export async function render(ctx) {
   const period = ctx.params[0];
-  const body = el('div');
+  const body = el('div', { class: period ? 'bulletin' : null });
   const base = `/api/students/${ctx.studentId}/bulletins`;
   ctx.main.append(notesTabs('bulletins'), body);
   if (!period) {
@@ -30,9 +30,19 @@ export async function render(ctx) {
     section('Appréciation générale', el('div', { class: 'card' }, b.mention_label ? el('p', { class: 'badge done', text: b.mention_label }) : '',
       el('p', { text: b.council_appreciation || 'Pas d’appréciation.' }))),
     section('Matières', ...b.subjects.map((s) => el('article', { class: 'card', style: { '--subject': s.color } },
-      el('p', { class: 'split' }, el('strong', { text: s.subject }), el('span', { class: 'average',
-        text: s.average === null ? s.positioning_label || '–' : mark(s.average) })),
+      el('p', { class: 'split' }, el('strong', { text: s.subject }), el('span', { class: 'average', text: result(s) })),
       el('p', { class: 'meta', text: [s.average !== null && s.positioning_label, s.class_average !== null
         && `Moyenne de la classe : ${mark(s.class_average)}`, s.teachers.join(', ')].filter(Boolean).join(' · ') }),
-      el('p', { text: s.appreciation || 'Pas d’appréciation.' }))))), { into: body });
+      el('p', { text: s.appreciation || 'Pas d’appréciation.' }))), table(b.subjects))), { into: body });
 }
+
+const result = (s) => (s.average === null ? s.positioning_label || '–' : mark(s.average));
+
+// On a desktop the subjects are a table, as on the printed report card; phones keep the cards (app.css).
+const table = (subjects) => el('table', { class: 'bulletin-table' },
+  el('thead', {}, el('tr', {}, ['Matière', 'Élève', 'Classe', 'Appréciation'].map((text) => el('th', { scope: 'col', text })))),
+  el('tbody', {}, subjects.map((s) => el('tr', { style: { '--subject': s.color } },
+    el('th', { scope: 'row' }, s.subject, el('span', { class: 'meta', text: s.teachers.join(', ') })),
+    el('td', { class: 'num' }, result(s), s.average !== null && s.positioning_label ? el('span', { class: 'meta', text: s.positioning_label }) : null),
+    el('td', { class: 'num', text: s.class_average === null ? '–' : mark(s.class_average) }),
+    el('td', { text: s.appreciation || 'Pas d’appréciation.' })))));

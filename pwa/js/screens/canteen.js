@@ -18,7 +18,7 @@ export function menuCard(menu, title = formatDay(menu.day)) {
 
 export async function render(ctx) {
   const monday = mondayOf(ctx.params[0] || localToday());
-  const body = el('div');
+  const body = el('div', { class: 'canteen-week' }); // a column per day on a desktop (app.css)
   ctx.main.append(el('nav', { class: 'pager', 'aria-label': 'Semaine' },
     el('a', { href: `#/cantine/${addDays(monday, -7)}`, 'aria-label': 'Semaine précédente', text: '‹' }),
     el('span', { class: 'pager-label', text: `Semaine du ${formatDay(monday)}` }),

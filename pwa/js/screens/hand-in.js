@@ -5,6 +5,7 @@ import { formatMoment } from '../format.js';
 import { emptyState, field, saveBlob, section, toast } from '../ui.js';
 
 const WAITING = 'En attente d’envoi';
+const ARRIVAL = 'Votre travail sera transmis dès le retour du réseau ; il comptera comme rendu à ce moment-là (en retard si la date limite est passée).';
 const prefix = (homeworkId) => `handin:${homeworkId}:`;
 
 /** Names of this homework's files still in the outbox. */
@@ -32,16 +33,18 @@ export async function render(ctx) {
       'aria-label': `Télécharger ${f.filename}`, onclick: () => fetchFile(ctx, f) }),
     item.can_hand_in ? el('button', { type: 'button', class: 'link', text: 'Retirer', 'aria-label': `Retirer ${f.filename}`,
       onclick: () => ctx.api(`${path}/files/${f.id}`, { method: 'DELETE' }).then(ctx.refresh, (e) => toast(e.message)) }) : null);
-    clear(ctx.main).append(...[el('a', { href: '#/devoirs', text: '← Travail à faire' }),
+    // The work on the left, the form beside it on a desktop (app.css); a return and the form never show together.
+    clear(ctx.main).append(el('div', { class: 'hand-in-screen' }, el('div', {}, el('a', { href: '#/devoirs', text: '← Travail à faire' }),
       el('article', { class: 'card', style: { '--subject': item.color } },
         el('p', { class: 'meta' }, el('strong', { text: item.subject }), item.teacher ? ` · ${item.teacher}` : ''),
         el('div', { class: 'rich', html: item.html }), handInRule(item.hand_in), handInStatus(s, waiting.length)),
       section('Fichiers rendus', s.files.length || waiting.length ? el('ul', { class: 'attachments' }, s.files.map(file),
-        waiting.map((name) => el('li', {}, `${name} `, el('span', { class: 'badge pending', text: WAITING })))) : emptyState('Aucun fichier rendu.')),
-      item.can_hand_in ? form(ctx, item, path) : null,
+        waiting.map((name) => el('li', {}, `${name} `, el('span', { class: 'badge pending', text: WAITING })))) : emptyState('Aucun fichier rendu.'),
+      // The server dates a hand-in when it arrives (on time or late): a file waiting here is not handed in yet.
+      waiting.length || (item.can_hand_in && !navigator.onLine) ? el('p', { class: 'alert', role: 'status', text: ARRIVAL }) : null),
       s.returned_at ? section(`Corrigé le ${formatMoment(s.returned_at)}`, el('div', { class: 'card' },
-        el('p', { text: s.return_comment || 'Pas de commentaire.' }), el('ul', { class: 'attachments' }, s.corrections.map(file)))) : null]
-      .filter(Boolean)); // append() would write null as "null"
+        el('p', { text: s.return_comment || 'Pas de commentaire.' }), el('ul', { class: 'attachments' }, s.corrections.map(file)))) : null),
+    item.can_hand_in ? form(ctx, item, path) : null));
   });
 }
 
@@ -55,7 +58,7 @@ function form(ctx, item, path) {
     types.includes('jpg') ? pick('hand-in-photo', 'Prendre une photo', { accept: 'image/*', capture: 'environment' }) : null,
     pick('hand-in-file', `Ou choisir un fichier (${item.hand_in.accepted_label}, 5 Mo au plus)`,
       { accept: types.map((t) => (t === 'jpg' ? '.jpg,.jpeg' : `.${t}`)).join(), multiple: true }),
-    el('p', { class: 'meta', text: 'Sans réseau, le fichier attend sur ce téléphone et part au retour de la connexion.' }));
+    el('p', { class: 'meta', text: 'Sans réseau, le fichier attend sur ce téléphone : il compte comme rendu quand il arrive à l’établissement.' }));
 }
 
 async function queue(ctx, item, path, chosen) {

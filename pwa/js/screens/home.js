@@ -25,11 +25,13 @@ function lessons(list) {
 export async function render(ctx) {
   await ctx.show(`home:${ctx.studentId}`, `/api/students/${ctx.studentId}/home`, (data) => {
     const unread = unreadText(data);
-    // In reading order; on a desktop, lessons on the left, homework and information on the right.
-    clear(ctx.main).append(el('div', { class: 'home' },
-      unread ? el('a', { class: 'alert', href: '#/messages', text: unread }) : null,
+    const alerts = [unread ? el('a', { class: 'alert', href: '#/messages', text: unread }) : null,
       data.hand_ins_due ? el('a', { class: 'alert', href: '#/devoirs',
-        text: count(data.hand_ins_due, 'travail à rendre en ligne', 'travaux à rendre en ligne') }) : null,
+        text: count(data.hand_ins_due, 'travail à rendre en ligne', 'travaux à rendre en ligne') }) : null].filter(Boolean);
+    // In reading order; on a desktop, each part in its own area (app.css): the alerts side by side, then
+    // lessons on the left, homework and information on the right, the canteen and the week's events below.
+    clear(ctx.main).append(el('div', { class: 'home' },
+      alerts.length ? area('alerts', el('div', {}, alerts)) : null,
       data.alert_button ? area('links', el('a', { class: 'card alert-button', href: '#/signaler' }, el('strong', { text: 'Signaler un harcèlement' }),
         el('p', { class: 'meta', text: 'Confidentiel : lu seulement par les personnes désignées par ton établissement.' }))) : null,
       ctx.profile.role === 'parent' ? area('links', el('a', { class: 'card', href: '#/demarches' }, el('strong', { text: 'Démarches' }),
