@@ -171,7 +171,7 @@ HANDED_IN = ApiError(409, "already_handed_in", "Des élèves ont déjà rendu ce
 _REMOVE = """
 WITH removed AS (
     DELETE FROM homework h WHERE h.school_id = {} AND h.id = {}
-      AND NOT EXISTS (SELECT 1 FROM homework_submission s WHERE s.school_id = h.school_id
+      AND NOT EXISTS (SELECT 1 FROM homework_submission s WHERE s.school_id = {}
                       AND s.homework_id = h.id AND s.handed_in_at IS NOT NULL)
     RETURNING h.id
 )
@@ -185,7 +185,7 @@ async def remove(principal: Principal, homework_id: UUID) -> list[str]:
     await own_homework(principal, homework_id)
     sid = principal.school_id
     async with events.transaction():
-        files = await Homework.raw(_REMOVE, sid, homework_id, sid, homework_id)
+        files = await Homework.raw(_REMOVE, sid, homework_id, sid, sid, homework_id)
         if await Homework.exists().where((Homework.school_id == sid) & (Homework.id == homework_id)):
             raise HANDED_IN
         await events.withdraw(sid, homework_id)  # its pushes not sent yet go with it
