@@ -127,25 +127,11 @@ def test_one_dom_helper():
     assert files_containing(r"\bcreateElement(?:NS)?\s*\(") == ["js/dom.js"]
 
 
-# Copies made before these rules, in files another piece of work held when they were written: each should
-# use the shared helper named in the test. A file leaves this list when it does; nothing may join it.
-NOT_YET_SHARED = {
-    "espace/teleservices.js",  # its start page: toSignIn() (espace.js)
-    "espace/teleservices-ecole.js",  # idem
-    "espace/teleservices-common.js",  # its badge(): widgets.js badge (with the ts- classes renamed)
-    "espace/agenda-feeds.js",  # its Intl.DateTimeFormat: format.js
-}
-
-
-def shared_in(pattern: str) -> list[str]:
-    return [name for name in files_containing(pattern) if name not in NOT_YET_SHARED]
-
-
 def test_a_lost_session_and_a_lost_answer_are_handled_by_the_api_client():
     # "401 → sign in" is api-client.js's onSessionEnded hook, set once by the espace (espace.js toSignIn)
     # and by a shared computer's tab; the phone's own 401s (its tokens, its proofs) stay in device.js and dpop.js.
     assert files_containing(r"\bstatus\s*[!=]==?\s*401\b") == ["js/api-client.js", "js/device.js", "js/dpop.js"]
-    assert shared_in(r"location[.\w]*\s*[=(]\s*['\"`]/espace/index\.html") == []  # pages call toSignIn()
+    assert files_containing(r"location[.\w]*\s*[=(]\s*['\"`]/espace/index\.html") == []  # pages call toSignIn()
     # "Nothing answered: send again once" is request()'s `retry`; besides ApiError's `offline`, status 0 is
     # only worded (the freshness line, an empty screen).
     assert files_containing(r"\bstatus\s*[!=]==?\s*0\b") == ["js/api-client.js", "js/freshness.js", "js/router.js"]
@@ -162,9 +148,9 @@ def test_downloads_badges_and_dates_have_one_helper_each():
     assert re.search(DATE_CODE, "new Date(`${value}T12:00:00`).toLocaleDateString('fr-FR')")
     assert re.search(DATE_CODE, "`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`")
     assert not re.search(DATE_CODE, "(cents / 100).toLocaleString('fr-FR')")  # money is not a date
-    assert shared_in(DATE_CODE) == ["js/format.js"]
+    assert files_containing(DATE_CODE) == ["js/format.js"]
     assert files_containing(r"createObjectURL") == ["js/ui.js"]  # saveBlob
-    badges = shared_in(r"function\s+badge\b|\bbadge\s*=\s*\(")
+    badges = files_containing(r"function\s+badge\b|\bbadge\s*=\s*\(")
     assert [name for name in badges if name.startswith("espace/")] == ["espace/widgets.js"]
 
 

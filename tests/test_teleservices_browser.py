@@ -10,6 +10,7 @@ import pytest
 
 from db.teleservices.tables import BourseRequest, OrientationForm
 from tests.accounts_builders import last_code
+from tests.factories import make_school, make_user
 from tests.fixtures.browser import artifact, check_screen
 from tests.teleservices_builders import (
     PDF,
@@ -23,6 +24,7 @@ from tests.teleservices_builders import (
 )
 from tests.test_pairing_browser import desktop_page
 from tests.test_pwa_browser import pair_in_browser
+from tests.test_teleservices_contact_schools import confirmed
 from tests.test_teleservices_orientation import TWO_WISHES
 
 pytestmark = pytest.mark.browser
@@ -61,7 +63,7 @@ async def test_a_parent_files_a_bourse_the_school_asks_a_piece_then_grants(brows
     await parent.wait_for_selector("text=Avis d'imposition : avis-imposition.pdf")
     await parent.get_by_role("button", name="Déposer la demande").click()
     await parent.wait_for_selector("#status >> text=Demande déposée")
-    assert await parent.inner_text("#detail-body .ts-badge") == "Déposée"
+    assert await parent.inner_text("#detail-body .badge") == "Déposée"
 
     await staff.reload()
     await _open_request(staff, "Ouvrir : Bourse de collège, Fontaine Hugo")
@@ -87,7 +89,7 @@ async def test_a_parent_files_a_bourse_the_school_asks_a_piece_then_grants(brows
 
     await parent.reload()
     await parent.wait_for_selector("text=Bourse accordée : échelon 2, 324 € par an.")
-    assert await parent.inner_text("#detail-body .ts-badge") == "Accordée"
+    assert await parent.inner_text("#detail-body .badge") == "Accordée"
     assert "null" not in await parent.inner_text("#detail-body")
     await parent.screenshot(path=artifact("teleservices-parent-bourse-granted.png"), full_page=True)
     await parent.get_by_role("button", name="← Retour à mes démarches").click()
@@ -124,7 +126,7 @@ async def test_a_parent_ranks_two_wishes_the_council_answers_the_parent_accepts(
     await parent.wait_for_selector("text=Un stage d'observation aiderait à confirmer ce choix.")
     await parent.get_by_role("button", name="J'accepte la réponse du conseil").click()
     await parent.wait_for_selector("text=Réponse de la famille : acceptée par Élodie Fontaine")
-    assert await parent.inner_text("#detail-body .ts-badge") == "Acceptée par la famille"
+    assert await parent.inner_text("#detail-body .badge") == "Acceptée par la famille"
     assert "null" not in await parent.inner_text("#detail-body")
     await parent.screenshot(path=artifact("teleservices-parent-orientation.png"), full_page=True)
     await parent_context.close()
@@ -136,6 +138,7 @@ async def test_the_administrator_types_the_scale_and_closes_a_campaign(browser, 
 
     s = await tele_setup()
     await open_campaign(s, "bourse_college")
+    await open_campaign(s, "orientation_final", "3e", opens=10, closes=30, replies=40)  # not open yet
     admin_context, admin = await _desktop(browser, live_server, s.admin, "/espace/teleservices-ecole.html")
     await admin.get_by_role("button", name="Barème des bourses").click()
     await admin.get_by_label("Nombre d'échelons").fill("2")
@@ -157,6 +160,15 @@ async def test_the_administrator_types_the_scale_and_closes_a_campaign(browser, 
     assert await BourseCeiling.count() == 4
 
     await admin.get_by_role("button", name="Campagnes").click()
+    await admin.wait_for_selector("#settings-log-lines >> text=Barème modifié")  # who changed what, and when
+    assert "Olivier Marchand" in await admin.inner_text("#settings-log-lines")
+    admin.once("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+    await admin.get_by_role("button", name="Annuler : Orientation — phase définitive (3e)").click()
+    await admin.wait_for_selector("#campaign-status >> text=Annulé")
+    await admin.wait_for_selector("#settings-log-lines >> text=Campagne annulée")
+    assert (
+        await admin.get_by_role("button", name="Annuler : Bourse de collège").count() == 0
+    )  # open: closed by its dates
     await admin.get_by_role("button", name="Modifier les dates : Bourse de collège").click()
     yesterday = (today() - timedelta(days=1)).isoformat()
     await admin.fill("#c-closes", yesterday)
@@ -209,6 +221,28 @@ async def test_a_parent_changes_phone_with_the_code_and_the_school_reads_the_log
     await staff.wait_for_selector('#cc-count >> text="0 changement"')
     await parent_context.close()
     await staff_context.close()
+
+
+async def test_a_number_confirmed_in_another_school_is_offered_and_confirmed_with_its_code(
+    browser, live_server, new_client
+):
+    college, lycee = await make_school("Collège Camus"), await make_school("Lycée Curie")
+    first = await make_user(
+        college, "parent", first_name="Nadia", last_name="Lefèvre", phone="0644556677", activated_at=None
+    )
+    other = await make_user(lycee, "parent", first_name="Nadia", last_name="Lefevre", phone="0644556677")
+    await confirmed(await signed_in(new_client, first), {"field": "phone", "phone": "0755443322"}, "0755443322")
+
+    context, page = await _desktop(browser, live_server, other, "/espace/teleservices.html")
+    await page.wait_for_selector("text=Depuis votre compte dans un autre établissement")
+    await check_screen(page, "teleservices-parent-contact-offer", sizes=((1280, 900), (360, 740)))
+    await page.get_by_role("button", name="Utiliser aussi ici (code envoyé à 07 •• •• •• 22)").click()
+    await page.wait_for_selector("#contact-status >> text=Un code a été envoyé à 07 •• •• •• 22")
+    await page.get_by_label("Code reçu (07 •• •• •• 22)").fill(await last_code("0755443322"))
+    await page.get_by_role("button", name="Confirmer").click()
+    await page.wait_for_selector("#contact-status >> text=Changement confirmé")
+    assert await page.input_value("#contact-phone") == "07 55 44 33 22"
+    await context.close()
 
 
 async def _state(table, row_id) -> str:

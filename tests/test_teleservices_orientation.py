@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from db.accounts.tables import OutboxMessage
+from db.core.tables import User
+from tests.accounts_builders import messages_to
 from tests.factories import make_family, make_user
 from tests.teleservices_builders import open_campaign, set_dates, signed_in, tele_setup
 
@@ -92,6 +94,13 @@ async def test_two_wishes_the_council_answers_and_the_first_guardian_accepts(new
 
 async def test_final_phase_proposal_declined_asks_for_a_meeting(new_client):
     s = await tele_setup()
+    school_people = [
+        (s.admin, "direction@example.fr"),
+        (s.staff, "secretariat@example.fr"),
+        (s.teacher, "prof@example.fr"),
+    ]
+    for person, email in school_people:
+        await User.update({User.email: email}).where(User.id == person.id)
     campaign = await open_campaign(s, "orientation_final", "3e")
     parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
     form = await _submitted(parent, campaign, s.student)
@@ -110,9 +119,31 @@ async def test_final_phase_proposal_declined_asks_for_a_meeting(new_client):
     assert body["state"] == "declined" and body["meeting_requested"] is True
     assert body["response_comment"] == "Nous souhaitons en parler."
     lines = (await staff.get("/api/school/teleservices/requests", params={"state": "declined"})).json()
-    assert [(line["student"]["last_name"], line["summary"]) for line in lines] == [
-        ("Fontaine", "Proposition : 2de professionnelle — Métiers de la relation client")
+    assert [(line["student"]["last_name"], line["summary"], line["meeting_requested"]) for line in lines] == [
+        ("Fontaine", "Proposition : 2de professionnelle — Métiers de la relation client", True)
     ]
+
+    # The school is told: the head of school (administrator) and the téléservices staff, not the teachers.
+    for email in ("direction@example.fr", "secretariat@example.fr"):
+        [told] = await messages_to(email)
+        assert "demande un rendez-vous avec le chef d'établissement" in told and "3e A" in told, told
+        assert "Hugo" not in told  # no pupil's name in an e-mail (api/notifications/notify.py)
+    assert await messages_to("prof@example.fr") == []
+    again = await parent.post(
+        f"/api/teleservices/orientation/{form['id']}/actions",
+        json={"action": "decline", "answered_at": answered["answered_at"]},
+    )
+    assert again.status_code == 200 and len(await messages_to("direction@example.fr")) == 1  # a retry tells no one
+
+    # The school's list filters the meetings asked for; the orientation export has a column for them.
+    requests = "/api/school/teleservices/requests"
+    meetings = (await staff.get(requests, params={"meeting_requested": "true"})).json()
+    assert [(line["kind"], line["id"]) for line in meetings] == [("orientation", form["id"])]
+    others = (await staff.get(requests, params={"meeting_requested": "false"})).json()
+    assert form["id"] not in [line["id"] for line in others]
+    exported = (await staff.get("/api/school/teleservices/exports/orientation.csv")).content.decode("utf-8-sig")
+    header, row = exported.splitlines()
+    assert header.endswith(";Rendez-vous demandé") and row.endswith(";Oui")
 
 
 async def test_the_council_may_change_its_answer_until_the_family_replies(new_client):

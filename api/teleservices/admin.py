@@ -1,11 +1,13 @@
 """Campaign dates and the bourse scale of each school year: staff read them, the school's
 administrator sets them, for the current year or a later one (in summer, next year's are prepared
 before it begins). `school_year_id` names the year (one of the school's); without it, the current one.
+Every change the administrator makes is a line of the settings log (settings_log.py): who, when, what.
 
 GET  /api/school/teleservices/years                  staff, admin: the current year and those after it
 POST /api/school/teleservices/years/next             admin: add the year after the current one, if missing
 GET  /api/school/teleservices/campaigns?school_year_id=         staff, admin
 PUT  /api/school/teleservices/campaigns              admin: open (or move, or close) a téléservice with its dates
+POST /api/school/teleservices/campaigns/{id}/cancel  admin: cancel a téléservice not yet opened ("Annulé")
 GET  /api/school/teleservices/scales/{scale}?school_year_id=    staff, admin (college | lycee)
 PUT  /api/school/teleservices/scales/{scale}?school_year_id=    admin: replace the year's scale
 """
@@ -17,29 +19,31 @@ from typing import Literal
 from uuid import UUID
 
 import msgspec
-from asyncpg.exceptions import UniqueViolationError
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth.principal import Principal, principal_with_roles
 from api.clock import now
-from api.dates import require_school_date, school_today
+from api.dates import french, require_school_date, school_today
 from api.errors import ApiError
 from api.openapi import errors
 from api.school_years import current_year
+from api.teleservices import settings_log
 from api.teleservices.campaigns import (
     CampaignOut,
+    campaign_by_id,
     campaign_out,
     chosen_year,
     coming_years,
+    title,
     year_campaigns,
     year_to_change,
 )
 from api.teleservices.catalogue import ORIENTATION_SERVICES, Service
 from api.teleservices.scale import Ceiling, EchelonAmount, Scale, ScaleName, load_scale, replace_scale
 from db.core.tables import SchoolYear
-from db.teleservices.tables import TeleserviceCampaign
+from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceCampaign
 from piccolo_conf import DB
 
 ADMIN_ONLY = {"principal": Provide(principal_with_roles("admin"))}
@@ -92,6 +96,30 @@ def _check_campaign(data: CampaignIn, year: dict) -> None:
         )
     if not (year["starts_on"] <= data.opens_on and data.closes_on <= year["ends_on"]):
         raise ApiError(400, "outside_year", f"Les dates doivent être dans l'année scolaire {year['label']}.")
+
+
+async def _has_requests(school_id: UUID, campaign_id: UUID) -> bool:
+    for table in (BourseRequest, OrientationForm):
+        if await table.exists().where((table.school_id == school_id) & (table.campaign_id == campaign_id)):
+            return True
+    return False
+
+
+def _require_cancellable(campaign: dict, today: date, has_requests: bool) -> None:
+    """Only a téléservice not yet opened, in which no family has started anything, is cancelled (409)."""
+    if today >= campaign["opens_on"]:
+        raise ApiError(
+            409,
+            "campaign_already_opened",
+            f"{title(campaign)} a ouvert le {french(campaign['opens_on'])} : il ne peut plus être annulé. "
+            "Pour le fermer, avancez sa date de fermeture.",
+        )
+    if has_requests:
+        raise ApiError(
+            409,
+            "campaign_has_requests",
+            f"{title(campaign)} : des familles ont déjà commencé une demande, il ne peut pas être annulé.",
+        )
 
 
 class TeleservicesSettingsController(Controller):
@@ -178,20 +206,57 @@ class TeleservicesSettingsController(Controller):
             "closes_on": data.closes_on,
             "replies_until": data.replies_until,
             "updated_at": now(),
+            "cancelled_at": None,  # dates set again bring a cancelled téléservice back
         }
         update = TeleserviceCampaign.update({getattr(TeleserviceCampaign, k): v for k, v in values.items()})
-        if await TeleserviceCampaign.exists().where(where):
-            await update.where(where)
-        else:
-            row = TeleserviceCampaign(
-                school_id=sid, school_year_id=year["id"], service=data.service, level=data.level, **values
-            )
-            try:
-                await row.save()
-            except UniqueViolationError:  # created at the same moment by another request: this one moves it
+        async with DB.transaction():
+            before = await TeleserviceCampaign.select().where(where).lock_rows().first()
+            created = []
+            if before is None:
+                row = TeleserviceCampaign(
+                    school_id=sid, school_year_id=year["id"], service=data.service, level=data.level, **values
+                )
+                insert = TeleserviceCampaign.insert(row).on_conflict(action="DO NOTHING")
+                created = await insert.returning(TeleserviceCampaign.id)
+                if not created:  # created at the same moment by another request: this one moves it
+                    before = await TeleserviceCampaign.select().where(where).lock_rows().first()
+            if not created:
                 await update.where(where)
-        saved = await TeleserviceCampaign.select().where(where).first()
+            saved = await TeleserviceCampaign.select().where(where).first()
+            detail = settings_log.campaign_detail(before, saved)
+            reopened = before is not None and before["cancelled_at"] is not None
+            if before is None or detail or reopened:
+                action = "create" if before is None else ("reopen" if reopened else "dates")
+                await settings_log.record(principal, year["id"], "campaign", data.service, action, detail, data.level)
         return campaign_out(saved, year["label"], await school_today(sid))
+
+    @post(
+        "/campaigns/{campaign_id:uuid}/cancel",
+        summary="Cancel a téléservice that has not opened yet: it reads « Annulé » (setting its dates brings it back)",
+        status_code=200,
+        dependencies=ADMIN_ONLY,
+        responses=errors(404, 409),
+    )
+    async def cancel_campaign(self, principal: NamedDependency[Principal], campaign_id: FromPath[UUID]) -> CampaignOut:
+        sid = principal.school_id
+        campaign = await campaign_by_id(sid, campaign_id)
+        year = await year_to_change(sid, campaign["school_year_id"])
+        today = await school_today(sid)
+        where = (TeleserviceCampaign.school_id == sid) & (TeleserviceCampaign.id == campaign_id)
+        async with DB.transaction():
+            campaign = await TeleserviceCampaign.select().where(where).lock_rows().first()
+            if campaign["cancelled_at"] is None:  # cancelled again: the same answer
+                _require_cancellable(campaign, today, await _has_requests(sid, campaign_id))
+                moment = now()
+                await TeleserviceCampaign.update(
+                    {TeleserviceCampaign.cancelled_at: moment, TeleserviceCampaign.updated_at: moment}
+                ).where(where)
+                detail = f"devait ouvrir du {french(campaign['opens_on'])} au {french(campaign['closes_on'])}"
+                await settings_log.record(
+                    principal, year["id"], "campaign", campaign["service"], "cancel", detail, campaign["level"]
+                )
+        saved = await TeleserviceCampaign.select().where(where).first()
+        return campaign_out(saved, year["label"], today)
 
     @put(
         "/scales/{scale:str}",
@@ -207,7 +272,12 @@ class TeleservicesSettingsController(Controller):
         school_year_id: FromQuery[UUID | None] = None,
     ) -> YearScale:
         year = await year_to_change(principal.school_id, school_year_id)
-        await replace_scale(principal.school_id, year["id"], scale, data)
+        async with DB.transaction():
+            before = await load_scale(principal.school_id, year["id"], scale)
+            await replace_scale(principal.school_id, year["id"], scale, data)
+            detail = settings_log.scale_detail(before, data)
+            if detail:
+                await settings_log.record(principal, year["id"], "scale", scale, "replace", detail)
         return YearScale(scale, year["label"], data.echelons, data.ceilings, year["id"])
 
 

@@ -3,6 +3,7 @@
 Families act between `opens_on` and `closes_on` (file a bourse, enter orientation wishes) and may
 answer the school until `replies_until` (send a missing piece, accept the council's answer).
 Outside its dates a téléservice reads "fermé", with the dates. Dates are the school's own days.
+A campaign the administrator cancelled before it opened reads "Annulé": families never act in it.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ CAMPAIGN_NOT_FOUND = ApiError(404, "not_found", "Téléservice introuvable.")
 
 
 class Window(msgspec.Struct):
-    status: Literal["open", "upcoming", "closed"]
-    label: str  # "Ouvert jusqu'au 15/10/2026" | "Fermé — ouvert du 01/09/2026 au 15/10/2026"
+    status: Literal["open", "upcoming", "closed", "cancelled"]
+    label: str  # "Ouvert jusqu'au 15/10/2026" | "Fermé — ouvert du 01/09/2026 au 15/10/2026" | "Annulé"
     opens_on: date
     closes_on: date
     replies_until: date
@@ -43,7 +44,9 @@ class CampaignOut(msgspec.Struct):
 
 def window(campaign: dict, today: date) -> Window:
     opens, closes = campaign["opens_on"], campaign["closes_on"]
-    if today < opens:
+    if campaign.get("cancelled_at") is not None:
+        status, label = "cancelled", "Annulé"
+    elif today < opens:
         status, label = "upcoming", f"Fermé — ouvert du {french(opens)} au {french(closes)}"
     elif today > closes:
         status, label = "closed", f"Fermé — était ouvert du {french(opens)} au {french(closes)}"

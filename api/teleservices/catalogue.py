@@ -15,6 +15,7 @@ ORIENTATION_SERVICES = ("orientation_provisional", "orientation_final")
 ORIENTATION_LEVELS = ("3e", "2de")
 # Where a family reads the school's answers (the link of the notices they are sent).
 FAMILY_PAGE = "/espace/teleservices.html"
+SCHOOL_PAGE = "/espace/teleservices-ecole.html"  # where the school reads them
 
 SERVICE_TITLES = {
     "bourse_college": "Bourse de collège",

@@ -8,6 +8,10 @@ old one. The old phone or address is told (someone who took over a session canno
 the account). A postal address cannot be proved by a code: it applies at once and the account's
 e-mail is told. Every applied change is a dated line of the school's log (`change_log`).
 
+A confirmed phone or e-mail also reaches the person's accounts in other schools that still hold the
+old one (a parent of a collégien and of a lycéen): applied there too when this account's holder had
+proved the old detail, else offered, to confirm with a code once signed in there (contact_others.py).
+
 A request carrying a `client_id` already seen acts once: a retried start gives back the same change
 with a fresh code (the answer that carried the first flow was lost), a retried check of a change
 already applied gives it back as it is.
@@ -15,12 +19,9 @@ already applied gives it back as it is.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
-from typing import Annotated
+from datetime import timedelta
 from uuid import UUID
 
-import msgspec
 from asyncpg.exceptions import UniqueViolationError
 
 from api.accounts import codes
@@ -32,141 +33,43 @@ from api.clock import now
 from api.dates import french, school_zone
 from api.errors import ApiError
 from api.notifications.notify import Notice, notify_users
-from api.notifications.sender import mask, send_email, send_sms
+from api.notifications.sender import send_email, send_sms
 from api.ratelimit import limit
+from api.teleservices import contact_others
 from api.teleservices.catalogue import FAMILY_PAGE
-from api.teleservices.structs import ClientId
+from api.teleservices.contact_structs import (
+    FIELD_LABELS,
+    Address,
+    ChangeOut,
+    ChangeStarted,
+    CodeIn,
+    ContactChangeIn,
+    ContactDetails,
+    address_text,
+    bad,
+    change_out,
+    validated,
+)
 from db.core.tables import User
 from db.teleservices.tables import ContactChange, PostalAddress
 from piccolo_conf import DB
 
 PURPOSE = "contact_change"  # the purpose of its codes in verification_code
 CHANGES_PER_DAY = 10
-FIELD_LABELS = {"phone": "Téléphone portable", "email": "Adresse e-mail", "address": "Adresse postale"}
 CHANGED = {
     "phone": "le numéro de téléphone a été modifié",
     "email": "l'adresse e-mail a été modifiée",
     "address": "l'adresse postale a été modifiée",
 }
-STATE_LABELS = {"pending": "En attente du code", "applied": "Enregistré", "cancelled": "Remplacé"}
 CHANGE_NOT_FOUND = ApiError(404, "not_found", "Changement de coordonnées introuvable.")
 NOT_PENDING = ApiError(
     409, "not_pending", "Ce changement a été remplacé par une demande plus récente : utilisez le dernier code reçu."
 )
-MOBILE = re.compile(r"0[67]\d{8}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-Line = Annotated[str, msgspec.Meta(max_length=120)]
-
-
-class PhoneChange(msgspec.Struct, tag_field="field", tag="phone", forbid_unknown_fields=True):
-    phone: Annotated[str, msgspec.Meta(max_length=30)]
-    client_id: ClientId = ""
-
-
-class EmailChange(msgspec.Struct, tag_field="field", tag="email", forbid_unknown_fields=True):
-    email: Annotated[str, msgspec.Meta(max_length=200)]
-    client_id: ClientId = ""
-
-
-class AddressChange(msgspec.Struct, tag_field="field", tag="address", forbid_unknown_fields=True):
-    line1: Line
-    postcode: Annotated[str, msgspec.Meta(max_length=10)]
-    city: Annotated[str, msgspec.Meta(max_length=80)]
-    line2: Line = ""
-    client_id: ClientId = ""
-
-
-ContactChangeIn = PhoneChange | EmailChange | AddressChange
-
-
-class CodeIn(msgspec.Struct, forbid_unknown_fields=True):
-    flow: Annotated[str, msgspec.Meta(max_length=200)]
-    code: Annotated[str, msgspec.Meta(max_length=12)]
-
-
-class Address(msgspec.Struct):
-    line1: str
-    line2: str
-    postcode: str
-    city: str
-
-
-class ChangeOut(msgspec.Struct):
-    id: UUID
-    field: str  # phone | email | address
-    field_label: str
-    old_value: str
-    new_value: str
-    state: str  # pending | applied | cancelled
-    state_label: str
-    sent_to: str  # where the code went, masked ("" for an address)
-    created_at: datetime
-    applied_at: datetime | None
-
-
-class ChangeStarted(msgspec.Struct):
-    change: ChangeOut
-    flow: str | None  # send it back with the code (None: nothing to check, the change is applied)
-    message: str
-
-
-class ContactDetails(msgspec.Struct):
-    phone: str | None
-    email: str | None
-    address: Address | None
-    pending: list[ChangeOut]  # new details waiting for their code
-    history: list[ChangeOut]  # the changes applied, newest first
-
-
-def address_text(address: Address) -> str:
-    return ", ".join(part for part in (address.line1, address.line2, f"{address.postcode} {address.city}") if part)
-
-
-def _bad(code: str, message: str) -> ApiError:
-    return ApiError(400, code, message)
-
-
-def validated(data: ContactChangeIn) -> tuple[str, str, Address | None]:
-    """(field, the new value as stored, the address) of a request, or a clear 400."""
-    if isinstance(data, PhoneChange):
-        digits = normalise_phone(data.phone)
-        if not MOBILE.fullmatch(digits):
-            raise _bad("invalid_phone", "Indiquez un numéro de portable (06 ou 07) : il recevra un code par SMS.")
-        return "phone", digits, None
-    if isinstance(data, EmailChange):
-        email = data.email.strip().lower()
-        if not EMAIL.fullmatch(email):
-            raise _bad("invalid_email", "Cette adresse e-mail n'est pas valide.")
-        return "email", email, None
-    line1, line2, city = (" ".join(text.split()) for text in (data.line1, data.line2, data.city))
-    postcode = data.postcode.strip()
-    if not line1 or not city:
-        raise _bad("invalid_address", "Indiquez le numéro et la rue, puis la commune.")
-    if not re.fullmatch(r"\d{5}", postcode):
-        raise _bad("invalid_postcode", "Le code postal s'écrit avec 5 chiffres.")
-    address = Address(line1, line2, postcode, city)
-    return "address", address_text(address), address
+NOT_OFFERED = ApiError(409, "not_offered", "Cette proposition n'est plus en attente : elle a été remplacée ou traitée.")
 
 
 def _unchanged(value: str, old: str) -> bool:
     return old.strip().lower() == value.lower()
-
-
-def change_out(row: dict) -> ChangeOut:
-    pending = row["state"] == "pending"
-    return ChangeOut(
-        id=row["id"],
-        field=row["field"],
-        field_label=FIELD_LABELS[row["field"]],
-        old_value=row["old_value"],
-        new_value=row["new_value"],
-        state=row["state"],
-        state_label=STATE_LABELS[row["state"]],
-        sent_to=mask(row["new_value"]) if pending else "",
-        created_at=row["created_at"],
-        applied_at=row["applied_at"],
-    )
 
 
 def _mine(principal: Principal):
@@ -201,6 +104,7 @@ async def contact_details(principal: Principal) -> ContactDetails:
         address=Address(**address) if address else None,
         pending=[change_out(row) for row in rows if row["state"] == "pending"],
         history=[change_out(row) for row in rows if row["state"] == "applied"],
+        offers=[change_out(row) for row in rows if row["state"] == "offered"],
     )
 
 
@@ -265,7 +169,7 @@ async def start(principal: Principal, data: ContactChangeIn) -> ChangeStarted:
     else:  # a phone as its digits, whichever way it was typed on import
         old = normalise_phone(user["phone"]) if field == "phone" else user["email"] or ""
     if _unchanged(value, old):
-        raise _bad("unchanged", f"{FIELD_LABELS[field]} : aucun changement, c'est déjà la valeur enregistrée.")
+        raise bad("unchanged", f"{FIELD_LABELS[field]} : aucun changement, c'est déjà la valeur enregistrée.")
     await limit(
         "contact-change",
         str(principal.user_id),
@@ -285,9 +189,9 @@ async def start(principal: Principal, data: ContactChangeIn) -> ChangeStarted:
     )
     try:
         async with DB.transaction():
-            # A newer request for the same detail replaces the one still waiting for its code.
+            # A newer request for the same detail replaces the one still waiting for its code (or offered).
             await ContactChange.update({ContactChange.state: "cancelled"}).where(
-                _mine(principal) & (ContactChange.field == field) & (ContactChange.state == "pending")
+                _mine(principal) & (ContactChange.field == field) & ContactChange.state.is_in(["pending", "offered"])
             )
             await row.save()
             if address is not None:
@@ -308,6 +212,41 @@ async def resend(principal: Principal, change_id: UUID) -> ChangeStarted:
     return _started(row, await _send_code(principal, row))
 
 
+async def accept_offer(principal: Principal, change_id: UUID) -> ChangeStarted:
+    """Take the detail confirmed on this person's account in another school: a code goes to it, and the
+    change applies here once it is typed back (`verify`). Sent again, a new code goes."""
+    row = await _own_change(principal, change_id)
+    if row["state"] == "pending" and row["origin"] == contact_others.ELSEWHERE:
+        return _started(row, await _send_code(principal, row))
+    if row["state"] != "offered":
+        raise NOT_OFFERED
+    await codes.throttle_sends(principal.user_id)
+    async with DB.transaction():
+        # Like a change asked here: it replaces one of the same detail still waiting for its code.
+        await ContactChange.update({ContactChange.state: "cancelled"}).where(
+            _mine(principal)
+            & (ContactChange.field == row["field"])
+            & (ContactChange.state == "pending")
+            & (ContactChange.id != change_id)
+        )
+        await ContactChange.update({ContactChange.state: "pending"}).where(
+            _mine(principal) & (ContactChange.id == change_id) & (ContactChange.state == "offered")
+        )
+    pending = await _own_change(principal, change_id)
+    return _started(pending, await _send_code(principal, pending, counted=True))
+
+
+async def dismiss_offer(principal: Principal, change_id: UUID) -> ChangeOut:
+    """Leave an offer: this account keeps its detail (dismissed again: the same answer)."""
+    row = await _own_change(principal, change_id)
+    if row["origin"] != contact_others.ELSEWHERE or row["state"] == "applied":
+        raise NOT_OFFERED
+    await ContactChange.update({ContactChange.state: "cancelled"}).where(
+        _mine(principal) & (ContactChange.id == change_id) & ContactChange.state.is_in(["offered", "pending"])
+    )
+    return change_out(await _own_change(principal, change_id))
+
+
 async def verify(principal: Principal, change_id: UUID, data: CodeIn) -> ChangeOut:
     row = await _own_change(principal, change_id)
     if row["state"] == "applied":  # a retried check: the change is done
@@ -318,9 +257,17 @@ async def verify(principal: Principal, change_id: UUID, data: CodeIn) -> ChangeO
     if flow is None or flow["id"] != row["verification_id"] or flow["user_id"] != principal.user_id:
         raise codes.CODE_EXPIRED  # a code replaced by a newer one, or a flow of something else
     await codes.check_code(flow, data.flow, data.code)
+    field, old, new = row["field"], row["old_value"].strip().lower(), row["new_value"]
+    proven = await contact_others.old_detail_proven(principal, field, old)
     async with DB.transaction():
-        if not await codes.finish(flow) or not await _apply(principal, row["id"], row["field"], row["new_value"]):
+        if not await codes.finish(flow) or not await _apply(principal, row["id"], field, new):
             raise NOT_PENDING  # replaced (or applied by a parallel check) meanwhile
+        # The person's accounts in other schools that still hold the old detail.
+        applied_to, offered_to = await contact_others.spread(principal, field, old, new, proven, now())
+        if applied_to or offered_to:
+            await ContactChange.update(
+                {ContactChange.applied_elsewhere: applied_to, ContactChange.offered_elsewhere: offered_to}
+            ).where(_mine(principal) & (ContactChange.id == change_id))
     applied = await _own_change(principal, change_id)
     await _tell_owner(principal, applied)
     return change_out(applied)

@@ -4,6 +4,8 @@ GET  /api/teleservices/contact                               my phone, e-mail, a
 POST /api/teleservices/contact/changes                       phone | email (a code is sent) | address (applied)
 POST /api/teleservices/contact/changes/{id}/verify           the code: the change takes effect
 POST /api/teleservices/contact/changes/{id}/resend           a new code (the previous one dies)
+POST /api/teleservices/contact/changes/{id}/accept           take a detail confirmed in another school: a code is sent
+POST /api/teleservices/contact/changes/{id}/dismiss          leave it: this account keeps its detail
 GET  /api/school/teleservices/contact-changes                staff, admin: the changes applied, newest first
 """
 
@@ -22,7 +24,15 @@ from api.auth.principal import Principal, principal_with_roles
 from api.openapi import errors
 from api.people import people, student_cards
 from api.teleservices import contact
-from api.teleservices.contact import ChangeOut, ChangeStarted, CodeIn, ContactChangeIn, ContactDetails
+from api.teleservices.contact_others import ELSEWHERE
+from api.teleservices.contact_structs import (
+    FIELD_LABELS,
+    ChangeOut,
+    ChangeStarted,
+    CodeIn,
+    ContactChangeIn,
+    ContactDetails,
+)
 from db.core.tables import Enrolment, Guardianship
 from db.teleservices.tables import ContactChange
 
@@ -39,6 +49,7 @@ class ContactChangeLine(msgspec.Struct):
     field_label: str
     old_value: str
     new_value: str
+    from_other_school: bool = False  # confirmed on the guardian's account in another school, then applied here
 
 
 async def _guardians_of_class(school_id: UUID, class_id: UUID) -> list[UUID]:
@@ -91,9 +102,10 @@ async def change_log(
                 for card in children.get(row["user_id"], [])
             ],
             field=row["field"],
-            field_label=contact.FIELD_LABELS[row["field"]],
+            field_label=FIELD_LABELS[row["field"]],
             old_value=row["old_value"],
             new_value=row["new_value"],
+            from_other_school=row["origin"] == ELSEWHERE,
         )
         for row in rows
         if row["user_id"] in names
@@ -137,6 +149,24 @@ class ContactController(Controller):
     )
     async def resend(self, principal: NamedDependency[Principal], change_id: FromPath[UUID]) -> ChangeStarted:
         return await contact.resend(principal, change_id)
+
+    @post(
+        "/changes/{change_id:uuid}/accept",
+        summary="Take the phone or e-mail confirmed on my account in another school (a code is sent to it)",
+        status_code=200,
+        responses=errors(404, 409, 429),
+    )
+    async def accept(self, principal: NamedDependency[Principal], change_id: FromPath[UUID]) -> ChangeStarted:
+        return await contact.accept_offer(principal, change_id)
+
+    @post(
+        "/changes/{change_id:uuid}/dismiss",
+        summary="Leave the detail offered from my account in another school: this account keeps its own",
+        status_code=200,
+        responses=errors(404, 409),
+    )
+    async def dismiss(self, principal: NamedDependency[Principal], change_id: FromPath[UUID]) -> ChangeOut:
+        return await contact.dismiss_offer(principal, change_id)
 
 
 class SchoolContactChangesController(Controller):

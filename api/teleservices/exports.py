@@ -161,12 +161,13 @@ class TeleserviceExportsController(Controller):
                 + [
                     responder.name if responder else "",
                     r["responded_at"].astimezone(zone).strftime("%d/%m/%Y") if r["responded_at"] else "",
+                    "Oui" if r["meeting_requested"] else "",
                 ]
             )
         header = ["Classe", "Nom", "Prénom", "Phase", "État"]
         for rank in range(1, MAX_WISHES + 1):
             header += [f"Vœu {rank}", f"Avis sur le vœu {rank}"]
-        header += ["Proposition du conseil", "Réponse de", "Répondu le"]
+        header += ["Proposition du conseil", "Réponse de", "Répondu le", "Rendez-vous demandé"]
         return _csv(header, lines, "orientation.csv")
 
     @get(

@@ -17,7 +17,7 @@ from api.dates import school_today
 from api.errors import ApiError
 from api.people import people, student_card
 from api.teleservices import campaigns
-from api.teleservices.campaigns import campaign_by_id, shown_campaign
+from api.teleservices.campaigns import campaign_by_id, shown_campaign, title
 from api.teleservices.catalogue import (
     MAX_WISHES,
     OPINIONS,
@@ -29,7 +29,7 @@ from api.teleservices.catalogue import (
     TRACKS_WITH_FIELD,
     wish_label,
 )
-from api.teleservices.notices import email_guardians, push_guardians
+from api.teleservices.notices import email_guardians, email_school, push_guardians
 from api.teleservices.requests import ORIENTATION, Move, find, find_for_family, history, move, open_or_get, record
 from api.teleservices.structs import (
     CouncilIn,
@@ -166,7 +166,7 @@ async def family_action(principal: Principal, form_id: UUID, data: FamilyOrienta
             "response_comment": data.comment.strip(),
             "meeting_requested": data.action == "decline",
         }
-    await move(
+    changed = await move(
         ORIENTATION,
         principal,
         form_id,
@@ -177,6 +177,15 @@ async def family_action(principal: Principal, form_id: UUID, data: FamilyOrienta
         values=values,
         within=has_wishes if data.action == "submit" else in_time,
     )
+    if changed and data.action == "decline":  # the meeting is asked of the school: tell it
+        card = await student_card(principal.school_id, form["student_id"])
+        where = card.class_name or "l'établissement"
+        text = (
+            f"Une famille de {where} a refusé la réponse du conseil de classe "
+            f"({title(campaign)}) et demande un rendez-vous avec le chef d'établissement. Connectez-vous à "
+            "Cartable, rubrique Téléservices, filtre « Rendez-vous demandé », pour lire la fiche."
+        )
+        await email_school(principal.school_id, "Téléservices : rendez-vous demandé (orientation)", text)
 
 
 async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:

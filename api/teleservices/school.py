@@ -1,7 +1,7 @@
 """The school's side of the téléservices: secretariat and CPE (staff) and the administrator.
 Teachers have no access.
 
-GET  /api/school/teleservices/requests?service=&state=&class_id=   the year's requests, filtered
+GET  /api/school/teleservices/requests?service=&state=&class_id=&meeting_requested=   the year's requests, filtered
 (a draft is the family's own: the school neither lists nor reads it, see visibility.py)
 GET  /api/school/teleservices/bourses/{id}
 POST /api/school/teleservices/bourses/{id}/actions      request_piece | grant | refuse
@@ -44,6 +44,7 @@ class RequestLine(msgspec.Struct):
     state_label: str
     summary: str  # échelon and amount, refusal reason, first wish or proposal…
     updated_at: datetime
+    meeting_requested: bool = False  # orientation: the family declined and asks to meet the head of school
 
 
 async def _first_wishes(school_id: UUID, form_ids: list[UUID]) -> dict[UUID, str]:
@@ -63,8 +64,13 @@ async def _first_wishes(school_id: UUID, form_ids: list[UUID]) -> dict[UUID, str
 
 
 async def request_lines(
-    principal: Principal, service: str | None = None, state: str | None = None, class_id: UUID | None = None
+    principal: Principal,
+    service: str | None = None,
+    state: str | None = None,
+    class_id: UUID | None = None,
+    meeting_requested: bool | None = None,
 ) -> list[RequestLine]:
+    """`meeting_requested`: True, the fiches whose family asks for a meeting; False, every other request."""
     sid = principal.school_id
     year = await current_year(sid)
     chosen = [c for c in await year_campaigns(sid, year["id"]) if service in (None, c["service"])]
@@ -72,11 +78,13 @@ async def request_lines(
     lines: list[tuple[str, dict]] = []
     for kind, table in (("bourse", BourseRequest), ("orientation", OrientationForm)):
         ids = [c["id"] for c in chosen if (c["service"] in BOURSE_SERVICES) == (kind == "bourse")]
-        if not ids or state == UNSENT:
+        if not ids or state == UNSENT or (meeting_requested and kind == "bourse"):
             continue
         where = (table.school_id == sid) & table.campaign_id.is_in(ids) & (table.state != UNSENT)
         if state:
             where = where & (table.state == state)
+        if meeting_requested is not None and kind == "orientation":
+            where = where & (OrientationForm.meeting_requested == meeting_requested)
         rows = await table.select().where(where)
         # A draft is the family's own: not listed, nor a bourse withdrawn before it was ever filed.
         rows = await school_bourses(sid, rows) if kind == "bourse" else rows
@@ -94,6 +102,7 @@ async def request_lines(
             state_label=STATE_LABELS[kind][row["state"]],
             summary=bourse.decision_text(row) if kind == "bourse" else wishes.get(row["id"], ""),
             updated_at=row["updated_at"],
+            meeting_requested=kind == "orientation" and row["meeting_requested"],
         )
         for kind, row in lines
         if row["student_id"] in cards and class_id in (None, cards[row["student_id"]].class_id)
@@ -113,8 +122,9 @@ class SchoolTeleservicesController(Controller):
         service: FromQuery[Service | None] = None,
         request_state: Annotated[State | None, QueryParameter(name="state")] = None,
         class_id: FromQuery[UUID | None] = None,
+        meeting_requested: FromQuery[bool | None] = None,
     ) -> list[RequestLine]:
-        return await request_lines(principal, service, request_state, class_id)
+        return await request_lines(principal, service, request_state, class_id, meeting_requested)
 
     @get("/bourses/{request_id:uuid}", summary="A bourse request, its pieces and history", responses=errors(404))
     async def read_bourse(self, principal: NamedDependency[Principal], request_id: FromPath[UUID]) -> BourseOut:

@@ -7,6 +7,7 @@ when, from which state to which, and the message that went with it.
 
 A guardian's change of contact details is one `contact_change` row: a new phone or e-mail waits
 for the code sent to it, a postal address applies at once; the school reads them as a dated log.
+A campaign's or a scale's change by the administrator is one `teleservice_setting_change` row.
 """
 
 from piccolo.columns import UUID, Array, Boolean, Date, Integer, Text, Timestamptz, Varchar
@@ -30,6 +31,9 @@ class TeleserviceCampaign(Table, tablename="teleservice_campaign"):
     closes_on = Date()
     replies_until = Date()
     updated_at = Timestamptz()
+    # Cancelled before it opened: it reads "Annulé" and families never act in it (setting its dates again
+    # brings it back).
+    cancelled_at = Timestamptz(null=True, default=None)
 
 
 class BourseEchelon(Table, tablename="bourse_echelon"):
@@ -158,6 +162,10 @@ class ContactChange(Table, tablename="contact_change"):
     A new phone or e-mail stays `pending` until the code sent to it is entered (the code lives in
     `verification_code`, accounts app: `verification_id`), then `applied`; asking again for the
     same detail `cancelled`s the previous pending change. An address is `applied` at once.
+
+    A phone or e-mail confirmed on one account reaches the same person's accounts in other schools
+    (api/teleservices/contact_others.py): there it is a row of that school, `origin` "elsewhere",
+    `applied` at once or `offered` (the account's owner confirms it, with a code, when signed in there).
     """
 
     id = primary_key()
@@ -166,11 +174,30 @@ class ContactChange(Table, tablename="contact_change"):
     field = Varchar(length=8)  # phone | email | address
     old_value = Text(default="")
     new_value = Text()
-    state = Varchar(length=10, default="pending")  # pending | applied | cancelled
+    state = Varchar(length=10, default="pending")  # pending | applied | cancelled | offered
     verification_id = UUID(null=True, default=None)  # the code's row (no FK: codes may be purged, the log stays)
     client_id = Varchar(length=64, default="")  # idempotency key of the request ("" if none)
     created_at = created_at()
     applied_at = Timestamptz(null=True, default=None)
+    origin = Varchar(length=10, default="")  # "" (the guardian, here) | elsewhere (their account in another school)
+    # The names of the other schools whose account of the same person took the change, or was offered it.
+    applied_elsewhere = Array(base_column=Varchar(length=200), default=list)
+    offered_elsewhere = Array(base_column=Varchar(length=200), default=list)
+
+
+class TeleserviceSettingChange(Table, tablename="teleservice_setting_change"):
+    """Who changed a campaign (dates, cancellation) or a bourse scale, when, and from what to what."""
+
+    id = primary_key()
+    school_id = school_key()
+    school_year_id = ref()
+    subject = Varchar(length=10)  # campaign | scale
+    name = Varchar(length=30)  # the service (campaign) or the scale (college | lycee)
+    level = Varchar(length=10, default="")  # orientation campaigns: 3e | 2de
+    action = Varchar(length=10)  # create | dates | cancel | replace
+    detail = Text(default="")  # before → after, in French
+    actor_id = ref()
+    created_at = created_at()
 
 
 SHARDED_TABLES = [
@@ -184,6 +211,7 @@ SHARDED_TABLES = [
     TeleserviceEvent,
     PostalAddress,
     ContactChange,
+    TeleserviceSettingChange,
 ]
 REFERENCES = [
     Ref(TeleserviceCampaign, "school_year_id", SchoolYear, "CASCADE"),
@@ -203,6 +231,8 @@ REFERENCES = [
     Ref(TeleserviceEvent, "actor_id", User),
     Ref(PostalAddress, "user_id", User, "CASCADE"),
     Ref(ContactChange, "user_id", User, "CASCADE"),
+    Ref(TeleserviceSettingChange, "school_year_id", SchoolYear, "CASCADE"),
+    Ref(TeleserviceSettingChange, "actor_id", User),
 ]
 INDEXES = [
     "CREATE UNIQUE INDEX teleservice_campaign_uq ON teleservice_campaign (school_id, school_year_id, service, level)",
@@ -237,4 +267,8 @@ INDEXES = [
         "WHERE client_id <> ''"
     ),
     "CREATE INDEX contact_change_applied_idx ON contact_change (school_id, applied_at DESC) WHERE state = 'applied'",
+    (
+        "CREATE INDEX teleservice_setting_change_year_idx ON teleservice_setting_change "
+        "(school_id, school_year_id, created_at DESC)"
+    ),
 ]

@@ -1,9 +1,8 @@
 // "Dans mon agenda": a secret calendar URL per child (or for oneself), made, revoked and made anew, as in
 // the phone's Réglages. The URL is shown once, when it is made: only its hash is kept.
 import { api, el } from './espace.js';
-import { $ } from './widgets.js';
-
-const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long' });
+import { $, localDay } from './widgets.js';
+import { formatFullDay } from '/js/format.js';
 
 function madeLink(created) {
   const id = `url-${created.student_id}`;
@@ -24,7 +23,7 @@ export async function drawFeeds(run, made = null, title = (feed) => feed.first_n
   });
   $('feeds').replaceChildren(...feeds.map((feed) => el('div', { class: 'item' },
     el('h3', { text: title(feed) }),
-    el('p', { text: feed.active ? `Lien actif, créé le ${dateFormat.format(new Date(feed.created_at))}.` : 'Aucun lien.' }),
+    el('p', { text: feed.active ? `Lien actif, créé le ${formatFullDay(localDay(feed.created_at))}.` : 'Aucun lien.' }),
     made?.student_id === feed.student_id ? madeLink(made) : null,
     el('button', { type: 'button', text: feed.active ? 'Refaire le lien' : 'Créer le lien',
       onclick: () => act('POST', '/api/me/calendar-feeds', { student_id: feed.student_id }) }), ' ',

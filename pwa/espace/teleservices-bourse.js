@@ -1,9 +1,9 @@
 // A family's bourse request: the form with its simulator, the tax notice, filing, the school's
 // request for a piece, the decision. What the viewer may do comes from the request's `actions`.
 import { api, el, say } from './espace.js';
-import { badge, euros, historyList } from './teleservices-common.js';
+import { euros, historyList, tone } from './teleservices-common.js';
 import { count } from '/js/format.js';
-import { clientId, field, postForm, when } from './widgets.js';
+import { badge, clientId, field, postForm, when } from './widgets.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -127,7 +127,7 @@ export async function showBourse(id, context, run) {
   }[request.state] ?? `Demande déposée par ${request.filed_by} : vous pouvez la consulter.`;
   const owner = el('p', { class: 'hint' }, request.mine ? privacy : `${holder} ${privacy}`);
   $('detail-body').replaceChildren(...[
-    el('p', {}, 'État : ', badge(request.state, request.state_label), ` · ${request.campaign.window.label}`),
+    el('p', {}, 'État : ', badge(tone(request.state), request.state_label), ` · ${request.campaign.window.label}`),
     owner,
     decision(request),
     request.actions.includes('edit') ? form(request, context, run) : null,

@@ -1,6 +1,7 @@
 // "Mes coordonnées": a guardian changes phone, e-mail or postal address. A new phone or e-mail waits
 // for the code sent to it (the flow of each pending change is kept in memory: after a reload,
-// "Renvoyer un code" starts a fresh one); an address is saved at once.
+// "Renvoyer un code" starts a fresh one); an address is saved at once. A detail confirmed on the
+// person's account in another school reaches this one: applied, or offered here (a code confirms it).
 import { api, el, say } from './espace.js';
 import { contactValue } from './teleservices-common.js';
 import { clientId, field, when } from './widgets.js';
@@ -37,13 +38,32 @@ function pendingItem(change, run, refresh) {
         say($('error'), 'Ce code n\'est plus attendu sur cette page : cliquez sur « Renvoyer un code ».');
         return;
       }
-      await api(`/api/teleservices/contact/changes/${change.id}/verify`, { method: 'POST',
+      const done = await api(`/api/teleservices/contact/changes/${change.id}/verify`, { method: 'POST',
         body: { flow: flows.get(change.id), code: code.value } });
       await refresh();
-      say($('contact-status'), `Changement confirmé — ${change.field_label} : ${contactValue(change.field, change.new_value)}.`);
+      say($('contact-status'), [`Changement confirmé — ${change.field_label} : ${contactValue(done.field, done.new_value)}.`,
+        elsewhere(done.applied_elsewhere, 'Également enregistré pour votre compte à : '),
+        elsewhere(done.offered_elsewhere, 'Proposé à votre compte à : ', ' (à confirmer en vous y connectant)')].join(' ').trim());
     });
   });
   return el('li', {}, el('p', {}, `${change.field_label} : ${contactValue(change.field, change.new_value)} — en attente du code envoyé à ${change.sent_to}.`), check);
+}
+
+const elsewhere = (schools, lead, tail = '') => (schools.length ? `${lead}${schools.join(', ')}${tail}.` : '');
+
+// A new detail confirmed on this person's account in another school: take it (a code goes to it) or leave it.
+function offerItem(change, run, refresh) {
+  const act = (action) => run(async () => {
+    const answer = await api(`/api/teleservices/contact/changes/${change.id}/${action}`, { method: 'POST' });
+    if (answer.flow) flows.set(change.id, answer.flow);
+    await refresh();
+    say($('contact-status'), answer.message || 'Proposition ignorée : vos coordonnées ici ne changent pas.');
+    if (answer.flow) $(`code-${change.id}`)?.focus();
+  });
+  return el('li', {}, el('p', {}, `${change.field_label} : ${change.new_value}, confirmé sur votre compte dans un autre établissement.`),
+    el('div', { class: 'ts-actions' },
+      el('button', { type: 'button', onclick: () => act('accept') }, `Utiliser aussi ici (code envoyé à ${change.sent_to})`),
+      el('button', { type: 'button', class: 'secondary', onclick: () => act('dismiss') }, 'Ignorer')));
 }
 
 export async function showContact(run) {
@@ -60,6 +80,9 @@ export async function showContact(run) {
   const submit = (send) => run(() => started(send));
   const address = details.address || {};
   $('contact-body').replaceChildren(...[
+    details.offers.length ? el('section', { 'aria-labelledby': 'contact-offers-title' },
+      el('h3', { id: 'contact-offers-title' }, 'Depuis votre compte dans un autre établissement'),
+      el('ul', { class: 'ts-pieces' }, ...details.offers.map((change) => offerItem(change, run, refresh)))) : null,
     form('contact-phone-form', [field('Téléphone portable', input('contact-phone', 'tel', contactValue('phone', details.phone), { autocomplete: 'tel' }),
       'Un code vous sera envoyé par SMS à ce numéro.')], 'Changer de numéro',
     () => ({ field: 'phone', phone: $('contact-phone').value }), submit),

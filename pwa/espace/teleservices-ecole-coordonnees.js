@@ -17,5 +17,6 @@ export async function showContactLog(run) {
   $('cc-lines').replaceChildren(...lines.map((line) => el('tr', {},
     el('td', {}, when(line.applied_at)), el('th', { scope: 'row' }, line.guardian), el('td', {}, line.children.join(', ')),
     el('td', {}, line.field_label), el('td', {}, contactValue(line.field, line.old_value) || '—'),
-    el('td', {}, contactValue(line.field, line.new_value)))));
+    el('td', {}, contactValue(line.field, line.new_value),
+      line.from_other_school ? el('span', { class: 'hint' }, ' (confirmé sur son compte dans un autre établissement)') : null))));
 }

@@ -1,9 +1,9 @@
 // One request on the school's side: a bourse (pieces, expected échelon, ask for a piece, grant,
 // refuse) or a fiche dialogue (the council's opinion on each wish, its proposal in the final phase).
 import { api, el, say } from './espace.js';
-import { badge, euros, historyList } from './teleservices-common.js';
+import { euros, historyList, tone } from './teleservices-common.js';
 import { count } from '/js/format.js';
-import { clientId, day, field, when } from './widgets.js';
+import { badge, clientId, day, field, when } from './widgets.js';
 import { wishList } from './teleservices-orientation.js';
 import { wishEditor } from './teleservices-wishes.js';
 
@@ -48,7 +48,7 @@ function bourseDecisions(request, context, run) {
 
 function bourseBody(request, context, run) {
   return [
-    el('p', {}, 'État : ', badge(request.state, request.state_label), ` · demande de ${request.filed_by}`),
+    el('p', {}, 'État : ', badge(tone(request.state), request.state_label), ` · demande de ${request.filed_by}`),
     request.state === 'granted' ? el('p', { class: 'ts-decision' }, `Échelon ${request.echelon} — ${euros(request.yearly_amount_cents)} par an`) : null,
     request.state === 'refused' ? el('p', { class: 'ts-decision' }, `Refusée : ${request.decision_reason}`) : null,
     request.reference_income !== null
@@ -98,7 +98,7 @@ async function orientationBody(form, context, run) {
       + ` par ${form.responded_by} le ${when(form.responded_at)}`, form.response_comment ? el('q', {}, ` ${form.response_comment}`) : null)
     : null;
   return [
-    el('p', {}, 'État : ', badge(form.state, form.state_label)),
+    el('p', {}, 'État : ', badge(tone(form.state), form.state_label)),
     family,
     form.actions.includes('answer') ? await councilForm(form, context, run)
       : el('div', {}, el('h3', {}, 'Vœux de la famille'), form.wishes.length ? wishList(form.wishes) : el('p', { class: 'hint' }, 'Aucun vœu.'),

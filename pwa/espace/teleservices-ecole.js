@@ -2,10 +2,10 @@
 // one request at a time, the campaigns' dates and the bourse scale of a chosen school year (the
 // current one or a later one: in summer, next year's are prepared), the exports. Only the
 // administrator sees the forms that change years, dates and scales; the API enforces it either way.
-import { api, el, reporter, say, session, signOut } from './espace.js';
-import { badge } from './teleservices-common.js';
+import { api, el, reporter, say, session, signOut, toSignIn } from './espace.js';
+import { tone } from './teleservices-common.js';
 import { count } from '/js/format.js';
-import { day, when } from './widgets.js';
+import { badge, day, when } from './widgets.js';
 import { showSchoolRequest } from './teleservices-ecole-demande.js';
 import { showScale } from './teleservices-ecole-bareme.js';
 import { showContactLog } from './teleservices-ecole-coordonnees.js';
@@ -20,13 +20,16 @@ async function loadRequests() {
   for (const [name, id] of [['service', 'f-service'], ['state', 'f-state'], ['class_id', 'f-class']]) {
     if ($(id).value) query.set(name, $(id).value);
   }
+  if ($('f-meeting').checked) query.set('meeting_requested', 'true');
   const lines = await run(() => api(`/api/school/teleservices/requests?${query}`));
   if (!lines) return;
   $('count').textContent = count(lines.length, 'demande', 'demandes');
   $('requests').replaceChildren(...lines.map((line) => {
     const name = `${line.student.last_name} ${line.student.first_name}`;
     return el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, line.student.class_name), el('td', {}, line.title),
-      el('td', {}, badge(line.state, line.state_label)), el('td', {}, line.summary), el('td', {}, when(line.updated_at)),
+      el('td', {}, badge(tone(line.state), line.state_label)),
+      el('td', {}, line.summary, line.meeting_requested ? el('strong', {}, ' — rendez-vous demandé') : null),
+      el('td', {}, when(line.updated_at)),
       el('td', {}, el('button', { type: 'button', class: 'link', 'aria-label': `Ouvrir : ${line.title}, ${name}`,
         onclick: () => openRequest(line.kind, line.id) }, 'Ouvrir')));
   }));
@@ -83,11 +86,34 @@ async function loadCampaigns() {
   $('campaigns').replaceChildren(...campaigns.map((c) => el('tr', {}, el('th', { scope: 'row' }, c.title),
     el('td', {}, day(c.window.opens_on)), el('td', {}, day(c.window.closes_on)), el('td', {}, day(c.window.replies_until)),
     el('td', {}, c.window.label, context.admin ? el('button', { type: 'button', class: 'link', 'aria-label': `Modifier les dates : ${c.title}`,
-      onclick: () => editCampaign(c) }, ' Modifier') : null))));
+      onclick: () => editCampaign(c) }, ' Modifier') : null,
+    context.admin && c.window.status === 'upcoming' ? el('button', { type: 'button', class: 'link', 'aria-label': `Annuler : ${c.title}`,
+      onclick: () => cancelCampaign(c) }, ' Annuler') : null))));
   if (!campaigns.length) {
     $('campaigns').replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'hint' }, `Aucun téléservice pour ${context.year.label}.`)));
   }
   $('campaign-form').hidden = !context.admin;
+  if (context.admin) await loadSettingsLog();
+}
+
+// A téléservice not yet opened is cancelled (it reads « Annulé »; setting its dates again brings it back).
+function cancelCampaign(campaign) {
+  if (!window.confirm(`Annuler « ${campaign.title} » (${context.year.label}) ? Les familles le verront annulé.`)) return;
+  run(async () => {
+    const saved = await api(`/api/school/teleservices/campaigns/${campaign.id}/cancel`, { method: 'POST' });
+    say($('campaign-status'), `${saved.title} (${saved.school_year}) : ${saved.window.label}.`);
+    await loadCampaigns();
+  });
+}
+
+// The administrator's log: who changed a campaign or a scale of the year, when, and what.
+async function loadSettingsLog() {
+  const lines = await run(() => api(`/api/school/teleservices/settings-log${yearQuery()}`));
+  if (!lines) return;
+  $('settings-log').hidden = false;
+  $('settings-log-count').textContent = count(lines.length, 'modification', 'modifications');
+  $('settings-log-lines').replaceChildren(...lines.map((line) => el('tr', {}, el('td', {}, when(line.at)),
+    el('td', {}, line.by), el('th', { scope: 'row' }, line.title), el('td', {}, line.action_label), el('td', {}, line.detail))));
 }
 
 // Fill the form with a campaign's dates, to move or close it.
@@ -144,7 +170,7 @@ $('signout').addEventListener('click', signOut);
 
 (async () => {
   const me = await session().catch(() => null);
-  if (!me) { location.href = '/espace/index.html'; return; }
+  if (!me) { toSignIn(); return; }
   if (!['staff', 'admin'].includes(me.user.role)) {
     location.href = me.user.role === 'parent' ? '/espace/teleservices.html' : '/espace/portail.html';
     return;

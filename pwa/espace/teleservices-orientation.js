@@ -1,8 +1,8 @@
 // A family's fiche dialogue: ranked wishes (choices of the level from the API), sending them, the
 // class council's answers, and the family's answer (the first guardian to answer answers for all).
 import { api, el, say } from './espace.js';
-import { badge, historyList } from './teleservices-common.js';
-import { clientId, field, when } from './widgets.js';
+import { historyList, tone } from './teleservices-common.js';
+import { badge, clientId, field, when } from './widgets.js';
 import { wishEditor } from './teleservices-wishes.js';
 
 const $ = (id) => document.getElementById(id);
@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 export function wishList(wishes) {
   return el('ol', { class: 'ts-wishes' }, ...wishes.map((wish) => el('li', {},
     el('strong', {}, wish.label),
-    wish.opinion ? el('span', {}, ' — avis du conseil : ', badge(wish.opinion, wish.opinion_label)) : null,
+    wish.opinion ? el('span', {}, ' — avis du conseil : ', badge(tone(wish.opinion), wish.opinion_label)) : null,
     wish.comment ? el('q', { class: 'hint' }, ` ${wish.comment}`) : null)));
 }
 
@@ -78,7 +78,7 @@ export async function showOrientation(id, context, run) {
   if (!form) return null;
   const editing = form.actions.includes('edit') ? await editor(form, context, run) : null;
   $('detail-body').replaceChildren(...[
-    el('p', {}, 'État : ', badge(form.state, form.state_label), ` · ${form.campaign.window.label}`),
+    el('p', {}, 'État : ', badge(tone(form.state), form.state_label), ` · ${form.campaign.window.label}`),
     editing || el('div', {}, el('h3', {}, 'Vœux de la famille'),
       form.wishes.length ? wishList(form.wishes) : el('p', { class: 'hint' }, 'Aucun vœu.')),
     form.proposal ? el('div', {}, el('h3', {}, 'Proposition du conseil de classe'), el('p', { class: 'ts-decision' }, form.proposal.label)) : null,

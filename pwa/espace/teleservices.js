@@ -1,7 +1,8 @@
 // Families' téléservices: the "Démarches" of each child (from /api/teleservices/summary), then one
 // request at a time (#bourse/<id>, #orientation/<id>), drawn by the bourse and orientation modules.
-import { api, el, reporter, session, signOut } from './espace.js';
-import { badge } from './teleservices-common.js';
+import { api, el, reporter, session, signOut, toSignIn } from './espace.js';
+import { tone } from './teleservices-common.js';
+import { badge } from './widgets.js';
 import { count } from '/js/format.js';
 import { showBourse } from './teleservices-bourse.js';
 import { showContact } from './teleservices-coordonnees.js';
@@ -30,7 +31,7 @@ function item(child, demarche) {
   const label = demarche.pending ? START[demarche.pending.code] : (demarche.request_id ? 'Consulter' : 'Commencer');
   return el('li', { class: 'ts-item' },
     el('div', {},
-      el('h4', {}, demarche.title, ' ', badge(demarche.state, demarche.state_label)),
+      el('h4', {}, demarche.title, ' ', badge(tone(demarche.state), demarche.state_label)),
       el('p', { class: 'hint' }, demarche.window.label),
       demarche.pending ? el('p', { class: 'ts-pending' }, demarche.pending.label) : null),
     canStart ? el('button', { type: 'button', 'aria-label': `${label} : ${name}`, onclick: () => open(child, demarche) }, label) : null);
@@ -77,7 +78,7 @@ window.addEventListener('hashchange', () => { $('status').hidden = true; route()
 
 (async () => {
   const me = await session().catch(() => null);
-  if (!me) { location.href = '/espace/index.html'; return; }
+  if (!me) { toSignIn(); return; }
   if (me.user.role !== 'parent') {
     location.href = ['staff', 'admin'].includes(me.user.role) ? '/espace/teleservices-ecole.html' : '/espace/portail.html';
     return;
