@@ -60,11 +60,10 @@ FROM family_audience($1, $2, $3) a
 
 _SCHOOL_EVENTS_SQL = f"SELECT {events_body('$2::date', '$3::date')}::text"
 
-# $1 school, $2 teacher, $3 first day, $4 last day: what the teacher's classes see (the classes they teach,
-# and those of the students of the groups they teach).
-_TEACHER_EVENTS_SQL = f"""
-WITH taught AS (
-    SELECT coalesce(array_agg(DISTINCT x.class_id), '{{}}') AS class_ids FROM (
+# SQL: a CTE `taught(class_ids)` of teacher $2 in school $1: the classes they teach, and those of the
+# students of the groups they teach (what a teacher's calendar shows of the school's events).
+TAUGHT_CLASSES = """taught AS (
+    SELECT coalesce(array_agg(DISTINCT x.class_id), '{}') AS class_ids FROM (
         SELECT ts.class_id FROM teaching_service ts
         WHERE ts.school_id = $1 AND ts.teacher_id = $2 AND ts.class_id IS NOT NULL
         UNION
@@ -73,7 +72,11 @@ WITH taught AS (
         JOIN enrolment e ON e.school_id = $1 AND e.student_id = gm.student_id
         WHERE ts.school_id = $1 AND ts.teacher_id = $2
     ) x
-)
+)"""
+
+# $1 school, $2 teacher, $3 first day, $4 last day: what the teacher's classes see.
+_TEACHER_EVENTS_SQL = f"""
+WITH {TAUGHT_CLASSES}
 SELECT {events_json("$3::date", "$4::date", classes="taught.class_ids")}::text FROM taught
 """
 _ONE_EVENT_SQL = f"SELECT {events_json('e.first_day', 'e.last_day', only='$2::uuid')}::text"

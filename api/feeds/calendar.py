@@ -23,6 +23,7 @@ import nh3
 from icalendar import Calendar, Event
 
 from api.dates import school_zone
+from api.events.read import TAUGHT_CLASSES
 from api.events.structs import KINDS as EVENT_KINDS
 from piccolo_conf import DB
 
@@ -72,18 +73,8 @@ ORDER BY day, starts_at NULLS FIRST, kind, id
 # $1 school, $2 reader, $3 first day, $4 last day, $5 whether the reader sees the whole school's events
 # (staff, head) rather than those of the classes they teach. A lesson's or homework's `subject` is its
 # subject and class (or group): a teacher's week is many classes.
-_SCHOOL_ITEMS = """
-WITH taught AS (
-    SELECT coalesce(array_agg(DISTINCT x.class_id), '{}') AS class_ids FROM (
-        SELECT ts.class_id FROM teaching_service ts
-        WHERE ts.school_id = $1 AND ts.teacher_id = $2 AND ts.class_id IS NOT NULL
-        UNION
-        SELECT e.class_id FROM teaching_service ts
-        JOIN group_membership gm ON gm.school_id = $1 AND gm.group_id = ts.group_id
-        JOIN enrolment e ON e.school_id = $1 AND e.student_id = gm.student_id
-        WHERE ts.school_id = $1 AND ts.teacher_id = $2
-    ) x
-)
+_SCHOOL_ITEMS = f"""
+WITH {TAUGHT_CLASSES}
 SELECT 'lesson' AS kind, l.id, l.date AS day, l.date AS last_day,
        (l.date + l.starts_at) AT TIME ZONE sc.timezone AS starts_at,
        (l.date + l.ends_at) AT TIME ZONE sc.timezone AS ends_at,
