@@ -38,6 +38,17 @@ class Settings(msgspec.Struct, frozen=True):
     push_services: tuple[str, ...]
     push_worker: bool
 
+    @property
+    def public_origin(self) -> str:
+        """PUBLIC_URL's origin: scheme, host and port (what a browser sends as Origin)."""
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def public_host(self) -> str:
+        """PUBLIC_URL's host name, lower case (a WebAuthn relying-party id)."""
+        return urlsplit(self.public_url).hostname or "localhost"
+
 
 # Local data that is not in PostgreSQL (uploads, keys): git-ignored.
 DATA_DIR = Path(__file__).resolve().parent.parent / ".data"

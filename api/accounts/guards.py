@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from litestar import Request
@@ -94,12 +93,6 @@ async def clear_failures(identifier: str, ip: str | None = None, known_browser: 
     await reset("signin:account", identifier)
 
 
-def public_origin() -> str:
-    """PUBLIC_URL's origin (scheme, host and port: what a browser sends as Origin)."""
-    parts = urlsplit(get_settings().public_url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def require_same_origin(request: Request) -> None:
     """Pre-session posts (sign-in, activation, recovery) carry no CSRF token yet: refuse cross-site ones.
 
@@ -110,7 +103,7 @@ def require_same_origin(request: Request) -> None:
     origin = request.headers.get("origin")
     if not origin:
         return
-    allowed = {public_origin()}
+    allowed = {get_settings().public_origin}
     if not get_settings().public_url_pinned:
         host = request.headers.get("host", "")
         allowed |= {get_settings().public_url, f"http://{host}", f"https://{host}"}

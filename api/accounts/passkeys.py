@@ -26,7 +26,7 @@ from webauthn.helpers.structs import (
 )
 
 from api.accounts import codes, known_browsers
-from api.accounts.guards import public_origin, require_same_origin
+from api.accounts.guards import require_same_origin
 from api.accounts.identifiers import locate
 from api.accounts.signin import start_session
 from api.accounts.structs import (
@@ -57,9 +57,9 @@ def relying_party(request: Request) -> tuple[str, list[str]]:
     """(rp_id, accepted origins). With PUBLIC_URL set, its host and origin only (the Host header is
     anyone's to write). Without it (development and tests), the default public URL, and the request's
     own origin on a loopback host (an IP address cannot be a WebAuthn RP id, "localhost" can)."""
-    if get_settings().public_url_pinned:
-        public = public_origin()
-        return urlsplit(public).hostname or "localhost", [public]
+    settings = get_settings()
+    if settings.public_url_pinned:
+        return settings.public_host, [settings.public_origin]
     public = get_settings().public_url
     host = request.headers.get("host", "")
     if host.split(":")[0] == "localhost":

@@ -53,8 +53,7 @@ def relying_party(request: Request) -> tuple[str, list[str]]:
     public origin, or the origin this request was made to."""
     settings = get_settings()
     if settings.public_url_pinned:
-        parts = urlsplit(settings.public_url)
-        return parts.hostname or "localhost", [f"{parts.scheme}://{parts.netloc}"]
+        return settings.public_host, [settings.public_origin]
     public = settings.public_url
     own = str(request.base_url).rstrip("/")
     origins = list(dict.fromkeys([public, own]))
