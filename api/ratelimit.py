@@ -17,16 +17,8 @@ from api.clock import now
 from api.errors import ApiError
 from db.accounts.tables import RateLimitCounter
 
-_UPSERT = """
-INSERT INTO rate_limit_counter (key, window_start, hits) VALUES ({}, {}, 1)
-ON CONFLICT (key) DO UPDATE SET
-    hits = CASE WHEN rate_limit_counter.window_start = EXCLUDED.window_start
-                THEN rate_limit_counter.hits + 1 ELSE 1 END,
-    window_start = EXCLUDED.window_start
-RETURNING hits
-"""
-# The same, for several keys in one statement (whatever their number: one statement, one shape).
-_UPSERT_EACH = """
+# Count one hit for each key (one statement and one shape whatever their number).
+_COUNT_HITS = """
 INSERT INTO rate_limit_counter (key, window_start, hits) SELECT key, {}, 1 FROM unnest({}::text[]) AS key
 ON CONFLICT (key) DO UPDATE SET
     hits = CASE WHEN rate_limit_counter.window_start = EXCLUDED.window_start
@@ -77,7 +69,7 @@ async def limit(
     """Count one hit for (scope, subject); raise 429 beyond `max_hits`. Returns the hit count."""
     moment = now()
     start = _window_start(window, moment)
-    rows = await RateLimitCounter.raw(_UPSERT, f"{scope}:{subject}"[:200], start)
+    rows = await RateLimitCounter.raw(_COUNT_HITS, start, [f"{scope}:{subject}"[:200]])
     hits = rows[0]["hits"]
     if hits > max_hits:
         retry_after = int((start + window - moment).total_seconds()) + 1
@@ -99,7 +91,7 @@ async def within_each(scope: str, subjects: list[str], *, max_hits: int, window:
     """`within` for several subjects, in one statement whatever their number: whether each one (in
     order) is still within `max_hits`."""
     keys = list(dict.fromkeys(f"{scope}:{subject}"[:200] for subject in subjects))
-    rows = await RateLimitCounter.raw(_UPSERT_EACH, _window_start(window, now()), keys)
+    rows = await RateLimitCounter.raw(_COUNT_HITS, _window_start(window, now()), keys)
     hits = {row["key"]: row["hits"] for row in rows}
     return [hits[f"{scope}:{subject}"[:200]] <= max_hits for subject in subjects]
 
