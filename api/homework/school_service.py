@@ -166,8 +166,9 @@ async def change(principal: Principal, homework_id: UUID, data: HomeworkChange) 
 
 
 HANDED_IN = ApiError(409, "already_handed_in", "Des élèves ont déjà rendu ce travail : il ne peut plus être supprimé.")
-# $1 school, $2 homework: delete it unless a student handed something in (their work and the teacher's
-# returns would go with it); the storage keys of its attachments, whose files are then removed.
+# School, homework: delete it unless a student handed something in (their work and the teacher's returns
+# would go with it). One row: whether it was deleted, and the storage keys of its attachments (read in the
+# statement's snapshot, before the cascade), whose files the caller then removes.
 _REMOVE = """
 WITH removed AS (
     DELETE FROM homework h WHERE h.school_id = {} AND h.id = {}
@@ -175,8 +176,9 @@ WITH removed AS (
                       AND s.homework_id = h.id AND s.handed_in_at IS NOT NULL)
     RETURNING h.id
 )
-SELECT f.storage_key FROM homework_attachment f
-WHERE f.school_id = {} AND f.homework_id = {} AND EXISTS (SELECT 1 FROM removed)
+SELECT EXISTS (SELECT 1 FROM removed) AS removed,
+       array(SELECT f.storage_key FROM homework_attachment f
+             WHERE f.school_id = {} AND f.homework_id = {}) AS storage_keys
 """
 
 
@@ -185,11 +187,11 @@ async def remove(principal: Principal, homework_id: UUID) -> list[str]:
     await own_homework(principal, homework_id)
     sid = principal.school_id
     async with events.transaction():
-        files = await Homework.raw(_REMOVE, sid, homework_id, sid, sid, homework_id)
-        if await Homework.exists().where((Homework.school_id == sid) & (Homework.id == homework_id)):
+        [outcome] = await Homework.raw(_REMOVE, sid, homework_id, sid, sid, homework_id)
+        if not outcome["removed"]:
             raise HANDED_IN
         await events.withdraw(sid, homework_id)  # its pushes not sent yet go with it
-    return [file["storage_key"] for file in files]
+    return outcome["storage_keys"]
 
 
 async def of_lesson(principal: Principal, lesson_id: UUID) -> list[HomeworkOut]:
