@@ -8,6 +8,7 @@ one the URL names.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import tempfile
 import uuid
@@ -62,6 +63,9 @@ async def _throwaway_server_settings(admin_url: str) -> None:
 
 
 _prepare_database()
+# httpx logs every request at INFO (the app's logging config enables INFO): thousands of formatted
+# lines per run that nobody reads, since a failing test shows its own request and answer.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 pytest_plugins = ["tests.fixtures.api", "tests.fixtures.browser", "tests.fixtures.push"]
 

@@ -93,9 +93,18 @@ class Outcome:
     exercised: set[tuple[str, str]] = field(default_factory=set)
 
 
-async def send(client: httpx.AsyncClient, case, phone: PairedPhone | None = None) -> httpx.Response | None:
-    """Send `case` as Schemathesis's own HTTP transport would (the bytes `requests` prepares), in-process;
-    as `phone` (its token and a proof of that method and URL) when given."""
+@dataclass(frozen=True)
+class Prepared:
+    """A case as bytes on the wire, prepared once and sent as every caller."""
+
+    method: str
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def prepare(case) -> Prepared | None:
+    """The request Schemathesis's own HTTP transport would send for `case` (the bytes `requests` prepares)."""
     kwargs = case.as_transport_kwargs(base_url="http://localhost")
     try:
         prepared = requests.Request(**{key: kwargs.get(key) for key in PREPARED}).prepare()
@@ -103,10 +112,16 @@ async def send(client: httpx.AsyncClient, case, phone: PairedPhone | None = None
         return None  # no HTTP client could send it (e.g. a header that is not Latin-1)
     body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body
     headers = {name: value for name, value in prepared.headers.items() if name.lower() != "content-length"}
+    return Prepared(prepared.method, prepared.url, body or b"", headers)
+
+
+async def send(client: httpx.AsyncClient, request: Prepared, phone: PairedPhone | None = None) -> httpx.Response | None:
+    """Send a prepared case in-process; as `phone` (its token and a proof of that method and URL) when given."""
+    headers = request.headers
     if phone is not None:
-        headers.update(phone.headers(prepared.method, urlsplit(prepared.url).path))
+        headers = {**headers, **phone.headers(request.method, urlsplit(request.url).path)}
     try:
-        return await client.request(prepared.method, prepared.url, content=body or b"", headers=headers)
+        return await client.request(request.method, request.url, content=request.body, headers=headers)
     except (httpx.LocalProtocolError, UnicodeEncodeError):
         return None
 
@@ -173,8 +188,11 @@ async def test_every_operation_as_every_caller_answers_as_documented(app, client
 
     async def as_every_caller(case) -> None:
         nonlocal phone
+        request = prepare(case)
+        if request is None:
+            return
         for role in ROLES:
-            response = await send(clients[role], case, phone if role == "phone" else None)
+            response = await send(clients[role], request, phone if role == "phone" else None)
             if response is None:
                 continue
             check(case, response, role, outcome)
