@@ -16,6 +16,7 @@ from tests.teleservices_builders import (
     PDF,
     add_scale,
     open_campaign,
+    set_dates,
     signed_in,
     tax_notice,
     tele_setup,
@@ -133,6 +134,51 @@ async def test_a_parent_ranks_two_wishes_the_council_answers_the_parent_accepts(
     await staff_context.close()
 
 
+async def test_the_secretariat_proposes_for_a_student_without_wishes_and_a_parent_accepts(
+    browser, live_server, new_client
+):
+    s = await tele_setup()
+    campaign = await open_campaign(s, "orientation_final", "3e", opens=-30, closes=5, replies=20)
+    # The family saved two wishes and never sent them; the window has closed since.
+    parent_api = await signed_in(new_client, s.parent)
+    opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+    form_id = (await parent_api.post("/api/teleservices/orientation", json=opening)).json()["id"]
+    assert (await parent_api.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)).is_success
+    await set_dates(campaign, closes=-1)
+
+    staff_context, staff = await _desktop(browser, live_server, s.staff, "/espace/teleservices-ecole.html")
+    await staff.select_option("#f-state", "no_wishes")
+    await staff.wait_for_selector("#requests >> text=Proposition du conseil de classe à enregistrer")
+    assert "relation client" not in await staff.inner_text("#requests")  # the draft is the family's
+    await _open_request(staff, "Ouvrir : Orientation — phase définitive (3e), Fontaine Hugo")
+    await staff.wait_for_selector("#request-body >> text=Aucun vœu n'a été transmis pendant la phase de saisie")
+    await check_screen(staff, "teleservices-staff-no-wishes", sizes=((1280, 900), (360, 740)))
+    await staff.get_by_label("Voie").select_option("2gt")
+    await staff.get_by_label("Commentaire général").fill("Le conseil propose une 2de générale et technologique.")
+    await staff.get_by_role("button", name="Enregistrer la proposition du conseil").click()
+    await staff.wait_for_selector("#status >> text=Proposition du conseil enregistrée")
+    await staff.wait_for_selector("#request-body >> text=Aucun vœu transmis par la famille")  # now the fiche
+    await staff.wait_for_selector('#count >> text="0 demande"')  # no student left without a proposal
+    assert "relation client" not in await staff.inner_text("#request-body")
+
+    parent_context, parent = await _desktop(browser, live_server, s.parent, "/espace/teleservices.html")
+    await parent.get_by_role("button", name="Répondre : Orientation — phase définitive (3e) — Hugo").click()
+    await parent.wait_for_selector("#ts-no-wishes")
+    unsent = await parent.inner_text(".ts-unsent")
+    assert "2de professionnelle — Métiers de la relation client" in unsent and "Non transmis" in unsent
+    assert "2de générale et technologique" in await parent.inner_text("#detail-body .ts-decision")
+    await check_screen(parent, "teleservices-parent-proposal-without-wishes", sizes=((1280, 900), (360, 740)))
+    await parent.get_by_role("button", name="J'accepte la proposition du conseil").click()
+    await parent.wait_for_selector("text=Réponse de la famille : acceptée par Élodie Fontaine")
+    assert await parent.inner_text("#detail-body .badge") == "Acceptée par la famille"
+    assert "null" not in await parent.inner_text("#detail-body")
+
+    await staff.select_option("#f-state", "accepted")
+    await staff.wait_for_selector("#requests >> text=Proposition : 2de générale et technologique")
+    await parent_context.close()
+    await staff_context.close()
+
+
 async def test_the_administrator_types_the_scale_and_closes_a_campaign(browser, live_server):
     from db.teleservices.tables import BourseCeiling, BourseEchelon
 
@@ -187,6 +233,9 @@ async def test_the_administrator_types_the_scale_and_closes_a_campaign(browser, 
     await admin.fill("#c-replies", opens)
     await admin.get_by_role("button", name="Enregistrer les dates").click()
     await admin.wait_for_selector(f"#campaign-status >> text=Bourse de lycée ({coming})")
+    # The save redraws the coming year's table: changing year before it is back raced with it (the page now
+    # also draws only its latest answer, and waits for the session before a tab draws anything).
+    await admin.wait_for_selector("#campaigns >> text=Bourse de lycée")
     await admin.select_option("#school-year", index=0)
     await admin.wait_for_selector("#campaigns >> text=Bourse de collège")
     assert "Bourse de lycée" not in await admin.inner_text("#campaigns")

@@ -56,6 +56,10 @@ ORIENTATION_STATES = {
     "declined": "Refusée — rendez-vous demandé",
 }
 STATE_LABELS = {"bourse": BOURSE_STATES, "orientation": ORIENTATION_STATES}
+# Not a fiche's state: a student of the level whose family sent no wishes in the final phase (no fiche, or
+# a draft the school may not read), listed for the class council's proposal (orientation_proposal.py).
+NO_WISHES = "no_wishes"
+NO_WISHES_LABEL = "Aucun vœu transmis"
 State = Literal[
     "draft",
     "filed",
@@ -68,6 +72,7 @@ State = Literal[
     "answered",
     "accepted",
     "declined",
+    "no_wishes",
 ]
 
 # Orientation: a family ranks at most this many wishes per phase.

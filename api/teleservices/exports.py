@@ -5,7 +5,8 @@ GET /api/school/teleservices/exports/bourses.csv                 granted bourses
 GET /api/school/teleservices/exports/orientation.csv?class_id=   orientation results, by class
 GET /api/school/teleservices/classes/{class_id}/summary.pdf      every student of a class and their requests
 
-A request the family has not sent (a draft) is in none of them (visibility.py).
+A request the family has not sent (a draft) is in none of them, nor the wishes a family saved and never
+sent (visibility.py).
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ async def _wishes_of(school_id: UUID, form_ids: list[UUID]) -> dict[UUID, list[d
     found: dict[UUID, list[dict]] = {form_id: [] for form_id in form_ids}
     if form_ids:
         rows = await OrientationWish.select().where(
-            (OrientationWish.school_id == school_id) & OrientationWish.form_id.is_in(form_ids)
+            (OrientationWish.school_id == school_id)
+            & OrientationWish.form_id.is_in(form_ids)
+            & (OrientationWish.origin != "unsent")  # saved, never sent: the family's own
         )
         for row in sorted(rows, key=lambda r: (r["origin"], r["rank"])):
             found[row["form_id"]].append(row)

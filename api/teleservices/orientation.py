@@ -4,7 +4,8 @@
 Any legal guardian of the student may fill in and send the wishes (up to `MAX_WISHES`, ranked)
 while the phase is open; the class council answers each wish and, in the final phase, may make its
 own proposal; the first guardian to accept or decline answers for the family, and the others see
-who answered and when.
+who answered and when. In the final phase the council also proposes for the students whose family
+sent no wishes (`orientation_proposal.py`): such a fiche is answered with a proposal and no wishes.
 """
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ def checked_wish(level: str, wish: WishIn) -> tuple[str, str, list[str]]:
     return wish.track, "", []
 
 
-async def _wishes(school_id: UUID, form_id: UUID) -> list[dict]:
+async def wishes_of(school_id: UUID, form_id: UUID) -> list[dict]:
     return (
         await OrientationWish.select()
         .where((OrientationWish.school_id == school_id) & (OrientationWish.form_id == form_id))
@@ -118,7 +119,7 @@ async def save_wishes(principal: Principal, form_id: UUID, data: WishesIn) -> No
         locked = await OrientationForm.select(OrientationForm.state).where(where).lock_rows().first()
         if locked["state"] not in EDITABLE:
             raise ApiError(409, "not_editable", "Le conseil de classe a répondu : les vœux ne peuvent plus changer.")
-        family = [w for w in await _wishes(sid, form_id) if w["origin"] == "family"]
+        family = [w for w in await wishes_of(sid, form_id) if w["origin"] == "family"]
         if [(w["track"], w["detail"], w["specialities"]) for w in family] == wanted:
             return  # the same wishes again: nothing to record
         await OrientationWish.delete().where(
@@ -151,7 +152,7 @@ async def family_action(principal: Principal, form_id: UUID, data: FamilyOrienta
 
     async def has_wishes(_: dict) -> None:
         campaigns.require_open(campaign, today)
-        if not [w for w in await _wishes(principal.school_id, form_id) if w["origin"] == "family"]:
+        if not [w for w in await wishes_of(principal.school_id, form_id) if w["origin"] == "family"]:
             raise ApiError(400, "no_wish", "Indiquez au moins un vœu avant de transmettre la fiche.")
 
     async def in_time(current: dict) -> None:
@@ -201,10 +202,16 @@ async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
     answers = {answer.wish_id: answer for answer in data.answers}
 
     async def write_answers(_: dict) -> bool:
-        current = await _wishes(sid, form_id)
+        current = await wishes_of(sid, form_id)
         family = [w for w in current if w["origin"] == "family"]
         if set(answers) != {w["id"] for w in family} or len(answers) != len(data.answers):
             raise ApiError(400, "answers_mismatch", "Donnez un avis sur chacun des vœux de la famille, une fois.")
+        if not family and proposal is None:  # answered without wishes: the proposal is the whole answer
+            raise ApiError(
+                400,
+                "proposal_required",
+                "Aucun vœu n'a été transmis par la famille : indiquez la proposition du conseil.",
+            )
         before = [(w["opinion"], w["comment"]) for w in family]
         before_proposal = [(w["track"], w["detail"], w["specialities"]) for w in current if w["origin"] == "council"]
         after_proposal = [proposal] if proposal else []
@@ -295,8 +302,10 @@ def _actions(row: dict, viewer: Principal, window_open: bool, replies_open: bool
 async def orientation_out(viewer: Principal, row: dict) -> OrientationOut:
     sid = viewer.school_id
     campaign, shown, today = await shown_campaign(sid, row["campaign_id"])
-    wishes = [_wish_out(w) for w in await _wishes(sid, row["id"])]
+    wishes = [_wish_out(w) for w in await wishes_of(sid, row["id"])]
     family = [w for w in wishes if w.origin == "family"]
+    # Wishes never sent are the family's own: the school does not read them (visibility.py).
+    unsent = [w for w in wishes if w.origin == "unsent"] if viewer.role not in ("staff", "admin") else []
     responder = (await people(sid, [row["responded_by_id"]])).get(row["responded_by_id"])
     return OrientationOut(
         id=row["id"],
@@ -306,6 +315,7 @@ async def orientation_out(viewer: Principal, row: dict) -> OrientationOut:
         state_label=ORIENTATION_STATES[row["state"]],
         wishes=family,
         proposal=next((w for w in wishes if w.origin == "council"), None),
+        unsent_wishes=unsent,
         council_comment=row["council_comment"],
         answered_at=row["answered_at"],
         responded_by=responder.name if responder else "",

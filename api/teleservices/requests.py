@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "wishes": "Vœux enregistrés",
     "submit": "Vœux transmis à l'établissement",
     "answer": "Réponse du conseil de classe",
+    "propose": "Proposition du conseil de classe (aucun vœu transmis)",
     "accept": "Réponse acceptée par la famille",
     "decline": "Réponse refusée — rendez-vous demandé",
 }

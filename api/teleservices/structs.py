@@ -153,6 +153,9 @@ class OrientationOut(msgspec.Struct):
     state_label: str
     wishes: list[WishOut]
     proposal: WishOut | None  # the council's own proposal (final phase)
+    # Wishes the family saved but never sent before the phase closed, kept when the council proposed
+    # without wishes (orientation_proposal.py): shown to the family as "non transmis", never to the school.
+    unsent_wishes: list[WishOut]
     council_comment: str
     answered_at: datetime | None
     responded_by: str  # the guardian whose answer is the family's
@@ -162,6 +165,26 @@ class OrientationOut(msgspec.Struct):
     history: list[EventOut]
     actions: list[str]  # edit, submit, accept, decline (family); answer (school)
     updated_at: datetime
+
+
+class ProposalIn(msgspec.Struct, forbid_unknown_fields=True):
+    """The class council's proposal for a student whose family sent no wishes (final phase)."""
+
+    proposal: WishIn
+    comment: Message = ""
+    client_id: ClientId = ""
+
+
+class NoWishesOut(msgspec.Struct):
+    """A student of the campaign's level, as the school sees them when the family sent no wishes."""
+
+    campaign: CampaignOut
+    student: StudentCard
+    state: str  # no_wishes; else the state of the fiche the school may now read (`form_id`)
+    state_label: str
+    form_id: UUID | None  # the fiche, once the family sent wishes or the council proposed (else None)
+    note: str  # what the council may do now, or why not yet / no longer
+    actions: list[str]  # propose
 
 
 class Choice(msgspec.Struct):

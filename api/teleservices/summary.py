@@ -24,7 +24,7 @@ from api.teleservices.catalogue import BOURSE_SERVICES, STATE_LABELS
 from db.teleservices.tables import BourseRequest, OrientationForm, TeleserviceEvent
 
 # The school's moves whose message is meant for the family (which piece, the decision, the council).
-SCHOOL_ACTIONS = ("request_piece", "grant", "refuse", "answer")
+SCHOOL_ACTIONS = ("request_piece", "grant", "refuse", "answer", "propose")
 
 
 class PendingAction(msgspec.Struct):

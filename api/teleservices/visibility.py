@@ -3,8 +3,10 @@
 A bourse request is the family's own while it is a draft (its figures, its tax notice): the school
 sees it once it is filed. A request withdrawn while still a draft was never filed, and stays unseen;
 one withdrawn after filing stays on the school's lists, as filed. A fiche dialogue reaches the school
-when its wishes are sent. What the school may not see is a 404 to it, as if it did not exist: it is
-not listed, not read, not exported, and its pieces are not downloaded.
+when its wishes are sent, or when the class council, the families' window closed, makes its proposal
+without wishes (orientation_proposal.py): the wishes the family saved and never sent then stay its
+own (`origin` "unsent"), out of the school's sight. What the school may not see is a 404 to it, as if
+it did not exist: it is not listed, not read, not exported, and its pieces are not downloaded.
 """
 
 from __future__ import annotations

@@ -113,12 +113,13 @@ class OrientationForm(Table, tablename="orientation_form"):
 
 class OrientationWish(Table, tablename="orientation_wish"):
     """A ranked wish of the family, or the council's own proposal (origin "council"), and the
-    council's opinion of it."""
+    council's opinion of it. A wish the family saved and never sent, kept when the council proposed
+    without wishes, is "unsent": the family's own, never the school's to read."""
 
     id = primary_key()
     school_id = school_key()
     form_id = ref()
-    origin = Varchar(length=8, default="family")  # family | council
+    origin = Varchar(length=8, default="family")  # family | council | unsent
     rank = Integer()
     track = Varchar(length=10)  # 2gt | 2pro | cap | 1g | 1t
     detail = Varchar(length=120, default="")  # the field of a 2de pro or CAP, the series of a 1re techno

@@ -12,7 +12,7 @@ export const contactValue = (field, value) => (field === 'phone' && value ? valu
 const TONES = {
   granted: 'ok', accepted: 'ok', favourable: 'ok',
   refused: 'bad', declined: 'bad', withdrawn: 'bad', unfavourable: 'bad',
-  incomplete: 'warn', answered: 'warn', reserved: 'warn',
+  incomplete: 'warn', answered: 'warn', reserved: 'warn', no_wishes: 'warn',
   filed: 'info', completed: 'info', submitted: 'info',
 };
 export const tone = (state) => TONES[state] || 'none';

@@ -1,5 +1,6 @@
 // One request on the school's side: a bourse (pieces, expected échelon, ask for a piece, grant,
-// refuse) or a fiche dialogue (the council's opinion on each wish, its proposal in the final phase).
+// refuse) or a fiche dialogue (the council's opinion on each wish, its proposal in the final phase), or,
+// in the final phase, a student whose family sent no wishes (the council's proposal, once the window closed).
 import { api, el, say } from './espace.js';
 import { euros, historyList, tone } from './teleservices-common.js';
 import { count } from '/js/format.js';
@@ -65,6 +66,18 @@ function bourseBody(request, context, run) {
   ];
 }
 
+// The choices of the campaign's level, and the proposal's editor (required when it is the whole answer).
+async function proposalEditor(campaign, proposal, required, run) {
+  const choices = await run(() => api(`/api/teleservices/orientation-choices?level=${encodeURIComponent(campaign.level)}`));
+  if (!choices) return null;
+  const editor = wishEditor(choices, proposal, 'proposal',
+    required ? 'Proposition du conseil de classe' : 'Proposition du conseil de classe (facultative)');
+  editor.node.querySelector('#proposal-track').required = required;
+  return editor;
+}
+
+const NO_WISHES_SENT = 'Aucun vœu transmis par la famille : la réponse du conseil de classe est sa proposition.';
+
 async function councilForm(form, context, run) {
   const rows = form.wishes.map((wish, index) => {
     const opinion = el('select', { id: `opinion-${index + 1}` },
@@ -74,13 +87,12 @@ async function councilForm(form, context, run) {
     return { wish, opinion, comment, node: el('fieldset', { class: 'ts-wish' }, el('legend', {}, `Vœu ${wish.rank} : ${wish.label}`),
       field('Avis du conseil de classe', opinion), field('Commentaire', comment)) };
   });
-  let proposal = null;
-  if (form.campaign.service === 'orientation_final') {
-    const choices = await run(() => api(`/api/teleservices/orientation-choices?level=${encodeURIComponent(form.campaign.level)}`));
-    if (choices) proposal = wishEditor(choices, form.proposal, 'proposal', 'Proposition du conseil de classe (facultative)');
-  }
+  const withoutWishes = !form.wishes.length;  // answered on a proposal alone (no wishes were sent)
+  const proposal = form.campaign.service === 'orientation_final'
+    ? await proposalEditor(form.campaign, form.proposal, withoutWishes, run) : null;
   const comment = el('textarea', { id: 'council-comment', rows: 2, maxLength: 2000, value: form.council_comment });
-  const save = el('form', { id: 'council-form' }, el('h3', {}, 'Réponse du conseil de classe'), ...rows.map((r) => r.node),
+  const save = el('form', { id: 'council-form' }, el('h3', {}, 'Réponse du conseil de classe'),
+    withoutWishes ? el('p', { class: 'hint' }, NO_WISHES_SENT) : null, ...rows.map((r) => r.node),
     proposal ? proposal.node : null, field('Commentaire général', comment),
     el('button', { type: 'submit' }, 'Enregistrer la réponse du conseil'));
   save.addEventListener('submit', (event) => {
@@ -101,7 +113,8 @@ async function orientationBody(form, context, run) {
     el('p', {}, 'État : ', badge(tone(form.state), form.state_label)),
     family,
     form.actions.includes('answer') ? await councilForm(form, context, run)
-      : el('div', {}, el('h3', {}, 'Vœux de la famille'), form.wishes.length ? wishList(form.wishes) : el('p', { class: 'hint' }, 'Aucun vœu.'),
+      : el('div', {}, el('h3', {}, 'Vœux de la famille'),
+        form.wishes.length ? wishList(form.wishes) : el('p', { class: 'hint' }, form.proposal ? 'Aucun vœu transmis par la famille.' : 'Aucun vœu.'),
         form.proposal ? el('p', { class: 'ts-decision' }, `Proposition du conseil : ${form.proposal.label}`) : null),
     ['submitted', 'answered'].includes(form.state) && !form.actions.includes('answer')
       ? tooLateToAsk(form.campaign, 'la réponse du conseil ne peut plus être enregistrée.') : null,
@@ -115,4 +128,28 @@ export async function showSchoolRequest(kind, id, context, run) {
   const body = kind === 'bourse' ? bourseBody(request, context, run) : await orientationBody(request, context, run);
   $('request-body').replaceChildren(...body.filter(Boolean), historyList(request.history));
   return request;
+}
+
+// A student of the final phase's level whose family sent no wishes: what the council may do, and its
+// proposal once the families' window has closed. Once the school may read the fiche, it is shown instead.
+export async function showNoWishes(campaignId, studentId, context, run) {
+  const path = `/api/school/teleservices/orientation/campaigns/${campaignId}/students/${studentId}`;
+  const target = await run(() => api(path));
+  if (!target) return null;
+  if (target.form_id) return showSchoolRequest('orientation', target.form_id, context, run);
+  const body = [el('p', {}, 'État : ', badge(tone(target.state), target.state_label)), el('p', {}, target.note)];
+  const proposal = target.actions.includes('propose') ? await proposalEditor(target.campaign, null, true, run) : null;
+  if (proposal) {
+    const comment = el('textarea', { id: 'council-comment', rows: 2, maxLength: 2000 });
+    const save = el('form', { id: 'proposal-form' }, el('h3', {}, 'Réponse du conseil de classe'), proposal.node,
+      field('Commentaire général', comment), el('button', { type: 'submit' }, 'Enregistrer la proposition du conseil'));
+    save.addEventListener('submit', (event) => {
+      event.preventDefault();
+      act('PUT', `${path}/proposal`, { proposal: proposal.value(), comment: comment.value },
+        'Proposition du conseil enregistrée : la famille est prévenue par courriel.', context, run);
+    });
+    body.push(save);
+  }
+  $('request-body').replaceChildren(...body);
+  return target;
 }

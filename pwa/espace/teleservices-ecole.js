@@ -6,13 +6,21 @@ import { api, el, reporter, say, session, signOut, toSignIn } from './espace.js'
 import { tone } from './teleservices-common.js';
 import { count } from '/js/format.js';
 import { badge, day, when } from './widgets.js';
-import { showSchoolRequest } from './teleservices-ecole-demande.js';
+import { showNoWishes, showSchoolRequest } from './teleservices-ecole-demande.js';
 import { showScale } from './teleservices-ecole-bareme.js';
 import { showContactLog } from './teleservices-ecole-coordonnees.js';
 
 const $ = (id) => document.getElementById(id);
-const run = reporter($('error'));
+// Every call waits for the session: what the page offers (the administrator's forms) depends on the role,
+// and a tab clicked before the session came back would draw the staff's read-only view.
+let sessionKnown;
+const run = reporter($('error'), new Promise((resolve) => { sessionKnown = resolve; }));
 const context = { admin: false, refresh: null, year: null, years: null };
+
+// A list asked for again (a filter changed, a year chosen, a save's reload) draws its latest answer only:
+// an earlier answer arriving late does not overwrite it.
+const asked = { requests: 0, campaigns: 0, log: 0 };
+const latest = (name) => { const ticket = ++asked[name]; return () => ticket === asked[name]; };
 
 // ---- Requests ----
 async function loadRequests() {
@@ -21,24 +29,28 @@ async function loadRequests() {
     if ($(id).value) query.set(name, $(id).value);
   }
   if ($('f-meeting').checked) query.set('meeting_requested', 'true');
+  const current = latest('requests');
   const lines = await run(() => api(`/api/school/teleservices/requests?${query}`));
-  if (!lines) return;
+  if (!lines || !current()) return;
   $('count').textContent = count(lines.length, 'demande', 'demandes');
   $('requests').replaceChildren(...lines.map((line) => {
     const name = `${line.student.last_name} ${line.student.first_name}`;
+    // A student without wishes (final phase) has no fiche the school may read: opened by campaign and student.
+    const show = line.id ? () => showSchoolRequest(line.kind, line.id, context, run)
+      : () => showNoWishes(line.campaign_id, line.student.id, context, run);
     return el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, line.student.class_name), el('td', {}, line.title),
       el('td', {}, badge(tone(line.state), line.state_label)),
       el('td', {}, line.summary, line.meeting_requested ? el('strong', {}, ' — rendez-vous demandé') : null),
-      el('td', {}, when(line.updated_at)),
+      el('td', {}, line.updated_at ? when(line.updated_at) : '—'),
       el('td', {}, el('button', { type: 'button', class: 'link', 'aria-label': `Ouvrir : ${line.title}, ${name}`,
-        onclick: () => openRequest(line.kind, line.id) }, 'Ouvrir')));
+        onclick: () => openRequest(show) }, 'Ouvrir')));
   }));
 }
 
-async function openRequest(kind, id) {
-  context.refresh = async () => { await showSchoolRequest(kind, id, context, run); await loadRequests(); };
+async function openRequest(show) {
+  context.refresh = async () => { await show(); await loadRequests(); };
   $('status').hidden = true;
-  const shown = await showSchoolRequest(kind, id, context, run);
+  const shown = await show();
   if (!shown) return;
   $('request').hidden = false;
   $('request-title').textContent = `${shown.campaign.title} — ${shown.student.first_name} ${shown.student.last_name} (${shown.student.class_name})`;
@@ -81,8 +93,9 @@ $('prepare-year').addEventListener('click', () => run(async () => {
 
 // ---- Campaigns ----
 async function loadCampaigns() {
+  const current = latest('campaigns');
   const campaigns = await run(() => api(`/api/school/teleservices/campaigns${yearQuery()}`));
-  if (!campaigns) return;
+  if (!campaigns || !current()) return;
   $('campaigns').replaceChildren(...campaigns.map((c) => el('tr', {}, el('th', { scope: 'row' }, c.title),
     el('td', {}, day(c.window.opens_on)), el('td', {}, day(c.window.closes_on)), el('td', {}, day(c.window.replies_until)),
     el('td', {}, c.window.label, context.admin ? el('button', { type: 'button', class: 'link', 'aria-label': `Modifier les dates : ${c.title}`,
@@ -108,8 +121,9 @@ function cancelCampaign(campaign) {
 
 // The administrator's log: who changed a campaign or a scale of the year, when, and what.
 async function loadSettingsLog() {
+  const current = latest('log');
   const lines = await run(() => api(`/api/school/teleservices/settings-log${yearQuery()}`));
-  if (!lines) return;
+  if (!lines || !current()) return;
   $('settings-log').hidden = false;
   $('settings-log-count').textContent = count(lines.length, 'modification', 'modifications');
   $('settings-log-lines').replaceChildren(...lines.map((line) => el('tr', {}, el('td', {}, when(line.at)),
@@ -176,6 +190,7 @@ $('signout').addEventListener('click', signOut);
     return;
   }
   context.admin = me.user.role === 'admin';
+  sessionKnown();
   $('who').textContent = `${me.user.first_name} ${me.user.last_name}`;
   $('school').textContent = `${me.user.school_name} — Téléservices`;
   await loadClasses();

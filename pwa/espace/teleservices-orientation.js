@@ -1,5 +1,7 @@
 // A family's fiche dialogue: ranked wishes (choices of the level from the API), sending them, the
 // class council's answers, and the family's answer (the first guardian to answer answers for all).
+// In the final phase the council proposes even when no wishes were sent: the fiche says so, and wishes
+// the family saved without sending them are shown as "non transmis" (the council never received them).
 import { api, el, say } from './espace.js';
 import { historyList, tone } from './teleservices-common.js';
 import { badge, clientId, field, when } from './widgets.js';
@@ -66,6 +68,25 @@ function answer(form, context, run) {
       'Je refuse et je demande un rendez-vous')));
 }
 
+// The family's wishes: those sent (with the council's opinions), or why the council answered without them.
+function familyWishes(form) {
+  if (form.wishes.length) return wishList(form.wishes);
+  if (!form.proposal) return el('p', { class: 'hint' }, 'Aucun vœu.');
+  return el('p', { id: 'ts-no-wishes' }, el('strong', {}, 'Aucun vœu n\'a été transmis à l\'établissement'),
+    ' avant la fermeture de la saisie : le conseil de classe a fait sa proposition sans connaître vos vœux.');
+}
+
+function unsentWishes(form) {
+  if (!form.unsent_wishes.length) return null;
+  return el('section', { class: 'ts-unsent', 'aria-labelledby': 'ts-unsent-title' },
+    el('h3', { id: 'ts-unsent-title' }, 'Vœux enregistrés mais non transmis'),
+    el('p', { class: 'hint' }, 'Vous aviez enregistré ces vœux sans les transmettre : l\'établissement et le conseil de classe'
+      + ' ne les ont pas reçus. Si la proposition du conseil ne vous convient pas, refusez-la pour demander un rendez-vous'
+      + ' avec le chef d\'établissement.'),
+    el('ol', { class: 'ts-wishes' }, ...form.unsent_wishes.map((wish) => el('li', {},
+      el('strong', {}, wish.label), ' — ', badge('none', 'Non transmis')))));
+}
+
 function response(form) {
   if (!form.responded_by) return null;
   const what = form.state === 'accepted' ? 'acceptée' : 'refusée, rendez-vous demandé avec le chef d\'établissement';
@@ -79,8 +100,8 @@ export async function showOrientation(id, context, run) {
   const editing = form.actions.includes('edit') ? await editor(form, context, run) : null;
   $('detail-body').replaceChildren(...[
     el('p', {}, 'État : ', badge(tone(form.state), form.state_label), ` · ${form.campaign.window.label}`),
-    editing || el('div', {}, el('h3', {}, 'Vœux de la famille'),
-      form.wishes.length ? wishList(form.wishes) : el('p', { class: 'hint' }, 'Aucun vœu.')),
+    editing || el('div', {}, el('h3', {}, 'Vœux de la famille'), familyWishes(form)),
+    unsentWishes(form),
     form.proposal ? el('div', {}, el('h3', {}, 'Proposition du conseil de classe'), el('p', { class: 'ts-decision' }, form.proposal.label)) : null,
     form.council_comment ? el('p', {}, el('strong', {}, 'Conseil de classe : '), form.council_comment) : null,
     form.actions.includes('accept') ? answer(form, context, run) : null,
