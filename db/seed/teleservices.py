@@ -1,5 +1,12 @@
-"""Téléservices of the demo school: campaigns open today, the year's bourse scales, and requests
+"""Téléservices of the demo school: bourse campaigns open today, the year's bourse scales, and requests
 in every state with their history, so both sides have something to show.
+
+Orientation (3e) is at the final phase's class council: the provisional phase is over, the families'
+window of the final one closed three days ago, and they may answer the council for 18 more days. Most
+families sent their wishes (the council answered most of them); some sent none, and the council
+proposes without wishes for them (api/teleservices/orientation_proposal.py): two students of families
+who never used the app have no fiche, one family left a draft (the secretariat's proposal is to be made:
+its wishes then show to the family as "non transmis"), and for another one the council has proposed.
 
 The scales are DEMONSTRATION DATA in the shape of the national ones (collège: 3 échelons, income
 ceilings for 1 to "8 and more" dependent children, as in 2025-2026; lycée: 6 échelons), with
@@ -59,7 +66,24 @@ LYCEE_CEILINGS = {
 SCALES = {"bourse_college": (COLLEGE_AMOUNTS, COLLEGE_CEILINGS), "bourse_lycee": (LYCEE_AMOUNTS, LYCEE_CEILINGS)}
 # The states the demo shows, in the order the families' requests are given them.
 BOURSE_STATES = ["granted", "filed", "incomplete", "completed", "refused", "draft", "withdrawn", "granted", "filed"]
-ORIENTATION_STATES = ["submitted", "answered", "accepted", "declined", "draft", "submitted", "answered", "accepted"]
+# Orientation: the provisional phase is over (an answer the family never replied to stays "answered"); in
+# the final phase, the council has answered most fiches and the families are replying.
+PROVISIONAL_STATES = ["accepted", "answered", "accepted", "declined", "draft", "accepted", "answered", "accepted"]
+FINAL_STATES = ["answered", "accepted", "submitted", "answered", "accepted", "declined", "accepted"]
+# Days before today: provisional phase opens, closes, replies until; final phase opens, closes.
+ORIENTATION_DAYS_AGO = (66, 45, 31, 24, 3)
+FINAL_REPLIES_DAYS = 18  # after today
+COUNCIL_REMARKS = {
+    "orientation_provisional": "Avis du conseil du 2e trimestre.",
+    "orientation_final": "Réponse du conseil du 3e trimestre.",
+}
+# The draft the council proposed for: the family's saved wishes, never sent, and the council's proposal.
+UNSENT_WISHES = [("2pro", "Métiers de la relation client"), ("cap", "Équipier polyvalent du commerce")]
+PROPOSAL = ("2gt", "")
+PROPOSAL_COMMENT = (
+    "Aucun vœu transmis. Le conseil de classe propose une 2de générale et technologique : résultats réguliers "
+    "dans toutes les disciplines."
+)
 PIECE_ASKED = "Merci de joindre l'avis d'imposition complet (toutes les pages) : la page 2 manque."
 
 
@@ -75,9 +99,10 @@ class _Seeder:
         )
 
     def moment(self, days_ago: int, hour: int) -> datetime:
-        return self.plan.past(
-            self.plan.at(self.plan.today - timedelta(days=days_ago), time(hour, self.rng.randint(0, 59)))
-        )
+        return self.on(self.plan.today - timedelta(days=days_ago), hour)
+
+    def on(self, day: date, hour: int) -> datetime:
+        return self.plan.past(self.plan.at(min(day, self.plan.today), time(hour, self.rng.randint(0, 59))))
 
     def campaign(self, service: str, level: str, opens: date, closes: date, replies: date) -> dict:
         return self.plan.add(
@@ -189,45 +214,62 @@ class _Seeder:
         if state == "refused":
             request["decision_reason"] = "Ressources supérieures au plafond du barème."
 
-    def orientation(self, campaign: dict, student: p.Student, state: str) -> None:
+    def orientation(self, campaign: dict, student: p.Student, state: str, wishes: list | None = None) -> None:
+        """A fiche dialogue that went through the usual steps up to `state`: wishes saved and sent while
+        the families' window was open, the class council's answer the day after it closed, the family's
+        reply the day after. "proposed": a draft never sent, answered by the council's proposal made
+        without wishes, its saved wishes kept as unsent (the family's own), as orientation_proposal.py does."""
         parent = student.parents[0]
+        opens, closes = campaign["opens_on"], campaign["closes_on"]
+        entered = opens + timedelta(days=(closes - opens).days // 3)
+        saved = self.on(entered, 19)
         form = self.plan.add(
             OrientationForm,
             campaign_id=campaign["id"],
             student_id=student.id,
-            state=state,
-            created_at=self.moment(12, 19),
-            updated_at=self.moment(1, 18),
+            state="answered" if state == "proposed" else state,
+            created_at=saved,
+            updated_at=saved,
         )
         fid, column = form["id"], "orientation_form_id"
-        self.event(column, fid, "create", ("", "draft"), parent, self.moment(12, 19))
-        wishes = [("2gt", ""), ("2pro", "Métiers de la relation client")] if self.rng.random() < 0.6 else [("2gt", "")]
+        self.event(column, fid, "create", ("", "draft"), parent, saved)
+        if wishes is None:  # most families rank two wishes
+            wishes = [("2gt", ""), ("2pro", "Métiers de la relation client")][: 2 if self.rng.random() < 0.6 else 1]
         answered = state in ("answered", "accepted", "declined")
         for rank, (track, detail) in enumerate(wishes, 1):
-            opinion = ("favourable" if rank == 1 else "reserved") if answered else ""
-            comment = "Résultats solides, à confirmer au 3e trimestre." if answered and rank == 1 else ""
             self.plan.add(
-                OrientationWish, form_id=fid, rank=rank, track=track, detail=detail, opinion=opinion, comment=comment
+                OrientationWish,
+                form_id=fid,
+                origin="unsent" if state == "proposed" else "family",
+                rank=rank,
+                track=track,
+                detail=detail,
+                opinion=("favourable" if rank == 1 else "reserved") if answered else "",
+                comment="Résultats solides, à confirmer au 3e trimestre." if answered and rank == 1 else "",
             )
-        self.event(column, fid, "wishes", ("draft", "draft"), parent, self.moment(12, 20))
-        if state == "draft":
+        self.event(column, fid, "wishes", ("draft", "draft"), parent, self.on(entered, 20))
+        if state == "proposed":
+            council = self.on(closes + timedelta(days=1), 17)
+            track, detail = PROPOSAL
+            self.plan.add(OrientationWish, form_id=fid, origin="council", rank=1, track=track, detail=detail)
+            self.event(column, fid, "propose", ("draft", "answered"), self.cpe, council, PROPOSAL_COMMENT)
+            form.update(council_comment=PROPOSAL_COMMENT, answered_at=council, updated_at=council)
+        if state in ("draft", "proposed"):
             return
-        self.event(column, fid, "submit", ("draft", "submitted"), parent, self.moment(10, 20))
+        sent = self.on(opens + timedelta(days=(closes - opens).days * 2 // 3), 20)
+        self.event(column, fid, "submit", ("draft", "submitted"), parent, sent)
+        form["updated_at"] = sent
         if not answered:
             return
-        self.event(
-            column,
-            fid,
-            "answer",
-            ("submitted", "answered"),
-            self.cpe,
-            self.moment(4, 17),
-            "Avis du conseil du 2e trimestre.",
-        )
-        form.update(council_comment="Avis du conseil du 2e trimestre.", answered_at=self.moment(4, 17))
+        council = self.on(closes + timedelta(days=1), 17)
+        remark = COUNCIL_REMARKS[campaign["service"]]
+        self.event(column, fid, "answer", ("submitted", "answered"), self.cpe, council, remark)
+        form.update(council_comment=remark, answered_at=council, updated_at=council)
         if state in ("accepted", "declined"):
-            when = self.moment(2, 21)
-            form.update(responded_by_id=parent.id, responded_at=when, meeting_requested=state == "declined")
+            when = self.on(closes + timedelta(days=2), 21)
+            form.update(
+                responded_by_id=parent.id, responded_at=when, meeting_requested=state == "declined", updated_at=when
+            )
             action = {"accepted": "accept", "declined": "decline"}[state]
             self.event(column, fid, action, ("answered", state), parent, when)
 
@@ -258,21 +300,27 @@ class _Seeder:
             )
 
 
+def orientation_days(today: date, year_start: date) -> list[date]:
+    """The orientation campaigns' dates: provisional opens, closes, replies until; final opens, closes,
+    replies until. Early in the year the days before today are squeezed into those since the year began
+    (an administrator's campaign never opens before its year, admin.py), the final window closing up to
+    three days ago (on the first days of the year, today: still open)."""
+    today = max(today, year_start)  # in the summer, the coming year's
+    span, longest = (today - year_start).days, ORIENTATION_DAYS_AGO[0]
+    ago = [max(min(days, 3, span), days * min(span, longest) // longest) for days in ORIENTATION_DAYS_AGO]
+    return [today - timedelta(days=days) for days in ago] + [today + timedelta(days=FINAL_REPLIES_DAYS)]
+
+
 def build(plan: p.Plan) -> None:
     seeder = _Seeder(plan)
-    year_end = plan.rows[SchoolYear][0]["ends_on"]
     opens = max(plan.year_start, plan.today - timedelta(days=20))
     college = seeder.campaign(
         "bourse_college", "", opens, plan.today + timedelta(days=25), plan.today + timedelta(days=45)
     )
     lycee = seeder.campaign("bourse_lycee", "", opens, plan.today + timedelta(days=25), plan.today + timedelta(days=45))
-    provisional = seeder.campaign(
-        "orientation_provisional", "3e", opens, plan.today + timedelta(days=15), plan.today + timedelta(days=30)
-    )
-    final_opens = min(date(year_end.year, 5, 4), year_end - timedelta(days=40))
-    seeder.campaign(
-        "orientation_final", "3e", final_opens, final_opens + timedelta(days=25), final_opens + timedelta(days=39)
-    )
+    days = orientation_days(plan.today, plan.year_start)
+    provisional = seeder.campaign("orientation_provisional", "3e", *days[:3])
+    final = seeder.campaign("orientation_final", "3e", *days[3:])
     seeder.scale("college", COLLEGE_AMOUNTS, COLLEGE_CEILINGS)
     seeder.scale("lycee", LYCEE_AMOUNTS, LYCEE_CEILINGS)
 
@@ -291,9 +339,16 @@ def build(plan: p.Plan) -> None:
     for student, state in zip(seeder.rng.sample(others, len(BOURSE_STATES)), BOURSE_STATES, strict=True):
         seeder.bourse(college, student, state, echelon=seeder.rng.randint(1, 3))
     in_3e = [s for s in others if s.level == "3e"]
-    for student, state in zip(in_3e, ORIENTATION_STATES):
+    for student, state in zip(in_3e, PROVISIONAL_STATES):
         seeder.orientation(provisional, student, state)
-    for student in in_3e[len(ORIENTATION_STATES) : len(ORIENTATION_STATES) + 2]:
+    for student in in_3e[len(PROVISIONAL_STATES) : len(PROVISIONAL_STATES) + 2]:
         seeder.bourse(lycee, student, "filed")
+    # The final phase: the last two families sent no wishes (a draft each; the council proposed for the
+    # first, the secretariat proposes for the second), nor did the families who never used the app.
+    *sent, proposed, draft = in_3e
+    for index, student in enumerate(sent):
+        seeder.orientation(final, student, FINAL_STATES[index % len(FINAL_STATES)])
+    seeder.orientation(final, proposed, "proposed", UNSENT_WISHES)
+    seeder.orientation(final, draft, "draft")
     guardians = [g for s in others for g in s.parents if g.phone and g.email]
     seeder.contact_changes(list(dict.fromkeys(guardians)))

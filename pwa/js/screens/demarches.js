@@ -1,6 +1,8 @@
 // "Démarches" (parents): each child's téléservices of the year with their state and the school's
 // last word (#/demarches), then one request: a bourse and the missing piece to send
-// (#/demarches/bourse/<id>), a fiche dialogue and the family's answer (#/demarches/orientation/<id>).
+// (#/demarches/bourse/<id>), a fiche dialogue and the family's answer (#/demarches/orientation/<id>);
+// in the final phase the council may have proposed without wishes: the fiche says none were sent, and
+// shows a draft's saved wishes as "non transmis", as the espace does (teleservices-orientation.js).
 // Filling a bourse form or ranking wishes is done on a computer (espace, Téléservices).
 import { el, clear } from '../dom.js';
 import { count, formatMoment } from '../format.js';
@@ -128,9 +130,8 @@ function showOrientation(ctx, id) {
     const waiting = (await ctx.pendingWrites()).get(name);
     fill(ctx.main, ...head(form),
       waiting ? el('p', { class: 'alert', text: 'Votre réponse est en attente d’envoi.' }) : null,
-      section('Vœux de la famille', el('ol', LIST, form.wishes.map((w) => el('li', {},
-        el('strong', { text: w.label }), w.opinion ? [' — avis du conseil : ', badge(w.opinion, w.opinion_label)] : null,
-        w.comment ? el('p', { class: 'meta', text: w.comment }) : null)))),
+      section('Vœux de la famille', familyWishes(form)),
+      unsentWishes(form),
       form.proposal ? quote('Proposition du conseil de classe', form.proposal.label) : null,
       form.council_comment ? quote('Conseil de classe', form.council_comment) : null,
       form.responded_by ? el('p', { text: `Réponse de la famille : ${form.state_label.toLowerCase()}, par ${form.responded_by}${form.responded_at ? ` (${formatMoment(form.responded_at)})` : ''}.` }) : null,
@@ -138,6 +139,29 @@ function showOrientation(ctx, id) {
       waiting ? null : answerForm(ctx, name, form),
       historyOf(form));
   });
+}
+
+// The wishes sent, with the council's opinions; none sent (final phase): the council proposed without them.
+function familyWishes(form) {
+  if (form.wishes.length) {
+    return el('ol', LIST, form.wishes.map((w) => el('li', {},
+      el('strong', { text: w.label }), w.opinion ? [' — avis du conseil : ', badge(w.opinion, w.opinion_label)] : null,
+      w.comment ? el('p', { class: 'meta', text: w.comment }) : null)));
+  }
+  if (!form.proposal) return emptyState('Aucun vœu.');
+  return el('p', { class: 'card' }, el('strong', { text: 'Aucun vœu n’a été transmis à l’établissement' }),
+    ' avant la fermeture de la saisie : le conseil de classe a fait sa proposition sans connaître vos vœux.');
+}
+
+// A draft's wishes, saved and never sent: the family's own, the school never received them.
+function unsentWishes(form) {
+  if (!form.unsent_wishes?.length) return null; // none, or a copy stored before the field existed
+  return section('Vœux enregistrés mais non transmis',
+    el('p', { class: 'meta', text: 'Vous aviez enregistré ces vœux sans les transmettre : l’établissement et le conseil'
+      + ' de classe ne les ont pas reçus. Si la proposition du conseil ne vous convient pas, refusez-la pour demander'
+      + ' un rendez-vous avec le chef d’établissement.' }),
+    el('ol', LIST, form.unsent_wishes.map((w) => el('li', {}, el('strong', { text: w.label }), ' — ',
+      badge('unsent', 'Non transmis')))));
 }
 
 // Answers go through the outbox: given offline, they reach the school when the phone is back online.
