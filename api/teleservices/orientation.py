@@ -189,6 +189,28 @@ async def family_action(principal: Principal, form_id: UUID, data: FamilyOrienta
         await email_school(principal.school_id, "Téléservices : rendez-vous demandé (orientation)", text)
 
 
+async def replace_proposal(school_id: UUID, form_id: UUID, proposal: tuple[str, str, list[str]] | None) -> None:
+    """The council's own proposal on a fiche becomes `proposal` (a checked wish), or none."""
+    await OrientationWish.delete().where(
+        (OrientationWish.school_id == school_id)
+        & (OrientationWish.form_id == form_id)
+        & (OrientationWish.origin == "council")
+    )
+    if proposal:
+        track, detail, specialities = proposal
+        await OrientationWish.insert(
+            OrientationWish(
+                school_id=school_id,
+                form_id=form_id,
+                origin="council",
+                rank=1,
+                track=track,
+                detail=detail,
+                specialities=specialities,
+            )
+        )
+
+
 async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
     """The class council's answer to each wish, and in the final phase its own proposal, while the
     family may still reply to it (`replies_until`)."""
@@ -228,24 +250,7 @@ async def council(principal: Principal, form_id: UUID, data: CouncilIn) -> None:
             await OrientationWish.update(
                 {OrientationWish.opinion: answer.opinion, OrientationWish.comment: answer.comment.strip()}
             ).where((OrientationWish.school_id == sid) & (OrientationWish.id == wish["id"]))
-        await OrientationWish.delete().where(
-            (OrientationWish.school_id == sid)
-            & (OrientationWish.form_id == form_id)
-            & (OrientationWish.origin == "council")
-        )
-        if proposal:
-            track, detail, specialities = proposal
-            await OrientationWish.insert(
-                OrientationWish(
-                    school_id=sid,
-                    form_id=form_id,
-                    origin="council",
-                    rank=1,
-                    track=track,
-                    detail=detail,
-                    specialities=specialities,
-                )
-            )
+        await replace_proposal(sid, form_id, proposal)
         return True
 
     subject = "Téléservices : orientation"

@@ -47,7 +47,7 @@ from api.teleservices import campaigns
 from api.teleservices.campaigns import campaign_by_id, campaign_out, title, window, year_label
 from api.teleservices.catalogue import NO_WISHES, NO_WISHES_LABEL, ORIENTATION_STATES
 from api.teleservices.notices import email_guardians, push_guardians
-from api.teleservices.orientation import checked_wish, form_row, orientation_out, wishes_of
+from api.teleservices.orientation import checked_wish, form_row, orientation_out, replace_proposal, wishes_of
 from api.teleservices.requests import ORIENTATION, Move, move
 from api.teleservices.structs import NoWishesOut, OrientationOut, ProposalIn
 from api.teleservices.visibility import UNSENT
@@ -212,19 +212,7 @@ async def propose(principal: Principal, campaign_id: UUID, student_id: UUID, dat
             await OrientationWish.update({OrientationWish.origin: "unsent"}).where(
                 mine & (OrientationWish.origin == "family")
             )
-        await OrientationWish.delete().where(mine & (OrientationWish.origin == "council"))
-        track, detail, specialities = proposal
-        await OrientationWish.insert(
-            OrientationWish(
-                school_id=sid,
-                form_id=form_id,
-                origin="council",
-                rank=1,
-                track=track,
-                detail=detail,
-                specialities=specialities,
-            )
-        )
+        await replace_proposal(sid, form_id, proposal)
         return True
 
     changed = await move(
