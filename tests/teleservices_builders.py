@@ -16,6 +16,13 @@ from tests.fixtures.api import sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# Two wishes of a 3e family, as the orientation form sends them.
+TWO_WISHES = {
+    "wishes": [
+        {"track": "2gt"},
+        {"track": "2pro", "detail": "Métiers de la relation client"},
+    ]
+}
 # A small scale: (échelon, yearly amount in cents), and (children, échelon, income ceiling in euros).
 ECHELONS = [(1, 11_700), (2, 32_400), (3, 48_600)]
 CEILINGS = [(1, 1, 17_000), (1, 2, 9_000), (1, 3, 3_000), (2, 1, 21_000), (2, 2, 11_000), (2, 3, 4_000)]
@@ -129,3 +136,14 @@ async def upload(client, request_id, content: bytes = PDF, name: str = "avis.pdf
     return await client.post(
         f"/api/teleservices/bourses/{request_id}/pieces", files={"file": (name, content)}, data=form or None
     )
+
+
+async def unsent_draft(s, parent) -> tuple[Ref, str]:
+    """A final-phase 3e campaign whose window has closed on the student's fiche left in draft by `parent`
+    (signed in): two wishes saved, never sent. (The campaign, the fiche's id.)"""
+    campaign = await open_campaign(s, "orientation_final", "3e", opens=-30, closes=5, replies=20)
+    opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
+    form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
+    assert (await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)).status_code == 200
+    await set_dates(campaign, closes=-1)  # closed before the family sent them
+    return campaign, form_id

@@ -56,7 +56,7 @@ def accessibility(name: str) -> tuple[float, list[str]]:
 async def test_lighthouse_accessibility_is_at_least_95_on_the_main_screens(live_server, tmp_path):
     if chromium_path() is None or not (ROOT / "node_modules" / "lighthouse").exists() or not shutil.which("node"):
         if os.environ.get("CI") == "true":
-            pytest.fail("Lighthouse and Chromium must run under CI (npm ci; apt-get install chromium).")
+            pytest.fail("Lighthouse, Node and Chromium must run under CI (npm ci; apt-get install chromium).")
         pytest.skip("No Lighthouse (npm ci), Node or Chromium here.")
     from playwright.async_api import async_playwright
 

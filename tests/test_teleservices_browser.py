@@ -14,19 +14,19 @@ from tests.factories import make_school, make_user
 from tests.fixtures.browser import artifact, check_screen
 from tests.teleservices_builders import (
     PDF,
+    TWO_WISHES,
     add_scale,
     open_campaign,
-    set_dates,
     signed_in,
     tax_notice,
     tele_setup,
     today,
+    unsent_draft,
     upload,
 )
 from tests.test_pairing_browser import desktop_page
 from tests.test_pwa_browser import pair_in_browser
 from tests.test_teleservices_contact_schools import confirmed
-from tests.test_teleservices_orientation import TWO_WISHES
 
 pytestmark = pytest.mark.browser
 
@@ -138,13 +138,8 @@ async def test_the_secretariat_proposes_for_a_student_without_wishes_and_a_paren
     browser, live_server, new_client
 ):
     s = await tele_setup()
-    campaign = await open_campaign(s, "orientation_final", "3e", opens=-30, closes=5, replies=20)
     # The family saved two wishes and never sent them; the window has closed since.
-    parent_api = await signed_in(new_client, s.parent)
-    opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
-    form_id = (await parent_api.post("/api/teleservices/orientation", json=opening)).json()["id"]
-    assert (await parent_api.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)).is_success
-    await set_dates(campaign, closes=-1)
+    campaign, form_id = await unsent_draft(s, await signed_in(new_client, s.parent))
 
     staff_context, staff = await _desktop(browser, live_server, s.staff, "/espace/teleservices-ecole.html")
     await staff.select_option("#f-state", "no_wishes")

@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from db.accounts.tables import OutboxMessage
 from db.teleservices.tables import OrientationForm, TeleserviceEvent
-from tests.teleservices_builders import PNG, add_scale, open_campaign, set_dates, signed_in, tele_setup, upload
-from tests.test_teleservices_orientation import TWO_WISHES
+from tests.teleservices_builders import (
+    PNG,
+    TWO_WISHES,
+    add_scale,
+    open_campaign,
+    set_dates,
+    signed_in,
+    tele_setup,
+    upload,
+)
 
 
 async def _filed_bourse(s, parent):

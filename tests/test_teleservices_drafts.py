@@ -4,8 +4,7 @@ family files the bourse or sends its wishes (a request withdrawn before it was e
 from __future__ import annotations
 
 from tests.parity_builders import pdf_text
-from tests.teleservices_builders import add_scale, open_campaign, signed_in, tele_setup, upload
-from tests.test_teleservices_orientation import TWO_WISHES
+from tests.teleservices_builders import TWO_WISHES, add_scale, open_campaign, signed_in, tele_setup, upload
 
 REQUESTS = "/api/school/teleservices/requests"
 

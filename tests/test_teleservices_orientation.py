@@ -6,14 +6,7 @@ from db.accounts.tables import OutboxMessage
 from db.core.tables import User
 from tests.accounts_builders import messages_to
 from tests.factories import make_family, make_user
-from tests.teleservices_builders import open_campaign, set_dates, signed_in, tele_setup
-
-TWO_WISHES = {
-    "wishes": [
-        {"track": "2gt"},
-        {"track": "2pro", "detail": "Métiers de la relation client"},
-    ]
-}
+from tests.teleservices_builders import TWO_WISHES, open_campaign, set_dates, signed_in, tele_setup
 
 
 async def _form(parent, campaign, student) -> dict:

@@ -10,8 +10,7 @@ from db.push.tables import NotificationEvent
 from db.teleservices.tables import OrientationForm, TeleserviceEvent
 from tests.accounts_builders import messages_to
 from tests.factories import enrol, make_family, make_user
-from tests.teleservices_builders import open_campaign, set_dates, signed_in, tele_setup
-from tests.test_teleservices_orientation import TWO_WISHES
+from tests.teleservices_builders import TWO_WISHES, open_campaign, set_dates, signed_in, tele_setup, unsent_draft
 
 REQUESTS = "/api/school/teleservices/requests"
 GENERAL = {"track": "2gt"}
@@ -116,12 +115,8 @@ async def test_the_council_proposes_for_a_student_without_a_fiche_and_the_family
 async def test_a_draft_s_wishes_stay_the_family_s_as_unsent_and_the_family_declines(new_client):
     s = await tele_setup()
     await User.update({User.email: "secretariat@example.fr"}).where(User.id == s.staff.id)
-    campaign = await open_campaign(s, "orientation_final", "3e", opens=-30, closes=5, replies=20)
     parent, staff = await signed_in(new_client, s.parent), await signed_in(new_client, s.staff)
-    opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
-    draft_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
-    assert (await parent.put(f"/api/teleservices/orientation/{draft_id}/wishes", json=TWO_WISHES)).status_code == 200
-    await set_dates(campaign, closes=-1)  # closed before the family sent them
+    campaign, draft_id = await unsent_draft(s, parent)
 
     listed = await staff.get(REQUESTS, params={"state": "no_wishes"})
     assert [line["state"] for line in listed.json()] == ["no_wishes"]

@@ -15,9 +15,8 @@ from db.seed import seed_demo
 from db.teleservices.tables import OrientationForm, OrientationWish
 from tests.factories import Ref
 from tests.fixtures.browser import artifact, check_screen
-from tests.teleservices_builders import open_campaign, set_dates, signed_in, tele_setup
+from tests.teleservices_builders import signed_in, tele_setup, unsent_draft
 from tests.test_pwa_browser import pair_in_browser
-from tests.test_teleservices_orientation import TWO_WISHES
 
 REQUESTS = "/api/school/teleservices/requests"
 
@@ -42,13 +41,8 @@ async def _state(form_id) -> str:
 @pytest.mark.browser
 async def test_on_the_phone_a_parent_reads_a_proposal_made_without_wishes_and_accepts_it(page, live_server, new_client):
     s = await tele_setup()
-    campaign = await open_campaign(s, "orientation_final", "3e", opens=-30, closes=5, replies=20)
     # The family saved two wishes on the desktop and never sent them; the window has closed since.
-    parent = await signed_in(new_client, s.parent)
-    opening = {"campaign_id": str(campaign.id), "student_id": str(s.student.id)}
-    form_id = (await parent.post("/api/teleservices/orientation", json=opening)).json()["id"]
-    assert (await parent.put(f"/api/teleservices/orientation/{form_id}/wishes", json=TWO_WISHES)).is_success
-    await set_dates(campaign, closes=-1)
+    campaign, form_id = await unsent_draft(s, await signed_in(new_client, s.parent))
     staff = await signed_in(new_client, s.staff)
     proposal = {"proposal": {"track": "2gt"}, "comment": "Le conseil propose une 2de générale et technologique."}
     proposed = await staff.put(f"{_target(campaign.id, s.student.id)}/proposal", json=proposal)
