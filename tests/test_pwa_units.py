@@ -347,6 +347,25 @@ async def test_a_screen_read_draws_the_snapshot_then_reports_an_unavailable_serv
 
 
 @pytest.mark.browser
+async def test_a_fresh_answer_equal_to_the_stored_copy_is_not_drawn_again(module_page):
+    # A change shown at once from the stored copy (a post read, a homework done) then confirmed by the
+    # server: a second drawing would only take the person's focus and half-filled form away.
+    result = await run(
+        module_page,
+        """
+        await store.saveSnapshot('p', 'infos', [{ id: 1, read: true }], { etag: '"old"' });
+        const drawn = [];
+        const read = (value) => data.read({ profileId: 'p', name: 'infos', path: '/api/me/information',
+          via: async () => answer(200, value, { ETag: '"new"' }), draw: (v) => drawn.push(v), report: () => {} });
+        await read([{ id: 1, read: true }]);
+        await read([{ id: 1, read: true }, { id: 2, read: false }]);
+        return drawn;
+    """,
+    )
+    assert result == [[{"id": 1, "read": True}], [{"id": 1, "read": True}], [{"id": 1, "read": True}, {"id": 2, "read": False}]]
+
+
+@pytest.mark.browser
 async def test_freshness_wording(module_page):
     result = await run(
         module_page,

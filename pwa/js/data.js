@@ -21,7 +21,7 @@ export async function revalidate(profileId, name, path, via, snapshot) {
 }
 
 /**
- * Cached-then-network read of a screen's data. `draw(value)` may run twice (stored, then fresh);
+ * Cached-then-network read of a screen's data. `draw(value)` may run twice (stored, then fresh if it differs);
  * `report({ savedAt, error, empty })` says how fresh what is shown is; nothing happens any more once
  * `isCurrent()` is false (the user moved on while IndexedDB or the network answered).
  */
@@ -35,7 +35,9 @@ export async function read({ profileId, name, path, via, draw, report, isCurrent
   try {
     const fresh = await revalidate(profileId, name, path, via, snapshot);
     if (!isCurrent()) return;
-    if (fresh.changed) await draw(fresh.value);
+    // The same content drawn again would only lose the person's place (focus, a half-filled form):
+    // typically a change shown at once from the stored copy, now confirmed by the server.
+    if (fresh.changed && !(snapshot && JSON.stringify(fresh.value) === JSON.stringify(snapshot.value))) await draw(fresh.value);
     report({ savedAt: fresh.savedAt });
   } catch (error) {
     if (!isCurrent() || error.code === 'device_revoked') return;

@@ -36,6 +36,7 @@ const unlocked = new Set();
 let renderToken = 0;
 let retryTimer = null;
 let shownHash = null;
+let keptFocus = null; // where the keyboard was on the screen being drawn again
 let shownProfile = null;
 let freshness = { savedAt: null, error: null };
 
@@ -205,6 +206,9 @@ export async function render() {
   showFreshness({ savedAt: null, error: null });
   const module = await load();
   if (!isCurrent()) return;
+  // A redraw of the screen shown keeps the keyboard where it was; one superseded by another redraw
+  // (two answers arriving together) hands its mark on, since focus already fell to the page by then.
+  keptFocus = hash === shownHash ? focusMark(container) || keptFocus : null;
   clear(container);
   if (!needsProfile && removed.length) container.append(removedNotice());
   showPairingNeeded(needsProfile ? profile : null);
@@ -225,4 +229,23 @@ export async function render() {
   if (shownHash !== null && hash !== shownHash) container.focus({ preventScroll: true });
   shownHash = hash;
   await rendering;
+  if (keptFocus && isCurrent()) {
+    restoreFocus(container, keptFocus);
+    keptFocus = null;
+  }
+}
+
+/** Where the keyboard is on a screen about to be drawn again: its id, else the how-manieth of its kind. */
+function focusMark(container) {
+  const node = document.activeElement;
+  if (!node || node === container || !container.contains(node)) return null;
+  return { id: node.id, tag: node.tagName, index: [...container.querySelectorAll(node.tagName)].indexOf(node) };
+}
+
+/** A redraw (data refreshed, a read marked) removed the focused control: focus its new self, so a
+ * keyboard or screen-reader user goes on where they were instead of from the top of the page. */
+function restoreFocus(container, mark) {
+  if (document.activeElement && document.activeElement !== document.body) return; // they moved on
+  const node = (mark.id && document.getElementById(mark.id)) || container.querySelectorAll(mark.tag)[mark.index];
+  (node && container.contains(node) ? node : container).focus({ preventScroll: true });
 }

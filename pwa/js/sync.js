@@ -20,7 +20,29 @@ export function onOutboxSent(callback) {
   return () => sentListeners.delete(callback);
 }
 
-export async function sendOutboxes() {
+let sending = null; // the run under way
+let sendAgain = false;
+
+/**
+ * Send every profile's queue. One run at a time: a call during a run (the write just queued, Background
+ * Sync waking the page, the network back) makes one more run after it, so a write queued meanwhile
+ * leaves at once, and the answers of one run are told once (each telling redraws the screen shown).
+ */
+export function sendOutboxes() {
+  if (sending) {
+    sendAgain = true;
+    return sending;
+  }
+  sending = (async () => {
+    do {
+      sendAgain = false;
+      await sendEveryQueue();
+    } while (sendAgain);
+  })().finally(() => { sending = null; });
+  return sending;
+}
+
+async function sendEveryQueue() {
   clearTimeout(retryTimer);
   let wait = null;
   for (const profile of await listProfiles()) {

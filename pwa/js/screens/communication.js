@@ -97,10 +97,15 @@ function postCard(ctx, post, writes) {
     ctx.refresh();
   };
   const details = el('details', { open: opened.has(post.id), ontoggle: (e) => {
+    // A <details> drawn open fires `toggle` too: only the person's own opening or closing counts.
+    if (e.target.open === opened.has(post.id)) return;
     if (e.target.open) opened.add(post.id);
     else opened.delete(post.id);
     if (e.target.open && !post.read && !queued('read')) {
-      ctx.queue({ target: `read:${post.id}`, method: 'POST', path: `/api/me/information/${post.id}/read`, body: {} }).catch(() => {});
+      // Stored as read at once (offline too), so no redraw shows it unread and marks it again.
+      const snapshot = { name: 'information', change: (posts) => { const saved = posts.find((p) => p.id === post.id); if (saved) saved.read = true; } };
+      ctx.queue({ target: `read:${post.id}`, method: 'POST', path: `/api/me/information/${post.id}/read`, body: {}, snapshot })
+        .catch(() => {});
     }
   } },
   el('summary', {}, el('strong', { text: post.title }), post.read ? '' : ' · Non lu'),
