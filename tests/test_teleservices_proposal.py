@@ -124,6 +124,10 @@ async def test_a_draft_s_wishes_stay_the_family_s_as_unsent_and_the_family_decli
     assert (await staff.get(f"/api/school/teleservices/orientation/{draft_id}")).status_code == 404
     target = (await staff.get(_target(campaign, s.student))).json()
     assert (target["form_id"], target["state"], target["actions"]) == (None, "no_wishes", ["propose"])
+    # The académie's file has the student too, as the list does, without the draft's wishes.
+    exported = (await staff.get("/api/school/teleservices/exports/orientation.csv")).content.decode("utf-8-sig")
+    [row] = exported.splitlines()[1:]
+    assert row.startswith("3e A;") and ";Aucun vœu transmis;" in row and "relation client" not in row
 
     proposed = await staff.put(f"{_target(campaign, s.student)}/proposal", json={"proposal": CAP, "comment": ""})
     assert proposed.status_code == 200, proposed.text

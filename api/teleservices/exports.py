@@ -6,7 +6,8 @@ GET /api/school/teleservices/exports/orientation.csv?class_id=   orientation res
 GET /api/school/teleservices/classes/{class_id}/summary.pdf      every student of a class and their requests
 
 A request the family has not sent (a draft) is in none of them, nor the wishes a family saved and never
-sent (visibility.py).
+sent (visibility.py). The orientation file has a line for every student of a final phase's level: those
+whose family sent no wishes read "Aucun vœu transmis", as in the school's list (orientation_proposal.py).
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from api.pdf import a4_document, latin1, pdf_response
 from api.people import StudentCard, people, student_cards
 from api.school_years import current_year
 from api.teleservices.campaigns import title, year_campaigns
+from api.teleservices import orientation_proposal
 from api.teleservices.catalogue import (
     BOURSE_SERVICES,
     MAX_WISHES,
+    NO_WISHES_LABEL,
     OPINIONS,
     ORIENTATION_SERVICES,
     STATE_LABELS,
@@ -143,11 +146,12 @@ class TeleserviceExportsController(Controller):
         sid = principal.school_id
         chosen, rows = await _year_requests(sid, ORIENTATION_SERVICES, OrientationForm)
         rows = school_forms(rows)  # wishes not sent yet are the family's
-        cards = await student_cards(sid, [row["student_id"] for row in rows])
+        zone, today = await school_zone(sid), await school_today(sid)
+        missing = await orientation_proposal.students_without_wishes(sid, list(chosen.values()), today)
+        cards = await student_cards(sid, [row["student_id"] for row in rows] + [student for _, student in missing])
         cards = {k: v for k, v in cards.items() if class_id in (None, v.class_id)}
         wishes = await _wishes_of(sid, [row["id"] for row in rows])
         responders = await people(sid, [row["responded_by_id"] for row in rows])
-        zone = await school_zone(sid)
         lines = []
         for r in _by_student(cards, rows):
             family = [w for w in wishes[r["id"]] if w["origin"] == "family"]
@@ -167,6 +171,12 @@ class TeleserviceExportsController(Controller):
                     "Oui" if r["meeting_requested"] else "",
                 ]
             )
+        for campaign, student in missing:
+            if student in cards:
+                card = cards[student]
+                no_wishes = [card.class_name, card.last_name, card.first_name, title(campaign), NO_WISHES_LABEL]
+                lines.append(no_wishes + [""] * (2 * MAX_WISHES + 4))
+        lines.sort(key=lambda line: (line[0], line[1], line[2]))
         header = ["Classe", "Nom", "Prénom", "Phase", "État"]
         for rank in range(1, MAX_WISHES + 1):
             header += [f"Vœu {rank}", f"Avis sur le vœu {rank}"]
