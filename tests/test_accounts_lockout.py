@@ -3,6 +3,8 @@ its owner still gets in, from a browser that signed in before (a device cookie) 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from api import clock
@@ -11,7 +13,7 @@ from api.accounts.known_browsers import cookie_name
 from api.auth.tokens import encode_ref, new_secret
 from api.ratelimit import _window_start
 from db.accounts.tables import KnownBrowser, RateLimitCounter
-from tests.accounts_builders import SoftAuthenticator, password_sign_in, register_passkey
+from tests.accounts_builders import STRONG, SoftAuthenticator, last_code, password_sign_in, register_passkey
 from tests.factories import PASSWORD, make_family, make_user
 from tests.fixtures.api import client_from, sign_in
 
@@ -141,9 +143,9 @@ async def test_a_passkey_signs_in_while_the_account_is_locked(app, client):
         assert (await password_sign_in(new_browser, family.parent.identifier, PASSWORD)).status_code == 200
 
 
-async def fill_address_ceiling(scope: str, ip: str, hits: int) -> None:
+async def fill_address_ceiling(scope: str, ip: str, hits: int, window=guards.FAILURE_WINDOW) -> None:
     """What strangers behind one address (a school's NAT) can do: use up its attempts for the window."""
-    start = _window_start(guards.FAILURE_WINDOW, clock.now())
+    start = _window_start(window, clock.now())
     await RateLimitCounter.raw(
         "INSERT INTO rate_limit_counter (key, window_start, hits) VALUES ({}, {}, {}) "
         "ON CONFLICT (key) DO UPDATE SET window_start = EXCLUDED.window_start, hits = EXCLUDED.hits",
@@ -196,3 +198,30 @@ async def test_a_known_browser_passes_the_passkey_ceiling_of_its_address(app, cl
             assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_requests"
         back = await passkey_sign_in(owner)
         assert back.status_code == 200, back.text
+
+
+async def test_a_known_browser_recovers_its_password_past_the_ceilings_of_its_address(app):
+    family = await make_family()
+    parent = await make_user(family.school, "parent", first_name="Marc", phone="0611223366")
+    carrier_nat = "198.51.100.72"  # a mobile carrier's address, shared by many families
+    start = {"identifier": parent.identifier, "channel": "sms"}
+    async with client_from(app, carrier_nat) as owner:
+        assert (await password_sign_in(owner, parent.identifier)).status_code == 200  # last month, on this phone
+        assert (await owner.delete("/api/session")).status_code == 204
+        await fill_address_ceiling("recovery:ip", carrier_nat, 10, window=timedelta(hours=1))
+        await fill_address_ceiling("code:verify:ip", carrier_nat, 30, window=timedelta(minutes=15))
+        async with client_from(app, carrier_nat) as stranger:  # someone else behind the same address
+            refused = await stranger.post("/api/accounts/recovery/password/start", json=start)
+            assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_requests"
+
+        started = await owner.post("/api/accounts/recovery/password/start", json=start)
+        assert started.status_code == 200, started.text
+        flow = started.json()["flow"]
+        assert (await owner.post("/api/accounts/recovery/password/resend", json={"flow": flow})).status_code == 200
+        verified = await owner.post(
+            "/api/accounts/recovery/password/verify", json={"flow": flow, "code": await last_code("0611223366")}
+        )
+        assert verified.status_code == 200, verified.text
+        done = await owner.post("/api/accounts/recovery/password/complete", json={"flow": flow, "password": STRONG})
+        assert done.status_code == 200, done.text
+        assert (await password_sign_in(owner, parent.identifier, STRONG)).status_code == 200

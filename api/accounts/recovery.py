@@ -14,6 +14,7 @@ schools gets each school's identifier(s), in one message per school.
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 from litestar import Controller, Request, Response, post
 from litestar.background_tasks import BackgroundTask
@@ -98,6 +99,21 @@ def _message(school_id, channel: str, destination: str, subject: str, text: str)
     return BackgroundTask(send_email, school_id, destination, subject, text)
 
 
+async def _flow_browser(request: Request, row: dict | None) -> UUID | None:
+    """This browser's entry for the account of a password flow, if it signed in to it before."""
+    accounts = codes.flow_accounts(row) if row is not None else []
+    return await known_browsers.recognised(request, _account(*accounts[0]) if accounts else None)
+
+
+async def _ceiling(scope: str, request: Request, known_browser: UUID | None, *, max_hits: int, window: timedelta):
+    """Strangers share their address's ceiling (a school's or a mobile carrier's NAT can carry many
+    families); the owner's own browser has one of its own, which strangers cannot use up."""
+    if known_browser is not None:
+        await limit(f"{scope}:browser", str(known_browser), max_hits=max_hits, window=window)
+    else:
+        await limit(f"{scope}:ip", client_ip(request), max_hits=max_hits, window=window)
+
+
 class RecoveryController(Controller):
     path = "/api/accounts/recovery"
     tags = ["accounts"]
@@ -128,10 +144,10 @@ class RecoveryController(Controller):
     @post("/password/start", summary="Mot de passe perdu: a code by SMS or e-mail", status_code=200)
     async def password_start(self, request: Request, data: JSONBody[PasswordRecoveryStart]) -> Response[FlowStarted]:
         require_same_origin(request)
-        await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
         user = await _recoverable(data.identifier)
-        # The owner's own browser has a send budget of its own (codes.may_send); no cookie, no statement.
+        # The owner's own browser has budgets of its own (codes.may_send); no cookie, no statement.
         known_browser = await known_browsers.recognised(request, user and _account(user["school_id"], user["id"]))
+        await _ceiling("recovery", request, known_browser, max_hits=10, window=HOUR)
         destination = _destination(user, data.channel)
         accounts = [(user["school_id"], user["id"])] if destination else []
         flow, code = await codes.open_public_flow(PURPOSE, accounts, destination=data.channel)
@@ -148,8 +164,9 @@ class RecoveryController(Controller):
     @post("/password/resend", summary="A new code for the same flow (throttled)", status_code=200)
     async def password_resend(self, request: Request, data: JSONBody[Resend]) -> Response[Done]:
         require_same_origin(request)
-        await limit("recovery:ip", client_ip(request), max_hits=10, window=HOUR)
         row = await codes.find_flow(data.flow, PURPOSE)
+        known_browser = await _flow_browser(request, row)
+        await _ceiling("recovery", request, known_browser, max_hits=10, window=HOUR)
         sends = []
         if row is not None and row["verified_at"] is None:
             code = await codes.renew_code(row, data.flow)
@@ -157,7 +174,6 @@ class RecoveryController(Controller):
             # A dead flow does what a live one does: reads an account (NOBODY's), counts a send.
             school_id, user_id = accounts[0] if accounts else codes.NOBODY
             destination = _destination(await _user(school_id, user_id), row["destination"])
-            known_browser = await known_browsers.recognised(request, _account(school_id, user_id) if accounts else None)
             if await codes.may_send(accounts, otherwise=str(row["id"]), known_browser=known_browser) and destination:
                 text = f"Cartable : votre nouveau code est {code}. Il est valable 10 minutes."
                 sends.append(_message(school_id, row["destination"], destination, "Mot de passe perdu", text))
@@ -166,8 +182,10 @@ class RecoveryController(Controller):
     @post("/password/verify", summary="Check the code", status_code=200)
     async def password_verify(self, request: Request, data: JSONBody[CodeCheck]) -> Done:
         require_same_origin(request)
-        await limit("code:verify:ip", client_ip(request), max_hits=30, window=timedelta(minutes=15))
-        await codes.check_code(await codes.find_flow(data.flow, PURPOSE), data.flow, data.code)
+        row = await codes.find_flow(data.flow, PURPOSE)
+        known_browser = await _flow_browser(request, row)
+        await _ceiling("code:verify", request, known_browser, max_hits=30, window=timedelta(minutes=15))
+        await codes.check_code(row, data.flow, data.code)
         return Done(message="Code vérifié. Choisissez votre nouveau mot de passe.")
 
     @post("/password/complete", summary="Choose the new password", status_code=200)
