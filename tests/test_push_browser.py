@@ -37,6 +37,21 @@ FAKE_SUBSCRIBE = """
 """
 
 
+SHOWN = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
+    .map((n) => ({ title: n.title, body: n.body, data: n.data }))"""
+
+
+async def notifications_shown(page, script: str = SHOWN) -> list:
+    """What the worker shows, once it shows something: a push wakes it, which takes seconds on a loaded
+    machine (bounded at about 20 s)."""
+    shown = []
+    for _ in range(200):
+        if shown := await page.evaluate(script):
+            break
+        await asyncio.sleep(0.1)
+    return shown
+
+
 # How many times the app asked for the permission (kept across the page's navigations).
 COUNT_PERMISSION_REQUESTS = """
 if (window.Notification) {
@@ -110,13 +125,11 @@ async def test_a_push_shows_a_notification_and_a_tap_opens_the_right_profile_chi
     cdp = await context.new_cdp_session(page)
     push = {"origin": live_server, "registrationId": await registration_id(cdp), "data": json.dumps(message.payload)}
     await cdp.send("ServiceWorker.deliverPushMessage", push)
-    shown = []
-    for _ in range(100):
-        shown = await page.evaluate("""async () => (await (await navigator.serviceWorker.ready).getNotifications())
-            .map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }))""")
-        if shown:
-            break
-        await asyncio.sleep(0.05)
+    shown = await notifications_shown(
+        page,
+        """async () => (await (await navigator.serviceWorker.ready)
+        .getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data }))""",
+    )
     (notification,) = shown
     assert notification["title"] == "Cartable" and notification["body"] == message.payload["body"]
     assert notification["tag"] == message.payload["tag"] and notification["data"]["profile"] == parent_id
@@ -323,10 +336,6 @@ async def deliver_to_worker(page, context, payload: dict) -> None:
     await cdp.send("ServiceWorker.deliverPushMessage", push)
 
 
-SHOWN = """async () => (await (await navigator.serviceWorker.ready).getNotifications())
-    .map((n) => ({ title: n.title, body: n.body, data: n.data }))"""
-
-
 async def test_a_profile_removed_offline_is_unpaired_once_online_and_its_pushes_show_nothing_of_it(
     page, context, live_server
 ):
@@ -348,11 +357,7 @@ async def test_a_profile_removed_offline_is_unpaired_once_online_and_its_pushes_
     news = {"title": "Cartable", "body": "Nouveau travail en mathématiques pour Léa", "profile": parent_id,
             "child": str(family.student.id), "screen": "devoirs"}  # fmt: skip
     await deliver_to_worker(page, context, news)
-    shown = []
-    for _ in range(100):
-        if shown := await page.evaluate(SHOWN):
-            break
-        await asyncio.sleep(0.05)
+    shown = await notifications_shown(page)
     assert shown == [{"title": "Cartable", "body": "Du nouveau dans Cartable.", "data": {}}]
     kept = await page.evaluate("""() => new Promise((resolve) => { indexedDB.open('cartable-devices').onsuccess =
         (e) => { e.target.result.transaction('profiles').objectStore('profiles').getAll().onsuccess =
@@ -392,10 +397,7 @@ async def test_a_notification_tapped_with_no_window_open_opens_the_right_profile
     news = {"title": "Cartable", "body": "Nouvelle absence pour Hugo", "tag": "t1", "profile": parent_id,
             "child": str(hugo.id), "screen": "vie-scolaire"}  # fmt: skip
     await deliver_to_worker(page, context, news)
-    for _ in range(100):
-        if await page.evaluate(SHOWN):
-            break
-        await asyncio.sleep(0.05)
+    assert await notifications_shown(page)
     (worker,) = context.service_workers
     await page.close()  # no Cartable window left
 
