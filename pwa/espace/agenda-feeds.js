@@ -1,8 +1,8 @@
 // "Dans mon agenda": a secret calendar URL per child (or for oneself), made, revoked and made anew, as in
 // the phone's Réglages. The URL is shown once, when it is made: only its hash is kept.
 import { api, el } from './espace.js';
-import { $, localDay } from './widgets.js';
-import { formatFullDay } from '/js/format.js';
+import { $ } from './widgets.js';
+import { formatFullDay, localDay } from '/js/format.js';
 
 function madeLink(created) {
   const id = `url-${created.student_id}`;

@@ -3,7 +3,8 @@
 // their calendar feed links here (agenda-feeds.js): families one per child (or their own), teachers,
 // staff and the head one of their own timetable.
 import { api, el, reporter, say } from './espace.js';
-import { $, badge, childPicker, clientId, day, localDay, startPage } from './widgets.js';
+import { formatDate, localDay } from '/js/format.js';
+import { $, badge, childPicker, clientId, startPage } from './widgets.js';
 import { drawFeeds } from './agenda-feeds.js';
 
 const run = reporter($('error'));
@@ -13,7 +14,8 @@ let editing = null;
 let createKey = null;
 
 const hours = (e) => (e.starts_at ? `, ${e.starts_at.slice(0, 5)}–${e.ends_at.slice(0, 5)}` : '');
-const span = (e) => (e.first_day === e.last_day ? `Le ${day(e.first_day)}${hours(e)}` : `Du ${day(e.first_day)} au ${day(e.last_day)}${hours(e)}`);
+const span = (e) => (e.first_day === e.last_day ? `Le ${formatDate(e.first_day)}${hours(e)}`
+  : `Du ${formatDate(e.first_day)} au ${formatDate(e.last_day)}${hours(e)}`);
 
 function card(e) {
   return el('li', { class: 'item' }, el('h3', {}, e.title, ' ', badge('info', e.kind_label)),

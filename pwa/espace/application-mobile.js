@@ -2,7 +2,7 @@
 // watch it being used, and list / revoke the linked devices (docs/pairing.md).
 import { api, el, homeFor, say, session, toSignIn } from './espace.js';
 import { openHereForm } from './open-here.js';
-import { count, formatDateTime as when } from '/js/format.js';
+import { count, formatDateTime } from '/js/format.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLE_LABELS = { student: 'Élève', parent: 'Responsable légal' };
@@ -89,7 +89,7 @@ function deviceRow(device) {
       say($('devices-status'), error.message);
     }
   });
-  return el('tr', {}, [device.name, device.profile, when(device.created_at), when(device.last_seen_at)]
+  return el('tr', {}, [device.name, device.profile, formatDateTime(device.created_at), formatDateTime(device.last_seen_at)]
     .map((text) => el('td', { text })), el('td', {}, revoke));
 }
 

@@ -2,7 +2,8 @@
 // general appreciation and mention for a class (vie scolaire, direction); the head of school's
 // publication. Each sheet is saved whole: the server's PUT is idempotent.
 import { api, el, say } from './espace.js';
-import { $, day, mark } from './widgets.js';
+import { formatDate } from '/js/format.js';
+import { $, mark } from './widgets.js';
 import { showBulletin } from './bulletin-view.js';
 
 let context = null;
@@ -77,7 +78,7 @@ async function loadPublication() {
   $('publication-classes').replaceChildren(...lines.map((line) => el('label', {},
     el('input', { type: 'checkbox', value: line.class_id }), ` ${line.class_name}`)));
   $('publication-lines').replaceChildren(...lines.filter((l) => l.visible_from).map((line) => el('li', { class: 'item' },
-    `${line.class_name} : ${line.visible ? 'lu par les familles depuis le' : 'visible par les familles à partir du'} ${day(line.visible_from)} `,
+    `${line.class_name} : ${line.visible ? 'lu par les familles depuis le' : 'visible par les familles à partir du'} ${formatDate(line.visible_from)} `,
     el('button', { type: 'button', class: 'link', 'aria-label': `Retirer la publication : ${line.class_name}`,
       onclick: () => run(async () => {
         await api(`/api/school/bulletins/${periodId()}/publication/${line.class_id}`, { method: 'DELETE' });

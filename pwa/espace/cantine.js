@@ -1,8 +1,8 @@
 // Canteen menus: everyone reads the published week; the vie scolaire writes the week (one starter,
 // main and dessert a day, each with its allergens and the vegetarian label) and publishes it.
 import { api, el, reporter, say } from './espace.js';
-import { addDays, formatDay, mondayOf } from '/js/format.js';
-import { $, badge, localDay, startPage } from './widgets.js';
+import { addDays, formatDay, localDay, mondayOf } from '/js/format.js';
+import { $, badge, startPage } from './widgets.js';
 
 const run = reporter($('error'));
 let monday = null; // ISO

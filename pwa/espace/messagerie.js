@@ -2,9 +2,9 @@
 // (families: /api/me/…; teachers and staff: /api/school/…). A family writes to a teacher; the vie
 // scolaire and the head of school write to a student's family (the form's other half). Messages are
 // plain text; information HTML was sanitised by the server when it was written.
-import { count } from '/js/format.js';
+import { count, formatDateTime } from '/js/format.js';
 import { api, el, reporter, say } from './espace.js';
-import { $, badge, childPicker, clientId, startPage, when } from './widgets.js';
+import { $, badge, childPicker, clientId, startPage } from './widgets.js';
 
 const run = reporter($('error'));
 const FAMILY = {
@@ -33,7 +33,7 @@ async function loadDiscussions() {
   if (!list) return;
   $('discussions').replaceChildren(...list.map((d) => el('li', { class: `item${d.unread ? ' unread' : ''}` },
     el('h3', {}, d.subject),
-    el('p', { class: 'hint' }, `Avec ${d.with_names.join(', ') || '—'} · ${when(d.last_message_at)}${d.unread ? ' · non lu' : ''}`),
+    el('p', { class: 'hint' }, `Avec ${d.with_names.join(', ') || '—'} · ${formatDateTime(d.last_message_at)}${d.unread ? ' · non lu' : ''}`),
     el('button', { type: 'button', class: 'link', 'aria-label': `Lire : ${d.subject}`, onclick: () => openDiscussion(d.id) }, 'Lire'))));
   $('no-discussions').hidden = list.length > 0;
 }
@@ -46,7 +46,7 @@ async function openDiscussion(id) {
   $('discussion').hidden = false;
   $('discussion-title').textContent = `${discussion.subject} — ${discussion.with_names.join(', ')}`;
   $('messages').replaceChildren(...discussion.messages.map((m) => el('li', { class: m.mine ? 'mine' : '' },
-    el('span', { class: 'meta' }, `${m.mine ? 'Moi' : m.author} · ${when(m.created_at)}`), m.body)));
+    el('span', { class: 'meta' }, `${m.mine ? 'Moi' : m.author} · ${formatDateTime(m.created_at)}`), m.body)));
   // A closed discussion takes no reply (a phone's queued one is refused and kept there); the school closes.
   $('reply-form').hidden = discussion.closed;
   $('closed-note').hidden = !discussion.closed;
@@ -129,8 +129,8 @@ async function loadPosts() {
   $('posts').replaceChildren(...posts.map((p) => el('li', { class: `item${isFamily && !p.read ? ' unread' : ''}` },
     el('h3', {}, p.title, ' ', p.is_survey ? badge('info', 'Sondage') : null),
     el('p', { class: 'hint' }, isFamily
-      ? `${p.author} · ${when(p.published_at)}${p.acknowledged ? ' · lu et confirmé' : p.read ? ' · lu' : ' · non lu'}`
-      : `${when(p.published_at)} · lu par ${p.read} sur ${p.recipients}, ${count(p.acknowledged, 'accusé de lecture', 'accusés de lecture')}`),
+      ? `${p.author} · ${formatDateTime(p.published_at)}${p.acknowledged ? ' · lu et confirmé' : p.read ? ' · lu' : ' · non lu'}`
+      : `${formatDateTime(p.published_at)} · lu par ${p.read} sur ${p.recipients}, ${count(p.acknowledged, 'accusé de lecture', 'accusés de lecture')}`),
     el('button', { type: 'button', class: 'link', 'aria-label': `Ouvrir : ${p.title}`, onclick: () => openPost(p) }, 'Ouvrir'))));
   $('no-posts').hidden = posts.length > 0;
 }
@@ -170,7 +170,7 @@ async function openPost(summary) {
   if (isFamily) {
     const post = summary.read ? summary : await run(() => api(`/api/me/information/${summary.id}/read`, { method: 'POST' }));
     if (!post) return;
-    $('post-meta').textContent = `${post.author} · ${when(post.published_at)}`;
+    $('post-meta').textContent = `${post.author} · ${formatDateTime(post.published_at)}`;
     $('post-body').replaceChildren(el('div', { html: post.html })); // sanitised by the server (nh3)
     const acknowledge = el('button', { type: 'button', onclick: () => run(async () => {
       await api(`/api/me/information/${post.id}/acknowledge`, { method: 'POST' });
@@ -185,7 +185,7 @@ async function openPost(summary) {
   }
   const post = await run(() => api(`/api/school/posts/${summary.id}`));
   if (!post) return;
-  $('post-meta').textContent = when(post.published_at);
+  $('post-meta').textContent = formatDateTime(post.published_at);
   $('post-body').replaceChildren(el('div', { html: post.html })); // sanitised by the server (nh3)
   const readers = post.recipients.filter((r) => r.read_at).length;
   $('post-extra').replaceChildren(el('p', {}, `Lu par ${count(readers, 'destinataire', 'destinataires')} sur ${post.recipients.length}.`),

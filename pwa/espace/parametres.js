@@ -1,7 +1,8 @@
 // The head of school's ENT settings: the addresses of the external tiles, and the alert button
 // (on or off, who reads the alerts, the log of who read them).
 import { api, el, reporter, say } from './espace.js';
-import { $, startPage, when } from './widgets.js';
+import { formatDateTime } from '/js/format.js';
+import { $, startPage } from './widgets.js';
 
 const run = reporter($('error'));
 
@@ -47,6 +48,6 @@ $('alerts-form').addEventListener('submit', () => run(async () => {
     run(() => api('/api/school/alerts/settings')), run(() => api('/api/school/alerts/audit'))]);
   if (links) showLinks(links);
   if (settings) showAlerts(settings);
-  if (audit) $('audit').replaceChildren(...audit.map((line) => el('tr', {}, el('td', {}, when(line.alert_created_at)),
-    el('td', {}, line.reader), el('td', {}, when(line.read_at)))));
+  if (audit) $('audit').replaceChildren(...audit.map((line) => el('tr', {}, el('td', {}, formatDateTime(line.alert_created_at)),
+    el('td', {}, line.reader), el('td', {}, formatDateTime(line.read_at)))));
 })();

@@ -1,8 +1,8 @@
 // The teacher's side of Travail à rendre: mark a homework "à rendre" (deadline, formats), see who
 // handed in, on time or late, download the copies and return a comment and a corrected copy.
-import { count, localTime } from '/js/format.js';
+import { count, formatDate, formatDateTime, localDay, localTime } from '/js/format.js';
 import { api, el, say } from './espace.js';
-import { $, badge, clientId, day, localDay, postForm, when } from './widgets.js';
+import { $, badge, clientId, postForm } from './widgets.js';
 
 const TYPES = { pdf: 'PDF', jpg: 'JPEG', png: 'PNG', odt: 'ODT', docx: 'DOCX' };
 let run = null;
@@ -19,7 +19,7 @@ async function loadList() {
   const list = await run(() => api('/api/school/hand-ins'));
   if (!list) return;
   $('homework').replaceChildren(...list.map((hw) => {
-    const title = `${hw.audience} — ${hw.subject}, pour le ${day(hw.due_on)}`;
+    const title = `${hw.audience} — ${hw.subject}, pour le ${formatDate(hw.due_on)}`;
     const action = hw.hand_in ? 'Voir les copies' : 'Demander de le rendre en ligne';
     return el('li', { class: 'item' },
       el('h3', {}, `${title} `, hw.hand_in ? badge('info', `À rendre : ${hw.handed_in}/${hw.student_count}`) : null),
@@ -47,11 +47,11 @@ function copies(report) {
       say($('status'), `Travail rendu à ${name}.`);
     });
     return el('tr', {}, el('th', { scope: 'row' }, `${line.last_name} ${line.first_name}`),
-      el('td', {}, badge(sub.status, sub.status_label), sub.handed_in_at ? ` ${when(sub.handed_in_at)}` : ''),
+      el('td', {}, badge(sub.status, sub.status_label), sub.handed_in_at ? ` ${formatDateTime(sub.handed_in_at)}` : ''),
       el('td', {}, ...sub.files.map((f) => el('div', {}, el('a', { href: f.url, download: '' }, f.filename)))),
       el('td', {}, sub.status === 'missing' ? '—' : el('div', {}, comment, file,
         el('button', { type: 'button', 'aria-label': `${giveBackLabel} : ${name}`, onclick: giveBack }, giveBackLabel),
-        sub.returned_at ? el('p', { class: 'hint' }, `Rendu le ${when(sub.returned_at)}`) : null)));
+        sub.returned_at ? el('p', { class: 'hint' }, `Rendu le ${formatDateTime(sub.returned_at)}`) : null)));
   });
   return el('div', {}, el('h3', {}, `Copies : ${count(report.handed_in, 'rendue', 'rendues')} sur ${report.student_count}, dont ${report.late} en retard`),
     el('div', { class: 'scroll' }, el('table', { class: 'grid' }, el('thead', {}, el('tr', {},
@@ -68,7 +68,7 @@ function showReport(report) {
 async function open(hw) {
   current = hw;
   $('detail').hidden = false;
-  $('detail-title').textContent = `${hw.audience} — ${hw.subject}, pour le ${day(hw.due_on)}`;
+  $('detail-title').textContent = `${hw.audience} — ${hw.subject}, pour le ${formatDate(hw.due_on)}`;
   $('copies').replaceChildren();
   $('rule-remove').hidden = true;
   $('deadline-day').value = hw.due_on;

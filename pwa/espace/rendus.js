@@ -2,7 +2,8 @@
 // retried upload is received once), reads the return; a parent follows; a teacher's side is in
 // rendus-teacher.js.
 import { api, el, reporter, say } from './espace.js';
-import { $, badge, childPicker, clientId, day, postForm, startPage, when } from './widgets.js';
+import { formatDate, formatDateTime } from '/js/format.js';
+import { $, badge, childPicker, clientId, postForm, startPage } from './widgets.js';
 import { showTeacherSide } from './rendus-teacher.js';
 
 const run = reporter($('error'));
@@ -11,7 +12,7 @@ let studentId = null;
 
 function fileList(files, remove) {
   return el('ul', { class: 'files' }, ...files.map((file) => el('li', {},
-    el('a', { href: file.url, download: '' }, file.filename), ` (${when(file.created_at)})`,
+    el('a', { href: file.url, download: '' }, file.filename), ` (${formatDateTime(file.created_at)})`,
     remove ? el('button', { type: 'button', class: 'link', 'aria-label': `Retirer ${file.filename}`,
       onclick: () => remove(file) }, 'Retirer') : null)));
 }
@@ -37,14 +38,14 @@ function item(work) {
     await load();
   });
   return el('li', { class: 'item' },
-    el('h3', {}, `${work.subject} — pour le ${day(work.due_on)} `, badge(sub.status, sub.status_label)),
-    el('p', { class: 'hint' }, `${work.teacher} · à rendre avant le ${when(work.hand_in.deadline)} · formats : ${work.hand_in.accepted_label}`),
+    el('h3', {}, `${work.subject} — pour le ${formatDate(work.due_on)} `, badge(sub.status, sub.status_label)),
+    el('p', { class: 'hint' }, `${work.teacher} · à rendre avant le ${formatDateTime(work.hand_in.deadline)} · formats : ${work.hand_in.accepted_label}`),
     el('div', { class: 'rich', html: work.html }), // sanitised by the server (nh3)
     sub.files.length ? fileList(sub.files, remove) : null,
     work.can_hand_in ? el('div', { class: 'actions' },
       el('label', { htmlFor: input.id }, `Fichier à rendre (${work.hand_in.accepted_label}, 5 Mo max.)`), input,
       el('button', { type: 'button', 'aria-label': `Rendre le fichier : ${work.subject}`, onclick: send }, 'Rendre le fichier')) : null,
-    sub.returned_at ? el('div', {}, el('h4', {}, `Rendu corrigé le ${when(sub.returned_at)}`),
+    sub.returned_at ? el('div', {}, el('h4', {}, `Rendu corrigé le ${formatDateTime(sub.returned_at)}`),
       sub.return_comment ? el('p', {}, sub.return_comment) : null,
       sub.corrections.length ? fileList(sub.corrections) : null) : null);
 }

@@ -1,7 +1,8 @@
 // The student's alert button: a confidential alert to the staff the school designated. The key of
 // an alert is kept until it is saved, so a retried send (lost answer) never sends it twice.
 import { api, el, reporter, say } from './espace.js';
-import { $, badge, clientId, startPage, when } from './widgets.js';
+import { formatDateTime } from '/js/format.js';
+import { $, badge, clientId, startPage } from './widgets.js';
 
 const run = reporter($('error'));
 let key = null;
@@ -14,8 +15,8 @@ function show(state) {
   $('closed').hidden = state.open;
   $('alert-form').hidden = !state.open;
   $('mine').replaceChildren(...state.alerts.map((a) => el('li', { class: 'item' },
-    el('h3', {}, a.category_label, ' ', a.acknowledged_at ? badge('ok', `Pris en compte le ${when(a.acknowledged_at)}`) : badge('info', 'Envoyé')),
-    el('p', { class: 'hint' }, `Envoyé le ${when(a.created_at)} — ${a.role === 'victim' ? 'victime' : 'témoin'}`),
+    el('h3', {}, a.category_label, ' ', a.acknowledged_at ? badge('ok', `Pris en compte le ${formatDateTime(a.acknowledged_at)}`) : badge('info', 'Envoyé')),
+    el('p', { class: 'hint' }, `Envoyé le ${formatDateTime(a.created_at)} — ${a.role === 'victim' ? 'victime' : 'témoin'}`),
     el('p', {}, a.body))));
   $('none').hidden = state.alerts.length > 0;
 }

@@ -1,7 +1,8 @@
 // Designated staff read the students' alerts: the list shows no name and no text; opening one is
 // what reads it, and the server logs every opening.
 import { api, el, reporter, say } from './espace.js';
-import { $, badge, startPage, when } from './widgets.js';
+import { formatDateTime } from '/js/format.js';
+import { $, badge, startPage } from './widgets.js';
 
 const run = reporter($('error'));
 
@@ -10,8 +11,8 @@ async function loadList() {
   if (!alerts) return;
   $('alerts').replaceChildren(...alerts.map((a) => el('li', { class: `item${a.reads ? '' : ' unread'}` },
     el('h3', {}, a.category_label, ' ', a.acknowledged_at ? badge('ok', 'Pris en compte') : badge('warn', 'À traiter')),
-    el('p', { class: 'hint' }, `${when(a.created_at)} · ${a.role_label} · ouvert ${a.reads} fois`),
-    el('button', { type: 'button', class: 'link', 'aria-label': `Ouvrir le signalement du ${when(a.created_at)}`,
+    el('p', { class: 'hint' }, `${formatDateTime(a.created_at)} · ${a.role_label} · ouvert ${a.reads} fois`),
+    el('button', { type: 'button', class: 'link', 'aria-label': `Ouvrir le signalement du ${formatDateTime(a.created_at)}`,
       onclick: () => open(a.id) }, 'Ouvrir'))));
   $('no-alerts').hidden = alerts.length > 0;
 }
@@ -19,17 +20,17 @@ async function loadList() {
 function show(alert) {
   $('alert').hidden = false;
   $('alert-title').textContent = `${alert.student}${alert.class_name ? ` (${alert.class_name})` : ''} — ${alert.category_label}`;
-  $('alert-meta').textContent = `Envoyé le ${when(alert.created_at)} · ${alert.role_label}`;
+  $('alert-meta').textContent = `Envoyé le ${formatDateTime(alert.created_at)} · ${alert.role_label}`;
   $('alert-body').textContent = alert.body;
   $('alert-state').textContent = alert.acknowledged_at
-    ? `Pris en compte le ${when(alert.acknowledged_at)} par ${alert.acknowledged_by}.` : 'Pas encore pris en compte.';
+    ? `Pris en compte le ${formatDateTime(alert.acknowledged_at)} par ${alert.acknowledged_by}.` : 'Pas encore pris en compte.';
   $('acknowledge').hidden = Boolean(alert.acknowledged_at);
   $('acknowledge').onclick = () => run(async () => {
     show(await api(`/api/school/alerts/${alert.id}/acknowledge`, { method: 'POST' }));
     say($('status'), 'Signalement marqué comme pris en compte : l\'élève le voit.');
     loadList();
   });
-  $('reads').replaceChildren(...alert.reads.map((r) => el('li', {}, `${when(r.read_at)} — ${r.reader}`)));
+  $('reads').replaceChildren(...alert.reads.map((r) => el('li', {}, `${formatDateTime(r.read_at)} — ${r.reader}`)));
 }
 
 async function open(id) {

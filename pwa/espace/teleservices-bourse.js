@@ -2,8 +2,8 @@
 // request for a piece, the decision. What the viewer may do comes from the request's `actions`.
 import { api, el, say } from './espace.js';
 import { euros, historyList, tone } from './teleservices-common.js';
-import { count } from '/js/format.js';
-import { badge, clientId, field, postForm, when } from './widgets.js';
+import { count, formatDateTime } from '/js/format.js';
+import { badge, clientId, field, postForm } from './widgets.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -61,7 +61,7 @@ function form(request, context, run) {
 function pieces(request, context, run) {
   const list = el('ul', { class: 'ts-pieces' }, ...request.pieces.map((piece) => el('li', {},
     el('a', { href: piece.url, download: piece.filename }, `${piece.kind_label} : ${piece.filename}`),
-    ` (${when(piece.uploaded_at)})`,
+    ` (${formatDateTime(piece.uploaded_at)})`,
     request.state === 'draft' && request.actions.includes('edit')
       ? el('button', { type: 'button', class: 'link', 'aria-label': `Retirer ${piece.filename}`,
         onclick: () => run(async () => {

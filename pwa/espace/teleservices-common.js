@@ -1,7 +1,7 @@
 // Pieces shared by the families' and the school's téléservices pages: amounts, the tone of a state's
 // badge and the history list (generic helpers, the badge itself, are in widgets.js).
 import { el } from './espace.js';
-import { when } from './widgets.js';
+import { formatDateTime } from '/js/format.js';
 
 export const euros = (cents) => `${(cents / 100).toLocaleString('fr-FR', { maximumFractionDigits: 2 })} €`;
 
@@ -21,7 +21,7 @@ export function historyList(events) {
   return el('section', { class: 'ts-history', 'aria-label': 'Historique' },
     el('h3', {}, 'Historique'),
     el('ol', {}, ...events.map((e) => el('li', {},
-      el('span', { class: 'ts-when' }, when(e.at)), ' ',
+      el('span', { class: 'ts-when' }, formatDateTime(e.at)), ' ',
       el('strong', {}, e.label), ` — ${e.by}${e.by_school ? ' (établissement)' : ''}`,
       e.message ? el('q', {}, e.message) : null))));
 }

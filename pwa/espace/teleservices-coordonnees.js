@@ -4,7 +4,8 @@
 // person's account in another school reaches this one: applied, or offered here (a code confirms it).
 import { api, el, say } from './espace.js';
 import { contactValue } from './teleservices-common.js';
-import { clientId, field, when } from './widgets.js';
+import { formatDateTime } from '/js/format.js';
+import { clientId, field } from './widgets.js';
 
 const $ = (id) => document.getElementById(id);
 const flows = new Map(); // change id -> flow of its latest code
@@ -103,7 +104,7 @@ export async function showContact(run) {
     details.history.length ? el('section', { 'aria-labelledby': 'contact-history-title' },
       el('h3', { id: 'contact-history-title' }, 'Changements enregistrés'),
       el('ul', { class: 'ts-pieces' }, ...details.history.map((change) => el('li', {},
-        el('span', { class: 'ts-when' }, when(change.applied_at)), ` ${change.field_label} : ${contactValue(change.field, change.new_value)}`)))) : null,
+        el('span', { class: 'ts-when' }, formatDateTime(change.applied_at)), ` ${change.field_label} : ${contactValue(change.field, change.new_value)}`)))) : null,
   ].filter(Boolean));
   $('contact').setAttribute('aria-busy', 'false');
 }

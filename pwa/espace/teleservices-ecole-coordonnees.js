@@ -2,8 +2,7 @@
 // detail and by class (a guardian is listed with their children).
 import { api, el } from './espace.js';
 import { contactValue } from './teleservices-common.js';
-import { count } from '/js/format.js';
-import { when } from './widgets.js';
+import { count, formatDateTime } from '/js/format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,7 +14,7 @@ export async function showContactLog(run) {
   if (!lines) return;
   $('cc-count').textContent = count(lines.length, 'changement', 'changements');
   $('cc-lines').replaceChildren(...lines.map((line) => el('tr', {},
-    el('td', {}, when(line.applied_at)), el('th', { scope: 'row' }, line.guardian), el('td', {}, line.children.join(', ')),
+    el('td', {}, formatDateTime(line.applied_at)), el('th', { scope: 'row' }, line.guardian), el('td', {}, line.children.join(', ')),
     el('td', {}, line.field_label), el('td', {}, contactValue(line.field, line.old_value) || '—'),
     el('td', {}, contactValue(line.field, line.new_value),
       line.from_other_school ? el('span', { class: 'hint' }, ' (confirmé sur son compte dans un autre établissement)') : null))));

@@ -3,8 +3,8 @@
 // in the final phase, a student whose family sent no wishes (the council's proposal, once the window closed).
 import { api, el, say } from './espace.js';
 import { euros, historyList, tone } from './teleservices-common.js';
-import { count } from '/js/format.js';
-import { badge, clientId, day, field, when } from './widgets.js';
+import { count, formatDate, formatDateTime } from '/js/format.js';
+import { badge, clientId, field } from './widgets.js';
 import { wishList } from './teleservices-orientation.js';
 import { wishEditor } from './teleservices-wishes.js';
 
@@ -21,7 +21,7 @@ function act(method, path, body, message, context, run) {
 
 // After the families' reply date, the school no longer asks them anything: it says so.
 function tooLateToAsk(campaign, what) {
-  return el('p', { class: 'hint' }, `Date limite de réponse des familles dépassée (${day(campaign.window.replies_until)}) : ${what}`);
+  return el('p', { class: 'hint' }, `Date limite de réponse des familles dépassée (${formatDate(campaign.window.replies_until)}) : ${what}`);
 }
 
 // Only the decisions the request's state allows (`actions`): an incomplete request may be refused.
@@ -60,7 +60,7 @@ function bourseBody(request, context, run) {
     el('h3', {}, 'Pièces'),
     request.pieces.length
       ? el('ul', { class: 'ts-pieces' }, ...request.pieces.map((p) => el('li', {},
-        el('a', { href: p.url, download: p.filename }, `${p.kind_label} : ${p.filename}`), ` (${when(p.uploaded_at)})`)))
+        el('a', { href: p.url, download: p.filename }, `${p.kind_label} : ${p.filename}`), ` (${formatDateTime(p.uploaded_at)})`)))
       : el('p', { class: 'hint' }, 'Aucune pièce.'),
     bourseDecisions(request, context, run),
   ];
@@ -107,7 +107,7 @@ async function councilForm(form, context, run) {
 async function orientationBody(form, context, run) {
   const family = form.responded_by
     ? el('p', { class: 'ts-decision' }, `Famille : ${form.state === 'accepted' ? 'acceptée' : 'refusée — rendez-vous demandé'}`
-      + ` par ${form.responded_by} le ${when(form.responded_at)}`, form.response_comment ? el('q', {}, ` ${form.response_comment}`) : null)
+      + ` par ${form.responded_by} le ${formatDateTime(form.responded_at)}`, form.response_comment ? el('q', {}, ` ${form.response_comment}`) : null)
     : null;
   return [
     el('p', {}, 'État : ', badge(tone(form.state), form.state_label)),

@@ -4,8 +4,8 @@
 // administrator sees the forms that change years, dates and scales; the API enforces it either way.
 import { api, el, reporter, say, session, signOut, toSignIn } from './espace.js';
 import { tone } from './teleservices-common.js';
-import { count } from '/js/format.js';
-import { badge, day, when } from './widgets.js';
+import { count, formatDate, formatDateTime } from '/js/format.js';
+import { badge } from './widgets.js';
 import { showNoWishes, showSchoolRequest } from './teleservices-ecole-demande.js';
 import { showScale } from './teleservices-ecole-bareme.js';
 import { showContactLog } from './teleservices-ecole-coordonnees.js';
@@ -41,7 +41,7 @@ async function loadRequests() {
     return el('tr', {}, el('th', { scope: 'row' }, name), el('td', {}, line.student.class_name), el('td', {}, line.title),
       el('td', {}, badge(tone(line.state), line.state_label)),
       el('td', {}, line.summary, line.meeting_requested ? el('strong', {}, ' — rendez-vous demandé') : null),
-      el('td', {}, line.updated_at ? when(line.updated_at) : '—'),
+      el('td', {}, line.updated_at ? formatDateTime(line.updated_at) : '—'),
       el('td', {}, el('button', { type: 'button', class: 'link', 'aria-label': `Ouvrir : ${line.title}, ${name}`,
         onclick: () => openRequest(show) }, 'Ouvrir')));
   }));
@@ -97,7 +97,7 @@ async function loadCampaigns() {
   const campaigns = await run(() => api(`/api/school/teleservices/campaigns${yearQuery()}`));
   if (!campaigns || !current()) return;
   $('campaigns').replaceChildren(...campaigns.map((c) => el('tr', {}, el('th', { scope: 'row' }, c.title),
-    el('td', {}, day(c.window.opens_on)), el('td', {}, day(c.window.closes_on)), el('td', {}, day(c.window.replies_until)),
+    el('td', {}, formatDate(c.window.opens_on)), el('td', {}, formatDate(c.window.closes_on)), el('td', {}, formatDate(c.window.replies_until)),
     el('td', {}, c.window.label, context.admin ? el('button', { type: 'button', class: 'link', 'aria-label': `Modifier les dates : ${c.title}`,
       onclick: () => editCampaign(c) }, ' Modifier') : null,
     context.admin && c.window.status === 'upcoming' ? el('button', { type: 'button', class: 'link', 'aria-label': `Annuler : ${c.title}`,
@@ -126,7 +126,7 @@ async function loadSettingsLog() {
   if (!lines || !current()) return;
   $('settings-log').hidden = false;
   $('settings-log-count').textContent = count(lines.length, 'modification', 'modifications');
-  $('settings-log-lines').replaceChildren(...lines.map((line) => el('tr', {}, el('td', {}, when(line.at)),
+  $('settings-log-lines').replaceChildren(...lines.map((line) => el('tr', {}, el('td', {}, formatDateTime(line.at)),
     el('td', {}, line.by), el('th', { scope: 'row' }, line.title), el('td', {}, line.action_label), el('td', {}, line.detail))));
 }
 

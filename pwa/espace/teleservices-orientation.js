@@ -4,7 +4,8 @@
 // the family saved without sending them are shown as "non transmis" (the council never received them).
 import { api, el, say } from './espace.js';
 import { historyList, tone } from './teleservices-common.js';
-import { badge, clientId, field, when } from './widgets.js';
+import { formatDateTime } from '/js/format.js';
+import { badge, clientId, field } from './widgets.js';
 import { wishEditor } from './teleservices-wishes.js';
 
 const $ = (id) => document.getElementById(id);
@@ -90,7 +91,7 @@ function unsentWishes(form) {
 function response(form) {
   if (!form.responded_by) return null;
   const what = form.state === 'accepted' ? 'acceptée' : 'refusée, rendez-vous demandé avec le chef d\'établissement';
-  return el('p', { class: 'ts-decision' }, `Réponse de la famille : ${what} par ${form.responded_by} le ${when(form.responded_at)}.`,
+  return el('p', { class: 'ts-decision' }, `Réponse de la famille : ${what} par ${form.responded_by} le ${formatDateTime(form.responded_at)}.`,
     form.response_comment ? el('q', { class: 'hint' }, ` ${form.response_comment}`) : null);
 }
 

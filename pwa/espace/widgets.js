@@ -1,9 +1,6 @@
-// Pieces shared by the espace's feature pages: the page start (session, banner, sign-out), dates (from
-// the app's format.js, under the names the pages use), multipart uploads, labelled fields, idempotency
-// keys, a child picker for parents, and the espace's one badge.
+// Pieces shared by the espace's feature pages: the page start (session, banner, sign-out), multipart
+// uploads, labelled fields, idempotency keys, a child picker for parents, and the espace's one badge.
 import { api, el, homeFor, session, signOut, toSignIn } from './espace.js';
-
-export { formatDateTime as when, formatDate as day, localDay } from '/js/format.js';
 
 export const $ = (id) => document.getElementById(id);
 
