@@ -455,9 +455,6 @@ async def test_writing_answering_handing_in_and_settings_with_the_keyboard_alone
                accepted_types=["pdf", "jpg"], updated_at=clock.now())
     )  # fmt: skip
     app = live_server + "/#/"
-    # File choosers are intercepted from now on: turned on only by expect_file_chooser(), interception
-    # can reach Chromium after the key that opens one, and the chooser then never reaches the test.
-    page.on("filechooser", lambda chooser: None)
     await pair_in_browser(page, live_server, family.parent)
 
     # A new message: the teacher proposed, subject and text typed, sent with Enter.
