@@ -21,6 +21,7 @@ from litestar import Request, Response
 from api.auth.tokens import digest, new_secret, parse_routed_token, routed_token
 from api.clock import now
 from api.config import get_settings
+from api.ratelimit import client_ip, limit
 from db.accounts.tables import KnownBrowser
 
 LIFETIME = timedelta(days=180)
@@ -105,3 +106,15 @@ async def remember(request: Request, response: Response, school_id: UUID, user_i
         secure=get_settings().secure_cookies,
         max_age=int(LIFETIME.total_seconds()),
     )
+
+
+async def ceiling(
+    scope: str, request: Request, known_browser: UUID | None, *, max_hits: int, window: timedelta
+) -> None:
+    """`max_hits` per window for strangers, per address: the owner's own browser (`recognised`) counts
+    its own instead, so strangers behind the same address (a school's or a mobile carrier's NAT) cannot
+    use up the families' steps. 429 past it (api/ratelimit.py)."""
+    if known_browser is not None:
+        await limit(f"{scope}:browser", str(known_browser), max_hits=max_hits, window=window)
+    else:
+        await limit(f"{scope}:ip", client_ip(request), max_hits=max_hits, window=window)

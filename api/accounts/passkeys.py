@@ -42,7 +42,6 @@ from api.auth.webauthn_input import readable_credential
 from api.config import get_settings
 from api.errors import ApiError
 from api.openapi import errors
-from api.ratelimit import client_ip, limit
 from db.accounts.tables import PasskeyCredential
 from db.core.tables import User
 
@@ -72,10 +71,9 @@ async def _limit_ceremonies(request: Request, account: dict | None) -> None:
     (api/accounts/known_browsers.py) counts its own instead: strangers behind the same address (a
     school's NAT) cannot lock its families out of their passkeys."""
     known_browser = await known_browsers.recognised(request, account)
-    if known_browser is not None:
-        await limit("passkey:browser", str(known_browser), max_hits=CEREMONIES_PER_WINDOW, window=CEREMONY_WINDOW)
-    else:
-        await limit("passkey:ip", client_ip(request), max_hits=CEREMONIES_PER_WINDOW, window=CEREMONY_WINDOW)
+    await known_browsers.ceiling(
+        "passkey", request, known_browser, max_hits=CEREMONIES_PER_WINDOW, window=CEREMONY_WINDOW
+    )
 
 
 async def _user(school_id: UUID, user_id: UUID) -> dict:

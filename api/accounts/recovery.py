@@ -105,15 +105,6 @@ async def _flow_browser(request: Request, row: dict | None) -> UUID | None:
     return await known_browsers.recognised(request, _account(*accounts[0]) if accounts else None)
 
 
-async def _ceiling(scope: str, request: Request, known_browser: UUID | None, *, max_hits: int, window: timedelta):
-    """Strangers share their address's ceiling (a school's or a mobile carrier's NAT can carry many
-    families); the owner's own browser has one of its own, which strangers cannot use up."""
-    if known_browser is not None:
-        await limit(f"{scope}:browser", str(known_browser), max_hits=max_hits, window=window)
-    else:
-        await limit(f"{scope}:ip", client_ip(request), max_hits=max_hits, window=window)
-
-
 class RecoveryController(Controller):
     path = "/api/accounts/recovery"
     tags = ["accounts"]
@@ -147,7 +138,7 @@ class RecoveryController(Controller):
         user = await _recoverable(data.identifier)
         # The owner's own browser has budgets of its own (codes.may_send); no cookie, no statement.
         known_browser = await known_browsers.recognised(request, user and _account(user["school_id"], user["id"]))
-        await _ceiling("recovery", request, known_browser, max_hits=10, window=HOUR)
+        await known_browsers.ceiling("recovery", request, known_browser, max_hits=10, window=HOUR)
         destination = _destination(user, data.channel)
         accounts = [(user["school_id"], user["id"])] if destination else []
         flow, code = await codes.open_public_flow(PURPOSE, accounts, destination=data.channel)
@@ -166,7 +157,7 @@ class RecoveryController(Controller):
         require_same_origin(request)
         row = await codes.find_flow(data.flow, PURPOSE)
         known_browser = await _flow_browser(request, row)
-        await _ceiling("recovery", request, known_browser, max_hits=10, window=HOUR)
+        await known_browsers.ceiling("recovery", request, known_browser, max_hits=10, window=HOUR)
         sends = []
         if row is not None and row["verified_at"] is None:
             code = await codes.renew_code(row, data.flow)
@@ -184,7 +175,7 @@ class RecoveryController(Controller):
         require_same_origin(request)
         row = await codes.find_flow(data.flow, PURPOSE)
         known_browser = await _flow_browser(request, row)
-        await _ceiling("code:verify", request, known_browser, max_hits=30, window=timedelta(minutes=15))
+        await known_browsers.ceiling("code:verify", request, known_browser, max_hits=30, window=timedelta(minutes=15))
         await codes.check_code(row, data.flow, data.code)
         return Done(message="Code vérifié. Choisissez votre nouveau mot de passe.")
 
