@@ -362,7 +362,11 @@ async def test_a_fresh_answer_equal_to_the_stored_copy_is_not_drawn_again(module
         return drawn;
     """,
     )
-    assert result == [[{"id": 1, "read": True}], [{"id": 1, "read": True}], [{"id": 1, "read": True}, {"id": 2, "read": False}]]
+    assert result == [
+        [{"id": 1, "read": True}],
+        [{"id": 1, "read": True}],
+        [{"id": 1, "read": True}, {"id": 2, "read": False}],
+    ]
 
 
 @pytest.mark.browser

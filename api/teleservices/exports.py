@@ -28,8 +28,8 @@ from api.openapi import errors
 from api.pdf import a4_document, latin1, pdf_response
 from api.people import StudentCard, people, student_cards
 from api.school_years import current_year
-from api.teleservices.campaigns import title, year_campaigns
 from api.teleservices import orientation_proposal
+from api.teleservices.campaigns import title, year_campaigns
 from api.teleservices.catalogue import (
     BOURSE_SERVICES,
     MAX_WISHES,
@@ -46,6 +46,18 @@ from db.core.tables import School, SchoolClass
 from db.teleservices.tables import BourseRequest, OrientationForm, OrientationWish
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ORIENTATION_HEADER = [
+    "Classe",
+    "Nom",
+    "Prénom",
+    "Phase",
+    "État",
+    *(f"{column} {rank}" for rank in range(1, MAX_WISHES + 1) for column in ("Vœu", "Avis sur le vœu")),
+    "Proposition du conseil",
+    "Réponse de",
+    "Répondu le",
+    "Rendez-vous demandé",
+]
 
 
 def _cell(value) -> str:
@@ -153,7 +165,7 @@ class TeleserviceExportsController(Controller):
         wishes = await _wishes_of(sid, [row["id"] for row in rows])
         responders = await people(sid, [row["responded_by_id"] for row in rows])
         lines = []
-        for r in _by_student(cards, rows):
+        for r in (row for row in rows if row["student_id"] in cards):
             family = [w for w in wishes[r["id"]] if w["origin"] == "family"]
             proposal = next((_label(w) for w in wishes[r["id"]] if w["origin"] == "council"), "")
             cells = []
@@ -175,13 +187,9 @@ class TeleserviceExportsController(Controller):
             if student in cards:
                 card = cards[student]
                 no_wishes = [card.class_name, card.last_name, card.first_name, title(campaign), NO_WISHES_LABEL]
-                lines.append(no_wishes + [""] * (2 * MAX_WISHES + 4))
-        lines.sort(key=lambda line: (line[0], line[1], line[2]))
-        header = ["Classe", "Nom", "Prénom", "Phase", "État"]
-        for rank in range(1, MAX_WISHES + 1):
-            header += [f"Vœu {rank}", f"Avis sur le vœu {rank}"]
-        header += ["Proposition du conseil", "Réponse de", "Répondu le", "Rendez-vous demandé"]
-        return _csv(header, lines, "orientation.csv")
+                lines.append(no_wishes + [""] * (len(ORIENTATION_HEADER) - len(no_wishes)))
+        lines.sort(key=lambda line: line[:3])  # class, last name, first name
+        return _csv(ORIENTATION_HEADER, lines, "orientation.csv")
 
     @get(
         "/classes/{class_id:uuid}/summary.pdf",
