@@ -1,6 +1,6 @@
 """The phone's outbox in the app's page: one sending run at a time, its answers told once, a write queued
 while a run is under way leaves at once, and the redraw that follows an answer leaves the person's place
-(the choice being made, the focus) alone."""
+(the choice being made, the focus, what is typed and not sent) alone."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import asyncio
 
 import pytest
 
+from db.communication.tables import Message, SurveyQuestion
 from db.homework.tables import HomeworkDone
 from tests.factories import make_family
-from tests.family_builders import make_homework, make_post, make_teacher_of
+from tests.family_builders import make_discussion, make_homework, make_post, make_teacher_of
 from tests.test_pwa_browser import pair_in_browser
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,7 @@ QUEUE_DONE = """([studentId, homeworkId]) => import('/js/sync.js').then((sync) =
     id, target: `done:${homeworkId}`, method: 'PUT', path: `/api/students/${studentId}/homework/${homeworkId}/done`,
     body: { done: true, changed_at: new Date().toISOString(), change_id: id } }));
 })"""
+OUTBOX_EMPTY = "() => import('/js/outbox.js').then(async (m) => (await m.pending(localStorage.getItem('cartable.profile'))).length === 0)"
 
 
 async def test_answers_are_told_once_and_a_write_queued_during_a_run_is_sent_at_once(page, live_server):
@@ -83,10 +85,75 @@ async def test_opening_a_post_marks_it_read_once_and_the_choice_made_meanwhile_s
     await page.focus("input[type=radio][value='0']")
     # Once the outbox is empty and the screen had time to answer it, the read went once and nothing was
     # drawn again under the person's fingers (a redraw drops the choice and sends focus to the page).
-    await page.wait_for_function(
-        "() => import('/js/outbox.js').then(async (m) => (await m.pending(localStorage.getItem('cartable.profile'))).length === 0)"
-    )
+    await page.wait_for_function(OUTBOX_EMPTY)
     await page.wait_for_timeout(1000)
     assert reads == ["POST"]
     assert await page.is_checked("input[type=radio][value='0']")
     assert await page.evaluate("() => document.activeElement.matches('input[type=radio]')")
+
+
+async def test_what_is_typed_and_not_sent_stays_when_another_write_redraws_the_screen(page, live_server):
+    family = await make_family()
+    teacher, _ = await make_teacher_of(family)
+    survey = await make_post(teacher, [family.parent], title="Sortie au théâtre", survey=True)
+    await SurveyQuestion.insert(
+        SurveyQuestion(school_id=survey.school_id, post_id=survey.id, position=2, text="Une remarque ?", kind="text")
+    )
+    await make_post(teacher, [family.parent], title="Réunion parents-professeurs")
+    await pair_in_browser(page, live_server, family.parent)
+    answers = []
+    page.on("request", lambda request: answers.append(request.url) if request.url.endswith("/answers") else None)
+    await page.goto(f"{live_server}/#/messages/infos")
+    for title in ("Sortie au théâtre", "Réunion parents-professeurs"):
+        await page.click(f"summary:has-text('{title}')")
+    await page.wait_for_function(OUTBOX_EMPTY)
+
+    # Half-way through the survey, the parent acknowledges the other post: that write is queued, sent and
+    # answered, and the screen is drawn again twice. The survey keeps the choice and the words, unsent.
+    await page.check("input[type=radio][value='1']")
+    await page.fill("textarea[aria-label='Une remarque ?']", "Il rentrera en bus.")
+    await page.click('button:has-text("J\'ai pris connaissance")')
+    await page.wait_for_selector("text=Lu et pris en compte")
+    await page.wait_for_function(OUTBOX_EMPTY)
+    await page.wait_for_timeout(500)
+    assert await page.is_checked("input[type=radio][value='1']")
+    assert await page.input_value("textarea[aria-label='Une remarque ?']") == "Il rentrera en bus."
+    assert answers == []
+
+
+async def test_a_reply_being_written_stays_when_the_discussion_arrives_from_the_server(page, live_server):
+    family = await make_family()
+    teacher, _ = await make_teacher_of(family)
+    discussion = await make_discussion(teacher, family.parent, family.student)
+    await pair_in_browser(page, live_server, family.parent)
+    await page.goto(f"{live_server}/#/messages/d/{discussion.id}")
+    await page.wait_for_selector("text=Léa a progressé")
+    await page.goto(f"{live_server}/#/messages")
+    await page.wait_for_selector("a:has-text('Progrès')")
+
+    # The teacher writes again; the phone draws its stored copy at once, the parent starts a reply, and
+    # only then does the server's answer (with the new message) arrive and get drawn.
+    await Message.insert(
+        Message(
+            school_id=teacher.school_id, discussion_id=discussion.id, author_id=teacher.id, body="Et en anglais aussi."
+        )
+    )
+    arrived, release = asyncio.Event(), asyncio.Event()
+
+    async def held(route):
+        arrived.set()
+        await release.wait()
+        await route.continue_()
+
+    await page.route(f"**/api/me/discussions/{discussion.id}", held)
+    await page.click("a:has-text('Progrès')")
+    await asyncio.wait_for(arrived.wait(), 10)
+    await page.fill("#reply", "Merci, nous")
+    release.set()
+    await page.wait_for_selector("text=Et en anglais aussi.")
+    assert await page.input_value("#reply") == "Merci, nous"
+    await page.press("#reply", "End")
+    await page.keyboard.type(" en parlerons.")
+    await page.click("button:has-text('Envoyer')")
+    await page.wait_for_selector("li.mine:has-text('Merci, nous en parlerons.')")
+    assert await page.input_value("#reply") == ""

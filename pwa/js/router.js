@@ -13,6 +13,7 @@ import { onOutboxSent, queueWrite } from './sync.js';
 import { currentTheme, setTheme } from './theme.js';
 import { plural } from './format.js';
 import { emptyState, toast } from './ui.js';
+import { keepTyped, restoreTyped, watchTyping } from './typed.js';
 
 // name → [title, module, needs a profile]
 const SCREENS = {
@@ -37,6 +38,8 @@ let renderToken = 0;
 let retryTimer = null;
 let shownHash = null;
 let keptFocus = null; // where the keyboard was on the screen being drawn again
+let keptTyping = null; // what was typed in its forms and not sent (typed.js)
+let watching = false;
 let shownProfile = null;
 let freshness = { savedAt: null, error: null };
 
@@ -147,8 +150,15 @@ function profileContext(profile, main, isCurrent) {
     profile,
     studentId: studentIdOf(profile),
     // Cached-then-network read; an error with nothing stored shows in `into`.
+    // Each drawing keeps what was typed in the screen's forms (and what the redraw of the whole screen
+    // carried over): the fresh answer of a read never wipes a reply being written.
     show: (name, path, draw, { into = main } = {}) => read({
-      profileId: profile.id, name, path, via, draw, isCurrent,
+      profileId: profile.id, name, path, via, isCurrent,
+      draw: async (value) => {
+        const kept = new Map([...(keptTyping || []), ...keepTyped(main)]);
+        await draw(value);
+        restoreTyped(main, kept);
+      },
       report: ({ savedAt, error, empty }) => {
         showFreshness({ savedAt, error });
         if (error?.offline) {
@@ -195,6 +205,10 @@ export async function render() {
   else if (SCREENS[screen][2] && !profile) screen = 'profils';
   const [title, load, needsProfile] = SCREENS[screen];
   const container = document.getElementById('main');
+  if (!watching) {
+    watchTyping(container);
+    watching = true;
+  }
   shownProfile = needsProfile ? profile.id : null;
   showPairingNeeded(null);
   if (needsProfile && !(await lockGate(profile, container))) return;
@@ -209,6 +223,7 @@ export async function render() {
   // A redraw of the screen shown keeps the keyboard where it was; one superseded by another redraw
   // (two answers arriving together) hands its mark on, since focus already fell to the page by then.
   keptFocus = hash === shownHash ? focusMark(container) || keptFocus : null;
+  keptTyping = hash === shownHash ? new Map([...(keptTyping || []), ...keepTyped(container)]) : null;
   clear(container);
   if (!needsProfile && removed.length) container.append(removedNotice());
   showPairingNeeded(needsProfile ? profile : null);
@@ -229,6 +244,10 @@ export async function render() {
   if (shownHash !== null && hash !== shownHash) container.focus({ preventScroll: true });
   shownHash = hash;
   await rendering;
+  if (isCurrent()) {
+    restoreTyped(container, keptTyping);
+    keptTyping = null;
+  }
   if (keptFocus && isCurrent()) {
     restoreFocus(container, keptFocus);
     keptFocus = null;
