@@ -23,6 +23,20 @@ QUEUE_DONE = """([studentId, homeworkId]) => import('/js/sync.js').then((sync) =
     id, target: `done:${homeworkId}`, method: 'PUT', path: `/api/students/${studentId}/homework/${homeworkId}/done`,
     body: { done: true, changed_at: new Date().toISOString(), change_id: id } }));
 })"""
+
+
+class Held:
+    """A route handler that holds the requests it gets until released (`arrived`: one is held)."""
+
+    def __init__(self) -> None:
+        self.arrived, self.released = asyncio.Event(), asyncio.Event()
+
+    async def __call__(self, route) -> None:
+        self.arrived.set()
+        await self.released.wait()
+        await route.continue_()
+
+
 OUTBOX_EMPTY = "() => import('/js/outbox.js').then(async (m) => (await m.pending(localStorage.getItem('cartable.profile'))).length === 0)"
 
 
@@ -41,29 +55,23 @@ async def test_answers_are_told_once_and_a_write_queued_during_a_run_is_sent_at_
 
     # The server is slow to answer the first write: meanwhile the page is asked to send twice more (the
     # worker's Background Sync, the network back). One run, one answer told: one redraw of the screen.
-    arrived, release = asyncio.Event(), asyncio.Event()
-
-    async def slow(route):
-        arrived.set()
-        await release.wait()
-        await route.continue_()
-
+    slow = Held()
     await page.route(f"**/homework/{first.id}/done", slow)
     await page.evaluate(QUEUE_DONE, [str(family.student.id), str(first.id)])
-    await asyncio.wait_for(arrived.wait(), 10)
+    await asyncio.wait_for(slow.arrived.wait(), 10)
     await page.evaluate("() => import('/js/sync.js').then((sync) => { sync.sendOutboxes(); sync.sendOutboxes(); })")
-    release.set()
+    slow.released.set()
     await page.evaluate("() => Promise.all(window.queued)")
     assert await HomeworkDone.count() == 1
     assert await page.evaluate("() => window.told") == [1]
 
     # A write queued while another is on its way is sent right after it, not left for later.
-    arrived.clear(), release.clear()
+    slow = Held()
     await page.route(f"**/homework/{second.id}/done", slow)
     await page.evaluate(QUEUE_DONE, [str(family.student.id), str(second.id)])
-    await asyncio.wait_for(arrived.wait(), 10)
+    await asyncio.wait_for(slow.arrived.wait(), 10)
     await page.evaluate(QUEUE_DONE, [str(family.student.id), str(third.id)])
-    release.set()
+    slow.released.set()
     await page.evaluate("() => Promise.all(window.queued)")
     assert await HomeworkDone.count() == 3
     assert await page.evaluate("() => window.told") == [1, 1, 1]
@@ -138,18 +146,12 @@ async def test_a_reply_being_written_stays_when_the_discussion_arrives_from_the_
             school_id=teacher.school_id, discussion_id=discussion.id, author_id=teacher.id, body="Et en anglais aussi."
         )
     )
-    arrived, release = asyncio.Event(), asyncio.Event()
-
-    async def held(route):
-        arrived.set()
-        await release.wait()
-        await route.continue_()
-
+    held = Held()
     await page.route(f"**/api/me/discussions/{discussion.id}", held)
     await page.click("a:has-text('Progrès')")
-    await asyncio.wait_for(arrived.wait(), 10)
+    await asyncio.wait_for(held.arrived.wait(), 10)
     await page.fill("#reply", "Merci, nous")
-    release.set()
+    held.released.set()
     await page.wait_for_selector("text=Et en anglais aussi.")
     assert await page.input_value("#reply") == "Merci, nous"
     await page.press("#reply", "End")
