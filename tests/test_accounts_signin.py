@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from api import clock
+from api.accounts import guards
 from api.auth.sessions import cookie_name
+from api.ratelimit import _window_start
 from db.accounts.tables import UserSession
 from tests.accounts_builders import password_sign_in
 from tests.factories import make_family, make_user
@@ -78,6 +83,21 @@ async def test_account_locks_after_repeated_failures_but_not_for_the_parent_else
     # The lock is per account *and* address first: the real parent elsewhere can still sign in.
     async with client_from(app, "198.51.100.7") as other:
         assert (await password_sign_in(other, family.parent.identifier)).status_code == 200
+
+
+async def test_failures_just_before_the_window_turns_still_lock_the_account_just_after(client, monkeypatch):
+    family = await make_family()
+    boundary = _window_start(guards.FAILURE_WINDOW, clock.wall_clock()) + guards.FAILURE_WINDOW
+    moment = boundary - timedelta(seconds=5)
+    monkeypatch.setattr(clock, "source", lambda: moment)
+    for _ in range(5):
+        assert (await password_sign_in(client, family.parent.identifier, "Faux-pass-1")).status_code == 401
+    moment = boundary + timedelta(seconds=1)
+    locked = await password_sign_in(client, family.parent.identifier)
+    assert locked.status_code == 429 and locked.json()["error"]["code"] == "account_locked"
+    # The failures slide out of the last 15 minutes: the account opens again without a reset.
+    moment = boundary + guards.FAILURE_WINDOW
+    assert (await password_sign_in(client, family.parent.identifier)).status_code == 200
 
 
 async def test_cross_site_sign_in_post_is_refused(client):

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from api.errors import ApiError
-from api.ratelimit import limit, reset
+from api.ratelimit import _window_start, hits_within, limit, reset
 
 
 async def test_limit_refuses_beyond_max_hits_with_retry_after():
@@ -12,25 +12,37 @@ async def test_limit_refuses_beyond_max_hits_with_retry_after():
     with pytest.raises(ApiError) as refused:
         await limit("probe", "1.2.3.4", max_hits=3, window=timedelta(minutes=5))
     assert refused.value.status_code == 429
-    assert 0 < int(refused.value.headers["Retry-After"]) <= 300
+    assert 0 < int(refused.value.headers["Retry-After"]) <= 2 * 300  # the window slides (below)
     # Another subject has its own budget, and a reset gives the budget back.
     assert await limit("probe", "5.6.7.8", max_hits=3, window=timedelta(minutes=5)) == 1
     await reset("probe", "1.2.3.4")
     assert await limit("probe", "1.2.3.4", max_hits=3, window=timedelta(minutes=5)) == 1
 
 
-async def test_the_window_is_counted_on_the_app_clock(monkeypatch):
-    """Moving the app's clock past the window gives the budget back, and `Retry-After` is read on it."""
+async def test_the_window_slides_on_the_app_clock_and_retry_after_says_when_a_hit_passes(monkeypatch):
+    """Hits just before a window's boundary still count just after it (a fixed window would forget them
+    and let twice the budget through), until they slide out, when `Retry-After` said."""
     from api import clock
 
-    moment = clock.wall_clock()
-    monkeypatch.setattr(clock, "source", lambda: moment)
     window = timedelta(minutes=5)
+    boundary = _window_start(window, clock.wall_clock()) + window
+    moment = boundary - timedelta(minutes=1)
+    monkeypatch.setattr(clock, "source", lambda: moment)
     for _ in range(2):
         await limit("probe", "9.9.9.9", max_hits=2, window=window)
     with pytest.raises(ApiError):
         await limit("probe", "9.9.9.9", max_hits=2, window=window)
-    moment += window
+
+    moment = boundary + timedelta(seconds=1)
+    with pytest.raises(ApiError) as refused:
+        await limit("probe", "9.9.9.9", max_hits=2, window=window)
+    wait = timedelta(seconds=int(refused.value.headers["Retry-After"]))
+    moment += wait - timedelta(seconds=1)
+    assert await hits_within("probe", "9.9.9.9", window=window) > 1  # one more would still be refused
+    moment += timedelta(seconds=1)
+    assert await limit("probe", "9.9.9.9", max_hits=2, window=window) == 2
+
+    moment += 2 * window  # after a whole window of quiet, the whole budget is back
     assert await limit("probe", "9.9.9.9", max_hits=2, window=window) == 1
 
 

@@ -8,10 +8,9 @@ from uuid import UUID
 
 from litestar import Request
 
-from api.clock import now
 from api.config import get_settings
 from api.errors import ApiError
-from api.ratelimit import _window_start, limit, reset
+from api.ratelimit import hits_within, limit, reset, used_up
 from db.accounts.tables import RateLimitCounter
 
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -34,16 +33,6 @@ LOCKED = ApiError(
 )
 
 
-async def _failures(key: str) -> int:
-    start = _window_start(FAILURE_WINDOW, now())
-    row = (
-        await RateLimitCounter.select(RateLimitCounter.hits)
-        .where((RateLimitCounter.key == key[:200]) & (RateLimitCounter.window_start == start))
-        .first()
-    )
-    return row["hits"] if row else 0
-
-
 async def before_password_attempt(identifier: str, ip: str, known_browser: UUID | None) -> UUID | None:
     """Refuse while locked; otherwise slow down progressively after a few failures.
 
@@ -51,20 +40,20 @@ async def before_password_attempt(identifier: str, ip: str, known_browser: UUID 
     locks and the address's ceiling while under its own limit; returned then (failures count against
     it), else None."""
     if known_browser is not None:
-        failures = await _failures(f"signin:browser:{known_browser}")
-        if failures < MAX_FAILURES_PER_KNOWN_BROWSER:
+        failures = await hits_within("signin:browser", str(known_browser), window=FAILURE_WINDOW)
+        if not used_up(failures, MAX_FAILURES_PER_KNOWN_BROWSER):
             await _slow_down(failures)
             return known_browser
     await limit("signin:ip", ip, max_hits=MAX_ATTEMPTS_PER_IP, window=FAILURE_WINDOW)
-    pair = await _failures(f"signin:pair:{identifier}|{ip}")
-    account = await _failures(f"signin:account:{identifier}")
-    if pair >= MAX_FAILURES_PER_ACCOUNT_AND_IP or account >= MAX_FAILURES_PER_ACCOUNT:
+    pair = await hits_within("signin:pair", f"{identifier}|{ip}", window=FAILURE_WINDOW)
+    account = await hits_within("signin:account", identifier, window=FAILURE_WINDOW)
+    if used_up(pair, MAX_FAILURES_PER_ACCOUNT_AND_IP) or used_up(account, MAX_FAILURES_PER_ACCOUNT):
         raise LOCKED
     await _slow_down(pair)
     return None
 
 
-async def _slow_down(failures: int) -> None:
+async def _slow_down(failures: float) -> None:
     if failures >= 2:
         # Progressive delay: 0.5 s, 1 s, 1.5 s… before answering (a human barely notices).
         await asyncio.sleep(DELAY_STEP * (failures - 1))

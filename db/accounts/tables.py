@@ -23,7 +23,8 @@ class UserSession(Table, tablename="user_session"):
 
 
 class RateLimitCounter(Table, tablename="rate_limit_counter"):
-    """Fixed-window counters for everything guessable (codes, passwords, pairings).
+    """Sliding-window counters for everything guessable (codes, passwords, pairings): the hits of the
+    current fixed window and of the one before it (api/ratelimit.py weighs them).
 
     Kept in PostgreSQL so that limits hold across processes; keys are opaque strings such as
     "signin:ip:203.0.113.9". Not school data: no school_id, a local table under Citus.
@@ -32,6 +33,7 @@ class RateLimitCounter(Table, tablename="rate_limit_counter"):
     key = Varchar(length=200, primary_key=True)
     window_start = Timestamptz()
     hits = Integer(default=0)
+    previous_hits = Integer(default=0)  # in the window just before `window_start`'s
 
 
 class VerificationCode(Table, tablename="verification_code"):
