@@ -117,8 +117,25 @@ async def limit(
     return count
 
 
-async def hits_within(scope: str, subject: str, *, window: timedelta) -> float:
-    """The count of (scope, subject) in the last `window`, without counting a hit."""
+class Hits(NamedTuple):
+    """A key's hits in the last window (`hits_within`): their count, and when one more fits."""
+
+    count: float
+    window: timedelta
+    at: _Window
+    hits: int  # in the current fixed window
+    previous_hits: int  # in the one before
+
+    def wait(self, max_hits: int) -> int:
+        """Seconds until one more hit stays within `max_hits` (0: it does now). A count is weighted:
+        4.9 hits of 5 leave no room for one more."""
+        if self.count + 1 <= max_hits:
+            return 0
+        return _retry_after(self.window, self.at, self.hits, self.previous_hits, max_hits)
+
+
+async def hits_within(scope: str, subject: str, *, window: timedelta) -> Hits:
+    """The hits of (scope, subject) in the last `window`, without counting one."""
     counter = RateLimitCounter
     row = (
         await counter.select(counter.window_start, counter.hits, counter.previous_hits)
@@ -126,16 +143,12 @@ async def hits_within(scope: str, subject: str, *, window: timedelta) -> float:
         .first()
     )
     at = _window(window, now())
-    if row is None or row["window_start"] not in (at.start, at.previous_start):
-        return 0
-    if row["window_start"] == at.previous_start:
-        return row["hits"] * at.weight
-    return _count(at, row["hits"], row["previous_hits"])
-
-
-def used_up(count: float, max_hits: int) -> bool:
-    """Would one more hit go beyond `max_hits`? (`hits_within`'s count is weighted: 4.9 of 5 is.)"""
-    return count + 1 > max_hits
+    hits, previous_hits = 0, 0
+    if row is not None and row["window_start"] == at.start:
+        hits, previous_hits = row["hits"], row["previous_hits"]
+    elif row is not None and row["window_start"] == at.previous_start:
+        previous_hits = row["hits"]
+    return Hits(_count(at, hits, previous_hits), window, at, hits, previous_hits)
 
 
 async def within(scope: str, subject: str, *, max_hits: int, window: timedelta) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from datetime import timedelta
 from uuid import UUID
 
@@ -10,7 +11,7 @@ from litestar import Request
 
 from api.config import get_settings
 from api.errors import ApiError
-from api.ratelimit import hits_within, limit, reset, used_up
+from api.ratelimit import hits_within, limit, reset
 from db.accounts.tables import RateLimitCounter
 
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -26,11 +27,17 @@ MAX_FAILURES_PER_KNOWN_BROWSER = 10
 MAX_ATTEMPTS_PER_IP = 300  # a school network may put many families behind one address
 DELAY_STEP = 0.5  # seconds added to each answer after the second failure in a row
 
-LOCKED = ApiError(
-    429,
-    "account_locked",
-    "Trop de tentatives de connexion pour ce compte. Réessayez dans 15 minutes, ou utilisez « Mot de passe perdu ».",
-)
+
+def locked(wait: int) -> ApiError:
+    """The account is locked for this caller for `wait` more seconds (said in minutes, rounded up)."""
+    minutes = math.ceil(wait / 60)
+    return ApiError(
+        429,
+        "account_locked",
+        f"Trop de tentatives de connexion pour ce compte. Réessayez dans {minutes} minute{'s' if minutes > 1 else ''}, "
+        "ou utilisez « Mot de passe perdu ».",
+        headers={"Retry-After": str(wait)},
+    )
 
 
 async def before_password_attempt(identifier: str, ip: str, known_browser: UUID | None) -> UUID | None:
@@ -41,15 +48,16 @@ async def before_password_attempt(identifier: str, ip: str, known_browser: UUID 
     it), else None."""
     if known_browser is not None:
         failures = await hits_within("signin:browser", str(known_browser), window=FAILURE_WINDOW)
-        if not used_up(failures, MAX_FAILURES_PER_KNOWN_BROWSER):
-            await _slow_down(failures)
+        if not failures.wait(MAX_FAILURES_PER_KNOWN_BROWSER):
+            await _slow_down(failures.count)
             return known_browser
     await limit("signin:ip", ip, max_hits=MAX_ATTEMPTS_PER_IP, window=FAILURE_WINDOW)
     pair = await hits_within("signin:pair", f"{identifier}|{ip}", window=FAILURE_WINDOW)
     account = await hits_within("signin:account", identifier, window=FAILURE_WINDOW)
-    if used_up(pair, MAX_FAILURES_PER_ACCOUNT_AND_IP) or used_up(account, MAX_FAILURES_PER_ACCOUNT):
-        raise LOCKED
-    await _slow_down(pair)
+    wait = max(pair.wait(MAX_FAILURES_PER_ACCOUNT_AND_IP), account.wait(MAX_FAILURES_PER_ACCOUNT))
+    if wait:
+        raise locked(wait)
+    await _slow_down(pair.count)
     return None
 
 
