@@ -211,7 +211,7 @@ async def test_uploads_beyond_the_hours_limit_are_refused_on_both_sides(new_clie
     key = await _uploads_used_up(s.student)
     refused = await _hand_in(student, s, homework, JPEG, "photo.jpg", client_id="second-copy")
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_requests"
-    assert 0 < int(refused.headers["retry-after"]) <= 3600
+    assert 0 < int(refused.headers["retry-after"]) <= 2 * 3600  # the hour slides (api/ratelimit.py)
     assert await SubmissionFile.count() == 1  # nothing kept
     await RateLimitCounter.delete().where(RateLimitCounter.key == key)  # the next hour, the phone sends it again
     assert (await _hand_in(student, s, homework, JPEG, "photo.jpg", client_id="second-copy")).status_code == 200
@@ -223,7 +223,7 @@ async def test_uploads_beyond_the_hours_limit_are_refused_on_both_sides(new_clie
     key = await _uploads_used_up(s.teacher)
     refused = await teacher.post(back, data=form, files={"file": ("corrige.pdf", PDF)})
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "too_many_requests"
-    assert 0 < int(refused.headers["retry-after"]) <= 3600
+    assert 0 < int(refused.headers["retry-after"]) <= 2 * 3600  # the hour slides (api/ratelimit.py)
     report = (await teacher.get(f"/api/school/homework/{homework.id}/submissions")).json()
     assert report["returned"] == 0 and await SubmissionFile.count() == 2  # not returned, no correction kept
     await RateLimitCounter.delete().where(RateLimitCounter.key == key)
