@@ -11,6 +11,10 @@ from api.timetable.family_read import UNKNOWN_COLOR
 
 CONTENT_LOOKBACK_DAYS = 14
 
+# The school's subjects, read once per list (a few dozen rows) and matched in memory: joined row by
+# row, the generic plan of a deployment with many schools looks each one up in a deep index.
+SUBJECTS_CTE = "subjects AS MATERIALIZED (SELECT id, name, color FROM subject WHERE school_id = $1)"
+
 
 def _lesson_content_object(lesson: str, subject: str) -> str:
     return f"""json_build_object(
@@ -20,7 +24,10 @@ def _lesson_content_object(lesson: str, subject: str) -> str:
 
 
 def homework_items_json(first: str, last: str) -> str:
+    # The student's "Fait" is a LATERAL lookup (OFFSET 0 keeps it one): joined plainly, the generic
+    # plan of a deployment with many schools read all of the student's rows for each item instead.
     return f"""coalesce((
+    WITH {SUBJECTS_CTE}
     SELECT json_agg(json_build_object(
         'id', h.id, 'subject', coalesce(s.name, ''), 'color', coalesce(s.color, '{UNKNOWN_COLOR}'),
         'teacher', coalesce(display_name(t.first_name, t.last_name), ''),
@@ -35,14 +42,17 @@ def homework_items_json(first: str, last: str) -> str:
             SELECT {_lesson_content_object("l", "ls")}
             FROM lesson l
             JOIN lesson_content c ON c.school_id = $1 AND c.lesson_id = l.id
-            LEFT JOIN subject ls ON ls.school_id = $1 AND ls.id = l.subject_id
+            LEFT JOIN subjects ls ON ls.id = l.subject_id
             WHERE l.school_id = $1 AND l.id = h.lesson_id),
         'hand_in', {hand_in_json("r")}, 'submission', {submission_summary_json("sub", "r")}
     ) ORDER BY h.due_on, h.given_on, h.id)
     FROM homework h
-    LEFT JOIN subject s ON s.school_id = $1 AND s.id = h.subject_id
+    LEFT JOIN subjects s ON s.id = h.subject_id
     LEFT JOIN app_user t ON t.school_id = $1 AND t.id = h.teacher_id
-    LEFT JOIN homework_done d ON d.school_id = $1 AND d.homework_id = h.id AND d.student_id = a.student_id
+    LEFT JOIN LATERAL (
+        SELECT d.done, d.changed_at FROM homework_done d
+        WHERE d.school_id = $1 AND d.student_id = a.student_id AND d.homework_id = h.id OFFSET 0
+    ) d ON true
     LEFT JOIN homework_hand_in r ON r.school_id = $1 AND r.homework_id = h.id
     LEFT JOIN homework_submission sub ON sub.school_id = $1 AND sub.homework_id = h.id
                                      AND sub.student_id = a.student_id
@@ -52,12 +62,12 @@ def homework_items_json(first: str, last: str) -> str:
 
 
 # The lesson content ("contenu du cours") of the student's lessons since two weeks before `first`, and
-# of the lessons the listed homework was given in (even older), latest first.
+# of the lessons the listed homework was given in (even older), latest first. The contents are read by
+# one index scan over those lessons' ids (PostgreSQL walks sorted keys in one pass), not a lookup each.
 def _recent_contents_json(first: str, last: str) -> str:
     since = f"{first} - {CONTENT_LOOKBACK_DAYS}"
     return f"""coalesce((
-    SELECT json_agg({_lesson_content_object("r", "s")} ORDER BY r.date DESC, r.starts_at DESC)
-    FROM (
+    WITH {SUBJECTS_CTE}, lessons AS MATERIALIZED (
         SELECT l.id, l.date, l.starts_at, l.subject_id FROM lesson l
         WHERE l.school_id = $1 AND reaches(a.class_ids, a.group_ids, l.class_id, l.group_id)
           AND l.date BETWEEN {since} AND {last}
@@ -66,9 +76,12 @@ def _recent_contents_json(first: str, last: str) -> str:
         JOIN lesson l ON l.school_id = $1 AND l.id = h.lesson_id
         WHERE h.school_id = $1 AND reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)
           AND h.due_on BETWEEN {first} AND {last} AND l.date >= {since}
-    ) r
-    JOIN lesson_content c ON c.school_id = $1 AND c.lesson_id = r.id
-    LEFT JOIN subject s ON s.school_id = $1 AND s.id = r.subject_id
+    )
+    SELECT json_agg({_lesson_content_object("r", "s")} ORDER BY r.date DESC, r.starts_at DESC)
+    FROM lesson_content c
+    JOIN lessons r ON r.id = c.lesson_id
+    LEFT JOIN subjects s ON s.id = r.subject_id
+    WHERE c.school_id = $1 AND c.lesson_id = ANY (ARRAY(SELECT id FROM lessons))
 ), '[]')"""
 
 

@@ -66,5 +66,6 @@ INDEXES = [
     "CREATE INDEX homework_class_due_idx ON homework (school_id, class_id, due_on)",
     "CREATE INDEX homework_group_due_idx ON homework (school_id, group_id, due_on)",
     "CREATE UNIQUE INDEX homework_done_student_uq ON homework_done (school_id, homework_id, student_id)",
-    "CREATE INDEX homework_done_by_student_idx ON homework_done (school_id, student_id)",
+    # A student's own "Fait" of one homework (the family lists), and their rows when they leave.
+    "CREATE INDEX homework_done_by_student_idx ON homework_done (school_id, student_id, homework_id)",
 ]
