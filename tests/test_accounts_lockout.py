@@ -25,7 +25,7 @@ def no_progressive_delay(monkeypatch):
     monkeypatch.setattr(guards, "DELAY_STEP", 0)
 
 
-async def lock_from_many_addresses(app, identifier: str) -> None:
+async def lock_from_many_addresses(app, identifier: str):
     """What an attacker can do: MAX_FAILURES_PER_ACCOUNT wrong passwords, each from its own address."""
     for n in range(guards.MAX_FAILURES_PER_ACCOUNT):
         async with client_from(app, f"203.0.113.{n + 1}") as attacker:
@@ -33,6 +33,7 @@ async def lock_from_many_addresses(app, identifier: str) -> None:
     async with client_from(app, "203.0.113.200") as stranger:
         locked = await password_sign_in(stranger, identifier)  # even with the right password
         assert locked.status_code == 429 and locked.json()["error"]["code"] == "account_locked"
+    return locked
 
 
 async def test_the_owners_browser_signs_in_through_a_lock_set_from_many_addresses(app):
@@ -68,13 +69,19 @@ async def test_the_device_cookie_is_httponly_strict_secret_and_secure_over_https
         assert cookie.startswith("__Host-cartable_browser=") and "secure" in cookie.lower()
 
 
-async def test_the_lock_ends_with_its_window_on_the_app_clock(app, monkeypatch):
-    moment = clock.wall_clock()
+# Where in its fixed window the lock is set: just after its start, in the middle, just before its end.
+@pytest.mark.parametrize("into_window", [0.001, 0.5, 0.999])
+async def test_the_lock_ends_on_the_app_clock_when_its_answer_said(app, monkeypatch, into_window):
+    moment = _window_start(guards.FAILURE_WINDOW, clock.wall_clock()) + into_window * guards.FAILURE_WINDOW
     monkeypatch.setattr(clock, "source", lambda: moment)
     family = await make_family()
-    await lock_from_many_addresses(app, family.parent.identifier)
-    moment += guards.FAILURE_WINDOW
+    locked = await lock_from_many_addresses(app, family.parent.identifier)
+    wait = timedelta(seconds=int(locked.headers["Retry-After"]))
+    assert timedelta(0) < wait <= 2 * guards.FAILURE_WINDOW  # the failures slide out of the window
     async with client_from(app, "203.0.113.200") as later:
+        moment += wait - timedelta(seconds=1)
+        assert (await password_sign_in(later, family.parent.identifier)).status_code == 429
+        moment += timedelta(seconds=1)
         assert (await password_sign_in(later, family.parent.identifier)).status_code == 200
 
 
