@@ -189,16 +189,16 @@ async def test_canteen_and_events_on_accueil_in_the_week_and_in_the_timetable(pa
 
     await page.get_by_role("link", name="Menus de la semaine").click()
     await page.wait_for_url("**/#/cantine")
-    # Accueil shows today's allergens too: wait for the week's screen itself, then read it.
-    await page.locator(".badge", has_text="Menu végétarien").first.wait_for()
-    assert await page.is_visible("text=Allergènes : Œufs, Moutarde")
+    # Accueil shows today's menu (badges, allergens) too: read the week's screen itself, once drawn.
+    await page.locator(".canteen-week .badge", has_text="Menu végétarien").first.wait_for()
+    await page.locator(".canteen-week", has_text="Allergènes : Œufs, Moutarde").wait_for()
     await page.goto(f"{live_server}/#/edt/{today() + timedelta(days=1)}")
     await page.wait_for_selector(".event >> text=Sortie au musée des Beaux-Arts")
     assert "09h00–16h00" in await page.inner_text(".event")
 
     await context.set_offline(True)  # read once, the week's menus are on the phone
     await page.goto(f"{live_server}/#/cantine")
-    await page.wait_for_selector(f"text=Plat du {today():%d}")
+    await page.locator(".canteen-week", has_text=f"Plat du {today():%d}").wait_for()
 
 
 async def test_a_student_sends_an_alert_a_parent_never_sees_it(page, live_server, new_client):
