@@ -7,13 +7,9 @@ it is "à rendre" (api/homework/submissions_read.py). The home screen embeds it 
 """
 
 from api.homework.submissions_read import hand_in_json, submission_summary_json
-from api.timetable.family_read import UNKNOWN_COLOR
+from api.timetable.family_read import SUBJECTS_CTE, UNKNOWN_COLOR
 
 CONTENT_LOOKBACK_DAYS = 14
-
-# The school's subjects, read once per list (a few dozen rows) and matched in memory: joined row by
-# row, the generic plan of a deployment with many schools looks each one up in a deep index.
-SUBJECTS_CTE = "subjects AS MATERIALIZED (SELECT id, name, color FROM subject WHERE school_id = $1)"
 
 
 def _lesson_content_object(lesson: str, subject: str) -> str:

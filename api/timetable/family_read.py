@@ -10,9 +10,14 @@ from api.events.read import events_json
 
 UNKNOWN_COLOR = "#777777"
 
+# The school's subjects, read once per fragment (a few dozen rows) and matched in memory: joined row by
+# row, the generic plan of a deployment with many schools looks each one up in a deep index.
+SUBJECTS_CTE = "subjects AS MATERIALIZED (SELECT id, name, color FROM subject WHERE school_id = $1)"
+
 
 def lessons_json(first: str, last: str) -> str:
     return f"""coalesce((
+    WITH {SUBJECTS_CTE}
     SELECT json_agg(json_build_object(
         'id', l.id, 'date', l.date, 'starts_at', l.starts_at, 'ends_at', l.ends_at,
         'subject', coalesce(s.name, ''), 'color', coalesce(s.color, '{UNKNOWN_COLOR}'),
@@ -21,7 +26,7 @@ def lessons_json(first: str, last: str) -> str:
         'has_content', EXISTS (SELECT 1 FROM lesson_content c WHERE c.school_id = $1 AND c.lesson_id = l.id)
     ) ORDER BY l.date, l.starts_at)
     FROM lesson l
-    LEFT JOIN subject s ON s.school_id = $1 AND s.id = l.subject_id
+    LEFT JOIN subjects s ON s.id = l.subject_id
     LEFT JOIN app_user t ON t.school_id = $1 AND t.id = l.teacher_id
     WHERE l.school_id = $1 AND reaches(a.class_ids, a.group_ids, l.class_id, l.group_id)
       AND l.date BETWEEN {first} AND {last}
