@@ -71,31 +71,46 @@ def _window_start(window: timedelta, moment: datetime) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=timezone.utc)
 
 
-class _Window(NamedTuple):
-    moment: datetime  # now
-    start: datetime  # of the current fixed window
-    previous_start: datetime
-    weight: float  # the share of the previous window inside the last `window`
+def _key(scope: str, subject: str) -> str:
+    return f"{scope}:{subject}"[:200]  # the column's length
 
 
-def _window(window: timedelta, moment: datetime) -> _Window:
-    start = _window_start(window, moment)
-    return _Window(moment, start, start - window, 1 - (moment - start) / window)
+class Hits(NamedTuple):
+    """A key's hits at `moment`: in the current fixed window of `window` (from `start`) and in the one
+    before, which counts for the share of it that the last `window` still covers."""
+
+    window: timedelta
+    moment: datetime
+    start: datetime
+    hits: int = 0
+    previous_hits: int = 0
+
+    @property
+    def previous_start(self) -> datetime:
+        return self.start - self.window
+
+    @property
+    def count(self) -> float:
+        return self.hits + self.previous_hits * (1 - (self.moment - self.start) / self.window)
+
+    def wait(self, max_hits: int) -> int:
+        """Seconds until one more hit stays within `max_hits` (0: it does now): the previous hits sliding
+        out, then the current ones once their window is the previous one. A count is weighted: 4.9 hits
+        of 5 leave no room for one more."""
+        allowed = max_hits - 1
+        if self.count <= allowed:
+            return 0
+        if self.hits <= allowed:  # hits + previous_hits × weight ≤ allowed, later in this window
+            moment = self.start + self.window * (1 - (allowed - self.hits) / self.previous_hits)
+        else:  # hits × weight ≤ allowed, in the next window
+            moment = self.start + self.window * (2 - max(allowed, 0) / self.hits)
+        return max(1, math.ceil((moment - self.moment).total_seconds()))
 
 
-def _count(window: _Window, hits: int, previous_hits: int) -> float:
-    return hits + previous_hits * window.weight
-
-
-def _retry_after(window: timedelta, at: _Window, hits: int, previous_hits: int, max_hits: int) -> int:
-    """Seconds until one more hit counts `max_hits` or fewer again (the previous hits sliding out, then
-    the current ones once their window is the previous one)."""
-    allowed = max_hits - 1
-    if hits <= allowed:  # hits + previous_hits × weight ≤ allowed, later in this window
-        moment = at.start + window * (1 - (allowed - hits) / previous_hits)
-    else:  # hits × weight ≤ allowed, in the next window
-        moment = at.start + window + window * (1 - max(allowed, 0) / hits)
-    return max(1, math.ceil((moment - at.moment).total_seconds()))
+def _now(window: timedelta) -> Hits:
+    """No hits yet, now, in `window`."""
+    moment = now()
+    return Hits(window, moment, _window_start(window, moment))
 
 
 async def limit(
@@ -107,31 +122,12 @@ async def limit(
     message: str = "Trop de tentatives. Réessayez dans quelques minutes.",
 ) -> float:
     """Count one hit for (scope, subject); raise 429 beyond `max_hits`. Returns the count in the last `window`."""
-    at = _window(window, now())
-    rows = await RateLimitCounter.raw(_COUNT_HITS, at.start, [f"{scope}:{subject}"[:200]], at.previous_start)
-    hits, previous_hits = rows[0]["hits"], rows[0]["previous_hits"]
-    count = _count(at, hits, previous_hits)
-    if count > max_hits:
-        retry_after = _retry_after(window, at, hits, previous_hits, max_hits)
-        raise ApiError(429, "too_many_requests", message, headers={"Retry-After": str(retry_after)})
-    return count
-
-
-class Hits(NamedTuple):
-    """A key's hits in the last window (`hits_within`): their count, and when one more fits."""
-
-    count: float
-    window: timedelta
-    at: _Window
-    hits: int  # in the current fixed window
-    previous_hits: int  # in the one before
-
-    def wait(self, max_hits: int) -> int:
-        """Seconds until one more hit stays within `max_hits` (0: it does now). A count is weighted:
-        4.9 hits of 5 leave no room for one more."""
-        if self.count + 1 <= max_hits:
-            return 0
-        return _retry_after(self.window, self.at, self.hits, self.previous_hits, max_hits)
+    at = _now(window)
+    [row] = await RateLimitCounter.raw(_COUNT_HITS, at.start, [_key(scope, subject)], at.previous_start)
+    hits = at._replace(hits=row["hits"], previous_hits=row["previous_hits"])
+    if hits.count > max_hits:
+        raise ApiError(429, "too_many_requests", message, headers={"Retry-After": str(hits.wait(max_hits))})
+    return hits.count
 
 
 async def hits_within(scope: str, subject: str, *, window: timedelta) -> Hits:
@@ -139,16 +135,15 @@ async def hits_within(scope: str, subject: str, *, window: timedelta) -> Hits:
     counter = RateLimitCounter
     row = (
         await counter.select(counter.window_start, counter.hits, counter.previous_hits)
-        .where(counter.key == f"{scope}:{subject}"[:200])
+        .where(counter.key == _key(scope, subject))
         .first()
     )
-    at = _window(window, now())
-    hits, previous_hits = 0, 0
+    at = _now(window)
     if row is not None and row["window_start"] == at.start:
-        hits, previous_hits = row["hits"], row["previous_hits"]
-    elif row is not None and row["window_start"] == at.previous_start:
-        previous_hits = row["hits"]
-    return Hits(_count(at, hits, previous_hits), window, at, hits, previous_hits)
+        return at._replace(hits=row["hits"], previous_hits=row["previous_hits"])
+    if row is not None and row["window_start"] == at.previous_start:
+        return at._replace(previous_hits=row["hits"])
+    return at
 
 
 async def within(scope: str, subject: str, *, max_hits: int, window: timedelta) -> bool:
@@ -164,13 +159,13 @@ async def within(scope: str, subject: str, *, max_hits: int, window: timedelta) 
 async def within_each(scope: str, subjects: list[str], *, max_hits: int, window: timedelta) -> list[bool]:
     """`within` for several subjects, in one statement whatever their number: whether each one (in
     order) is still within `max_hits`."""
-    keys = list(dict.fromkeys(f"{scope}:{subject}"[:200] for subject in subjects))
-    at = _window(window, now())
+    keys = list(dict.fromkeys(_key(scope, subject) for subject in subjects))
+    at = _now(window)
     rows = await RateLimitCounter.raw(_COUNT_HITS, at.start, keys, at.previous_start)
-    counts = {row["key"]: _count(at, row["hits"], row["previous_hits"]) for row in rows}
-    return [counts[f"{scope}:{subject}"[:200]] <= max_hits for subject in subjects]
+    counts = {row["key"]: at._replace(hits=row["hits"], previous_hits=row["previous_hits"]).count for row in rows}
+    return [counts[_key(scope, subject)] <= max_hits for subject in subjects]
 
 
 async def reset(scope: str, subject: str) -> None:
     """Forget a key's hits (e.g. after a successful sign-in)."""
-    await RateLimitCounter.delete().where(RateLimitCounter.key == f"{scope}:{subject}"[:200])
+    await RateLimitCounter.delete().where(RateLimitCounter.key == _key(scope, subject))
