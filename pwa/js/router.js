@@ -13,7 +13,7 @@ import { onOutboxSent, queueWrite } from './sync.js';
 import { currentTheme, setTheme } from './theme.js';
 import { plural } from './format.js';
 import { emptyState, toast } from './ui.js';
-import { keepTyped, restoreTyped, watchTyping } from './typed.js';
+import { keepPlace, restorePlace, watchTyping } from './place.js';
 
 // name → [title, module, needs a profile]
 const SCREENS = {
@@ -37,8 +37,7 @@ const unlocked = new Set();
 let renderToken = 0;
 let retryTimer = null;
 let shownHash = null;
-let keptFocus = null; // where the keyboard was on the screen being drawn again
-let keptTyping = null; // what was typed in its forms and not sent (typed.js)
+let keptPlace = null; // the person's place on the screen being drawn again (place.js)
 let watching = false;
 let shownProfile = null;
 let freshness = { savedAt: null, error: null };
@@ -150,14 +149,14 @@ function profileContext(profile, main, isCurrent) {
     profile,
     studentId: studentIdOf(profile),
     // Cached-then-network read; an error with nothing stored shows in `into`.
-    // Each drawing keeps what was typed in the screen's forms (and what the redraw of the whole screen
-    // carried over): the fresh answer of a read never wipes a reply being written.
+    // Each drawing keeps the person's place (and what the redraw of the whole screen carried over):
+    // the fresh answer of a read never wipes a reply being written nor drops the keyboard's focus.
     show: (name, path, draw, { into = main } = {}) => read({
       profileId: profile.id, name, path, via, isCurrent,
       draw: async (value) => {
-        const kept = new Map([...(keptTyping || []), ...keepTyped(main)]);
+        const place = keepPlace(main, keptPlace);
         await draw(value);
-        restoreTyped(main, kept);
+        restorePlace(main, place);
       },
       report: ({ savedAt, error, empty }) => {
         showFreshness({ savedAt, error });
@@ -220,10 +219,9 @@ export async function render() {
   showFreshness({ savedAt: null, error: null });
   const module = await load();
   if (!isCurrent()) return;
-  // A redraw of the screen shown keeps the keyboard where it was; one superseded by another redraw
-  // (two answers arriving together) hands its mark on, since focus already fell to the page by then.
-  keptFocus = hash === shownHash ? focusMark(container) || keptFocus : null;
-  keptTyping = hash === shownHash ? new Map([...(keptTyping || []), ...keepTyped(container)]) : null;
+  // A redraw of the screen shown keeps the person's place; one superseded by another redraw (two
+  // answers arriving together) hands it on.
+  keptPlace = hash === shownHash ? keepPlace(container, keptPlace) : null;
   clear(container);
   if (!needsProfile && removed.length) container.append(removedNotice());
   showPairingNeeded(needsProfile ? profile : null);
@@ -245,26 +243,7 @@ export async function render() {
   shownHash = hash;
   await rendering;
   if (isCurrent()) {
-    restoreTyped(container, keptTyping);
-    keptTyping = null;
+    restorePlace(container, keptPlace);
+    keptPlace = null;
   }
-  if (keptFocus && isCurrent()) {
-    restoreFocus(container, keptFocus);
-    keptFocus = null;
-  }
-}
-
-/** Where the keyboard is on a screen about to be drawn again: its id, else the how-manieth of its kind. */
-function focusMark(container) {
-  const node = document.activeElement;
-  if (!node || node === container || !container.contains(node)) return null;
-  return { id: node.id, tag: node.tagName, index: [...container.querySelectorAll(node.tagName)].indexOf(node) };
-}
-
-/** A redraw (data refreshed, a read marked) removed the focused control: focus its new self, so a
- * keyboard or screen-reader user goes on where they were instead of from the top of the page. */
-function restoreFocus(container, mark) {
-  if (document.activeElement && document.activeElement !== document.body) return; // they moved on
-  const node = (mark.id && document.getElementById(mark.id)) || container.querySelectorAll(mark.tag)[mark.index];
-  (node && container.contains(node) ? node : container).focus({ preventScroll: true });
 }
