@@ -7,7 +7,7 @@
 // reading and writing `.value` in ISO form (2026-11-23, 08:30), FormData carries ISO values, and `min`
 // and `max` still refuse a day outside them, as with the native fields. Typed ISO dates are accepted too.
 import { el } from './dom.js';
-import { addDays, count, formatFullDay, formatMonth, isoDay, utcDate } from './format.js';
+import { addDays, count, formatFullDay, formatMonth, isoDay, localToday, utcDate } from './format.js';
 
 const nativeValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value');
 const pad = (n) => String(n).padStart(2, '0');
@@ -199,7 +199,7 @@ function addCalendar(input) {
     const first = `${focusDay.slice(0, 8)}01`;
     const start = addDays(first, -((utcDate(first).getUTCDay() + 6) % 7)); // the Monday on or before the 1st
     const selected = input.value;
-    const today = isoDay(new Date());
+    const today = localToday();
     const rows = [];
     for (let week = 0; week < 6; week += 1) {
       const cells = [];
@@ -249,7 +249,7 @@ function addCalendar(input) {
 
   button.addEventListener('click', () => {
     if (panel) { close(true); return; }
-    const today = isoDay(new Date());
+    const today = localToday();
     show(isoDate(input.value) || (input.min > today ? input.min : input.max && input.max < today ? input.max : today));
   });
   wrapper.addEventListener('focusout', (event) => {

@@ -44,7 +44,7 @@ export const localTime = (moment = new Date()) => {
 export const localToday = () => localDay();
 export const mondayOf = (iso) => addDays(iso, -((utcDate(iso).getUTCDay() + 6) % 7));
 
-export function dueLabel(iso, today = isoDay(new Date())) {
+export function dueLabel(iso, today = localToday()) {
   if (iso === addDays(today, 1)) return 'Pour demain';
   if (iso === today) return "Pour aujourd'hui";
   return `Pour ${formatDay(iso)}`;

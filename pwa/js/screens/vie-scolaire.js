@@ -1,7 +1,7 @@
 // "Vie scolaire": absences, lateness, remarks, punishments; a parent reports an absence (offline too:
 // queued with its client id, shown "En attente d'envoi" until the school has it).
 import { el, clear } from '../dom.js';
-import { formatDay, formatMoment, isoDay } from '../format.js';
+import { formatDay, formatMoment, localToday } from '../format.js';
 import { emptyState, field, section, toast } from '../ui.js';
 import { refusedCard, WAITING } from './writes.js';
 
@@ -37,7 +37,7 @@ export async function render(ctx) {
 }
 
 function reportForm(ctx) {
-  const today = isoDay(new Date());
+  const today = localToday();
   const input = (id, name, type, value, required = true) => el('input', { id, name, type, value, required });
   const form = el('form', { class: 'card form', onsubmit: async (event) => {
     event.preventDefault();
