@@ -9,7 +9,7 @@ import pytest
 from api.auth.sessions import cookie_name, open_session
 from db.devices.tables import Device
 from tests.factories import make_family
-from tests.fixtures.browser import artifact, check_screen, espace_context, without_webauthn
+from tests.fixtures.browser import artifact, browser_context, check_screen, espace_context, without_webauthn
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ async def show_qr(page, code: str) -> str:
 
 
 async def phone_context(browser):
-    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    context = await browser_context(browser)
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
     await cdp.send("WebAuthn.enable")
@@ -207,7 +207,7 @@ async def test_scanning_the_qr_with_the_camera_pairs_the_phone_even_without_weba
         ],
     )
     try:
-        context = await camera_browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+        context = await browser_context(camera_browser)
         await context.grant_permissions(["camera"], origin=live_server)
         await without_webauthn(context)  # no app lock can be registered: pairing must not care
         phone = await context.new_page()
@@ -234,7 +234,7 @@ async def test_a_qr_code_killed_by_the_fifth_wrong_code_closes_the_form_and_offe
         base_url=live_server, cookies={cookie_name(): token}, headers={"X-CSRF-Token": csrf}
     ) as desktop:
         link = (await desktop.post("/api/pairing/pairings", json={"code": "M4Q8"})).json()["link"]
-    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    context = await browser_context(browser)
     try:
         phone = await context.new_page()
         await phone.goto(link)

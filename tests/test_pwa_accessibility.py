@@ -36,6 +36,7 @@ from tests.fixtures.api import sign_in
 from tests.fixtures.browser import (
     FOCUS_RING,
     TO_THE_TOP,
+    browser_context,
     check_screen,
     without_webauthn,
 )
@@ -320,7 +321,7 @@ async def test_the_app_writes_dates_and_hours_in_french_in_an_english_browser(br
     """Cartable opened on an English-language computer: the absence report and the notification hours
     show jj/mm/aaaa and 24-hour times (js/date-field.js, shared with the espace), and send ISO."""
     family = await make_family()
-    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+    context = await browser_context(browser, locale="en-US")
     try:
         page = await context.new_page()
         await pair_in_browser(page, live_server, family.parent)
@@ -354,7 +355,7 @@ async def test_the_app_writes_dates_and_hours_in_french_in_an_english_browser(br
         await context.close()
 
     # A French browser keeps its own (French) date fields: nothing to load.
-    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    context = await browser_context(browser)
     try:
         page = await context.new_page()
         await pair_in_browser(page, live_server, family.parent)

@@ -20,7 +20,14 @@ from tests.family_builders import (
     today,
 )
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import CHROMIUM_ARGS, artifact, check_screen, chromium_path, without_webauthn
+from tests.fixtures.browser import (
+    CHROMIUM_ARGS,
+    artifact,
+    browser_context,
+    check_screen,
+    chromium_path,
+    without_webauthn,
+)
 from tests.pairing_builders import CODE
 
 pytestmark = pytest.mark.browser
@@ -412,7 +419,7 @@ async def test_a_profile_whose_tokens_the_server_no_longer_knows_keeps_its_data_
 async def test_the_app_refuses_in_french_in_an_english_browser(browser, live_server):
     """The browser's own checks (a web address, a required field, a pattern) speak French in an
     English-language browser, as the date fields do (js/date-field.js)."""
-    context = await browser.new_context(viewport={"width": 360, "height": 740}, locale="en-US")
+    context = await browser_context(browser, locale="en-US")
     try:
         page = await context.new_page()
         await page.goto(f"{live_server}/#/ajouter-profil")

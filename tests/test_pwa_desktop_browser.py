@@ -13,7 +13,7 @@ import pytest
 from db.devices.tables import Device
 from tests.factories import enrol, link_parent, make_class, make_family, make_user
 from tests.family_builders import make_homework, make_lesson, make_post, make_teacher_of, today
-from tests.fixtures.browser import FOCUS_RING, check_screen, espace_context
+from tests.fixtures.browser import FOCUS_RING, browser_context, check_screen, espace_context
 from tests.parity_builders import setup, signed_in
 from tests.test_parity_pwa_browser import _menus_and_events, _published_bulletin, _to_hand_in
 from tests.test_pwa_browser import pair_in_browser
@@ -362,7 +362,7 @@ async def parity_school(new_client):
 
 async def desktop_profile(browser, live_server, user):
     """A browser at desktop width with `user`'s profile (paired as a phone would be)."""
-    context = await browser.new_context(viewport={"width": DESKTOP[0], "height": DESKTOP[1]}, locale="fr-FR")
+    context = await browser_context(browser, viewport=DESKTOP)
     page = await context.new_page()
     await pair_in_browser(page, live_server, user, "Ordinateur")
     return context, page

@@ -11,7 +11,7 @@ from db.homework.tables import Homework
 from tests.factories import assign_teacher, make_family, make_subject, make_user
 from tests.family_builders import today as school_day
 from tests.fixtures.api import sign_in
-from tests.fixtures.browser import artifact, check_screen
+from tests.fixtures.browser import artifact, browser_context, check_screen
 from tests.parity_builders import espace, setup
 from tests.school_builders import make_lesson
 from tests.test_pwa_browser import pair_in_browser
@@ -37,7 +37,7 @@ async def test_teacher_gives_homework_and_the_student_pwa_shows_it_after_refresh
 
     # The teacher, signed in on a desktop browser, opens the lesson and gives homework for tomorrow.
     # An English-speaking browser: the espace's dates stay French.
-    desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    desktop = await browser_context(browser, locale="en-US", viewport=(1280, 900))
     token, _ = await open_session(user_id=teacher.id, school_id=teacher.school_id)
     await desktop.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
     teacher_page = await desktop.new_page()
@@ -75,7 +75,7 @@ async def test_staff_imports_a_csv_and_sees_the_rejected_line(browser, live_serv
         ";Sans nom;05/01/2012;4e A;;;\n",
         encoding="utf-8",
     )
-    desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    desktop = await browser_context(browser, viewport=(1280, 900))
     token, _ = await open_session(user_id=staff.id, school_id=staff.school_id)
     await desktop.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
     page = await desktop.new_page()
@@ -105,7 +105,7 @@ async def test_teacher_evaluates_publishes_and_posts_information(browser, live_s
 
     s = await school_setup()
     await Competence.insert(Competence(school_id=s.school.id, code="D4", label="Raisonner", domain="Sciences"))
-    desktop = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    desktop = await browser_context(browser, viewport=(1280, 900))
     token, _ = await open_session(user_id=s.teacher_4a.id, school_id=s.school.id)
     await desktop.add_cookies([{"name": cookie_name(), "value": token, "url": live_server}])
     page = await desktop.new_page()
