@@ -9,11 +9,13 @@ import re
 import tokenize
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
 from api import clock
 from api.accounts import codes
+from api.audience import reached
 from api.auth.principal import Principal
 from api.communication.family_service import mark_post
 from api.homework.submissions_service import open_submission
@@ -22,6 +24,7 @@ from db.alerts.tables import AlertRecipient
 from db.communication.tables import InformationRecipient
 from db.core.tables import Guardianship
 from db.vie_scolaire.tables import Absence
+from piccolo_conf import DB
 from tests.factories import make_family, make_user
 from tests.family_builders import make_post
 from tests.parity_builders import make_homework
@@ -36,6 +39,8 @@ REACHES_MIGRATION = "db/core/piccolo_migrations/core_2026_11_25t01_00_00_000001.
 CLASS_LIST_EXCEPTIONS = {
     # The head of school publishes again or withdraws: the frozen copies of the classes named go.
     "api/bulletins/frozen.py": 1,
+    # `reached()`: the rule's two halves as index ranges (held to `reaches` below).
+    "api/audience.py": 2,
 }
 # Real time on purpose, besides api/clock.py itself.
 WALL_CLOCK_EXCEPTIONS = {
@@ -76,6 +81,37 @@ def test_the_class_and_group_predicate_is_written_once():
     assert {name: len(lines) for name, lines in hits.items()} == CLASS_LIST_EXCEPTIONS, hits
     defined = (ROOT / REACHES_MIGRATION).read_text(encoding="utf-8")
     assert "item_class = ANY(audience_classes) OR item_group = ANY(audience_groups)" in defined
+
+
+async def test_reading_the_rule_as_index_ranges_reads_the_rows_the_rule_lets_through():
+    """`reached()` (api/audience.py) lists each row `reaches` lets through once, and no other: items
+    given to a class, a group, both or neither, for audiences with classes, groups, both or none."""
+    classes, groups, elsewhere = [uuid4(), uuid4()], [uuid4(), uuid4()], uuid4()
+    school = uuid4()
+    items = [(c, g) for c in (*classes, elsewhere, None) for g in (*groups, elsewhere, None)]
+    audience = "(SELECT $2::uuid[] AS class_ids, $3::uuid[] AS group_ids) a"
+    by_rule = f"""SELECT array_agg(i.n ORDER BY i.n) FROM {audience}, item i
+                  WHERE i.school_id = $1 AND reaches(a.class_ids, a.group_ids, i.class_id, i.group_id)"""
+    split = f"SELECT (SELECT array_agg(i.n ORDER BY i.n) FROM {reached('item', 'i', 'true')}) FROM {audience}"
+    async with DB.pool.acquire() as connection, connection.transaction():
+        await connection.execute(
+            "CREATE TEMP TABLE item (school_id uuid, n int, class_id uuid, group_id uuid) ON COMMIT DROP"
+        )
+        await connection.executemany(
+            "INSERT INTO item VALUES ($1, $2, $3, $4)",
+            [(school, n, c, g) for n, (c, g) in enumerate(items)] + [(uuid4(), 99, classes[0], groups[0])],
+        )
+        for audience_classes, audience_groups in [
+            (classes[:1], groups[:1]),
+            (classes, []),
+            ([], groups),
+            (classes, groups),
+            ([], []),
+        ]:
+            arguments = (school, audience_classes, audience_groups)
+            expected = await connection.fetchval(by_rule, *arguments)
+            assert await connection.fetchval(split, *arguments) == expected
+            assert (expected is None) == (not audience_classes and not audience_groups)
 
 
 def test_family_visibility_is_never_decided_in_python():

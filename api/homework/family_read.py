@@ -6,6 +6,7 @@ ordered by due date, then given date, each with its hand-in setting and the stud
 it is "à rendre" (api/homework/submissions_read.py). The home screen embeds it for "Pour demain".
 """
 
+from api.audience import reached
 from api.homework.submissions_read import hand_in_json, submission_summary_json
 from api.timetable.family_read import SUBJECTS_CTE, UNKNOWN_COLOR
 
@@ -64,9 +65,8 @@ def _recent_contents_json(first: str, last: str) -> str:
     since = f"{first} - {CONTENT_LOOKBACK_DAYS}"
     return f"""coalesce((
     WITH {SUBJECTS_CTE}, lessons AS MATERIALIZED (
-        SELECT l.id, l.date, l.starts_at, l.subject_id FROM lesson l
-        WHERE l.school_id = $1 AND reaches(a.class_ids, a.group_ids, l.class_id, l.group_id)
-          AND l.date BETWEEN {since} AND {last}
+        SELECT l.id, l.date, l.starts_at, l.subject_id
+        FROM {reached("lesson", "l", f"l.date BETWEEN {since} AND {last}", "l.id, l.date, l.starts_at, l.subject_id")}
         UNION
         SELECT l.id, l.date, l.starts_at, l.subject_id FROM homework h
         JOIN lesson l ON l.school_id = $1 AND l.id = h.lesson_id
