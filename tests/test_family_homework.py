@@ -40,6 +40,30 @@ async def test_student_sees_class_and_group_homework_by_due_date_with_lesson_con
     assert [c["lesson_id"] for c in body["contents"]] == [str(lesson.id)]
 
 
+async def test_a_lesson_content_reaches_its_homework_however_old_and_the_recent_list_only_when_recent(client):
+    """The homework list's « Contenu du cours »: an item shows the content of the lesson it was given in,
+    even a month old; the list of contents keeps to the last two weeks; a lesson without content
+    shows nothing."""
+    family = await make_family()
+    teacher, maths = await make_teacher_of(family)
+    old = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today() - timedelta(days=30),
+                            content="<p>Les fractions</p>")  # fmt: skip
+    recent = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today() - timedelta(days=3),
+                               content="<p>Les puissances</p>")  # fmt: skip
+    bare = await make_lesson(teacher, maths, class_ref=family.class_ref, day=today() - timedelta(days=1))
+    from_old = await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=2, lesson=old)
+    from_bare = await make_homework(teacher, maths, class_ref=family.class_ref, due_in_days=3, lesson=bare)
+    await sign_in(client, family.student)
+
+    body = (await client.get(f"/api/students/{family.student.id}/homework")).json()
+
+    items = {item["id"]: item for item in body["items"]}
+    assert items[str(from_old.id)]["lesson_content"]["html"] == "<p>Les fractions</p>"
+    assert items[str(from_old.id)]["lesson_content"]["date"] == str(today() - timedelta(days=30))
+    assert items[str(from_bare.id)]["lesson_content"] is None
+    assert [c["lesson_id"] for c in body["contents"]] == [str(recent.id)]
+
+
 async def test_done_toggle_is_idempotent_and_the_later_change_wins(client, new_client):
     family = await make_family()
     teacher, maths = await make_teacher_of(family)

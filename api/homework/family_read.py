@@ -20,6 +20,13 @@ def _lesson_content_object(lesson: str, subject: str) -> str:
         'title', c.title, 'html', c.html)"""
 
 
+# The lesson of a lesson content `c`, looked up after the content: most homework has none, and the lesson
+# lookup is then skipped (OFFSET 0 keeps the order; joined plainly, a generic plan looked up the lesson
+# first, for every item).
+_LESSON_OF_CONTENT = """(SELECT l.id, l.date, l.starts_at, l.subject_id FROM lesson l
+                          WHERE l.school_id = $1 AND l.id = c.lesson_id OFFSET 0)"""
+
+
 def homework_items_json(first: str, last: str) -> str:
     # The student's "Fait" is a LATERAL lookup (OFFSET 0 keeps it one): joined plainly, the generic
     # plan of a deployment with many schools read all of the student's rows for each item instead.
@@ -37,10 +44,10 @@ def homework_items_json(first: str, last: str) -> str:
         'done', coalesce(d.done, false), 'done_changed_at', api_timestamp(d.changed_at),
         'lesson_content', (
             SELECT {_lesson_content_object("l", "ls")}
-            FROM lesson l
-            JOIN lesson_content c ON c.school_id = $1 AND c.lesson_id = l.id
+            FROM lesson_content c
+            CROSS JOIN LATERAL {_LESSON_OF_CONTENT} l
             LEFT JOIN subjects ls ON ls.id = l.subject_id
-            WHERE l.school_id = $1 AND l.id = h.lesson_id),
+            WHERE c.school_id = $1 AND c.lesson_id = h.lesson_id),
         'hand_in', {hand_in_json("r")}, 'submission', {submission_summary_json("sub", "r")}
     ) ORDER BY h.due_on, h.given_on, h.id)
     FROM homework h
@@ -69,7 +76,8 @@ def _recent_contents_json(first: str, last: str) -> str:
         FROM {reached("lesson", "l", f"l.date BETWEEN {since} AND {last}", "l.id, l.date, l.starts_at, l.subject_id")}
         UNION
         SELECT l.id, l.date, l.starts_at, l.subject_id FROM homework h
-        JOIN lesson l ON l.school_id = $1 AND l.id = h.lesson_id
+        JOIN lesson_content c ON c.school_id = $1 AND c.lesson_id = h.lesson_id
+        CROSS JOIN LATERAL {_LESSON_OF_CONTENT} l
         WHERE h.school_id = $1 AND reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)
           AND h.due_on BETWEEN {first} AND {last} AND l.date >= {since}
     )
