@@ -68,6 +68,11 @@ def homework_items_json(first: str, last: str) -> str:
 # The lesson content ("contenu du cours") of the student's lessons since two weeks before `first`, and
 # of the lessons the listed homework was given in (even older), latest first. The contents are read by
 # one index scan over those lessons' ids (PostgreSQL walks sorted keys in one pass), not a lookup each.
+# While a school's contents are few (a new school year), a generic plan may read them whole instead,
+# and `= ANY (array)` then compares each with every lesson id (a hundred). `IN (…) IS TRUE` next to it is
+# a hashed membership test (inside an expression, PostgreSQL keeps it a test, not a join). Measured on
+# the bench's one school, which had that plan: the index scan is chosen again, 22 % less CPU per list;
+# on fifty schools the plan is unchanged.
 def _recent_contents_json(first: str, last: str) -> str:
     since = f"{first} - {CONTENT_LOOKBACK_DAYS}"
     return f"""coalesce((
@@ -86,6 +91,7 @@ def _recent_contents_json(first: str, last: str) -> str:
     JOIN lessons r ON r.id = c.lesson_id
     LEFT JOIN subjects s ON s.id = r.subject_id
     WHERE c.school_id = $1 AND c.lesson_id = ANY (ARRAY(SELECT id FROM lessons))
+      AND (c.lesson_id IN (SELECT id FROM lessons)) IS TRUE
 ), '[]')"""
 
 
