@@ -1,8 +1,9 @@
 """The family visibility rule read as index ranges, for the screens that list many rows.
 
-The rule itself is SQL (db/core migration "family read functions"): `family_audience(school, reader,
-student)` is the student's classes and groups (`a.class_ids`, `a.group_ids`) when the reader may see
-that student, and `reaches(classes, groups, item_class, item_group)` says whether an item reaches them.
+The rule itself is SQL (db/core migrations "family read functions" and, for `family_audience`'s
+current text, "family audience computed once"): `family_audience(school, reader, student)` is the
+student's classes and groups (`a.class_ids`, `a.group_ids`) when the reader may see that student, and
+`reaches(classes, groups, item_class, item_group)` says whether an item reaches them.
 
 Written as one predicate over a table, `reaches` is an OR of two list tests, which a generic plan may
 serve by reading every row of the school in the dates asked and filtering them: it cannot know how
@@ -14,9 +15,9 @@ splitting did not pay when measured (the home screen, the timetable): `reaches` 
 """
 
 
-def reached(table: str, alias: str, condition: str, columns: str = "*") -> str:
-    """A FROM item named `alias`: the rows of `table` in school `$1` that reach the audience row `a`
-    and meet `condition` (SQL on `alias`), each once."""
+def reached(table: str, alias: str, condition: str, columns: str) -> str:
+    """A FROM item named `alias`: `columns` of the rows of `table` in school `$1` that reach the
+    audience row `a` and meet `condition` (SQL on `alias`), each row once."""
     rows = f"SELECT {columns} FROM {table} {alias} WHERE {alias}.school_id = $1 AND {condition}"
     return f"""({rows}
           AND {alias}.class_id = ANY (a.class_ids)

@@ -92,7 +92,7 @@ async def test_reading_the_rule_as_index_ranges_reads_the_rows_the_rule_lets_thr
     audience = "(SELECT $2::uuid[] AS class_ids, $3::uuid[] AS group_ids) a"
     by_rule = f"""SELECT array_agg(i.n ORDER BY i.n) FROM {audience}, item i
                   WHERE i.school_id = $1 AND reaches(a.class_ids, a.group_ids, i.class_id, i.group_id)"""
-    split = f"SELECT (SELECT array_agg(i.n ORDER BY i.n) FROM {reached('item', 'i', 'true')}) FROM {audience}"
+    split = f"SELECT (SELECT array_agg(i.n ORDER BY i.n) FROM {reached('item', 'i', 'true', 'i.n')}) FROM {audience}"
     async with DB.pool.acquire() as connection, connection.transaction():
         await connection.execute(
             "CREATE TEMP TABLE item (school_id uuid, n int, class_id uuid, group_id uuid) ON COMMIT DROP"

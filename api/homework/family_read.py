@@ -23,7 +23,8 @@ def _lesson_content_object(lesson: str, subject: str) -> str:
 # The lesson of a lesson content `c`, looked up after the content: most homework has none, and the lesson
 # lookup is then skipped (OFFSET 0 keeps the order; joined plainly, a generic plan looked up the lesson
 # first, for every item).
-_LESSON_OF_CONTENT = """(SELECT l.id, l.date, l.starts_at, l.subject_id FROM lesson l
+_LESSON_COLUMNS = "l.id, l.date, l.starts_at, l.subject_id"
+_LESSON_OF_CONTENT = f"""(SELECT {_LESSON_COLUMNS} FROM lesson l
                           WHERE l.school_id = $1 AND l.id = c.lesson_id OFFSET 0)"""
 
 
@@ -77,10 +78,9 @@ def _recent_contents_json(first: str, last: str) -> str:
     since = f"{first} - {CONTENT_LOOKBACK_DAYS}"
     return f"""coalesce((
     WITH {SUBJECTS_CTE}, lessons AS MATERIALIZED (
-        SELECT l.id, l.date, l.starts_at, l.subject_id
-        FROM {reached("lesson", "l", f"l.date BETWEEN {since} AND {last}", "l.id, l.date, l.starts_at, l.subject_id")}
+        SELECT {_LESSON_COLUMNS} FROM {reached("lesson", "l", f"l.date BETWEEN {since} AND {last}", _LESSON_COLUMNS)}
         UNION
-        SELECT l.id, l.date, l.starts_at, l.subject_id FROM homework h
+        SELECT {_LESSON_COLUMNS} FROM homework h
         JOIN lesson_content c ON c.school_id = $1 AND c.lesson_id = h.lesson_id
         CROSS JOIN LATERAL {_LESSON_OF_CONTENT} l
         WHERE h.school_id = $1 AND reaches(a.class_ids, a.group_ids, h.class_id, h.group_id)
